@@ -1,0 +1,33 @@
+// Flat config. The restricted-import rules keep domain/ pure and workflows/ deterministic:
+// a workflow that touched Node I/O would break replay, and domain/ is the loop's rule book.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const nodeIo = ['fs', 'fs/promises', 'node:fs', 'node:fs/promises', 'net', 'node:net', 'http', 'node:http', 'child_process', 'node:child_process', 'pg', 'fastify', 'crypto', 'node:crypto'];
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'dist/', '.temporal/', '.data/', 'web/dist/', 'coverage/', 'test/.artifacts/', 'eslint.config.mjs'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    languageOptions: { parserOptions: { project: './tsconfig.json', tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-explicit-any': 'warn',
+    },
+  },
+  {
+    files: ['domain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [...nodeIo, '@temporalio/client', '@temporalio/worker', '@temporalio/workflow', '@temporalio/activity'], patterns: ['../db/*', '../api/*', '../activities/*', '../workflows/*'] }],
+    },
+  },
+  {
+    files: ['workflows/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [...nodeIo, '@temporalio/client', '@temporalio/worker', '@temporalio/activity'], patterns: ['../db/*', '../api/*'] }],
+    },
+  },
+);
