@@ -1,0 +1,100 @@
+// The loop's vocabulary. Names follow the glossary in shared/DOMAIN.md: one name per concept,
+// snake_case in SQL and on the wire for enum values, camelCase for TypeScript fields.
+
+export const ORGANIZATION_KINDS = [
+  'organization_department',
+  'street_committee',
+  'community_committee',
+  'grid_branch',
+  'property_company',
+  'owners_committee',
+  'resident_association',
+  'functional_department',
+] as const;
+export type OrganizationKind = (typeof ORGANIZATION_KINDS)[number];
+
+export const HANDLER_KINDS = ['property_company', 'owners_committee', 'resident_association', 'functional_department'] as const;
+export type HandlerKind = (typeof HANDLER_KINDS)[number];
+
+export const SUPERVISOR_KINDS = ['community_committee', 'street_committee', 'organization_department'] as const;
+export type SupervisorKind = (typeof SUPERVISOR_KINDS)[number];
+
+/** A signed-in user's role; staff roles follow their organisation's kind. */
+export const ROLES = ['resident', 'handler', 'supervisor', 'party_member', 'admin', 'system'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** 民意收集 → 响应处理 → 跟踪督促 → 评估评价 → closed */
+export const STAGES = ['collect', 'respond', 'follow_up', 'evaluate', 'closed'] as const;
+export type Stage = (typeof STAGES)[number];
+
+export const STATUSES = ['submitted', 'dispatched', 'acknowledged', 'returned', 'resolved', 'closed'] as const;
+export type Status = (typeof STATUSES)[number];
+
+/** Where the case sits on the escalation ladder (who supervises it now). */
+export const LEVELS = ['community_committee', 'street_committee', 'organization_department', 'functional_department'] as const;
+export type Level = (typeof LEVELS)[number];
+
+export const TIERS = ['emergency', 'utilities', 'general', 'complex'] as const;
+export type Tier = (typeof TIERS)[number];
+
+/** 满意 / 基本满意 / 不满意 */
+export const SATISFACTIONS = ['satisfied', 'basically_satisfied', 'unsatisfied'] as const;
+export type Satisfaction = (typeof SATISFACTIONS)[number];
+
+export const OUTCOMES = [
+  'satisfied',
+  'basically_satisfied',
+  'unsatisfied',
+  'not_evaluated',
+  'withdrawn',
+  'closed_by_supervisor',
+] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
+export const DEADLINE_KINDS = ['response', 'resolution', 'evaluation'] as const;
+export type DeadlineKind = (typeof DEADLINE_KINDS)[number];
+
+/**
+ * A length of time as an agreement states it. Hour tiers count clock time (an emergency does not wait for
+ * Monday); day tiers count working days on the calendar; `seconds` is clock time for demos and tests.
+ */
+export type Duration =
+  | { unit: 'seconds'; amount: number }
+  | { unit: 'hours'; amount: number }
+  | { unit: 'working_days'; amount: number };
+
+/** ISO date strings (YYYY-MM-DD, China Standard Time) that differ from the Monday–Friday rule. */
+export interface CalendarData {
+  /** Weekdays that are not worked: public holidays. */
+  holidays: string[];
+  /** Weekend days that are worked: 调休 make-up working days. */
+  workdays: string[];
+}
+
+export interface PhaseDeadlines {
+  response: Duration;
+  resolution: Duration;
+}
+
+/** Assessment weights of a three-party agreement; they need not sum to 1 (scores are normalised). */
+export interface AssessmentWeights {
+  response: number;
+  resolution: number;
+  satisfaction: number;
+  onTime: number;
+}
+
+/** The terms of a compound's three-party agreement (三方协议) that drive one case. */
+export interface AgreementTerms {
+  id: string;
+  /** Deadlines per category tier. */
+  deadlines: Record<Tier, PhaseDeadlines>;
+  /** Per-category overrides, keyed by category code. */
+  categoryDeadlines?: Record<string, PhaseDeadlines>;
+  /** Fractions of each deadline's span at which a 催办 reminder goes out, e.g. [0.5, 0.75]. */
+  reminderPoints: number[];
+  evaluationWindow: Duration;
+  /** How many times 不满意 may reopen a case for 重办. */
+  reworkLimit: number;
+  weights: AssessmentWeights;
+}
