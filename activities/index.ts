@@ -1,0 +1,36 @@
+// Activities of the case workflow. Each is idempotent, keyed by case id + event seq, because Temporal
+// retries an activity until it succeeds (the workflow's retry policy never gives up on a write).
+import type { Pool } from 'pg';
+import type { CaseEvent } from '../domain/actions';
+import type { CaseProjection } from '../domain/case-view';
+import { withTransaction } from '../db/pool';
+import { enqueueNotifications, insertAccountability, insertEvents, updateProjection } from '../db/queries/case-events';
+import { notificationsFor } from './notifications';
+
+export interface ActivityDeps {
+  pool: Pool;
+}
+
+export interface RecordEventsInput {
+  caseId: string;
+  events: CaseEvent[];
+  projection: CaseProjection;
+}
+
+export function createActivities({ pool }: ActivityDeps) {
+  return {
+    /** Appends the events, moves the projection forward, files accountability records and notifications: one transaction. */
+    async recordEvents({ caseId, events, projection }: RecordEventsInput): Promise<void> {
+      await withTransaction(pool, async (client) => {
+        await insertEvents(client, caseId, events);
+        for (const e of events) {
+          if (e.type === 'accountability_recorded') await insertAccountability(client, caseId, e, projection.level);
+        }
+        await enqueueNotifications(client, notificationsFor(caseId, events, projection));
+        await updateProjection(client, projection);
+      });
+    },
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;

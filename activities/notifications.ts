@@ -1,0 +1,54 @@
+// Who hears about what. Each event that someone must act on becomes one outbox entry per recipient;
+// the dedupe key (case id + seq + recipient) makes the write idempotent under activity retries.
+import type { CaseEvent } from '../domain/actions';
+import type { CaseProjection } from '../domain/case-view';
+import type { OutboxEntry } from '../db/queries/case-events';
+
+type Recipient = { organizationId: string } | { caseResident: true };
+
+function recipientsFor(e: CaseEvent, p: CaseProjection): [Recipient, string][] {
+  const handler = p.handlerOrgId ? [{ organizationId: p.handlerOrgId }] : [];
+  const to = (rs: Recipient[], template: string): [Recipient, string][] => rs.map((r) => [r, template]);
+  switch (e.type) {
+    case 'dispatched':
+    case 'forwarded':
+      return to(handler, 'case.dispatched');
+    case 'reminder_sent':
+    case 'urged':
+      return to(handler, 'case.urged');
+    case 'breached':
+      return to([{ organizationId: e.organizationId }, { organizationId: p.supervisorOrgId }], 'case.breached');
+    case 'escalated':
+      return to([{ organizationId: e.supervisorOrgId }], 'case.escalated');
+    case 'reported':
+      return to([{ organizationId: e.toOrgId }], 'case.reported');
+    case 'returned':
+    case 'extension_requested':
+      return to([{ organizationId: p.supervisorOrgId }], `case.${e.type}`);
+    case 'extension_decided':
+      return to(handler, 'case.extension_decided');
+    case 'follow_up_assigned':
+      return to([{ organizationId: e.owner.id }], 'case.follow_up_assigned');
+    case 'resolved':
+      return to([{ caseResident: true }], 'case.please_evaluate');
+    case 'acknowledged':
+    case 'closed':
+      return to([{ caseResident: true }], `case.${e.type}`);
+    case 'reopened':
+      return to(handler, 'case.reopened');
+    default:
+      return [];
+  }
+}
+
+export function notificationsFor(caseId: string, events: CaseEvent[], p: CaseProjection): OutboxEntry[] {
+  return events.flatMap((e) =>
+    recipientsFor(e, p).map(([recipient, template]) => ({
+      dedupeKey: `${caseId}:${e.seq}:${'organizationId' in recipient ? recipient.organizationId : 'resident'}`,
+      channel: 'in_app',
+      recipient: { ...recipient, caseId },
+      template,
+      payload: { caseId, seq: e.seq, type: e.type },
+    })),
+  );
+}

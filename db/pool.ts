@@ -1,0 +1,54 @@
+// The one place a pg Pool is built, and the transaction helper every writer uses.
+import { Pool, type PoolClient, type QueryResult, type QueryResultRow } from 'pg';
+
+/**
+ * What a query function needs: a Pool or a PoolClient inside a transaction. Query modules take this so the caller
+ * decides whether a read joins a transaction.
+ */
+export interface Queryable {
+  query<R extends QueryResultRow = QueryResultRow>(text: string, values?: unknown[]): Promise<QueryResult<R>>;
+}
+
+export interface PoolOptions {
+  max?: number;
+  applicationName?: string;
+}
+
+export function createPool(connectionString: string, options: PoolOptions = {}): Pool {
+  const pool = new Pool({
+    connectionString,
+    max: options.max ?? 10,
+    // Shows up in pg_stat_activity, so an operator can tell our sessions from psql and migrations by hand.
+    application_name: options.applicationName ?? 'red-steward',
+  });
+  // An idle client that loses its connection (server restart, network) emits 'error' on the pool; without a
+  // listener Node treats it as unhandled and kills the process. The pool drops the client and carries on.
+  pool.on('error', (err) => {
+    console.error('[db] idle client error', err.message);
+  });
+  return pool;
+}
+
+/**
+ * Runs fn inside BEGIN … COMMIT on one client; rolls back and rethrows on any error. A client whose ROLLBACK
+ * fails is destroyed rather than returned to the pool, since its session state is unknown.
+ */
+export async function withTransaction<T>(pool: Pool, fn: (client: PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query('BEGIN');
+    const result = await fn(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    try {
+      await client.query('ROLLBACK');
+    } catch (rollbackErr) {
+      broken = rollbackErr instanceof Error ? rollbackErr : new Error(String(rollbackErr));
+    }
+    throw err;
+  } finally {
+    client.release(broken);
+  }
+}

@@ -1,0 +1,140 @@
+// Intake (民意收集): validate against reference data, route, write the case row, start its workflow.
+//
+// Why a case accepted with 2xx is never lost: the row — with the exact workflow input in `cases.intake` — is
+// committed before the workflow start is attempted, and the 2xx is sent only after both. If the process dies
+// between the two, the row stays `workflow_started = false`, and the reconciler (services/reconciler.ts, run by
+// every worker) starts the same workflow, whose id derives from the case id, so it can never start twice.
+import { randomInt, randomUUID } from 'node:crypto';
+import type { Pool } from 'pg';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { calendarDataFor, cstDate, addCalendarDays } from '../domain/calendar';
+import type { CaseIntake } from '../domain/case-state';
+import { buildIntake } from '../domain/routing';
+import { isUniqueViolation } from '../db/errors';
+import * as ref from '../db/queries/reference';
+import { insertCase, findCaseByIntakeKey, markWorkflowStarted, type CaseRowInput } from '../db/queries/cases';
+import { caseWorkflow } from '../workflows/case-workflow';
+import { workflowIdFor } from '../workflows/messages';
+import { DomainError } from './errors';
+
+export interface IntakeDeps {
+  pool: Pool;
+  temporal: Client;
+  taskQueue: string;
+}
+
+export interface IntakeRequest {
+  categoryCode: string;
+  compoundCode: string;
+  householdId?: string | null;
+  location: { building?: string; unit?: string; room?: string; address?: string };
+  description: string;
+  contactPreference?: string | null;
+  photos?: string[];
+  contact: { name?: string | null; phone?: string | null };
+  residentUserId: string | null;
+  /** Idempotency-Key scoped by the submitter; a retry with the same key returns the same case. */
+  intakeKey?: string | null;
+}
+
+export interface IntakeResult {
+  caseId: string;
+  trackingCode: string;
+  created: boolean;
+  intake: CaseIntake;
+}
+
+// Crockford base32 without I, L, O, U: easy to read out over the phone.
+const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+export function newTrackingCode(now: number): string {
+  const d = cstDate(now).replace(/-/g, '').slice(2, 6);
+  let tail = '';
+  for (let i = 0; i < 6; i++) tail += ALPHABET[randomInt(ALPHABET.length)];
+  return `${d}-${tail}`;
+}
+
+export async function startCaseWorkflow(deps: IntakeDeps, intake: CaseIntake): Promise<void> {
+  try {
+    await deps.temporal.workflow.start(caseWorkflow, {
+      workflowId: workflowIdFor(intake.caseId),
+      taskQueue: deps.taskQueue,
+      args: [{ intake }],
+      // A closed case is never started again, whoever retries.
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    });
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+  }
+  await markWorkflowStarted(deps.pool, intake.caseId);
+}
+
+async function resolveIntake(deps: IntakeDeps, req: IntakeRequest, caseId: string, trackingCode: string, now: number): Promise<CaseIntake> {
+  const [category, compound] = await Promise.all([ref.getCategory(deps.pool, req.categoryCode), ref.getCompound(deps.pool, req.compoundCode)]);
+  if (!category || !category.active) throw new DomainError('validation', 'categoryCode', '未知的诉求类别 (unknown category)');
+  if (!compound) throw new DomainError('validation', 'compoundCode', '未知的小区 (unknown compound)');
+  const household = req.householdId ? await ref.getHousehold(deps.pool, req.householdId) : null;
+  if (req.householdId && (!household || household.compoundCode !== compound.code)) {
+    throw new DomainError('validation', 'householdId', '住户不属于该小区 (the household is not in this compound)');
+  }
+  const chain = await ref.getSupervisionChain(deps.pool, compound.communityOrgId);
+  if (!chain?.streetOrgId || !chain.organizationDepartmentId) throw new Error(`incomplete supervision chain for ${compound.communityOrgId}`);
+  const today = cstDate(now);
+  const [agreement, overrides] = await Promise.all([
+    ref.getActiveAgreement(deps.pool, compound.code, new Date(now)),
+    ref.listCalendarOverrides(deps.pool, addCalendarDays(today, -1), addCalendarDays(today, 400)),
+  ]);
+  const calendar = calendarDataFor(addCalendarDays(today, -1), addCalendarDays(today, 400), overrides);
+  const intake = buildIntake(
+    {
+      caseId,
+      trackingCode,
+      categoryCode: category.code,
+      compoundCode: compound.code,
+      residentUserId: req.residentUserId,
+      householdId: household?.id ?? null,
+      submittedAt: now,
+      linkedPartyMemberId: household?.linkedPartyMember?.personId ?? null,
+    },
+    {
+      category,
+      compound,
+      chain: { communityOrgId: chain.communityOrgId, streetOrgId: chain.streetOrgId, organizationDepartmentId: chain.organizationDepartmentId },
+      agreement,
+      regulatorDepartmentId: 'dept-housing',
+    },
+    calendar,
+  );
+  if ('error' in intake) throw new DomainError('validation', 'categoryCode', intake.error);
+  return intake;
+}
+
+export async function fileCase(deps: IntakeDeps, req: IntakeRequest, now = Date.now()): Promise<IntakeResult> {
+  if (req.intakeKey) {
+    const existing = await findCaseByIntakeKey(deps.pool, req.intakeKey);
+    if (existing) return replay(deps, existing);
+  }
+  for (let attempt = 0; ; attempt++) {
+    const caseId = randomUUID();
+    const intake = await resolveIntake(deps, req, caseId, newTrackingCode(now), now);
+    const row: CaseRowInput = { intake, req };
+    try {
+      const inserted = await insertCase(deps.pool, row);
+      if (!inserted) {
+        // Lost a race with a concurrent request carrying the same Idempotency-Key: answer with its case.
+        const existing = await findCaseByIntakeKey(deps.pool, req.intakeKey ?? '');
+        if (existing) return replay(deps, existing);
+        throw new Error('intake conflict without an existing case');
+      }
+    } catch (err) {
+      if (isUniqueViolation(err) && attempt < 3) continue; // a tracking-code collision: draw another
+      throw err;
+    }
+    await startCaseWorkflow(deps, intake);
+    return { caseId, trackingCode: intake.trackingCode, created: true, intake };
+  }
+}
+
+async function replay(deps: IntakeDeps, existing: { intake: CaseIntake; workflowStarted: boolean }): Promise<IntakeResult> {
+  if (!existing.workflowStarted) await startCaseWorkflow(deps, existing.intake);
+  return { caseId: existing.intake.caseId, trackingCode: existing.intake.trackingCode, created: false, intake: existing.intake };
+}

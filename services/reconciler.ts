@@ -1,0 +1,33 @@
+// Starts the workflow of every case row whose start was never confirmed (the process died between the INSERT
+// and the start). Safe to run anywhere and concurrently: the workflow id derives from the case id, so a
+// second start is refused by Temporal and treated as done.
+import { listUnstartedCases } from '../db/queries/cases';
+import { startCaseWorkflow, type IntakeDeps } from './intake';
+
+export async function reconcileOnce(deps: IntakeDeps, graceMs = 5_000): Promise<number> {
+  const pending = await listUnstartedCases(deps.pool, graceMs);
+  for (const intake of pending) await startCaseWorkflow(deps, intake);
+  return pending.length;
+}
+
+/** Runs reconcileOnce every `everyMs` until stop() is called; errors are logged and retried next round. */
+export function startReconciler(deps: IntakeDeps, everyMs = 5_000, log: (m: string) => void = console.error) {
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  const tick = async () => {
+    try {
+      const n = await reconcileOnce(deps);
+      if (n > 0) log(`[reconciler] started ${n} workflow(s) whose start had not been confirmed`);
+    } catch (err) {
+      log(`[reconciler] ${(err as Error).message}`);
+    }
+    if (!stopped) timer = setTimeout(() => void tick(), everyMs);
+  };
+  timer = setTimeout(() => void tick(), 0);
+  return {
+    stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+    },
+  };
+}

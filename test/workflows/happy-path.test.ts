@@ -1,0 +1,69 @@
+import type { Pool } from 'pg';
+import { connectTemporal, createTestDatabase, startWorker, type RunningWorker, type TestTemporal } from '../helpers/stack';
+import { actors, assertGapFree, eventually, loop } from '../helpers/cases';
+
+let pool: Pool;
+let t: TestTemporal;
+let w: RunningWorker;
+
+beforeAll(async () => {
+  ({ pool } = await createTestDatabase());
+  t = await connectTemporal();
+  w = await startWorker(t, pool);
+});
+afterAll(async () => {
+  await w?.stop();
+  await t?.close();
+  await pool?.end();
+});
+
+test('a case from intake to closed-satisfied leaves a complete, gap-free timeline', async () => {
+  const l = loop(t, pool);
+  const filed = await l.file();
+  expect(filed.intake.handlerOrgId).toBe(actors.handler1.organizationId);
+  await eventually(async () => (await l.row(filed.caseId))?.status === 'dispatched');
+
+  await l.act(filed.caseId, actors.handler1, { type: 'acknowledge', note: '已联系业主' });
+  await l.act(filed.caseId, actors.community1, { type: 'assign_follow_up' });
+  await l.act(filed.caseId, actors.member1, { type: 'record_follow_up', findings: '现场核实电梯已停运', onSite: true });
+  await l.act(filed.caseId, actors.handler1, { type: 'progress', note: '维保单位已到场' });
+  const resolved = await l.act(filed.caseId, actors.handler1, { type: 'resolve', summary: '更换控制板，电梯恢复运行' });
+  expect(resolved.stage).toBe('evaluate');
+  const closed = await l.act(filed.caseId, actors.resident1, { type: 'evaluate', satisfaction: 'satisfied', solved: true });
+  expect(closed.status).toBe('closed');
+
+  const result = await t.client.workflow.getHandle(`case-${filed.caseId}`).result();
+  expect(result.outcome).toBe('satisfied');
+  const events = await l.events(filed.caseId);
+  assertGapFree(events);
+  expect(events.map((e) => e.type)).toEqual([
+    'submitted', 'dispatched', 'acknowledged', 'follow_up_assigned', 'follow_up_recorded', 'progress_reported',
+    'resolved', 'evaluated', 'closed',
+  ]);
+  // The follow-up owner defaults to the party member linked to the household (党员联户).
+  expect(events[3].payload).toMatchObject({ owner: { kind: 'party_member', id: 'p-member1' }, suggested: true });
+  const row = await l.row(filed.caseId);
+  expect(row).toMatchObject({ status: 'closed', stage: 'closed', outcome: 'satisfied', satisfaction: 'satisfied', solved: true, last_seq: 9 });
+});
+
+test('a retried action with the same request id is applied once', async () => {
+  const l = loop(t, pool);
+  const filed = await l.file();
+  const first = await l.act(filed.caseId, actors.handler1, { type: 'acknowledge' }, 'req-ack-1');
+  const again = await l.act(filed.caseId, actors.handler1, { type: 'acknowledge' }, 'req-ack-1');
+  expect(again).toEqual(first);
+  const types = (await l.events(filed.caseId)).map((e) => e.type);
+  expect(types.filter((x) => x === 'acknowledged')).toHaveLength(1);
+});
+
+test("a supervisor's attempt to resolve is rejected with a reason and nothing is written", async () => {
+  const l = loop(t, pool);
+  const filed = await l.file();
+  await l.act(filed.caseId, actors.handler1, { type: 'acknowledge' });
+  const before = await l.events(filed.caseId);
+  await expect(l.act(filed.caseId, actors.community1, { type: 'resolve', summary: '代为办结' })).rejects.toMatchObject({
+    kind: 'forbidden',
+    message: expect.stringContaining('补位不越位'),
+  });
+  expect(await l.events(filed.caseId)).toEqual(before);
+});

@@ -1,0 +1,44 @@
+// Builds the Temporal worker that runs case workflows and their activities. `npm run worker`, `npm start`
+// and the tests all build it here, so production and tests run the same wiring.
+import path from 'node:path';
+import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
+import type { Pool } from 'pg';
+import { createActivities } from '../activities';
+
+export const WORKFLOWS_PATH = path.resolve(__dirname, '..', 'workflows', 'index.ts');
+
+export interface WorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  pool: Pool;
+  /** A pre-built bundle (tests build one per run); otherwise the worker bundles workflows/ at start. */
+  workflowBundle?: WorkflowBundle;
+  /** Cached workflows (sticky); lower it to see eviction and replay. */
+  maxCachedWorkflows?: number;
+}
+
+export async function bundleWorkflows(): Promise<WorkflowBundle> {
+  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger });
+}
+
+// The bundler is chatty at info level; warnings and errors still show.
+const quietLogger = {
+  log: () => {},
+  trace: () => {},
+  debug: () => {},
+  info: () => {},
+  warn: (m: string) => console.warn(m),
+  error: (m: string) => console.error(m),
+};
+
+export async function createWorker(o: WorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection: o.connection,
+    namespace: o.namespace,
+    taskQueue: o.taskQueue,
+    ...(o.workflowBundle ? { workflowBundle: o.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    activities: createActivities({ pool: o.pool }),
+    maxCachedWorkflows: o.maxCachedWorkflows,
+  });
+}

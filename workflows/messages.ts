@@ -1,0 +1,69 @@
+// Every message of the case workflow in one module: the API, the worker and the tests import these.
+// Each human action is an Update named after its action type (wire name = handle without "Update").
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { ActionType, Actor, CaseAction } from '../domain/actions';
+import type { CaseIntake, CaseState } from '../domain/case-state';
+import type { ActionResult } from '../domain/case-view';
+
+export const DEFAULT_TASK_QUEUE = 'red-steward';
+
+/** One workflow per case; the id derives from the case id so a second start of the same case is refused. */
+export const workflowIdFor = (caseId: string): string => `case-${caseId}`;
+
+export interface ActionInput<A extends CaseAction = CaseAction> {
+  /** Chosen by the caller (the Idempotency-Key): a retried action is applied once. */
+  requestId: string;
+  actor: Actor;
+  action: A;
+}
+
+export interface CaseWorkflowInput {
+  intake: CaseIntake;
+  /** Carried over by continue-as-new; absent on the first run. */
+  state?: CaseState;
+  applied?: [string, ActionResult][];
+}
+
+const update = <T extends ActionType>(name: T) =>
+  defineUpdate<ActionResult, [ActionInput<Extract<CaseAction, { type: T }>>]>(name);
+
+export const acknowledgeUpdate = update('acknowledge');
+export const progressUpdate = update('progress');
+export const resolveUpdate = update('resolve');
+export const requestExtensionUpdate = update('request_extension');
+export const decideExtensionUpdate = update('decide_extension');
+export const returnUpdate = update('return');
+export const rerouteUpdate = update('reroute');
+export const assignFollowUpUpdate = update('assign_follow_up');
+export const recordFollowUpUpdate = update('record_follow_up');
+export const urgeUpdate = update('urge');
+export const escalateUpdate = update('escalate');
+export const reportUpdate = update('report');
+export const forwardUpdate = update('forward');
+export const evaluateUpdate = update('evaluate');
+export const addInformationUpdate = update('add_information');
+export const withdrawUpdate = update('withdraw');
+export const closeUpdate = update('close');
+
+/** The update for each action type, for code that dispatches by name (the API's action routes). */
+export const actionUpdates = {
+  acknowledge: acknowledgeUpdate,
+  progress: progressUpdate,
+  resolve: resolveUpdate,
+  request_extension: requestExtensionUpdate,
+  decide_extension: decideExtensionUpdate,
+  return: returnUpdate,
+  reroute: rerouteUpdate,
+  assign_follow_up: assignFollowUpUpdate,
+  record_follow_up: recordFollowUpUpdate,
+  urge: urgeUpdate,
+  escalate: escalateUpdate,
+  report: reportUpdate,
+  forward: forwardUpdate,
+  evaluate: evaluateUpdate,
+  add_information: addInformationUpdate,
+  withdraw: withdrawUpdate,
+  close: closeUpdate,
+} satisfies { [K in ActionType]: ReturnType<typeof update<K>> };
+
+export const statusQuery = defineQuery<CaseState>('status');
