@@ -1,5 +1,6 @@
 // A real PostgreSQL for tests: the server named by DATABASE_URL (or started by the global setup) if there is
-// one, else an embedded one started for the calling test file. Each test file gets its own uniquely named database(s) and drops them when done.
+// one, else an embedded one started for the calling test file. Each test file gets its own uniquely named
+// database(s) and drops them when done.
 import { spawn, type ChildProcess } from 'child_process';
 import { randomBytes } from 'crypto';
 import { createServer } from 'net';
