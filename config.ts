@@ -27,6 +27,7 @@ export const configSchema = z
     TEMPORAL_ADDRESS: hostPort.optional(),
     TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
     TEMPORAL_TASK_QUEUE: z.string().min(1).default('red-steward'),
+    TEMPORAL_PORT: z.coerce.number().int().min(1).max(65535).default(7233),
     TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(8233),
     TEMPORAL_CLI_PATH: z.string().min(1).optional(),
     DATA_DIR: z.string().min(1).default(path.resolve(__dirname, '.data')),
@@ -55,7 +56,9 @@ export function formatConfigError(error: z.ZodError): string {
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = configSchema.safeParse(env);
+  // An empty variable (`DATABASE_URL=` in a compose file or a shell) means unset, not an empty URL.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = configSchema.safeParse(present);
   if (!parsed.success) throw new ConfigError(`Invalid configuration: ${formatConfigError(parsed.error)}`);
   return parsed.data;
 }

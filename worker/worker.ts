@@ -37,7 +37,7 @@ export async function createWorker(o: WorkerOptions): Promise<Worker> {
     connection: o.connection,
     namespace: o.namespace,
     taskQueue: o.taskQueue,
-    ...(o.workflowBundle ? { workflowBundle: o.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    workflowBundle: o.workflowBundle ?? (await bundleWorkflows()),
     activities: createActivities({ pool: o.pool }),
     maxCachedWorkflows: o.maxCachedWorkflows,
   });

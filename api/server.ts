@@ -1,0 +1,28 @@
+// `npm run api`: the API alone against configured servers, as production runs it.
+import { ConfigError, loadConfig } from '../config';
+import { connectPostgres, connectTemporal } from '../scripts/system';
+import { buildApp } from './app';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  if (!config.DATABASE_URL) throw new ConfigError('DATABASE_URL: is required for `npm run api` (npm start embeds Postgres)');
+  if (!config.TEMPORAL_ADDRESS) throw new ConfigError('TEMPORAL_ADDRESS: is required for `npm run api` (npm start embeds Temporal)');
+  const pool = await connectPostgres(config.DATABASE_URL, config.START_TIMEOUT_MS);
+  const t = await connectTemporal(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE, config.START_TIMEOUT_MS);
+  await t.native.close(); // the API only needs the client connection
+  const app = await buildApp({ config, pool, temporal: t.client, taskQueue: config.TEMPORAL_TASK_QUEUE });
+  await app.listen({ port: config.PORT, host: config.HOST });
+  const shutdown = async () => {
+    await app.close(); // stop accepting, finish in-flight requests
+    await t.connection.close();
+    await pool.end();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown());
+  process.once('SIGTERM', () => void shutdown());
+}
+
+main().catch((err) => {
+  console.error(err instanceof ConfigError ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,126 @@
+// The whole system in one process, as `npm start` runs it: Postgres and the Temporal dev server (embedded unless
+// DATABASE_URL / TEMPORAL_ADDRESS name servers), migrations, the demo seed, the worker, and the API.
+// Production runs `npm run worker` and `npm run api` separately against real servers instead.
+import path from 'node:path';
+import type { Pool } from 'pg';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import type { FastifyInstance } from 'fastify';
+import { ConfigError, type Config } from '../config';
+import { createPool } from '../db/pool';
+import { migrate } from '../db/migrate';
+import { seedDemo } from '../db/seed';
+import { buildApp } from '../api/app';
+import { createWorker } from '../worker/worker';
+import { startReconciler } from '../services/reconciler';
+import { startEmbeddedPostgres, startTemporalDevServer, type PostgresHandle, type TemporalHandle } from './stack';
+
+export interface System {
+  config: Config;
+  databaseUrl: string;
+  temporalAddress: string;
+  temporalUiUrl: string | undefined;
+  apiUrl: string;
+  pool: Pool;
+  stop(): Promise<void>;
+}
+
+const redact = (url: string) => url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
+
+/** Connects a pool and proves it works, or fails with one line naming DATABASE_URL. */
+export async function connectPostgres(url: string, timeoutMs: number): Promise<Pool> {
+  const pool = createPool(url);
+  const u = new URL(url);
+  try {
+    await withTimeout(pool.query('SELECT 1'), timeoutMs);
+    return pool;
+  } catch (err) {
+    await pool.end().catch(() => {});
+    throw new ConfigError(`DATABASE_URL: cannot reach PostgreSQL at ${u.hostname}:${u.port || 5432} (${(err as Error).message})`);
+  }
+}
+
+/** Connects to Temporal and proves it answers, or fails with one line naming TEMPORAL_ADDRESS. */
+export async function connectTemporal(address: string, namespace: string, timeoutMs: number): Promise<{ connection: Connection; native: NativeConnection; client: Client }> {
+  try {
+    const connection = await withTimeout(Connection.connect({ address, connectTimeout: timeoutMs }), timeoutMs);
+    const client = new Client({ connection, namespace });
+    await withTimeout(client.workflowService.getSystemInfo({}), timeoutMs);
+    const native = await withTimeout(NativeConnection.connect({ address }), timeoutMs);
+    return { connection, native, client };
+  } catch (err) {
+    throw new ConfigError(`TEMPORAL_ADDRESS: cannot reach Temporal at ${address} (${(err as Error).message.split('\n')[0]})`);
+  }
+}
+
+export function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
+
+export async function startSystem(config: Config, log: (line: string) => void = console.log): Promise<System> {
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch((err) => log(`shutdown: ${(err as Error).message}`));
+  };
+  try {
+    let pg: PostgresHandle | undefined;
+    let databaseUrl = config.DATABASE_URL;
+    if (!databaseUrl) {
+      pg = await startEmbeddedPostgres({ dataDir: config.DATA_DIR, port: config.EMBEDDED_POSTGRES_PORT, log });
+      stops.push(() => pg!.stop());
+      databaseUrl = pg.url;
+    }
+    let temporal: TemporalHandle | undefined;
+    let temporalAddress = config.TEMPORAL_ADDRESS;
+    if (!temporalAddress) {
+      temporal = await startTemporalDevServer({ dataDir: path.join(config.DATA_DIR, 'temporal'), port: config.TEMPORAL_PORT, uiPort: config.TEMPORAL_UI_PORT, log });
+      stops.push(() => temporal!.stop());
+      temporalAddress = temporal.address;
+    }
+    const pool = await connectPostgres(databaseUrl, config.START_TIMEOUT_MS);
+    stops.push(() => pool.end());
+    const applied = await migrate(pool);
+    if (applied.length) log(`migrations applied: ${applied.join(', ')}`);
+    if (config.SEED_DEMO) {
+      const { created } = await seedDemo(pool);
+      if (created) log('demo data seeded');
+    }
+    const t = await connectTemporal(temporalAddress, config.TEMPORAL_NAMESPACE, config.START_TIMEOUT_MS);
+    stops.push(() => t.connection.close());
+    stops.push(() => t.native.close());
+
+    const worker: Worker = await createWorker({ connection: t.native, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE, pool });
+    const running = worker.run();
+    // Drain the worker (in-flight tasks finish) before the connections and the pool close.
+    stops.push(async () => {
+      worker.shutdown();
+      await running;
+    });
+    const deps = { pool, temporal: t.client, taskQueue: config.TEMPORAL_TASK_QUEUE };
+    const reconciler = startReconciler(deps, 5_000, log);
+    stops.push(async () => reconciler.stop());
+
+    const app: FastifyInstance = await buildApp({ config, ...deps, logger: config.LOG_LEVEL !== 'silent' });
+    await app.listen({ port: config.PORT, host: config.HOST });
+    // Stop accepting requests first: pushed last, so it runs first.
+    stops.push(() => app.close());
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.PORT;
+    return {
+      config,
+      databaseUrl: redact(databaseUrl),
+      temporalAddress,
+      temporalUiUrl: temporal?.uiUrl,
+      apiUrl: `http://localhost:${port}`,
+      pool,
+      stop: stopAll,
+    };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}

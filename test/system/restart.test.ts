@@ -1,0 +1,66 @@
+// npm start on a data folder, a case in flight, Ctrl-C, npm start again: the case is still there, in Postgres
+// and in Temporal, and completes.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { createPool } from '../../db/pool';
+import { freePortFor } from '../helpers/ports';
+import { actors, assertGapFree, demoIntake, eventually } from '../helpers/cases';
+import { fileCase } from '../../services/intake';
+import { performAction } from '../../services/case-actions';
+import { listCaseEvents } from '../../db/queries/cases';
+import { runScript, waitForReady, type Child } from '../helpers/processes';
+
+let child: Child | undefined;
+afterAll(async () => {
+  await child?.stop('SIGKILL');
+});
+
+test('a second npm start finds every case where the first one left it', async () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rs-restart-'));
+  fs.chmodSync(dataDir, 0o755);
+  const [port, pgPort, temporalPort, uiPort] = await freePortFor(4);
+  const env = {
+    DATA_DIR: dataDir,
+    PORT: String(port),
+    EMBEDDED_POSTGRES_PORT: String(pgPort),
+    TEMPORAL_PORT: String(temporalPort),
+    TEMPORAL_UI_PORT: String(uiPort),
+    DATABASE_URL: '',
+    TEMPORAL_ADDRESS: '',
+  };
+  const start = async () => {
+    child = runScript('scripts/start.ts', env);
+    await waitForReady(`http://127.0.0.1:${port}/readyz`, child);
+  };
+
+  await start();
+  const pool = createPool(`postgres://postgres:postgres@127.0.0.1:${pgPort}/redsteward`);
+  const connection = await Connection.connect({ address: `127.0.0.1:${temporalPort}` });
+  const temporal = new Client({ connection });
+  try {
+    const filed = await fileCase({ pool, temporal, taskQueue: 'red-steward' }, demoIntake());
+    await performAction({ temporal }, filed.caseId, actors.handler1, { type: 'acknowledge' }, 'restart-ack');
+    expect(await child!.stop('SIGINT')).toBe(0);
+    await connection.close();
+
+    await start();
+    const connection2 = await Connection.connect({ address: `127.0.0.1:${temporalPort}` });
+    const temporal2 = new Client({ connection: connection2 });
+    const row = (await pool.query('SELECT status, last_seq FROM cases WHERE id = $1', [filed.caseId])).rows[0];
+    expect(row).toEqual({ status: 'acknowledged', last_seq: 3 });
+    const description = await temporal2.workflow.getHandle(`case-${filed.caseId}`).describe();
+    expect(description.status.name).toBe('RUNNING');
+
+    await performAction({ temporal: temporal2 }, filed.caseId, actors.handler1, { type: 'resolve', summary: '已修复' }, 'restart-resolve');
+    await performAction({ temporal: temporal2 }, filed.caseId, actors.resident1, { type: 'evaluate', satisfaction: 'satisfied', solved: true }, 'restart-eval');
+    await eventually(async () => (await pool.query('SELECT status FROM cases WHERE id = $1', [filed.caseId])).rows[0].status === 'closed');
+    assertGapFree(await listCaseEvents(pool, filed.caseId));
+    await connection2.close();
+  } finally {
+    await pool.end();
+    await child?.stop('SIGINT');
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+});

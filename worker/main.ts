@@ -1,0 +1,27 @@
+// `npm run worker`: the worker alone against configured servers, as production runs it. It also runs the intake
+// reconciler, so a case row whose workflow start was interrupted gets its workflow.
+import { ConfigError, loadConfig } from '../config';
+import { connectPostgres, connectTemporal } from '../scripts/system';
+import { startReconciler } from '../services/reconciler';
+import { createWorker } from './worker';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  if (!config.DATABASE_URL) throw new ConfigError('DATABASE_URL: is required for `npm run worker` (npm start embeds Postgres)');
+  if (!config.TEMPORAL_ADDRESS) throw new ConfigError('TEMPORAL_ADDRESS: is required for `npm run worker` (npm start embeds Temporal)');
+  const pool = await connectPostgres(config.DATABASE_URL, config.START_TIMEOUT_MS);
+  const t = await connectTemporal(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE, config.START_TIMEOUT_MS);
+  const worker = await createWorker({ connection: t.native, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE, pool });
+  const reconciler = startReconciler({ pool, temporal: t.client, taskQueue: config.TEMPORAL_TASK_QUEUE });
+  // Worker.run() resolves after a SIGINT/SIGTERM shutdown has drained in-flight tasks (the SDK installs those handlers).
+  await worker.run();
+  reconciler.stop();
+  await t.connection.close();
+  await t.native.close();
+  await pool.end();
+}
+
+main().catch((err) => {
+  console.error(err instanceof ConfigError ? err.message : err);
+  process.exit(1);
+});
