@@ -3,48 +3,50 @@
 import path from 'node:path';
 import { z } from 'zod';
 
-const postgresUrl = z
-  .string()
-  .refine((v) => {
-    try {
-      const u = new URL(v);
-      return (u.protocol === 'postgres:' || u.protocol === 'postgresql:') && u.hostname.length > 0;
-    } catch {
-      return false;
-    }
-  }, 'must be a postgres:// or postgresql:// URL with a host, e.g. postgres://user:pass@localhost:5432/redsteward');
+const postgresUrl = z.string().refine((v) => {
+  try {
+    const u = new URL(v);
+    return (u.protocol === 'postgres:' || u.protocol === 'postgresql:') && u.hostname.length > 0;
+  } catch {
+    return false;
+  }
+}, 'must be a postgres:// or postgresql:// URL with a host, e.g. postgres://user:pass@localhost:5432/redsteward');
 
-const hostPort = z
-  .string()
-  .regex(/^[A-Za-z0-9.\-_[\]:]+:\d{1,5}$/, 'must be host:port, e.g. localhost:7233');
+const hostPort = z.string().regex(/^[A-Za-z0-9.\-_[\]:]+:\d{1,5}$/, 'must be host:port, e.g. localhost:7233');
 
-export const configSchema = z
-  .object({
-    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
-    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-    HOST: z.string().default('0.0.0.0'),
-    DATABASE_URL: postgresUrl.optional(),
-    TEMPORAL_ADDRESS: hostPort.optional(),
-    TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
-    TEMPORAL_TASK_QUEUE: z.string().min(1).default('red-steward'),
-    TEMPORAL_PORT: z.coerce.number().int().min(1).max(65535).default(7233),
-    TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(8233),
-    TEMPORAL_CLI_PATH: z.string().min(1).optional(),
-    DATA_DIR: z.string().min(1).default(path.resolve(__dirname, '.data')),
-    JWT_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    SEED_DEMO: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
-    EMBEDDED_POSTGRES_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
-    START_TIMEOUT_MS: z.coerce.number().int().min(100).default(15000),
-  })
-  .superRefine((c, ctx) => {
-    if (c.NODE_ENV === 'production') {
-      if (!c.JWT_SECRET) ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'is required in production' });
-      if (!c.DATABASE_URL) ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'is required in production' });
-      if (!c.TEMPORAL_ADDRESS)
-        ctx.addIssue({ code: 'custom', path: ['TEMPORAL_ADDRESS'], message: 'is required in production' });
-    }
-  });
+const baseSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  DATABASE_URL: postgresUrl.optional(),
+  TEMPORAL_ADDRESS: hostPort.optional(),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('red-steward'),
+  TEMPORAL_PORT: z.coerce.number().int().min(1).max(65535).default(7233),
+  TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(8233),
+  TEMPORAL_CLI_PATH: z.string().min(1).optional(),
+  DATA_DIR: z.string().min(1).default(path.resolve(__dirname, '.data')),
+  JWT_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SEED_DEMO: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
+  EMBEDDED_POSTGRES_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
+  START_TIMEOUT_MS: z.coerce.number().int().min(100).default(15000),
+});
+
+/** Every variable Red Steward reads (.env.example lists the same; a test checks docker-compose against it). */
+export const CONFIG_KEYS = Object.keys(baseSchema.shape);
+
+export const configSchema = baseSchema.superRefine((c, ctx) => {
+  if (c.NODE_ENV === 'production') {
+    if (!c.JWT_SECRET) ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'is required in production' });
+    if (!c.DATABASE_URL) ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'is required in production' });
+    if (!c.TEMPORAL_ADDRESS)
+      ctx.addIssue({ code: 'custom', path: ['TEMPORAL_ADDRESS'], message: 'is required in production' });
+  }
+});
 
 export type Config = z.infer<typeof configSchema>;
 

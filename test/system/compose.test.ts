@@ -1,0 +1,51 @@
+// No Docker engine runs here, so the production compose file is checked against the app's own config schema:
+// the services exist with health checks, every variable the app containers get is one config.ts knows and
+// parses, and the addresses they use point at the services and ports the file defines.
+import fs from 'node:fs';
+import path from 'node:path';
+import YAML from 'yaml';
+import { CONFIG_KEYS, loadConfig } from '../../config';
+import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
+
+const compose = YAML.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'docker-compose.yml'), 'utf8'), { merge: true });
+const services = compose.services as Record<string, { environment?: Record<string, string>; ports?: string[]; healthcheck?: unknown; image?: string; build?: string; command?: unknown }>;
+// Compose substitutes ${VAR:-default} and ${VAR:?message}; give the required ones a value as an operator would.
+const interpolate = (v: string) =>
+  v.replace(/\$\{(\w+)(?::-([^}]*)|:\?[^}]*)?\}/g, (_m, name: string, dflt?: string) => (name === 'JWT_SECRET' ? 'x'.repeat(32) : (dflt ?? '')));
+const envOf = (name: string) => Object.fromEntries(Object.entries(services[name].environment ?? {}).map(([k, v]) => [k, interpolate(String(v))]));
+
+test('the production shape has postgres, temporal, its UI, the api and the worker, each with a health check where it serves', () => {
+  expect(Object.keys(services)).toEqual(expect.arrayContaining(['postgres', 'temporal', 'temporal-ui', 'api', 'worker']));
+  for (const name of ['postgres', 'temporal', 'api', 'worker']) expect(services[name].healthcheck).toBeDefined();
+  expect(services.api.build).toBe('.');
+  expect(services.worker.build).toBe('.');
+  expect(Object.keys(compose.volumes)).toEqual(expect.arrayContaining(['postgres-data', 'app-data']));
+});
+
+test.each(['api', 'worker'])('every variable the %s container gets is known to config.ts and parses in production', (name) => {
+  const env = envOf(name);
+  for (const key of Object.keys(env)) expect(CONFIG_KEYS).toContain(key);
+  const config = loadConfig(env);
+  expect(config.NODE_ENV).toBe('production');
+  const db = new URL(config.DATABASE_URL!);
+  expect(db.hostname).toBe('postgres');
+  expect(services.postgres.environment?.POSTGRES_DB).toBe(db.pathname.slice(1));
+  expect(config.TEMPORAL_ADDRESS).toBe('temporal:7233');
+  expect(services.temporal.ports).toContain('7233:7233');
+});
+
+test("the api publishes the port it listens on and its health check asks /readyz", () => {
+  const config = loadConfig(envOf('api'));
+  expect(services.api.ports).toContain(`${config.PORT}:${config.PORT}`);
+  expect(JSON.stringify(services.api.healthcheck)).toContain(`localhost:${config.PORT}/readyz`);
+});
+
+test('the setup job registers every search attribute the workflow keeps current', () => {
+  const script = JSON.stringify(services['temporal-setup'].command);
+  for (const key of SEARCH_ATTRIBUTES) expect(script).toContain(`${key.name}:`);
+});
+
+test('.env.example lists every variable config.ts reads', () => {
+  const example = fs.readFileSync(path.join(__dirname, '..', '..', '.env.example'), 'utf8');
+  for (const key of CONFIG_KEYS) expect(example).toMatch(new RegExp(`^#? ?${key}=`, 'm'));
+});
