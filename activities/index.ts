@@ -24,7 +24,7 @@ export function createActivities({ pool }: ActivityDeps) {
       await withTransaction(pool, async (client) => {
         await insertEvents(client, caseId, events);
         for (const e of events) {
-          if (e.type === 'accountability_recorded') await insertAccountability(client, caseId, e, projection.level);
+          if (e.type === 'accountability_recorded') await insertAccountability(client, caseId, e);
         }
         await enqueueNotifications(client, notificationsFor(caseId, events, projection));
         await updateProjection(client, projection);

@@ -86,7 +86,7 @@ export type CaseEventBody =
   | { type: 'urged'; message: string; deadline?: DeadlineKind; automatic: boolean }
   | { type: 'reminder_sent'; deadline: DeadlineKind; index: number; dueAt: number }
   | { type: 'breached'; deadline: DeadlineKind; dueAt: number; organizationId: string; level: Level }
-  | { type: 'accountability_recorded'; organizationId: string; dutyCode: string; source: 'breach' | 'unsatisfied' | 'finding'; reason: string; deadline?: DeadlineKind }
+  | { type: 'accountability_recorded'; organizationId: string; dutyCode: string; source: 'breach' | 'unsatisfied' | 'finding'; reason: string; deadline?: DeadlineKind; level: Level }
   | { type: 'escalated'; fromLevel: Level; toLevel: Level; supervisorOrgId: string; reason: string; automatic: boolean; deadlines: DeadlineState[] }
   | { type: 'reported'; toOrgId: string; reason: string; automatic: boolean }
   | { type: 'forwarded'; departmentOrgId: string; reason: string; automatic: boolean; deadlines: DeadlineState[] }

@@ -123,7 +123,7 @@ function evaluationEvents(s: CaseState, a: Extract<CaseAction, { type: 'evaluate
   }
   return [
     evaluated,
-    { type: 'accountability_recorded', organizationId: s.currentHandlerOrgId ?? s.handlerOrgId, dutyCode: 'satisfy_residents', source: 'unsatisfied', reason: '重办后居民仍不满意 (still unsatisfied after rework)' },
+    { type: 'accountability_recorded', organizationId: s.currentHandlerOrgId ?? s.handlerOrgId, dutyCode: 'satisfy_residents', source: 'unsatisfied', level: s.level, reason: '重办后居民仍不满意 (still unsatisfied after rework)' },
     { type: 'closed', outcome: 'unsatisfied' },
   ];
 }
@@ -180,7 +180,7 @@ function breachEvents(s: CaseState, d: DeadlineState, now: number): CaseEventBod
   }
   events.push(
     { type: 'breached', deadline: d.kind, dueAt: d.dueAt, organizationId: handler, level: s.level },
-    { type: 'accountability_recorded', organizationId: handler, dutyCode: DUTY[d.kind], source: 'breach', deadline: d.kind, reason: `超过${d.kind === 'response' ? '响应' : '办结'}时限 (missed the ${d.kind} deadline)` },
+    { type: 'accountability_recorded', organizationId: handler, dutyCode: DUTY[d.kind], source: 'breach', deadline: d.kind, level: s.level, reason: `超过${d.kind === 'response' ? '响应' : '办结'}时限 (missed the ${d.kind} deadline)` },
   );
   const reason = `${d.kind} deadline missed`;
   const next: Partial<Record<Level, () => CaseEventBody[]>> = {

@@ -34,7 +34,12 @@ export async function performAction(deps: ActionDeps, caseId: string, actor: Act
       const kind = KIND[err.cause.type ?? ''] ?? 'conflict';
       throw new DomainError(kind, err.cause.type ?? 'case.illegal_transition', err.cause.message);
     }
-    if (err instanceof WorkflowNotFoundError) throw new DomainError('not_found', 'case.not_found', '工单不存在 (case not found)');
+    if (err instanceof WorkflowNotFoundError) {
+      // An Update to a completed workflow also reads as "not found": tell a closed case from a missing one.
+      const closed = await handle.describe().then((d) => d.status.name !== 'RUNNING', () => false);
+      if (closed) throw new DomainError('conflict', 'case.illegal_transition', '工单已办结，不能再操作 (the case is closed)');
+      throw new DomainError('not_found', 'case.not_found', '工单不存在 (case not found)');
+    }
     if (abort.signal.aborted) {
       throw new DomainError('unavailable', 'case.unavailable', '处理服务暂时不可用，请用同一请求编号重试 (no worker answered in time; retry with the same Idempotency-Key)');
     }

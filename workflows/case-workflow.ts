@@ -60,6 +60,10 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
     if (!d.ok) throw ApplicationFailure.create({ type: d.code, message: d.reason, nonRetryable: true });
   };
 
+  // Intake first: an Update that arrived with the start is dispatched as soon as its handler is registered,
+  // and must find the case already dispatched to its handler.
+  if (state.seq === 0) commit(intakeEvents(state), SYSTEM_ACTOR, state.submittedAt);
+
   for (const type of Object.keys(actionUpdates) as ActionType[]) {
     const def = actionUpdates[type] as (typeof actionUpdates)['acknowledge'];
     setHandler(
@@ -88,8 +92,6 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
     );
   }
   setHandler(statusQuery, () => state);
-
-  if (state.seq === 0) commit(intakeEvents(state), SYSTEM_ACTOR, state.submittedAt);
 
   // One writer: events reach Postgres in seq order, each batch with the projection as of its last event.
   const persist = async (): Promise<void> => {

@@ -49,7 +49,6 @@ export async function insertAccountability(
   client: PoolClient,
   caseId: string,
   e: Extract<CaseEvent, { type: 'accountability_recorded' }>,
-  level: string,
 ): Promise<void> {
   // The duty is named by the organisation's kind: a property company's respond_in_time is
   // property_company.respond_in_time in the responsibility list (责任清单).
@@ -60,7 +59,7 @@ export async function insertAccountability(
        LEFT JOIN responsibility_duties d ON d.code = o.kind || '.' || $3
       WHERE o.id = $2
      ON CONFLICT (dedupe_key) DO NOTHING`,
-    [caseId, e.organizationId, e.dutyCode, e.reason, e.source, e.deadline ?? null, level, `${caseId}:${e.seq}`],
+    [caseId, e.organizationId, e.dutyCode, e.reason, e.source, e.deadline ?? null, e.level, `${caseId}:${e.seq}`],
   );
 }
 
