@@ -134,6 +134,8 @@ export function evolve(state: CaseState, e: CaseEvent): CaseState {
         supervisorOrgId: e.supervisorOrgId,
         level: e.level,
         deadlines: withDeadlines(s, e.deadlines, ['response', 'resolution', 'evaluation']),
+        // A pending extension named a deadline that has just been replaced: it lapses with it.
+        pendingExtension: null,
         overdue: false,
         dispatchedAt: s.dispatchedAt ?? e.at,
         firstResponseDueAt: s.firstResponseDueAt ?? e.deadlines.find((d) => d.kind === 'response')?.dueAt ?? null,
@@ -142,7 +144,9 @@ export function evolve(state: CaseState, e: CaseEvent): CaseState {
     case 'acknowledged': {
       const deadlines = { ...s.deadlines };
       delete deadlines.response;
-      return { ...s, status: 'acknowledged', deadlines, acknowledgedAt: s.acknowledgedAt ?? e.at, overdue: isOverdue(deadlines, e.at) };
+      // A request to extend the response deadline lapses with it; the handler may then ask about the resolution.
+      const pendingExtension = s.pendingExtension?.deadline === 'response' ? null : s.pendingExtension;
+      return { ...s, status: 'acknowledged', deadlines, pendingExtension, acknowledgedAt: s.acknowledgedAt ?? e.at, overdue: isOverdue(deadlines, e.at) };
     }
     case 'resolved': {
       const deadlines = withDeadlines(s, [e.evaluationDeadline], ['response', 'resolution']);
@@ -166,7 +170,7 @@ export function evolve(state: CaseState, e: CaseEvent): CaseState {
       return { ...s, deadlines, breaches: s.breaches + 1, overdue: true };
     }
     case 'escalated':
-      return { ...s, level: e.toLevel, supervisorOrgId: e.supervisorOrgId, escalationCount: s.escalationCount + 1, deadlines: withDeadlines(s, e.deadlines), overdue: false };
+      return { ...s, level: e.toLevel, supervisorOrgId: e.supervisorOrgId, escalationCount: s.escalationCount + 1, deadlines: withDeadlines(s, e.deadlines), pendingExtension: null, overdue: false };
     case 'reported':
       return { ...s, level: 'organization_department', supervisorOrgId: e.toOrgId, escalationCount: s.escalationCount + 1 };
     case 'forwarded':
@@ -184,7 +188,7 @@ export function evolve(state: CaseState, e: CaseEvent): CaseState {
     case 'reopened':
       return { ...s, status: 'acknowledged', reopenCount: e.reopenCount, deadlines: withDeadlines(s, e.deadlines, ['evaluation']), resolvedAt: null };
     case 'closed':
-      return { ...s, status: 'closed', outcome: e.outcome, closedAt: e.at, deadlines: {}, pendingExtension: null };
+      return { ...s, status: 'closed', outcome: e.outcome, closedAt: e.at, deadlines: {}, pendingExtension: null, overdue: false };
     default:
       // progress_reported, follow_up_recorded, urged, accountability_recorded, information_added
       return s;

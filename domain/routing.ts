@@ -53,6 +53,7 @@ export function buildIntake(
 ): CaseIntake | { error: string } {
   const routed = route(r);
   if (!routed.ok) return { error: routed.reason };
-  // A direct department case starts one rung up: the department handles, the community still follows up.
+  // A department's own case starts at community level like any other: the department handles, the community
+  // committee supervises and follows up, and a breach climbs the same ladder.
   return { ...base, tier: r.category.tier, chain: r.chain, handlerOrgId: routed.handlerOrgId, departmentOrgId: routed.departmentOrgId, terms: routed.terms, calendar };
 }

@@ -3,7 +3,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
-const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
 
 export interface Child {
   proc: ChildProcess;
@@ -13,7 +12,9 @@ export interface Child {
 }
 
 export function runScript(script: string, env: Record<string, string>): Child {
-  const proc = spawn(TSX, [path.join(ROOT, script)], {
+  // `node --import tsx` rather than the tsx CLI: the CLI runs the script in a child process, so a SIGKILL sent to
+  // it would leave the real process running.
+  const proc = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, script)], {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
