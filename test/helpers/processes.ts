@@ -11,10 +11,10 @@ export interface Child {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export function runScript(script: string, env: Record<string, string>): Child {
+export function runScript(script: string, env: Record<string, string>, args: string[] = []): Child {
   // `node --import tsx` rather than the tsx CLI: the CLI runs the script in a child process, so a SIGKILL sent to
   // it would leave the real process running.
-  const proc = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, script)], {
+  const proc = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, script), ...args], {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
