@@ -1,8 +1,24 @@
 // buildApp(deps) assembles the Fastify app without listening: api/server.ts listens, tests use app.inject.
-import Fastify, { type FastifyInstance } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import { serializerCompiler } from 'fastify-type-provider-zod';
 import type { Pool } from 'pg';
 import type { Client } from '@temporalio/client';
-import type { Config } from '../config';
+import { jwtSecret, type Config } from '../config';
+import { registerAuth } from './auth';
+import type { ApiContext } from './context';
+import { registerDocs } from './docs';
+import { registerErrorHandling } from './error-handler';
+import { DEFAULT_PRESSURE_LIMITS, DEFAULT_RATE_LIMITS, registerHardening, type PressureLimits, type RateLimits } from './hardening';
+import { registerMetrics, type MetricsOptions } from './metrics';
+import { adminRoutes } from './routes/admin';
+import { authRoutes } from './routes/auth';
+import { caseActionRoutes } from './routes/case-actions';
+import { caseRoutes } from './routes/cases';
+import { referenceRoutes } from './routes/reference';
+import { folderPhotoStorage, type PhotoStorage } from './storage';
+import { validatorCompiler } from './validation';
 
 export interface AppDeps {
   config: Config;
@@ -11,10 +27,59 @@ export interface AppDeps {
   taskQueue: string;
   /** false in tests that want quiet output */
   logger?: boolean;
+  /** Where log lines go instead of stdout (tests read them). */
+  logStream?: NodeJS.WritableStream;
+  /** false turns rate limiting off (tests, bench); an object overrides some limits. */
+  rateLimit?: false | Partial<RateLimits>;
+  /** false turns load shedding off; an object overrides the thresholds (@fastify/under-pressure). */
+  underPressure?: false | PressureLimits;
+  /** Where photos go; a folder under DATA_DIR by default. */
+  storage?: PhotoStorage;
+  /** How long an action waits for a worker before answering 503 (default 10 s). */
+  actionTimeoutMs?: number;
+  metrics?: MetricsOptions;
 }
 
+/** Every JSON body except intake's (which carries photos and sets its own limit). */
+export const DEFAULT_BODY_LIMIT = 256 * 1024;
+
+// A caller's own request id is kept when it is safe to log; otherwise we make one.
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+const requestIdOf = (req: { headers: FastifyRequest['headers'] }) => {
+  const given = req.headers['x-request-id'];
+  return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+};
+
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
-  const app = Fastify({ logger: deps.logger === false ? false : { level: deps.config.LOG_LEVEL } });
+  const app = Fastify({
+    logger: deps.logger === false ? false : { level: deps.config.LOG_LEVEL, ...(deps.logStream ? { stream: deps.logStream } : {}) },
+    genReqId: requestIdOf,
+    requestIdHeader: false,
+    bodyLimit: DEFAULT_BODY_LIMIT,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  // JSON only: a text/plain body would otherwise reach validation as a string and be answered 400, not 415.
+  app.removeContentTypeParser(['text/plain']);
+  registerErrorHandling(app);
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
+
+  const ctx: ApiContext = {
+    config: deps.config,
+    pool: deps.pool,
+    temporal: deps.temporal,
+    taskQueue: deps.taskQueue,
+    storage: deps.storage ?? folderPhotoStorage(path.join(deps.config.DATA_DIR, 'photos')),
+    actionTimeoutMs: deps.actionTimeoutMs ?? 10_000,
+    rateLimits: { ...DEFAULT_RATE_LIMITS, ...(deps.rateLimit || {}) },
+  };
+  const pressure = deps.underPressure === false ? false : { ...DEFAULT_PRESSURE_LIMITS, ...deps.underPressure };
+  await registerHardening(app, deps.rateLimit === false ? false : ctx.rateLimits, pressure);
+  await registerDocs(app);
+  await registerAuth(app, jwtSecret(deps.config));
+  registerMetrics(app, deps.pool, deps.metrics);
 
   app.get('/healthz', async () => ({ status: 'ok' }));
 
@@ -29,5 +94,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return reply.code(postgres === 'up' && temporal === 'up' ? 200 : 503).send({ postgres, temporal });
   });
 
+  await app.register(
+    async (api) => {
+      await api.register(authRoutes, { ctx });
+      await api.register(caseRoutes, { ctx });
+      await api.register(caseActionRoutes, { ctx });
+      await api.register(referenceRoutes, { ctx });
+      await api.register(adminRoutes, { ctx });
+    },
+    { prefix: '/api/v1' },
+  );
   return app;
 }

@@ -1,0 +1,32 @@
+// The OpenAPI 3 document is generated from the routes' zod schemas (so it cannot drift from what the API
+// validates) and served as JSON at /docs/json, with Swagger UI at /docs.
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
+
+export async function registerDocs(app: FastifyInstance): Promise<void> {
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: '红色管家 Red Steward API',
+        description:
+          'The supervision closed loop of community governance: 民意收集 → 响应处理 → 跟踪督促 → 评估评价. ' +
+          'Errors always have the shape { error: { code, message, details: [{ path, issue }] } }; messages follow Accept-Language (zh by default).',
+        version: '1.0.0',
+      },
+      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+      tags: [
+        { name: 'auth', description: '登录 Sign-in' },
+        { name: 'cases', description: '工单 Cases: intake and reads' },
+        { name: 'case actions', description: '工单操作 Loop actions (workflow Updates)' },
+        { name: 'reference', description: '基础数据 Reference data' },
+        { name: 'admin', description: '管理 Administration (audited)' },
+      ],
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+}

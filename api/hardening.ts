@@ -1,0 +1,56 @@
+// Security headers, rate limits and load shedding. Limits are per client IP and counted in memory per process:
+// enough for one API instance; several instances behind a balancer would each allow the limit (a shared store
+// is the upgrade). Under pressure (a stalled event loop, a heap near its limit) the API answers 503 with
+// Retry-After at once, rather than queueing requests until every caller times out.
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import underPressure, { type FastifyUnderPressureOptions } from '@fastify/under-pressure';
+import type { FastifyInstance } from 'fastify';
+import { ApiError } from './errors';
+import { text } from './i18n';
+
+export interface RateLimit {
+  max: number;
+  timeWindow: number;
+}
+
+export interface RateLimits {
+  /** Every route unless it names its own. */
+  global: RateLimit;
+  /** Password and code sign-in: guessing must be slow. */
+  signIn: RateLimit;
+  /** Filing cases: each one starts a workflow and may carry 18 MB of photos. */
+  intake: RateLimit;
+}
+
+const MINUTE = 60_000;
+export const DEFAULT_RATE_LIMITS: RateLimits = {
+  global: { max: 600, timeWindow: MINUTE },
+  signIn: { max: 10, timeWindow: MINUTE },
+  intake: { max: 30, timeWindow: MINUTE },
+};
+
+export type PressureLimits = Pick<FastifyUnderPressureOptions, 'maxEventLoopDelay' | 'maxEventLoopUtilization' | 'maxHeapUsedBytes' | 'maxRssBytes' | 'sampleInterval'>;
+
+export const DEFAULT_PRESSURE_LIMITS: PressureLimits = { maxEventLoopDelay: 1000, maxEventLoopUtilization: 0.98 };
+
+/** Seconds an overloaded API asks callers to wait. */
+export const OVERLOAD_RETRY_AFTER_SECONDS = 10;
+
+export async function registerHardening(app: FastifyInstance, limits: RateLimits | false, pressure: PressureLimits | false): Promise<void> {
+  // swagger-ui sets its own CSP on /docs (staticCSP); the API itself serves only JSON.
+  await app.register(helmet, { global: true });
+  // Its error (FST_UNDER_PRESSURE) reaches the central handler, which answers in the shared shape.
+  if (pressure !== false) await app.register(underPressure, { ...pressure, retryAfter: OVERLOAD_RETRY_AFTER_SECONDS });
+  if (limits === false) return;
+  await app.register(rateLimit, {
+    global: true,
+    max: limits.global.max,
+    timeWindow: limits.global.timeWindow,
+    // Thrown, so the central error handler renders it in the shared shape and language.
+    errorResponseBuilder: (_req, ctx) =>
+      new ApiError(429, 'request.rate_limited', text(`请求过于频繁，请 ${Math.ceil(ctx.ttl / 1000)} 秒后重试`, `Too many requests; retry in ${Math.ceil(ctx.ttl / 1000)} s`), [], {
+        'retry-after': String(Math.ceil(ctx.ttl / 1000)),
+      }),
+  });
+}

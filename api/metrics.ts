@@ -1,0 +1,75 @@
+// Prometheus metrics at /metrics. One registry per app instance: prom-client's global registry would refuse
+// the second buildApp in a test file ("metric already registered"). Request timings are observed in-process;
+// the case gauges are read from the Postgres projection at scrape time, so every API replica reports the
+// same numbers and nothing has to be counted twice.
+import type { FastifyInstance } from 'fastify';
+import type { Pool } from 'pg';
+import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { OVERDUE_SQL } from '../db/queries/case-list';
+import { STAGES } from '../domain/types';
+
+export interface MetricsOptions {
+  /** Process metrics (heap, event loop, GC); off in tests that build many apps. */
+  defaultMetrics?: boolean;
+}
+
+export function registerMetrics(app: FastifyInstance, pool: Pool, options: MetricsOptions = {}): Registry {
+  const registry = new Registry();
+  if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry });
+
+  const duration = new Histogram({
+    name: 'redsteward_http_request_duration_seconds',
+    help: 'HTTP request duration by method, route template and status code',
+    labelNames: ['method', 'route', 'status_code'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+
+  new Gauge({
+    name: 'redsteward_cases',
+    help: 'Cases by stage of the loop (民意收集 → 响应处理 → 跟踪督促 → 评估评价 → closed)',
+    labelNames: ['stage'] as const,
+    registers: [registry],
+    async collect() {
+      const { rows } = await pool.query<{ stage: string; n: string }>('SELECT stage, count(*) AS n FROM cases GROUP BY stage');
+      const counts = new Map(rows.map((r) => [r.stage, Number(r.n)]));
+      for (const stage of STAGES) this.set({ stage }, counts.get(stage) ?? 0);
+    },
+  });
+
+  new Gauge({
+    name: 'redsteward_cases_overdue',
+    help: 'Open cases past a response or resolution deadline',
+    registers: [registry],
+    async collect() {
+      const { rows } = await pool.query<{ n: string }>(`SELECT count(*) AS n FROM cases c WHERE ${OVERDUE_SQL}`);
+      this.set(Number(rows[0].n));
+    },
+  });
+
+  new Gauge({
+    name: 'redsteward_escalations',
+    help: 'Escalation steps recorded so far, by kind (escalated to street, reported, forwarded) and whether automatic',
+    labelNames: ['type', 'automatic'] as const,
+    registers: [registry],
+    async collect() {
+      const { rows } = await pool.query<{ type: string; automatic: string; n: string }>(
+        `SELECT type, COALESCE(payload->>'automatic', 'false') AS automatic, count(*) AS n FROM case_events
+          WHERE type IN ('escalated', 'reported', 'forwarded') GROUP BY 1, 2`,
+      );
+      this.reset();
+      for (const r of rows) this.set({ type: r.type, automatic: r.automatic }, Number(r.n));
+    },
+  });
+
+  // The route template, not the URL: /cases/:id is one series, not one per case.
+  app.addHook('onResponse', async (req, reply) => {
+    const route = req.routeOptions.url ?? 'unmatched';
+    duration.observe({ method: req.method, route, status_code: String(reply.statusCode) }, reply.elapsedTime / 1000);
+  });
+
+  app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
+    return reply.type(registry.contentType).send(await registry.metrics());
+  });
+  return registry;
+}

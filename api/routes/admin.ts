@@ -1,0 +1,165 @@
+// Administration of reference data (role admin only): categories, agreement terms, calendar overrides. Every
+// change is written in one transaction with its audit_log row (who, when, why, before, after, request id).
+// Changes apply to cases filed afterwards: a running case keeps the terms and calendar fixed at its intake.
+import type { FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { PoolClient } from 'pg';
+import { z } from 'zod';
+import { cstDate } from '../../domain/calendar';
+import { HANDLER_KINDS, TIERS } from '../../domain/types';
+import { withTransaction } from '../../db/pool';
+import * as admin from '../../db/queries/admin';
+import { getOrganization } from '../../db/queries/reference';
+import { actorOf, authenticate, requireRole } from '../auth';
+import type { ApiContext } from '../context';
+import { errorResponses, errors } from '../errors';
+import { text } from '../i18n';
+import { bearer, codeSchema, dateSchema, shortText } from '../schemas';
+import { agreementSchema, agreementTermsSchema, calendarOverrideSchema, categorySchema, reasonSchema } from './reference-schemas';
+
+const categoryFields = {
+  nameZh: shortText(50),
+  nameEn: shortText(100),
+  tier: z.enum(TIERS),
+  defaultHandlerKind: z.enum(HANDLER_KINDS),
+  ownerDepartmentId: codeSchema.nullable(),
+  icon: z.string().trim().min(1).max(50).nullable(),
+  active: z.boolean(),
+  sort: z.number().int().min(0).max(100_000),
+};
+const putCategoryBody = z.strictObject({ ...categoryFields, icon: categoryFields.icon.optional(), active: categoryFields.active.optional(), sort: categoryFields.sort.optional(), reason: reasonSchema });
+const patchCategoryBody = z
+  .strictObject({ ...z.object(categoryFields).partial().shape, reason: reasonSchema })
+  .refine((b) => Object.keys(b).length > 1, '请至少修改一个字段 (change at least one field)');
+
+const notFound = (what: string, zh: string) => errors.notFound(`${what}.not_found`, text(`${zh}不存在`, `No such ${what.replace(/_/g, ' ')}`));
+
+/** A department-owned category needs its department, and that must be a functional department. */
+async function checkCategory(client: PoolClient, f: admin.CategoryFields): Promise<void> {
+  if (f.defaultHandlerKind === 'functional_department' && !f.ownerDepartmentId) {
+    throw errors.field('ownerDepartmentId', text('由职能部门承办的类别须指定部门', 'a category handled by a department must name it'));
+  }
+  if (f.ownerDepartmentId && (await getOrganization(client, f.ownerDepartmentId))?.kind !== 'functional_department') {
+    throw errors.field('ownerDepartmentId', text('不是职能部门', 'not a functional department'));
+  }
+}
+
+export const adminRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (app, { ctx }) => {
+  app.addHook('onRequest', authenticate(ctx.pool));
+  app.addHook('preHandler', requireRole('admin'));
+  const audit = (client: PoolClient, req: FastifyRequest, e: Omit<admin.AuditEntry, 'actorUserId' | 'requestId'>) =>
+    admin.insertAudit(client, { ...e, actorUserId: actorOf(req).userId, requestId: req.id });
+
+  app.put('/admin/categories/:code', {
+    schema: {
+      tags: ['admin'],
+      summary: '新增或替换类别 Create or replace a category',
+      security: bearer,
+      params: z.strictObject({ code: codeSchema }),
+      body: putCategoryBody,
+      response: { 200: categorySchema, 201: categorySchema, ...errorResponses(400, 401, 403, 413, 415) },
+    },
+    handler: async (req, reply) => {
+      const { reason, ...b } = req.body;
+      const fields: admin.CategoryFields = { ...b, icon: b.icon ?? null, active: b.active ?? true, sort: b.sort ?? 0 };
+      const { before, after } = await withTransaction(ctx.pool, async (client) => {
+        await checkCategory(client, fields);
+        const before = await admin.lockCategory(client, req.params.code);
+        const after = await admin.writeCategory(client, req.params.code, fields);
+        await audit(client, req, { action: before ? 'category.replace' : 'category.create', entity: 'category', entityId: req.params.code, reason, before, after });
+        return { before, after };
+      });
+      return reply.code(before ? 200 : 201).send(after);
+    },
+  });
+
+  app.patch('/admin/categories/:code', {
+    schema: {
+      tags: ['admin'],
+      summary: '修改类别 Change some fields of a category',
+      security: bearer,
+      params: z.strictObject({ code: codeSchema }),
+      body: patchCategoryBody,
+      response: { 200: categorySchema, ...errorResponses(400, 401, 403, 404, 413, 415) },
+    },
+    handler: async (req) => {
+      const { reason, ...changes } = req.body;
+      return withTransaction(ctx.pool, async (client) => {
+        const before = await admin.lockCategory(client, req.params.code);
+        if (!before) throw notFound('category', '类别');
+        const fields: admin.CategoryFields = { ...before, ...changes };
+        await checkCategory(client, fields);
+        const after = await admin.writeCategory(client, req.params.code, fields);
+        await audit(client, req, { action: 'category.update', entity: 'category', entityId: req.params.code, reason, before, after });
+        return after;
+      });
+    },
+  });
+
+  app.patch('/admin/agreements/:id', {
+    schema: {
+      tags: ['admin'],
+      summary: '修订协议条款 Revise an agreement: a new version from validFrom',
+      description: 'Merges the given top-level terms over this version\'s and saves the result as the compound\'s next version. Earlier open versions end on validFrom.',
+      security: bearer,
+      params: z.strictObject({ id: z.string().min(1).max(100) }),
+      body: z.strictObject({ terms: agreementTermsSchema.partial(), validFrom: dateSchema.optional(), reason: reasonSchema }),
+      response: { 201: agreementSchema, ...errorResponses(400, 401, 403, 404, 409, 413, 415) },
+    },
+    handler: async (req, reply) => {
+      const today = cstDate(Date.now());
+      const validFrom = req.body.validFrom ?? today;
+      if (validFrom < today) throw errors.field('validFrom', text('不能追溯生效', 'a revision cannot take effect in the past'));
+      const created = await withTransaction(ctx.pool, async (client) => {
+        const base = await admin.getAgreementRow(client, req.params.id);
+        if (!base) throw notFound('agreement', '协议');
+        const merged = agreementTermsSchema.safeParse({ ...base.terms, ...req.body.terms });
+        if (!merged.success) throw errors.field('terms', text('合并后的条款无效', 'the terms are invalid once merged with this version'));
+        const terms = merged.data;
+        const next = await admin.insertAgreementVersion(client, base, terms, validFrom);
+        await audit(client, req, { action: 'agreement.revise', entity: 'agreement', entityId: next.id, reason: req.body.reason, before: base, after: next });
+        return next;
+      });
+      return reply.code(201).send(created);
+    },
+  });
+
+  app.put('/admin/calendar-overrides/:date', {
+    schema: {
+      tags: ['admin'],
+      summary: '设置工作日历调整 Mark a date as holiday or 调休 workday',
+      security: bearer,
+      params: z.strictObject({ date: dateSchema }),
+      body: z.strictObject({ kind: z.enum(['holiday', 'workday']), note: z.string().trim().max(200).optional(), reason: reasonSchema }),
+      response: { 200: calendarOverrideSchema, 201: calendarOverrideSchema, ...errorResponses(400, 401, 403, 413, 415) },
+    },
+    handler: async (req, reply) => {
+      const { before, after } = await withTransaction(ctx.pool, async (client) => {
+        const before = await admin.lockCalendarOverride(client, req.params.date);
+        const after = await admin.writeCalendarOverride(client, { date: req.params.date, kind: req.body.kind, note: req.body.note ?? null }, actorOf(req).userId);
+        await audit(client, req, { action: 'calendar_override.set', entity: 'calendar_override', entityId: req.params.date, reason: req.body.reason, before, after });
+        return { before, after };
+      });
+      return reply.code(before ? 200 : 201).send(after);
+    },
+  });
+
+  app.delete('/admin/calendar-overrides/:date', {
+    schema: {
+      tags: ['admin'],
+      summary: '删除工作日历调整 Remove a calendar override',
+      security: bearer,
+      params: z.strictObject({ date: dateSchema }),
+      body: z.strictObject({ reason: reasonSchema }),
+      response: { 200: calendarOverrideSchema, ...errorResponses(400, 401, 403, 404, 413, 415) },
+    },
+    handler: async (req) =>
+      withTransaction(ctx.pool, async (client) => {
+        const before = await admin.lockCalendarOverride(client, req.params.date);
+        if (!before) throw notFound('calendar_override', '日历调整');
+        await admin.deleteCalendarOverride(client, req.params.date);
+        await audit(client, req, { action: 'calendar_override.delete', entity: 'calendar_override', entityId: req.params.date, reason: req.body.reason, before, after: null });
+        return before;
+      }),
+  });
+};

@@ -1,0 +1,124 @@
+// Sign-in. Staff (and the demo residents) use username + password; residents use phone + one-time code sent
+// through the notification outbox. Both answer with a bearer JWT. Failures never say whether the account exists.
+import { createHmac, randomInt } from 'node:crypto';
+import bcrypt from 'bcryptjs';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { jwtSecret } from '../../config';
+import { ROLES, ORGANIZATION_KINDS } from '../../domain/types';
+import { getUserByPhone, getUserByUsername, type User } from '../../db/queries/reference';
+import { codeIssuedWithin, consumeLoginCode, issueLoginCode } from '../../db/queries/login-codes';
+import { getProfile } from '../../db/queries/users';
+import { actorOf, authenticate, signToken, TOKEN_TTL_SECONDS } from '../auth';
+import type { ApiContext } from '../context';
+import { errorResponses, errors } from '../errors';
+import { phoneSchema } from '../schemas';
+
+const CODE_TTL_SECONDS = 300;
+const CODE_RESEND_SECONDS = 60;
+const CODE_MAX_ATTEMPTS = 5;
+// Compared against when the username is unknown, so a miss costs as long as a wrong password.
+const DUMMY_HASH = '$2b$10$Fv4EqkowEx/42JPd5.U7SuvM9PgoyZVIudda6AMpLM5Wi7lRbIel6';
+
+const userSchema = z.object({
+  id: z.string(),
+  username: z.string(),
+  role: z.enum(ROLES),
+  organizationId: z.string().nullable(),
+  personId: z.string().nullable(),
+});
+
+const tokenSchema = z.object({
+  token: z.string(),
+  tokenType: z.literal('Bearer'),
+  expiresIn: z.number().int().describe('seconds'),
+  user: userSchema,
+});
+
+const profileSchema = userSchema.extend({
+  phone: z.string().nullable(),
+  nameZh: z.string().nullable(),
+  nameEn: z.string().nullable(),
+  organization: z.object({ id: z.string(), kind: z.enum(ORGANIZATION_KINDS), nameZh: z.string(), nameEn: z.string() }).nullable(),
+});
+
+const codeSchema = z.string().regex(/^\d{6}$/, '验证码为 6 位数字 (the code is 6 digits)');
+
+export const authRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (app, { ctx }) => {
+  const hashCode = (phone: string, code: string) => createHmac('sha256', jwtSecret(ctx.config)).update(`${phone}:${code}`).digest('hex');
+  const tokenFor = (user: User) => ({
+    token: signToken(app, user),
+    tokenType: 'Bearer' as const,
+    expiresIn: TOKEN_TTL_SECONDS,
+    user: { id: user.id, username: user.username, role: user.role, organizationId: user.organizationId, personId: user.personId },
+  });
+
+  app.post('/auth/login', {
+    config: { rateLimit: ctx.rateLimits.signIn },
+    schema: {
+      tags: ['auth'],
+      summary: '登录 Sign in with username and password',
+      body: z.strictObject({ username: z.string().trim().min(1).max(64), password: z.string().min(1).max(200) }),
+      response: { 200: tokenSchema, ...errorResponses(400, 401, 413, 415, 429) },
+    },
+    handler: async (req) => {
+      const user = await getUserByUsername(ctx.pool, req.body.username);
+      const ok = await bcrypt.compare(req.body.password, user?.passwordHash ?? DUMMY_HASH);
+      if (!user || !user.active || !user.passwordHash || !ok) throw errors.invalidCredentials();
+      return tokenFor(user);
+    },
+  });
+
+  app.post('/auth/code', {
+    config: { rateLimit: ctx.rateLimits.signIn },
+    schema: {
+      tags: ['auth'],
+      summary: '发送验证码 Send a one-time sign-in code to a resident phone',
+      description: 'Always 202, whether or not the phone has an account, so the route cannot be used to probe for residents.',
+      body: z.strictObject({ phone: phoneSchema }),
+      response: { 202: z.object({ sent: z.literal(true), expiresInSeconds: z.number().int() }), ...errorResponses(400, 413, 415, 429) },
+    },
+    handler: async (req, reply) => {
+      const { phone } = req.body;
+      const user = await getUserByPhone(ctx.pool, phone);
+      if (user?.role === 'resident' && !(await codeIssuedWithin(ctx.pool, phone, CODE_RESEND_SECONDS))) {
+        const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+        await issueLoginCode(ctx.pool, { phone, code, codeHash: hashCode(phone, code), ttlSeconds: CODE_TTL_SECONDS });
+        if (ctx.config.NODE_ENV === 'development') req.log.info({ phone, code }, 'resident sign-in code (development only)');
+      }
+      return reply.code(202).send({ sent: true, expiresInSeconds: CODE_TTL_SECONDS });
+    },
+  });
+
+  app.post('/auth/code/verify', {
+    config: { rateLimit: ctx.rateLimits.signIn },
+    schema: {
+      tags: ['auth'],
+      summary: '验证码登录 Sign in with phone and one-time code',
+      body: z.strictObject({ phone: phoneSchema, code: codeSchema }),
+      response: { 200: tokenSchema, ...errorResponses(400, 401, 413, 415, 429) },
+    },
+    handler: async (req) => {
+      const { phone, code } = req.body;
+      const user = await getUserByPhone(ctx.pool, phone);
+      const ok = await consumeLoginCode(ctx.pool, phone, hashCode(phone, code), CODE_MAX_ATTEMPTS);
+      if (!ok || !user || user.role !== 'resident') throw errors.invalidCode();
+      return tokenFor(user);
+    },
+  });
+
+  app.get('/me', {
+    onRequest: authenticate(ctx.pool),
+    schema: {
+      tags: ['auth'],
+      summary: '当前用户 The signed-in user',
+      security: [{ bearerAuth: [] }],
+      response: { 200: profileSchema, ...errorResponses(401) },
+    },
+    handler: async (req) => {
+      const profile = await getProfile(ctx.pool, actorOf(req).userId);
+      if (!profile) throw errors.unauthenticated();
+      return profile;
+    },
+  });
+};

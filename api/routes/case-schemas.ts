@@ -1,0 +1,107 @@
+// Request and response schemas of the case routes (intake, reads, lists). Actions have theirs in case-actions.ts.
+import { z } from 'zod';
+import { LEVELS, OUTCOMES, SATISFACTIONS, STAGES, STATUSES } from '../../domain/types';
+import { MAX_PHOTOS, photoSchema } from '../photos';
+import { codeSchema, dateSchema, deadlineViewSchema, idempotencyKeySchema, orgRefSchema, phoneSchema } from '../schemas';
+
+const locationPart = z.string().trim().min(1).max(20);
+
+export const intakeBodySchema = z.strictObject({
+  categoryCode: codeSchema,
+  compoundCode: codeSchema,
+  householdId: codeSchema.max(100).optional(),
+  location: z
+    .strictObject({ building: locationPart.optional(), unit: locationPart.optional(), room: locationPart.optional(), address: z.string().trim().min(1).max(200).optional() })
+    .refine((l) => Object.values(l).some((v) => v !== undefined), '请填写楼栋单元房号或地址 (give a building, unit, room or an address)'),
+  description: z.string().trim().min(5, '描述至少 5 个字 (describe the problem in at least 5 characters)').max(2000),
+  contactPreference: z.enum(['phone', 'sms', 'in_app', 'none']).optional(),
+  contact: z.strictObject({ name: z.string().trim().min(1).max(50).optional(), phone: phoneSchema.optional() }).optional(),
+  photos: z.array(photoSchema).max(MAX_PHOTOS, `最多 ${MAX_PHOTOS} 张照片 (at most ${MAX_PHOTOS} photos)`).optional(),
+  /** Staff filing on a resident's behalf name the resident's account, if they have one. */
+  residentUserId: z.string().min(1).max(64).optional(),
+});
+
+// Loose: the validated value replaces request.headers, which must keep every other header.
+export const intakeHeadersSchema = z.looseObject({ 'idempotency-key': idempotencyKeySchema.optional() });
+
+export const intakeResponseSchema = z.object({
+  caseId: z.uuid(),
+  trackingCode: z.string(),
+  handler: orgRefSchema,
+  supervisor: orgRefSchema,
+  deadlines: z.array(z.object({ kind: z.enum(['response', 'resolution']), dueAt: z.string() })),
+});
+
+const named = z.object({ code: z.string(), nameZh: z.string(), nameEn: z.string() });
+
+export const caseSummarySchema = z.object({
+  id: z.uuid(),
+  trackingCode: z.string(),
+  category: named,
+  compound: named,
+  status: z.enum(STATUSES),
+  stage: z.enum(STAGES),
+  level: z.enum(LEVELS),
+  handler: orgRefSchema.nullable(),
+  supervisor: orgRefSchema.nullable(),
+  followUpOwner: z.object({ kind: z.enum(['grid_branch', 'party_member']), id: z.string(), nameZh: z.string(), nameEn: z.string() }).nullable(),
+  resident: z.object({
+    name: z.string().nullable(),
+    phone: z.string().nullable(),
+    masked: z.boolean().describe('true when the caller has no need to contact the resident (138****5678)'),
+  }),
+  description: z.string(),
+  overdue: z.boolean(),
+  deadlines: z.array(deadlineViewSchema),
+  outcome: z.enum(OUTCOMES).nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+
+export const timelineEntrySchema = z.object({
+  seq: z.number().int(),
+  type: z.string(),
+  at: z.string(),
+  actor: z.object({ userId: z.string().nullable(), role: z.string().nullable(), organizationId: z.string().nullable() }),
+  payload: z.record(z.string(), z.unknown()),
+});
+
+export const caseDetailSchema = caseSummarySchema.extend({
+  householdId: z.string().nullable(),
+  location: z.record(z.string(), z.string()),
+  contactPreference: z.string().nullable(),
+  photos: z.array(z.string()),
+  pendingExtension: z.record(z.string(), z.unknown()).nullable(),
+  satisfaction: z.enum(SATISFACTIONS).nullable(),
+  solved: z.boolean().nullable(),
+  counts: z.object({ reopen: z.number().int(), escalation: z.number().int(), returned: z.number().int() }),
+  dispatchedAt: z.string().nullable(),
+  acknowledgedAt: z.string().nullable(),
+  resolvedAt: z.string().nullable(),
+  closedAt: z.string().nullable(),
+  timeline: z.array(timelineEntrySchema),
+});
+
+export const listQuerySchema = z
+  .strictObject({
+    status: z.enum(STATUSES).optional(),
+    stage: z.enum(STAGES).optional(),
+    level: z.enum(LEVELS).optional(),
+    community: codeSchema.optional(),
+    compound: codeSchema.optional(),
+    handler: codeSchema.optional(),
+    category: codeSchema.optional(),
+    overdue: z.enum(['true', 'false']).optional(),
+    from: dateSchema.optional().describe('created on or after this day (China Standard Time)'),
+    to: dateSchema.optional().describe('created on or before this day (China Standard Time)'),
+    q: z.string().trim().min(1).max(100).optional().describe('text in the description or tracking code'),
+    limit: z.coerce.number().int().min(1).max(100).default(20),
+    cursor: z.string().max(200).optional().describe('nextCursor of the previous page'),
+  })
+  .refine((q) => !q.from || !q.to || q.from <= q.to, { message: '结束日期不能早于开始日期 (to must not be before from)', path: ['to'] });
+
+export const listResponseSchema = z.object({ items: z.array(caseSummarySchema), nextCursor: z.string().nullable() });
+
+export const trackingCodeParams = z.strictObject({
+  code: z.string().regex(/^\d{4}-[0-9A-HJKMNP-TV-Za-hjkmnp-tv-z]{6}$/, '查询码格式为 YYMM-XXXXXX (a tracking code looks like 2611-7K3M9Q)'),
+});

@@ -1,0 +1,58 @@
+// Reads about users and people that the API needs beyond db/queries/reference.ts: the profile behind /me, a
+// resident's contact details and households (intake fills them in), whether a user id names a resident, and
+// whether a person is a party member.
+import type { OrganizationKind, Role } from '../../domain/types';
+import type { Queryable } from '../pool';
+
+export interface Profile {
+  id: string;
+  username: string;
+  role: Role;
+  organizationId: string | null;
+  personId: string | null;
+  phone: string | null;
+  nameZh: string | null;
+  nameEn: string | null;
+  organization: { id: string; kind: OrganizationKind; nameZh: string; nameEn: string } | null;
+}
+
+export async function getProfile(db: Queryable, userId: string): Promise<Profile | null> {
+  const { rows } = await db.query<Omit<Profile, 'organization'> & { orgKind: OrganizationKind | null; orgNameZh: string | null; orgNameEn: string | null }>(
+    `SELECT u.id, u.username, u.role, u.organization_id AS "organizationId", u.person_id AS "personId",
+            COALESCE(u.phone, p.phone) AS phone, p.name_zh AS "nameZh", p.name_en AS "nameEn",
+            o.kind AS "orgKind", o.name_zh AS "orgNameZh", o.name_en AS "orgNameEn"
+       FROM users u
+       LEFT JOIN people p ON p.id = u.person_id
+       LEFT JOIN organizations o ON o.id = u.organization_id
+      WHERE u.id = $1 AND u.active`,
+    [userId],
+  );
+  const r = rows[0];
+  if (!r) return null;
+  const { orgKind, orgNameZh, orgNameEn, ...profile } = r;
+  const organization =
+    profile.organizationId && orgKind ? { id: profile.organizationId, kind: orgKind, nameZh: orgNameZh ?? '', nameEn: orgNameEn ?? '' } : null;
+  return { ...profile, organization };
+}
+
+/** The households a resident user belongs to (through their person record). */
+export async function householdIdsOfResident(db: Queryable, userId: string): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>(
+    `SELECT m.household_id AS id FROM household_members m JOIN users u ON u.person_id = m.person_id
+      WHERE u.id = $1 ORDER BY m.household_id`,
+    [userId],
+  );
+  return rows.map((r) => r.id);
+}
+
+/** An active resident account, for staff filing on a resident's behalf. */
+export async function isActiveResident(db: Queryable, userId: string): Promise<boolean> {
+  const { rows } = await db.query(`SELECT 1 FROM users WHERE id = $1 AND role = 'resident' AND active`, [userId]);
+  return rows.length > 0;
+}
+
+/** A person who is a party member (a follow-up owner must be one). */
+export async function isPartyMember(db: Queryable, personId: string): Promise<boolean> {
+  const { rows } = await db.query(`SELECT 1 FROM people WHERE id = $1 AND kind = 'party_member'`, [personId]);
+  return rows.length > 0;
+}

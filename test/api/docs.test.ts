@@ -1,0 +1,87 @@
+// The OpenAPI document is generated from the routes' schemas; it must be valid and complete, or integrators
+// (and web/, which generates its types from it) build on something that is not the API.
+import SwaggerParser from '@apidevtools/swagger-parser';
+import type { FastifyInstance } from 'fastify';
+import { ACTION_BODIES } from '../../api/routes/case-actions';
+import { startApiStack, type ApiStack } from './helpers';
+
+let s: ApiStack;
+let app: FastifyInstance;
+let doc: { paths: Record<string, Record<string, { responses: Record<string, unknown>; security?: unknown }>>; components: { schemas: Record<string, unknown> } };
+
+beforeAll(async () => {
+  s = await startApiStack({ worker: false });
+  app = s.app;
+  doc = (await app.inject({ method: 'GET', url: '/docs/json' })).json();
+});
+afterAll(async () => {
+  await s?.close();
+});
+
+const kebab = (t: string) => t.replace(/_/g, '-');
+
+const EXPECTED: Array<[string, string, string[]]> = [
+  ['post', '/api/v1/auth/login', ['200', '400', '401', '429', '500']],
+  ['post', '/api/v1/auth/code', ['202', '400', '429', '500']],
+  ['post', '/api/v1/auth/code/verify', ['200', '400', '401', '429', '500']],
+  ['get', '/api/v1/me', ['200', '401', '500']],
+  ['post', '/api/v1/cases', ['200', '201', '400', '401', '403', '409', '413', '415', '429', '503', '500']],
+  ['get', '/api/v1/cases', ['200', '400', '401', '500']],
+  ['get', '/api/v1/cases/{id}', ['200', '400', '401', '404', '500']],
+  ['get', '/api/v1/cases/by-tracking-code/{code}', ['200', '400', '401', '404', '500']],
+  ['get', '/api/v1/cases/{id}/photos/{photoId}', ['200', '400', '401', '404', '500']],
+  ...Object.keys(ACTION_BODIES).map((t): [string, string, string[]] => ['post', `/api/v1/cases/{id}/${kebab(t)}`, ['200', '400', '401', '403', '404', '409', '503', '500']]),
+  ['get', '/api/v1/categories', ['200', '400', '500']],
+  ['get', '/api/v1/organizations', ['200', '500']],
+  ['get', '/api/v1/compounds', ['200', '400', '500']],
+  ['get', '/api/v1/agreements', ['200', '400', '500']],
+  ['get', '/api/v1/calendar-overrides', ['200', '400', '500']],
+  ['put', '/api/v1/admin/categories/{code}', ['200', '201', '400', '401', '403', '500']],
+  ['patch', '/api/v1/admin/categories/{code}', ['200', '400', '401', '403', '404', '500']],
+  ['patch', '/api/v1/admin/agreements/{id}', ['201', '400', '401', '403', '404', '409', '500']],
+  ['put', '/api/v1/admin/calendar-overrides/{date}', ['200', '201', '400', '401', '403', '500']],
+  ['delete', '/api/v1/admin/calendar-overrides/{date}', ['200', '400', '401', '403', '404', '500']],
+];
+
+test('/docs/json is a valid OpenAPI 3 document', async () => {
+  // validate() dereferences in place; give it a copy so the other tests see the document as served.
+  await expect(SwaggerParser.validate(structuredClone(doc) as never)).resolves.toBeTruthy();
+  expect(doc).toMatchObject({ openapi: '3.0.3' });
+});
+
+test.each(EXPECTED)('%s %s is documented with its success and error responses', (method, path, codes) => {
+  const op = doc.paths[path]?.[method];
+  expect(op).toBeDefined();
+  expect(Object.keys(op.responses).sort()).toEqual(expect.arrayContaining([...codes].sort()));
+});
+
+test('every /api/v1 route is in the table above, so a new route cannot go undocumented unnoticed', () => {
+  const documented = Object.entries(doc.paths)
+    .filter(([p]) => p.startsWith('/api/v1'))
+    .flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m} ${p}`))
+    .sort();
+  expect(documented).toEqual(EXPECTED.map(([m, p]) => `${m} ${p}`).sort());
+});
+
+test('every error response refers to the one shared error body', () => {
+  for (const ops of Object.values(doc.paths)) {
+    for (const op of Object.values(ops)) {
+      for (const [code, res] of Object.entries(op.responses)) {
+        if (Number(code) < 400) continue;
+        expect(JSON.stringify(res)).toContain('#/components/schemas/Error');
+      }
+    }
+  }
+  expect(doc.components.schemas.Error).toMatchObject({ type: 'object', required: ['error'] });
+});
+
+test('routes that need a token say so', () => {
+  expect(doc.paths['/api/v1/cases'].post.security).toEqual([{ bearerAuth: [] }]);
+  expect(doc.paths['/api/v1/categories'].get.security).toBeUndefined();
+});
+
+test('Swagger UI is served at /docs', async () => {
+  const res = await app.inject({ method: 'GET', url: '/docs/' });
+  expect(res.statusCode).toBe(200);
+  expect(res.headers['content-type']).toContain('text/html');
+});
