@@ -91,12 +91,14 @@ export interface TemporalStartOptions {
   port?: number;
   uiPort?: number;
   log?: (line: string) => void;
+  /** Extra dev-server flags, e.g. dynamic config for tests. */
+  extraArgs?: string[];
 }
 
 export async function startTemporalDevServer(opts: TemporalStartOptions = {}): Promise<TemporalHandle> {
   const cli = findTemporalCli(opts.log);
   const port = opts.port ?? (await freePort());
-  const extraArgs = ['--log-level', 'error'];
+  const extraArgs = ['--log-level', 'error', ...(opts.extraArgs ?? [])];
   let dbFilename: string | undefined;
   if (opts.dataDir) {
     fs.mkdirSync(opts.dataDir, { recursive: true });

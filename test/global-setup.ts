@@ -11,6 +11,8 @@ import { freePort, startEmbeddedPostgres, startTemporalDevServer } from '../scri
 import { bundleWorkflows } from '../worker/worker';
 
 export const TEMPLATE_DB = 'rs_template';
+export const CONTINUE_AS_NEW_KEY = 'limit.historyCount.suggestContinueAsNew';
+export const CONTINUE_AS_NEW_AFTER = 400;
 
 async function recreateTemplate(adminUrl: string): Promise<string> {
   const admin = new Client({ connectionString: adminUrl });
@@ -45,7 +47,11 @@ export default async function globalSetup(): Promise<void> {
     adminUrl = pg.url;
   }
   await recreateTemplate(adminUrl);
-  const temporal = await startTemporalDevServer({ log: () => {} });
+  // Suggest continue-as-new after 400 events (the server's default is thousands), so tests exercise it.
+  const temporal = await startTemporalDevServer({
+    log: () => {},
+    extraArgs: ['--dynamic-config-value', `${CONTINUE_AS_NEW_KEY}=${CONTINUE_AS_NEW_AFTER}`],
+  });
   g.__rsTemporal = temporal;
   const bundle = await bundleWorkflows();
   const bundlePath = path.join(workDir, 'workflow-bundle.js');

@@ -67,3 +67,19 @@ test("a supervisor's attempt to resolve is rejected with a reason and nothing is
   });
   expect(await l.events(filed.caseId)).toEqual(before);
 });
+
+test('the Temporal UI can filter cases by status, stage, level, community, handler and overdue', async () => {
+  const l = loop(t, pool);
+  const filed = await l.file();
+  await l.act(filed.caseId, actors.handler1, { type: 'acknowledge' });
+  await l.act(filed.caseId, actors.community1, { type: 'assign_follow_up' });
+  const query =
+    `WorkflowId = 'case-${filed.caseId}' AND RsStatus = 'acknowledged' AND RsStage = 'follow_up' AND ` +
+    `RsLevel = 'community_committee' AND RsCommunity = 'comm-jinji' AND RsHandler = 'pc-demo-fast' AND RsOverdue = false`;
+  const found = await eventually(async () => {
+    const ids: string[] = [];
+    for await (const wf of t.client.workflow.list({ query })) ids.push(wf.workflowId);
+    return ids.length === 1 ? ids : undefined;
+  }, 15_000);
+  expect(found).toEqual([`case-${filed.caseId}`]);
+});

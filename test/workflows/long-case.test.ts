@@ -1,0 +1,27 @@
+// A case that lives long and busy stays under Temporal's history limits: when the server suggests it
+// (the test server does so after 400 events), the workflow continues as new with its state, and nothing is lost.
+import { actors, assertGapFree, loop } from '../helpers/cases';
+import { useLoopSuite } from '../helpers/loop-suite';
+
+const suite = useLoopSuite();
+
+test('a busy case continues as new, keeps its state and request ids, and still completes', async () => {
+  const l = loop(suite().t, suite().pool);
+  const { caseId } = await l.file({ categoryCode: 'noise' });
+  const handle = suite().t.client.workflow.getHandle(`case-${caseId}`);
+  const firstRun = (await handle.describe()).runId;
+  await l.act(caseId, actors.handler1, { type: 'acknowledge' }, 'long-ack');
+  for (let i = 0; i < 60; i++) await l.act(caseId, actors.resident1, { type: 'add_information', text: `补充说明 ${i}` }, `long-info-${i}`);
+  const described = await handle.describe();
+  expect(described.runId).not.toBe(firstRun);
+  // A retry of a request applied in an earlier run is answered, not applied again.
+  const retried = await l.act(caseId, actors.resident1, { type: 'add_information', text: '补充说明 0' }, 'long-info-0');
+  expect(retried.events).toHaveLength(1);
+  await l.act(caseId, actors.handler1, { type: 'resolve', summary: '已处理' });
+  await l.act(caseId, actors.resident1, { type: 'evaluate', satisfaction: 'satisfied', solved: true });
+  expect((await handle.result()).outcome).toBe('satisfied');
+  const events = await l.events(caseId);
+  assertGapFree(events);
+  expect(events.filter((e) => e.type === 'information_added')).toHaveLength(60);
+  expect(await l.row(caseId)).toMatchObject({ status: 'closed', outcome: 'satisfied', last_seq: events.length });
+});
