@@ -30,6 +30,12 @@ test('a case nobody acknowledges gets reminders, escalates to the street committ
   )).rows;
   const record = { organization_id: 'pc-demo-fast', duty_code: 'property_company.respond_in_time', source: 'breach', deadline_kind: 'response' };
   expect(records).toEqual([{ ...record, level: 'community_committee' }, { ...record, level: 'street_committee' }]);
+  // At the top of the ladder a missed deadline stays missed: an extension asked after expiry is refused.
+  await eventually(async () => (await l().row(filed.caseId)).overdue === true, 20_000);
+  const market = { userId: 'u-market-test', role: 'handler' as const, organizationId: 'dept-market' };
+  await expect(
+    l().act(filed.caseId, market, { type: 'request_extension', deadline: 'response', extendBy: { unit: 'seconds', amount: 60 }, reason: '来不及' }),
+  ).rejects.toMatchObject({ kind: 'conflict', message: expect.stringContaining('时限已过') });
   // Reminders (催办) reached the handler through the outbox.
   const urged = await suite().pool.query(`SELECT count(*)::int AS n FROM notification_outbox WHERE template = 'case.urged' AND recipient->>'caseId' = $1`, [filed.caseId]);
   expect(urged.rows[0].n).toBeGreaterThanOrEqual(4);
