@@ -16,7 +16,12 @@ export async function registerDocs(app: FastifyInstance): Promise<void> {
           'Errors always have the shape { error: { code, message, details: [{ path, issue }] } }; messages follow Accept-Language (zh by default).',
         version: '1.0.0',
       },
-      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+      components: {
+        securitySchemes: {
+          bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+          apiKeyAuth: { type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'Integrations: rsk_<id>.<secret>, issued by an admin' },
+        },
+      },
       tags: [
         { name: 'auth', description: '登录 Sign-in' },
         { name: 'cases', description: '工单 Cases: intake and reads' },

@@ -39,7 +39,8 @@ export const deadlineViewSchema = z.object({
   extended: z.number().int(),
 });
 
-export const bearer = [{ bearerAuth: [] }];
+/** Either a signed-in user's bearer token or an integration's API key (`X-API-Key: rsk_<id>.<secret>`). */
+export const bearer: { [scheme: string]: string[] }[] = [{ bearerAuth: [] }, { apiKeyAuth: [] }];
 
 /** Short free texts (reasons, notes): trimmed, non-empty, bounded. */
 export const shortText = (max = 500) => z.string().trim().min(1, '不能为空 (must not be empty)').max(max);

@@ -41,6 +41,9 @@ const EXPECTED: Array<[string, string, string[]]> = [
   ['patch', '/api/v1/admin/agreements/{id}', ['201', '400', '401', '403', '404', '409', '500']],
   ['put', '/api/v1/admin/calendar-overrides/{date}', ['200', '201', '400', '401', '403', '500']],
   ['delete', '/api/v1/admin/calendar-overrides/{date}', ['200', '400', '401', '403', '404', '500']],
+  ['get', '/api/v1/admin/api-keys', ['200', '401', '403', '500']],
+  ['post', '/api/v1/admin/api-keys', ['201', '400', '401', '403', '500']],
+  ['post', '/api/v1/admin/api-keys/{id}/revoke', ['204', '400', '401', '403', '404', '500']],
 ];
 
 test('/docs/json is a valid OpenAPI 3 document', async () => {
@@ -76,7 +79,9 @@ test('every error response refers to the one shared error body', () => {
 });
 
 test('routes that need a token say so', () => {
-  expect(doc.paths['/api/v1/cases'].post.security).toEqual([{ bearerAuth: [] }]);
+  // A signed-in user's token, or an integration's API key.
+  expect(doc.paths['/api/v1/cases'].post.security).toEqual([{ bearerAuth: [] }, { apiKeyAuth: [] }]);
+  expect(doc.paths['/api/v1/admin/api-keys'].post.security).toEqual([{ bearerAuth: [] }]);
   expect(doc.paths['/api/v1/categories'].get.security).toBeUndefined();
 });
 
