@@ -2,11 +2,12 @@
 // a workflow that touched Node I/O would break replay, and domain/ is the loop's rule book.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
 
 const nodeIo = ['fs', 'fs/promises', 'node:fs', 'node:fs/promises', 'net', 'node:net', 'http', 'node:http', 'child_process', 'node:child_process', 'pg', 'fastify', 'crypto', 'node:crypto'];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', '.temporal/', '.data/', 'web/dist/', 'coverage/', 'test/.artifacts/', 'eslint.config.mjs'] },
+  { ignores: ['node_modules/', 'dist/', '.temporal/', '.data/', 'web/dist/', 'web/src/api/schema.d.ts', 'coverage/', 'test/.artifacts/', 'eslint.config.mjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -25,13 +26,25 @@ export default tseslint.config(
     },
   },
   {
+    // The web app (browser code, React) has its own tsconfig; the hooks rules catch what its type-check cannot.
+    files: ['web/**/*.ts', 'web/**/*.tsx', 'web/**/*.mts'],
+    languageOptions: { parserOptions: { project: './web/tsconfig.json', tsconfigRootDir: import.meta.dirname } },
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      'react-hooks/rules-of-hooks': 'error',
+      'react-hooks/exhaustive-deps': 'warn',
+    },
+  },
+  {
     files: ['domain/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { paths: [...nodeIo, '@temporalio/client', '@temporalio/worker', '@temporalio/workflow', '@temporalio/activity'], patterns: ['../db/*', '../api/*', '../activities/*', '../workflows/*'] }],
     },
   },
   {
-    files: ['workflows/**/*.ts'],
+    // bench/workflows.ts holds the bare baseline workflows: bundled and replayed like ours.
+    files: ['workflows/**/*.ts', 'bench/workflows.ts'],
     rules: {
       'no-restricted-imports': ['error', { paths: [...nodeIo, '@temporalio/client', '@temporalio/worker', '@temporalio/activity'], patterns: ['../db/*', '../api/*'] }],
     },

@@ -5,6 +5,7 @@ import type { CaseEvent } from '../domain/actions';
 import type { CaseProjection } from '../domain/case-view';
 import { withTransaction } from '../db/pool';
 import { enqueueNotifications, insertAccountability, insertEvents, updateProjection } from '../db/queries/case-events';
+import { createAssessmentActivities } from './assessment';
 import { notificationsFor } from './notifications';
 
 export interface ActivityDeps {
@@ -30,6 +31,8 @@ export function createActivities({ pool }: ActivityDeps) {
         await updateProjection(client, projection);
       });
     },
+    // The monthly assessment's activities (activities/assessment.ts) run on the same worker and task queue.
+    ...createAssessmentActivities({ pool }),
   };
 }
 

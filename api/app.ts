@@ -9,17 +9,23 @@ import { jwtSecret, type Config } from '../config';
 import { registerAuth } from './auth';
 import type { ApiContext } from './context';
 import { registerDocs } from './docs';
-import { registerErrorHandling } from './error-handler';
+import { frameworkErrors, registerErrorHandling } from './error-handler';
 import { DEFAULT_PRESSURE_LIMITS, DEFAULT_RATE_LIMITS, registerHardening, type PressureLimits, type RateLimits } from './hardening';
 import { registerMetrics, type MetricsOptions } from './metrics';
+import { accountabilityRoutes } from './routes/accountability';
 import { adminRoutes } from './routes/admin';
+import { assessmentRoutes } from './routes/assessments';
 import { apiKeyRoutes } from './routes/api-keys';
 import { authRoutes } from './routes/auth';
 import { caseActionRoutes } from './routes/case-actions';
 import { caseRoutes } from './routes/cases';
+import { exportRoutes } from './routes/exports';
+import { publicRoutes, type PublicOptions } from './routes/public';
 import { referenceRoutes } from './routes/reference';
+import { statsRoutes } from './routes/stats';
 import { folderPhotoStorage, type PhotoStorage } from './storage';
 import { validatorCompiler } from './validation';
+import { DEFAULT_WEB_ROOT, registerWebApp } from './web';
 
 export interface AppDeps {
   config: Config;
@@ -39,6 +45,8 @@ export interface AppDeps {
   /** How long an action waits for a worker before answering 503 (default 10 s). */
   actionTimeoutMs?: number;
   metrics?: MetricsOptions;
+  /** Disclosure routes (/public): their rate limit (when limits are on) and cache lifetime; defaults in routes/public.ts. */
+  public?: Omit<PublicOptions, 'ctx'>;
   /** The built web app (web/dist by default) served at `/`; false serves the API only. */
   webRoot?: string | false;
 }
@@ -59,6 +67,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     genReqId: requestIdOf,
     requestIdHeader: false,
     bodyLimit: DEFAULT_BODY_LIMIT,
+    frameworkErrors,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -104,9 +113,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(caseActionRoutes, { ctx });
       await api.register(referenceRoutes, { ctx });
       await api.register(adminRoutes, { ctx });
+      await api.register(statsRoutes, { ctx });
+      await api.register(assessmentRoutes, { ctx });
+      await api.register(accountabilityRoutes, { ctx });
+      await api.register(exportRoutes, { ctx });
+      await api.register(publicRoutes, { ctx, ...deps.public });
       await api.register(apiKeyRoutes, { ctx });
     },
     { prefix: '/api/v1' },
   );
+  if (deps.webRoot !== false) await registerWebApp(app, deps.webRoot ?? DEFAULT_WEB_ROOT);
   return app;
 }

@@ -91,3 +91,13 @@ export function registerErrorHandling(app: FastifyInstance): void {
     return reply.code(404).send(renderError(e, langOf(req)));
   });
 }
+
+/**
+ * Fastify's `frameworkErrors` option: errors raised by the router before any route or hook runs (a broken
+ * percent-escape in the path, a path segment over the router's length limit). Without it they leave in Fastify's
+ * own shape; found by test/fuzz/routes.test.ts.
+ */
+export function frameworkErrors(_err: FastifyError, req: FastifyRequest, reply: FastifyReply): void {
+  const e = new ApiError(400, 'request.malformed', text('请求地址无效', 'The request URL is malformed'), [{ path: 'url', issue: text('路径含无效编码或过长的片段', 'a path segment is badly encoded or too long') }]);
+  void reply.code(400).header('x-request-id', req.id).send(renderError(e, langOf(req)));
+}

@@ -15,6 +15,7 @@ async function main(): Promise<void> {
   const lines = [
     '',
     '红色管家 Red Steward is running',
+    `  Web app       ${system.apiUrl}/`,
     `  API           ${system.apiUrl}/api/v1`,
     `  API docs      ${system.apiUrl}/docs`,
     `  Health        ${system.apiUrl}/readyz`,

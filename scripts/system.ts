@@ -12,6 +12,7 @@ import { migrate } from '../db/migrate';
 import { seedDemo } from '../db/seed';
 import { buildApp } from '../api/app';
 import { createWorker } from '../worker/worker';
+import { ensureAssessmentSchedule } from '../services/assessment-schedule';
 import { startReconciler } from '../services/reconciler';
 import { startEmbeddedPostgres, startTemporalDevServer, type PostgresHandle, type TemporalHandle } from './stack';
 
@@ -100,6 +101,7 @@ export async function startSystem(config: Config, log: (line: string) => void = 
       worker.shutdown();
       await running;
     });
+    await ensureAssessmentSchedule(t.client, config.TEMPORAL_TASK_QUEUE);
     const deps = { pool, temporal: t.client, taskQueue: config.TEMPORAL_TASK_QUEUE };
     const reconciler = startReconciler(deps, 5_000, log);
     stops.push(async () => reconciler.stop());

@@ -2,6 +2,7 @@
 // reconciler, so a case row whose workflow start was interrupted gets its workflow.
 import { ConfigError, loadConfig } from '../config';
 import { connectPostgres, connectTemporal } from '../scripts/system';
+import { ensureAssessmentSchedule } from '../services/assessment-schedule';
 import { startReconciler } from '../services/reconciler';
 import { createWorker } from './worker';
 
@@ -13,6 +14,8 @@ async function main(): Promise<void> {
   const t = await connectTemporal(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE, config.START_TIMEOUT_MS);
   const worker = await createWorker({ connection: t.native, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE, pool });
   const reconciler = startReconciler({ pool, temporal: t.client, taskQueue: config.TEMPORAL_TASK_QUEUE });
+  // The monthly assessment (考核) Schedule: created once, left alone when it exists (every worker may run this).
+  await ensureAssessmentSchedule(t.client, config.TEMPORAL_TASK_QUEUE);
   // Worker.run() resolves after a SIGINT/SIGTERM shutdown has drained in-flight tasks (the SDK installs those handlers).
   await worker.run();
   reconciler.stop();

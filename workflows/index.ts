@@ -1,2 +1,3 @@
 // The worker bundles this file: every workflow type the task queue serves.
 export { caseWorkflow } from './case-workflow';
+export { assessmentWorkflow } from './assessment-workflow';

@@ -6,7 +6,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { jwtSecret } from '../../config';
 import { ROLES, ORGANIZATION_KINDS } from '../../domain/types';
-import { getUserByPhone, getUserByUsername, type User } from '../../db/queries/reference';
+import { getUserByPhone, getUserByUsername, householdsOfResident, type User } from '../../db/queries/reference';
 import { codeIssuedWithin, consumeLoginCode, issueLoginCode } from '../../db/queries/login-codes';
 import { getProfile } from '../../db/queries/users';
 import { actorOf, authenticate, signToken, TOKEN_TTL_SECONDS } from '../auth';
@@ -40,6 +40,19 @@ const profileSchema = userSchema.extend({
   nameZh: z.string().nullable(),
   nameEn: z.string().nullable(),
   organization: z.object({ id: z.string(), kind: z.enum(ORGANIZATION_KINDS), nameZh: z.string(), nameEn: z.string() }).nullable(),
+  households: z
+    .array(
+      z.object({
+        id: z.string(),
+        compoundCode: z.string(),
+        building: z.string(),
+        unit: z.string(),
+        room: z.string(),
+        linkedPartyMember: z.object({ id: z.string(), nameZh: z.string(), nameEn: z.string() }).nullable(),
+      }),
+    )
+    .optional()
+    .describe('residents only: their households (the intake form is prefilled from them) and each one\'s linked party member (党员联户)'),
 });
 
 const codeSchema = z.string().regex(/^\d{6}$/, '验证码为 6 位数字 (the code is 6 digits)');
@@ -118,7 +131,13 @@ export const authRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (app
     handler: async (req) => {
       const profile = await getProfile(ctx.pool, actorOf(req).userId);
       if (!profile) throw errors.unauthenticated();
-      return profile;
+      if (profile.role !== 'resident') return profile;
+      const households = (await householdsOfResident(ctx.pool, profile.id)).map(({ linkedPartyMember: m, ...h }) => ({
+        ...h,
+        // The member's name only: a resident knows who visits them; the member's phone stays with staff.
+        linkedPartyMember: m ? { id: m.personId, nameZh: m.nameZh, nameEn: m.nameEn } : null,
+      }));
+      return { ...profile, households };
     },
   });
 };

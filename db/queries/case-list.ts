@@ -108,7 +108,7 @@ export async function listTimeline(db: Queryable, caseId: string): Promise<Timel
 }
 
 /** Collects positional parameters so fragments can be composed without counting by hand. */
-class Params {
+export class Params {
   readonly values: unknown[] = [];
   add(v: unknown): string {
     this.values.push(v);
@@ -116,7 +116,8 @@ class Params {
   }
 }
 
-function scopeSql(scope: ListScope, p: Params): string {
+/** The WHERE fragment of who may see which case (alias `c` for cases); stats and exports reuse it. */
+export function scopeSql(scope: ListScope, p: Params): string {
   switch (scope.kind) {
     case 'all':
       return 'TRUE';

@@ -224,6 +224,16 @@ export async function findHouseholdForResident(db: Queryable, userId: string): P
   return toHousehold(await one<HouseholdRow>(db, sql, [userId]));
 }
 
+/** Every household a resident user belongs to, by id (the web app prefills the intake form from them). */
+export async function householdsOfResident(db: Queryable, userId: string): Promise<Household[]> {
+  const sql = `${HOUSEHOLD_SELECT}
+    JOIN household_members m ON m.household_id = h.id
+    JOIN users u ON u.person_id = m.person_id
+   WHERE u.id = $1 ORDER BY h.id`;
+  const { rows } = await db.query<HouseholdRow>(sql, [userId]);
+  return rows.map((r) => toHousehold(r) as Household);
+}
+
 /** Overrides with from <= date <= to (YYYY-MM-DD). Dates come back as text: a JS Date would shift them by zone. */
 export async function listCalendarOverrides(db: Queryable, from: string, to: string): Promise<CalendarOverride[]> {
   const { rows } = await db.query<CalendarOverride>(

@@ -44,6 +44,23 @@ const EXPECTED: Array<[string, string, string[]]> = [
   ['get', '/api/v1/admin/api-keys', ['200', '401', '403', '500']],
   ['post', '/api/v1/admin/api-keys', ['201', '400', '401', '403', '500']],
   ['post', '/api/v1/admin/api-keys/{id}/revoke', ['204', '400', '401', '403', '404', '500']],
+  // Assessment, accountability and disclosure (issue 7).
+  ['get', '/api/v1/stats/rates', ['200', '400', '401', '403', '500']],
+  ['get', '/api/v1/assessments', ['200', '400', '401', '403', '500']],
+  ['get', '/api/v1/assessments/{id}', ['200', '400', '401', '403', '404', '500']],
+  ['post', '/api/v1/assessments/{id}/adjustments', ['201', '400', '401', '403', '404', '500']],
+  ['post', '/api/v1/assessments/compute', ['202', '400', '401', '403', '500']],
+  ['get', '/api/v1/responsibility-duties', ['200', '400', '500']],
+  ['get', '/api/v1/accountability', ['200', '400', '401', '403', '500']],
+  ['get', '/api/v1/accountability/{id}', ['200', '400', '401', '403', '404', '500']],
+  ['post', '/api/v1/accountability', ['200', '201', '400', '401', '403', '404', '500']],
+  ['post', '/api/v1/accountability/{id}/answer', ['200', '400', '401', '403', '404', '409', '500']],
+  ['post', '/api/v1/accountability/{id}/close', ['200', '400', '401', '403', '404', '409', '500']],
+  ['get', '/api/v1/exports/cases.csv', ['200', '400', '401', '403', '500']],
+  ['get', '/api/v1/exports/rates.csv', ['200', '400', '401', '403', '500']],
+  ['get', '/api/v1/public/rankings', ['200', '400', '429', '500']],
+  ['get', '/api/v1/public/assessments', ['200', '400', '429', '500']],
+  ['get', '/api/v1/public/cases', ['200', '400', '429', '500']],
 ];
 
 test('/docs/json is a valid OpenAPI 3 document', async () => {
@@ -83,6 +100,8 @@ test('routes that need a token say so', () => {
   expect(doc.paths['/api/v1/cases'].post.security).toEqual([{ bearerAuth: [] }, { apiKeyAuth: [] }]);
   expect(doc.paths['/api/v1/admin/api-keys'].post.security).toEqual([{ bearerAuth: [] }]);
   expect(doc.paths['/api/v1/categories'].get.security).toBeUndefined();
+  expect(doc.paths['/api/v1/public/cases'].get.security).toBeUndefined();
+  expect(doc.paths['/api/v1/stats/rates'].get.security).toEqual(doc.paths['/api/v1/cases'].get.security);
 });
 
 test('Swagger UI is served at /docs', async () => {

@@ -52,6 +52,8 @@ test('a second npm start finds every case where the first one left it', async ()
     expect(row).toEqual({ status: 'acknowledged', last_seq: 3 });
     const description = await temporal2.workflow.getHandle(`case-${filed.caseId}`).describe();
     expect(description.status.name).toBe('RUNNING');
+    // npm start keeps the monthly assessment Schedule (issue 7); starting again found it rather than failing.
+    expect((await temporal2.schedule.getHandle('monthly-assessment').describe()).action).toMatchObject({ workflowType: 'assessmentWorkflow', taskQueue: 'red-steward' });
 
     await performAction({ temporal: temporal2 }, filed.caseId, actors.handler1, { type: 'resolve', summary: '已修复' }, 'restart-resolve');
     await performAction({ temporal: temporal2 }, filed.caseId, actors.resident1, { type: 'evaluate', satisfaction: 'satisfied', solved: true }, 'restart-eval');

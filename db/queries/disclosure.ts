@@ -1,0 +1,68 @@
+// The anonymised case list of the public disclosure (信息公开). The SELECT names every column it returns, and
+// none of them is personal: no resident, household, location, description, photo or event payload leaves here
+// (api/routes/public.ts maps exactly these fields, test/stats/public.test.ts scans what goes out).
+import type { CaseOutcomeFacts } from '../../domain/rates';
+import type { Queryable } from '../pool';
+import { Params } from './case-list';
+import type { Period } from './period';
+import { FACTS_SELECT, factsWhere, toFacts } from './stats';
+
+export interface PublicCaseFilter {
+  compoundCode?: string;
+  communityOrgId?: string;
+  categoryCode?: string;
+  stage?: string;
+  outcome?: string;
+}
+
+export interface PublicCaseRow {
+  facts: CaseOutcomeFacts;
+  categoryCode: string;
+  categoryNameZh: string;
+  categoryNameEn: string;
+  compoundNameZh: string;
+  compoundNameEn: string;
+  communityNameZh: string;
+  communityNameEn: string;
+  createdAt: Date;
+  stage: string;
+  status: string;
+  level: string;
+  cursorAt: string;
+}
+
+type Raw = Omit<PublicCaseRow, 'facts'> & Parameters<typeof toFacts>[0];
+
+/** Cases first dispatched in the period, newest first, keyset on (dispatched_at, id). */
+export async function listPublicCases(
+  db: Queryable,
+  period: Period,
+  f: PublicCaseFilter,
+  page: { limit: number; after?: { at: string; id: string } },
+): Promise<{ rows: PublicCaseRow[]; next: { at: string; id: string } | null }> {
+  const p = new Params();
+  const where = [factsWhere(p, period, { kind: 'all' }, { compoundCode: f.compoundCode, communityOrgId: f.communityOrgId })];
+  if (f.categoryCode) where.push(`c.category_code = ${p.add(f.categoryCode)}`);
+  if (f.stage) where.push(`c.stage = ${p.add(f.stage)}`);
+  if (f.outcome) where.push(`c.outcome = ${p.add(f.outcome)}`);
+  if (page.after) where.push(`(c.dispatched_at, c.id) < (${p.add(page.after.at)}::timestamptz, ${p.add(page.after.id)}::uuid)`);
+  const facts = FACTS_SELECT.replace(
+    'SELECT c.id AS "caseId",',
+    `SELECT c.category_code AS "categoryCode", c.created_at AS "createdAt", c.stage, c.status, c.level,
+            to_char(c.dispatched_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "cursorAt", c.id AS "caseId",`,
+  );
+  const sql = `
+    SELECT f.*, cat.name_zh AS "categoryNameZh", cat.name_en AS "categoryNameEn", cp.name_zh AS "compoundNameZh",
+           cp.name_en AS "compoundNameEn", cm.name_zh AS "communityNameZh", cm.name_en AS "communityNameEn"
+      FROM (${facts} WHERE ${where.join(' AND ')} ORDER BY c.dispatched_at DESC, c.id DESC LIMIT ${p.add(page.limit + 1)}) f
+      JOIN categories cat ON cat.code = f."categoryCode"
+      JOIN compounds cp ON cp.code = f."compoundCode"
+      JOIN organizations cm ON cm.id = f."communityOrgId"
+     ORDER BY f."dispatchedAt" DESC, f."caseId" DESC`;
+  const { rows } = await db.query<Raw>(sql, p.values);
+  const mapped = rows.map((r) => ({ ...r, facts: toFacts(r) }));
+  const more = mapped.length > page.limit;
+  const pageRows = more ? mapped.slice(0, page.limit) : mapped;
+  const last = pageRows[pageRows.length - 1];
+  return { rows: pageRows, next: more && last ? { at: last.cursorAt, id: last.facts.caseId } : null };
+}

@@ -1,0 +1,237 @@
+// The form fields of each action, named exactly as the API's body fields so an error's details[].path lands
+// on the right field (e.g. "extendBy.amount", "owner.id").
+import { Form, Input, InputNumber, Radio, Select, Space, Switch, Typography } from 'antd';
+import type { ActionPath, CaseDetail, Me } from '../api/types';
+import { useI18n } from '../i18n';
+import { deadlineLabel } from '../lib/labels';
+import { orgsOfKind, type Reference } from '../lib/reference';
+import { Plain } from './Plain';
+
+const required = (message: string) => [{ required: true, whitespace: true, message }];
+
+export const SUGGESTED = '__suggested__';
+
+interface Props {
+  action: ActionPath;
+  c: CaseDetail;
+  me: Me;
+  reference: Reference | undefined;
+}
+
+export function ActionFields({ action, c, me, reference }: Props) {
+  const { t, name } = useI18n();
+  const reason = (
+    <Form.Item name="reason" label={t('action.reason')} rules={required(t('action.reasonRequired'))}>
+      <Input.TextArea rows={3} maxLength={500} showCount />
+    </Form.Item>
+  );
+  const orgOptions = (kinds: Parameters<typeof orgsOfKind>[1], under?: string) =>
+    reference ? orgsOfKind(reference, kinds, under).map((o) => ({ value: o.id, label: name(o) })) : [];
+
+  switch (action) {
+    case 'acknowledge':
+      return (
+        <Form.Item name="note" label={t('action.note')}>
+          <Input.TextArea rows={2} maxLength={2000} />
+        </Form.Item>
+      );
+    case 'progress':
+      return (
+        <Form.Item name="note" label={t('action.noteRequired')} rules={required(t('action.textRequired'))}>
+          <Input.TextArea rows={3} maxLength={2000} showCount />
+        </Form.Item>
+      );
+    case 'resolve':
+      return (
+        <>
+          <Form.Item name="summary" label={t('action.summary')} rules={required(t('action.textRequired'))}>
+            <Input.TextArea rows={3} maxLength={2000} showCount />
+          </Form.Item>
+          <Form.Item name="evidenceText" label={t('action.evidence')}>
+            <Input.TextArea rows={2} placeholder={t('action.evidencePlaceholder')} />
+          </Form.Item>
+        </>
+      );
+    case 'request-extension': {
+      const running = c.deadlines.filter((d) => d.kind === 'response' || d.kind === 'resolution');
+      return (
+        <>
+          <Form.Item name="deadline" label={t('action.deadline')} rules={[{ required: true, message: t('action.deadline') }]}>
+            <Plain>
+              <Radio.Group options={running.map((d) => ({ value: d.kind, label: deadlineLabel(t, d.kind) }))} />
+            </Plain>
+          </Form.Item>
+          <Form.Item label={t('action.extendBy')} required>
+            <Space.Compact>
+              <Form.Item name={['extendBy', 'amount']} noStyle rules={[{ required: true, message: t('action.extendBy') }]}>
+                <InputNumber min={1} aria-label={t('action.extendBy')} style={{ width: 120 }} />
+              </Form.Item>
+              <Form.Item name={['extendBy', 'unit']} noStyle>
+                <Select
+                  aria-label={t('action.extendUnit')}
+                  style={{ width: 140 }}
+                  options={(['hours', 'working_days', 'seconds'] as const).map((u) => ({ value: u, label: t(`action.unit.${u}`) }))}
+                />
+              </Form.Item>
+            </Space.Compact>
+          </Form.Item>
+          {reason}
+        </>
+      );
+    }
+    case 'decide-extension': {
+      const p = c.pendingExtension as { deadline?: string; reason?: string } | null;
+      return (
+        <>
+          {p && (
+            <Typography.Paragraph>
+              {deadlineLabel(t, p.deadline ?? '')} · {p.reason}
+            </Typography.Paragraph>
+          )}
+          <Form.Item name="approve" label={t('action.decide_extension')} rules={[{ required: true, message: t('action.decide_extension') }]}>
+            <Plain>
+              <Radio.Group
+                options={[
+                  { value: true, label: t('action.approve') },
+                  { value: false, label: t('action.refuse') },
+                ]}
+              />
+            </Plain>
+          </Form.Item>
+          <Form.Item name="reason" label={t('action.reason')}>
+            <Input.TextArea rows={2} maxLength={500} />
+          </Form.Item>
+        </>
+      );
+    }
+    case 'return':
+    case 'escalate':
+    case 'report':
+    case 'close':
+      return reason;
+    case 'reroute':
+      return (
+        <>
+          <Form.Item name="handlerOrgId" label={t('action.handler')} rules={[{ required: true, message: t('action.handler') }]}>
+            <Plain>
+              <Select showSearch optionFilterProp="label" options={orgOptions(['property_company', 'owners_committee', 'resident_association', 'functional_department']).filter((o) => o.value !== c.handler?.id)} />
+            </Plain>
+          </Form.Item>
+          {reason}
+        </>
+      );
+    case 'forward':
+      return (
+        <>
+          <Form.Item name="departmentOrgId" label={t('action.department')} rules={[{ required: true, message: t('action.department') }]}>
+            <Plain>
+              <Select options={orgOptions(['functional_department'])} />
+            </Plain>
+          </Form.Item>
+          {reason}
+        </>
+      );
+    case 'assign-follow-up':
+      return (
+        <>
+          <Form.Item name="ownerChoice" label={t('action.owner')} initialValue={SUGGESTED}>
+            <Select options={[{ value: SUGGESTED, label: t('action.ownerSuggested') }, ...orgOptions(['grid_branch'], me.organizationId ?? undefined)]} />
+          </Form.Item>
+          <Form.Item name="note" label={t('action.note')}>
+            <Input.TextArea rows={2} maxLength={2000} />
+          </Form.Item>
+        </>
+      );
+    case 'record-follow-up':
+      return (
+        <>
+          <Form.Item name="findings" label={t('action.findings')} rules={required(t('action.textRequired'))}>
+            <Input.TextArea rows={3} maxLength={2000} showCount />
+          </Form.Item>
+          <Form.Item name="onSite" label={t('action.onSite')} valuePropName="checked" initialValue={true}>
+            <Switch />
+          </Form.Item>
+        </>
+      );
+    case 'urge':
+      return (
+        <Form.Item name="message" label={t('action.message')} rules={required(t('action.textRequired'))}>
+          <Input.TextArea rows={3} maxLength={500} showCount />
+        </Form.Item>
+      );
+    case 'add-information':
+      return (
+        <Form.Item name="text" label={t('action.text')} rules={required(t('action.textRequired'))}>
+          <Input.TextArea rows={4} maxLength={2000} showCount />
+        </Form.Item>
+      );
+    case 'withdraw':
+      return (
+        <>
+          <Typography.Paragraph>{t('action.withdrawConfirm')}</Typography.Paragraph>
+          <Form.Item name="reason" label={t('action.reason')}>
+            <Input.TextArea rows={2} maxLength={500} />
+          </Form.Item>
+        </>
+      );
+    case 'evaluate':
+      return <EvaluateFields />;
+  }
+}
+
+export function EvaluateFields() {
+  const { t } = useI18n();
+  return (
+    <>
+      <Form.Item name="satisfaction" label={t('action.satisfaction')} rules={[{ required: true, message: t('action.satisfaction') }]}>
+        <Plain>
+          <Radio.Group
+            optionType="button"
+            buttonStyle="solid"
+            options={(['satisfied', 'basically_satisfied', 'unsatisfied'] as const).map((s) => ({ value: s, label: t(`satisfaction.${s}`) }))}
+          />
+        </Plain>
+      </Form.Item>
+      <Form.Item name="solved" label={t('action.solved')} rules={[{ required: true, message: t('action.solved') }]}>
+        <Plain>
+          <Radio.Group
+            options={[
+              { value: true, label: t('action.solvedYes') },
+              { value: false, label: t('action.solvedNo') },
+            ]}
+          />
+        </Plain>
+      </Form.Item>
+      <Form.Item name="comment" label={t('action.comment')}>
+        <Input.TextArea rows={2} maxLength={1000} />
+      </Form.Item>
+      <Typography.Paragraph type="secondary">{t('action.evaluateHint')}</Typography.Paragraph>
+    </>
+  );
+}
+
+/** Form values → the action's body: drops empty optional texts, turns helper fields into API fields. */
+export function bodyOf(action: ActionPath, values: Record<string, unknown>): Record<string, unknown> | null {
+  const v: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(values)) if (x !== undefined && x !== null && !(typeof x === 'string' && x.trim() === '')) v[k] = x;
+  switch (action) {
+    case 'resolve': {
+      const evidence = String(v.evidenceText ?? '')
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean);
+      delete v.evidenceText;
+      return { ...v, ...(evidence.length ? { evidence } : {}) };
+    }
+    case 'assign-follow-up': {
+      const choice = v.ownerChoice;
+      delete v.ownerChoice;
+      return { ...v, ...(choice && choice !== SUGGESTED ? { owner: { kind: 'grid_branch', id: choice } } : {}) };
+    }
+    case 'acknowledge':
+    case 'withdraw':
+      return Object.keys(v).length ? v : null;
+    default:
+      return v;
+  }
+}

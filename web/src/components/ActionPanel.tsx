@@ -1,0 +1,130 @@
+// The actions this user may take on this case, and nothing else. Each opens a small form (acknowledging is
+// one click); the answer's field errors appear beside the fields, any other refusal above the form.
+import { Alert, App as AntApp, Button, Card, Form, Modal, Space, Typography } from 'antd';
+import { useRef, useState } from 'react';
+import { act, ApiError, newIdempotencyKey } from '../api/client';
+import type { ActionPath, CaseDetail, Me } from '../api/types';
+import { useI18n } from '../i18n';
+import { allowedActions } from '../lib/allowed';
+import { showFieldErrors } from '../lib/forms';
+import { actionLabel } from '../lib/labels';
+import type { Reference } from '../lib/reference';
+import { serverNow } from '../lib/time';
+import { ActionFields, bodyOf, EvaluateFields } from './ActionFields';
+
+const PRIMARY = new Set<ActionPath>(['acknowledge', 'resolve', 'evaluate', 'decide-extension', 'record-follow-up']);
+const DANGER = new Set<ActionPath>(['withdraw', 'close', 'return']);
+
+interface Props {
+  c: CaseDetail;
+  me: Me;
+  reference: Reference | undefined;
+  onDone(): void;
+}
+
+function useSubmit(c: CaseDetail, onDone: () => void) {
+  const { t } = useI18n();
+  const { message } = AntApp.useApp();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  // One key per intent: a retry after a timeout is the same request, applied once.
+  const key = useRef(newIdempotencyKey());
+  const submit = async (action: ActionPath, form: ReturnType<typeof Form.useForm>[0]) => {
+    setError(null);
+    const values = await form.validateFields().catch(() => null);
+    if (!values) return false;
+    setBusy(true);
+    try {
+      await act(c.id, action, bodyOf(action, values as Record<string, unknown>) as never, key.current);
+      key.current = newIdempotencyKey();
+      void message.success(t('action.done', { action: actionLabel(t, action) }));
+      form.resetFields();
+      onDone();
+      return true;
+    } catch (err) {
+      const rest = showFieldErrors(form, err);
+      if (err instanceof ApiError && (rest.length || !err.details.length)) setError([err.message, ...rest.map((d) => `${d.path}: ${d.issue}`)].join('；'));
+      if (err instanceof ApiError && err.status !== 0 && err.status < 500) key.current = newIdempotencyKey();
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, error, setError, submit };
+}
+
+/** The resident's evaluation, in the page rather than a dialog: it is what the case is waiting for. */
+function EvaluateCard({ c, onDone }: Pick<Props, 'c' | 'onDone'>) {
+  const { t } = useI18n();
+  const [form] = Form.useForm();
+  const { busy, error, submit } = useSubmit(c, onDone);
+  return (
+    <Card title={actionLabel(t, 'evaluate')} style={{ borderColor: '#c8161d' }} data-testid="evaluate-card">
+      <Form form={form} layout="vertical" onFinish={() => void submit('evaluate', form)} aria-label={actionLabel(t, 'evaluate')}>
+        {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 16 }} role="alert" />}
+        <EvaluateFields />
+        <Button type="primary" htmlType="submit" loading={busy}>
+          {t('action.confirm')}
+        </Button>
+      </Form>
+    </Card>
+  );
+}
+
+export function ActionPanel({ c, me, reference, onDone }: Props) {
+  const { t } = useI18n();
+  const [open, setOpen] = useState<ActionPath | null>(null);
+  const [form] = Form.useForm();
+  const { busy, error, setError, submit } = useSubmit(c, () => {
+    setOpen(null);
+    onDone();
+  });
+  const actions = allowedActions(me, c, serverNow());
+  const evaluate = actions.includes('evaluate');
+  const buttons = actions.filter((a) => a !== 'evaluate');
+
+  const start = (a: ActionPath) => {
+    setError(null);
+    form.resetFields();
+    if (a === 'acknowledge') void submit(a, form);
+    else setOpen(a);
+  };
+
+  return (
+    <Space direction="vertical" size="middle" style={{ width: '100%' }}>
+      {evaluate && <EvaluateCard c={c} onDone={onDone} />}
+      <Card title={t('case.actions')} size="small">
+        {error && !open && <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} role="alert" />}
+        {buttons.length === 0 ? (
+          <Typography.Text type="secondary">{t('case.noActions')}</Typography.Text>
+        ) : (
+          <Space wrap>
+            {buttons.map((a) => (
+              <Button key={a} type={PRIMARY.has(a) ? 'primary' : 'default'} danger={DANGER.has(a)} loading={busy && a === 'acknowledge'} onClick={() => start(a)} data-action={a}>
+                {actionLabel(t, a)}
+              </Button>
+            ))}
+          </Space>
+        )}
+      </Card>
+      <Modal
+        open={open !== null}
+        title={open ? actionLabel(t, open) : ''}
+        okText={t('action.confirm')}
+        cancelText={t('action.cancel')}
+        confirmLoading={busy}
+        onOk={() => open && void submit(open, form)}
+        onCancel={() => setOpen(null)}
+        destroyOnHidden
+        okButtonProps={{ danger: open ? DANGER.has(open) : false }}
+      >
+        {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 16 }} role="alert" />}
+        {open && (
+          <Form form={form} layout="vertical" preserve={false} initialValues={{ extendBy: { unit: 'hours' } }} onFinish={() => void submit(open, form)}>
+            <ActionFields action={open} c={c} me={me} reference={reference} />
+          </Form>
+        )}
+      </Modal>
+    </Space>
+  );
+}

@@ -1,0 +1,29 @@
+// Reads of cases through the public API: one case, and lists walked page by page along nextCursor.
+import { api, ok } from '../api/client';
+import type { CaseDetail, CaseSummary, ListQuery } from '../api/types';
+import { learnServerClock } from './time';
+
+export async function getCase(id: string): Promise<CaseDetail> {
+  const c = await ok(api.GET('/api/v1/cases/{id}', { params: { path: { id } } }));
+  learnServerClock(c.deadlines, Date.now());
+  return c;
+}
+
+export async function getCaseByTrackingCode(code: string): Promise<CaseDetail> {
+  return ok(api.GET('/api/v1/cases/by-tracking-code/{code}', { params: { path: { code } } }));
+}
+
+/** Up to `max` cases, newest first; `truncated` says there were more. */
+export async function listCases(query: Omit<ListQuery, 'limit' | 'cursor'>, max = 300): Promise<{ items: CaseSummary[]; truncated: boolean }> {
+  const items: CaseSummary[] = [];
+  let cursor: string | undefined;
+  for (;;) {
+    const page = await ok(api.GET('/api/v1/cases', { params: { query: { ...query, limit: 100, cursor } as ListQuery } }));
+    items.push(...page.items);
+    const withDeadline = page.items.find((c) => c.deadlines.length);
+    if (withDeadline) learnServerClock(withDeadline.deadlines, Date.now());
+    if (!page.nextCursor) return { items, truncated: false };
+    if (items.length >= max) return { items, truncated: true };
+    cursor = page.nextCursor;
+  }
+}

@@ -1,0 +1,95 @@
+// 问责: the accountability records against the organisations under this supervisor (and, for a handler, against
+// itself), each with the duty of the responsibility list it breaks, the case, and what follows.
+import { Alert, Button, Card, Select, Space, Table, Tag, Typography } from 'antd';
+import { useState } from 'react';
+import { Link } from 'react-router';
+import { api, ok } from '../api/client';
+import type { paths } from '../api/schema';
+import { pickLang, useI18n } from '../i18n';
+import { levelLabel } from '../lib/labels';
+import { useLoad } from '../lib/load';
+import { monthOf } from '../lib/rates';
+import { formatDateTime, serverNow } from '../lib/time';
+
+type Query = NonNullable<paths['/api/v1/accountability']['get']['parameters']['query']>;
+type Record_ = paths['/api/v1/accountability']['get']['responses'][200]['content']['application/json']['items'][number];
+
+const SOURCE_COLOR = { breach: 'red', unsatisfied: 'orange', finding: 'blue' } as const;
+const SOURCE_LABEL = { breach: { zh: '超时违约', en: 'Missed deadline' }, unsatisfied: { zh: '居民不满意', en: 'Unsatisfied resident' }, finding: { zh: '督查发现', en: 'Finding' } } as const;
+const STATUS_LABEL = { open: { zh: '待说明', en: 'Open' }, answered: { zh: '已说明', en: 'Answered' }, closed: { zh: '已关闭', en: 'Closed' } } as const;
+
+export default function Accountability() {
+  const { t, lang, name } = useI18n();
+  const months = Array.from({ length: 12 }, (_, i) => monthOf(serverNow(), i));
+  const [query, setQuery] = useState<Pick<Query, 'period' | 'source' | 'status'>>({ period: months[0] });
+  const list = useLoad(async () => {
+    const items: Record_[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await ok(api.GET('/api/v1/accountability', { params: { query: { ...query, limit: 100, cursor } as Query } }));
+      items.push(...page.items);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor && items.length < 500);
+    return items;
+  }, [JSON.stringify(query)]);
+
+  return (
+    <>
+      <Typography.Title level={1} className="rs-page-title" style={{ fontSize: 22 }}>
+        {t('acc.title')}
+      </Typography.Title>
+      <Space wrap style={{ marginBottom: 12 }}>
+        <Select aria-label={t('assess.period')} style={{ width: 130 }} value={query.period} onChange={(period) => setQuery({ ...query, period })} options={months.map((m) => ({ value: m, label: m }))} />
+        <Select
+          aria-label={t('acc.source')}
+          style={{ width: 150 }}
+          allowClear
+          placeholder={t('acc.source')}
+          value={query.source}
+          onChange={(source) => setQuery({ ...query, source })}
+          options={(['breach', 'unsatisfied', 'finding'] as const).map((s) => ({ value: s, label: SOURCE_LABEL[s][lang] }))}
+        />
+        <Select
+          aria-label={t('acc.status')}
+          style={{ width: 130 }}
+          allowClear
+          placeholder={t('acc.status')}
+          value={query.status}
+          onChange={(status) => setQuery({ ...query, status })}
+          options={(['open', 'answered', 'closed'] as const).map((s) => ({ value: s, label: STATUS_LABEL[s][lang] }))}
+        />
+      </Space>
+      {list.error && (
+        <Alert
+          type={list.error.status === 404 ? 'warning' : 'error'}
+          showIcon
+          message={list.error.status === 404 ? t('acc.unavailable') : list.error.message}
+          action={<Button onClick={() => void list.reload()}>{t('app.retry')}</Button>}
+          style={{ marginBottom: 12 }}
+        />
+      )}
+      <Card size="small">
+        <Table<Record_>
+          rowKey="id"
+          size="middle"
+          loading={list.loading}
+          dataSource={list.data ?? []}
+          locale={{ emptyText: t('acc.empty') }}
+          scroll={{ x: 900 }}
+          pagination={{ pageSize: 20, hideOnSinglePage: true }}
+          columns={[
+            { title: t('acc.at'), key: 'at', render: (_, r) => formatDateTime(r.createdAt, lang), width: 170 },
+            { title: t('acc.organization'), key: 'org', render: (_, r) => name(r.organization) },
+            { title: t('acc.duty'), key: 'duty', render: (_, r) => (r.duty ? (lang === 'zh' ? r.duty.titleZh : r.duty.titleEn) : '—') },
+            { title: t('acc.source'), key: 'source', render: (_, r) => <Tag color={SOURCE_COLOR[r.source]}>{SOURCE_LABEL[r.source][lang]}</Tag> },
+            { title: t('acc.reason'), key: 'reason', render: (_, r) => pickLang(r.reason, lang) },
+            { title: t('acc.follows'), key: 'follows', render: (_, r) => r.follows[lang] },
+            { title: t('case.level'), key: 'level', render: (_, r) => (r.level ? levelLabel(t, r.level) : '—') },
+            { title: t('acc.status'), key: 'status', render: (_, r) => STATUS_LABEL[r.status][lang] },
+            { title: t('acc.case'), key: 'case', render: (_, r) => (r.case ? <Link to={`/cases/${r.case.id}`}>{r.case.trackingCode}</Link> : '—') },
+          ]}
+        />
+      </Card>
+    </>
+  );
+}

@@ -1,0 +1,166 @@
+// One case, for everyone who may see it: the stage bar, every deadline counting down, the complaint, what
+// happened in plain words, and the actions this user may take. It refreshes itself while the case is open,
+// so a reminder, a breach or an escalation appears without a reload.
+import { Alert, Button, Card, Col, Descriptions, Grid, Result, Row, Skeleton, Space, Tag, Typography } from 'antd';
+import { useParams } from 'react-router';
+import type { CaseDetail } from '../api/types';
+import { ActionPanel } from '../components/ActionPanel';
+import { CasePhotos } from '../components/CasePhotos';
+import { CategoryIcon } from '../components/CategoryIcon';
+import { Deadlines } from '../components/Deadlines';
+import { StageSteps } from '../components/StageSteps';
+import { CaseTimeline } from '../components/Timeline';
+import { useI18n } from '../i18n';
+import { getCase } from '../lib/cases';
+import { caseStatusColor, deadlineLabel, LEVEL_COLOR, levelLabel, outcomeLabel, statusLabel } from '../lib/labels';
+import { useLoad } from '../lib/load';
+import { useReference } from '../lib/reference';
+import { formatDateTime, formatDuration } from '../lib/time';
+import { useSession } from '../session';
+
+const POLL_MS = 3000;
+
+function Banners({ c }: { c: CaseDetail }) {
+  const { t } = useI18n();
+  const reminders = c.timeline.filter((e) => e.type === 'reminder_sent').length;
+  const breaches = c.timeline.filter((e) => e.type === 'breached').length;
+  const pending = c.pendingExtension as { deadline?: string; reason?: string; extendBy?: { unit: string; amount: number } } | null;
+  const by = pending?.extendBy ? (pending.extendBy.unit === 'working_days' ? `${pending.extendBy.amount} ${t('action.unit.working_days')}` : formatDuration(pending.extendBy.amount * (pending.extendBy.unit === 'hours' ? 3600_000 : 1000), t)) : '';
+  return (
+    <>
+      {(reminders > 0 || breaches > 0 || c.counts.escalation > 0 || c.counts.reopen > 0) && (
+        <Space wrap size={4} data-testid="case-flags">
+          {reminders > 0 && <Tag color="gold">{t('case.reminders', { n: reminders })}</Tag>}
+          {breaches > 0 && <Tag color="red">{t('case.breaches', { n: breaches })}</Tag>}
+          {c.counts.escalation > 0 && <Tag color="orange">{t('case.escalations', { n: c.counts.escalation })}</Tag>}
+          {c.counts.reopen > 0 && <Tag color="purple">{t('case.reopened', { n: c.counts.reopen })}</Tag>}
+        </Space>
+      )}
+      {pending && <Alert type="info" showIcon message={t('case.pendingExtension', { deadline: deadlineLabel(t, pending.deadline ?? ''), by, reason: pending.reason ?? '' })} />}
+    </>
+  );
+}
+
+function Header({ c }: { c: CaseDetail }) {
+  const { t, name } = useI18n();
+  const ref = useReference();
+  const icon = ref.data?.categories.find((x) => x.code === c.category.code)?.icon;
+  return (
+    <Space direction="vertical" size={8} style={{ width: '100%' }}>
+      <Space align="center" wrap>
+        <span style={{ color: '#c8161d' }}>
+          <CategoryIcon icon={icon} size={28} />
+        </span>
+        <Typography.Title level={1} style={{ fontSize: 22, margin: 0 }}>
+          {name(c.category)}
+        </Typography.Title>
+        <Typography.Text type="secondary" copyable>
+          {c.trackingCode}
+        </Typography.Text>
+      </Space>
+      <Space wrap size={4} data-testid="case-status">
+        <Tag color={caseStatusColor(c)} data-status={c.status}>
+          {c.overdue ? t('case.overdue') : statusLabel(t, c.status)}
+        </Tag>
+        {c.overdue && <Tag>{statusLabel(t, c.status)}</Tag>}
+        <Tag color={LEVEL_COLOR[c.level]} data-level={c.level}>
+          {levelLabel(t, c.level)}
+        </Tag>
+        {c.outcome && <Tag color="green">{outcomeLabel(t, c.outcome)}</Tag>}
+      </Space>
+      <Banners c={c} />
+    </Space>
+  );
+}
+
+function Details({ c }: { c: CaseDetail }) {
+  const { t, lang, name } = useI18n();
+  const loc = c.location;
+  const place = [
+    loc.building && t('case.location.building', { v: loc.building }),
+    loc.unit && t('case.location.unit', { v: loc.unit }),
+    loc.room && t('case.location.room', { v: loc.room }),
+    loc.address,
+  ]
+    .filter(Boolean)
+    .join(' ');
+  const contact = [c.resident.name, c.resident.phone].filter(Boolean).join(' ');
+  return (
+    <Descriptions column={1} size="small" labelStyle={{ width: 110 }}>
+      <Descriptions.Item label={t('case.description')}>
+        <Typography.Paragraph style={{ margin: 0, whiteSpace: 'pre-wrap' }}>{c.description}</Typography.Paragraph>
+      </Descriptions.Item>
+      <Descriptions.Item label={t('case.compound')}>{name(c.compound)}</Descriptions.Item>
+      <Descriptions.Item label={t('case.location')}>{place || '—'}</Descriptions.Item>
+      {c.photos.length > 0 && (
+        <Descriptions.Item label={t('case.photos')}>
+          <CasePhotos caseId={c.id} photoIds={c.photos} />
+        </Descriptions.Item>
+      )}
+      {contact && (
+        <Descriptions.Item label={t('case.contact')}>
+          {contact}
+          {c.resident.masked && t('case.masked')}
+        </Descriptions.Item>
+      )}
+      {c.contactPreference && <Descriptions.Item label={t('case.contactPreference')}>{t(`new.contact.${c.contactPreference}` as never)}</Descriptions.Item>}
+      <Descriptions.Item label={t('case.handler')}>{name(c.handler) || '—'}</Descriptions.Item>
+      <Descriptions.Item label={t('case.supervisor')}>{name(c.supervisor) || '—'}</Descriptions.Item>
+      {c.followUpOwner && <Descriptions.Item label={t('case.followUpOwner')}>{name(c.followUpOwner)}</Descriptions.Item>}
+      <Descriptions.Item label={t('case.created')}>{formatDateTime(c.createdAt, lang)}</Descriptions.Item>
+    </Descriptions>
+  );
+}
+
+export default function CasePage() {
+  const { id = '' } = useParams();
+  const { t } = useI18n();
+  const { me } = useSession();
+  const ref = useReference();
+  const wide = Grid.useBreakpoint().lg ?? false;
+  // Closed cases change no more; open ones are polled (timers move them without anyone acting).
+  const loaded = useLoad(() => getCase(id), [id], POLL_MS, (x) => x.status !== 'closed');
+  const c = loaded.data;
+
+  if (loaded.error && !c) {
+    return loaded.error.status === 404 || loaded.error.status === 400 ? (
+      <Result status="404" title={t('case.notFound')} />
+    ) : (
+      <Result status="error" title={t('app.error')} subTitle={loaded.error.message} extra={<Button onClick={() => void loaded.reload()}>{t('app.retry')}</Button>} />
+    );
+  }
+  if (!c) return <Skeleton active paragraph={{ rows: 10 }} />;
+
+  const actions = me && <ActionPanel c={c} me={me} reference={ref.data} onDone={() => void loaded.reload()} />;
+  return (
+    <Row gutter={[16, 16]}>
+      <Col xs={24} lg={16}>
+        <Space direction="vertical" size={16} style={{ width: '100%' }}>
+          <Card>
+            <Header c={c} />
+            <div style={{ marginTop: 20, overflowX: 'auto' }}>
+              <StageSteps c={c} />
+            </div>
+          </Card>
+          {c.status !== 'closed' && (
+            <Card title={t('case.deadlines')} size="small" extra={<Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('case.live')}</Typography.Text>}>
+              <Deadlines deadlines={c.deadlines} fetchedAt={loaded.at} />
+            </Card>
+          )}
+          {!wide && actions}
+          <Card title={t('case.details')} size="small">
+            <Details c={c} />
+          </Card>
+          <Card title={t('case.timeline')} size="small">
+            <CaseTimeline entries={c.timeline} reference={ref.data} people={c.followUpOwner ? [c.followUpOwner] : []} />
+          </Card>
+        </Space>
+      </Col>
+      {wide && (
+        <Col lg={8}>
+          <div style={{ position: 'sticky', top: 72 }}>{actions}</div>
+        </Col>
+      )}
+    </Row>
+  );
+}

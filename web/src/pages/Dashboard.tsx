@@ -1,0 +1,158 @@
+// A supervisor's dashboard: the cases of the organisations it supervises (its level and below), counted by
+// stage, level and category, the overdue ones first in the list. Charts are ECharts, loaded with this page.
+import { Alert, Button, Card, Col, Row, Statistic, Typography } from 'antd';
+import { useMemo, useState } from 'react';
+import type { CaseSummary, Level } from '../api/types';
+import { CaseFilters, type Filters } from '../components/CaseFilters';
+import { CaseList } from '../components/CaseList';
+import { Chart } from '../components/Chart';
+import { useI18n } from '../i18n';
+import { listCases } from '../lib/cases';
+import { LEVELS, levelLabel, STAGES, stageLabel } from '../lib/labels';
+import { useLoad } from '../lib/load';
+import { serverNow } from '../lib/time';
+import { byUrgency } from '../lib/urgency';
+import { useSession } from '../session';
+
+const MAX = 500;
+
+function matches(c: CaseSummary, f: Filters): boolean {
+  if (f.status && c.status !== f.status) return false;
+  if (f.stage && c.stage !== f.stage) return false;
+  if (f.level && c.level !== f.level) return false;
+  if (f.category && c.category.code !== f.category) return false;
+  if (f.overdue === 'true' && !c.overdue) return false;
+  if (f.q && !`${c.trackingCode} ${c.description}`.toLowerCase().includes(f.q.toLowerCase())) return false;
+  return true;
+}
+
+const count = <K extends string>(cases: CaseSummary[], key: (c: CaseSummary) => K) => {
+  const m = new Map<K, number>();
+  for (const c of cases) m.set(key(c), (m.get(key(c)) ?? 0) + 1);
+  return m;
+};
+
+export default function Dashboard() {
+  const { t, name } = useI18n();
+  const { me } = useSession();
+  const [filters, setFilters] = useState<Filters>({});
+  const list = useLoad(() => listCases({}, MAX), [], 5000);
+  const all = useMemo(() => list.data?.items ?? [], [list.data]);
+  const myLevel = (LEVELS as string[]).includes(me?.organization?.kind ?? '') ? (me?.organization?.kind as Level) : null;
+
+  const open = all.filter((c) => c.status !== 'closed');
+  const byStage = count(all, (c) => c.stage);
+  const byLevel = count(open, (c) => c.level);
+  const byCategory = count(all, (c) => c.category.code);
+  const overdue = open.filter((c) => c.overdue).length;
+  const shown = byUrgency(all.filter((c) => matches(c, filters)), serverNow());
+  const categoryNames = new Map(all.map((c) => [c.category.code, name(c.category)]));
+
+  const kpis: Array<[string, number, string?]> = [
+    [t('dash.open'), open.length],
+    [t('dash.overdue'), overdue, overdue ? '#b3261e' : undefined],
+    [t('dash.atMyLevel'), myLevel ? open.filter((c) => c.level === myLevel).length : open.length],
+    [t('dash.awaitingEvaluation'), all.filter((c) => c.status === 'resolved').length],
+    [t('dash.closed'), all.length - open.length],
+  ];
+  const stages = [...STAGES, 'closed' as const];
+
+  return (
+    <>
+      <Typography.Title level={1} className="rs-page-title" style={{ fontSize: 22 }}>
+        {t('dash.title')}
+      </Typography.Title>
+      <Typography.Paragraph type="secondary">{t('dash.scope', { org: name(me?.organization) || t('role.admin') })}</Typography.Paragraph>
+      {list.error && <Alert type="error" showIcon message={list.error.message} action={<Button onClick={() => void list.reload()}>{t('app.retry')}</Button>} />}
+      {list.data?.truncated && <Alert type="info" message={t('dash.truncated', { n: MAX })} style={{ marginBottom: 12 }} />}
+      <div className="rs-kpis rs-kpi" data-testid="kpis">
+        {kpis.map(([label, value, color]) => (
+          <Card size="small" key={label} loading={list.loading && !list.data}>
+            <Statistic title={label} value={value} valueStyle={color ? { color } : undefined} />
+          </Card>
+        ))}
+      </div>
+      <Row gutter={[12, 12]} style={{ marginTop: 12 }}>
+        <Col xs={24} md={12}>
+          <Card size="small">
+            <Chart
+              title={t('dash.byStage')}
+              description={stages.map((s) => `${stageLabel(t, s)} ${byStage.get(s) ?? 0}`).join('，')}
+              option={{
+                tooltip: {},
+                grid: { left: 40, right: 16, top: 16, bottom: 32 },
+                xAxis: { type: 'category', data: stages.map((s) => stageLabel(t, s)), axisLabel: { interval: 0, fontSize: 11 } },
+                yAxis: { type: 'value', minInterval: 1 },
+                series: [{ type: 'bar', data: stages.map((s) => byStage.get(s) ?? 0), barMaxWidth: 36 }],
+              }}
+            />
+          </Card>
+        </Col>
+        <Col xs={24} md={12}>
+          <Card size="small">
+            <Chart
+              title={t('dash.byLevel')}
+              description={LEVELS.map((l) => `${levelLabel(t, l)} ${byLevel.get(l) ?? 0}`).join('，')}
+              option={{
+                tooltip: { trigger: 'item' },
+                legend: { bottom: 0, type: 'scroll' },
+                series: [
+                  {
+                    type: 'pie',
+                    radius: ['40%', '65%'],
+                    center: ['50%', '45%'],
+                    label: { formatter: '{b} {c}' },
+                    data: LEVELS.map((l) => ({ name: levelLabel(t, l), value: byLevel.get(l) ?? 0 })).filter((d) => d.value > 0),
+                  },
+                ],
+              }}
+            />
+          </Card>
+        </Col>
+        <Col xs={24} md={12}>
+          <Card size="small">
+            <Chart
+              title={t('dash.overdueShare')}
+              description={`${t('dash.overdue')} ${overdue}，${t('dash.onTime')} ${open.length - overdue}`}
+              option={{
+                tooltip: { trigger: 'item' },
+                legend: { bottom: 0 },
+                series: [
+                  {
+                    type: 'pie',
+                    radius: ['40%', '65%'],
+                    center: ['50%', '45%'],
+                    label: { formatter: '{b} {c}' },
+                    data: [
+                      { name: t('dash.overdue'), value: overdue, itemStyle: { color: '#b3261e' } },
+                      { name: t('dash.onTime'), value: open.length - overdue, itemStyle: { color: '#389e0d' } },
+                    ].filter((d) => d.value > 0),
+                  },
+                ],
+              }}
+            />
+          </Card>
+        </Col>
+        <Col xs={24} md={12}>
+          <Card size="small">
+            <Chart
+              title={t('dash.byCategory')}
+              description={[...byCategory].map(([k, v]) => `${categoryNames.get(k)} ${v}`).join('，')}
+              option={{
+                tooltip: {},
+                grid: { left: 90, right: 16, top: 8, bottom: 24 },
+                xAxis: { type: 'value', minInterval: 1 },
+                yAxis: { type: 'category', data: [...byCategory.keys()].map((k) => categoryNames.get(k) ?? k) },
+                series: [{ type: 'bar', data: [...byCategory.values()], barMaxWidth: 20 }],
+              }}
+            />
+          </Card>
+        </Col>
+      </Row>
+      <Card title={t('dash.cases')} size="small" style={{ marginTop: 12 }}>
+        <CaseFilters value={filters} onChange={setFilters} levels />
+        <CaseList cases={shown} fetchedAt={list.at} loading={list.loading && !list.data} empty={t('list.empty')} />
+      </Card>
+    </>
+  );
+}

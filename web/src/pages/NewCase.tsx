@@ -1,0 +1,261 @@
+// 民意收集: a resident files a case. Compound and room come from their household (GET /me), the category
+// from a grid of icons; up to 9 photos are resized in the browser and sent as data URLs with the form.
+import { PlusOutlined } from '@ant-design/icons';
+import { Alert, Button, Card, Col, Form, Input, Radio, Result, Row, Select, Typography, Upload, type UploadFile } from 'antd';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { Link } from 'react-router';
+import { api, ApiError, newIdempotencyKey, ok } from '../api/client';
+import type { Category, IntakeBody, IntakeResult } from '../api/types';
+import { CategoryIcon } from '../components/CategoryIcon';
+import { Plain } from '../components/Plain';
+import { useI18n } from '../i18n';
+import { showFieldErrors } from '../lib/forms';
+import { PHOTO_TYPES, photoToDataUrl } from '../lib/photos';
+import { useReference } from '../lib/reference';
+import { useSession } from '../session';
+
+const MAX_PHOTOS = 9;
+
+function CategoryPicker({ value, onChange, categories, label }: { value?: string; onChange?: (v: string) => void; categories: Category[]; label: string }) {
+  const { name } = useI18n();
+  const refs = useRef<Array<HTMLButtonElement | null>>([]);
+  // Arrow keys move within the group, as in any radio group.
+  const onKey = (e: React.KeyboardEvent, i: number) => {
+    const step = e.key === 'ArrowRight' || e.key === 'ArrowDown' ? 1 : e.key === 'ArrowLeft' || e.key === 'ArrowUp' ? -1 : 0;
+    if (!step) return;
+    e.preventDefault();
+    const next = (i + step + categories.length) % categories.length;
+    refs.current[next]?.focus();
+    onChange?.(categories[next].code);
+  };
+  const selected = Math.max(0, categories.findIndex((c) => c.code === value));
+  return (
+    <div role="radiogroup" aria-label={label} className="rs-category-grid" id="categoryCode">
+      {categories.map((c, i) => (
+        <button
+          type="button"
+          role="radio"
+          aria-checked={c.code === value}
+          tabIndex={i === selected ? 0 : -1}
+          key={c.code}
+          ref={(el) => {
+            refs.current[i] = el;
+          }}
+          className="rs-category"
+          onClick={() => onChange?.(c.code)}
+          onKeyDown={(e) => onKey(e, i)}
+          data-category={c.code}
+        >
+          <span className="rs-category-icon">
+            <CategoryIcon icon={c.icon} size={26} />
+          </span>
+          {name(c)}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+interface Values {
+  categoryCode: string;
+  compoundCode: string;
+  location: { building?: string; unit?: string; room?: string; address?: string };
+  description: string;
+  contactPreference: 'phone' | 'sms' | 'in_app' | 'none';
+  contact: { name?: string; phone?: string };
+  photos?: UploadFile[];
+}
+
+const trimmed = (o: Record<string, string | undefined>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v && v.trim()).map(([k, v]) => [k, v!.trim()]));
+
+export default function NewCase() {
+  const { t, name } = useI18n();
+  const { me } = useSession();
+  const ref = useReference();
+  const [form] = Form.useForm<Values>();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [done, setDone] = useState<IntakeResult | null>(null);
+  const key = useRef(newIdempotencyKey());
+  const household = me?.households?.[0];
+  const photos = Form.useWatch('photos', form);
+
+  const initial = useMemo(
+    () => ({
+      compoundCode: household?.compoundCode,
+      location: household ? { building: household.building, unit: household.unit, room: household.room } : {},
+      contactPreference: 'phone' as const,
+      photos: [] as UploadFile[],
+      contact: { name: me?.nameZh ?? undefined, phone: me?.phone ?? undefined },
+    }),
+    [household, me],
+  );
+  useEffect(() => form.setFieldsValue(initial), [form, initial]);
+
+  const compoundName = (code?: string) => name(ref.data?.compounds.find((c) => c.code === code));
+
+  const submit = async (v: Values) => {
+    setBusy(true);
+    setError(null);
+    try {
+      const dataUrls = await Promise.all((v.photos ?? []).map((p) => photoToDataUrl(p.originFileObj as File)));
+      const body: IntakeBody = {
+        categoryCode: v.categoryCode,
+        compoundCode: v.compoundCode,
+        location: trimmed(v.location ?? {}),
+        description: v.description.trim(),
+        contactPreference: v.contactPreference,
+        ...(dataUrls.length ? { photos: dataUrls } : {}),
+      };
+      const contact = trimmed(v.contact ?? {});
+      if (Object.keys(contact).length) body.contact = contact;
+      if (household && v.compoundCode === household.compoundCode) body.householdId = household.id;
+      const res = await ok(api.POST('/api/v1/cases', { params: { header: { 'idempotency-key': key.current } }, body }));
+      setDone(res);
+      key.current = newIdempotencyKey();
+    } catch (err) {
+      const rest = showFieldErrors(form, err, { location: ['location', 'building'] });
+      if (err instanceof ApiError) {
+        setError(rest.length || !err.details.length ? [err.message, ...rest.map((d) => d.issue)].join('；') : t('new.fixErrors'));
+        if (err.status < 500 && err.status !== 0) key.current = newIdempotencyKey();
+      } else setError(String(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (done) {
+    return (
+      <Card style={{ maxWidth: 760, margin: '0 auto' }}>
+        <Result
+          status="success"
+          title={t('new.submitted')}
+          subTitle={
+            <>
+              <Typography.Paragraph style={{ fontSize: 16 }}>
+                {t('new.trackingCode')}：
+                <Typography.Text strong copyable data-testid="tracking-code">
+                  {done.trackingCode}
+                </Typography.Text>
+              </Typography.Paragraph>
+              {t('new.submittedHint', { handler: name(done.handler), supervisor: name(done.supervisor) })}
+            </>
+          }
+          extra={[
+            <Link key="view" to={`/cases/${done.caseId}`}>
+              <Button type="primary">{t('new.viewCase')}</Button>
+            </Link>,
+            <Button
+              key="again"
+              onClick={() => {
+                setDone(null);
+                form.resetFields();
+                form.setFieldsValue(initial);
+              }}
+            >
+              {t('new.another')}
+            </Button>,
+          ]}
+        />
+      </Card>
+    );
+  }
+
+  return (
+    <Card style={{ maxWidth: 760, margin: '0 auto' }}>
+      <Typography.Title level={1} style={{ fontSize: 22, marginTop: 0 }}>
+        {t('new.title')}
+      </Typography.Title>
+      <Typography.Paragraph type="secondary">{t('new.intro')}</Typography.Paragraph>
+      <Form form={form} layout="vertical" onFinish={submit} initialValues={initial} name="new-case" scrollToFirstError>
+        {error && <Alert type="error" showIcon message={error} role="alert" style={{ marginBottom: 16 }} />}
+        <Form.Item name="categoryCode" label={t('new.category')} rules={[{ required: true, message: t('new.categoryRequired') }]}>
+          <CategoryPicker categories={ref.data?.categories ?? []} label={t('new.category')} />
+        </Form.Item>
+        <Form.Item name="compoundCode" label={t('new.compound')} rules={[{ required: true, message: t('new.compoundRequired') }]}>
+          <Plain>
+            <Select showSearch optionFilterProp="label" options={(ref.data?.compounds ?? []).map((c) => ({ value: c.code, label: name(c) }))} loading={ref.loading} />
+          </Plain>
+        </Form.Item>
+        {household && (
+          <Typography.Paragraph type="secondary" style={{ marginTop: -16 }}>
+            {t('new.householdHint', {
+              place: `${compoundName(household.compoundCode)} ${t('case.location.building', { v: household.building })} ${t('case.location.unit', { v: household.unit })} ${t('case.location.room', { v: household.room })}`,
+            })}
+          </Typography.Paragraph>
+        )}
+        <fieldset style={{ border: 0, padding: 0, margin: 0 }}>
+          <legend style={{ fontSize: 14, marginBottom: 8 }}>{t('new.location')}</legend>
+          <Row gutter={8}>
+            {(['building', 'unit', 'room'] as const).map((f) => (
+              <Col span={8} key={f}>
+                <Form.Item name={['location', f]} label={t(`new.${f}`)}>
+                  <Input maxLength={20} />
+                </Form.Item>
+              </Col>
+            ))}
+          </Row>
+          <Form.Item name={['location', 'address']} label={t('new.address')}>
+            <Input maxLength={200} placeholder={t('new.addressPlaceholder')} />
+          </Form.Item>
+        </fieldset>
+        <Form.Item
+          name="description"
+          label={t('new.description')}
+          rules={[
+            { required: true, whitespace: true, message: t('new.descriptionRequired') },
+            { min: 5, message: t('new.descriptionShort') },
+          ]}
+        >
+          <Input.TextArea rows={4} maxLength={2000} showCount placeholder={t('new.descriptionPlaceholder')} />
+        </Form.Item>
+        <Form.Item
+          name="photos"
+          label={t('new.photos')}
+          extra={t('new.photosHint')}
+          valuePropName="fileList"
+          getValueFromEvent={(e: { fileList: UploadFile[] }) => e.fileList.slice(0, MAX_PHOTOS).map((f) => ({ ...f, status: 'done' as const }))}
+          rules={[{ validator: (_, v: UploadFile[] | undefined) => ((v?.length ?? 0) <= MAX_PHOTOS ? Promise.resolve() : Promise.reject(new Error(t('new.photoTooMany')))) }]}
+        >
+          <Upload
+            listType="picture-card"
+            accept={PHOTO_TYPES.join(',')}
+            multiple
+            beforeUpload={(file) => {
+              if (!PHOTO_TYPES.includes(file.type)) {
+                form.setFields([{ name: 'photos', errors: [t('new.photoType')] }]);
+                return Upload.LIST_IGNORE;
+              }
+              return false;
+            }}
+          >
+            {(photos?.length ?? 0) < MAX_PHOTOS && (
+              <button type="button" style={{ border: 0, background: 'none', cursor: 'pointer' }}>
+                <PlusOutlined aria-hidden />
+                <div style={{ marginTop: 8 }}>{t('new.addPhoto')}</div>
+              </button>
+            )}
+          </Upload>
+        </Form.Item>
+        <Form.Item name="contactPreference" label={t('new.contactPreference')}>
+          <Radio.Group options={(['phone', 'sms', 'in_app', 'none'] as const).map((p) => ({ value: p, label: t(`new.contact.${p}`) }))} />
+        </Form.Item>
+        <Row gutter={8}>
+          <Col xs={24} sm={12}>
+            <Form.Item name={['contact', 'name']} label={t('new.contactName')}>
+              <Input maxLength={50} autoComplete="name" />
+            </Form.Item>
+          </Col>
+          <Col xs={24} sm={12}>
+            <Form.Item name={['contact', 'phone']} label={t('new.contactPhone')}>
+              <Input maxLength={11} inputMode="numeric" autoComplete="tel" />
+            </Form.Item>
+          </Col>
+        </Row>
+        <Button type="primary" htmlType="submit" size="large" block loading={busy}>
+          {t('new.submit')}
+        </Button>
+      </Form>
+    </Card>
+  );
+}

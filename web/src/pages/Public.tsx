@@ -1,0 +1,144 @@
+// 信息公开: the rankings of property companies and communities by the 三率 for a month, and the district's trend
+// over the last six months. Open to anyone without signing in; the API publishes no personal data.
+import { Alert, Card, Col, Empty, List, Progress, Row, Segmented, Select, Space, Typography } from 'antd';
+import { useState } from 'react';
+import { api, ok } from '../api/client';
+import type { paths } from '../api/schema';
+import { Chart } from '../components/Chart';
+import { useI18n } from '../i18n';
+import { useLoad } from '../lib/load';
+import { fraction, monthOf, pct, pctValue, RATE_LABEL, THREE_RATES, type Rate } from '../lib/rates';
+import { serverNow } from '../lib/time';
+
+type Rankings = paths['/api/v1/public/rankings']['get']['responses'][200]['content']['application/json'];
+type Kind = Rankings['kind'];
+type By = 'satisfaction' | 'resolution' | 'response';
+const BY_RATE = { satisfaction: 'satisfactionRate', resolution: 'resolutionRate', response: 'responseRate' } as const;
+const TREND_MONTHS = 6;
+
+const rankings = (kind: Kind, period: string, by: By) => ok(api.GET('/api/v1/public/rankings', { params: { query: { kind, period, by } } }));
+
+/** The district's rate over a ranking: every group's numerators over every group's denominators. */
+function total(items: Rankings['items'], key: (typeof THREE_RATES)[number]): Rate {
+  const numerator = items.reduce((s, i) => s + i.rates[key].numerator, 0);
+  const denominator = items.reduce((s, i) => s + i.rates[key].denominator, 0);
+  return { numerator, denominator, value: denominator ? numerator / denominator : null };
+}
+
+function Ranking({ kind, period, by }: { kind: Kind; period: string; by: By }) {
+  const { t, name } = useI18n();
+  const data = useLoad(() => rankings(kind, period, by), [kind, period, by], 30_000);
+  const items = data.data?.items ?? [];
+  return (
+    <Card title={t(kind === 'property_company' ? 'public.companies' : 'public.communities')} size="small" data-testid={`ranking-${kind}`}>
+      {data.error && <Alert type={data.error.status === 404 ? 'warning' : 'error'} showIcon message={data.error.status === 404 ? t('public.unavailable') : data.error.message} />}
+      <List
+        loading={data.loading && !data.data}
+        dataSource={items}
+        locale={{ emptyText: <Empty description={t('public.noData')} /> }}
+        renderItem={(g) => (
+          <List.Item data-org={g.id} style={{ display: 'block' }}>
+            <Space align="center" style={{ marginBottom: 6 }}>
+              <span
+                aria-label={`${t('public.rank')} ${g.rank ?? '—'}`}
+                style={{
+                  display: 'inline-flex',
+                  width: 28,
+                  height: 28,
+                  borderRadius: 14,
+                  alignItems: 'center',
+                  justifyContent: 'center',
+                  fontWeight: 700,
+                  color: g.rank !== null && g.rank <= 3 ? '#fff' : '#262626',
+                  background: g.rank === null ? '#f0f0f0' : g.rank <= 3 ? '#c8161d' : '#fafafa',
+                  border: '1px solid #d9d9d9',
+                }}
+              >
+                {g.rank ?? '—'}
+              </span>
+              <Typography.Text strong>{name(g)}</Typography.Text>
+              <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                {t('rate.cases')} {g.rates.cases}
+              </Typography.Text>
+            </Space>
+            <Row gutter={8}>
+              {THREE_RATES.map((k) => (
+                <Col span={8} key={k}>
+                  <div style={{ fontSize: 12, color: '#595959' }}>{t(RATE_LABEL[k])}</div>
+                  <div data-rate={k} style={{ fontWeight: 600, fontVariantNumeric: 'tabular-nums' }}>
+                    {pct(g.rates[k])}{' '}
+                    <Typography.Text type="secondary" style={{ fontSize: 12, fontWeight: 400 }}>
+                      {g.rates[k].denominator ? fraction(g.rates[k]) : ''}
+                    </Typography.Text>
+                  </div>
+                  <Progress percent={pctValue(g.rates[k]) ?? 0} showInfo={false} size="small" strokeColor={k === BY_RATE[by] ? '#c8161d' : '#8c8c8c'} aria-hidden="true" />
+                </Col>
+              ))}
+            </Row>
+          </List.Item>
+        )}
+      />
+    </Card>
+  );
+}
+
+function Trend({ by }: { by: By }) {
+  const { t } = useI18n();
+  const months = Array.from({ length: TREND_MONTHS }, (_, i) => monthOf(serverNow(), TREND_MONTHS - 1 - i));
+  const data = useLoad(() => Promise.all(months.map((m) => rankings('property_company', m, by))), [by, months.join()], 60_000);
+  const series = THREE_RATES.map((k) => ({ key: k, values: (data.data ?? []).map((r) => pctValue(total(r.items, k))) }));
+  return (
+    <Card size="small" loading={data.loading && !data.data}>
+      <Chart
+        title={t('public.trend')}
+        description={series.map((s) => `${t(RATE_LABEL[s.key])}：${s.values.map((v, i) => `${months[i]} ${v === null ? '—' : `${v}%`}`).join('，')}`).join('；')}
+        option={{
+          tooltip: { trigger: 'axis', valueFormatter: (v) => (v === null || v === undefined ? '—' : `${String(v)}%`) },
+          legend: { top: 0 },
+          grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
+          xAxis: { type: 'category', data: months },
+          yAxis: { type: 'value', min: 0, max: 100, axisLabel: { formatter: '{value}%' } },
+          series: series.map((s) => ({ type: 'line', name: t(RATE_LABEL[s.key]), data: s.values, connectNulls: true, symbolSize: 8 })),
+        }}
+      />
+    </Card>
+  );
+}
+
+export default function Public() {
+  const { t, lang } = useI18n();
+  const months = Array.from({ length: 12 }, (_, i) => monthOf(serverNow(), i));
+  const [period, setPeriod] = useState(months[0]);
+  const [by, setBy] = useState<By>('satisfaction');
+  return (
+    <>
+      <Typography.Title level={1} className="rs-page-title" style={{ fontSize: 22 }}>
+        {t('public.title')}
+      </Typography.Title>
+      <Typography.Paragraph type="secondary">{t('public.intro')}</Typography.Paragraph>
+      <Space wrap style={{ marginBottom: 12 }}>
+        <Select aria-label={t('public.period')} style={{ width: 130 }} value={period} onChange={setPeriod} options={months.map((m) => ({ value: m, label: m }))} />
+        <Segmented<By>
+          aria-label={t('public.rank')}
+          value={by}
+          onChange={setBy}
+          options={(['satisfaction', 'resolution', 'response'] as const).map((b) => ({ value: b, label: t(RATE_LABEL[BY_RATE[b]]) }))}
+        />
+      </Space>
+      <Row gutter={[12, 12]}>
+        <Col xs={24}>
+          <Trend by={by} />
+        </Col>
+        <Col xs={24} lg={12}>
+          <Ranking kind="property_company" period={period} by={by} />
+        </Col>
+        <Col xs={24} lg={12}>
+          <Ranking kind="community" period={period} by={by} />
+        </Col>
+      </Row>
+      <Typography.Paragraph type="secondary" style={{ marginTop: 12, fontSize: 12 }}>
+        {lang === 'zh' ? '响应率＝按时响应数/派单数；解决率＝居民认为已解决数/已评价数；满意率＝(满意+基本满意)/已评价数。' : 'Response = acknowledged in time / dispatched; resolution = reported solved / evaluated; satisfaction = (satisfied + basically satisfied) / evaluated.'}
+      </Typography.Paragraph>
+    </>
+  );
+}
