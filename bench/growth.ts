@@ -1,0 +1,164 @@
+// Timers and growth. Timers: N cases whose response deadlines fall due at the same instant, and how late each
+// escalation is recorded. Growth: intake and reads again, and the worker's memory, with more and more open cases.
+import { randomUUID } from 'node:crypto';
+import { DEMO, DEMO_USERS } from '../db/seed-data';
+import { fileCase, type IntakeRequest } from '../services/intake';
+import { percentile, runOps, type Measured } from './load';
+import type { Result } from './report';
+import { intake, reads, settle, type BenchContext } from './scenarios';
+
+const HOUR = 3_600_000;
+
+export const openCases = async (ctx: BenchContext): Promise<number> =>
+  (await ctx.stack.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM cases WHERE status <> 'closed'")).rows[0].n;
+
+const deps = (ctx: BenchContext) => ({ pool: ctx.stack.pool, temporal: ctx.stack.temporal, taskQueue: ctx.stack.taskQueue });
+
+const FILL_BATCH = 2000;
+
+/**
+ * Files `n` lakeview cases straight through the intake service (no HTTP), in batches, each followed by waiting
+ * until the worker has caught up: filing outruns the worker on two cores, and an unbounded backlog would measure
+ * the backlog. The rate returned is end to end (filed and projected).
+ */
+export async function fill(ctx: BenchContext, n: number): Promise<{ filed: number; seconds: number; errors: number; firstError: string | null }> {
+  const t0 = Date.now();
+  let errors = 0;
+  let firstError: string | null = null;
+  for (let done = 0; done < n; done += FILL_BATCH) {
+    const m = await fillBatch(ctx, Math.min(FILL_BATCH, n - done), done);
+    errors += m.errors;
+    firstError ??= m.firstError;
+    await settle(ctx.stack.pool, 600_000);
+  }
+  return { filed: n - errors, seconds: (Date.now() - t0) / 1000, errors, firstError };
+}
+
+async function fillBatch(ctx: BenchContext, n: number, offset: number): Promise<Measured> {
+  const req = (i: number): IntakeRequest => ({
+    categoryCode: 'repairs',
+    compoundCode: DEMO.siblingCompound,
+    location: { building: String(1 + (i % 20)), unit: '2', room: String(100 + (i % 900)) },
+    description: `单元门禁失灵 (bench fill ${i})`,
+    contact: { name: '居民', phone: '13800000003' },
+    residentUserId: DEMO_USERS.resident3,
+  });
+  return runOps(n, ctx.concurrency, async (i) => {
+    await fileCase(deps(ctx), req(i));
+  }, offset);
+}
+
+/**
+ * N demo-fast cases whose response deadline is one hour after a common, back-dated submission time, so every one
+ * falls due at the same instant `dueAt`. On the breach the case escalates and its deadline restarts at one hour,
+ * so nothing else fires during the run. Lateness = recorded_at of the `breached` event − the deadline.
+ */
+export async function timers(ctx: BenchContext, n: number, filingRate: number): Promise<Result> {
+  const { pool } = ctx.stack;
+  const phase = { response: { unit: 'seconds', amount: 3600 }, resolution: { unit: 'seconds', amount: 7200 } };
+  await pool.query(`UPDATE agreements SET terms = terms || jsonb_build_object('deadlines', $1::jsonb) WHERE compound_code = $2`, [
+    JSON.stringify({ emergency: phase, utilities: phase, general: phase, complex: phase }),
+    DEMO.compound,
+  ]);
+  const open = await openCases(ctx);
+  const dueAt = Date.now() + Math.max(10_000, Math.ceil((2 * n * 1000) / Math.max(filingRate, 1)));
+  const ids: string[] = [];
+  const filed = await runOps(n, ctx.concurrency, async (i) => {
+    const req: IntakeRequest = {
+      categoryCode: 'lift',
+      compoundCode: DEMO.compound,
+      householdId: DEMO.resident1HouseholdId,
+      location: { building: '1', unit: '1', room: '101' },
+      description: `电梯停运 (bench timer ${i})`,
+      contact: { name: '张三', phone: '13800000001' },
+      residentUserId: DEMO_USERS.resident1,
+      intakeKey: `bench-timer-${randomUUID()}`,
+    };
+    ids.push((await fileCase(deps(ctx), req, dueAt - HOUR)).caseId);
+  });
+  const spare = dueAt - Date.now();
+  ctx.log(`  timers: ${ids.length} cases filed, all due in ${(spare / 1000).toFixed(1)} s`);
+  const parts = await lateness(ctx, ids, dueAt + 120_000);
+  const late = parts.map((p) => p.late);
+  const p99 = percentile(late, 99);
+  // Where the lateness comes from: the workflow's clock when its timer task ran (timer + task dispatch), then the
+  // activity that writes the events (activity dispatch + the transaction).
+  const woke = parts.map((p) => p.woke);
+  const wrote = parts.map((p) => p.late - p.woke);
+  return {
+    name: `timers: escalation lateness, ${n} due at once, ${open} open`,
+    ops: late.length,
+    concurrency: null,
+    throughput: late.length ? Math.round(late.length / ((Math.max(...late) + 1) / 1000)) : null,
+    p50_ms: Math.round(percentile(late, 50)),
+    p99_ms: Math.round(p99),
+    baseline: null,
+    ratio: null,
+    target: 'p99 lateness ≤ 1000 ms with 10k open cases',
+    met: late.length === n && filed.errors === 0 && p99 <= 1000,
+    open_cases: open,
+    note: `max ${Math.round(Math.max(...late))} ms; timer fired and workflow task ran: p50 ${Math.round(percentile(woke, 50))}, p99 ${Math.round(percentile(woke, 99))} ms after the deadline; events written: p50 ${Math.round(percentile(wrote, 50))}, p99 ${Math.round(percentile(wrote, 99))} ms after that; throughput = breaches recorded per second after the deadline${spare < 0 ? '; filing overran the deadline' : ''}${late.length < n ? `; only ${late.length} of ${n} recorded` : ''}`,
+  };
+}
+
+async function lateness(ctx: BenchContext, ids: string[], until: number): Promise<{ late: number; woke: number }[]> {
+  for (;;) {
+    const { rows } = await ctx.stack.pool.query<{ late: number; woke: number }>(
+      `SELECT extract(epoch FROM e.recorded_at) * 1000 - (e.payload->>'dueAt')::float8 AS late,
+              extract(epoch FROM e.at) * 1000 - (e.payload->>'dueAt')::float8 AS woke
+         FROM case_events e WHERE e.type = 'breached' AND e.case_id = ANY($1::uuid[])`,
+      [ids],
+    );
+    if (rows.length >= ids.length || Date.now() > until) return rows.map((r) => ({ late: Number(r.late), woke: Number(r.woke) }));
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+/**
+ * At each size: fill to that many open cases, then intake and reads against their baselines, and worker memory.
+ * Rows go into `results` as they are measured, so a failure at 50k keeps what 1k and 10k showed.
+ */
+export async function growth(ctx: BenchContext, o: { sizes: number[]; intakeOps: number; readOps: number; timersAt: number; timerCases: number; filingRate: number }, results: Result[]): Promise<void> {
+  const memory: Result[] = [];
+  for (const size of o.sizes) {
+    const missing = size - (await openCases(ctx));
+    if (missing > 0) {
+      ctx.log(`growth: filing ${missing} cases to reach ${size} open`);
+      const f = await fill(ctx, missing);
+      ctx.log(`  filled at ${Math.round(f.filed / f.seconds)} cases/s end to end${f.errors ? `, ${f.errors} failed (${f.firstError})` : ''}`);
+    }
+    await settle(ctx.stack.pool, 600_000);
+    // The label says how many are open in fact: the earlier sections may already have filed more than `size`.
+    const open = await openCases(ctx);
+    const label = ` @ ${open >= 1000 ? `${Math.round(open / 100) / 10}k` : open} open`;
+    const m = await ctx.stack.workerMemory();
+    const mem: Result = { name: `worker memory${label}`, ops: open, concurrency: null, throughput: null, p50_ms: null, p99_ms: null, baseline: null, ratio: null, target: null, met: null, open_cases: open, rss_mb: m.rssMb, heap_used_mb: m.heapUsedMb };
+    memory.push(mem);
+    results.push(mem);
+    ctx.log(`growth${label}: worker RSS ${m.rssMb} MB, heap ${m.heapUsedMb} MB`);
+    const { rows, ids } = await intake(ctx, o.intakeOps, label);
+    results.push(...rows.map((r) => ({ ...r, open_cases: open })));
+    // Open cases the reader (lakeview's resident) may see: the timer cases belong to another resident.
+    const sample = await ctx.stack.pool.query<{ id: string }>("SELECT id FROM cases WHERE status <> 'closed' AND resident_user_id = $1 ORDER BY random() LIMIT 1000", [DEMO_USERS.resident3]);
+    results.push(...(await reads(ctx, [...ids, ...sample.rows.map((r) => r.id)], o.readOps, label)).map((r) => ({ ...r, open_cases: open })));
+    // A small burst shows what one deadline waits with this many cases open; the larger one, a burst's queueing.
+    if (size === o.timersAt) for (const n of [10, o.timerCases]) results.push(await timers(ctx, n, o.filingRate));
+  }
+  const judged = judgeMemory(memory, ctx.stack.maxCachedWorkflows);
+  memory.forEach((row, i) => Object.assign(row, judged[i]));
+}
+
+/**
+ * Flat means: once open cases outnumber the worker's workflow cache (the SDK's default, from the heap limit),
+ * more open cases add no memory. The reference is the first size past the cache; each later size is compared to it.
+ */
+function judgeMemory(rows: Result[], cache: number): Result[] {
+  const ref = rows.find((r) => (r.open_cases ?? 0) > cache);
+  return rows.map((r) => {
+    if (!ref || r === ref || (r.open_cases ?? 0) <= cache) {
+      return { ...r, note: r === ref ? `reference: first size past the worker's cache of ${cache} workflows` : `below the worker's cache of ${cache} workflows: memory may grow here` };
+    }
+    const ratio = (r.rss_mb ?? 0) / (ref.rss_mb ?? 1);
+    return { ...r, baseline: ref.name, ratio: Math.round(ratio * 100) / 100, target: 'RSS ≤ 1.2× the first size past the cache', met: ratio <= 1.2 };
+  });
+}

@@ -1,0 +1,124 @@
+// Results as a table on stdout and as JSON in bench/results/ (latest.json and a dated copy), with the machine
+// and versions they were taken on, shaped so a script can read which targets are met.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { perOp } from './cpu';
+import { type Comparison, type Measured, percentile, throughputOf } from './load';
+
+export interface Result {
+  name: string;
+  ops: number;
+  concurrency: number | null;
+  throughput: number | null;
+  p50_ms: number | null;
+  p99_ms: number | null;
+  /** The name of the row this one is a ratio to. */
+  baseline: string | null;
+  /** throughput ÷ the baseline's throughput (for memory rows: this size's RSS ÷ the reference size's). */
+  ratio: number | null;
+  target: string | null;
+  met: boolean | null;
+  errors?: number;
+  /** p99 ÷ the baseline's p99, where the target names it. */
+  p99_ratio?: number;
+  open_cases?: number;
+  rss_mb?: number;
+  heap_used_mb?: number;
+  /** CPU ms per operation by process (api, worker, temporal, postgres, client) and in total. */
+  cpu_ms_per_op?: Record<string, number>;
+  note?: string;
+}
+
+const round = (n: number, digits = 1) => (Number.isFinite(n) ? Math.round(n * 10 ** digits) / 10 ** digits : null);
+
+export function row(name: string, m: Measured, extra: Partial<Result> = {}): Result {
+  return {
+    name,
+    ops: m.ops,
+    concurrency: m.concurrency,
+    throughput: round(throughputOf(m)),
+    p50_ms: round(percentile(m.latencies, 50)),
+    p99_ms: round(percentile(m.latencies, 99)),
+    baseline: null,
+    ratio: null,
+    target: null,
+    met: null,
+    ...(m.errors ? { errors: m.errors, note: `first error: ${m.firstError}` } : {}),
+    ...extra,
+  };
+}
+
+/** The baseline row and the subject row with its ratio, judged against a throughput (and optional p99) target. */
+export function judged(baseName: string, subjectName: string, c: Comparison, target: { throughput: number; p99?: number }, extra: Partial<Result> = {}): Result[] {
+  const cpu = (side: 'baseline' | 'subject', m: Measured) => (c.cpu ? { cpu_ms_per_op: perOp(c.cpu[side], m.ops) } : {});
+  const base = row(baseName, c.baseline, { ...extra, ...cpu('baseline', c.baseline) });
+  const ratio = throughputOf(c.subject) / throughputOf(c.baseline);
+  const p99Ratio = percentile(c.subject.latencies, 99) / percentile(c.baseline.latencies, 99);
+  const met = ratio >= target.throughput && (target.p99 === undefined || p99Ratio <= target.p99) && c.subject.errors === 0 && c.baseline.errors === 0;
+  const text = `throughput ≥ ${target.throughput}× baseline${target.p99 === undefined ? '' : `, p99 ≤ ${target.p99}× baseline p99`}`;
+  const subject = row(subjectName, c.subject, { ...extra, ...cpu('subject', c.subject), baseline: baseName, ratio: round(ratio, 2), target: text, met, ...(target.p99 === undefined ? {} : { p99_ratio: round(p99Ratio, 2) ?? undefined }) });
+  return [base, subject];
+}
+
+const fmt = (v: number | null | undefined, width: number) => (v === null || v === undefined ? '—' : String(v)).padStart(width);
+
+export function printTable(results: Result[], out: (line: string) => void = console.log): void {
+  const nameWidth = Math.max(...results.map((r) => r.name.length), 10);
+  out(`${'name'.padEnd(nameWidth)}  ${'ops'.padStart(6)}  ${'conc'.padStart(4)}  ${'ops/s'.padStart(8)}  ${'p50 ms'.padStart(8)}  ${'p99 ms'.padStart(8)}  ${'ratio'.padStart(6)}  target`);
+  for (const r of results) {
+    const extra = r.rss_mb !== undefined ? `RSS ${r.rss_mb} MB, heap ${r.heap_used_mb} MB` : '';
+    const verdict = r.met === null ? '' : r.met ? 'MET' : 'MISSED';
+    const target = [r.target, r.p99_ratio !== undefined ? `(p99 ${r.p99_ratio}×)` : '', verdict, extra].filter(Boolean).join(' ');
+    out(`${r.name.padEnd(nameWidth)}  ${fmt(r.ops, 6)}  ${fmt(r.concurrency, 4)}  ${fmt(r.throughput, 8)}  ${fmt(r.p50_ms, 8)}  ${fmt(r.p99_ms, 8)}  ${fmt(r.ratio, 6)}  ${target}`);
+    if (r.errors) out(`${''.padEnd(nameWidth)}  ${r.errors} failed operations; ${r.note}`);
+    if (r.cpu_ms_per_op) out(`${''.padEnd(nameWidth)}  cpu ms/op: ${Object.entries(r.cpu_ms_per_op).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  }
+}
+
+function versionOf(pkg: string): string | null {
+  try {
+    return (JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return null;
+  }
+}
+
+function gitCommit(): string | null {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: path.join(__dirname, '..'), encoding: 'utf8' }).trim();
+  } catch {
+    return null;
+  }
+}
+
+export function machineInfo(extra: Record<string, unknown>): Record<string, unknown> {
+  const cpus = os.cpus();
+  return {
+    cores: cpus.length,
+    cpu: cpus[0]?.model ?? null,
+    memory_gb: Math.round(os.totalmem() / 1024 ** 3),
+    os: `${os.type()} ${os.release()}`,
+    loadavg_at_start: os.loadavg().map((l) => Math.round(l * 100) / 100),
+    versions: {
+      node: process.versions.node,
+      temporal_sdk: versionOf('@temporalio/worker'),
+      fastify: versionOf('fastify'),
+      pg_driver: versionOf('pg'),
+      undici: versionOf('undici'),
+    },
+    commit: gitCommit(),
+    ...extra,
+  };
+}
+
+export function writeResults(machine: Record<string, unknown>, results: Result[]): string {
+  const dir = path.join(__dirname, 'results');
+  fs.mkdirSync(dir, { recursive: true });
+  const doc = JSON.stringify({ machine: { ...machine, loadavg_at_end: os.loadavg().map((l) => Math.round(l * 100) / 100) }, results }, null, 2);
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  fs.writeFileSync(path.join(dir, 'latest.json'), doc);
+  fs.writeFileSync(path.join(dir, `${stamp}.json`), doc);
+  return path.join(dir, 'latest.json');
+}

@@ -1,0 +1,112 @@
+// What the bench measures, each against its bare baseline on the same servers: intake, the full loop, status
+// reads. Timers and growth are in growth.ts.
+import { randomUUID } from 'node:crypto';
+import type { Pool } from 'pg';
+import { DEMO_PASSWORD } from '../db/seed-data';
+import { compare, Http, runOps } from './load';
+import { judged, type Result } from './report';
+import type { BenchStack } from './stack';
+
+export interface BenchContext {
+  stack: BenchStack;
+  api: Http;
+  bare: Http;
+  /** Bearer headers of the lakeview resident who files and evaluates, and of lakeview's property company. */
+  resident: Record<string, string>;
+  handler: Record<string, string>;
+  concurrency: number;
+  rounds: number;
+  log: (line: string) => void;
+}
+
+export async function benchContext(stack: BenchStack, concurrency: number, rounds: number, log: (line: string) => void): Promise<BenchContext> {
+  const api = new Http(stack.apiOrigin, concurrency);
+  const bare = new Http(stack.bareOrigin, concurrency);
+  const login = async (username: string) => {
+    const body = await api.expect(200, 'POST', '/api/v1/auth/login', { body: { username, password: DEMO_PASSWORD } });
+    return { authorization: `Bearer ${body.token as string}` };
+  };
+  return { stack, api, bare, resident: await login('resident3'), handler: await login('handler2'), concurrency, rounds, log };
+}
+
+/** A lakeview case: its deadlines run in days, so no timer fires while the bench runs. */
+export const intakeBody = (i: number) => ({
+  categoryCode: 'repairs',
+  compoundCode: 'lakeview',
+  location: { building: String(1 + (i % 20)), unit: '1', room: '101' },
+  description: `楼道灯坏了一个星期，晚上看不见路 (bench ${i})`,
+});
+
+/** Waits until the worker has written every case's intake events: what a round left behind is not the next one's. */
+export async function settle(pool: Pool, timeoutMs = 120_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM cases WHERE last_seq < 2');
+    if (rows[0].n === 0) return;
+    if (Date.now() > until) throw new Error(`${rows[0].n} cases still without their intake events after ${timeoutMs} ms`);
+    // The count scans the table: poll gently while the backlog is long.
+    await new Promise((r) => setTimeout(r, rows[0].n > 200 ? 1_000 : 100));
+  }
+}
+
+export function fileOverHttp(ctx: BenchContext, ids?: string[]) {
+  return async (i: number) => {
+    const body = await ctx.api.expect(201, 'POST', '/api/v1/cases', { body: intakeBody(i), headers: { ...ctx.resident, 'idempotency-key': randomUUID() } });
+    ids?.push(body.caseId as string);
+  };
+}
+
+export const startBare = (ctx: BenchContext) => async () => {
+  await ctx.bare.expect(200, 'POST', '/bare/start', { body: { kind: 'empty' } });
+};
+
+export async function warmUp(ctx: BenchContext, ops: number): Promise<void> {
+  await runOps(ops, ctx.concurrency, startBare(ctx));
+  await runOps(ops, ctx.concurrency, fileOverHttp(ctx));
+  await runOps(ops, ctx.concurrency, readBare(ctx, [await firstCase(ctx.stack.pool)]));
+  await settle(ctx.stack.pool);
+}
+
+async function firstCase(pool: Pool): Promise<string> {
+  return (await pool.query<{ id: string }>('SELECT id FROM cases LIMIT 1')).rows[0].id;
+}
+
+export async function intake(ctx: BenchContext, ops: number, suffix = ''): Promise<{ rows: Result[]; ids: string[] }> {
+  const ids: string[] = [];
+  const c = await compare({ ops, concurrency: ctx.concurrency, rounds: ctx.rounds, baseline: startBare(ctx), subject: fileOverHttp(ctx, ids), settle: () => settle(ctx.stack.pool), meter: ctx.stack.cpu });
+  const rows = judged(`baseline: start empty workflow + INSERT${suffix}`, `intake: POST /cases${suffix}`, c, { throughput: 0.8, p99: 2 });
+  return { rows, ids };
+}
+
+export async function fullLoop(ctx: BenchContext, ops: number): Promise<Result[]> {
+  const { api, bare, resident, handler } = ctx;
+  const baseline = async () => {
+    const { id } = (await bare.expect(200, 'POST', '/bare/start', { body: { kind: 'loop' } })) as { id: string };
+    for (let step = 0; step < 3; step++) await bare.expect(200, 'POST', `/bare/${id}/step`);
+  };
+  const subject = async (i: number) => {
+    const { caseId } = (await api.expect(201, 'POST', '/api/v1/cases', { body: intakeBody(i), headers: { ...resident, 'idempotency-key': randomUUID() } })) as { caseId: string };
+    const act = (who: Record<string, string>, action: string, body?: unknown) =>
+      api.expect(200, 'POST', `/api/v1/cases/${caseId}/${action}`, { body, headers: { ...who, 'idempotency-key': randomUUID() } });
+    await act(handler, 'acknowledge');
+    await act(handler, 'resolve', { summary: '已更换灯泡' });
+    const last = await act(resident, 'evaluate', { satisfaction: 'satisfied', solved: true });
+    if (last.status !== 'closed') throw new Error(`case ${caseId} is ${String(last.status)} after evaluation, not closed`);
+  };
+  const c = await compare({ ops, concurrency: ctx.concurrency, rounds: ctx.rounds, baseline, subject, settle: () => settle(ctx.stack.pool), meter: ctx.stack.cpu });
+  return judged('baseline: start + 3 Updates, bare workflow', 'full loop: intake→ack→resolve→evaluate→closed', c, { throughput: 0.6 });
+}
+
+function readBare(ctx: BenchContext, ids: string[]) {
+  return async (i: number) => {
+    await ctx.bare.expect(200, 'GET', `/bare/cases/${ids[i % ids.length]}`);
+  };
+}
+
+export async function reads(ctx: BenchContext, ids: string[], ops: number, suffix = ''): Promise<Result[]> {
+  const subject = async (i: number) => {
+    await ctx.api.expect(200, 'GET', `/api/v1/cases/${ids[i % ids.length]}`, { headers: ctx.resident });
+  };
+  const c = await compare({ ops, concurrency: ctx.concurrency, rounds: ctx.rounds, baseline: readBare(ctx, ids), subject, meter: ctx.stack.cpu });
+  return judged(`baseline: bare route, PK SELECT${suffix}`, `read: GET /cases/:id${suffix}`, c, { throughput: 0.9 });
+}

@@ -1,0 +1,19 @@
+// The bare engine the benchmark measures Red Steward against: workflows that do nothing but what Temporal itself
+// must do. Bundled together with the case workflow (bench/all-workflows.ts) so one bench worker serves both.
+import { condition, defineUpdate, setHandler } from '@temporalio/workflow';
+
+export const BARE_STEPS = 3;
+
+/** One do-nothing Update; the loop baseline sends BARE_STEPS of them, as a case gets acknowledge, resolve, evaluate. */
+export const stepUpdate = defineUpdate<number, [{ requestId: string }]>('step');
+
+/** Starts and completes in its first task: the cost of a workflow start and one task, nothing more. */
+export async function emptyWorkflow(): Promise<void> {}
+
+/** Takes `steps` Updates, answering each at once, then completes: the bare shape of a case's loop. */
+export async function bareLoopWorkflow({ steps }: { steps: number }): Promise<number> {
+  let taken = 0;
+  setHandler(stepUpdate, () => ++taken);
+  await condition(() => taken >= steps);
+  return taken;
+}
