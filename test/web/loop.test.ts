@@ -97,7 +97,6 @@ test('a case runs the whole loop on screen, from a resident\'s photo to the publ
   await r.getByRole('button', { name: '提交诉求' }).click();
   const trackingCode = (await r.getByTestId('tracking-code').innerText()).trim();
   expect(trackingCode).toMatch(/^\d{4}-[0-9A-Z]{6}$/);
-  const filedAt = Date.now();
   await r.getByRole('button', { name: '查看进度' }).click();
   await r.waitForURL(/\/cases\/[0-9a-f-]{36}$/);
   const caseUrl = r.url();
@@ -115,7 +114,14 @@ test('a case runs the whole loop on screen, from a resident\'s photo to the publ
   await h.waitForURL(caseUrl);
   await h.locator('[data-action="acknowledge"]').click();
   await waitStatus(h, 'acknowledged');
-  expect(Date.now() - filedAt).toBeLessThan(RESPONSE_S * 1000);
+  // Acknowledged in time: the case's history has no breach before the acknowledgement (a machine too slow for the
+  // 45 s window would fail here with a clear reason rather than later on a confusing screen).
+  const caseId = caseUrl.split('/').pop();
+  const early = await suite.pool.query(
+    `SELECT type FROM case_events WHERE case_id = $1 AND seq < (SELECT seq FROM case_events WHERE case_id = $1 AND type = 'acknowledged') ORDER BY seq`,
+    [caseId],
+  );
+  expect(early.rows.map((e) => e.type)).not.toContain('breached');
   await check(r, 'case-resident');
   await h.goto(`${baseUrl}/queue`);
   await h.getByRole('link', { name: trackingCode }).first().waitFor();
