@@ -13,6 +13,7 @@ import { seedDemo } from '../db/seed';
 import { buildApp } from '../api/app';
 import { createWorker } from '../worker/worker';
 import { ensureAssessmentSchedule } from '../services/assessment-schedule';
+import { fileDemoCases } from './demo-cases';
 import { startReconciler } from '../services/reconciler';
 import { startEmbeddedPostgres, startTemporalDevServer, type PostgresHandle, type TemporalHandle } from './stack';
 
@@ -84,11 +85,13 @@ export async function startSystem(config: Config, log: (line: string) => void = 
     }
     const pool = await connectPostgres(databaseUrl, config.START_TIMEOUT_MS);
     stops.push(() => pool.end());
+    let firstRun = false;
     const applied = await migrate(pool);
     if (applied.length) log(`migrations applied: ${applied.join(', ')}`);
     if (config.SEED_DEMO) {
       const { created } = await seedDemo(pool);
       if (created) log('demo data seeded');
+      firstRun = created;
     }
     const t = await connectTemporal(temporalAddress, config.TEMPORAL_NAMESPACE, config.START_TIMEOUT_MS);
     stops.push(() => t.connection.close());
@@ -106,6 +109,11 @@ export async function startSystem(config: Config, log: (line: string) => void = 
     const reconciler = startReconciler(deps, 5_000, log);
     stops.push(async () => reconciler.stop());
 
+    if (firstRun) {
+      // A first start gets a few demo cases so dashboards, queues and the public page show something. A failure
+      // here is logged, never fatal: the system itself is up.
+      await fileDemoCases(deps, log).catch((err) => log(`demo cases not filed: ${(err as Error).message}`));
+    }
     const app: FastifyInstance = await buildApp({ config, ...deps, logger: config.LOG_LEVEL !== 'silent' });
     await app.listen({ port: config.PORT, host: config.HOST });
     // Stop accepting requests first: pushed last, so it runs first.

@@ -48,6 +48,9 @@ test('a second npm start finds every case where the first one left it', async ()
     await start();
     const connection2 = await Connection.connect({ address: `127.0.0.1:${temporalPort}` });
     const temporal2 = new Client({ connection: connection2 });
+    // The first start filed the demo cases (real workflows); the second files none again.
+    const demo = await pool.query(`SELECT count(*)::int AS n, count(*) FILTER (WHERE status = 'closed')::int AS closed FROM cases WHERE intake_key LIKE 'seed:%'`);
+    expect(demo.rows[0]).toEqual({ n: 7, closed: 2 });
     const row = (await pool.query('SELECT status, last_seq FROM cases WHERE id = $1', [filed.caseId])).rows[0];
     expect(row).toEqual({ status: 'acknowledged', last_seq: 3 });
     const description = await temporal2.workflow.getHandle(`case-${filed.caseId}`).describe();
