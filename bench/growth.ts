@@ -5,7 +5,7 @@ import { DEMO, DEMO_USERS } from '../db/seed-data';
 import { fileCase, type IntakeRequest } from '../services/intake';
 import { percentile, runOps, type Measured } from './load';
 import type { Result } from './report';
-import { intake, reads, settle, type BenchContext } from './scenarios';
+import { intake, reads, settle, track, type BenchContext } from './scenarios';
 
 const HOUR = 3_600_000;
 
@@ -44,7 +44,7 @@ async function fillBatch(ctx: BenchContext, n: number, offset: number): Promise<
     residentUserId: DEMO_USERS.resident3,
   });
   return runOps(n, ctx.concurrency, async (i) => {
-    await fileCase(deps(ctx), req(i));
+    track((await fileCase(deps(ctx), req(i))).caseId);
   }, offset);
 }
 
@@ -74,7 +74,7 @@ export async function timers(ctx: BenchContext, n: number, filingRate: number): 
       residentUserId: DEMO_USERS.resident1,
       intakeKey: `bench-timer-${randomUUID()}`,
     };
-    ids.push((await fileCase(deps(ctx), req, dueAt - HOUR)).caseId);
+    ids.push(track((await fileCase(deps(ctx), req, dueAt - HOUR)).caseId));
   });
   const spare = dueAt - Date.now();
   ctx.log(`  timers: ${ids.length} cases filed, all due in ${(spare / 1000).toFixed(1)} s`);
