@@ -1,7 +1,7 @@
 // Admin changes to reference data. Each writer runs inside the caller's transaction together with its
 // audit_log row (who, when, why, before and after), so a change is never made without its record.
 import type { PoolClient } from 'pg';
-import type { AgreementTerms, HandlerKind, Tier } from '../../domain/types';
+import type { AgreementTerms } from '../../domain/types';
 import type { Queryable } from '../pool';
 import type { Category } from './reference';
 
@@ -24,16 +24,8 @@ export async function insertAudit(client: PoolClient, e: AuditEntry): Promise<vo
   );
 }
 
-export interface CategoryFields {
-  nameZh: string;
-  nameEn: string;
-  tier: Tier;
-  defaultHandlerKind: HandlerKind;
-  ownerDepartmentId: string | null;
-  icon: string | null;
-  active: boolean;
-  sort: number;
-}
+/** Everything of a category but its code, which names it. */
+export type CategoryFields = Omit<Category, 'code'>;
 
 const CATEGORY_RETURNING = `code, name_zh AS "nameZh", name_en AS "nameEn", tier, default_handler_kind AS "defaultHandlerKind",
   owner_department_id AS "ownerDepartmentId", icon, active, sort`;

@@ -1,7 +1,7 @@
 // Sign-in: residents with phone + one-time code (POST /auth/code, /auth/code/verify); staff, and the demo
 // residents, with username + password (POST /auth/login). Errors appear beside the field they name.
 import { LockOutlined, MobileOutlined, UserOutlined } from '@ant-design/icons';
-import { Alert, Button, Card, Form, Grid, Input, Space, Tabs, Typography } from 'antd';
+import { Alert, Button, Card, Form, Grid, Input, Space, Tabs, Typography, type FormInstance } from 'antd';
 import { useEffect, useState } from 'react';
 import { Link, useLocation, useNavigate } from 'react-router';
 import { api, ApiError, ok } from '../api/client';
@@ -18,6 +18,15 @@ function useAfterSignIn() {
     const from = (location.state as { from?: string } | null)?.from;
     void navigate(from && from !== '/login' ? from : homeOf(me), { replace: true });
   };
+}
+
+/**
+ * Puts an API error's details on the fields they name; the message above the form is kept for an error that some
+ * field could not take (or that names none), and is null otherwise.
+ */
+function signInError(form: FormInstance, err: unknown): string | null {
+  const rest = showFieldErrors(form, err);
+  return err instanceof ApiError && (rest.length || !err.details.length) ? err.message : null;
 }
 
 function ErrorLine({ error }: { error: string | null }) {
@@ -37,8 +46,7 @@ function StaffForm() {
       const res = await ok(api.POST('/api/v1/auth/login', { body: v }));
       await after(res.token, res.expiresIn);
     } catch (err) {
-      const rest = showFieldErrors(form, err);
-      if (err instanceof ApiError && (rest.length || !err.details.length)) setError(err.message);
+      setError(signInError(form, err));
     } finally {
       setBusy(false);
     }
@@ -83,8 +91,7 @@ function ResidentForm() {
       setInfo(t('login.codeSent'));
       setWait(60);
     } catch (err) {
-      const rest = showFieldErrors(form, err);
-      if (err instanceof ApiError && (rest.length || !err.details.length)) setError(err.message);
+      setError(signInError(form, err));
     }
   };
 
@@ -95,8 +102,7 @@ function ResidentForm() {
       const res = await ok(api.POST('/api/v1/auth/code/verify', { body: v }));
       await after(res.token, res.expiresIn);
     } catch (err) {
-      const rest = showFieldErrors(form, err);
-      if (err instanceof ApiError && (rest.length || !err.details.length)) setError(err.message);
+      setError(signInError(form, err));
     } finally {
       setBusy(false);
     }
