@@ -2,7 +2,8 @@
 // computation is keyed by its workflow id (assessments.computation_id), so a retried activity finds the rows its
 // first attempt committed instead of adding another version.
 import type { Pool } from 'pg';
-import { calendarDataFor, createCalendar, cstDate } from '../domain/calendar';
+import { createCalendar, cstDate } from '../domain/calendar';
+import { calendarDataFor } from '../domain/holidays';
 import { assessmentScore, computeRates } from '../domain/rates';
 import { withTransaction } from '../db/pool';
 import { assessmentUnits, idsOfComputation, insertAssessment, lockPeriod } from '../db/queries/assessments';

@@ -4,7 +4,7 @@ import type { Pool } from 'pg';
 import type { CaseEvent } from '../domain/actions';
 import type { CaseProjection } from '../domain/case-view';
 import { withTransaction } from '../db/pool';
-import { enqueueNotifications, insertAccountability, insertEvents, updateProjection } from '../db/queries/case-events';
+import { recordCaseEvents } from '../db/queries/case-events';
 import { createAssessmentActivities } from './assessment';
 import { notificationsFor } from './notifications';
 
@@ -22,14 +22,7 @@ export function createActivities({ pool }: ActivityDeps) {
   return {
     /** Appends the events, moves the projection forward, files accountability records and notifications: one transaction. */
     async recordEvents({ caseId, events, projection }: RecordEventsInput): Promise<void> {
-      await withTransaction(pool, async (client) => {
-        await insertEvents(client, caseId, events);
-        for (const e of events) {
-          if (e.type === 'accountability_recorded') await insertAccountability(client, caseId, e);
-        }
-        await enqueueNotifications(client, notificationsFor(caseId, events, projection));
-        await updateProjection(client, projection);
-      });
+      await withTransaction(pool, (client) => recordCaseEvents(client, { caseId, events, projection, notifications: notificationsFor(caseId, events, projection) }));
     },
     // The monthly assessment's activities (activities/assessment.ts) run on the same worker and task queue.
     ...createAssessmentActivities({ pool }),

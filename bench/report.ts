@@ -118,7 +118,9 @@ export function writeResults(machine: Record<string, unknown>, results: Result[]
   fs.mkdirSync(dir, { recursive: true });
   const doc = JSON.stringify({ machine: { ...machine, loadavg_at_end: os.loadavg().map((l) => Math.round(l * 100) / 100) }, results }, null, 2);
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  fs.writeFileSync(path.join(dir, 'latest.json'), doc);
-  fs.writeFileSync(path.join(dir, `${stamp}.json`), doc);
-  return path.join(dir, 'latest.json');
+  // A partial run (--only) never replaces latest.json: a script reading it must see every target.
+  const partial = Boolean(machine.only);
+  if (!partial) fs.writeFileSync(path.join(dir, 'latest.json'), doc);
+  fs.writeFileSync(path.join(dir, `${stamp}${partial ? '-partial' : ''}.json`), doc);
+  return path.join(dir, partial ? `${stamp}-partial.json` : 'latest.json');
 }

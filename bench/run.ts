@@ -15,7 +15,10 @@ const PLANS = {
 };
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, concurrency: { type: 'string', default: '16' }, scale: { type: 'string', default: '1' }, profile: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, concurrency: { type: 'string', default: '16' }, scale: { type: 'string', default: '1' }, profile: { type: 'boolean', default: false }, only: { type: 'string' } } });
+  // --only intake,loop,read,growth,export: run just those sections (while working on one of them).
+  const only = values.only ? new Set(values.only.split(',').map((s) => s.trim())) : null;
+  const wanted = (name: string) => only === null || only.has(name);
   // --scale multiplies every count (e.g. 0.25 for a smoke run while developing); figures at other scales are not comparable.
   const scale = Number(values.scale);
   const base = values.quick ? PLANS.quick : PLANS.full;
@@ -23,7 +26,7 @@ async function main(): Promise<void> {
   const concurrency = Number(values.concurrency);
   const started = Date.now();
   const log = (line: string) => console.log(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`);
-  const machine = machineInfo({ mode: values.quick ? 'quick' : 'full', scale, concurrency, started_at: new Date(started).toISOString() });
+  const machine = machineInfo({ mode: values.quick ? 'quick' : 'full', scale, concurrency, started_at: new Date(started).toISOString(), ...(values.only ? { only: values.only } : {}) });
 
   log(`starting the stack (${values.quick ? 'quick' : 'full'} run, concurrency ${concurrency})`);
   const profileDir = values.profile ? path.join(__dirname, 'results', `profiles-${new Date(started).toISOString().replace(/[:.]/g, '-')}`) : undefined;
@@ -48,24 +51,32 @@ async function main(): Promise<void> {
     log('warming up');
     await warmUp(ctx, plan.warmUp);
 
-    log(`intake: ${plan.intake} cases over HTTP against start + INSERT`);
     let ids: string[] = [];
-    await section('intake', async () => {
-      const i = await intake(ctx, plan.intake);
-      ids = i.ids;
-      return i.rows;
-    });
-    log(`full loop: ${plan.loop} cases against a bare workflow taking 3 Updates`);
-    await section('full loop', () => fullLoop(ctx, plan.loop));
-    log(`reads: ${plan.reads} GET /cases/:id against a bare PK SELECT route`);
-    await section('read', () => reads(ctx, ids, plan.reads));
+    if (wanted('intake')) {
+      log(`intake: ${plan.intake} cases over HTTP against start + INSERT`);
+      await section('intake', async () => {
+        const i = await intake(ctx, plan.intake);
+        ids = i.ids;
+        return i.rows;
+      });
+    }
+    if (wanted('loop')) {
+      log(`full loop: ${plan.loop} cases against a bare workflow taking 3 Updates`);
+      await section('full loop', () => fullLoop(ctx, plan.loop));
+    }
+    if (wanted('read')) {
+      // Without the intake section, the warm-up's cases are read.
+      if (ids.length === 0) ids = (await stack.pool.query<{ id: string }>('SELECT id FROM cases ORDER BY created_at DESC LIMIT 200')).rows.map((r) => r.id);
+      log(`reads: ${plan.reads} GET /cases/:id against a bare PK SELECT route`);
+      await section('read', () => reads(ctx, ids, plan.reads));
+    }
 
     const intakeRow = results.find((r) => r.name.startsWith('intake'));
-    await section('growth', async () => {
+    if (wanted('growth')) await section('growth', async () => {
       await growth(ctx, { sizes: plan.sizes, intakeOps: plan.growthIntake, readOps: plan.growthReads, timersAt: plan.timersAt, timerCases: plan.timerCases, filingRate: intakeRow?.throughput ?? 50 }, results);
       return [];
     });
-    await section('export', async () => [await csvExport(ctx, plan.exportRows)]);
+    if (wanted('export')) await section('export', async () => [await csvExport(ctx, plan.exportRows)]);
     await Promise.all([ctx.api.close(), ctx.bare.close()]);
   } finally {
     await stack.stop();

@@ -3,12 +3,8 @@
 // offset arithmetic on UTC getters is exact and independent of the host's time zone. This module also runs in
 // the Temporal workflow sandbox: no clock reads, no Intl, no Node built-ins.
 //
-// The holiday data is the JSON snapshot shipped inside `chinese-days`, not its isWorkday()/getDayDetail():
-// those build and read dates with host-local getters, so on a host west of UTC (checked with
-// TZ=America/New_York) they shift by a day and call 2025-10-11 (a 调休 Saturday) a day off. The snapshot is
-// the same data, keyed by plain date strings, and agrees with the package's functions on a UTC host for
-// every day of 2003–2027.
-import packageDays from 'chinese-days/dist/chinese-days.json';
+// The holiday data itself is in holidays.ts, which workflow code never imports: a case's workflow gets its
+// calendar in its intake, so the 37 kB table stays out of the workflow bundle and out of every workflow's sandbox.
 import type { AgreementTerms, CalendarData, Duration, PhaseDeadlines, Tier } from './types';
 
 export interface WorkCalendar {
@@ -28,8 +24,6 @@ const CST_OFFSET_MS = 8 * HOUR_MS;
 /** A calendar with no workday for a year is broken data; stop rather than loop forever. */
 const MAX_DAYS_WITHOUT_WORK = 366;
 const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
-
-const PACKAGE_DAYS: { holidays: Record<string, string>; workdays: Record<string, string> } = packageDays;
 
 // --- CST dates as day numbers (days since 1970-01-01) ---
 
@@ -86,33 +80,6 @@ export function createCalendar(data: CalendarData): WorkCalendar {
   return {
     isWorkday: (date) => (isWeekendDay(dayNumber(date)) ? workdays.has(date) : !holidays.has(date)),
   };
-}
-
-/**
- * The compact calendar for fromDate..toDate inclusive: only the dates that break the Monday–Friday rule.
- * Overrides (from the database) win over the package; overrides outside the range are ignored. Years the
- * package does not know follow the plain Monday–Friday rule, so build the range to cover every deadline.
- */
-export function calendarDataFor(fromDate: string, toDate: string, overrides: CalendarOverride[] = []): CalendarData {
-  const first = dayNumber(fromDate);
-  const last = dayNumber(toDate);
-  if (last < first) throw new RangeError(`calendar range ends before it starts: ${fromDate}..${toDate}`);
-  const overrideKind = new Map(overrides.map((o) => [dateOfDayNumber(dayNumber(o.date)), o.kind]));
-  const data: CalendarData = { holidays: [], workdays: [] };
-  for (let n = first; n <= last; n++) {
-    const date = dateOfDayNumber(n);
-    const kind = overrideKind.get(date);
-    const worked = kind ? kind === 'workday' : packageSaysWorked(date, n);
-    if (isWeekendDay(n) && worked) data.workdays.push(date);
-    if (!isWeekendDay(n) && !worked) data.holidays.push(date);
-  }
-  return data;
-}
-
-/** The package's own rule: a listed make-up day works, else Monday–Friday unless a listed holiday. */
-function packageSaysWorked(date: string, n: number): boolean {
-  if (Object.hasOwn(PACKAGE_DAYS.workdays, date)) return true;
-  return !isWeekendDay(n) && !Object.hasOwn(PACKAGE_DAYS.holidays, date);
 }
 
 // --- deadlines ---

@@ -1,10 +1,11 @@
 // `decide`: given a case, an action and who asks, either the events that follow or a rejection with its reason.
 // `intakeEvents` and `timerEvents` are the same for the two other sources of change: intake and the clock.
 // Everything here is pure and deterministic, so the workflow can call it from validators and handlers alike.
-import type { Actor, CaseAction, CaseEventBody, DeadlineState, Decision, Rejection } from './actions';
+import type { Actor, CaseAction, CaseEvent, CaseEventBody, DeadlineState, Decision, Rejection } from './actions';
 import { SYSTEM_ACTOR } from './actions';
 import { addDuration, createCalendar, reminderTimes } from './calendar';
-import type { CaseState } from './case-state';
+import type { CaseIntake, CaseState } from './case-state';
+import { evolve, initialState } from './case-state';
 import { authorize } from './policy';
 import type { DeadlineKind, Duration, Level } from './types';
 
@@ -34,6 +35,27 @@ export function intakeEvents(s: CaseState): CaseEventBody[] {
       deadlines: handlingDeadlines(s, s.submittedAt),
     },
   ];
+}
+
+/**
+ * Stamps event bodies as the next events of the case (seq, time, actor, the caller's request id) and returns
+ * them with the state after them. The workflow and intake both stamp through here, so the events intake writes
+ * with the case row are exactly those the workflow derives from the same intake.
+ */
+export function stamp(state: CaseState, bodies: CaseEventBody[], actor: Actor, at: number, requestId?: string): { state: CaseState; events: CaseEvent[] } {
+  const events: CaseEvent[] = [];
+  for (const body of bodies) {
+    const event = { ...body, seq: state.seq + 1, at, actor, ...(requestId ? { requestId } : {}) } as CaseEvent;
+    state = evolve(state, event);
+    events.push(event);
+  }
+  return { state, events };
+}
+
+/** A new case: its intake events (submitted, dispatched) by the system at the moment of submission. */
+export function openCase(intake: CaseIntake): { state: CaseState; events: CaseEvent[] } {
+  const state = initialState(intake);
+  return stamp(state, intakeEvents(state), SYSTEM_ACTOR, state.submittedAt);
 }
 
 export function decide(s: CaseState, action: CaseAction, actor: Actor, at: number): Decision {

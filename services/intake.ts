@@ -1,26 +1,38 @@
 // Intake (民意收集): validate against reference data, route, write the case row, start its workflow.
 //
-// Why a case accepted with 2xx is never lost: the row — with the exact workflow input in `cases.intake` — is
-// committed before the workflow start is attempted, and the 2xx is sent only after both. If the process dies
-// between the two, the row stays `workflow_started = false`, and the reconciler (services/reconciler.ts, run by
-// every worker) starts the same workflow, whose id derives from the case id, so it can never start twice.
+// Why a case accepted with 2xx is never lost: the row — with the exact workflow input in `cases.intake` and the
+// case's first events (submitted, dispatched) in its timeline — is committed in one statement before the
+// workflow start is attempted, and the 2xx is sent only after both. If the process dies between the two, the row
+// stays `workflow_started = false`, and the reconciler (services/reconciler.ts, run by every worker) starts the
+// same workflow, whose id derives from the case id, so it can never start twice.
+//
+// Writing the first events here rather than from the workflow's first task saves a whole activity round trip per
+// case (bench/README.md): the workflow derives the same events from the same intake (domain openCase) and, told
+// by `recordedAtIntake`, treats them as written.
 import { randomInt, randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import { calendarDataFor, cstDate, addCalendarDays } from '../domain/calendar';
+import { cstDate, addCalendarDays } from '../domain/calendar';
+import { calendarDataFor } from '../domain/holidays';
 import type { CaseIntake } from '../domain/case-state';
 import { buildIntake } from '../domain/routing';
+import { openCase } from '../domain/case-machine';
+import { projectCase } from '../domain/case-view';
 import { isUniqueViolation } from '../db/errors';
+import { notificationsFor } from '../activities/notifications';
 import * as ref from '../db/queries/reference';
 import { insertCase, findCaseByIntakeKey, markWorkflowStarted, type CaseRowInput } from '../db/queries/cases';
 import { caseWorkflow } from '../workflows/case-workflow';
 import { workflowIdFor } from '../workflows/messages';
+import { caseSearchAttributes } from '../workflows/search-attributes';
 import { DomainError } from './errors';
 
 export interface IntakeDeps {
   pool: Pool;
   temporal: Client;
   taskQueue: string;
+  /** Reference reads through a cache (the API's, which Postgres invalidates); without one, straight from the pool. */
+  reference?: ref.ReferenceReads;
 }
 
 export interface IntakeRequest {
@@ -53,12 +65,18 @@ export function newTrackingCode(now: number): string {
   return `${d}-${tail}`;
 }
 
-export async function startCaseWorkflow(deps: IntakeDeps, intake: CaseIntake): Promise<void> {
+/**
+ * Starts the case's workflow (a second start is refused by Temporal and counts as done). `recorded`: the row
+ * already holds the intake events (every row filed by this version); older rows let the workflow write them.
+ */
+export async function startCaseWorkflow(deps: IntakeDeps, intake: CaseIntake, recorded: boolean, opened = openCase(intake).state): Promise<void> {
   try {
     await deps.temporal.workflow.start(caseWorkflow, {
       workflowId: workflowIdFor(intake.caseId),
       taskQueue: deps.taskQueue,
-      args: [{ intake }],
+      args: [recorded ? { intake, recordedAtIntake: true } : { intake }],
+      // Started with its search attributes: one visibility write fewer than upserting them in the first task.
+      typedSearchAttributes: caseSearchAttributes(opened),
       // A closed case is never started again, whoever retries.
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
     });
@@ -69,20 +87,24 @@ export async function startCaseWorkflow(deps: IntakeDeps, intake: CaseIntake): P
 }
 
 async function resolveIntake(deps: IntakeDeps, req: IntakeRequest, caseId: string, trackingCode: string, now: number): Promise<CaseIntake> {
-  const [category, compound] = await Promise.all([ref.getCategory(deps.pool, req.categoryCode), ref.getCompound(deps.pool, req.compoundCode)]);
+  const reads = deps.reference ?? ref.readThrough(deps.pool);
+  const [category, compound, household] = await Promise.all([
+    reads.category(req.categoryCode),
+    reads.compound(req.compoundCode),
+    req.householdId ? reads.household(req.householdId) : null,
+  ]);
   if (!category || !category.active) throw new DomainError('validation', 'categoryCode', '未知的诉求类别 (unknown category)');
   if (!compound) throw new DomainError('validation', 'compoundCode', '未知的小区 (unknown compound)');
-  const household = req.householdId ? await ref.getHousehold(deps.pool, req.householdId) : null;
   if (req.householdId && (!household || household.compoundCode !== compound.code)) {
     throw new DomainError('validation', 'householdId', '住户不属于该小区 (the household is not in this compound)');
   }
-  const chain = await ref.getSupervisionChain(deps.pool, compound.communityOrgId);
-  if (!chain?.streetOrgId || !chain.organizationDepartmentId) throw new Error(`incomplete supervision chain for ${compound.communityOrgId}`);
   const today = cstDate(now);
-  const [agreement, overrides] = await Promise.all([
-    ref.getActiveAgreement(deps.pool, compound.code, new Date(now)),
-    ref.listCalendarOverrides(deps.pool, addCalendarDays(today, -1), addCalendarDays(today, 400)),
+  const [chain, agreement, overrides] = await Promise.all([
+    reads.supervisionChain(compound.communityOrgId),
+    reads.activeAgreement(compound.code, today),
+    reads.calendarOverrides(addCalendarDays(today, -1), addCalendarDays(today, 400)),
   ]);
+  if (!chain?.streetOrgId || !chain.organizationDepartmentId) throw new Error(`incomplete supervision chain for ${compound.communityOrgId}`);
   const calendar = calendarDataFor(addCalendarDays(today, -1), addCalendarDays(today, 400), overrides);
   const intake = buildIntake(
     {
@@ -117,8 +139,10 @@ export async function fileCase(deps: IntakeDeps, req: IntakeRequest, now = Date.
     const caseId = randomUUID();
     const intake = await resolveIntake(deps, req, caseId, newTrackingCode(now), now);
     const row: CaseRowInput = { intake, req };
+    const { state, events } = openCase(intake);
+    const projection = projectCase(state);
     try {
-      const inserted = await insertCase(deps.pool, row);
+      const inserted = await insertCase(deps.pool, row, { events, projection, notifications: notificationsFor(caseId, events, projection) });
       if (!inserted) {
         // Lost a race with a concurrent request carrying the same Idempotency-Key: answer with its case.
         const existing = await findCaseByIntakeKey(deps.pool, req.intakeKey ?? '');
@@ -129,12 +153,12 @@ export async function fileCase(deps: IntakeDeps, req: IntakeRequest, now = Date.
       if (isUniqueViolation(err) && attempt < 3) continue; // a tracking-code collision: draw another
       throw err;
     }
-    await startCaseWorkflow(deps, intake);
+    await startCaseWorkflow(deps, intake, true, state);
     return { caseId, trackingCode: intake.trackingCode, created: true, intake };
   }
 }
 
-async function replay(deps: IntakeDeps, existing: { intake: CaseIntake; workflowStarted: boolean }): Promise<IntakeResult> {
-  if (!existing.workflowStarted) await startCaseWorkflow(deps, existing.intake);
+async function replay(deps: IntakeDeps, existing: { intake: CaseIntake; workflowStarted: boolean; recorded: boolean }): Promise<IntakeResult> {
+  if (!existing.workflowStarted) await startCaseWorkflow(deps, existing.intake, existing.recorded);
   return { caseId: existing.intake.caseId, trackingCode: existing.intake.trackingCode, created: false, intake: existing.intake };
 }

@@ -6,7 +6,9 @@ import {
   ApplicationFailure,
   condition,
   continueAsNew,
+  patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -14,20 +16,30 @@ import {
 import type { Activities } from '../activities';
 import type { ActionType, Actor, CaseEvent, CaseEventBody } from '../domain/actions';
 import { SYSTEM_ACTOR } from '../domain/actions';
-import { decide, intakeEvents, nextWakeUp, timerEvents } from '../domain/case-machine';
+import { decide, intakeEvents, nextWakeUp, stamp, timerEvents } from '../domain/case-machine';
 import type { CaseState } from '../domain/case-state';
-import { evolve, initialState, stageOf } from '../domain/case-state';
+import { initialState, stageOf } from '../domain/case-state';
 import type { ActionResult } from '../domain/case-view';
 import { projectCase } from '../domain/case-view';
 import type { ActionInput, CaseWorkflowInput } from './messages';
 import { actionUpdates, statusQuery } from './messages';
-import { rsCommunity, rsHandler, rsLevel, rsOverdue, rsStage, rsStatus } from './search-attributes';
+import { caseSearchAttributes, searchAttributesKey } from './search-attributes';
 
-const { recordEvents } = proxyActivities<Activities>({
+// Writes are idempotent by (case_id, seq), so retrying forever is safe; a down database must not lose events.
+const writeOptions = {
   startToCloseTimeout: '10 seconds',
-  // Writes are idempotent by (case_id, seq), so retrying forever is safe; a down database must not lose events.
   retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '10 seconds' },
-});
+} as const;
+const { recordEvents } = proxyActivities<Activities>(writeOptions);
+// The same write as a local activity: the worker runs it inside the workflow task that produced the events, so an
+// Update is answered in one workflow task instead of two plus an activity task (a third of the history events).
+const { recordEvents: recordEventsLocally } = proxyLocalActivities<Activities>(writeOptions);
+
+/** Changes to the workflow's commands, by patch id (see workflows/README.md, "Changing the workflow"). */
+export const PATCHES = {
+  /** recordEvents runs as a local activity. */
+  recordEventsLocally: 'record-events-locally',
+} as const;
 
 export interface CaseWorkflowResult {
   caseId: string;
@@ -36,19 +48,20 @@ export interface CaseWorkflowResult {
 }
 
 export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkflowResult> {
+  // A case filed by the current intake (recordedAtIntake) writes locally from its first task, and needs no marker
+  // to say so: its input decides. An older case decides by the patch marker, so its history replays as it ran.
+  const writeLocally = input.recordedAtIntake === true || patched(PATCHES.recordEventsLocally);
+  const write = writeLocally ? recordEventsLocally : recordEvents;
   let state: CaseState = input.state ?? initialState(input.intake);
   const applied = new Map<string, ActionResult>(input.applied ?? []);
   let unpersisted: CaseEvent[] = [];
   let persistedSeq = state.seq;
 
   const commit = (bodies: CaseEventBody[], actor: Actor, at: number, requestId?: string): CaseEvent[] => {
-    const events = bodies.map((body) => {
-      const event = { ...body, seq: state.seq + 1, at, actor, ...(requestId ? { requestId } : {}) } as CaseEvent;
-      state = evolve(state, event);
-      return event;
-    });
-    unpersisted.push(...events);
-    return events;
+    const stamped = stamp(state, bodies, actor, at, requestId);
+    state = stamped.state;
+    unpersisted.push(...stamped.events);
+    return stamped.events;
   };
 
   const rejectIfInvalid = (type: ActionType, req: ActionInput): void => {
@@ -62,7 +75,15 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
 
   // Intake first: an Update that arrived with the start is dispatched as soon as its handler is registered,
   // and must find the case already dispatched to its handler.
-  if (state.seq === 0) commit(intakeEvents(state), SYSTEM_ACTOR, state.submittedAt);
+  const opening = state.seq === 0;
+  if (opening) commit(intakeEvents(state), SYSTEM_ACTOR, state.submittedAt);
+  // Intake committed these very events (domain openCase) with the case row, and started us with their search
+  // attributes.
+  const recordedAtIntake = opening && input.recordedAtIntake === true;
+  if (recordedAtIntake) {
+    unpersisted = [];
+    persistedSeq = state.seq;
+  }
 
   for (const type of Object.keys(actionUpdates) as ActionType[]) {
     const def = actionUpdates[type] as (typeof actionUpdates)['acknowledge'];
@@ -100,25 +121,18 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
       const batch = unpersisted;
       unpersisted = [];
       const projection = projectCase(state);
-      await recordEvents({ caseId: state.caseId, events: batch, projection });
+      await write({ caseId: state.caseId, events: batch, projection });
       persistedSeq = batch[batch.length - 1].seq;
     }
   };
   void persist();
 
-  let attributesKey = '';
+  let attributesKey = recordedAtIntake ? searchAttributesKey(state) : '';
   const publishSearchAttributes = (): void => {
-    const key = [state.status, stageOf(state), state.level, state.currentHandlerOrgId, state.overdue].join('|');
+    const key = searchAttributesKey(state);
     if (key === attributesKey) return;
     attributesKey = key;
-    upsertSearchAttributes([
-      { key: rsStatus, value: state.status },
-      { key: rsStage, value: stageOf(state) },
-      { key: rsLevel, value: state.level },
-      { key: rsCommunity, value: state.chain.communityOrgId },
-      { key: rsHandler, value: state.currentHandlerOrgId ?? '' },
-      { key: rsOverdue, value: state.overdue },
-    ]);
+    upsertSearchAttributes(caseSearchAttributes(state));
   };
 
   // A function, not an inline test: TypeScript would otherwise narrow `state.status` across the awaits.

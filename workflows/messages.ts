@@ -19,6 +19,13 @@ export interface ActionInput<A extends CaseAction = CaseAction> {
 
 export interface CaseWorkflowInput {
   intake: CaseIntake;
+  /**
+   * Set by intake (services/intake.ts) since the first task of a case became one Temporal round trip: the intake
+   * events and the first projection were committed with the case row, and the workflow was started with its
+   * search attributes, so the first run neither records nor upserts them. Absent in older histories, which
+   * therefore replay the way they ran (they recorded the intake events through the activity).
+   */
+  recordedAtIntake?: boolean;
   /** Carried over by continue-as-new; absent on the first run. */
   state?: CaseState;
   applied?: [string, ActionResult][];

@@ -8,7 +8,60 @@ const ts = (ms: number | null) => (ms === null ? null : new Date(ms));
 
 export async function insertEvents(client: PoolClient, caseId: string, events: CaseEvent[]): Promise<void> {
   if (events.length === 0) return;
-  const rows = events.map(({ seq, type, at, actor, requestId, ...payload }) => ({
+  await client.query(
+    `INSERT INTO case_events (case_id, seq, type, actor, at, payload, request_id)
+     SELECT $1, r.seq, r.type, r.actor, r.at, r.payload, r.request_id
+       FROM jsonb_to_recordset($2::jsonb) AS r(seq int, type text, actor jsonb, at timestamptz, payload jsonb, request_id text)
+     ON CONFLICT (case_id, seq) DO NOTHING`,
+    [caseId, JSON.stringify(eventRows(events))],
+  );
+}
+
+/** The projection's columns and their values: the one list both the UPDATE below and intake's INSERT use. */
+export function projectionColumns(p: CaseProjection): [column: string, value: unknown][] {
+  return [
+    ['status', p.status],
+    ['stage', p.stage],
+    ['level', p.level],
+    ['handler_org_id', p.handlerOrgId],
+    ['supervisor_org_id', p.supervisorOrgId],
+    ['follow_up_owner', p.followUpOwner === null ? null : JSON.stringify(p.followUpOwner)],
+    ['deadlines', JSON.stringify(p.deadlines)],
+    ['overdue', p.overdue],
+    ['reopen_count', p.reopenCount],
+    ['escalation_count', p.escalationCount],
+    ['returned_count', p.returnedCount],
+    ['outcome', p.outcome],
+    ['satisfaction', p.satisfaction],
+    ['solved', p.solved],
+    ['dispatched_at', ts(p.dispatchedAt)],
+    ['acknowledged_at', ts(p.acknowledgedAt)],
+    ['resolved_at', ts(p.resolvedAt)],
+    ['closed_at', ts(p.closedAt)],
+    ['first_response_due_at', ts(p.firstResponseDueAt)],
+    ['first_resolution_due_at', ts(p.firstResolutionDueAt)],
+    ['pending_extension', p.pendingExtension === null ? null : JSON.stringify(p.pendingExtension)],
+    ['last_seq', p.lastSeq],
+  ];
+}
+
+const PROJECTION_COLUMNS = projectionColumns({ deadlines: {}, followUpOwner: null, pendingExtension: null } as unknown as CaseProjection).map(([c]) => c);
+const LAST_SEQ_PARAM = PROJECTION_COLUMNS.indexOf('last_seq') + 2;
+const UPDATE_PROJECTION = `UPDATE cases SET ${PROJECTION_COLUMNS.map((c, i) => `${c} = $${i + 2}`).join(', ')},
+    workflow_started = true, updated_at = now()
+  WHERE id = $1 AND last_seq < $${LAST_SEQ_PARAM}`;
+
+/**
+ * Moves the projection forward only: a late retry of an older batch never overwrites a newer state. Only the
+ * worker calls it, so the workflow evidently runs: `workflow_started` is confirmed too.
+ */
+export async function updateProjection(client: PoolClient, p: CaseProjection): Promise<void> {
+  await client.query(UPDATE_PROJECTION, [p.caseId, ...projectionColumns(p).map(([, v]) => v)]);
+}
+
+/** Events as the rows of case_events, for jsonb_to_recordset. */
+export function eventRows(events: CaseEvent[]) {
+  return events.map(({ seq, type, at, actor, requestId, ...payload }) => ({
     seq,
     type,
     at: new Date(at).toISOString(),
@@ -16,34 +69,11 @@ export async function insertEvents(client: PoolClient, caseId: string, events: C
     request_id: requestId ?? null,
     payload: { ...payload, type: undefined },
   }));
-  await client.query(
-    `INSERT INTO case_events (case_id, seq, type, actor, at, payload, request_id)
-     SELECT $1, r.seq, r.type, r.actor, r.at, r.payload, r.request_id
-       FROM jsonb_to_recordset($2::jsonb) AS r(seq int, type text, actor jsonb, at timestamptz, payload jsonb, request_id text)
-     ON CONFLICT (case_id, seq) DO NOTHING`,
-    [caseId, JSON.stringify(rows)],
-  );
 }
 
-/** Moves the projection forward only: a late retry of an older batch never overwrites a newer state. */
-export async function updateProjection(client: PoolClient, p: CaseProjection): Promise<void> {
-  await client.query(
-    `UPDATE cases SET status = $2, stage = $3, level = $4, handler_org_id = $5, supervisor_org_id = $6,
-        follow_up_owner = $7, deadlines = $8, overdue = $9, reopen_count = $10, escalation_count = $11,
-        returned_count = $12, outcome = $13, satisfaction = $14, solved = $15, dispatched_at = $16,
-        acknowledged_at = $17, resolved_at = $18, closed_at = $19, first_response_due_at = $20,
-        first_resolution_due_at = $21, pending_extension = $22, last_seq = $23, workflow_started = true,
-        updated_at = now()
-      WHERE id = $1 AND last_seq < $23`,
-    [
-      p.caseId, p.status, p.stage, p.level, p.handlerOrgId, p.supervisorOrgId,
-      p.followUpOwner === null ? null : JSON.stringify(p.followUpOwner), JSON.stringify(p.deadlines), p.overdue,
-      p.reopenCount, p.escalationCount, p.returnedCount, p.outcome, p.satisfaction, p.solved, ts(p.dispatchedAt),
-      ts(p.acknowledgedAt), ts(p.resolvedAt), ts(p.closedAt), ts(p.firstResponseDueAt), ts(p.firstResolutionDueAt),
-      p.pendingExtension === null ? null : JSON.stringify(p.pendingExtension), p.lastSeq,
-    ],
-  );
-}
+/** Outbox entries as rows of notification_outbox, for jsonb_to_recordset. */
+export const outboxRows = (entries: OutboxEntry[]) =>
+  entries.map((e) => ({ dedupe_key: e.dedupeKey, channel: e.channel, recipient: e.recipient, template: e.template, payload: e.payload }));
 
 export async function insertAccountability(
   client: PoolClient,
@@ -78,6 +108,26 @@ export async function enqueueNotifications(client: PoolClient, entries: OutboxEn
      SELECT r.dedupe_key, r.channel, r.recipient, r.template, r.payload
        FROM jsonb_to_recordset($1::jsonb) AS r(dedupe_key text, channel text, recipient jsonb, template text, payload jsonb)
      ON CONFLICT (dedupe_key) DO NOTHING`,
-    [JSON.stringify(entries.map((e) => ({ dedupe_key: e.dedupeKey, channel: e.channel, recipient: e.recipient, template: e.template, payload: e.payload })))],
+    [JSON.stringify(outboxRows(entries))],
   );
+}
+
+export interface RecordedEvents {
+  caseId: string;
+  events: CaseEvent[];
+  projection: CaseProjection;
+  notifications: OutboxEntry[];
+}
+
+/**
+ * Appends the events, files their accountability records and notifications, and moves the projection forward,
+ * inside the caller's transaction (the worker's recordEvents activity).
+ */
+export async function recordCaseEvents(client: PoolClient, r: RecordedEvents): Promise<void> {
+  await insertEvents(client, r.caseId, r.events);
+  for (const e of r.events) {
+    if (e.type === 'accountability_recorded') await insertAccountability(client, r.caseId, e);
+  }
+  await enqueueNotifications(client, r.notifications);
+  await updateProjection(client, r.projection);
 }

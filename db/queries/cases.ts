@@ -1,6 +1,9 @@
 // Reads and intake writes of the `cases` projection and its `case_events` timeline.
 import type { Pool } from 'pg';
+import type { CaseEvent } from '../../domain/actions';
 import type { CaseIntake } from '../../domain/case-state';
+import type { CaseProjection } from '../../domain/case-view';
+import { eventRows, outboxRows, projectionColumns, type OutboxEntry } from './case-events';
 import type { Queryable } from '../pool';
 
 export interface CaseRowInput {
@@ -15,31 +18,68 @@ export interface CaseRowInput {
   };
 }
 
-/** Inserts the case as submitted; false when a row with the same intake key already exists. */
-export async function insertCase(db: Queryable, { intake: i, req }: CaseRowInput): Promise<boolean> {
-  const { rowCount } = await db.query(
-    `INSERT INTO cases (id, tracking_code, workflow_id, intake_key, category_code, compound_code, household_id,
-        resident_user_id, resident_name, resident_phone, location, description, contact_preference, photos,
-        status, stage, level, handler_org_id, supervisor_org_id, community_org_id, street_org_id, intake, created_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'submitted', 'collect', 'community_committee',
-        $15, $16, $16, $17, $18, $19)
-     ON CONFLICT (intake_key) DO NOTHING`,
-    [
-      i.caseId, i.trackingCode, `case-${i.caseId}`, req.intakeKey ?? null, i.categoryCode, i.compoundCode, i.householdId,
-      i.residentUserId, req.contact.name ?? null, req.contact.phone ?? null, JSON.stringify(req.location), req.description,
-      req.contactPreference ?? null, JSON.stringify(req.photos ?? []), i.handlerOrgId, i.chain.communityOrgId,
-      i.chain.streetOrgId, JSON.stringify(i), new Date(i.submittedAt),
-    ],
-  );
-  return rowCount === 1;
+/** A new case's first events as intake writes them with its row (domain openCase, activities/notifications). */
+export interface OpenedCase {
+  events: CaseEvent[];
+  projection: CaseProjection;
+  notifications: OutboxEntry[];
 }
 
-export async function findCaseByIntakeKey(db: Queryable, intakeKey: string): Promise<{ intake: CaseIntake; workflowStarted: boolean } | null> {
-  const { rows } = await db.query<{ intake: CaseIntake; workflow_started: boolean }>(
-    'SELECT intake, workflow_started FROM cases WHERE intake_key = $1',
+const BASE_COLUMNS = [
+  'id', 'tracking_code', 'workflow_id', 'intake_key', 'category_code', 'compound_code', 'household_id',
+  'resident_user_id', 'resident_name', 'resident_phone', 'location', 'description', 'contact_preference', 'photos',
+  'community_org_id', 'street_org_id', 'intake', 'created_at',
+];
+
+/**
+ * Inserts the case with its first events, their notifications and the projection as of them, in one statement
+ * (so one round trip, and atomic without a transaction); false when a row with the same intake key already
+ * exists, in which case nothing is written. `workflow_started` stays false until the start is confirmed.
+ */
+export async function insertCase(db: Queryable, { intake: i, req }: CaseRowInput, opened: OpenedCase): Promise<boolean> {
+  const base = [
+    i.caseId, i.trackingCode, `case-${i.caseId}`, req.intakeKey ?? null, i.categoryCode, i.compoundCode, i.householdId,
+    i.residentUserId, req.contact.name ?? null, req.contact.phone ?? null, JSON.stringify(req.location), req.description,
+    req.contactPreference ?? null, JSON.stringify(req.photos ?? []), i.chain.communityOrgId, i.chain.streetOrgId,
+    JSON.stringify(i), new Date(i.submittedAt),
+  ];
+  const projection = projectionColumns(opened.projection);
+  const columns = [...BASE_COLUMNS, ...projection.map(([c]) => c)];
+  const values = [...base, ...projection.map(([, v]) => v)];
+  const events = values.length + 1;
+  const outbox = values.length + 2;
+  const { rows } = await db.query<{ n: number }>(
+    `WITH c AS (
+       INSERT INTO cases (${columns.join(', ')}) VALUES (${columns.map((_, k) => `$${k + 1}`).join(', ')})
+       ON CONFLICT (intake_key) DO NOTHING RETURNING id
+     ), e AS (
+       INSERT INTO case_events (case_id, seq, type, actor, at, payload, request_id)
+       SELECT c.id, r.seq, r.type, r.actor, r.at, r.payload, r.request_id
+         FROM c, jsonb_to_recordset($${events}::jsonb) AS r(seq int, type text, actor jsonb, at timestamptz, payload jsonb, request_id text)
+     ), o AS (
+       INSERT INTO notification_outbox (dedupe_key, channel, recipient, template, payload)
+       SELECT r.dedupe_key, r.channel, r.recipient, r.template, r.payload
+         FROM c, jsonb_to_recordset($${outbox}::jsonb) AS r(dedupe_key text, channel text, recipient jsonb, template text, payload jsonb)
+       ON CONFLICT (dedupe_key) DO NOTHING
+     )
+     SELECT count(*)::int AS n FROM c`,
+    [...values, JSON.stringify(eventRows(opened.events)), JSON.stringify(outboxRows(opened.notifications))],
+  );
+  return rows[0].n === 1;
+}
+
+/** A case not yet started, as the reconciler and an intake retry need it: `recorded` = its first events are written. */
+export interface UnstartedCase {
+  intake: CaseIntake;
+  recorded: boolean;
+}
+
+export async function findCaseByIntakeKey(db: Queryable, intakeKey: string): Promise<(UnstartedCase & { workflowStarted: boolean }) | null> {
+  const { rows } = await db.query<{ intake: CaseIntake; workflow_started: boolean; recorded: boolean }>(
+    'SELECT intake, workflow_started, last_seq > 0 AS recorded FROM cases WHERE intake_key = $1',
     [intakeKey],
   );
-  return rows[0] ? { intake: rows[0].intake, workflowStarted: rows[0].workflow_started } : null;
+  return rows[0] ? { intake: rows[0].intake, workflowStarted: rows[0].workflow_started, recorded: rows[0].recorded } : null;
 }
 
 export async function markWorkflowStarted(db: Pool, caseId: string): Promise<void> {
@@ -47,14 +87,14 @@ export async function markWorkflowStarted(db: Pool, caseId: string): Promise<voi
 }
 
 /** Cases whose workflow start was never confirmed, oldest first (the reconciler's work list). */
-export async function listUnstartedCases(db: Queryable, olderThanMs: number, limit = 100): Promise<CaseIntake[]> {
-  const { rows } = await db.query<{ intake: CaseIntake }>(
-    `SELECT intake FROM cases
+export async function listUnstartedCases(db: Queryable, olderThanMs: number, limit = 100): Promise<UnstartedCase[]> {
+  const { rows } = await db.query<UnstartedCase>(
+    `SELECT intake, last_seq > 0 AS recorded FROM cases
       WHERE NOT workflow_started AND intake IS NOT NULL AND created_at < now() - make_interval(secs => $1::float8 / 1000)
       ORDER BY created_at LIMIT $2`,
     [olderThanMs, limit],
   );
-  return rows.map((r) => r.intake);
+  return rows;
 }
 
 export interface CaseEventRow {

@@ -144,14 +144,17 @@ test('a resident looks a case up by its tracking code; another resident cannot',
   expect((await (await as(s.app, 'resident1')).get(`/api/v1/cases/by-tracking-code/${trackingCode}`)).statusCode).toBe(404);
 });
 
-test('reads come from Postgres and never wait on a worker', async () => {
+test('reads come from Postgres and never wait on a worker: a new case is dispatched with its first events at once', async () => {
   const idle = await s.buildApp({ taskQueue: `nobody-polls-${randomUUID()}` });
   const resident = await as(idle, 'resident3');
   const filed = await resident.post('/api/v1/cases', intakeBody());
   expect(filed.statusCode).toBe(201);
   const read = await resident.get(`/api/v1/cases/${filed.json().caseId}`);
   expect(read.statusCode).toBe(200);
-  expect(read.json()).toMatchObject({ status: 'submitted', stage: 'collect', timeline: [] });
+  // Intake writes the first events with the row (services/intake.ts), so no worker has to run for them.
+  expect(read.json()).toMatchObject({ status: 'dispatched', stage: 'respond', handler: { id: expect.any(String) } });
+  expect(read.json().timeline.map((e: { seq: number; type: string }) => [e.seq, e.type])).toEqual([[1, 'submitted'], [2, 'dispatched']]);
+  expect(read.json().deadlines.map((d: { kind: string }) => d.kind).sort()).toEqual(['resolution', 'response']);
 });
 
 test('a case whose workflow start failed after its row was written still completes', async () => {

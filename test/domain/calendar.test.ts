@@ -8,7 +8,6 @@ import {
   WORKDAY_START_HOUR,
   addCalendarDays,
   addDuration,
-  calendarDataFor,
   clockTimeLeftMs,
   createCalendar,
   cstDate,
@@ -21,6 +20,7 @@ import {
   workingMsBetween,
   workingTimeLeftMs,
 } from '../../domain/calendar';
+import { calendarDataFor } from '../../domain/holidays';
 import type { AgreementTerms, Duration } from '../../domain/types';
 
 const HOUR = 3_600_000;

@@ -4,7 +4,7 @@
 // wake-up, timerEvents until nothing is due, at most 8 rounds).
 import type { ActionType, Actor, CaseAction, CaseEvent, CaseEventBody, Decision } from '../../domain/actions';
 import { SYSTEM_ACTOR } from '../../domain/actions';
-import { calendarDataFor } from '../../domain/calendar';
+import { calendarDataFor } from '../../domain/holidays';
 import { decide, intakeEvents, timerEvents } from '../../domain/case-machine';
 import { evolve, initialState, type CaseIntake, type CaseState } from '../../domain/case-state';
 import { buildIntake, type RoutingInput } from '../../domain/routing';

@@ -1,6 +1,7 @@
 // Replay: histories of finished cases recorded from earlier versions of caseWorkflow (test/replay/histories/*.json,
 // committed) must replay on the current code. A change that would break running cases fails here; guard it with
-// patched(). To add histories from the current version: RS_RECORD_HISTORIES=1 npx jest test/replay
+// patched(). To add histories from the current version, bump HISTORY_VERSION and run
+// RS_RECORD_HISTORIES=1 npx jest test/replay: new files sit beside the old ones, which are never rewritten.
 import fs from 'node:fs';
 import path from 'node:path';
 import os from 'node:os';
@@ -13,6 +14,12 @@ import { useLoopSuite } from '../helpers/loop-suite';
 
 const DIR = path.join(__dirname, 'histories');
 const RECORD = process.env.RS_RECORD_HISTORIES === '1';
+/**
+ * v1: the first release (intake events written by the first workflow task through an activity, search attributes
+ * upserted). v2: intake writes the first events itself and starts the workflow with its search attributes
+ * (recordedAtIntake), recordEvents is a local activity.
+ */
+const HISTORY_VERSION = 'v2';
 const suite = useLoopSuite({ response: 2, resolution: 4, evaluation: 2 });
 
 (RECORD ? test : test.skip)('record histories of finished cases from this version', async () => {
@@ -70,13 +77,13 @@ const suite = useLoopSuite({ response: 2, resolution: 4, evaluation: 2 });
     await handle.result();
     // The CLI writes the canonical proto3 JSON that Worker.runReplayHistories reads back.
     const json = execFileSync(cli, ['workflow', 'show', '--address', suite().t.address, '--workflow-id', `case-${caseId}`, '--output', 'json']);
-    fs.writeFileSync(path.join(DIR, `${name}.json`), json);
+    fs.writeFileSync(path.join(DIR, `${HISTORY_VERSION}-${name}.json`), json);
   }
 });
 
 test('every committed history of a finished case replays on the current workflow code', async () => {
   const files = fs.readdirSync(DIR).filter((f) => f.endsWith('.json'));
-  expect(files.length).toBeGreaterThanOrEqual(4);
+  expect(files.length).toBeGreaterThanOrEqual(8);
   const child = runScript('scripts/replay-histories.ts', { LOG_LEVEL: 'error' });
   const code = await child.exited;
   expect(child.output()).toContain(`${files.length} replayed, 0 failed`);
@@ -87,7 +94,7 @@ test('a history that the current code would not produce fails the replay', async
   // Proves the replay check can fail: the recorded start now carries a closed case, so this code would complete at
   // once where the history shows a timer and an activity — the kind of divergence an unguarded change causes.
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rs-replay-'));
-  const history = JSON.parse(fs.readFileSync(path.join(DIR, 'happy-path.json'), 'utf8'));
+  const history = JSON.parse(fs.readFileSync(path.join(DIR, 'v1-happy-path.json'), 'utf8'));
   const payload = history.events[0].workflowExecutionStartedEventAttributes.input.payloads[0];
   const input = JSON.parse(Buffer.from(payload.data, 'base64').toString('utf8'));
   input.state = { ...input.intake, seq: 5, status: 'closed', level: 'community_committee', deadlines: {}, outcome: 'withdrawn' };
