@@ -3,7 +3,6 @@
 import type { Pool } from 'pg';
 import type { CaseEvent } from '../domain/actions';
 import type { CaseProjection } from '../domain/case-view';
-import { withTransaction } from '../db/pool';
 import { recordCaseEvents } from '../db/queries/case-events';
 import { createAssessmentActivities } from './assessment';
 import { notificationsFor } from './notifications';
@@ -20,9 +19,9 @@ export interface RecordEventsInput {
 
 export function createActivities({ pool }: ActivityDeps) {
   return {
-    /** Appends the events, moves the projection forward, files accountability records and notifications: one transaction. */
+    /** Appends the events, moves the projection forward, files accountability records and notifications: one statement. */
     async recordEvents({ caseId, events, projection }: RecordEventsInput): Promise<void> {
-      await withTransaction(pool, (client) => recordCaseEvents(client, { caseId, events, projection, notifications: notificationsFor(caseId, events, projection) }));
+      await recordCaseEvents(pool, { caseId, events, projection, notifications: notificationsFor(caseId, events, projection) });
     },
     // The monthly assessment's activities (activities/assessment.ts) run on the same worker and task queue.
     ...createAssessmentActivities({ pool }),

@@ -26,6 +26,7 @@ import { caseWorkflow } from '../workflows/case-workflow';
 import { workflowIdFor } from '../workflows/messages';
 import { caseSearchAttributes } from '../workflows/search-attributes';
 import { DomainError } from './errors';
+import { confirmStartedSoon } from './started-marks';
 
 export interface IntakeDeps {
   pool: Pool;
@@ -68,8 +69,10 @@ export function newTrackingCode(now: number): string {
 /**
  * Starts the case's workflow (a second start is refused by Temporal and counts as done). `recorded`: the row
  * already holds the intake events (every row filed by this version); older rows let the workflow write them.
+ * `confirm`: `now` writes workflow_started before returning (the reconciler); `soon` batches it (intake's own
+ * path; services/started-marks.ts says why that is safe).
  */
-export async function startCaseWorkflow(deps: IntakeDeps, intake: CaseIntake, recorded: boolean, opened = openCase(intake).state): Promise<void> {
+export async function startCaseWorkflow(deps: IntakeDeps, intake: CaseIntake, recorded: boolean, confirm: 'now' | 'soon', opened = openCase(intake).state): Promise<void> {
   try {
     await deps.temporal.workflow.start(caseWorkflow, {
       workflowId: workflowIdFor(intake.caseId),
@@ -83,7 +86,8 @@ export async function startCaseWorkflow(deps: IntakeDeps, intake: CaseIntake, re
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
   }
-  await markWorkflowStarted(deps.pool, intake.caseId);
+  if (confirm === 'now') await markWorkflowStarted(deps.pool, intake.caseId);
+  else confirmStartedSoon(deps.pool, intake.caseId);
 }
 
 async function resolveIntake(deps: IntakeDeps, req: IntakeRequest, caseId: string, trackingCode: string, now: number): Promise<CaseIntake> {
@@ -153,12 +157,12 @@ export async function fileCase(deps: IntakeDeps, req: IntakeRequest, now = Date.
       if (isUniqueViolation(err) && attempt < 3) continue; // a tracking-code collision: draw another
       throw err;
     }
-    await startCaseWorkflow(deps, intake, true, state);
+    await startCaseWorkflow(deps, intake, true, 'soon', state);
     return { caseId, trackingCode: intake.trackingCode, created: true, intake };
   }
 }
 
 async function replay(deps: IntakeDeps, existing: { intake: CaseIntake; workflowStarted: boolean; recorded: boolean }): Promise<IntakeResult> {
-  if (!existing.workflowStarted) await startCaseWorkflow(deps, existing.intake, existing.recorded);
+  if (!existing.workflowStarted) await startCaseWorkflow(deps, existing.intake, existing.recorded, 'soon');
   return { caseId: existing.intake.caseId, trackingCode: existing.intake.trackingCode, created: false, intake: existing.intake };
 }

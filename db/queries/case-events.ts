@@ -1,21 +1,11 @@
 // Writes of the case workflow: events, the projection, accountability records and the outbox.
 // Every statement is idempotent (keyed by case id + seq) because Temporal retries the activity that runs it.
 import type { PoolClient } from 'pg';
+import type { Queryable } from '../pool';
 import type { CaseEvent } from '../../domain/actions';
 import type { CaseProjection } from '../../domain/case-view';
 
 const ts = (ms: number | null) => (ms === null ? null : new Date(ms));
-
-export async function insertEvents(client: PoolClient, caseId: string, events: CaseEvent[]): Promise<void> {
-  if (events.length === 0) return;
-  await client.query(
-    `INSERT INTO case_events (case_id, seq, type, actor, at, payload, request_id)
-     SELECT $1, r.seq, r.type, r.actor, r.at, r.payload, r.request_id
-       FROM jsonb_to_recordset($2::jsonb) AS r(seq int, type text, actor jsonb, at timestamptz, payload jsonb, request_id text)
-     ON CONFLICT (case_id, seq) DO NOTHING`,
-    [caseId, JSON.stringify(eventRows(events))],
-  );
-}
 
 /** The projection's columns and their values: the one list both the UPDATE below and intake's INSERT use. */
 export function projectionColumns(p: CaseProjection): [column: string, value: unknown][] {
@@ -47,17 +37,11 @@ export function projectionColumns(p: CaseProjection): [column: string, value: un
 
 const PROJECTION_COLUMNS = projectionColumns({ deadlines: {}, followUpOwner: null, pendingExtension: null } as unknown as CaseProjection).map(([c]) => c);
 const LAST_SEQ_PARAM = PROJECTION_COLUMNS.indexOf('last_seq') + 2;
+// Moves the projection forward only: a late retry of an older batch never overwrites a newer state. Only the
+// worker writes it, so the workflow evidently runs: workflow_started is confirmed too.
 const UPDATE_PROJECTION = `UPDATE cases SET ${PROJECTION_COLUMNS.map((c, i) => `${c} = $${i + 2}`).join(', ')},
     workflow_started = true, updated_at = now()
   WHERE id = $1 AND last_seq < $${LAST_SEQ_PARAM}`;
-
-/**
- * Moves the projection forward only: a late retry of an older batch never overwrites a newer state. Only the
- * worker calls it, so the workflow evidently runs: `workflow_started` is confirmed too.
- */
-export async function updateProjection(client: PoolClient, p: CaseProjection): Promise<void> {
-  await client.query(UPDATE_PROJECTION, [p.caseId, ...projectionColumns(p).map(([, v]) => v)]);
-}
 
 /** Events as the rows of case_events, for jsonb_to_recordset. */
 export function eventRows(events: CaseEvent[]) {
@@ -74,24 +58,6 @@ export function eventRows(events: CaseEvent[]) {
 /** Outbox entries as rows of notification_outbox, for jsonb_to_recordset. */
 export const outboxRows = (entries: OutboxEntry[]) =>
   entries.map((e) => ({ dedupe_key: e.dedupeKey, channel: e.channel, recipient: e.recipient, template: e.template, payload: e.payload }));
-
-export async function insertAccountability(
-  client: PoolClient,
-  caseId: string,
-  e: Extract<CaseEvent, { type: 'accountability_recorded' }>,
-): Promise<void> {
-  // The duty is named by the organisation's kind: a property company's respond_in_time is
-  // property_company.respond_in_time in the responsibility list (责任清单).
-  await client.query(
-    `INSERT INTO accountability_records (case_id, organization_id, duty_code, reason, source, deadline_kind, level, dedupe_key)
-     SELECT $1, o.id, d.code, $4, $5, $6, $7, $8
-       FROM organizations o
-       LEFT JOIN responsibility_duties d ON d.code = o.kind || '.' || $3
-      WHERE o.id = $2
-     ON CONFLICT (dedupe_key) DO NOTHING`,
-    [caseId, e.organizationId, e.dutyCode, e.reason, e.source, e.deadline ?? null, e.level, `${caseId}:${e.seq}`],
-  );
-}
 
 export interface OutboxEntry {
   dedupeKey: string;
@@ -119,15 +85,48 @@ export interface RecordedEvents {
   notifications: OutboxEntry[];
 }
 
+const RECORD_EVENTS = `
+  WITH e AS (
+    INSERT INTO case_events (case_id, seq, type, actor, at, payload, request_id)
+    SELECT $1, r.seq, r.type, r.actor, r.at, r.payload, r.request_id
+      FROM jsonb_to_recordset($${PROJECTION_COLUMNS.length + 2}::jsonb)
+        AS r(seq int, type text, actor jsonb, at timestamptz, payload jsonb, request_id text)
+    ON CONFLICT (case_id, seq) DO NOTHING
+  ), a AS (
+    -- The duty is named by the organisation's kind: a property company's respond_in_time is
+    -- property_company.respond_in_time in the responsibility list (责任清单).
+    INSERT INTO accountability_records (case_id, organization_id, duty_code, reason, source, deadline_kind, level, dedupe_key)
+    SELECT $1, o.id, d.code, r.reason, r.source, r.deadline_kind, r.level, r.dedupe_key
+      FROM jsonb_to_recordset($${PROJECTION_COLUMNS.length + 3}::jsonb)
+        AS r(organization_id text, duty_code text, reason text, source text, deadline_kind text, level text, dedupe_key text)
+      JOIN organizations o ON o.id = r.organization_id
+      LEFT JOIN responsibility_duties d ON d.code = o.kind || '.' || r.duty_code
+    ON CONFLICT (dedupe_key) DO NOTHING
+  ), n AS (
+    INSERT INTO notification_outbox (dedupe_key, channel, recipient, template, payload)
+    SELECT r.dedupe_key, r.channel, r.recipient, r.template, r.payload
+      FROM jsonb_to_recordset($${PROJECTION_COLUMNS.length + 4}::jsonb)
+        AS r(dedupe_key text, channel text, recipient jsonb, template text, payload jsonb)
+    ON CONFLICT (dedupe_key) DO NOTHING
+  )
+  ${UPDATE_PROJECTION}`;
+
 /**
- * Appends the events, files their accountability records and notifications, and moves the projection forward,
- * inside the caller's transaction (the worker's recordEvents activity).
+ * Appends the events, files their accountability records and notifications, and moves the projection forward:
+ * one statement, so one round trip and atomic without a transaction (the worker's recordEvents activity). Every
+ * part is idempotent by case id + seq, because Temporal retries the activity until it succeeds.
  */
-export async function recordCaseEvents(client: PoolClient, r: RecordedEvents): Promise<void> {
-  await insertEvents(client, r.caseId, r.events);
-  for (const e of r.events) {
-    if (e.type === 'accountability_recorded') await insertAccountability(client, r.caseId, e);
-  }
-  await enqueueNotifications(client, r.notifications);
-  await updateProjection(client, r.projection);
+export async function recordCaseEvents(db: Queryable, r: RecordedEvents): Promise<void> {
+  const accountability = r.events.flatMap((e) =>
+    e.type === 'accountability_recorded'
+      ? [{ organization_id: e.organizationId, duty_code: e.dutyCode, reason: e.reason, source: e.source, deadline_kind: e.deadline ?? null, level: e.level, dedupe_key: `${r.caseId}:${e.seq}` }]
+      : [],
+  );
+  await db.query(RECORD_EVENTS, [
+    r.caseId,
+    ...projectionColumns(r.projection).map(([, v]) => v),
+    JSON.stringify(eventRows(r.events)),
+    JSON.stringify(accountability),
+    JSON.stringify(outboxRows(r.notifications)),
+  ]);
 }

@@ -86,6 +86,10 @@ export async function markWorkflowStarted(db: Pool, caseId: string): Promise<voi
   await db.query('UPDATE cases SET workflow_started = true WHERE id = $1 AND NOT workflow_started', [caseId]);
 }
 
+export async function markWorkflowsStarted(db: Pool, caseIds: string[]): Promise<void> {
+  await db.query('UPDATE cases SET workflow_started = true WHERE id = ANY($1::uuid[]) AND NOT workflow_started', [caseIds]);
+}
+
 /** Cases whose workflow start was never confirmed, oldest first (the reconciler's work list). */
 export async function listUnstartedCases(db: Queryable, olderThanMs: number, limit = 100): Promise<UnstartedCase[]> {
   const { rows } = await db.query<UnstartedCase>(
