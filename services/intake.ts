@@ -135,21 +135,28 @@ async function resolveIntake(deps: IntakeDeps, req: IntakeRequest, caseId: strin
 }
 
 export async function fileCase(deps: IntakeDeps, req: IntakeRequest, now = Date.now()): Promise<IntakeResult> {
-  if (req.intakeKey) {
-    const existing = await findCaseByIntakeKey(deps.pool, req.intakeKey);
-    if (existing) return replay(deps, existing);
-  }
+  // No lookup of the Idempotency-Key first: the INSERT itself finds a retry (ON CONFLICT on intake_key), so a new
+  // case — nearly every request — costs one round trip fewer.
+  const existingCase = async () => (req.intakeKey ? findCaseByIntakeKey(deps.pool, req.intakeKey) : null);
   for (let attempt = 0; ; attempt++) {
     const caseId = randomUUID();
-    const intake = await resolveIntake(deps, req, caseId, newTrackingCode(now), now);
+    let intake: CaseIntake;
+    try {
+      intake = await resolveIntake(deps, req, caseId, newTrackingCode(now), now);
+    } catch (err) {
+      // A retry whose reference data changed since it was accepted (a category retired since) still gets its case.
+      const existing = await existingCase();
+      if (existing) return replay(deps, existing);
+      throw err;
+    }
     const row: CaseRowInput = { intake, req };
     const { state, events } = openCase(intake);
     const projection = projectCase(state);
     try {
       const inserted = await insertCase(deps.pool, row, { events, projection, notifications: notificationsFor(caseId, events, projection) });
       if (!inserted) {
-        // Lost a race with a concurrent request carrying the same Idempotency-Key: answer with its case.
-        const existing = await findCaseByIntakeKey(deps.pool, req.intakeKey ?? '');
+        // A retry, or a concurrent request, with the same Idempotency-Key: answer with its case.
+        const existing = await existingCase();
         if (existing) return replay(deps, existing);
         throw new Error('intake conflict without an existing case');
       }

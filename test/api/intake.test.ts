@@ -72,6 +72,23 @@ test('a key reused for a different complaint is refused rather than answered wit
   expect(other.json().error.code).toBe('idempotency.key_reused');
 });
 
+test('a retry is answered with its case even after the reference data it was filed against changed', async () => {
+  const resident = await as(s.app, 'resident3');
+  const key = `retired-${randomUUID()}`;
+  const first = await resident.post('/api/v1/cases', intakeBody({ categoryCode: 'parking' }), { 'idempotency-key': key });
+  expect(first.statusCode).toBe(201);
+  // Retired by plain SQL: the API's cache hears of it through Postgres (a new case in it is now refused).
+  await s.pool.query("UPDATE categories SET active = false WHERE code = 'parking'");
+  try {
+    await eventually(async () => (await resident.post('/api/v1/cases', intakeBody({ categoryCode: 'parking' }))).statusCode === 400, 5_000, 50);
+    const retry = await resident.post('/api/v1/cases', intakeBody({ categoryCode: 'parking' }), { 'idempotency-key': key });
+    expect(retry.statusCode).toBe(200);
+    expect(retry.json().caseId).toBe(first.json().caseId);
+  } finally {
+    await s.pool.query("UPDATE categories SET active = true WHERE code = 'parking'");
+  }
+});
+
 test('the same key from two users makes two cases: keys are scoped by submitter', async () => {
   const key = `shared-${randomUUID()}`;
   const a = await (await as(s.app, 'resident3')).post('/api/v1/cases', intakeBody(), { 'idempotency-key': key });
