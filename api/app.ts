@@ -6,6 +6,8 @@ import { serializerCompiler } from 'fastify-type-provider-zod';
 import type { Pool } from 'pg';
 import type { Client } from '@temporalio/client';
 import { jwtSecret, type Config } from '../config';
+import { readThrough } from '../db/queries/reference';
+import { createReferenceCache, type ReferenceCacheOptions } from '../db/reference-cache';
 import { registerAuth } from './auth';
 import type { ApiContext } from './context';
 import { registerDocs } from './docs';
@@ -49,6 +51,12 @@ export interface AppDeps {
   public?: Omit<PublicOptions, 'ctx'>;
   /** The built web app (web/dist by default) served at `/`; false serves the API only. */
   webRoot?: string | false;
+  /**
+   * false reads accounts, API keys, names and intake's reference data from Postgres on every request instead of
+   * the cache that Postgres invalidates (db/reference-cache.ts); an object sets the cache's TTL (default 60 s) or
+   * its change feed (tests).
+   */
+  cache?: false | Pick<ReferenceCacheOptions, 'ttlMs' | 'feed'>;
 }
 
 /** Every JSON body except intake's (which carries photos and sets its own limit). */
@@ -78,9 +86,23 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reply.header('x-request-id', req.id);
   });
 
+  const cache = deps.cache === false ? null : await createReferenceCache(deps.pool, { ...deps.cache, log: (message) => app.log.warn(message) });
+  // Closing the app closes the cache's LISTEN connection; so does a failure while the app is being built.
+  if (cache) app.addHook('onClose', () => cache.close());
+  try {
+    await registerEverything(app, deps, cache ?? readThrough(deps.pool));
+  } catch (err) {
+    await cache?.close();
+    throw err;
+  }
+  return app;
+}
+
+async function registerEverything(app: FastifyInstance, deps: AppDeps, reference: ApiContext['reference']): Promise<void> {
   const ctx: ApiContext = {
     config: deps.config,
     pool: deps.pool,
+    reference,
     temporal: deps.temporal,
     taskQueue: deps.taskQueue,
     storage: deps.storage ?? folderPhotoStorage(path.join(deps.config.DATA_DIR, 'photos')),
@@ -123,5 +145,4 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     { prefix: '/api/v1' },
   );
   if (deps.webRoot !== false) await registerWebApp(app, deps.webRoot ?? DEFAULT_WEB_ROOT);
-  return app;
 }

@@ -3,15 +3,19 @@
 // for callers who have no need to contact the resident.
 import type { z } from 'zod';
 import type { Actor } from '../domain/actions';
-import { createCalendar, workingTimeLeftMs } from '../domain/calendar';
-import { namesFor, type CaseViewRow, type OrgName, type TimelineRow } from '../db/queries/case-list';
-import type { Queryable } from '../db/pool';
+import { createCalendar, workingTimeLeftMs, type WorkCalendar } from '../domain/calendar';
+import type { CalendarData } from '../domain/types';
+import type { CaseDetailRow, CaseViewRow } from '../db/queries/case-list';
+import type { Organization, PersonName, ReferenceReads } from '../db/queries/reference';
 import type { caseDetailSchema, caseSummarySchema } from './routes/case-schemas';
 import { seesPersonalData } from './visibility';
 
 type Summary = z.infer<typeof caseSummarySchema>;
 type Detail = z.infer<typeof caseDetailSchema>;
-type Names = Awaited<ReturnType<typeof namesFor>>;
+interface Names {
+  orgs: Map<string, Organization>;
+  people: Map<string, PersonName>;
+}
 
 /** 13812345678 → 138****5678: enough to recognise one's own number, not enough to call it. */
 export function maskPhone(phone: string): string {
@@ -25,11 +29,64 @@ export function maskName(name: string): string {
   return chars.map((c, i) => (i === 0 || c === ' ' ? c : '*')).join('');
 }
 
-const iso = (d: Date | null) => (d === null ? null : d.toISOString());
+/** A row's time as the answer shows it: list rows carry Dates, the detail read brings them as ISO text already. */
+function iso(d: Date | string): string;
+function iso(d: Date | string | null): string | null;
+function iso(d: Date | string | null): string | null {
+  return d === null || typeof d === 'string' ? d : d.toISOString();
+}
 const OVERDUE_KINDS = new Set(['response', 'resolution']);
 
-function deadlinesOf(row: CaseViewRow, now: number): Summary['deadlines'] {
-  const cal = createCalendar(row.calendar ?? { holidays: [], workdays: [] });
+const NO_OVERRIDES: CalendarData = { holidays: [], workdays: [] };
+
+/**
+ * Working calendars of recently read cases, by case id, least recently used first out. A case's calendar is fixed
+ * at intake (`cases.intake` is written once), so an entry never goes stale; GET /cases/:id then skips reading it.
+ */
+class CaseCalendars {
+  private readonly entries = new Map<string, WorkCalendar>();
+  constructor(private readonly max: number) {}
+
+  get(caseId: string): WorkCalendar | undefined {
+    const cal = this.entries.get(caseId);
+    if (cal) {
+      this.entries.delete(caseId);
+      this.entries.set(caseId, cal);
+    }
+    return cal;
+  }
+
+  /** The case's calendar: `known` (from get, before the read), else built from the row's data and kept. */
+  of(row: Pick<CaseViewRow, 'id' | 'calendar'>, known: WorkCalendar | undefined): WorkCalendar {
+    if (known) return known;
+    const cal = rememberingDays(createCalendar(row.calendar ?? NO_OVERRIDES));
+    this.entries.set(row.id, cal);
+    if (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value as string);
+    return cal;
+  }
+}
+
+/**
+ * A kept calendar answers every day it was asked about from a map: working time left walks the days up to each
+ * due date on every read, and the day's answer never changes (about one entry per day a case stays open).
+ */
+function rememberingDays(cal: WorkCalendar): WorkCalendar {
+  const days = new Map<string, boolean>();
+  return {
+    isWorkday(date) {
+      let worked = days.get(date);
+      if (worked === undefined) {
+        worked = cal.isWorkday(date);
+        days.set(date, worked);
+      }
+      return worked;
+    },
+  };
+}
+
+export const caseCalendars = new CaseCalendars(10_000);
+
+function deadlinesOf(row: Pick<CaseViewRow, 'deadlines'>, now: number, cal: WorkCalendar): Summary['deadlines'] {
   return Object.entries(row.deadlines)
     .filter(([kind]) => kind === 'response' || kind === 'resolution' || kind === 'evaluation')
     .map(([kind, d]) => {
@@ -48,7 +105,7 @@ function deadlinesOf(row: CaseViewRow, now: number): Summary['deadlines'] {
     .sort((a, b) => Date.parse(a.dueAt) - Date.parse(b.dueAt));
 }
 
-export async function loadNames(db: Queryable, rows: CaseViewRow[]): Promise<Names> {
+export async function loadNames(reads: ReferenceReads, rows: Pick<CaseViewRow, 'handlerOrgId' | 'supervisorOrgId' | 'followUpOwner'>[]): Promise<Names> {
   const orgIds: string[] = [];
   const personIds: string[] = [];
   for (const r of rows) {
@@ -56,13 +113,18 @@ export async function loadNames(db: Queryable, rows: CaseViewRow[]): Promise<Nam
     if (r.supervisorOrgId) orgIds.push(r.supervisorOrgId);
     if (r.followUpOwner) (r.followUpOwner.kind === 'party_member' ? personIds : orgIds).push(r.followUpOwner.id);
   }
-  return namesFor(db, orgIds, personIds);
+  const [orgs, people] = await Promise.all([
+    orgIds.length > 0 ? reads.organizations(orgIds) : new Map<string, Organization>(),
+    personIds.length > 0 ? reads.personNames(personIds) : new Map<string, PersonName>(),
+  ]);
+  return { orgs, people };
 }
 
-const orgRef = (o: OrgName | undefined) => (o ? { id: o.id, kind: o.kind as NonNullable<Summary['handler']>['kind'], nameZh: o.nameZh, nameEn: o.nameEn } : null);
+const orgRef = (o: Organization | undefined) => (o ? { id: o.id, kind: o.kind as NonNullable<Summary['handler']>['kind'], nameZh: o.nameZh, nameEn: o.nameEn } : null);
 
-export function presentSummary(row: CaseViewRow, actor: Actor, names: Names, now: number): Summary {
-  const deadlines = deadlinesOf(row, now);
+/** `cal`: the case's working calendar when the caller holds it already (see caseCalendars). */
+export function presentSummary(row: CaseViewRow | CaseDetailRow, actor: Actor, names: Names, now: number, cal = createCalendar(row.calendar ?? NO_OVERRIDES)): Summary {
+  const deadlines = deadlinesOf(row, now, cal);
   const unmasked = seesPersonalData(actor, row);
   const owner = row.followUpOwner;
   const ownerName = owner ? (owner.kind === 'party_member' ? names.people.get(owner.id) : names.orgs.get(owner.id)) : undefined;
@@ -86,14 +148,14 @@ export function presentSummary(row: CaseViewRow, actor: Actor, names: Names, now
     overdue: row.status !== 'closed' && (row.overdue || deadlines.some((d) => d.overdue && OVERDUE_KINDS.has(d.kind))),
     deadlines,
     outcome: row.outcome as Summary['outcome'],
-    createdAt: row.createdAt.toISOString(),
-    updatedAt: row.updatedAt.toISOString(),
+    createdAt: iso(row.createdAt),
+    updatedAt: iso(row.updatedAt),
   };
 }
 
-export function presentDetail(row: CaseViewRow, timeline: TimelineRow[], actor: Actor, names: Names, now: number): Detail {
+export function presentDetail(row: CaseDetailRow, actor: Actor, names: Names, now: number, cal: WorkCalendar): Detail {
   return {
-    ...presentSummary(row, actor, names, now),
+    ...presentSummary(row, actor, names, now, cal),
     householdId: row.householdId,
     location: row.location,
     contactPreference: row.contactPreference,
@@ -106,10 +168,10 @@ export function presentDetail(row: CaseViewRow, timeline: TimelineRow[], actor: 
     acknowledgedAt: iso(row.acknowledgedAt),
     resolvedAt: iso(row.resolvedAt),
     closedAt: iso(row.closedAt),
-    timeline: timeline.map((e) => ({
+    timeline: row.timeline.map((e) => ({
       seq: e.seq,
       type: e.type,
-      at: e.at.toISOString(),
+      at: e.at,
       actor: { userId: e.actor.userId ?? null, role: e.actor.role ?? null, organizationId: e.actor.organizationId ?? null },
       payload: e.payload,
     })),

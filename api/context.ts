@@ -2,12 +2,18 @@
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import type { Config } from '../config';
+import type { ReferenceReads } from '../db/queries/reference';
 import type { RateLimits } from './hardening';
 import type { PhotoStorage } from './storage';
 
 export interface ApiContext {
   config: Config;
   pool: Pool;
+  /**
+   * Accounts, API keys, names and intake's reference data: the cache Postgres invalidates (db/reference-cache.ts),
+   * or straight reads when buildApp was given `cache: false`. After a write to one of those tables, call `changed`.
+   */
+  reference: ReferenceReads;
   temporal: Client;
   taskQueue: string;
   storage: PhotoStorage;

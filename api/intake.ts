@@ -9,7 +9,7 @@ import type { z } from 'zod';
 import type { Actor } from '../domain/actions';
 import { makeDeadline } from '../domain/case-machine';
 import { findCaseByIntakeKey } from '../db/queries/cases';
-import { getCaseView, namesFor } from '../db/queries/case-list';
+import { getCaseView } from '../db/queries/case-list';
 import { findHouseholdForResident } from '../db/queries/reference';
 import { getProfile, householdIdsOfResident, isActiveResident } from '../db/queries/users';
 import { fileCase, type IntakeResult } from '../services/intake';
@@ -72,7 +72,7 @@ export async function fileFromRequest(ctx: ApiContext, actor: Actor, body: Intak
   };
   let result: IntakeResult;
   try {
-    result = await fileCase({ pool: ctx.pool, temporal: ctx.temporal, taskQueue: ctx.taskQueue }, request);
+    result = await fileCase({ pool: ctx.pool, temporal: ctx.temporal, taskQueue: ctx.taskQueue, reference: ctx.reference }, request);
   } catch (err) {
     if (!(err instanceof DomainError) && intakeKey && (await findCaseByIntakeKey(ctx.pool, intakeKey))) {
       throw new ApiError(503, 'case.unavailable', text('工单已保存，正在启动，请用同一 Idempotency-Key 重试', 'The case is saved but not started yet; retry with the same Idempotency-Key'), [], {
@@ -93,7 +93,7 @@ async function assertSameRequest(ctx: ApiContext, caseId: string, body: IntakeBo
 }
 
 async function intakeResponse(ctx: ApiContext, { caseId, trackingCode, intake }: IntakeResult): Promise<IntakeResponse> {
-  const { orgs } = await namesFor(ctx.pool, [intake.handlerOrgId, intake.chain.communityOrgId], []);
+  const orgs = await ctx.reference.organizations([intake.handlerOrgId, intake.chain.communityOrgId]);
   const ref = (id: string) => {
     const o = orgs.get(id);
     if (!o) throw new Error(`organisation ${id} vanished during intake`);

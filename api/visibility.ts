@@ -5,7 +5,7 @@
 import type { Pool } from 'pg';
 import type { Actor } from '../domain/actions';
 import { maySee, participation } from '../domain/policy';
-import { handledBefore, type CaseViewRow, type ListScope } from '../db/queries/case-list';
+import { handledBefore, type CaseDetailRow, type CaseViewRow, type ListScope } from '../db/queries/case-list';
 
 type Scope = Parameters<typeof maySee>[1];
 
@@ -22,6 +22,15 @@ export function scopeOfRow(row: Pick<CaseViewRow, 'residentUserId' | 'handlerOrg
 export async function canSee(pool: Pool, actor: Actor, row: CaseViewRow): Promise<boolean> {
   if (maySee(actor, scopeOfRow(row))) return true;
   return actor.role === 'handler' && actor.organizationId !== null && handledBefore(pool, row.id, actor.organizationId);
+}
+
+/** The organisation whose handling history decides visibility for this caller (canSee's second rule), if any. */
+export const pastHandlerOf = (actor: Actor): string | null => (actor.role === 'handler' ? actor.organizationId : null);
+
+/** canSee for a row read with getCaseDetail, which answered handledBefore for pastHandlerOf(actor) in the same query. */
+export function canSeeDetail(actor: Actor, row: CaseDetailRow): boolean {
+  if (maySee(actor, scopeOfRow(row))) return true;
+  return actor.role === 'handler' && actor.organizationId !== null && row.handledBefore === true;
 }
 
 /**

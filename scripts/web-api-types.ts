@@ -22,6 +22,7 @@ export async function openApiDocument(): Promise<Record<string, unknown>> {
     underPressure: false,
     metrics: { defaultMetrics: false },
     webRoot: false,
+    cache: false, // no reference cache, so no LISTEN connection to a database that is not there
   });
   try {
     const res = await app.inject({ method: 'GET', url: '/docs/json' });

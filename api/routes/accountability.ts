@@ -31,7 +31,7 @@ function scopeOf(actor: Actor): acc.AccountabilityScope {
 }
 
 export const accountabilityRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (app, { ctx }) => {
-  const signedIn = authenticate(ctx.pool);
+  const signedIn = authenticate(ctx.reference);
   const visible = async (actor: Actor, id: string) => {
     const row = await acc.getAccountability(ctx.pool, scopeOf(actor), id);
     if (!row) throw notFound();

@@ -45,10 +45,16 @@ async function checkCategory(client: PoolClient, f: admin.CategoryFields): Promi
 }
 
 export const adminRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (app, { ctx }) => {
-  app.addHook('onRequest', authenticate(ctx.pool));
+  app.addHook('onRequest', authenticate(ctx.reference));
   app.addHook('preHandler', requireRole('admin'));
   const audit = (client: PoolClient, req: FastifyRequest, e: Omit<admin.AuditEntry, 'actorUserId' | 'requestId'>) =>
     admin.insertAudit(client, { ...e, actorUserId: actorOf(req).userId, requestId: req.id });
+  /**
+   * A transaction that changes `table`, then this process's cache drops what it read from it: the admin's next
+   * request (an intake under the new agreement) must not beat the change notification (db/reference-cache.ts).
+   */
+  const changing = <T>(table: string, fn: (client: PoolClient) => Promise<T>): Promise<T> =>
+    withTransaction(ctx.pool, fn).finally(() => ctx.reference.changed(table));
 
   app.put('/admin/categories/:code', {
     schema: {
@@ -62,7 +68,7 @@ export const adminRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (ap
     handler: async (req, reply) => {
       const { reason, ...b } = req.body;
       const fields: admin.CategoryFields = { ...b, icon: b.icon ?? null, active: b.active ?? true, sort: b.sort ?? 0 };
-      const { before, after } = await withTransaction(ctx.pool, async (client) => {
+      const { before, after } = await changing('categories', async (client) => {
         await checkCategory(client, fields);
         const before = await admin.lockCategory(client, req.params.code);
         const after = await admin.writeCategory(client, req.params.code, fields);
@@ -84,7 +90,7 @@ export const adminRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (ap
     },
     handler: async (req) => {
       const { reason, ...changes } = req.body;
-      return withTransaction(ctx.pool, async (client) => {
+      return changing('categories', async (client) => {
         const before = await admin.lockCategory(client, req.params.code);
         if (!before) throw notFound('category', '类别');
         const fields: admin.CategoryFields = { ...before, ...changes };
@@ -110,7 +116,7 @@ export const adminRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (ap
       const today = cstDate(Date.now());
       const validFrom = req.body.validFrom ?? today;
       if (validFrom < today) throw errors.field('validFrom', text('不能追溯生效', 'a revision cannot take effect in the past'));
-      const created = await withTransaction(ctx.pool, async (client) => {
+      const created = await changing('agreements', async (client) => {
         const base = await admin.getAgreementRow(client, req.params.id);
         if (!base) throw notFound('agreement', '协议');
         const merged = agreementTermsSchema.safeParse({ ...base.terms, ...req.body.terms });
@@ -134,7 +140,7 @@ export const adminRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (ap
       response: { 200: calendarOverrideSchema, 201: calendarOverrideSchema, ...errorResponses(400, 401, 403, 413, 415) },
     },
     handler: async (req, reply) => {
-      const { before, after } = await withTransaction(ctx.pool, async (client) => {
+      const { before, after } = await changing('calendar_overrides', async (client) => {
         const before = await admin.lockCalendarOverride(client, req.params.date);
         const after = await admin.writeCalendarOverride(client, { date: req.params.date, kind: req.body.kind, note: req.body.note ?? null }, actorOf(req).userId);
         await audit(client, req, { action: 'calendar_override.set', entity: 'calendar_override', entityId: req.params.date, reason: req.body.reason, before, after });
@@ -154,7 +160,7 @@ export const adminRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (ap
       response: { 200: calendarOverrideSchema, ...errorResponses(400, 401, 403, 404, 413, 415) },
     },
     handler: async (req) =>
-      withTransaction(ctx.pool, async (client) => {
+      changing('calendar_overrides', async (client) => {
         const before = await admin.lockCalendarOverride(client, req.params.date);
         if (!before) throw notFound('calendar_override', '日历调整');
         await admin.deleteCalendarOverride(client, req.params.date);

@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { PoolClient } from 'pg';
 import { withTransaction } from '../../db/pool';
 import * as admin from '../../db/queries/admin';
 import { insertApiKey, listApiKeys, revokeApiKey, type ApiKey } from '../../db/queries/api-keys';
@@ -27,9 +28,11 @@ const apiKeySchema = z.object({
 const view = (k: ApiKey) => ({ ...k, keyHash: undefined, createdAt: k.createdAt.toISOString(), revokedAt: k.revokedAt?.toISOString() ?? null });
 
 export const apiKeyRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (app, { ctx }) => {
-  app.addHook('onRequest', authenticate(ctx.pool));
+  app.addHook('onRequest', authenticate(ctx.reference));
   app.addHook('preHandler', requireRole('admin'));
   const security = [{ bearerAuth: [] }];
+  // This process's cache forgets a revoked key at once, before the change notification arrives (db/reference-cache.ts).
+  const changingKeys = <T>(fn: (client: PoolClient) => Promise<T>): Promise<T> => withTransaction(ctx.pool, fn).finally(() => ctx.reference.changed('api_keys'));
 
   app.get('/admin/api-keys', {
     schema: { tags: ['admin'], summary: '接口密钥列表 List API keys (no secrets)', security, response: { 200: z.object({ items: z.array(apiKeySchema) }), ...errorResponses(401, 403) } },
@@ -51,7 +54,7 @@ export const apiKeyRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (a
       if (!kinds.includes(org.kind)) throw errors.field('role', text(`该组织不能以此角色接入`, `a ${org.kind} cannot act as ${req.body.role}`));
       const id = randomBytes(8).toString('hex');
       const secret = randomBytes(32).toString('base64url');
-      const created = await withTransaction(ctx.pool, async (client) => {
+      const created = await changingKeys(async (client) => {
         const k = await insertApiKey(client, { id, keyHash: hashApiSecret(secret), organizationId: org.id, role: req.body.role, label: req.body.label });
         await admin.insertAudit(client, { actorUserId: actorOf(req).userId, requestId: req.id, action: 'api_key.issue', entity: 'api_key', entityId: id, reason: req.body.reason, before: null, after: view(k) });
         return k;
@@ -70,7 +73,7 @@ export const apiKeyRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (a
       response: { 204: z.null(), ...errorResponses(400, 401, 403, 404, 413, 415) },
     },
     handler: async (req, reply) => {
-      await withTransaction(ctx.pool, async (client) => {
+      await changingKeys(async (client) => {
         if (!(await revokeApiKey(client, req.params.id))) throw errors.notFound('api_key.not_found', text('密钥不存在或已吊销', 'No such active API key'));
         await admin.insertAudit(client, { actorUserId: actorOf(req).userId, requestId: req.id, action: 'api_key.revoke', entity: 'api_key', entityId: req.params.id, reason: req.body.reason, before: null, after: null });
       });

@@ -39,7 +39,7 @@ const adjustmentBody = z.strictObject({
 });
 
 export const assessmentRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (app, { ctx }) => {
-  app.addHook('onRequest', authenticate(ctx.pool));
+  app.addHook('onRequest', authenticate(ctx.reference));
 
   const present = async (rows: Awaited<ReturnType<typeof listAssessments>>) => {
     const adjustments = await adjustmentsFor(ctx.pool, rows.map((r) => r.id));

@@ -121,7 +121,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (app
   });
 
   app.get('/me', {
-    onRequest: authenticate(ctx.pool),
+    onRequest: authenticate(ctx.reference),
     schema: {
       tags: ['auth'],
       summary: '当前用户 The signed-in user',

@@ -98,7 +98,7 @@ async function checkReferences(ctx: ApiContext, action: CaseAction): Promise<voi
 }
 
 export const caseActionRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (app, { ctx }) => {
-  app.addHook('onRequest', authenticate(ctx.pool));
+  app.addHook('onRequest', authenticate(ctx.reference));
 
   for (const type of Object.keys(ACTION_BODIES) as ActionType[]) {
     const body = BODY_OPTIONAL.has(type) ? ACTION_BODIES[type].nullable() : ACTION_BODIES[type];

@@ -32,7 +32,7 @@ const casesQuery = z
 const attachment = (name: string) => `attachment; filename="${name}"`;
 
 export const exportRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (app, { ctx }) => {
-  app.addHook('onRequest', authenticate(ctx.pool));
+  app.addHook('onRequest', authenticate(ctx.reference));
   app.addHook('preHandler', requireRole(...STATS_ROLES));
 
   app.get('/exports/cases.csv', {

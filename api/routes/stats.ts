@@ -24,7 +24,7 @@ export const ratesQuerySchema = z
   .superRefine(checkPeriod);
 
 export const statsRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (app, { ctx }) => {
-  app.addHook('onRequest', authenticate(ctx.pool));
+  app.addHook('onRequest', authenticate(ctx.reference));
   app.addHook('preHandler', requireRole(...STATS_ROLES));
 
   app.get('/stats/rates', {

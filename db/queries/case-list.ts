@@ -1,6 +1,7 @@
 // Reads of the case projection for the API: one case with the names a reader needs, the timeline, and scoped,
 // filtered, keyset-paginated lists. Who may see which case is enforced here, inside the WHERE clause, so a page
 // never holds a row the caller may not see and the cursor never skips or repeats one.
+import type { Pool, PoolClient } from 'pg';
 import type { CalendarData } from '../../domain/types';
 import type { Queryable } from '../pool';
 import { containsPattern } from './search';
@@ -60,8 +61,9 @@ export interface CaseViewRow {
   cursorAt: string;
 }
 
-const VIEW_SELECT = `
-  SELECT c.id, c.tracking_code AS "trackingCode", c.category_code AS "categoryCode", cat.name_zh AS "categoryNameZh",
+// The columns of a case view except its times, which the list reads as Dates and the detail read as text.
+const VIEW_FIELDS = `
+         c.id, c.tracking_code AS "trackingCode", c.category_code AS "categoryCode", cat.name_zh AS "categoryNameZh",
          cat.name_en AS "categoryNameEn", c.compound_code AS "compoundCode", cp.name_zh AS "compoundNameZh",
          cp.name_en AS "compoundNameEn", c.household_id AS "householdId", c.resident_user_id AS "residentUserId",
          c.resident_name AS "residentName", c.resident_phone AS "residentPhone", c.location, c.description,
@@ -69,13 +71,24 @@ const VIEW_SELECT = `
          c.handler_org_id AS "handlerOrgId", c.supervisor_org_id AS "supervisorOrgId", c.community_org_id AS "communityOrgId",
          c.street_org_id AS "streetOrgId", c.follow_up_owner AS "followUpOwner", c.deadlines, c.overdue,
          c.pending_extension AS "pendingExtension", c.reopen_count AS "reopenCount", c.escalation_count AS "escalationCount",
-         c.returned_count AS "returnedCount", c.outcome, c.satisfaction, c.solved, c.intake->'chain' AS chain,
-         c.intake->'calendar' AS calendar, c.created_at AS "createdAt", c.updated_at AS "updatedAt",
-         c.dispatched_at AS "dispatchedAt", c.acknowledged_at AS "acknowledgedAt", c.resolved_at AS "resolvedAt",
-         c.closed_at AS "closedAt", to_char(c.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "cursorAt"
+         c.returned_count AS "returnedCount", c.outcome, c.satisfaction, c.solved, c.intake->'chain' AS chain`;
+const TIME_FIELDS = [
+  ['created_at', 'createdAt'],
+  ['updated_at', 'updatedAt'],
+  ['dispatched_at', 'dispatchedAt'],
+  ['acknowledged_at', 'acknowledgedAt'],
+  ['resolved_at', 'resolvedAt'],
+  ['closed_at', 'closedAt'],
+] as const;
+/** A timestamptz as Date#toISOString writes it (UTC, milliseconds truncated like pg's Date parsing). */
+const isoText = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+const VIEW_COLUMNS = `${VIEW_FIELDS}, ${TIME_FIELDS.map(([column, name]) => `c.${column} AS "${name}"`).join(', ')},
+         to_char(c.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "cursorAt"`;
+const VIEW_FROM = `
     FROM cases c
     JOIN categories cat ON cat.code = c.category_code
     JOIN compounds cp ON cp.code = c.compound_code`;
+const VIEW_SELECT = `SELECT ${VIEW_COLUMNS}, c.intake->'calendar' AS calendar ${VIEW_FROM}`;
 
 export async function getCaseView(db: Queryable, by: { id: string } | { trackingCode: string }): Promise<CaseViewRow | null> {
   const [column, value] = 'id' in by ? ['c.id', by.id] : ['c.tracking_code', by.trackingCode];
@@ -94,17 +107,61 @@ export async function handledBefore(db: Queryable, caseId: string, orgId: string
   return rows.length > 0;
 }
 
-export interface TimelineRow {
+/** One entry of a case's timeline, as the API shows it: `at` is ISO 8601 in UTC to the millisecond, like Date#toISOString. */
+export interface TimelineEntry {
   seq: number;
   type: string;
-  at: Date;
+  at: string;
   actor: { userId?: string; role?: string; organizationId?: string | null };
   payload: Record<string, unknown>;
 }
 
-export async function listTimeline(db: Queryable, caseId: string): Promise<TimelineRow[]> {
-  const { rows } = await db.query<TimelineRow>('SELECT seq, type, at, actor, payload FROM case_events WHERE case_id = $1 ORDER BY seq', [caseId]);
-  return rows;
+type TimeField = (typeof TIME_FIELDS)[number][1];
+
+/**
+ * A case as GET /cases/:id reads it: the fields of CaseViewRow with its times as ISO 8601 text (what the answer
+ * shows), its timeline, and the caller's handling history.
+ */
+export type CaseDetailRow = Omit<CaseViewRow, TimeField | 'cursorAt'> &
+  Record<'createdAt' | 'updatedAt', string> &
+  Record<Exclude<TimeField, 'createdAt' | 'updatedAt'>, string | null> & {
+    timeline: TimelineEntry[];
+    /** Whether the case was ever dispatched or forwarded to the organisation asked about; null when none was asked about. */
+    handledBefore: boolean | null;
+  };
+
+// The case read of GET /cases/:id in one round trip, as one JSON value (one field for pg to describe and parse
+// instead of fifty): the row with its category and compound names, the whole timeline (ordered by seq) and, for a
+// handler, whether the case was ever its own (handledBefore, above). The calendar (about 1 kB of intake) only
+// when the caller has not kept it from an earlier read. Named, so each pooled connection plans it once.
+const DETAIL_SELECT = `
+  SELECT to_json(d) AS detail FROM (
+    SELECT ${VIEW_FIELDS}, ${TIME_FIELDS.map(([column, name]) => `${isoText(`c.${column}`)} AS "${name}"`).join(', ')},
+           CASE WHEN $3::boolean THEN c.intake->'calendar' END AS calendar,
+           (SELECT coalesce(json_agg(json_build_object('seq', e.seq, 'type', e.type, 'at', ${isoText('e.at')},
+                     'actor', e.actor, 'payload', e.payload) ORDER BY e.seq), '[]'::json)
+              FROM case_events e WHERE e.case_id = c.id) AS timeline,
+           CASE WHEN $2::text IS NULL THEN NULL ELSE EXISTS (
+             SELECT 1 FROM case_events e WHERE e.case_id = c.id AND (
+               (e.type IN ('dispatched', 'returned') AND e.payload->>'handlerOrgId' = $2)
+               OR (e.type = 'forwarded' AND e.payload->>'departmentOrgId' = $2)))
+           END AS "handledBefore"
+      ${VIEW_FROM}`;
+const DETAIL_BY_ID = `${DETAIL_SELECT} WHERE c.id = $1) d`;
+const DETAIL_BY_TRACKING_CODE = `${DETAIL_SELECT} WHERE c.tracking_code = $1) d`;
+
+/**
+ * One case with its timeline. `pastHandlerOrgId`: the organisation to answer handledBefore for (a handler
+ * caller's); `withCalendar`: false when the caller already holds the case's calendar (it never changes).
+ */
+export async function getCaseDetail(
+  db: Pool | PoolClient,
+  by: { id: string } | { trackingCode: string },
+  opts: { pastHandlerOrgId: string | null; withCalendar: boolean },
+): Promise<CaseDetailRow | null> {
+  const [name, text, value] = 'id' in by ? ['case-detail-by-id', DETAIL_BY_ID, by.id] : ['case-detail-by-tracking-code', DETAIL_BY_TRACKING_CODE, by.trackingCode];
+  const { rows } = await db.query<{ detail: CaseDetailRow }>({ name, text, values: [value, opts.pastHandlerOrgId, opts.withCalendar] });
+  return rows[0]?.detail ?? null;
 }
 
 /** Collects positional parameters so fragments can be composed without counting by hand. */
@@ -198,20 +255,4 @@ export async function listCases(
   const pageRows = more ? rows.slice(0, page.limit) : rows;
   const last = pageRows[pageRows.length - 1];
   return { rows: pageRows, next: more && last ? { at: last.cursorAt, id: last.id } : null };
-}
-
-export interface OrgName {
-  id: string;
-  kind: string;
-  nameZh: string;
-  nameEn: string;
-}
-
-/** Names of organisations and people a page of cases mentions, in one round trip. */
-export async function namesFor(db: Queryable, orgIds: string[], personIds: string[]): Promise<{ orgs: Map<string, OrgName>; people: Map<string, { nameZh: string; nameEn: string }> }> {
-  const [orgs, people] = await Promise.all([
-    db.query<OrgName>('SELECT id, kind, name_zh AS "nameZh", name_en AS "nameEn" FROM organizations WHERE id = ANY($1::text[])', [[...new Set(orgIds)]]),
-    db.query<{ id: string; nameZh: string; nameEn: string }>('SELECT id, name_zh AS "nameZh", name_en AS "nameEn" FROM people WHERE id = ANY($1::text[])', [[...new Set(personIds)]]),
-  ]);
-  return { orgs: new Map(orgs.rows.map((o) => [o.id, o])), people: new Map(people.rows.map((r) => [r.id, { nameZh: r.nameZh, nameEn: r.nameEn }])) };
 }

@@ -2,6 +2,7 @@
 // Small parameterised reads that map rows to camelCase objects; every function takes a Pool or a PoolClient.
 import type { AgreementTerms, HandlerKind, OrganizationKind, Role, Tier } from '../../domain/types';
 import type { Queryable } from '../pool';
+import { getApiKey, type ApiKey } from './api-keys';
 
 export interface Organization {
   id: string;
@@ -84,8 +85,8 @@ const CATEGORY_COLUMNS = `code, name_zh AS "nameZh", name_en AS "nameEn", tier,
   default_handler_kind AS "defaultHandlerKind", owner_department_id AS "ownerDepartmentId", icon, active, sort`;
 const COMPOUND_COLUMNS = `code, name_zh AS "nameZh", name_en AS "nameEn", community_org_id AS "communityOrgId",
   property_company_org_id AS "propertyCompanyOrgId", owners_committee_org_id AS "ownersCommitteeOrgId", address`;
-const USER_COLUMNS = `id, username, password_hash AS "passwordHash", role, organization_id AS "organizationId",
-  person_id AS "personId", phone, active`;
+const ACCOUNT_COLUMNS = `id, username, role, organization_id AS "organizationId", person_id AS "personId", phone, active`;
+const USER_COLUMNS = `${ACCOUNT_COLUMNS}, password_hash AS "passwordHash"`;
 
 async function one<T extends object>(db: Queryable, sql: string, values: unknown[]): Promise<T | null> {
   const { rows } = await db.query<T>(sql, values);
@@ -255,4 +256,60 @@ export function getUserByPhone(db: Queryable, phone: string): Promise<User | nul
 
 export function getUserById(db: Queryable, id: string): Promise<User | null> {
   return one(db, `SELECT ${USER_COLUMNS} FROM users WHERE id = $1`, [id]);
+}
+
+/** An account as a request needs it: who, in which role and organisation, and whether it may still sign in. */
+export type Account = Omit<User, 'passwordHash'>;
+
+export interface PersonName {
+  id: string;
+  nameZh: string;
+  nameEn: string;
+}
+
+/**
+ * The reference reads that every request (the caller's account, names on a case) or every intake repeats.
+ * `readThrough(db)` asks Postgres each time; db/reference-cache.ts remembers answers until Postgres reports a
+ * change. Code that takes a `ReferenceReads` works the same with either.
+ */
+export interface ReferenceReads {
+  account(id: string): Promise<Account | null>;
+  apiKey(id: string): Promise<ApiKey | null>;
+  /** Organisations by id; ids that do not exist are absent from the map. */
+  organizations(ids: readonly string[]): Promise<Map<string, Organization>>;
+  personNames(ids: readonly string[]): Promise<Map<string, PersonName>>;
+  category(code: string): Promise<Category | null>;
+  compound(code: string): Promise<Compound | null>;
+  household(id: string): Promise<Household | null>;
+  supervisionChain(communityOrgId: string): Promise<SupervisionChain | null>;
+  /** The agreement in force for a compound on a CST day (YYYY-MM-DD), as getActiveAgreement. */
+  activeAgreement(compoundCode: string, day: string): Promise<AgreementTerms | null>;
+  calendarOverrides(from: string, to: string): Promise<CalendarOverride[]>;
+  /**
+   * This process has just committed a change to `table`: drop what may be stale now. The notification would do it
+   * too, but it arrives on another connection a moment later, and the caller's next request must not beat it.
+   */
+  changed(table: string): void;
+}
+
+export function readThrough(db: Queryable): ReferenceReads {
+  return {
+    account: (id) => one(db, `SELECT ${ACCOUNT_COLUMNS} FROM users WHERE id = $1`, [id]),
+    apiKey: (id) => getApiKey(db, id),
+    organizations: async (ids) => {
+      const { rows } = await db.query<Organization>(`SELECT ${ORGANIZATION_COLUMNS} FROM organizations WHERE id = ANY($1::text[])`, [[...new Set(ids)]]);
+      return new Map(rows.map((o) => [o.id, o]));
+    },
+    personNames: async (ids) => {
+      const { rows } = await db.query<PersonName>('SELECT id, name_zh AS "nameZh", name_en AS "nameEn" FROM people WHERE id = ANY($1::text[])', [[...new Set(ids)]]);
+      return new Map(rows.map((p) => [p.id, p]));
+    },
+    category: (code) => getCategory(db, code),
+    compound: (code) => getCompound(db, code),
+    household: (id) => getHousehold(db, id),
+    supervisionChain: (communityOrgId) => getSupervisionChain(db, communityOrgId),
+    activeAgreement: (compoundCode, day) => getActiveAgreement(db, compoundCode, day),
+    calendarOverrides: (from, to) => listCalendarOverrides(db, from, to),
+    changed: () => undefined,
+  };
 }

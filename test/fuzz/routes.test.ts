@@ -22,8 +22,11 @@ let routes: Route[];
 beforeAll(async () => {
   s = await startApiStack();
   caseId = (await (await as(s.app, 'resident3')).post('/api/v1/cases', intakeBody())).json().caseId;
-  // Intake's own writes settle first, so the snapshot below moves only if a probe wrote something.
+  // Intake's own writes settle first, so the snapshot below moves only if a probe wrote something: intake writes
+  // the first events with the row; the workflow's first task then ends with the timer for the first reminder
+  // (started, task scheduled/started/completed, timer started) and nothing happens until it fires, days later.
   await eventually(async () => (await s.pool.query('SELECT last_seq FROM cases WHERE id = $1', [caseId])).rows[0].last_seq === 2);
+  await eventually(async () => (await s.t.client.workflow.getHandle(`case-${caseId}`).describe()).historyLength >= 5);
   routes = routesOf((await s.app.inject({ method: 'GET', url: '/docs/json' })).json());
 });
 afterAll(async () => {
