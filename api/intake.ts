@@ -10,8 +10,8 @@ import type { Actor } from '../domain/actions';
 import { makeDeadline } from '../domain/case-machine';
 import { findCaseByIntakeKey } from '../db/queries/cases';
 import { getCaseView } from '../db/queries/case-list';
-import { findHouseholdForResident } from '../db/queries/reference';
-import { getProfile, householdIdsOfResident, isActiveResident } from '../db/queries/users';
+import type { ResidentContact } from '../db/queries/reference';
+import { isActiveResident } from '../db/queries/users';
 import { fileCase, type IntakeResult } from '../services/intake';
 import { DomainError } from '../services/errors';
 import type { ApiContext } from './context';
@@ -38,23 +38,25 @@ async function residentFor(ctx: ApiContext, actor: Actor, body: IntakeBody): Pro
   return body.residentUserId;
 }
 
-async function householdFor(ctx: ApiContext, residentUserId: string | null, body: IntakeBody): Promise<string | null> {
+function householdFor(residentUserId: string | null, contact: ResidentContact | null, body: IntakeBody): string | null {
+  const households = contact?.households ?? [];
   if (body.householdId !== undefined) {
-    if (residentUserId && !(await householdIdsOfResident(ctx.pool, residentUserId)).includes(body.householdId)) {
+    if (residentUserId && !households.some((h) => h.id === body.householdId)) {
       throw errors.field('householdId', text('不是该居民的住户', 'not a household of this resident'));
     }
     return body.householdId;
   }
-  if (!residentUserId) return null;
-  // The resident's own household, when the complaint is about their compound (党员联户 follows the household).
-  const household = await findHouseholdForResident(ctx.pool, residentUserId);
-  return household && household.compoundCode === body.compoundCode ? household.id : null;
+  // The resident's own household (the first by id), when the complaint is about their compound (党员联户 follows
+  // the household).
+  const own = households[0];
+  return own && own.compoundCode === body.compoundCode ? own.id : null;
 }
 
 export async function fileFromRequest(ctx: ApiContext, actor: Actor, body: IntakeBody, key: string | undefined): Promise<{ result: IntakeResult; response: IntakeResponse }> {
   const residentUserId = await residentFor(ctx, actor, body);
-  const householdId = await householdFor(ctx, residentUserId, body);
-  const profile = residentUserId ? await getProfile(ctx.pool, residentUserId) : null;
+  // Contact and households in one read, from the API's cache (dropped when any of their tables changes).
+  const contact = residentUserId ? await ctx.reference.residentContact(residentUserId) : null;
+  const householdId = householdFor(residentUserId, contact, body);
   const photos = await Promise.all((body.photos ?? []).map((p) => ctx.storage.put(p)));
   // Scoped by submitter: two users who happen to pick the same key never get each other's case.
   const intakeKey = key ? `${actor.userId}:${key}` : null;
@@ -66,7 +68,7 @@ export async function fileFromRequest(ctx: ApiContext, actor: Actor, body: Intak
     description: body.description,
     contactPreference: body.contactPreference ?? null,
     photos,
-    contact: { name: body.contact?.name ?? profile?.nameZh ?? null, phone: body.contact?.phone ?? profile?.phone ?? null },
+    contact: { name: body.contact?.name ?? contact?.nameZh ?? null, phone: body.contact?.phone ?? contact?.phone ?? null },
     residentUserId,
     intakeKey,
   };

@@ -9,13 +9,14 @@
 //   organisations id                   organizations       person names  id            people
 //   categories    code                 categories          compounds     code          compounds
 //   households    id (LRU)             households, people (the linked party member's name and phone)
+//   residents     user id (LRU)        users (that row), people, households, household_members (intake's contact)
 //   chains        community id         organizations
 //   agreements    compound + CST day   agreements          overrides     from + to     calendar_overrides
 import type { Pool } from 'pg';
 import type { AgreementTerms } from '../domain/types';
 import { InvalidatedCache, type CacheOptions } from './cache';
 import { listenForChanges, listenerConfig, type ChangeFeed } from './notify';
-import { readThrough, type Account, type CalendarOverride, type Category, type Compound, type Household, type Organization, type PersonName, type ReferenceReads, type SupervisionChain } from './queries/reference';
+import { readThrough, type Account, type CalendarOverride, type Category, type Compound, type Household, type Organization, type ResidentContact, type PersonName, type ReferenceReads, type SupervisionChain } from './queries/reference';
 import type { ApiKey } from './queries/api-keys';
 
 export interface ReferenceCache extends ReferenceReads {
@@ -47,6 +48,7 @@ export async function createReferenceCache(pool: Pool, opts: ReferenceCacheOptio
     categories: cache.section<Category | null>('categories', { tables: ['categories'], maxEntries: 1_000, keep: known }),
     compounds: cache.section<Compound | null>('compounds', { tables: ['compounds'], maxEntries: 10_000, keep: known }),
     households: cache.section<Household | null>('households', { tables: ['households', 'people'], maxEntries: 10_000, keep: known }),
+    residents: cache.section<ResidentContact | null>('residents', { tables: ['users', 'people', 'households', 'household_members'], keyedByRow: true, maxEntries: 10_000 }),
     chains: cache.section<SupervisionChain | null>('chains', { tables: ['organizations'], maxEntries: 1_000 }),
     agreements: cache.section<AgreementTerms | null>('agreements', { tables: ['agreements'], maxEntries: 10_000 }),
     overrides: cache.section<CalendarOverride[]>('calendarOverrides', { tables: ['calendar_overrides'], maxEntries: 16 }),
@@ -62,6 +64,7 @@ export async function createReferenceCache(pool: Pool, opts: ReferenceCacheOptio
     category: (code) => sections.categories.get(code, () => db.category(code)),
     compound: (code) => sections.compounds.get(code, () => db.compound(code)),
     household: (id) => sections.households.get(id, () => db.household(id)),
+    residentContact: (userId) => sections.residents.get(userId, () => db.residentContact(userId)),
     supervisionChain: (id) => sections.chains.get(id, () => db.supervisionChain(id)),
     activeAgreement: (compoundCode, day) => sections.agreements.get(`${compoundCode}\n${day}`, () => db.activeAgreement(compoundCode, day)),
     calendarOverrides: (from, to) => sections.overrides.get(`${from}\n${to}`, () => db.calendarOverrides(from, to)),

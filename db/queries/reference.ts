@@ -267,6 +267,27 @@ export interface PersonName {
   nameEn: string;
 }
 
+/** What intake needs of the resident a case is for: how to reach them and their households (by id). */
+export interface ResidentContact {
+  nameZh: string | null;
+  phone: string | null;
+  households: { id: string; compoundCode: string }[];
+}
+
+/** An active user's contact and households in one round trip (null: no such active user). */
+export async function getResidentContact(db: Queryable, userId: string): Promise<ResidentContact | null> {
+  return one<ResidentContact>(
+    db,
+    `SELECT p.name_zh AS "nameZh", COALESCE(u.phone, p.phone) AS phone,
+            COALESCE((SELECT json_agg(json_build_object('id', h.id, 'compoundCode', h.compound_code) ORDER BY h.id)
+                        FROM household_members m JOIN households h ON h.id = m.household_id
+                       WHERE m.person_id = u.person_id), '[]'::json) AS households
+       FROM users u LEFT JOIN people p ON p.id = u.person_id
+      WHERE u.id = $1 AND u.active`,
+    [userId],
+  );
+}
+
 /**
  * The reference reads that every request (the caller's account, names on a case) or every intake repeats.
  * `readThrough(db)` asks Postgres each time; db/reference-cache.ts remembers answers until Postgres reports a
@@ -281,6 +302,7 @@ export interface ReferenceReads {
   category(code: string): Promise<Category | null>;
   compound(code: string): Promise<Compound | null>;
   household(id: string): Promise<Household | null>;
+  residentContact(userId: string): Promise<ResidentContact | null>;
   supervisionChain(communityOrgId: string): Promise<SupervisionChain | null>;
   /** The agreement in force for a compound on a CST day (YYYY-MM-DD), as getActiveAgreement. */
   activeAgreement(compoundCode: string, day: string): Promise<AgreementTerms | null>;
@@ -307,6 +329,7 @@ export function readThrough(db: Queryable): ReferenceReads {
     category: (code) => getCategory(db, code),
     compound: (code) => getCompound(db, code),
     household: (id) => getHousehold(db, id),
+    residentContact: (userId) => getResidentContact(db, userId),
     supervisionChain: (communityOrgId) => getSupervisionChain(db, communityOrgId),
     activeAgreement: (compoundCode, day) => getActiveAgreement(db, compoundCode, day),
     calendarOverrides: (from, to) => listCalendarOverrides(db, from, to),

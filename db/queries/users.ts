@@ -36,15 +36,6 @@ export async function getProfile(db: Queryable, userId: string): Promise<Profile
 }
 
 /** The households a resident user belongs to (through their person record). */
-export async function householdIdsOfResident(db: Queryable, userId: string): Promise<string[]> {
-  const { rows } = await db.query<{ id: string }>(
-    `SELECT m.household_id AS id FROM household_members m JOIN users u ON u.person_id = m.person_id
-      WHERE u.id = $1 ORDER BY m.household_id`,
-    [userId],
-  );
-  return rows.map((r) => r.id);
-}
-
 /** An active resident account, for staff filing on a resident's behalf. */
 export async function isActiveResident(db: Queryable, userId: string): Promise<boolean> {
   const { rows } = await db.query(`SELECT 1 FROM users WHERE id = $1 AND role = 'resident' AND active`, [userId]);

@@ -130,6 +130,22 @@ test('a renamed organisation, a party member renamed on a household, a new agree
   await seenWithin2s(overrides, (o) => o.length === 1 && o[0].date === '2026-12-07');
 });
 
+test("a resident's contact and households follow a new household membership and a new phone number", async () => {
+  const contact = () => cache.residentContact(DEMO_USERS.resident1);
+  const before = await contact();
+  expect(before).toEqual(await readThrough(pool).residentContact(DEMO_USERS.resident1));
+  expect(before?.households.map((h) => h.id)).toContain(DEMO.resident1HouseholdId);
+  const { rows } = await elsewhere.query(
+    `SELECT h.id FROM households h WHERE h.id <> ALL($1::text[]) ORDER BY h.id LIMIT 1`,
+    [before?.households.map((h) => h.id)],
+  );
+  const person = (await elsewhere.query('SELECT person_id FROM users WHERE id = $1', [DEMO_USERS.resident1])).rows[0].person_id;
+  await elsewhere.query('INSERT INTO household_members (household_id, person_id) VALUES ($1, $2)', [rows[0].id, person]);
+  await seenWithin2s(contact, (c) => c?.households.some((h) => h.id === rows[0].id) === true);
+  await elsewhere.query(`UPDATE users SET phone = '13900000000' WHERE id = $1`, [DEMO_USERS.resident1]);
+  await seenWithin2s(contact, (c) => c?.phone === '13900000000');
+});
+
 test('a lost notification connection is read around, re-established, and nothing changed meanwhile is missed', async () => {
   const feed = await listenForChanges(listenerConfig(pool), { retryMs: 300, log: () => undefined });
   const mine = await createReferenceCache(pool, { feed });
