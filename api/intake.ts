@@ -7,7 +7,6 @@
 // That is why a start failure after the row was written answers 503 with Retry-After, not 500.
 import type { z } from 'zod';
 import type { Actor } from '../domain/actions';
-import { makeDeadline } from '../domain/case-machine';
 import { findCaseByIntakeKey } from '../db/queries/cases';
 import { getCaseView } from '../db/queries/case-list';
 import type { ResidentContact } from '../db/queries/reference';
@@ -94,17 +93,14 @@ async function assertSameRequest(ctx: ApiContext, caseId: string, body: IntakeBo
   throw errors.conflict('idempotency.key_reused', text('该 Idempotency-Key 已用于另一份诉求', 'This Idempotency-Key was already used for a different case'));
 }
 
-async function intakeResponse(ctx: ApiContext, { caseId, trackingCode, intake }: IntakeResult): Promise<IntakeResponse> {
+async function intakeResponse(ctx: ApiContext, { caseId, trackingCode, intake, dueAt }: IntakeResult): Promise<IntakeResponse> {
   const orgs = await ctx.reference.organizations([intake.handlerOrgId, intake.chain.communityOrgId]);
   const ref = (id: string) => {
     const o = orgs.get(id);
     if (!o) throw new Error(`organisation ${id} vanished during intake`);
     return { id: o.id, kind: o.kind as IntakeResponse['handler']['kind'], nameZh: o.nameZh, nameEn: o.nameEn };
   };
-  // The same computation the workflow makes from the same intake (domain/case-machine.ts intakeEvents).
-  const deadlines = (['response', 'resolution'] as const).map((kind) => ({
-    kind,
-    dueAt: new Date(makeDeadline(intake, kind, intake.terms.phase[kind], intake.submittedAt).dueAt).toISOString(),
-  }));
+  // As written with the case's first events (domain openCase), which the workflow derives from the same intake.
+  const deadlines = (['response', 'resolution'] as const).map((kind) => ({ kind, dueAt: new Date(dueAt[kind]).toISOString() }));
   return { caseId, trackingCode, handler: ref(intake.handlerOrgId), supervisor: ref(intake.chain.communityOrgId), deadlines };
 }

@@ -14,7 +14,7 @@ import type { Pool } from 'pg';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { cstDate, addCalendarDays } from '../domain/calendar';
 import { calendarDataFor } from '../domain/holidays';
-import type { CaseIntake } from '../domain/case-state';
+import type { CaseIntake, CaseState } from '../domain/case-state';
 import { buildIntake } from '../domain/routing';
 import { openCase } from '../domain/case-machine';
 import { projectCase } from '../domain/case-view';
@@ -55,6 +55,8 @@ export interface IntakeResult {
   trackingCode: string;
   created: boolean;
   intake: CaseIntake;
+  /** Response and resolution deadlines (epoch ms) as of dispatch: what the workflow derives from the same intake. */
+  dueAt: { response: number; resolution: number };
 }
 
 // Crockford base32 without I, L, O, U: easy to read out over the phone.
@@ -165,11 +167,17 @@ export async function fileCase(deps: IntakeDeps, req: IntakeRequest, now = Date.
       throw err;
     }
     await startCaseWorkflow(deps, intake, true, 'soon', state);
-    return { caseId, trackingCode: intake.trackingCode, created: true, intake };
+    return { caseId, trackingCode: intake.trackingCode, created: true, intake, dueAt: dueAtOf(state) };
   }
+}
+
+function dueAtOf(state: CaseState): IntakeResult['dueAt'] {
+  const { response, resolution } = state.deadlines;
+  if (!response || !resolution) throw new Error(`case ${state.caseId} was dispatched without its deadlines`);
+  return { response: response.dueAt, resolution: resolution.dueAt };
 }
 
 async function replay(deps: IntakeDeps, existing: { intake: CaseIntake; workflowStarted: boolean; recorded: boolean }): Promise<IntakeResult> {
   if (!existing.workflowStarted) await startCaseWorkflow(deps, existing.intake, existing.recorded, 'soon');
-  return { caseId: existing.intake.caseId, trackingCode: existing.intake.trackingCode, created: false, intake: existing.intake };
+  return { caseId: existing.intake.caseId, trackingCode: existing.intake.trackingCode, created: false, intake: existing.intake, dueAt: dueAtOf(openCase(existing.intake).state) };
 }
