@@ -59,29 +59,11 @@ class CaseCalendars {
   /** The case's calendar: `known` (from get, before the read), else built from the row's data and kept. */
   of(row: Pick<CaseViewRow, 'id' | 'calendar'>, known: WorkCalendar | undefined): WorkCalendar {
     if (known) return known;
-    const cal = rememberingDays(createCalendar(row.calendar ?? NO_OVERRIDES));
+    const cal = createCalendar(row.calendar ?? NO_OVERRIDES);
     this.entries.set(row.id, cal);
     if (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value as string);
     return cal;
   }
-}
-
-/**
- * A kept calendar answers every day it was asked about from a map: working time left walks the days up to each
- * due date on every read, and the day's answer never changes (about one entry per day a case stays open).
- */
-function rememberingDays(cal: WorkCalendar): WorkCalendar {
-  const days = new Map<string, boolean>();
-  return {
-    isWorkday(date) {
-      let worked = days.get(date);
-      if (worked === undefined) {
-        worked = cal.isWorkday(date);
-        days.set(date, worked);
-      }
-      return worked;
-    },
-  };
 }
 
 export const caseCalendars = new CaseCalendars(10_000);

@@ -10,6 +10,8 @@ import type { AgreementTerms, CalendarData, Duration, PhaseDeadlines, Tier } fro
 export interface WorkCalendar {
   /** `date` is YYYY-MM-DD in CST. */
   isWorkday(date: string): boolean;
+  /** The same by day number (days since 1970-01-01): the deadline arithmetic walks days by number. */
+  isWorkdayNumber(day: number): boolean;
 }
 
 export type CalendarOverride = { date: string; kind: 'holiday' | 'workday' };
@@ -75,10 +77,14 @@ export function cstTime(date: string, hour: number, minute = 0): number {
 
 /** Monday–Friday work except `holidays`; Saturday and Sunday rest except `workdays` (调休). */
 export function createCalendar(data: CalendarData): WorkCalendar {
-  const holidays = new Set(data.holidays);
-  const workdays = new Set(data.workdays);
+  // By day number: a working-time computation asks about every day up to a due date, and formatting each day as a
+  // string to look it up was most of its cost.
+  const holidays = new Set(data.holidays.map(dayNumber));
+  const workdays = new Set(data.workdays.map(dayNumber));
+  const isWorkdayNumber = (n: number): boolean => (isWeekendDay(n) ? workdays.has(n) : !holidays.has(n));
   return {
-    isWorkday: (date) => (isWeekendDay(dayNumber(date)) ? workdays.has(date) : !holidays.has(date)),
+    isWorkdayNumber,
+    isWorkday: (date) => isWorkdayNumber(dayNumber(date)),
   };
 }
 
@@ -110,7 +116,7 @@ function nthWorkdayAfter(startDay: number, count: number, cal: WorkCalendar): st
   let n = startDay;
   for (let found = 0, idle = 0; found < count;) {
     n += 1;
-    if (cal.isWorkday(dateOfDayNumber(n))) {
+    if (cal.isWorkdayNumber(n)) {
       found += 1;
       idle = 0;
     } else if (++idle > MAX_DAYS_WITHOUT_WORK) {
@@ -125,7 +131,7 @@ export function isWorkingMoment(ms: number, cal: WorkCalendar): boolean {
   const day = cstDayNumber(ms);
   const sinceMidnight = ms + CST_OFFSET_MS - day * DAY_MS;
   return (
-    cal.isWorkday(dateOfDayNumber(day)) &&
+    cal.isWorkdayNumber(day) &&
     sinceMidnight >= WORKDAY_START_HOUR * HOUR_MS &&
     sinceMidnight <= WORKDAY_END_HOUR * HOUR_MS
   );
@@ -136,7 +142,7 @@ export function workingMsBetween(fromMs: number, toMs: number, cal: WorkCalendar
   let total = 0;
   // One step per day, so a year-long span costs ~366 lookups.
   for (let n = cstDayNumber(fromMs); n <= cstDayNumber(toMs); n++) {
-    if (!cal.isWorkday(dateOfDayNumber(n))) continue;
+    if (!cal.isWorkdayNumber(n)) continue;
     const midnight = n * DAY_MS - CST_OFFSET_MS;
     const open = Math.max(fromMs, midnight + WORKDAY_START_HOUR * HOUR_MS);
     const close = Math.min(toMs, midnight + WORKDAY_END_HOUR * HOUR_MS);
