@@ -29,7 +29,7 @@ export async function fill(ctx: BenchContext, n: number): Promise<{ filed: numbe
     const m = await fillBatch(ctx, Math.min(FILL_BATCH, n - done), done);
     errors += m.errors;
     firstError ??= m.firstError;
-    await settle(ctx.stack.pool, 600_000);
+    await settle(ctx.stack, 600_000);
   }
   return { filed: n - errors, seconds: (Date.now() - t0) / 1000, errors, firstError };
 }
@@ -127,7 +127,7 @@ export async function growth(ctx: BenchContext, o: { sizes: number[]; intakeOps:
       const f = await fill(ctx, missing);
       ctx.log(`  filled at ${Math.round(f.filed / f.seconds)} cases/s end to end${f.errors ? `, ${f.errors} failed (${f.firstError})` : ''}`);
     }
-    await settle(ctx.stack.pool, 600_000);
+    await settle(ctx.stack, 600_000);
     // The label says how many are open in fact: the earlier sections may already have filed more than `size`.
     const open = await openCases(ctx);
     const label = ` @ ${open >= 1000 ? `${Math.round(open / 100) / 10}k` : open} open`;

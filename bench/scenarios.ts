@@ -37,25 +37,62 @@ export const intakeBody = (i: number) => ({
   description: `楼道灯坏了一个星期，晚上看不见路 (bench ${i})`,
 });
 
-/** Cases filed whose intake events the worker may not have written yet (see settle). */
+/** Cases filed whose intake events are not yet seen in Postgres, and the latest ones filed (see settle). */
 const unsettled = new Set<string>();
+const latest: string[] = [];
+// More than a round's concurrency: the cases whose first tasks could still be running when the backlog is empty.
+const LATEST = 24;
 export const track = (caseId: string): string => {
   unsettled.add(caseId);
+  latest.push(caseId);
+  if (latest.length > LATEST) latest.shift();
   return caseId;
 };
 
+/** temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW */
+const WORKFLOW_TASKS = 1;
+
 /**
- * Waits until the worker has written the intake events of every case filed so far: what a round left behind is
- * not the next one's cost. Looks the tracked cases up by primary key, so the check costs the same at 50k cases.
+ * Waits until every case filed so far is settled, so that what a round left behind is not the next one's cost:
+ * its row holds its intake events (looked up by primary key, so the check costs the same at 50k cases), and the
+ * worker has run its first workflow task. Intake writes the events with the row, so the second half is what takes
+ * time: the task queue's workflow backlog is empty and none of the latest cases filed (which were queued last)
+ * still has a task pending or running.
  */
-export async function settle(pool: Pool, timeoutMs = 120_000): Promise<void> {
+export async function settle(stack: Pick<BenchStack, 'pool' | 'temporal' | 'taskQueue'>, timeoutMs = 120_000): Promise<void> {
   const until = Date.now() + timeoutMs;
+  const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
   while (unsettled.size > 0) {
-    const { rows } = await pool.query<{ id: string }>('SELECT id FROM cases WHERE id = ANY($1::uuid[]) AND last_seq >= 2', [[...unsettled]]);
+    const { rows } = await stack.pool.query<{ id: string }>('SELECT id FROM cases WHERE id = ANY($1::uuid[]) AND last_seq >= 2', [[...unsettled]]);
     for (const r of rows) unsettled.delete(r.id);
-    if (unsettled.size === 0) return;
+    if (unsettled.size === 0) break;
     if (Date.now() > until) throw new Error(`${unsettled.size} cases still without their intake events after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, unsettled.size > 200 ? 1_000 : 100));
+    await wait(unsettled.size > 200 ? 1_000 : 100);
+  }
+  const backlog = async () => {
+    const r = await stack.temporal.workflowService.describeTaskQueue({
+      namespace: stack.temporal.options.namespace,
+      taskQueue: { name: stack.taskQueue },
+      taskQueueType: WORKFLOW_TASKS,
+      reportStats: true,
+    });
+    return Number(r.stats?.approximateBacklogCount ?? 0);
+  };
+  const pending = async (caseId: string) => Boolean((await stack.temporal.workflow.getHandle(`case-${caseId}`).describe()).raw.pendingWorkflowTask);
+  // Cheap checks first (one RPC per poll), so the polling itself costs the servers little CPU: it is metered too.
+  for (;;) {
+    const queued = await backlog();
+    if (queued === 0) break;
+    if (Date.now() > until) throw new Error(`the worker has not caught up after ${timeoutMs} ms (${queued} workflow tasks queued)`);
+    await wait(queued > 100 ? 1_000 : 100);
+  }
+  let busy = [...latest];
+  while (busy.length > 0) {
+    const still = await Promise.all(busy.map(pending));
+    busy = busy.filter((_, i) => still[i]);
+    if (busy.length === 0) return;
+    if (Date.now() > until) throw new Error(`the worker has not caught up after ${timeoutMs} ms (${busy.length} recent cases with a task pending)`);
+    await wait(100);
   }
 }
 
@@ -74,7 +111,7 @@ export async function warmUp(ctx: BenchContext, ops: number): Promise<void> {
   await runOps(ops, ctx.concurrency, startBare(ctx));
   await runOps(ops, ctx.concurrency, fileOverHttp(ctx));
   await runOps(ops, ctx.concurrency, readBare(ctx, [await firstCase(ctx.stack.pool)]));
-  await settle(ctx.stack.pool);
+  await settle(ctx.stack);
 }
 
 async function firstCase(pool: Pool): Promise<string> {
@@ -83,7 +120,7 @@ async function firstCase(pool: Pool): Promise<string> {
 
 export async function intake(ctx: BenchContext, ops: number, suffix = ''): Promise<{ rows: Result[]; ids: string[] }> {
   const ids: string[] = [];
-  const c = await compare({ ops, concurrency: ctx.concurrency, rounds: ctx.rounds, baseline: startBare(ctx), subject: fileOverHttp(ctx, ids), settle: () => settle(ctx.stack.pool), meter: ctx.stack.cpu });
+  const c = await compare({ ops, concurrency: ctx.concurrency, rounds: ctx.rounds, baseline: startBare(ctx), subject: fileOverHttp(ctx, ids), settle: () => settle(ctx.stack), meter: ctx.stack.cpu });
   const rows = judged(`baseline: start empty workflow + INSERT${suffix}`, `intake: POST /cases${suffix}`, c, { throughput: 0.8, p99: 2 });
   return { rows, ids };
 }
@@ -104,7 +141,7 @@ export async function fullLoop(ctx: BenchContext, ops: number): Promise<Result[]
     const last = await act(resident, 'evaluate', { satisfaction: 'satisfied', solved: true });
     if (last.status !== 'closed') throw new Error(`case ${caseId} is ${String(last.status)} after evaluation, not closed`);
   };
-  const c = await compare({ ops, concurrency: ctx.concurrency, rounds: ctx.rounds, baseline, subject, settle: () => settle(ctx.stack.pool), meter: ctx.stack.cpu });
+  const c = await compare({ ops, concurrency: ctx.concurrency, rounds: ctx.rounds, baseline, subject, settle: () => settle(ctx.stack), meter: ctx.stack.cpu });
   return judged('baseline: start + 3 Updates, bare workflow', 'full loop: intake→ack→resolve→evaluate→closed', c, { throughput: 0.6 });
 }
 

@@ -1,7 +1,6 @@
 // Writes of the case workflow: events, the projection, accountability records and the outbox.
 // Every statement is idempotent (keyed by case id + seq) because Temporal retries the activity that runs it.
-import type { PoolClient } from 'pg';
-import type { Queryable } from '../pool';
+import type { Pool, PoolClient } from 'pg';
 import type { CaseEvent } from '../../domain/actions';
 import type { CaseProjection } from '../../domain/case-view';
 
@@ -116,17 +115,16 @@ const RECORD_EVENTS = `
  * one statement, so one round trip and atomic without a transaction (the worker's recordEvents activity). Every
  * part is idempotent by case id + seq, because Temporal retries the activity until it succeeds.
  */
-export async function recordCaseEvents(db: Queryable, r: RecordedEvents): Promise<void> {
+export async function recordCaseEvents(db: Pool | PoolClient, r: RecordedEvents): Promise<void> {
   const accountability = r.events.flatMap((e) =>
     e.type === 'accountability_recorded'
       ? [{ organization_id: e.organizationId, duty_code: e.dutyCode, reason: e.reason, source: e.source, deadline_kind: e.deadline ?? null, level: e.level, dedupe_key: `${r.caseId}:${e.seq}` }]
       : [],
   );
-  await db.query(RECORD_EVENTS, [
-    r.caseId,
-    ...projectionColumns(r.projection).map(([, v]) => v),
-    JSON.stringify(eventRows(r.events)),
-    JSON.stringify(accountability),
-    JSON.stringify(outboxRows(r.notifications)),
-  ]);
+  // A named statement: parsed and planned once per connection, not on every write.
+  await db.query({
+    name: 'rs-record-events',
+    text: RECORD_EVENTS,
+    values: [r.caseId, ...projectionColumns(r.projection).map(([, v]) => v), JSON.stringify(eventRows(r.events)), JSON.stringify(accountability), JSON.stringify(outboxRows(r.notifications))],
+  });
 }

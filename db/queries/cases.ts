@@ -1,5 +1,5 @@
 // Reads and intake writes of the `cases` projection and its `case_events` timeline.
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import type { CaseEvent } from '../../domain/actions';
 import type { CaseIntake } from '../../domain/case-state';
 import type { CaseProjection } from '../../domain/case-view';
@@ -36,7 +36,7 @@ const BASE_COLUMNS = [
  * (so one round trip, and atomic without a transaction); false when a row with the same intake key already
  * exists, in which case nothing is written. `workflow_started` stays false until the start is confirmed.
  */
-export async function insertCase(db: Queryable, { intake: i, req }: CaseRowInput, opened: OpenedCase): Promise<boolean> {
+export async function insertCase(db: Pool | PoolClient, { intake: i, req }: CaseRowInput, opened: OpenedCase): Promise<boolean> {
   const base = [
     i.caseId, i.trackingCode, `case-${i.caseId}`, req.intakeKey ?? null, i.categoryCode, i.compoundCode, i.householdId,
     i.residentUserId, req.contact.name ?? null, req.contact.phone ?? null, JSON.stringify(req.location), req.description,
@@ -48,8 +48,10 @@ export async function insertCase(db: Queryable, { intake: i, req }: CaseRowInput
   const values = [...base, ...projection.map(([, v]) => v)];
   const events = values.length + 1;
   const outbox = values.length + 2;
-  const { rows } = await db.query<{ n: number }>(
-    `WITH c AS (
+  // A named statement: parsed and planned once per connection, not on every intake.
+  const { rows } = await db.query<{ n: number }>({
+    name: 'rs-insert-case',
+    text: `WITH c AS (
        INSERT INTO cases (${columns.join(', ')}) VALUES (${columns.map((_, k) => `$${k + 1}`).join(', ')})
        ON CONFLICT (intake_key) DO NOTHING RETURNING id
      ), e AS (
@@ -63,8 +65,8 @@ export async function insertCase(db: Queryable, { intake: i, req }: CaseRowInput
        ON CONFLICT (dedupe_key) DO NOTHING
      )
      SELECT count(*)::int AS n FROM c`,
-    [...values, JSON.stringify(eventRows(opened.events)), JSON.stringify(outboxRows(opened.notifications))],
-  );
+    values: [...values, JSON.stringify(eventRows(opened.events)), JSON.stringify(outboxRows(opened.notifications))],
+  });
   return rows[0].n === 1;
 }
 
