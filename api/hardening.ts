@@ -2,12 +2,27 @@
 // enough for one API instance; several instances behind a balancer would each allow the limit (a shared store
 // is the upgrade). Under pressure (a stalled event loop, a heap near its limit) the API answers 503 with
 // Retry-After at once, rather than queueing requests until every caller times out.
-import helmet from '@fastify/helmet';
+import helmet from 'helmet';
 import rateLimit from '@fastify/rate-limit';
 import underPressure, { type FastifyUnderPressureOptions } from '@fastify/under-pressure';
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from './errors';
 import { text } from './i18n';
+
+/**
+ * The headers helmet sets, computed once at start by running its middleware against a recording response: with
+ * the default options they depend on nothing in the request. Going through @fastify/helmet on every request cost
+ * about 30 µs of CPU each (`bench/README.md`, reads); test/api/ops.test.ts checks the set against helmet's own.
+ */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = (() => {
+  const headers: Record<string, string> = {};
+  const recorder = {
+    setHeader: (name: string, value: string) => void (headers[name.toLowerCase()] = value),
+    removeHeader: (name: string) => void delete headers[name.toLowerCase()],
+  };
+  helmet()({} as never, recorder as never, () => undefined);
+  return Object.freeze(headers);
+})();
 
 export interface RateLimit {
   max: number;
@@ -38,8 +53,12 @@ export const DEFAULT_PRESSURE_LIMITS: PressureLimits = { maxEventLoopDelay: 1000
 export const OVERLOAD_RETRY_AFTER_SECONDS = 10;
 
 export async function registerHardening(app: FastifyInstance, limits: RateLimits | false, pressure: PressureLimits | false): Promise<void> {
-  // swagger-ui sets its own CSP on /docs (staticCSP); the API itself serves only JSON.
-  await app.register(helmet, { global: true });
+  // helmet's default headers on every answer; swagger-ui (/docs, staticCSP) and the web app's shell replace the CSP
+  // with their own. Set as one precomputed object in a synchronous hook (see SECURITY_HEADERS).
+  app.addHook('onRequest', (_req, reply, done) => {
+    reply.headers(SECURITY_HEADERS);
+    done();
+  });
   // Its error (FST_UNDER_PRESSURE) reaches the central handler, which answers in the shared shape.
   if (pressure !== false) await app.register(underPressure, { ...pressure, retryAfter: OVERLOAD_RETRY_AFTER_SECONDS });
   if (limits === false) return;

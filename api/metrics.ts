@@ -63,9 +63,10 @@ export function registerMetrics(app: FastifyInstance, pool: Pool, options: Metri
   });
 
   // The route template, not the URL: /cases/:id is one series, not one per case.
-  app.addHook('onResponse', async (req, reply) => {
+  app.addHook('onResponse', (req, reply, done) => {
     const route = req.routeOptions.url ?? 'unmatched';
     duration.observe({ method: req.method, route, status_code: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    done();
   });
 
   app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {

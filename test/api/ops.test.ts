@@ -1,4 +1,5 @@
 // Operations: health and readiness, Prometheus metrics, security headers, request ids, intake rate limits.
+import { SECURITY_HEADERS } from '../../api/hardening';
 import { eventually } from '../helpers/cases';
 import { as, intakeBody, startApiStack, type ApiStack } from './helpers';
 
@@ -61,6 +62,22 @@ test('responses carry security headers and the request id', async () => {
   });
   expect(res.headers['content-security-policy']).toContain("default-src 'self'");
   expect(res.headers['x-powered-by']).toBeUndefined();
+});
+
+test('every answer carries all of helmet\'s headers, errors included, and /docs keeps its own policy', async () => {
+  expect(Object.keys(SECURITY_HEADERS).length).toBeGreaterThanOrEqual(10);
+  const answers = [
+    await s.app.inject({ method: 'GET', url: '/api/v1/categories' }),
+    await s.app.inject({ method: 'GET', url: '/api/v1/cases' }), // 401 from the auth hook
+    await s.app.inject({ method: 'GET', url: '/api/v1/no-such-route' }), // 404
+  ];
+  expect(answers.map((r) => r.statusCode)).toEqual([200, 401, 404]);
+  for (const res of answers) expect(res.headers).toMatchObject(SECURITY_HEADERS);
+  // swagger-ui's staticCSP replaces helmet's policy for its page (hashes of its inline scripts).
+  const docs = await s.app.inject({ method: 'GET', url: '/docs/' });
+  expect(docs.statusCode).toBe(200);
+  expect(docs.headers['content-security-policy']).toEqual(expect.any(String));
+  expect(docs.headers['content-security-policy']).not.toBe(SECURITY_HEADERS['content-security-policy']);
 });
 
 test('filing cases is rate limited more tightly than reading them', async () => {
