@@ -174,6 +174,14 @@ test('reads come from Postgres and never wait on a worker: a new case is dispatc
   expect(read.json().deadlines.map((d: { kind: string }) => d.kind).sort()).toEqual(['resolution', 'response']);
 });
 
+test('a started workflow is confirmed on its row shortly after the answer, so the reconciler leaves it alone', async () => {
+  const res = await (await as(s.app, 'resident3')).post('/api/v1/cases', intakeBody());
+  expect(res.statusCode).toBe(201);
+  // services/started-marks.ts writes the flag in batches, off the answer's path.
+  await eventually(async () => (await rowOf(res.json().caseId)).workflow_started === true, 5_000, 20);
+  expect(await reconcileOnce({ pool: s.pool, temporal: s.t.client, taskQueue: s.t.taskQueue }, 0)).toBe(0);
+});
+
 test('a case whose workflow start failed after its row was written still completes', async () => {
   // The start fails after the row is written, as if the process died between the two (a namespace Temporal
   // does not know fails at once, where an unreachable server would first retry for ~20 s).
