@@ -76,7 +76,27 @@ export function cstTime(date: string, hour: number, minute = 0): number {
 // --- calendars ---
 
 /** Monday–Friday work except `holidays`; Saturday and Sunday rest except `workdays` (调休). */
+// Calendars are built from their data once: deadlines, reminders and every read of a case ask again, most cases
+// filed on a day share the same data, and the answers never change. Memoising changes no result.
+const byObject = new WeakMap<CalendarData, WorkCalendar>();
+const byContent = new Map<string, WorkCalendar>();
+const MAX_CALENDARS = 512;
+
 export function createCalendar(data: CalendarData): WorkCalendar {
+  const same = byObject.get(data);
+  if (same) return same;
+  const key = `${data.holidays.join(',')}|${data.workdays.join(',')}`;
+  let cal = byContent.get(key);
+  if (!cal) {
+    cal = buildCalendar(data);
+    if (byContent.size >= MAX_CALENDARS) byContent.delete(byContent.keys().next().value as string);
+    byContent.set(key, cal);
+  }
+  byObject.set(data, cal);
+  return cal;
+}
+
+function buildCalendar(data: CalendarData): WorkCalendar {
   // By day number: a working-time computation asks about every day up to a due date, and formatting each day as a
   // string to look it up was most of its cost.
   const holidays = new Set(data.holidays.map(dayNumber));
