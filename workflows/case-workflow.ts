@@ -4,12 +4,14 @@
 import {
   allHandlersFinished,
   ApplicationFailure,
+  CancellationScope,
   condition,
   continueAsNew,
   patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
+  sleep,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -39,6 +41,8 @@ const { recordEvents: recordEventsLocally } = proxyLocalActivities<Activities>(w
 export const PATCHES = {
   /** recordEvents runs as a local activity. */
   recordEventsLocally: 'record-events-locally',
+  /** The deadline timer is kept while the next wake-up does not move. */
+  keepDeadlineTimer: 'keep-deadline-timer',
 } as const;
 
 export interface CaseWorkflowResult {
@@ -137,14 +141,39 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
 
   // A function, not an inline test: TypeScript would otherwise narrow `state.status` across the awaits.
   const isOpen = (): boolean => state.status !== 'closed';
+  // The durable timer for the next wake-up (deadline or reminder). Until patch keepDeadlineTimer it was restarted on
+  // every change of state (as condition(changed, timeout) does); now it is kept while the next wake-up stays where it
+  // was (a progress note, an urge, a follow-up record), saving a cancel and a start each time. Started the same way
+  // as condition's own timer (a sleep in a cancellable scope), so histories from before replay command for command.
+  // Declared with `as`: TypeScript would otherwise narrow it to null across the awaits (it is set in closures).
+  let timer = null as { wake: number; fired: boolean; scope: CancellationScope; settled: Promise<void> } | null;
+  // Awaits the cancellation: the SDK issues the cancel command a few microtasks after scope.cancel(), and it must
+  // precede the next search-attribute upsert as it did when condition() cancelled its own timer.
+  const stopTimer = async (): Promise<void> => {
+    const t = timer;
+    timer = null;
+    if (!t) return;
+    t.scope.cancel();
+    await t.settled;
+  };
+  const startTimer = (wake: number): void => {
+    const scope = new CancellationScope();
+    const t = { wake, fired: false, scope, settled: Promise.resolve() };
+    t.settled = scope.run(() => sleep(Math.max(wake - Date.now(), 1))).then(
+      () => void (t.fired = true),
+      () => undefined, // cancelled: a newer wake-up replaced it
+    );
+    timer = t;
+  };
+
   while (isOpen()) {
     publishSearchAttributes();
     const seen = state.seq;
     const wake = nextWakeUp(state);
-    const timeout = wake === null ? undefined : Math.max(wake - Date.now(), 1);
+    if (timer === null && wake !== null) startTimer(wake);
     const changed = () => state.seq !== seen || workflowInfo().continueAsNewSuggested;
-    if (timeout === undefined) await condition(changed);
-    else await condition(changed, timeout);
+    await condition(() => changed() || timer?.fired === true);
+    if (timer?.fired) timer = null;
 
     const now = Date.now();
     for (let i = 0; i < 8; i++) {
@@ -152,6 +181,9 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
       if (due.length === 0) break;
       commit(due, SYSTEM_ACTOR, now);
     }
+    // Asked only when keeping is possible, so a case records the patch marker at its first kept timer, and a history
+    // from before the patch (no marker) cancels here, where condition(changed, timeout) cancelled its timer.
+    if (timer !== null && !(nextWakeUp(state) === timer.wake && patched(PATCHES.keepDeadlineTimer))) await stopTimer();
 
     if (workflowInfo().continueAsNewSuggested && isOpen()) {
       // Months-long cases stay under the history limits: carry the state over once handlers are done.
