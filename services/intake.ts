@@ -21,7 +21,7 @@ import { projectCase } from '../domain/case-view';
 import { isUniqueViolation } from '../db/errors';
 import { notificationsFor } from '../activities/notifications';
 import * as ref from '../db/queries/reference';
-import { insertCase, findCaseByIntakeKey, markWorkflowStarted, type CaseRowInput } from '../db/queries/cases';
+import { insertCase, findCaseByIntakeKey, markWorkflowsStarted, type CaseRowInput } from '../db/queries/cases';
 import { caseWorkflow } from '../workflows/case-workflow';
 import { workflowIdFor } from '../workflows/messages';
 import { caseSearchAttributes } from '../workflows/search-attributes';
@@ -88,7 +88,7 @@ export async function startCaseWorkflow(deps: IntakeDeps, intake: CaseIntake, re
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
   }
-  if (confirm === 'now') await markWorkflowStarted(deps.pool, intake.caseId);
+  if (confirm === 'now') await markWorkflowsStarted(deps.pool, [intake.caseId]);
   else confirmStartedSoon(deps.pool, intake.caseId);
 }
 
@@ -178,6 +178,7 @@ function dueAtOf(state: CaseState): IntakeResult['dueAt'] {
 }
 
 async function replay(deps: IntakeDeps, existing: { intake: CaseIntake; workflowStarted: boolean; recorded: boolean }): Promise<IntakeResult> {
-  if (!existing.workflowStarted) await startCaseWorkflow(deps, existing.intake, existing.recorded, 'soon');
-  return { caseId: existing.intake.caseId, trackingCode: existing.intake.trackingCode, created: false, intake: existing.intake, dueAt: dueAtOf(openCase(existing.intake).state) };
+  const opened = openCase(existing.intake).state;
+  if (!existing.workflowStarted) await startCaseWorkflow(deps, existing.intake, existing.recorded, 'soon', opened);
+  return { caseId: existing.intake.caseId, trackingCode: existing.intake.trackingCode, created: false, intake: existing.intake, dueAt: dueAtOf(opened) };
 }

@@ -34,7 +34,8 @@ export function projectionColumns(p: CaseProjection): [column: string, value: un
   ];
 }
 
-const PROJECTION_COLUMNS = projectionColumns({ deadlines: {}, followUpOwner: null, pendingExtension: null } as unknown as CaseProjection).map(([c]) => c);
+/** The projection's column names, in projectionColumns' order (for statements built once at load). */
+export const PROJECTION_COLUMNS = projectionColumns({ deadlines: {}, followUpOwner: null, pendingExtension: null } as unknown as CaseProjection).map(([c]) => c);
 const LAST_SEQ_PARAM = PROJECTION_COLUMNS.indexOf('last_seq') + 2;
 // Moves the projection forward only: a late retry of an older batch never overwrites a newer state. Only the
 // worker writes it, so the workflow evidently runs: workflow_started is confirmed too.

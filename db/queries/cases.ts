@@ -3,7 +3,7 @@ import type { Pool, PoolClient } from 'pg';
 import type { CaseEvent } from '../../domain/actions';
 import type { CaseIntake } from '../../domain/case-state';
 import type { CaseProjection } from '../../domain/case-view';
-import { eventRows, outboxRows, projectionColumns, type OutboxEntry } from './case-events';
+import { eventRows, outboxRows, PROJECTION_COLUMNS, projectionColumns, type OutboxEntry } from './case-events';
 import type { Queryable } from '../pool';
 
 export interface CaseRowInput {
@@ -31,6 +31,25 @@ const BASE_COLUMNS = [
   'community_org_id', 'street_org_id', 'intake', 'created_at',
 ];
 
+const INSERT_COLUMNS = [...BASE_COLUMNS, ...PROJECTION_COLUMNS];
+// Built once, like RECORD_EVENTS: the row's columns, then the events and the outbox entries as JSON.
+const INSERT_CASE = `WITH c AS (
+    INSERT INTO cases (${INSERT_COLUMNS.join(', ')}) VALUES (${INSERT_COLUMNS.map((_, k) => `$${k + 1}`).join(', ')})
+    ON CONFLICT (intake_key) DO NOTHING RETURNING id
+  ), e AS (
+    INSERT INTO case_events (case_id, seq, type, actor, at, payload, request_id)
+    SELECT c.id, r.seq, r.type, r.actor, r.at, r.payload, r.request_id
+      FROM c, jsonb_to_recordset($${INSERT_COLUMNS.length + 1}::jsonb)
+        AS r(seq int, type text, actor jsonb, at timestamptz, payload jsonb, request_id text)
+  ), o AS (
+    INSERT INTO notification_outbox (dedupe_key, channel, recipient, template, payload)
+    SELECT r.dedupe_key, r.channel, r.recipient, r.template, r.payload
+      FROM c, jsonb_to_recordset($${INSERT_COLUMNS.length + 2}::jsonb)
+        AS r(dedupe_key text, channel text, recipient jsonb, template text, payload jsonb)
+    ON CONFLICT (dedupe_key) DO NOTHING
+  )
+  SELECT count(*)::int AS n FROM c`;
+
 /**
  * Inserts the case with its first events, their notifications and the projection as of them, in one statement
  * (so one round trip, and atomic without a transaction); false when a row with the same intake key already
@@ -43,29 +62,16 @@ export async function insertCase(db: Pool | PoolClient, { intake: i, req }: Case
     req.contactPreference ?? null, JSON.stringify(req.photos ?? []), i.chain.communityOrgId, i.chain.streetOrgId,
     JSON.stringify(i), new Date(i.submittedAt),
   ];
-  const projection = projectionColumns(opened.projection);
-  const columns = [...BASE_COLUMNS, ...projection.map(([c]) => c)];
-  const values = [...base, ...projection.map(([, v]) => v)];
-  const events = values.length + 1;
-  const outbox = values.length + 2;
   // A named statement: parsed and planned once per connection, not on every intake.
   const { rows } = await db.query<{ n: number }>({
     name: 'rs-insert-case',
-    text: `WITH c AS (
-       INSERT INTO cases (${columns.join(', ')}) VALUES (${columns.map((_, k) => `$${k + 1}`).join(', ')})
-       ON CONFLICT (intake_key) DO NOTHING RETURNING id
-     ), e AS (
-       INSERT INTO case_events (case_id, seq, type, actor, at, payload, request_id)
-       SELECT c.id, r.seq, r.type, r.actor, r.at, r.payload, r.request_id
-         FROM c, jsonb_to_recordset($${events}::jsonb) AS r(seq int, type text, actor jsonb, at timestamptz, payload jsonb, request_id text)
-     ), o AS (
-       INSERT INTO notification_outbox (dedupe_key, channel, recipient, template, payload)
-       SELECT r.dedupe_key, r.channel, r.recipient, r.template, r.payload
-         FROM c, jsonb_to_recordset($${outbox}::jsonb) AS r(dedupe_key text, channel text, recipient jsonb, template text, payload jsonb)
-       ON CONFLICT (dedupe_key) DO NOTHING
-     )
-     SELECT count(*)::int AS n FROM c`,
-    values: [...values, JSON.stringify(eventRows(opened.events)), JSON.stringify(outboxRows(opened.notifications))],
+    text: INSERT_CASE,
+    values: [
+      ...base,
+      ...projectionColumns(opened.projection).map(([, v]) => v),
+      JSON.stringify(eventRows(opened.events)),
+      JSON.stringify(outboxRows(opened.notifications)),
+    ],
   });
   return rows[0].n === 1;
 }
@@ -82,10 +88,6 @@ export async function findCaseByIntakeKey(db: Queryable, intakeKey: string): Pro
     [intakeKey],
   );
   return rows[0] ? { intake: rows[0].intake, workflowStarted: rows[0].workflow_started, recorded: rows[0].recorded } : null;
-}
-
-export async function markWorkflowStarted(db: Pool, caseId: string): Promise<void> {
-  await db.query('UPDATE cases SET workflow_started = true WHERE id = $1 AND NOT workflow_started', [caseId]);
 }
 
 export async function markWorkflowsStarted(db: Pool, caseIds: string[]): Promise<void> {

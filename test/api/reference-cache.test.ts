@@ -5,6 +5,7 @@ import { Client } from 'pg';
 import type { FastifyInstance } from 'fastify';
 import type { ChangeFeed } from '../../db/notify';
 import { as, DEMO, DEMO_USERS, intakeBody, startApiStack, tokenOf, type ApiStack } from './helpers';
+import { seenWithin } from '../helpers/poll';
 
 let s: ApiStack;
 /** Somebody else: a connection of its own, as psql or another service would use. */
@@ -19,17 +20,6 @@ afterAll(async () => {
   await s?.close();
 });
 
-/** Repeats a request until its answer passes `ok`, for at most 2 s: a notification takes milliseconds. */
-async function within2s<T>(request: () => Promise<T>, ok: (answer: T) => boolean): Promise<T> {
-  const until = Date.now() + 2_000;
-  for (;;) {
-    const answer = await request();
-    if (ok(answer)) return answer;
-    if (Date.now() > until) throw new Error('not seen within 2 s');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 const me = async (app: FastifyInstance, username: 'resident2') =>
   app.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: `Bearer ${await tokenOf(app, username)}` } });
 
@@ -37,13 +27,13 @@ test('an account deactivated by plain SQL on another connection is refused by th
   expect((await me(s.app, 'resident2')).statusCode).toBe(200);
   await elsewhere.query('UPDATE users SET active = false WHERE id = $1', [DEMO_USERS.resident2]);
   try {
-    const refused = await within2s(() => me(s.app, 'resident2'), (r) => r.statusCode !== 200);
+    const refused = await seenWithin(() => me(s.app, 'resident2'), (r) => r.statusCode !== 200);
     expect(refused.statusCode).toBe(401);
     expect(refused.json().error.code).toBe('auth.unauthenticated');
   } finally {
     await elsewhere.query('UPDATE users SET active = true WHERE id = $1', [DEMO_USERS.resident2]);
   }
-  await within2s(() => me(s.app, 'resident2'), (r) => r.statusCode === 200);
+  await seenWithin(() => me(s.app, 'resident2'), (r) => r.statusCode === 200);
 });
 
 test('an organisation renamed by plain SQL carries its new name in the next read of a case', async () => {
@@ -55,7 +45,7 @@ test('an organisation renamed by plain SQL carries its new name in the next read
   expect(before.handler).toMatchObject({ id: DEMO.siblingPropertyCompanyOrgId, nameZh: '苏州湖景物业服务有限公司' });
   await elsewhere.query(`UPDATE organizations SET name_zh = '苏州湖景物业（更名）' WHERE id = $1`, [DEMO.siblingPropertyCompanyOrgId]);
   try {
-    const after = await within2s(read, (c) => c.handler.nameZh !== before.handler.nameZh);
+    const after = await seenWithin(read, (c) => c.handler.nameZh !== before.handler.nameZh);
     expect(after).toEqual({ ...before, handler: { ...before.handler, nameZh: '苏州湖景物业（更名）' }, deadlines: expect.any(Array) });
   } finally {
     await elsewhere.query(`UPDATE organizations SET name_zh = '苏州湖景物业服务有限公司' WHERE id = $1`, [DEMO.siblingPropertyCompanyOrgId]);
@@ -80,7 +70,7 @@ test('an agreement revised through another API instance governs the next case fi
     payload: { terms: { deadlines: { emergency: phase, utilities: phase, general: phase, complex: phase } }, reason: '另一实例修订协议' },
   });
   expect(revised.statusCode).toBe(201);
-  const filed = await within2s(file, (f) => responseWindow(f) > 60_000);
+  const filed = await seenWithin(file, (f) => responseWindow(f) > 60_000);
   expect(filed.statusCode).toBe(201);
   expect(responseWindow(filed)).toBeGreaterThan(3_500_000);
 });

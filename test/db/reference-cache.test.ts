@@ -10,6 +10,7 @@ import { createReferenceCache, type ReferenceCache } from '../../db/reference-ca
 import { seedDemo } from '../../db/seed';
 import { DEMO, DEMO_USERS } from '../../db/seed-data';
 import { startTestPostgres, type TestPostgres } from './postgres';
+import { seenWithin } from '../helpers/poll';
 
 let server: TestPostgres;
 let pool: Pool;
@@ -35,17 +36,6 @@ afterAll(async () => {
   await pool?.end();
   await server?.stop();
 }, 30_000);
-
-/** Reads until the answer passes `ok`, for at most 2 s: a notification takes milliseconds, so no fixed sleep. */
-async function seenWithin2s<T>(read: () => Promise<T>, ok: (v: T) => boolean): Promise<T> {
-  const until = Date.now() + 2_000;
-  for (;;) {
-    const v = await read();
-    if (ok(v)) return v;
-    if (Date.now() > until) throw new Error(`still ${JSON.stringify(v)} after 2 s`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 function countingQueries(): { count: () => number; restore: () => void } {
   const spy = jest.spyOn(pool, 'query');
@@ -86,18 +76,18 @@ test('an account deactivated by plain SQL on another connection is read as inact
   expect((await cache.account(DEMO_USERS.resident2))?.active).toBe(true);
   await elsewhere.query('UPDATE users SET active = false WHERE id = $1', [DEMO_USERS.resident2]);
   try {
-    await seenWithin2s(() => cache.account(DEMO_USERS.resident2), (u) => u?.active === false);
+    await seenWithin(() => cache.account(DEMO_USERS.resident2), (u) => u?.active === false);
   } finally {
     await elsewhere.query('UPDATE users SET active = true WHERE id = $1', [DEMO_USERS.resident2]);
   }
-  await seenWithin2s(() => cache.account(DEMO_USERS.resident2), (u) => u?.active === true);
+  await seenWithin(() => cache.account(DEMO_USERS.resident2), (u) => u?.active === true);
 });
 
 test('a change to one account leaves the other accounts cached', async () => {
   await cache.account(DEMO_USERS.handler2);
   await elsewhere.query(`UPDATE users SET role = 'supervisor', organization_id = $2 WHERE id = $1`, [DEMO_USERS.handler1, DEMO.communityOrgId]);
   try {
-    await seenWithin2s(() => cache.account(DEMO_USERS.handler1), (u) => u?.role === 'supervisor');
+    await seenWithin(() => cache.account(DEMO_USERS.handler1), (u) => u?.role === 'supervisor');
     const queries = countingQueries();
     try {
       expect((await cache.account(DEMO_USERS.handler2))?.role).toBe('handler');
@@ -123,11 +113,11 @@ test('a renamed organisation, a party member renamed on a household, a new agree
   await elsewhere.query(`UPDATE agreements SET terms = jsonb_set(terms, '{reworkLimit}', '3') WHERE id = $1`, [DEMO.agreementId]);
   await elsewhere.query(`INSERT INTO calendar_overrides (date, kind, note) VALUES ('2026-12-07', 'holiday', 'test')`);
 
-  await seenWithin2s(name, (n) => n === `${oldName}（新）`);
-  await seenWithin2s(member, (n) => n === `${oldMember}（新）`);
+  await seenWithin(name, (n) => n === `${oldName}（新）`);
+  await seenWithin(member, (n) => n === `${oldMember}（新）`);
   expect(oldAgreement?.reworkLimit).not.toBe(3);
-  await seenWithin2s(agreement, (a) => a?.reworkLimit === 3);
-  await seenWithin2s(overrides, (o) => o.length === 1 && o[0].date === '2026-12-07');
+  await seenWithin(agreement, (a) => a?.reworkLimit === 3);
+  await seenWithin(overrides, (o) => o.length === 1 && o[0].date === '2026-12-07');
 });
 
 test("a resident's contact and households follow a new household membership and a new phone number", async () => {
@@ -141,9 +131,9 @@ test("a resident's contact and households follow a new household membership and 
   );
   const person = (await elsewhere.query('SELECT person_id FROM users WHERE id = $1', [DEMO_USERS.resident1])).rows[0].person_id;
   await elsewhere.query('INSERT INTO household_members (household_id, person_id) VALUES ($1, $2)', [rows[0].id, person]);
-  await seenWithin2s(contact, (c) => c?.households.some((h) => h.id === rows[0].id) === true);
+  await seenWithin(contact, (c) => c?.households.some((h) => h.id === rows[0].id) === true);
   await elsewhere.query(`UPDATE users SET phone = '13900000000' WHERE id = $1`, [DEMO_USERS.resident1]);
-  await seenWithin2s(contact, (c) => c?.phone === '13900000000');
+  await seenWithin(contact, (c) => c?.phone === '13900000000');
 });
 
 test('a lost notification connection is read around, re-established, and nothing changed meanwhile is missed', async () => {
@@ -155,20 +145,20 @@ test('a lost notification connection is read around, re-established, and nothing
     expect(feed.live).toBe(true);
     const before = await mine.category('parking');
     await elsewhere.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'red-steward-listen' AND datname = current_database()`);
-    await seenWithin2s(async () => feed.live, (live) => !live);
+    await seenWithin(async () => feed.live, (live) => !live);
     // Down: a change now sends its notification to nobody, yet the next read sees it, from Postgres.
     await elsewhere.query(`UPDATE categories SET name_zh = '停车（改）' WHERE code = 'parking'`);
     expect((await mine.category('parking'))?.nameZh).toBe('停车（改）');
-    await seenWithin2s(async () => feed.live, (live) => live);
+    await seenWithin(async () => feed.live, (live) => live);
     expect(events.filter((e) => e === 'reset').length).toBeGreaterThanOrEqual(2); // lost, then listening again
     expect((await mine.category('parking'))?.nameZh).toBe('停车（改）');
     // Listening again: the next change arrives as a notification.
     await elsewhere.query(`UPDATE categories SET name_zh = $1 WHERE code = 'parking'`, [before?.nameZh]);
-    await seenWithin2s(() => mine.category('parking'), (c) => c?.nameZh === before?.nameZh);
+    await seenWithin(() => mine.category('parking'), (c) => c?.nameZh === before?.nameZh);
     expect(events).toContainEqual({ table: 'categories' });
   } finally {
     await mine.close();
   }
   // The shared cache of this file reconnected by itself too.
-  await seenWithin2s(async () => cache.live, (live) => live);
+  await seenWithin(async () => cache.live, (live) => live);
 });
