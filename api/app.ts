@@ -6,6 +6,7 @@ import { serializerCompiler } from 'fastify-type-provider-zod';
 import type { Pool } from 'pg';
 import type { Client } from '@temporalio/client';
 import { jwtSecret, type Config } from '../config';
+import { caseReadsThrough } from '../db/case-cache';
 import { readThrough } from '../db/queries/reference';
 import { createReferenceCache, type ReferenceCacheOptions } from '../db/reference-cache';
 import { registerAuth } from './auth';
@@ -52,9 +53,9 @@ export interface AppDeps {
   /** The built web app (web/dist by default) served at `/`; false serves the API only. */
   webRoot?: string | false;
   /**
-   * false reads accounts, API keys, names and intake's reference data from Postgres on every request instead of
-   * the cache that Postgres invalidates (db/reference-cache.ts); an object sets the cache's TTL (default 60 s) or
-   * its change feed (tests).
+   * false reads accounts, API keys, names, intake's reference data and GET /cases/:id's case from Postgres on every
+   * request instead of the cache that Postgres invalidates (db/reference-cache.ts, db/case-cache.ts); an object sets
+   * the cache's TTL (default 60 s) or its change feed (tests).
    */
   cache?: false | Pick<ReferenceCacheOptions, 'ttlMs' | 'feed'>;
 }
@@ -92,7 +93,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Closing the app closes the cache's LISTEN connection; so does a failure while the app is being built.
   if (cache) app.addHook('onClose', () => cache.close());
   try {
-    await registerEverything(app, deps, cache ?? readThrough(deps.pool));
+    await registerEverything(app, deps, cache ?? readThrough(deps.pool), cache?.cases ?? caseReadsThrough(deps.pool));
   } catch (err) {
     await cache?.close();
     throw err;
@@ -100,11 +101,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   return app;
 }
 
-async function registerEverything(app: FastifyInstance, deps: AppDeps, reference: ApiContext['reference']): Promise<void> {
+async function registerEverything(app: FastifyInstance, deps: AppDeps, reference: ApiContext['reference'], cases: ApiContext['cases']): Promise<void> {
   const ctx: ApiContext = {
     config: deps.config,
     pool: deps.pool,
     reference,
+    cases,
     temporal: deps.temporal,
     taskQueue: deps.taskQueue,
     storage: deps.storage ?? folderPhotoStorage(path.join(deps.config.DATA_DIR, 'photos')),

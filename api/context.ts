@@ -2,6 +2,7 @@
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import type { Config } from '../config';
+import type { CaseReads } from '../db/case-cache';
 import type { ReferenceReads } from '../db/queries/reference';
 import type { RateLimits } from './hardening';
 import type { PhotoStorage } from './storage';
@@ -14,6 +15,8 @@ export interface ApiContext {
    * or straight reads when buildApp was given `cache: false`. After a write to one of those tables, call `changed`.
    */
   reference: ReferenceReads;
+  /** GET /cases/:id's case reads: cached until Postgres reports the case changed (db/case-cache.ts), or straight reads. */
+  cases: CaseReads;
   temporal: Client;
   taskQueue: string;
   storage: PhotoStorage;

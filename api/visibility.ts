@@ -24,13 +24,20 @@ export async function canSee(pool: Pool, actor: Actor, row: CaseViewRow): Promis
   return actor.role === 'handler' && actor.organizationId !== null && handledBefore(pool, row.id, actor.organizationId);
 }
 
-/** The organisation whose handling history decides visibility for this caller (canSee's second rule), if any. */
-export const pastHandlerOf = (actor: Actor): string | null => (actor.role === 'handler' ? actor.organizationId : null);
-
-/** canSee for a row read with getCaseDetail, which answered handledBefore for pastHandlerOf(actor) in the same query. */
+/**
+ * canSee for a row read with getCaseDetail: the handler's history is read from the row's own timeline, the same
+ * events handledBefore asks Postgres about (dispatched or returned to it, forwarded to it as the department).
+ */
 export function canSeeDetail(actor: Actor, row: CaseDetailRow): boolean {
   if (maySee(actor, scopeOfRow(row))) return true;
-  return actor.role === 'handler' && actor.organizationId !== null && row.handledBefore === true;
+  return actor.role === 'handler' && actor.organizationId !== null && handledIn(row.timeline, actor.organizationId);
+}
+
+/** Whether a timeline shows the case dispatched, returned or forwarded to this organisation. */
+export function handledIn(timeline: CaseDetailRow['timeline'], orgId: string): boolean {
+  return timeline.some((e) =>
+    e.type === 'forwarded' ? e.payload.departmentOrgId === orgId : (e.type === 'dispatched' || e.type === 'returned') && e.payload.handlerOrgId === orgId,
+  );
 }
 
 /**

@@ -10,8 +10,10 @@ import { Client, type ClientConfig, type Notification, type Pool } from 'pg';
 
 export const REFERENCE_CHANNEL = 'rs_reference_changed';
 export const USER_CHANNEL = 'rs_user_changed';
+/** Migration 0023: a case's projection row changed (its id as payload). */
+export const CASE_CHANNEL = 'rs_case_changed';
 
-/** `table` changed (rs_reference_changed: any row of it), or only the row of `id` (rs_user_changed: one user). */
+/** `table` changed (rs_reference_changed: any row of it), or only the row of `id` (rs_user_changed: one user; rs_case_changed: one case). */
 export interface Change {
   table: string;
   id?: string;
@@ -80,7 +82,7 @@ class PgChangeFeed implements ChangeFeed {
     client.on('notification', (n) => this.notified(n));
     try {
       await client.connect();
-      await client.query(`LISTEN ${REFERENCE_CHANNEL}; LISTEN ${USER_CHANNEL}`);
+      await client.query(`LISTEN ${REFERENCE_CHANNEL}; LISTEN ${USER_CHANNEL}; LISTEN ${CASE_CHANNEL}`);
     } catch (err) {
       this.lost(client, err);
       return;
@@ -104,6 +106,7 @@ class PgChangeFeed implements ChangeFeed {
 
   private notified(n: Notification): void {
     if (n.channel === USER_CHANNEL && n.payload) this.emit({ table: 'users', id: n.payload });
+    else if (n.channel === CASE_CHANNEL && n.payload) this.emit({ table: 'cases', id: n.payload });
     else if (n.channel === REFERENCE_CHANNEL && n.payload) this.emit({ table: n.payload });
   }
 

@@ -12,9 +12,12 @@
 //   residents     user id (LRU)        users (that row), people, households, household_members (intake's contact)
 //   chains        community id         organizations
 //   agreements    compound + CST day   agreements          overrides     from + to     calendar_overrides
+// and GET /cases/:id's case reads (db/case-cache.ts): by case id, dropped on a change of that case (rs_case_changed),
+// or of any category or compound (their names).
 import type { Pool } from 'pg';
 import type { AgreementTerms } from '../domain/types';
 import { InvalidatedCache, type CacheOptions } from './cache';
+import { cachedCaseReads, type CaseReads } from './case-cache';
 import { listenForChanges, listenerConfig, type ChangeFeed } from './notify';
 import { readThrough, type Account, type CalendarOverride, type Category, type Compound, type Household, type Organization, type ResidentContact, type PersonName, type ReferenceReads, type SupervisionChain } from './queries/reference';
 import type { ApiKey } from './queries/api-keys';
@@ -22,6 +25,8 @@ import type { ApiKey } from './queries/api-keys';
 export interface ReferenceCache extends ReferenceReads {
   /** Whether answers come from memory (the notification connection is up) or, for now, from Postgres. */
   readonly live: boolean;
+  /** GET /cases/:id's reads, on the same notifications (db/case-cache.ts). */
+  readonly cases: CaseReads;
   stats(): ReturnType<InvalidatedCache['stats']>;
   close(): Promise<void>;
 }
@@ -69,6 +74,7 @@ export async function createReferenceCache(pool: Pool, opts: ReferenceCacheOptio
     activeAgreement: (compoundCode, day) => sections.agreements.get(`${compoundCode}\n${day}`, () => db.activeAgreement(compoundCode, day)),
     calendarOverrides: (from, to) => sections.overrides.get(`${from}\n${to}`, () => db.calendarOverrides(from, to)),
     changed: (table) => cache.changed({ table }),
+    cases: cachedCaseReads(pool, cache),
     stats: () => cache.stats(),
     close: () => cache.close(),
   };

@@ -127,6 +127,11 @@ export const caseActionRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = asyn
           // The row exists but its workflow does not yet: intake's start is being retried by the reconciler.
           if (err instanceof DomainError && err.kind === 'not_found') throw notStartedYet();
           throw err;
+        } finally {
+          // Applied (its events are in Postgres before the Update answers), or perhaps applied (timed out): this
+          // process's cached read of the case goes now, so the caller's next read here cannot precede the change's
+          // notification.
+          ctx.cases.changed(row.id);
         }
       },
     });

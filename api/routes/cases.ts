@@ -15,7 +15,7 @@ import { FILING_ROLES, fileFromRequest } from '../intake';
 import { MAX_PHOTOS, MAX_PHOTO_DATA_URL } from '../photos';
 import { bearer, caseIdParams } from '../schemas';
 import { PHOTO_ID_PATTERN } from '../storage';
-import { canSee, canSeeDetail, listScopeFor, pastHandlerOf } from '../visibility';
+import { canSee, canSeeDetail, listScopeFor } from '../visibility';
 import {
   caseDetailSchema,
   intakeBodySchema,
@@ -55,15 +55,15 @@ export const caseRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (app
     return row;
   };
   /**
-   * The same rule for reading a case, in one query with its timeline and the caller's handling history
-   * (getCaseDetail); names come from the reference cache, the calendar from caseCalendars once read.
+   * The same rule for reading a case, decided from one read of it with its timeline (getCaseDetail): by id from the
+   * case cache (db/case-cache.ts), by tracking code from Postgres. Names come from the reference cache, the
+   * calendar from caseCalendars once built.
    */
   const detail = async (actor: Actor, by: { id: string } | { trackingCode: string }) => {
-    const known = 'id' in by ? caseCalendars.get(by.id) : undefined;
-    const row = await getCaseDetail(ctx.pool, by, { pastHandlerOrgId: pastHandlerOf(actor), withCalendar: !known });
+    const row = 'id' in by ? await ctx.cases.detail(by.id) : await getCaseDetail(ctx.pool, by, { withCalendar: true });
     if (!row || !canSeeDetail(actor, row)) throw errors.caseNotFound();
     const names = await loadNames(ctx.reference, [row]);
-    return presentDetail(row, actor, names, Date.now(), caseCalendars.of(row, known));
+    return presentDetail(row, actor, names, Date.now(), caseCalendars.of(row, caseCalendars.get(row.id)));
   };
 
   app.post('/cases', {

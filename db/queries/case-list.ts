@@ -120,47 +120,33 @@ type TimeField = (typeof TIME_FIELDS)[number][1];
 
 /**
  * A case as GET /cases/:id reads it: the fields of CaseViewRow with its times as ISO 8601 text (what the answer
- * shows), its timeline, and the caller's handling history.
+ * shows) and its timeline. The same for every caller (who may see it is decided from it: api/visibility.ts), so
+ * the API may keep it until the case changes (db/case-cache.ts).
  */
 export type CaseDetailRow = Omit<CaseViewRow, TimeField | 'cursorAt'> &
   Record<'createdAt' | 'updatedAt', string> &
   Record<Exclude<TimeField, 'createdAt' | 'updatedAt'>, string | null> & {
     timeline: TimelineEntry[];
-    /** Whether the case was ever dispatched or forwarded to the organisation asked about; null when none was asked about. */
-    handledBefore: boolean | null;
   };
 
 // The case read of GET /cases/:id in one round trip, as one JSON value (one field for pg to describe and parse
-// instead of fifty): the row with its category and compound names, the whole timeline (ordered by seq) and, for a
-// handler, whether the case was ever its own (handledBefore, above). The calendar (about 1 kB of intake) only
-// when the caller has not kept it from an earlier read. Named, so each pooled connection plans it once.
+// instead of fifty): the row with its category and compound names and the whole timeline (ordered by seq). The
+// calendar (about 1 kB of intake) only when the caller asks for it. Named, so each pooled connection plans it once.
 const DETAIL_SELECT = `
   SELECT to_json(d) AS detail FROM (
     SELECT ${VIEW_FIELDS}, ${TIME_FIELDS.map(([column, name]) => `${isoText(`c.${column}`)} AS "${name}"`).join(', ')},
-           CASE WHEN $3::boolean THEN c.intake->'calendar' END AS calendar,
+           CASE WHEN $2::boolean THEN c.intake->'calendar' END AS calendar,
            (SELECT coalesce(json_agg(json_build_object('seq', e.seq, 'type', e.type, 'at', ${isoText('e.at')},
                      'actor', e.actor, 'payload', e.payload) ORDER BY e.seq), '[]'::json)
-              FROM case_events e WHERE e.case_id = c.id) AS timeline,
-           CASE WHEN $2::text IS NULL THEN NULL ELSE EXISTS (
-             SELECT 1 FROM case_events e WHERE e.case_id = c.id AND (
-               (e.type IN ('dispatched', 'returned') AND e.payload->>'handlerOrgId' = $2)
-               OR (e.type = 'forwarded' AND e.payload->>'departmentOrgId' = $2)))
-           END AS "handledBefore"
+              FROM case_events e WHERE e.case_id = c.id) AS timeline
       ${VIEW_FROM}`;
 const DETAIL_BY_ID = `${DETAIL_SELECT} WHERE c.id = $1) d`;
 const DETAIL_BY_TRACKING_CODE = `${DETAIL_SELECT} WHERE c.tracking_code = $1) d`;
 
-/**
- * One case with its timeline. `pastHandlerOrgId`: the organisation to answer handledBefore for (a handler
- * caller's); `withCalendar`: false when the caller already holds the case's calendar (it never changes).
- */
-export async function getCaseDetail(
-  db: Pool | PoolClient,
-  by: { id: string } | { trackingCode: string },
-  opts: { pastHandlerOrgId: string | null; withCalendar: boolean },
-): Promise<CaseDetailRow | null> {
+/** One case with its timeline; `withCalendar`: false when the caller already holds the case's calendar (it never changes). */
+export async function getCaseDetail(db: Pool | PoolClient, by: { id: string } | { trackingCode: string }, opts: { withCalendar: boolean }): Promise<CaseDetailRow | null> {
   const [name, text, value] = 'id' in by ? ['case-detail-by-id', DETAIL_BY_ID, by.id] : ['case-detail-by-tracking-code', DETAIL_BY_TRACKING_CODE, by.trackingCode];
-  const { rows } = await db.query<{ detail: CaseDetailRow }>({ name, text, values: [value, opts.pastHandlerOrgId, opts.withCalendar] });
+  const { rows } = await db.query<{ detail: CaseDetailRow }>({ name, text, values: [value, opts.withCalendar] });
   return rows[0]?.detail ?? null;
 }
 
