@@ -1,4 +1,4 @@
-// Answers of the hottest read routes (a case's detail) written by fast-json-stringify instead of zod.
+// Answers of the hottest routes (a case's detail, intake, every loop action) written by fast-json-stringify instead of zod.
 //
 // The app's serializer (fastify-type-provider-zod) checks every answer against its zod schema, copying it, then
 // JSON.stringifies the copy. For a case detail that is the largest part of the route's own JavaScript: measured on

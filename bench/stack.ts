@@ -32,6 +32,8 @@ export interface BenchStack {
   bareOrigin: string;
   embedded: { postgres: boolean; temporal: boolean };
   maxCachedWorkflows: number;
+  /** The embedded Temporal dev server's Prometheus metrics (requests by operation, persistence calls), if ours. */
+  temporalMetricsUrl: string | null;
   cpu: CpuMeter;
   workerMemory(): Promise<MemoryReport>;
   /** Samples the API process's memory while `during` runs: its idle and peak figures. */
@@ -72,8 +74,11 @@ export async function startBenchStack(log: (line: string) => void, profileDir?: 
       databaseUrl = pg.url;
     }
     let address = config.TEMPORAL_ADDRESS;
+    let temporalMetricsUrl: string | null = null;
     if (!address) {
-      const temporal = await startTemporalDevServer({ dataDir: path.join(dir, 'temporal'), log: () => {} });
+      const metricsPort = await freePort();
+      const temporal = await startTemporalDevServer({ dataDir: path.join(dir, 'temporal'), log: () => {}, extraArgs: ['--metrics-port', String(metricsPort)] });
+      temporalMetricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
       stops.push(() => temporal.stop());
       address = temporal.address;
     }
@@ -106,6 +111,7 @@ export async function startBenchStack(log: (line: string) => void, profileDir?: 
       bareOrigin: `http://127.0.0.1:${barePort}`,
       embedded: { postgres: !config.DATABASE_URL, temporal: !config.TEMPORAL_ADDRESS },
       maxCachedWorkflows: ready.maxCachedWorkflows,
+      temporalMetricsUrl,
       cpu: cpuMeter({ api: api.pid, worker: worker.pid, marker: dir, postmasterPidFile: config.DATABASE_URL ? undefined : path.join(postgresDir(dir), 'postmaster.pid') }),
       workerMemory: () => {
         const answer = once<MemoryReport>(worker, (m) => m.type === 'memory');
