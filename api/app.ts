@@ -14,7 +14,7 @@ import type { ApiContext } from './context';
 import { registerDocs } from './docs';
 import { frameworkErrors, registerErrorHandling } from './error-handler';
 import { DEFAULT_PRESSURE_LIMITS, DEFAULT_RATE_LIMITS, registerHardening, type PressureLimits, type RateLimits } from './hardening';
-import { registerMetrics, type MetricsOptions } from './metrics';
+import { registerMetrics, type CacheStats, type MetricsOptions } from './metrics';
 import { accountabilityRoutes } from './routes/accountability';
 import { adminRoutes } from './routes/admin';
 import { assessmentRoutes } from './routes/assessments';
@@ -93,7 +93,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Closing the app closes the cache's LISTEN connection; so does a failure while the app is being built.
   if (cache) app.addHook('onClose', () => cache.close());
   try {
-    await registerEverything(app, deps, cache ?? readThrough(deps.pool), cache?.cases ?? caseReadsThrough(deps.pool));
+    await registerEverything(app, deps, cache ?? readThrough(deps.pool), cache?.cases ?? caseReadsThrough(deps.pool), cache?.stats);
   } catch (err) {
     await cache?.close();
     throw err;
@@ -101,7 +101,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   return app;
 }
 
-async function registerEverything(app: FastifyInstance, deps: AppDeps, reference: ApiContext['reference'], cases: ApiContext['cases']): Promise<void> {
+async function registerEverything(app: FastifyInstance, deps: AppDeps, reference: ApiContext['reference'], cases: ApiContext['cases'], cacheStats?: CacheStats): Promise<void> {
   const ctx: ApiContext = {
     config: deps.config,
     pool: deps.pool,
@@ -117,7 +117,7 @@ async function registerEverything(app: FastifyInstance, deps: AppDeps, reference
   await registerHardening(app, deps.rateLimit === false ? false : ctx.rateLimits, pressure);
   await registerDocs(app);
   await registerAuth(app, jwtSecret(deps.config));
-  registerMetrics(app, deps.pool, deps.metrics);
+  registerMetrics(app, deps.pool, deps.metrics, cacheStats);
 
   app.get('/healthz', async () => ({ status: 'ok' }));
 

@@ -13,7 +13,10 @@ export interface MetricsOptions {
   defaultMetrics?: boolean;
 }
 
-export function registerMetrics(app: FastifyInstance, pool: Pool, options: MetricsOptions = {}): Registry {
+/** Hits, misses and entries of each section of the API's caches (db/cache.ts), when it has them. */
+export type CacheStats = () => Record<string, { size: number; hits: number; misses: number }>;
+
+export function registerMetrics(app: FastifyInstance, pool: Pool, options: MetricsOptions = {}, cacheStats?: CacheStats): Registry {
   const registry = new Registry();
   if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry });
 
@@ -24,6 +27,31 @@ export function registerMetrics(app: FastifyInstance, pool: Pool, options: Metri
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
   });
+
+  if (cacheStats) {
+    // Counters kept by the caches themselves, read at scrape time: a hit rate is hits / (hits + misses).
+    new Gauge({
+      name: 'redsteward_cache_reads',
+      help: "Reads of the API's in-process caches since start, by section and whether memory answered (hit) or Postgres (miss)",
+      labelNames: ['section', 'result'] as const,
+      registers: [registry],
+      collect() {
+        for (const [section, s] of Object.entries(cacheStats())) {
+          this.set({ section, result: 'hit' }, s.hits);
+          this.set({ section, result: 'miss' }, s.misses);
+        }
+      },
+    });
+    new Gauge({
+      name: 'redsteward_cache_entries',
+      help: "Entries held by each section of the API's in-process caches",
+      labelNames: ['section'] as const,
+      registers: [registry],
+      collect() {
+        for (const [section, s] of Object.entries(cacheStats())) this.set({ section }, s.size);
+      },
+    });
+  }
 
   new Gauge({
     name: 'redsteward_cases',

@@ -128,3 +128,19 @@ test("a category's new name is in the next read of its cases", async () => {
     await elsewhere.query(`UPDATE categories SET name_zh = $2 WHERE code = $1`, [before.category.code, before.category.nameZh]);
   }
 });
+
+test('/metrics reports the case cache: a second read is a hit', async () => {
+  const caseId = await fileCase();
+  const resident = await as(s.app, 'resident3');
+  const count = async (result: 'hit' | 'miss') => {
+    const text = (await s.app.inject({ method: 'GET', url: '/metrics' })).body;
+    const line = new RegExp(`^redsteward_cache_reads\\{section="caseDetails",result="${result}"\\} (\\d+)$`, 'm').exec(text);
+    return Number(line?.[1] ?? NaN);
+  };
+  const [hits, misses] = [await count('hit'), await count('miss')];
+  await resident.get(`/api/v1/cases/${caseId}`);
+  await resident.get(`/api/v1/cases/${caseId}`);
+  expect(await count('miss')).toBe(misses + 1);
+  expect(await count('hit')).toBe(hits + 1);
+  expect((await s.app.inject({ method: 'GET', url: '/metrics' })).body).toMatch(/^redsteward_cache_entries\{section="caseDetails"\} [1-9]\d*$/m);
+});
