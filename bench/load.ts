@@ -115,6 +115,12 @@ export class Http {
   }
 
   /** The request, which must answer `expected`; otherwise an error naming the status and body. */
+  /** The body as text (e.g. /metrics). */
+  async requestText(method: 'GET' | 'POST', path: string): Promise<string> {
+    const res = await this.pool.request({ method, path });
+    return res.body.text();
+  }
+
   async expect(expected: number, method: 'GET' | 'POST', path: string, opts: { body?: unknown; headers?: Record<string, string> } = {}): Promise<Record<string, unknown>> {
     const res = await this.request(method, path, opts);
     if (res.status !== expected) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);

@@ -28,6 +28,8 @@ export interface Result {
   heap_used_mb?: number;
   /** CPU ms per operation by process (api, worker, temporal, postgres, client) and in total. */
   cpu_ms_per_op?: Record<string, number>;
+  /** Reads of GET /cases/:id answered from the API's case cache, of all its reads in the row (db/case-cache.ts). */
+  cache_hit_rate?: number;
   note?: string;
 }
 
@@ -68,7 +70,7 @@ export function printTable(results: Result[], out: (line: string) => void = cons
   const nameWidth = Math.max(...results.map((r) => r.name.length), 10);
   out(`${'name'.padEnd(nameWidth)}  ${'ops'.padStart(6)}  ${'conc'.padStart(4)}  ${'ops/s'.padStart(8)}  ${'p50 ms'.padStart(8)}  ${'p99 ms'.padStart(8)}  ${'ratio'.padStart(6)}  target`);
   for (const r of results) {
-    const extra = r.rss_mb !== undefined ? `RSS ${r.rss_mb} MB, heap ${r.heap_used_mb} MB` : '';
+    const extra = r.rss_mb !== undefined ? `RSS ${r.rss_mb} MB, heap ${r.heap_used_mb} MB` : r.cache_hit_rate !== undefined ? `(case cache hits ${Math.round(r.cache_hit_rate * 100)}%)` : '';
     const verdict = r.met === null ? '' : r.met ? 'MET' : 'MISSED';
     const target = [r.target, r.p99_ratio !== undefined ? `(p99 ${r.p99_ratio}×)` : '', verdict, extra].filter(Boolean).join(' ');
     out(`${r.name.padEnd(nameWidth)}  ${fmt(r.ops, 6)}  ${fmt(r.concurrency, 4)}  ${fmt(r.throughput, 8)}  ${fmt(r.p50_ms, 8)}  ${fmt(r.p99_ms, 8)}  ${fmt(r.ratio, 6)}  ${target}`);

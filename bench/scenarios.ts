@@ -155,6 +155,19 @@ export async function reads(ctx: BenchContext, ids: string[], ops: number, suffi
   const subject = async (i: number) => {
     await ctx.api.expect(200, 'GET', `/api/v1/cases/${ids[i % ids.length]}`, { headers: ctx.resident });
   };
+  const before = await caseCacheReads(ctx);
   const c = await compare({ ops, concurrency: ctx.concurrency, rounds: ctx.rounds, baseline: readBare(ctx, ids), subject, meter: ctx.stack.cpu });
-  return judged(`baseline: bare route, PK SELECT${suffix}`, `read: GET /cases/:id${suffix}`, c, { throughput: 0.9 });
+  const after = await caseCacheReads(ctx);
+  const hits = after.hit - before.hit;
+  const all = hits + after.miss - before.miss;
+  const [base, read] = judged(`baseline: bare route, PK SELECT${suffix}`, `read: GET /cases/:id${suffix}`, c, { throughput: 0.9 });
+  // How many reads memory answered: the first read of each case goes to Postgres (the cache is db/case-cache.ts).
+  return [base, all > 0 ? { ...read, cache_hit_rate: Math.round((hits / all) * 100) / 100 } : read];
+}
+
+/** The API's case cache counters, from its /metrics. */
+async function caseCacheReads(ctx: BenchContext): Promise<{ hit: number; miss: number }> {
+  const res = await ctx.api.requestText('GET', '/metrics');
+  const count = (result: string) => Number(new RegExp(`^redsteward_cache_reads\\{section="caseDetails",result="${result}"\\} (\\d+)$`, 'm').exec(res)?.[1] ?? 0);
+  return { hit: count('hit'), miss: count('miss') };
 }
