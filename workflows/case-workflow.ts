@@ -61,10 +61,22 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
   let unpersisted: CaseEvent[] = [];
   let persistedSeq = state.seq;
 
+  // The event writer (persist, below) is started once: with the workflow (as every case did before
+  // writerOnDemand), or by the first commit after the opening when the input says so.
+  const writerOnDemand = input.writerOnDemand === true;
+  let writerStarted = false;
+  let writerArmed = false;
+  const startWriter = (): void => {
+    if (writerStarted) return;
+    writerStarted = true;
+    void persist();
+  };
+
   const commit = (bodies: CaseEventBody[], actor: Actor, at: number, requestId?: string): CaseEvent[] => {
     const stamped = stamp(state, bodies, actor, at, requestId);
     state = stamped.state;
     unpersisted.push(...stamped.events);
+    if (writerArmed) startWriter();
     return stamped.events;
   };
 
@@ -118,8 +130,9 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
   }
   setHandler(statusQuery, () => state);
 
-  // One writer: events reach Postgres in seq order, each batch with the projection as of its last event.
-  const persist = async (): Promise<void> => {
+  // One writer: events reach Postgres in seq order, each batch with the projection as of its last event. A function
+  // declaration, so that commit (above) may start it.
+  async function persist(): Promise<void> {
     for (;;) {
       await condition(() => unpersisted.length > 0);
       const batch = unpersisted;
@@ -128,8 +141,9 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
       await write({ caseId: state.caseId, events: batch, projection });
       persistedSeq = batch[batch.length - 1].seq;
     }
-  };
-  void persist();
+  }
+  if (!writerOnDemand || unpersisted.length > 0) startWriter();
+  else writerArmed = true;
 
   let attributesKey = recordedAtIntake ? searchAttributesKey(state) : '';
   const publishSearchAttributes = (): void => {
@@ -188,7 +202,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
     if (workflowInfo().continueAsNewSuggested && isOpen()) {
       // Months-long cases stay under the history limits: carry the state over once handlers are done.
       await condition(() => allHandlersFinished() && unpersisted.length === 0 && persistedSeq === state.seq);
-      await continueAsNew<typeof caseWorkflow>({ intake: input.intake, state, applied: [...applied] });
+      await continueAsNew<typeof caseWorkflow>({ intake: input.intake, state, applied: [...applied], ...(writerOnDemand ? { writerOnDemand } : {}) });
     }
   }
   publishSearchAttributes();

@@ -26,6 +26,13 @@ export interface CaseWorkflowInput {
    * therefore replay the way they ran (they recorded the intake events through the activity).
    */
   recordedAtIntake?: boolean;
+  /**
+   * Set by intake since the event writer (the loop that writes events in seq order) starts with the first event
+   * there is to write instead of with the workflow: a new case sleeps on its first timer with six promises fewer,
+   * each of which the SDK's promise hook pays a stack trace for (bench/README.md, "Intake, this round"). Absent in
+   * older histories, which therefore replay with the writer started first, as they ran. Carried by continue-as-new.
+   */
+  writerOnDemand?: boolean;
   /** Carried over by continue-as-new; absent on the first run. */
   state?: CaseState;
   applied?: [string, ActionResult][];

@@ -18,9 +18,9 @@ const RECORD = process.env.RS_RECORD_HISTORIES === '1';
  * v1: the first release (intake events written by the first workflow task through an activity, search attributes
  * upserted). v2: intake writes the first events itself and starts the workflow with its search attributes
  * (recordedAtIntake), recordEvents is a local activity. v3: the deadline timer is kept while the next wake-up does not
- * move (patch keep-deadline-timer).
+ * move (patch keep-deadline-timer). v4: the event writer starts with the first event to write (writerOnDemand).
  */
-const HISTORY_VERSION = 'v3';
+const HISTORY_VERSION = 'v4';
 const suite = useLoopSuite({ response: 2, resolution: 4, evaluation: 2 });
 
 (RECORD ? test : test.skip)('record histories of finished cases from this version', async () => {
