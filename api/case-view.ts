@@ -39,34 +39,8 @@ const OVERDUE_KINDS = new Set(['response', 'resolution']);
 
 const NO_OVERRIDES: CalendarData = { holidays: [], workdays: [] };
 
-/**
- * Working calendars of recently read cases, by case id, least recently used first out. A case's calendar is fixed
- * at intake (`cases.intake` is written once), so an entry never goes stale; GET /cases/:id then skips reading it.
- */
-class CaseCalendars {
-  private readonly entries = new Map<string, WorkCalendar>();
-  constructor(private readonly max: number) {}
-
-  get(caseId: string): WorkCalendar | undefined {
-    const cal = this.entries.get(caseId);
-    if (cal) {
-      this.entries.delete(caseId);
-      this.entries.set(caseId, cal);
-    }
-    return cal;
-  }
-
-  /** The case's calendar: `known` (from get, before the read), else built from the row's data and kept. */
-  of(row: Pick<CaseViewRow, 'id' | 'calendar'>, known: WorkCalendar | undefined): WorkCalendar {
-    if (known) return known;
-    const cal = createCalendar(row.calendar ?? NO_OVERRIDES);
-    this.entries.set(row.id, cal);
-    if (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value as string);
-    return cal;
-  }
-}
-
-export const caseCalendars = new CaseCalendars(10_000);
+/** A row's working calendar: built from the calendar data fixed at intake, once per data (createCalendar memoises). */
+const calendarOf = (row: Pick<CaseViewRow, 'calendar'>): WorkCalendar => createCalendar(row.calendar ?? NO_OVERRIDES);
 
 function deadlinesOf(row: Pick<CaseViewRow, 'deadlines'>, now: number, cal: WorkCalendar): Summary['deadlines'] {
   return Object.entries(row.deadlines)
@@ -104,8 +78,8 @@ export async function loadNames(reads: ReferenceReads, rows: Pick<CaseViewRow, '
 
 const orgRef = (o: Organization | undefined) => (o ? { id: o.id, kind: o.kind as NonNullable<Summary['handler']>['kind'], nameZh: o.nameZh, nameEn: o.nameEn } : null);
 
-/** `cal`: the case's working calendar when the caller holds it already (see caseCalendars). */
-export function presentSummary(row: CaseViewRow | CaseDetailRow, actor: Actor, names: Names, now: number, cal = createCalendar(row.calendar ?? NO_OVERRIDES)): Summary {
+export function presentSummary(row: CaseViewRow | CaseDetailRow, actor: Actor, names: Names, now: number): Summary {
+  const cal = calendarOf(row);
   const deadlines = deadlinesOf(row, now, cal);
   const unmasked = seesPersonalData(actor, row);
   const owner = row.followUpOwner;
@@ -135,9 +109,9 @@ export function presentSummary(row: CaseViewRow | CaseDetailRow, actor: Actor, n
   };
 }
 
-export function presentDetail(row: CaseDetailRow, actor: Actor, names: Names, now: number, cal: WorkCalendar): Detail {
+export function presentDetail(row: CaseDetailRow, actor: Actor, names: Names, now: number): Detail {
   return {
-    ...presentSummary(row, actor, names, now, cal),
+    ...presentSummary(row, actor, names, now),
     householdId: row.householdId,
     location: row.location,
     contactPreference: row.contactPreference,

@@ -25,7 +25,7 @@ export interface CaseReads {
 /** About 5–10 kB of heap a case (a short timeline and its calendar): tens of MB at most. */
 export const CASE_CACHE_ENTRIES = 5_000;
 
-const load = (pool: Pool, caseId: string) => getCaseDetail(pool, { id: caseId }, { withCalendar: true });
+const load = (pool: Pool, caseId: string) => getCaseDetail(pool, { id: caseId });
 
 /** Straight to Postgres on every read (buildApp({ cache: false }), scripts). */
 export function caseReadsThrough(pool: Pool): CaseReads {

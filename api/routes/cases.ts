@@ -6,7 +6,7 @@ import type { Actor } from '../../domain/actions';
 import { cstTime, addCalendarDays } from '../../domain/calendar';
 import { getCaseDetail, getCaseView, listCases, type CaseCursor, type CaseViewRow } from '../../db/queries/case-list';
 import { actorOf, authenticate, requireRole } from '../auth';
-import { caseCalendars, loadNames, presentDetail, presentSummary } from '../case-view';
+import { loadNames, presentDetail, presentSummary } from '../case-view';
 import type { ApiContext } from '../context';
 import { fastSerializerCompiler } from '../fast-serializer';
 import { errorResponses, errors } from '../errors';
@@ -57,14 +57,13 @@ export const caseRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (app
   };
   /**
    * The same rule for reading a case, decided from one read of it with its timeline (getCaseDetail): by id from the
-   * case cache (db/case-cache.ts), by tracking code from Postgres. Names come from the reference cache, the
-   * calendar from caseCalendars once built.
+   * case cache (db/case-cache.ts), by tracking code from Postgres. Names come from the reference cache.
    */
   const detail = async (actor: Actor, by: { id: string } | { trackingCode: string }) => {
-    const row = 'id' in by ? await ctx.cases.detail(by.id) : await getCaseDetail(ctx.pool, by, { withCalendar: true });
+    const row = 'id' in by ? await ctx.cases.detail(by.id) : await getCaseDetail(ctx.pool, by);
     if (!row || !canSeeDetail(actor, row)) throw errors.caseNotFound();
     const names = await loadNames(ctx.reference, [row]);
-    return presentDetail(row, actor, names, Date.now(), caseCalendars.of(row, caseCalendars.get(row.id)));
+    return presentDetail(row, actor, names, Date.now());
   };
 
   app.post('/cases', {

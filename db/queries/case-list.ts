@@ -130,12 +130,12 @@ export type CaseDetailRow = Omit<CaseViewRow, TimeField | 'cursorAt'> &
   };
 
 // The case read of GET /cases/:id in one round trip, as one JSON value (one field for pg to describe and parse
-// instead of fifty): the row with its category and compound names and the whole timeline (ordered by seq). The
-// calendar (about 1 kB of intake) only when the caller asks for it. Named, so each pooled connection plans it once.
+// instead of fifty): the row with its category and compound names, its calendar (fixed at intake) and the whole
+// timeline (ordered by seq). Named, so each pooled connection plans it once.
 const DETAIL_SELECT = `
   SELECT to_json(d) AS detail FROM (
     SELECT ${VIEW_FIELDS}, ${TIME_FIELDS.map(([column, name]) => `${isoText(`c.${column}`)} AS "${name}"`).join(', ')},
-           CASE WHEN $2::boolean THEN c.intake->'calendar' END AS calendar,
+           c.intake->'calendar' AS calendar,
            (SELECT coalesce(json_agg(json_build_object('seq', e.seq, 'type', e.type, 'at', ${isoText('e.at')},
                      'actor', e.actor, 'payload', e.payload) ORDER BY e.seq), '[]'::json)
               FROM case_events e WHERE e.case_id = c.id) AS timeline
@@ -143,10 +143,10 @@ const DETAIL_SELECT = `
 const DETAIL_BY_ID = `${DETAIL_SELECT} WHERE c.id = $1) d`;
 const DETAIL_BY_TRACKING_CODE = `${DETAIL_SELECT} WHERE c.tracking_code = $1) d`;
 
-/** One case with its timeline; `withCalendar`: false when the caller already holds the case's calendar (it never changes). */
-export async function getCaseDetail(db: Pool | PoolClient, by: { id: string } | { trackingCode: string }, opts: { withCalendar: boolean }): Promise<CaseDetailRow | null> {
+/** One case with its timeline and calendar. */
+export async function getCaseDetail(db: Pool | PoolClient, by: { id: string } | { trackingCode: string }): Promise<CaseDetailRow | null> {
   const [name, text, value] = 'id' in by ? ['case-detail-by-id', DETAIL_BY_ID, by.id] : ['case-detail-by-tracking-code', DETAIL_BY_TRACKING_CODE, by.trackingCode];
-  const { rows } = await db.query<{ detail: CaseDetailRow }>({ name, text, values: [value, opts.withCalendar] });
+  const { rows } = await db.query<{ detail: CaseDetailRow }>({ name, text, values: [value] });
   return rows[0]?.detail ?? null;
 }
 

@@ -84,7 +84,7 @@ const suite = useLoopSuite({ response: 2, resolution: 4, evaluation: 2 });
 
 test('every committed history of a finished case replays on the current workflow code', async () => {
   const files = fs.readdirSync(DIR).filter((f) => f.endsWith('.json'));
-  expect(files.length).toBeGreaterThanOrEqual(12);
+  expect(files.length).toBeGreaterThanOrEqual(16);
   const child = runScript('scripts/replay-histories.ts', { LOG_LEVEL: 'error' });
   const code = await child.exited;
   expect(child.output()).toContain(`${files.length} replayed, 0 failed`);
