@@ -37,16 +37,25 @@ export const intakeBody = (i: number) => ({
   description: `楼道灯坏了一个星期，晚上看不见路 (bench ${i})`,
 });
 
-/** Cases filed whose intake events are not yet seen in Postgres, and the latest ones filed (see settle). */
+/** Cases filed whose intake events are not yet seen in Postgres, and the latest workflows started (see settle). */
 const unsettled = new Set<string>();
 const latest: string[] = [];
-// More than a round's concurrency: the cases whose first tasks could still be running when the backlog is empty.
+// More than a round's concurrency: the workflows whose first tasks could still be running when the backlog is empty.
 const LATEST = 24;
+const started = (workflowId: string): void => {
+  latest.push(workflowId);
+  if (latest.length > LATEST) latest.shift();
+};
 export const track = (caseId: string): string => {
   unsettled.add(caseId);
-  latest.push(caseId);
-  if (latest.length > LATEST) latest.shift();
+  started(`case-${caseId}`);
   return caseId;
+};
+/** A bare workflow started: settle waits for its first task as for a case's, so the baseline's own work is never
+ * left over for the round after it (which would count it, and be slowed by it). */
+export const trackBare = (id: string): string => {
+  started(`bench-${id}`);
+  return id;
 };
 
 /** temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW */
@@ -56,8 +65,9 @@ const WORKFLOW_TASKS = 1;
  * Waits until every case filed so far is settled, so that what a round left behind is not the next one's cost:
  * its row holds its intake events (looked up by primary key, so the check costs the same at 50k cases), and the
  * worker has run its first workflow task. Intake writes the events with the row, so the second half is what takes
- * time: the task queue's workflow backlog is empty and none of the latest cases filed (which were queued last)
- * still has a task pending or running.
+ * time: the task queue's workflow backlog is empty and none of the latest workflows started — cases or the
+ * baseline's bare ones, which were queued last — still has a task pending or running. (The backlog count alone
+ * is not enough: tasks already handed to the worker, and waiting there for its workflow thread, are not in it.)
  */
 export async function settle(stack: Pick<BenchStack, 'pool' | 'temporal' | 'taskQueue'>, timeoutMs = 120_000): Promise<void> {
   const until = Date.now() + timeoutMs;
@@ -78,7 +88,7 @@ export async function settle(stack: Pick<BenchStack, 'pool' | 'temporal' | 'task
     });
     return Number(r.stats?.approximateBacklogCount ?? 0);
   };
-  const pending = async (caseId: string) => Boolean((await stack.temporal.workflow.getHandle(`case-${caseId}`).describe()).raw.pendingWorkflowTask);
+  const pending = async (workflowId: string) => Boolean((await stack.temporal.workflow.getHandle(workflowId).describe()).raw.pendingWorkflowTask);
   // Cheap checks first (one RPC per poll), so the polling itself costs the servers little CPU: it is metered too.
   for (;;) {
     const queued = await backlog();
@@ -104,7 +114,8 @@ export function fileOverHttp(ctx: BenchContext, ids?: string[]) {
 }
 
 export const startBare = (ctx: BenchContext) => async () => {
-  await ctx.bare.expect(200, 'POST', '/bare/start', { body: { kind: 'empty' } });
+  const { id } = (await ctx.bare.expect(200, 'POST', '/bare/start', { body: { kind: 'empty' } })) as { id: string };
+  trackBare(id);
 };
 
 export async function warmUp(ctx: BenchContext, ops: number): Promise<void> {
