@@ -20,12 +20,13 @@ function caseFirstTask(): History {
 }
 
 function emptyFirstTask(from: History): History {
-  const events = JSON.parse(JSON.stringify((from.events as unknown[]).slice(0, 4))) as Record<string, any>[];
-  const started = events[0].workflowExecutionStartedEventAttributes;
+  type Event = { eventTime?: string; taskId?: string; workflowExecutionStartedEventAttributes?: Record<string, unknown> };
+  const events = JSON.parse(JSON.stringify((from.events as unknown[]).slice(0, 4))) as Event[];
+  const started = events[0].workflowExecutionStartedEventAttributes!;
   started.workflowType = { name: 'emptyWorkflow' };
   delete started.input;
   delete started.searchAttributes;
-  events.push({
+  (events as Record<string, unknown>[]).push({
     eventId: '5',
     eventTime: events[3].eventTime,
     eventType: 'EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED',

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { DefaultLogger, NativeConnection, Runtime, bundleWorkflowCode } from '@temporalio/worker';
 import { createPool } from '../db/pool';
 import { createWorker } from '../worker/worker';
+import type { BareTimerActivities } from './workflows';
 
 export interface MemoryReport {
   type: 'memory';
@@ -24,7 +25,12 @@ async function main(): Promise<void> {
   const pool = createPool(databaseUrl, { applicationName: 'red-steward-bench-worker' });
   const connection = await NativeConnection.connect({ address });
   const workflowBundle = await bundleWorkflowCode({ workflowsPath: path.join(__dirname, 'all-workflows.ts'), logger: quiet });
-  const worker = await createWorker({ connection, namespace: 'default', taskQueue, pool, workflowBundle });
+  const bare: BareTimerActivities = {
+    benchTimerFired: async ({ id, dueAt, woke }) => {
+      await pool.query('INSERT INTO bench_rows (id, body) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING', [id, JSON.stringify({ dueAt, woke })]);
+    },
+  };
+  const worker = await createWorker({ connection, namespace: 'default', taskQueue, pool, workflowBundle, extraActivities: { ...bare } });
   process.on('message', (m: { type?: string }) => {
     if (m?.type !== 'memory') return;
     // A full collection first, so the heap figure is what is live, not what the collector has yet to reclaim.

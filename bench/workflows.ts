@@ -1,6 +1,6 @@
 // The bare engine the benchmark measures Red Steward against: workflows that do nothing but what Temporal itself
 // must do. Bundled together with the case workflow (bench/all-workflows.ts) so one bench worker serves both.
-import { condition, defineUpdate, setHandler } from '@temporalio/workflow';
+import { condition, defineUpdate, proxyLocalActivities, setHandler, sleep } from '@temporalio/workflow';
 
 export const BARE_STEPS = 3;
 
@@ -16,4 +16,19 @@ export async function bareLoopWorkflow({ steps }: { steps: number }): Promise<nu
   setHandler(stepUpdate, () => ++taken);
   await condition(() => taken >= steps);
   return taken;
+}
+
+export interface BareTimerActivities {
+  /** Writes one row saying when the bare timer woke; `recorded` is its commit time (created_at). */
+  benchTimerFired(a: { id: string; dueAt: number; woke: number }): Promise<void>;
+}
+const { benchTimerFired } = proxyLocalActivities<BareTimerActivities>({ startToCloseTimeout: '10 seconds' });
+
+/**
+ * The bare shape of a deadline: sleep until `dueAt`, then write one row from a local activity, as a case's breach
+ * is written from the workflow task its timer wakes. The timers section measures its lateness beside the cases'.
+ */
+export async function bareTimerWorkflow({ id, dueAt }: { id: string; dueAt: number }): Promise<void> {
+  await sleep(Math.max(dueAt - Date.now(), 1));
+  await benchTimerFired({ id, dueAt, woke: Date.now() });
 }

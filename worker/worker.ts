@@ -16,6 +16,8 @@ export interface WorkerOptions {
   workflowBundle?: WorkflowBundle;
   /** Cached workflows (sticky); lower it to see eviction and replay. */
   maxCachedWorkflows?: number;
+  /** Activities beside Red Steward's own (the bench's bare baselines). */
+  extraActivities?: Record<string, (...args: never[]) => Promise<unknown>>;
 }
 
 export async function bundleWorkflows(): Promise<WorkflowBundle> {
@@ -38,7 +40,7 @@ export async function createWorker(o: WorkerOptions): Promise<Worker> {
     namespace: o.namespace,
     taskQueue: o.taskQueue,
     workflowBundle: o.workflowBundle ?? (await bundleWorkflows()),
-    activities: createActivities({ pool: o.pool }),
+    activities: { ...o.extraActivities, ...createActivities({ pool: o.pool }) },
     maxCachedWorkflows: o.maxCachedWorkflows,
   });
 }
