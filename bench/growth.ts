@@ -79,7 +79,7 @@ export async function timers(ctx: BenchContext, n: number, filingRate: number): 
   });
   const spare = dueAt - Date.now();
   ctx.log(`  timers: ${ids.length} cases filed, all due in ${(spare / 1000).toFixed(1)} s`);
-  const parts = await lateness(ctx, ids, dueAt + 120_000);
+  const parts = await lateness(ctx, BREACH_LATENESS, ids, dueAt + 120_000);
   const p99 = percentile(parts.map((p) => p.late), 99);
   const row = latenessRow(`timers: escalation lateness, ${n} due at once, ${open} open`, parts, n);
   return {
@@ -97,22 +97,13 @@ export async function timers(ctx: BenchContext, n: number, filingRate: number): 
  * of Red Steward's. Lateness = the row's commit time − the deadline, as for a case's breach.
  */
 export async function bareTimers(ctx: BenchContext, n: number): Promise<Result> {
-  const { pool, temporal, taskQueue } = ctx.stack;
+  const { temporal, taskQueue } = ctx.stack;
   const dueAt = Date.now() + 5_000 + n * 20;
   const ids = Array.from({ length: n }, () => randomUUID());
   await runOps(n, ctx.concurrency, async (i) => {
     await temporal.workflow.start(bareTimerWorkflow, { taskQueue, workflowId: `bench-timer-${ids[i]}`, args: [{ id: ids[i], dueAt }] });
   });
-  let parts: { late: number; woke: number }[] = [];
-  for (const until = dueAt + 120_000; Date.now() < until; await new Promise((r) => setTimeout(r, 500))) {
-    const { rows } = await pool.query<{ late: number; woke: number }>(
-      `SELECT extract(epoch FROM created_at) * 1000 - (body->>'dueAt')::float8 AS late, (body->>'woke')::float8 - (body->>'dueAt')::float8 AS woke
-         FROM bench_rows WHERE id = ANY($1::uuid[])`,
-      [ids],
-    );
-    parts = rows.map((r) => ({ late: Number(r.late), woke: Number(r.woke) }));
-    if (parts.length >= n) break;
-  }
+  const parts = await lateness(ctx, BARE_TIMER_LATENESS, ids, dueAt + 120_000);
   const open = await openCases(ctx);
   return { ...latenessRow(`baseline: bare timer + local-activity INSERT, ${n} due at once, ${open} open`, parts, n), open_cases: open };
 }
@@ -137,14 +128,19 @@ function latenessRow(name: string, parts: { late: number; woke: number }[], n: n
   };
 }
 
-async function lateness(ctx: BenchContext, ids: string[], until: number): Promise<{ late: number; woke: number }[]> {
+// Lateness after the deadline (ms) of each row written so far, and how much of it passed before the woken workflow
+// task ran (its clock, `at` / `woke`): a case's breach, and the bare timer's row.
+const BREACH_LATENESS = `SELECT extract(epoch FROM e.recorded_at) * 1000 - (e.payload->>'dueAt')::float8 AS late,
+                                extract(epoch FROM e.at) * 1000 - (e.payload->>'dueAt')::float8 AS woke
+                           FROM case_events e WHERE e.type = 'breached' AND e.case_id = ANY($1::uuid[])`;
+const BARE_TIMER_LATENESS = `SELECT extract(epoch FROM created_at) * 1000 - (body->>'dueAt')::float8 AS late,
+                                    (body->>'woke')::float8 - (body->>'dueAt')::float8 AS woke
+                               FROM bench_rows WHERE id = ANY($1::uuid[])`;
+
+/** Polls `sql` (one row per id written) until every id has its row or `until` passes. */
+async function lateness(ctx: BenchContext, sql: string, ids: string[], until: number): Promise<{ late: number; woke: number }[]> {
   for (;;) {
-    const { rows } = await ctx.stack.pool.query<{ late: number; woke: number }>(
-      `SELECT extract(epoch FROM e.recorded_at) * 1000 - (e.payload->>'dueAt')::float8 AS late,
-              extract(epoch FROM e.at) * 1000 - (e.payload->>'dueAt')::float8 AS woke
-         FROM case_events e WHERE e.type = 'breached' AND e.case_id = ANY($1::uuid[])`,
-      [ids],
-    );
+    const { rows } = await ctx.stack.pool.query<{ late: number; woke: number }>(sql, [ids]);
     if (rows.length >= ids.length || Date.now() > until) return rows.map((r) => ({ late: Number(r.late), woke: Number(r.woke) }));
     await new Promise((r) => setTimeout(r, 500));
   }

@@ -30,7 +30,7 @@ async function main(): Promise<void> {
       await pool.query('INSERT INTO bench_rows (id, body) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING', [id, JSON.stringify({ dueAt, woke })]);
     },
   };
-  const worker = await createWorker({ connection, namespace: 'default', taskQueue, pool, workflowBundle, extraActivities: { ...bare } });
+  const worker = await createWorker({ connection, namespace: 'default', taskQueue, pool, workflowBundle, extraActivities: bare });
   process.on('message', (m: { type?: string }) => {
     if (m?.type !== 'memory') return;
     // A full collection first, so the heap figure is what is live, not what the collector has yet to reclaim.

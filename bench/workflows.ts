@@ -19,7 +19,7 @@ export async function bareLoopWorkflow({ steps }: { steps: number }): Promise<nu
 }
 
 export interface BareTimerActivities {
-  /** Writes one row saying when the bare timer woke; `recorded` is its commit time (created_at). */
+  /** Writes one row saying when the bare timer woke (`woke`, the workflow's clock); its created_at is when it was written. */
   benchTimerFired(a: { id: string; dueAt: number; woke: number }): Promise<void>;
 }
 const { benchTimerFired } = proxyLocalActivities<BareTimerActivities>({ startToCloseTimeout: '10 seconds' });

@@ -17,7 +17,7 @@ export interface WorkerOptions {
   /** Cached workflows (sticky); lower it to see eviction and replay. */
   maxCachedWorkflows?: number;
   /** Activities beside Red Steward's own (the bench's bare baselines). */
-  extraActivities?: Record<string, (...args: never[]) => Promise<unknown>>;
+  extraActivities?: object;
 }
 
 export async function bundleWorkflows(): Promise<WorkflowBundle> {
