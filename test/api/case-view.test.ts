@@ -1,0 +1,118 @@
+// How a case leaves the API (api/case-view.ts), pure: no database. The detail is the summary followed by the
+// detail's own fields, key for key in the schema's order, whatever way presentDetail builds it (it assigns onto the
+// summary rather than spreading it, for speed: bench/README.md "Where the time goes").
+import type { Actor } from '../../domain/actions';
+import type { CaseDetailRow } from '../../db/queries/case-list';
+import { maskName, maskPhone, presentDetail, presentSummary } from '../../api/case-view';
+import { caseDetailSchema, caseSummarySchema } from '../../api/routes/case-schemas';
+
+const NOW = Date.parse('2026-11-27T02:00:00.000Z'); // Friday 10:00 CST
+
+const row: CaseDetailRow = {
+  id: 'd85db452-2638-4e46-ae19-7e2826fa294c',
+  trackingCode: '2611-D0F0B6',
+  categoryCode: 'repairs',
+  categoryNameZh: '公共维修',
+  categoryNameEn: 'Repairs to common parts',
+  compoundCode: 'lakeview',
+  compoundNameZh: '湖景华庭',
+  compoundNameEn: 'Lakeview Residences',
+  householdId: 'hh-lakeview-1-1-101',
+  residentUserId: 'u-resident3',
+  residentName: '王芳',
+  residentPhone: '13800000003',
+  location: { building: '5', unit: '1', room: '101' },
+  description: '楼道灯坏了一个星期',
+  contactPreference: null,
+  photos: [],
+  status: 'acknowledged',
+  stage: 'respond',
+  level: 'community_committee',
+  handlerOrgId: 'pc-lakeview',
+  supervisorOrgId: 'comm-jinji',
+  communityOrgId: 'comm-jinji',
+  streetOrgId: 'street-huxi',
+  followUpOwner: { kind: 'party_member', id: 'p-member1' },
+  deadlines: {
+    resolution: { dueAt: '2026-12-08T10:00:00.000Z', startedAt: '2026-11-26T20:58:34.889Z', breachedAt: null, extended: 1 },
+    response: { dueAt: '2026-11-27T01:00:00.000Z', startedAt: '2026-11-26T20:58:34.889Z', breachedAt: '2026-11-27T01:00:00.200Z', extended: 0 },
+  },
+  overdue: true,
+  pendingExtension: null,
+  reopenCount: 1,
+  escalationCount: 2,
+  returnedCount: 3,
+  outcome: null,
+  satisfaction: null,
+  solved: null,
+  chain: { communityOrgId: 'comm-jinji', streetOrgId: 'street-huxi', organizationDepartmentId: 'org-dept' },
+  calendar: { holidays: [], workdays: [] },
+  createdAt: '2026-11-26T20:58:34.889Z',
+  updatedAt: '2026-11-27T01:00:00.200Z',
+  dispatchedAt: '2026-11-26T20:58:34.889Z',
+  acknowledgedAt: '2026-11-26T21:00:00.000Z',
+  resolvedAt: null,
+  closedAt: null,
+  timeline: [
+    { seq: 1, type: 'submitted', at: '2026-11-26T20:58:34.889Z', actor: { userId: 'system', role: 'system' }, payload: { categoryCode: 'repairs' } },
+    { seq: 2, type: 'acknowledged', at: '2026-11-26T21:00:00.000Z', actor: { userId: 'u-handler2', role: 'handler', organizationId: 'pc-lakeview' }, payload: {} },
+  ],
+};
+
+const org = (id: string, kind: string) => ({ id, kind, nameZh: `${id}中文`, nameEn: `${id} en` });
+const names = {
+  orgs: new Map([
+    ['pc-lakeview', org('pc-lakeview', 'property_company')],
+    ['comm-jinji', org('comm-jinji', 'community_committee')],
+  ]),
+  people: new Map([['p-member1', { id: 'p-member1', nameZh: '李党员', nameEn: 'Li' }]]),
+} as unknown as Parameters<typeof presentDetail>[2];
+
+const resident: Actor = { userId: 'u-resident3', role: 'resident', organizationId: null, personId: null };
+const street: Actor = { userId: 'u-street', role: 'supervisor', organizationId: 'street-huxi', personId: null };
+
+describe('presentDetail', () => {
+  const summary = presentSummary(row, resident, names, NOW);
+  const detail = presentDetail(row, resident, names, NOW);
+
+  it('is the summary followed by the detail fields, in the schema order, and nothing else', () => {
+    const summaryKeys = Object.keys(caseSummarySchema.shape);
+    const detailKeys = Object.keys(caseDetailSchema.shape).filter((k) => !summaryKeys.includes(k));
+    expect(Object.keys(summary)).toEqual(summaryKeys);
+    expect(Object.keys(detail)).toEqual([...summaryKeys, ...detailKeys]);
+    expect(caseDetailSchema.strict().parse(detail)).toEqual(detail);
+    for (const k of summaryKeys) expect(detail[k as keyof typeof detail]).toEqual(summary[k as keyof typeof summary]);
+  });
+
+  it('shows the row: counts, times, the timeline with absent actor fields as null, deadlines by due', () => {
+    expect(detail).toMatchObject({
+      householdId: 'hh-lakeview-1-1-101',
+      location: { building: '5', unit: '1', room: '101' },
+      counts: { reopen: 1, escalation: 2, returned: 3 },
+      dispatchedAt: '2026-11-26T20:58:34.889Z',
+      acknowledgedAt: '2026-11-26T21:00:00.000Z',
+      resolvedAt: null,
+      closedAt: null,
+      handler: { id: 'pc-lakeview', kind: 'property_company', nameZh: 'pc-lakeview中文', nameEn: 'pc-lakeview en' },
+      followUpOwner: { kind: 'party_member', id: 'p-member1', nameZh: '李党员', nameEn: 'Li' },
+      overdue: true,
+    });
+    expect(detail.timeline).toEqual([
+      { seq: 1, type: 'submitted', at: '2026-11-26T20:58:34.889Z', actor: { userId: 'system', role: 'system', organizationId: null }, payload: { categoryCode: 'repairs' } },
+      { seq: 2, type: 'acknowledged', at: '2026-11-26T21:00:00.000Z', actor: { userId: 'u-handler2', role: 'handler', organizationId: 'pc-lakeview' }, payload: {} },
+    ]);
+    expect(detail.deadlines.map((d) => [d.kind, d.overdue, d.extended])).toEqual([
+      ['response', true, 0],
+      ['resolution', false, 1],
+    ]);
+    // Friday 10:00 CST to Tuesday week 18:00 CST, working hours 9:00–18:00: 8 h, then 5 × 9 h, then 2 × 9 h.
+    expect(detail.deadlines[1].clockTimeLeftMs).toBe(Date.parse('2026-12-08T10:00:00.000Z') - NOW);
+    expect(detail.deadlines[1].workingTimeLeftMs).toBe((8 + 45 + 18) * 3_600_000);
+  });
+
+  it('masks the resident for a caller with no need to contact them', () => {
+    expect(detail.resident).toEqual({ name: '王芳', phone: '13800000003', masked: false });
+    expect(presentDetail(row, street, names, NOW).resident).toEqual({ name: maskName('王芳'), phone: maskPhone('13800000003'), masked: true });
+    expect(maskPhone('13800000003')).toBe('138****0003');
+  });
+});
