@@ -1,8 +1,10 @@
 // Timers and growth. Timers: N cases whose response deadlines fall due at the same instant, and how late each
 // escalation is recorded. Growth: intake and reads again, and the worker's memory, with more and more open cases.
 import { randomUUID } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { DEMO, DEMO_USERS } from '../db/seed-data';
 import { fileCase, type IntakeRequest } from '../services/intake';
+import { cpuDelta, perOp, type CpuSample } from './cpu';
 import { percentile, runOps, type Measured } from './load';
 import type { Result } from './report';
 import { intake, reads, settle, track, type BenchContext } from './scenarios';
@@ -79,9 +81,10 @@ export async function timers(ctx: BenchContext, n: number, filingRate: number): 
   });
   const spare = dueAt - Date.now();
   ctx.log(`  timers: ${ids.length} cases filed, all due in ${(spare / 1000).toFixed(1)} s`);
-  const parts = await lateness(ctx, BREACH_LATENESS, ids, dueAt + 120_000);
+  const burst = await lateness(ctx, BREACH_LATENESS, ids, dueAt, dueAt + 120_000);
+  const { parts } = burst;
   const p99 = percentile(parts.map((p) => p.late), 99);
-  const row = latenessRow(`timers: escalation lateness, ${n} due at once, ${open} open`, parts, n);
+  const row = latenessRow(`timers: escalation lateness, ${n} due at once, ${open} open`, burst, n);
   return {
     ...row,
     target: 'p99 lateness ≤ 1000 ms with 10k open cases',
@@ -103,13 +106,13 @@ export async function bareTimers(ctx: BenchContext, n: number): Promise<Result> 
   await runOps(n, ctx.concurrency, async (i) => {
     await temporal.workflow.start(bareTimerWorkflow, { taskQueue, workflowId: `bench-timer-${ids[i]}`, args: [{ id: ids[i], dueAt }] });
   });
-  const parts = await lateness(ctx, BARE_TIMER_LATENESS, ids, dueAt + 120_000);
+  const burst = await lateness(ctx, BARE_TIMER_LATENESS, ids, dueAt, dueAt + 120_000);
   const open = await openCases(ctx);
-  return { ...latenessRow(`baseline: bare timer + local-activity INSERT, ${n} due at once, ${open} open`, parts, n), open_cases: open };
+  return { ...latenessRow(`baseline: bare timer + local-activity INSERT, ${n} due at once, ${open} open`, burst, n), open_cases: open };
 }
 
 /** p50/p99 of a burst's lateness, with where it comes from (until the woken workflow task ran; then the write). */
-function latenessRow(name: string, parts: { late: number; woke: number }[], n: number): Result {
+function latenessRow(name: string, { parts, cpu, wallMs }: Burst, n: number): Result {
   const late = parts.map((p) => p.late);
   const woke = parts.map((p) => p.woke);
   const wrote = parts.map((p) => p.late - p.woke);
@@ -124,7 +127,8 @@ function latenessRow(name: string, parts: { late: number; woke: number }[], n: n
     ratio: null,
     target: null,
     met: null,
-    note: `max ${Math.round(Math.max(...late))} ms; timer fired and workflow task ran: p50 ${Math.round(percentile(woke, 50))}, p99 ${Math.round(percentile(woke, 99))} ms after the deadline; written: p50 ${Math.round(percentile(wrote, 50))}, p99 ${Math.round(percentile(wrote, 99))} ms after that; throughput = writes per second after the deadline${late.length < n ? `; only ${late.length} of ${n} recorded` : ''}`,
+    ...(late.length ? { cpu_ms_per_op: perOp(cpu, late.length) } : {}),
+    note: `max ${Math.round(Math.max(...late))} ms; cores busy ${(Object.values(cpu).reduce((a, b) => a + (b ?? 0), 0) / Math.max(wallMs, 1)).toFixed(2)} of ${availableParallelism()} over the ${wallMs} ms until all were written; timer fired and workflow task ran: p50 ${Math.round(percentile(woke, 50))}, p99 ${Math.round(percentile(woke, 99))} ms after the deadline; written: p50 ${Math.round(percentile(wrote, 50))}, p99 ${Math.round(percentile(wrote, 99))} ms after that; throughput = writes per second after the deadline${late.length < n ? `; only ${late.length} of ${n} recorded` : ''}`,
   };
 }
 
@@ -137,12 +141,25 @@ const BARE_TIMER_LATENESS = `SELECT extract(epoch FROM created_at) * 1000 - (bod
                                     (body->>'woke')::float8 - (body->>'dueAt')::float8 AS woke
                                FROM bench_rows WHERE id = ANY($1::uuid[])`;
 
-/** Polls `sql` (one row per id written) until every id has its row or `until` passes. */
-async function lateness(ctx: BenchContext, sql: string, ids: string[], until: number): Promise<{ late: number; woke: number }[]> {
+interface Burst {
+  parts: { late: number; woke: number }[];
+  /** CPU by process from just before the deadline until every row was seen (the polls included: 1 query a 100 ms). */
+  cpu: CpuSample;
+  /** Wall time of that window, ms: CPU ÷ wall says how busy the two cores were. */
+  wallMs: number;
+}
+
+/** Waits for `dueAt`, then polls `sql` (one row per id written) until every id has its row or `until` passes. */
+async function lateness(ctx: BenchContext, sql: string, ids: string[], dueAt: number, until: number): Promise<Burst> {
+  await new Promise((r) => setTimeout(r, Math.max(0, dueAt - 50 - Date.now())));
+  const t0 = Date.now();
+  const c0 = ctx.stack.cpu.sample();
   for (;;) {
     const { rows } = await ctx.stack.pool.query<{ late: number; woke: number }>(sql, [ids]);
-    if (rows.length >= ids.length || Date.now() > until) return rows.map((r) => ({ late: Number(r.late), woke: Number(r.woke) }));
-    await new Promise((r) => setTimeout(r, 500));
+    if (rows.length >= ids.length || Date.now() > until) {
+      return { parts: rows.map((r) => ({ late: Number(r.late), woke: Number(r.woke) })), cpu: cpuDelta(c0, ctx.stack.cpu.sample()), wallMs: Date.now() - t0 };
+    }
+    await new Promise((r) => setTimeout(r, 100));
   }
 }
 

@@ -11,7 +11,7 @@ import { startBenchStack } from './stack';
 
 const PLANS = {
   quick: { warmUp: 20, intake: 160, loop: 32, reads: 800, rounds: 2, sizes: [300, 1000], timersAt: 1000, timerCases: 100, growthIntake: 80, growthReads: 800, exportRows: 20_000 },
-  full: { warmUp: 100, intake: 2000, loop: 400, reads: 5000, rounds: 4, sizes: [1000, 10_000, 50_000], timersAt: 10_000, timerCases: 100, growthIntake: 500, growthReads: 6000, exportRows: 100_000 },
+  full: { warmUp: 100, intake: 2000, loop: 400, reads: 5000, rounds: 4, sizes: [1000, 10_000, 50_000], timersAt: 10_000, timerCases: 100, growthIntake: 1000, growthReads: 6000, exportRows: 100_000 },
 };
 
 async function main(): Promise<void> {
