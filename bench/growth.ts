@@ -187,10 +187,13 @@ export async function growth(ctx: BenchContext, o: { sizes: number[]; intakeOps:
     ctx.log(`growth${label}: worker RSS ${m.rssMb} MB, heap ${m.heapUsedMb} MB`);
     const { rows, ids } = await intake(ctx, o.intakeOps, label);
     results.push(...rows.map((r) => ({ ...r, open_cases: open })));
-    // Reads spread over three cases in four reads (the ones just filed and random open ones the reader, lakeview's
-    // resident, may see; the timer cases belong to another resident), so most are a case's first read.
+    // Reads spread over three cases in four reads (the ones just filed and other random open ones the reader,
+    // lakeview's resident, may see; the timer cases belong to another resident), so most are a case's first read.
     const spread = Math.max(0, Math.round(o.readOps * 0.75) - ids.length);
-    const sample = await ctx.stack.pool.query<{ id: string }>("SELECT id FROM cases WHERE status <> 'closed' AND resident_user_id = $1 ORDER BY random() LIMIT $2", [DEMO_USERS.resident3, spread]);
+    const sample = await ctx.stack.pool.query<{ id: string }>(
+      "SELECT id FROM cases WHERE status <> 'closed' AND resident_user_id = $1 AND id <> ALL($3::uuid[]) ORDER BY random() LIMIT $2",
+      [DEMO_USERS.resident3, spread, ids],
+    );
     results.push(...(await reads(ctx, [...ids, ...sample.rows.map((r) => r.id)], o.readOps, label)).map((r) => ({ ...r, open_cases: open })));
     // A small burst shows what one deadline waits with this many cases open; the larger one, a burst's queueing.
     // Each beside the bare engine's burst of the same size, measured just before it.
