@@ -83,14 +83,13 @@ export function addCpu(a: CpuSample, b: CpuSample): CpuSample {
   return out;
 }
 
+/** CPU ms of all processes together. */
+export const cpuTotal = (s: CpuSample): number => Object.values(s).reduce((n, v) => n + (v ?? 0), 0);
+
 /** CPU ms per operation, by process, rounded; with the total. */
 export function perOp(total: CpuSample, ops: number): Record<string, number> {
   const out: Record<string, number> = {};
-  let sum = 0;
-  for (const [k, v] of Object.entries(total)) {
-    out[k] = Math.round(((v ?? 0) / ops) * 100) / 100;
-    sum += v ?? 0;
-  }
-  out.total = Math.round((sum / ops) * 100) / 100;
+  for (const [k, v] of Object.entries(total)) out[k] = Math.round(((v ?? 0) / ops) * 100) / 100;
+  out.total = Math.round((cpuTotal(total) / ops) * 100) / 100;
   return out;
 }

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { DEMO, DEMO_USERS } from '../db/seed-data';
 import { fileCase, type IntakeRequest } from '../services/intake';
-import { cpuDelta, perOp, type CpuSample } from './cpu';
+import { cpuDelta, cpuTotal, perOp, type CpuSample } from './cpu';
 import { percentile, runOps, type Measured } from './load';
 import type { Result } from './report';
 import { intake, reads, settle, track, type BenchContext } from './scenarios';
@@ -128,7 +128,7 @@ function latenessRow(name: string, { parts, cpu, wallMs }: Burst, n: number): Re
     target: null,
     met: null,
     ...(late.length ? { cpu_ms_per_op: perOp(cpu, late.length) } : {}),
-    note: `max ${Math.round(Math.max(...late))} ms; cores busy ${(Object.values(cpu).reduce((a, b) => a + (b ?? 0), 0) / Math.max(wallMs, 1)).toFixed(2)} of ${availableParallelism()} over the ${wallMs} ms until all were written; timer fired and workflow task ran: p50 ${Math.round(percentile(woke, 50))}, p99 ${Math.round(percentile(woke, 99))} ms after the deadline; written: p50 ${Math.round(percentile(wrote, 50))}, p99 ${Math.round(percentile(wrote, 99))} ms after that; throughput = writes per second after the deadline${late.length < n ? `; only ${late.length} of ${n} recorded` : ''}`,
+    note: `max ${Math.round(Math.max(...late))} ms; cores busy ${(cpuTotal(cpu) / Math.max(wallMs, 1)).toFixed(2)} of ${availableParallelism()} over the ${wallMs} ms until all were written; timer fired and workflow task ran: p50 ${Math.round(percentile(woke, 50))}, p99 ${Math.round(percentile(woke, 99))} ms after the deadline; written: p50 ${Math.round(percentile(wrote, 50))}, p99 ${Math.round(percentile(wrote, 99))} ms after that; throughput = writes per second after the deadline${late.length < n ? `; only ${late.length} of ${n} recorded` : ''}`,
   };
 }
 
