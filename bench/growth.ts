@@ -6,8 +6,9 @@ import { DEMO, DEMO_USERS } from '../db/seed-data';
 import { fileCase, type IntakeRequest } from '../services/intake';
 import { cpuDelta, cpuTotal, perOp, type CpuSample } from './cpu';
 import { percentile, runOps, type Measured } from './load';
-import type { Result } from './report';
+import type { EngineSplit, Result } from './report';
 import { intake, reads, settle, track, type BenchContext } from './scenarios';
+import { workflowIdFor } from '../workflows/messages';
 import { bareTimerWorkflow } from './workflows';
 
 const HOUR = 3_600_000;
@@ -84,7 +85,7 @@ export async function timers(ctx: BenchContext, n: number, filingRate: number): 
   const burst = await lateness(ctx, BREACH_LATENESS, ids, dueAt, dueAt + 120_000);
   const { parts } = burst;
   const p99 = percentile(parts.map((p) => p.late), 99);
-  const row = latenessRow(`timers: escalation lateness, ${n} due at once, ${open} open`, burst, n);
+  const row = latenessRow(`timers: escalation lateness, ${n} due at once, ${open} open`, burst, n, await engineSplit(ctx, ids.map(workflowIdFor)));
   return {
     ...row,
     target: 'p99 lateness ≤ 1000 ms with 10k open cases',
@@ -103,16 +104,18 @@ export async function bareTimers(ctx: BenchContext, n: number): Promise<Result> 
   const { temporal, taskQueue } = ctx.stack;
   const dueAt = Date.now() + 5_000 + n * 20;
   const ids = Array.from({ length: n }, () => randomUUID());
+  const workflowId = (id: string) => `bench-timer-${id}`;
   await runOps(n, ctx.concurrency, async (i) => {
-    await temporal.workflow.start(bareTimerWorkflow, { taskQueue, workflowId: `bench-timer-${ids[i]}`, args: [{ id: ids[i], dueAt }] });
+    await temporal.workflow.start(bareTimerWorkflow, { taskQueue, workflowId: workflowId(ids[i]), args: [{ id: ids[i], dueAt }] });
   });
   const burst = await lateness(ctx, BARE_TIMER_LATENESS, ids, dueAt, dueAt + 120_000);
   const open = await openCases(ctx);
-  return { ...latenessRow(`baseline: bare timer + local-activity INSERT, ${n} due at once, ${open} open`, burst, n), open_cases: open };
+  const split = await engineSplit(ctx, ids.map(workflowId));
+  return { ...latenessRow(`baseline: bare timer + local-activity INSERT, ${n} due at once, ${open} open`, burst, n, split), open_cases: open };
 }
 
 /** p50/p99 of a burst's lateness, with where it comes from (until the woken workflow task ran; then the write). */
-function latenessRow(name: string, { parts, cpu, wallMs }: Burst, n: number): Result {
+function latenessRow(name: string, { parts, cpu, wallMs }: Burst, n: number, engine: EngineSplit | null): Result {
   const late = parts.map((p) => p.late);
   const woke = parts.map((p) => p.woke);
   const wrote = parts.map((p) => p.late - p.woke);
@@ -128,6 +131,7 @@ function latenessRow(name: string, { parts, cpu, wallMs }: Burst, n: number): Re
     target: null,
     met: null,
     ...(late.length ? { cpu_ms_per_op: perOp(cpu, late.length) } : {}),
+    ...(engine ? { engine_ms: engine } : {}),
     note: `max ${Math.round(Math.max(...late))} ms; cores busy ${(cpuTotal(cpu) / Math.max(wallMs, 1)).toFixed(2)} of ${availableParallelism()} over the ${wallMs} ms until all were written; timer fired and workflow task ran: p50 ${Math.round(percentile(woke, 50))}, p99 ${Math.round(percentile(woke, 99))} ms after the deadline; written: p50 ${Math.round(percentile(wrote, 50))}, p99 ${Math.round(percentile(wrote, 99))} ms after that; throughput = writes per second after the deadline${late.length < n ? `; only ${late.length} of ${n} recorded` : ''}`,
   };
 }
@@ -140,6 +144,35 @@ const BREACH_LATENESS = `SELECT extract(epoch FROM e.recorded_at) * 1000 - (e.pa
 const BARE_TIMER_LATENESS = `SELECT extract(epoch FROM created_at) * 1000 - (body->>'dueAt')::float8 AS late,
                                     (body->>'woke')::float8 - (body->>'dueAt')::float8 AS woke
                                FROM bench_rows WHERE id = ANY($1::uuid[])`;
+
+/**
+ * The burst as Temporal recorded it: for each workflow, its last fired timer (the deadline; the next one is an hour
+ * out) and the workflow task that timer woke. It splits the lateness into the server's timer queue, the wait for a
+ * worker to take the task (its workflow-task slots are all busy in a burst), and the time the worker held the task
+ * (activations, the local activity's write, the completion). Null if no history shows a fired timer.
+ */
+async function engineSplit(ctx: BenchContext, workflowIds: string[]): Promise<EngineSplit | null> {
+  const ms = (t: { seconds?: unknown; nanos?: number | null } | null | undefined) => Number(t?.seconds ?? 0) * 1000 + (t?.nanos ?? 0) / 1e6;
+  const late: number[] = [];
+  const toWorker: number[] = [];
+  const inWorker: number[] = [];
+  await runOps(workflowIds.length, ctx.concurrency, async (i) => {
+    const events = (await ctx.stack.temporal.workflow.getHandle(workflowIds[i]).fetchHistory()).events ?? [];
+    const f = events.map((e) => e.timerFiredEventAttributes != null).lastIndexOf(true);
+    if (f < 0) return;
+    const fired = events[f];
+    const started = events.find((e) => Number(e.eventId) === Number(fired.timerFiredEventAttributes?.startedEventId));
+    const taskStarted = events.slice(f).find((e) => e.workflowTaskStartedEventAttributes != null);
+    const taskDone = events.slice(f).find((e) => e.workflowTaskCompletedEventAttributes != null);
+    if (!started || !taskStarted || !taskDone) return;
+    late.push(ms(fired.eventTime) - ms(started.eventTime) - ms(started.timerStartedEventAttributes?.startToFireTimeout));
+    toWorker.push(ms(taskStarted.eventTime) - ms(fired.eventTime));
+    inWorker.push(ms(taskDone.eventTime) - ms(taskStarted.eventTime));
+  });
+  if (late.length === 0) return null;
+  const p = (xs: number[]) => ({ p50: Math.round(percentile(xs, 50)), p99: Math.round(percentile(xs, 99)) });
+  return { timer_late: p(late), to_worker: p(toWorker), in_worker: p(inWorker) };
+}
 
 interface Burst {
   parts: { late: number; woke: number }[];

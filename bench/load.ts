@@ -67,8 +67,9 @@ export interface Comparison {
 }
 
 /**
- * Baseline and subject in `rounds` alternating halves (B S B S …), each followed by `settle` (e.g. waiting for
- * the worker to finish what the round left behind), merged per side.
+ * Baseline and subject in `rounds` rounds, each followed by `settle` (e.g. waiting for the worker to finish what the
+ * round left behind), merged per side. The order alternates (B S, S B, B S, …) so that neither side always runs
+ * second, on a server the other side has just loaded (a WAL checkpoint, a vacuum, warmer caches).
  */
 export async function compare(o: { ops: number; concurrency: number; rounds: number; baseline: Op; subject: Op; settle?: () => Promise<void>; meter?: CpuMeter }): Promise<Comparison> {
   const per = Math.ceil(o.ops / o.rounds);
@@ -76,20 +77,21 @@ export async function compare(o: { ops: number; concurrency: number; rounds: num
   const s: Measured[] = [];
   let cpuB: CpuSample = {};
   let cpuS: CpuSample = {};
+  const half = async (side: 'baseline' | 'subject', n: number, offset: number) => {
+    const t0 = o.meter?.sample();
+    (side === 'baseline' ? b : s).push(await runOps(n, o.concurrency, o[side], offset));
+    await o.settle?.();
+    const t1 = o.meter?.sample();
+    if (t0 && t1) {
+      if (side === 'baseline') cpuB = addCpu(cpuB, cpuDelta(t0, t1));
+      else cpuS = addCpu(cpuS, cpuDelta(t0, t1));
+    }
+  };
   for (let r = 0; r < o.rounds; r++) {
     const n = Math.min(per, o.ops - r * per);
     if (n <= 0) break;
-    const t0 = o.meter?.sample();
-    b.push(await runOps(n, o.concurrency, o.baseline, r * per));
-    await o.settle?.();
-    const t1 = o.meter?.sample();
-    s.push(await runOps(n, o.concurrency, o.subject, r * per));
-    await o.settle?.();
-    const t2 = o.meter?.sample();
-    if (t0 && t1 && t2) {
-      cpuB = addCpu(cpuB, cpuDelta(t0, t1));
-      cpuS = addCpu(cpuS, cpuDelta(t1, t2));
-    }
+    const order = r % 2 === 0 ? (['baseline', 'subject'] as const) : (['subject', 'baseline'] as const);
+    for (const side of order) await half(side, n, r * per);
   }
   return { baseline: merge(b), subject: merge(s), ...(o.meter ? { cpu: { baseline: cpuB, subject: cpuS } } : {}) };
 }

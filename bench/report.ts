@@ -7,6 +7,16 @@ import path from 'node:path';
 import { perOp } from './cpu';
 import { type Comparison, type Measured, percentile, throughputOf } from './load';
 
+/** Where a burst's breaches spent their time inside Temporal, from each workflow's history (ms). */
+export interface EngineSplit {
+  /** Timer fired − its deadline (the server's timer queue). */
+  timer_late: { p50: number; p99: number };
+  /** Workflow task started − timer fired: waiting for a worker to poll it. */
+  to_worker: { p50: number; p99: number };
+  /** Workflow task completed − started: the worker's activations, the local activity's write, the completion. */
+  in_worker: { p50: number; p99: number };
+}
+
 export interface Result {
   name: string;
   ops: number;
@@ -30,6 +40,8 @@ export interface Result {
   cpu_ms_per_op?: Record<string, number>;
   /** Reads of GET /cases/:id answered from the API's case cache, of all its reads in the row (db/case-cache.ts). */
   cache_hit_rate?: number;
+  /** A deadline burst as Temporal's histories show it (bench/growth.ts engineSplit): ms, each p50 and p99. */
+  engine_ms?: EngineSplit;
   note?: string;
 }
 
@@ -75,6 +87,10 @@ export function printTable(results: Result[], out: (line: string) => void = cons
     const target = [r.target, r.p99_ratio !== undefined ? `(p99 ${r.p99_ratio}×)` : '', verdict, extra].filter(Boolean).join(' ');
     out(`${r.name.padEnd(nameWidth)}  ${fmt(r.ops, 6)}  ${fmt(r.concurrency, 4)}  ${fmt(r.throughput, 8)}  ${fmt(r.p50_ms, 8)}  ${fmt(r.p99_ms, 8)}  ${fmt(r.ratio, 6)}  ${target}`);
     if (r.errors) out(`${''.padEnd(nameWidth)}  ${r.errors} failed operations; ${r.note}`);
+    if (r.engine_ms) {
+      const e = r.engine_ms;
+      out(`${''.padEnd(nameWidth)}  in Temporal, p50/p99 ms: timer fired ${e.timer_late.p50}/${e.timer_late.p99} after the deadline, its workflow task waited ${e.to_worker.p50}/${e.to_worker.p99} for a worker, held ${e.in_worker.p50}/${e.in_worker.p99} in it`);
+    }
     if (r.cpu_ms_per_op) out(`${''.padEnd(nameWidth)}  cpu ms/op: ${Object.entries(r.cpu_ms_per_op).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   }
 }
