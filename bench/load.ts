@@ -66,6 +66,9 @@ export interface Comparison {
   cpu?: { baseline: CpuSample; subject: CpuSample };
 }
 
+type Side = 'baseline' | 'subject';
+const SIDES: readonly Side[] = ['baseline', 'subject'];
+
 /**
  * Baseline and subject in `rounds` rounds, each followed by `settle` (e.g. waiting for the worker to finish what the
  * round left behind), merged per side. The order alternates (B S, S B, B S, …) so that neither side always runs
@@ -73,27 +76,20 @@ export interface Comparison {
  */
 export async function compare(o: { ops: number; concurrency: number; rounds: number; baseline: Op; subject: Op; settle?: () => Promise<void>; meter?: CpuMeter }): Promise<Comparison> {
   const per = Math.ceil(o.ops / o.rounds);
-  const b: Measured[] = [];
-  const s: Measured[] = [];
-  let cpuB: CpuSample = {};
-  let cpuS: CpuSample = {};
-  const half = async (side: 'baseline' | 'subject', n: number, offset: number) => {
-    const t0 = o.meter?.sample();
-    (side === 'baseline' ? b : s).push(await runOps(n, o.concurrency, o[side], offset));
-    await o.settle?.();
-    const t1 = o.meter?.sample();
-    if (t0 && t1) {
-      if (side === 'baseline') cpuB = addCpu(cpuB, cpuDelta(t0, t1));
-      else cpuS = addCpu(cpuS, cpuDelta(t0, t1));
-    }
-  };
+  const measured: Record<Side, Measured[]> = { baseline: [], subject: [] };
+  const cpu: Record<Side, CpuSample> = { baseline: {}, subject: {} };
   for (let r = 0; r < o.rounds; r++) {
     const n = Math.min(per, o.ops - r * per);
     if (n <= 0) break;
-    const order = r % 2 === 0 ? (['baseline', 'subject'] as const) : (['subject', 'baseline'] as const);
-    for (const side of order) await half(side, n, r * per);
+    for (const side of r % 2 === 0 ? SIDES : [...SIDES].reverse()) {
+      const t0 = o.meter?.sample();
+      measured[side].push(await runOps(n, o.concurrency, o[side], r * per));
+      await o.settle?.();
+      const t1 = o.meter?.sample();
+      if (t0 && t1) cpu[side] = addCpu(cpu[side], cpuDelta(t0, t1));
+    }
   }
-  return { baseline: merge(b), subject: merge(s), ...(o.meter ? { cpu: { baseline: cpuB, subject: cpuS } } : {}) };
+  return { baseline: merge(measured.baseline), subject: merge(measured.subject), ...(o.meter ? { cpu } : {}) };
 }
 
 export interface HttpAnswer {
