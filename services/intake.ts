@@ -79,7 +79,7 @@ export async function startCaseWorkflow(deps: IntakeDeps, intake: CaseIntake, re
     await deps.temporal.workflow.start(caseWorkflow, {
       workflowId: workflowIdFor(intake.caseId),
       taskQueue: deps.taskQueue,
-      args: [{ intake, ...(recorded ? { recordedAtIntake: true } : {}), writerOnDemand: true }],
+      args: [{ intake, ...(recorded ? { recordedAtIntake: true } : {}), writerOnDemand: true, wakeOnCommit: true }],
       // Started with its search attributes: one visibility write fewer than upserting them in the first task.
       typedSearchAttributes: caseSearchAttributes(opened),
       // A closed case is never started again, whoever retries.

@@ -72,12 +72,45 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
     void persist();
   };
 
+  // wakeOnCommit (set by intake): the writer and the main loop are woken by the promise that the change resolves,
+  // instead of waiting on condition(), which the SDK re-tests after every job of every activation. Older histories
+  // (no flag) replay with the conditions, as they ran.
+  const wakeOnCommit = input.wakeOnCommit === true;
+  let writing = false;
+  let kicked = false;
+  let wakeMainFn: (() => void) | null = null;
+  const wakeMain = (): void => {
+    const wake = wakeMainFn;
+    wakeMainFn = null;
+    wake?.();
+  };
+  // Queued as a microtask so that the commits of one synchronous run (a handler's, or the clock's up to eight) go to
+  // Postgres as one batch; a commit while a batch is being written is picked up by the drain's next turn.
+  const kickWriter = (): void => {
+    if (writing || kicked) return;
+    kicked = true;
+    void Promise.resolve().then(() => {
+      kicked = false;
+      if (writing || unpersisted.length === 0) return;
+      writing = true;
+      void drain();
+    });
+  };
+
   const commit = (bodies: CaseEventBody[], actor: Actor, at: number, requestId?: string): CaseEvent[] => {
     const stamped = stamp(state, bodies, actor, at, requestId);
     state = stamped.state;
     unpersisted.push(...stamped.events);
-    if (writerArmed) startWriter();
+    if (wakeOnCommit) {
+      kickWriter();
+      wakeMain();
+    } else if (writerArmed) startWriter();
     return stamped.events;
+  };
+  // History grows only through commits, Updates and the writer's local activities; the main loop checks Temporal's
+  // continue-as-new suggestion when it wakes, so the other two wake it once the suggestion is there.
+  const wakeMainIfContinueSuggested = (): void => {
+    if (wakeOnCommit && workflowInfo().continueAsNewSuggested) wakeMain();
   };
 
   const rejectIfInvalid = (type: ActionType, req: ActionInput): void => {
@@ -107,7 +140,10 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
       def,
       async (req: ActionInput) => {
         const prior = applied.get(req.requestId);
-        if (prior) return prior;
+        if (prior) {
+          wakeMainIfContinueSuggested();
+          return prior;
+        }
         const d = decide(state, req.action, req.actor, Date.now());
         if (!d.ok) throw ApplicationFailure.create({ type: d.code, message: d.reason, nonRetryable: true });
         const events = commit(d.events, req.actor, Date.now(), req.requestId);
@@ -142,7 +178,21 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
       persistedSeq = batch[batch.length - 1].seq;
     }
   }
-  if (!writerOnDemand || unpersisted.length > 0) startWriter();
+  // The same writer, run while there is something to write (wakeOnCommit).
+  async function drain(): Promise<void> {
+    while (unpersisted.length > 0) {
+      const batch = unpersisted;
+      unpersisted = [];
+      const projection = projectCase(state);
+      await write({ caseId: state.caseId, events: batch, projection });
+      persistedSeq = batch[batch.length - 1].seq;
+    }
+    writing = false;
+    wakeMainIfContinueSuggested();
+  }
+  if (wakeOnCommit) {
+    if (unpersisted.length > 0) kickWriter();
+  } else if (!writerOnDemand || unpersisted.length > 0) startWriter();
   else writerArmed = true;
 
   let attributesKey = recordedAtIntake ? searchAttributesKey(state) : '';
@@ -174,7 +224,10 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
     const scope = new CancellationScope();
     const t = { wake, fired: false, scope, settled: Promise.resolve() };
     t.settled = scope.run(() => sleep(Math.max(wake - Date.now(), 1))).then(
-      () => void (t.fired = true),
+      () => {
+        t.fired = true;
+        wakeMain();
+      },
       () => undefined, // cancelled: a newer wake-up replaced it
     );
     timer = t;
@@ -186,7 +239,8 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
     const wake = nextWakeUp(state);
     if (timer === null && wake !== null) startTimer(wake);
     const changed = () => state.seq !== seen || workflowInfo().continueAsNewSuggested;
-    await condition(() => changed() || timer?.fired === true);
+    if (!wakeOnCommit) await condition(() => changed() || timer?.fired === true);
+    else if (!changed() && timer?.fired !== true) await new Promise<void>((resolve) => (wakeMainFn = resolve));
     if (timer?.fired) timer = null;
 
     const now = Date.now();
@@ -202,7 +256,13 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
     if (workflowInfo().continueAsNewSuggested && isOpen()) {
       // Months-long cases stay under the history limits: carry the state over once handlers are done.
       await condition(() => allHandlersFinished() && unpersisted.length === 0 && persistedSeq === state.seq);
-      await continueAsNew<typeof caseWorkflow>({ intake: input.intake, state, applied: [...applied], ...(writerOnDemand ? { writerOnDemand } : {}) });
+      await continueAsNew<typeof caseWorkflow>({
+        intake: input.intake,
+        state,
+        applied: [...applied],
+        ...(writerOnDemand ? { writerOnDemand } : {}),
+        ...(wakeOnCommit ? { wakeOnCommit } : {}),
+      });
     }
   }
   publishSearchAttributes();

@@ -33,6 +33,13 @@ export interface CaseWorkflowInput {
    * older histories, which therefore replay with the writer started first, as they ran. Carried by continue-as-new.
    */
   writerOnDemand?: boolean;
+  /**
+   * Set by intake since the event writer and the main loop are woken by the commit (or the timer) that gives them
+   * work, through a promise, instead of by condition(), which the SDK re-tests after every job: fewer promises and
+   * sandbox entries per task, which is what a burst of deadlines queues on (bench/README.md, "Where the time goes").
+   * Absent in older histories, which replay with the conditions, as they ran. Carried by continue-as-new.
+   */
+  wakeOnCommit?: boolean;
   /** Carried over by continue-as-new; absent on the first run. */
   state?: CaseState;
   applied?: [string, ActionResult][];

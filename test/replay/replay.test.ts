@@ -18,9 +18,10 @@ const RECORD = process.env.RS_RECORD_HISTORIES === '1';
  * v1: the first release (intake events written by the first workflow task through an activity, search attributes
  * upserted). v2: intake writes the first events itself and starts the workflow with its search attributes
  * (recordedAtIntake), recordEvents is a local activity. v3: the deadline timer is kept while the next wake-up does not
- * move (patch keep-deadline-timer). v4: the event writer starts with the first event to write (writerOnDemand).
+ * move (patch keep-deadline-timer). v4: the event writer starts with the first event to write (writerOnDemand). v5: the
+ * writer and the main loop are woken by the commit or timer that gives them work, not by condition() (wakeOnCommit).
  */
-const HISTORY_VERSION = 'v4';
+const HISTORY_VERSION = 'v5';
 const suite = useLoopSuite({ response: 2, resolution: 4, evaluation: 2 });
 
 (RECORD ? test : test.skip)('record histories of finished cases from this version', async () => {
@@ -84,7 +85,7 @@ const suite = useLoopSuite({ response: 2, resolution: 4, evaluation: 2 });
 
 test('every committed history of a finished case replays on the current workflow code', async () => {
   const files = fs.readdirSync(DIR).filter((f) => f.endsWith('.json'));
-  expect(files.length).toBeGreaterThanOrEqual(16);
+  expect(files.length).toBeGreaterThanOrEqual(20);
   const child = runScript('scripts/replay-histories.ts', { LOG_LEVEL: 'error' });
   const code = await child.exited;
   expect(child.output()).toContain(`${files.length} replayed, 0 failed`);
