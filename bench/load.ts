@@ -12,6 +12,8 @@ export interface Measured {
   latencies: number[];
   errors: number;
   firstError: string | null;
+  /** Merged measurements: each round's throughput, in the order run (one slow round is a stall, not a trend). */
+  rounds?: number[];
 }
 
 export type Op = (i: number) => Promise<void>;
@@ -47,6 +49,7 @@ export function merge(parts: Measured[]): Measured {
     latencies: parts.flatMap((p) => p.latencies),
     errors: parts.reduce((n, p) => n + p.errors, 0),
     firstError: parts.find((p) => p.firstError)?.firstError ?? null,
+    rounds: parts.map((p) => Math.round(throughputOf(p) * 10) / 10),
   };
 }
 

@@ -38,6 +38,8 @@ export interface Result {
   heap_used_mb?: number;
   /** CPU ms per operation by process (api, worker, temporal, postgres, client) and in total. */
   cpu_ms_per_op?: Record<string, number>;
+  /** Each round's ops/s, in the order run (bench/load.ts compare): one slow round is a stall, not a steady gap. */
+  round_throughputs?: number[];
   /** Reads of GET /cases/:id answered from the API's case cache, of all its reads in the row (db/case-cache.ts). */
   cache_hit_rate?: number;
   /** A deadline burst as Temporal's histories show it (bench/growth.ts engineSplit): ms, each p50 and p99. */
@@ -59,6 +61,7 @@ export function row(name: string, m: Measured, extra: Partial<Result> = {}): Res
     ratio: null,
     target: null,
     met: null,
+    ...(m.rounds && m.rounds.length > 1 ? { round_throughputs: m.rounds } : {}),
     ...(m.errors ? { errors: m.errors, note: `first error: ${m.firstError}` } : {}),
     ...extra,
   };
@@ -91,6 +94,7 @@ export function printTable(results: Result[], out: (line: string) => void = cons
       const e = r.engine_ms;
       out(`${''.padEnd(nameWidth)}  in Temporal, p50/p99 ms: timer fired ${e.timer_late.p50}/${e.timer_late.p99} after the deadline, its workflow task waited ${e.to_worker.p50}/${e.to_worker.p99} for a worker, held ${e.in_worker.p50}/${e.in_worker.p99} in it`);
     }
+    if (r.round_throughputs) out(`${''.padEnd(nameWidth)}  ops/s by round: ${r.round_throughputs.join(', ')}`);
     if (r.cpu_ms_per_op) out(`${''.padEnd(nameWidth)}  cpu ms/op: ${Object.entries(r.cpu_ms_per_op).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   }
 }

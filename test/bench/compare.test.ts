@@ -16,3 +16,23 @@ test('an uneven count leaves the last round short, on both sides alike', async (
   await compare({ ops: 5, concurrency: 2, rounds: 2, baseline: async () => void seen.B++, subject: async () => void seen.S++ });
   expect(seen).toEqual({ B: 5, S: 5 });
 });
+
+test("each side keeps its rounds' throughputs in the order run, so one stalled round shows as such", async () => {
+  let round = 0;
+  const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  // The subject's second round stalls: 20 ms an operation against 2.
+  const c = await compare({
+    ops: 30,
+    concurrency: 1,
+    rounds: 3,
+    baseline: () => wait(2),
+    subject: (i) => wait(i >= 10 && i < 20 ? 20 : 2),
+    settle: async () => void round++,
+  });
+  expect(c.subject.rounds).toHaveLength(3);
+  const [first, stalled, third] = c.subject.rounds!;
+  expect(stalled).toBeLessThan(first / 3);
+  expect(stalled).toBeLessThan(third / 3);
+  expect(Math.min(...c.baseline.rounds!)).toBeGreaterThan(stalled * 3);
+  expect(round).toBe(6);
+});
