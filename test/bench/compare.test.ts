@@ -19,7 +19,7 @@ test('an uneven count leaves the last round short, on both sides alike', async (
 
 test("each side keeps its rounds' throughputs in the order run, so one stalled round shows as such", async () => {
   let round = 0;
-  const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  const wait = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
   // The subject's second round stalls: 20 ms an operation against 2.
   const c = await compare({
     ops: 30,
