@@ -12,7 +12,7 @@ export interface Measured {
   latencies: number[];
   errors: number;
   firstError: string | null;
-  /** Merged measurements: each round's throughput, in the order run (one slow round is a stall, not a trend). */
+  /** Merged measurements: each round's throughput (throughputOf), in the order run (one slow round is a stall, not a trend). */
   rounds?: number[];
 }
 
@@ -49,7 +49,7 @@ export function merge(parts: Measured[]): Measured {
     latencies: parts.flatMap((p) => p.latencies),
     errors: parts.reduce((n, p) => n + p.errors, 0),
     firstError: parts.find((p) => p.firstError)?.firstError ?? null,
-    rounds: parts.map((p) => Math.round(throughputOf(p) * 10) / 10),
+    rounds: parts.map(throughputOf),
   };
 }
 

@@ -61,7 +61,7 @@ export function row(name: string, m: Measured, extra: Partial<Result> = {}): Res
     ratio: null,
     target: null,
     met: null,
-    ...(m.rounds && m.rounds.length > 1 ? { round_throughputs: m.rounds } : {}),
+    ...(m.rounds && m.rounds.length > 1 ? { round_throughputs: m.rounds.map((t) => round(t) ?? 0) } : {}),
     ...(m.errors ? { errors: m.errors, note: `first error: ${m.firstError}` } : {}),
     ...extra,
   };

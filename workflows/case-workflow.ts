@@ -166,26 +166,29 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
   }
   setHandler(statusQuery, () => state);
 
-  // One writer: events reach Postgres in seq order, each batch with the projection as of its last event. A function
-  // declaration, so that commit (above) may start it.
+  // One writer: events reach Postgres in seq order, each batch with the projection as of its last event. The next
+  // batch is taken synchronously (no promise of its own: each costs the SDK's promise hook a stack trace); its write is
+  // awaited by the caller, which then records `seq` as persisted. Function declarations, so that commit (above) may
+  // start them.
+  function nextBatch(): { write: Promise<void>; seq: number } {
+    const batch = unpersisted;
+    unpersisted = [];
+    return { write: write({ caseId: state.caseId, events: batch, projection: projectCase(state) }), seq: batch[batch.length - 1].seq };
+  }
   async function persist(): Promise<void> {
     for (;;) {
       await condition(() => unpersisted.length > 0);
-      const batch = unpersisted;
-      unpersisted = [];
-      const projection = projectCase(state);
-      await write({ caseId: state.caseId, events: batch, projection });
-      persistedSeq = batch[batch.length - 1].seq;
+      const next = nextBatch();
+      await next.write;
+      persistedSeq = next.seq;
     }
   }
   // The same writer, run while there is something to write (wakeOnCommit).
   async function drain(): Promise<void> {
     while (unpersisted.length > 0) {
-      const batch = unpersisted;
-      unpersisted = [];
-      const projection = projectCase(state);
-      await write({ caseId: state.caseId, events: batch, projection });
-      persistedSeq = batch[batch.length - 1].seq;
+      const next = nextBatch();
+      await next.write;
+      persistedSeq = next.seq;
     }
     writing = false;
     wakeMainIfContinueSuggested();
