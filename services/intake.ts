@@ -23,7 +23,7 @@ import { notificationsFor } from '../activities/notifications';
 import * as ref from '../db/queries/reference';
 import { insertCase, findCaseByIntakeKey, markWorkflowsStarted, type CaseRowInput } from '../db/queries/cases';
 import { caseWorkflow } from '../workflows/case-workflow';
-import { workflowIdFor } from '../workflows/messages';
+import { CASE_WORKFLOW_REVISION, workflowIdFor } from '../workflows/messages';
 import { caseSearchAttributes } from '../workflows/search-attributes';
 import { DomainError } from './errors';
 import { confirmStartedSoon } from './started-marks';
@@ -79,7 +79,7 @@ export async function startCaseWorkflow(deps: IntakeDeps, intake: CaseIntake, re
     await deps.temporal.workflow.start(caseWorkflow, {
       workflowId: workflowIdFor(intake.caseId),
       taskQueue: deps.taskQueue,
-      args: [{ intake, ...(recorded ? { recordedAtIntake: true } : {}), writerOnDemand: true, wakeOnCommit: true }],
+      args: [{ intake, ...(recorded ? { recordedAtIntake: true } : {}), writerOnDemand: true, wakeOnCommit: true, revision: CASE_WORKFLOW_REVISION }],
       // Started with its search attributes: one visibility write fewer than upserting them in the first task.
       typedSearchAttributes: caseSearchAttributes(opened),
       // A closed case is never started again, whoever retries.

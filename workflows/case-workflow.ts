@@ -76,6 +76,11 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
   // instead of waiting on condition(), which the SDK re-tests after every job of every activation. Older histories
   // (no flag) replay with the conditions, as they ran.
   const wakeOnCommit = input.wakeOnCommit === true;
+  // Revision 1 (set by intake, carried by continue-as-new; messages.ts): the writer is started where the commits of
+  // one synchronous run end, an Update is answered by the promise its batch's write resolves, and no command is
+  // issued that changes nothing (the kept timer's patch marker, the timer's cancel as the case closes).
+  const revision = input.revision ?? 0;
+  const answers: { seq: number; answer: () => void }[] = [];
   let writing = false;
   let kicked = false;
   let wakeMainFn: (() => void) | null = null;
@@ -101,7 +106,8 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
     const stamped = stamp(state, bodies, actor, at, requestId);
     state = stamped.state;
     unpersisted.push(...stamped.events);
-    if (wakeOnCommit) {
+    if (revision >= 1) wakeMain(); // the caller flushes once its commits are made
+    else if (wakeOnCommit) {
       kickWriter();
       wakeMain();
     } else if (writerArmed) startWriter();
@@ -134,35 +140,46 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
     persistedSeq = state.seq;
   }
 
+  // Decides and commits one action; a retry (a request id already applied) gets its first result back.
+  const applyAction = (req: ActionInput): { result: ActionResult; fresh: boolean } => {
+    const prior = applied.get(req.requestId);
+    if (prior) {
+      wakeMainIfContinueSuggested();
+      return { result: prior, fresh: false };
+    }
+    const d = decide(state, req.action, req.actor, Date.now());
+    if (!d.ok) throw ApplicationFailure.create({ type: d.code, message: d.reason, nonRetryable: true });
+    const events = commit(d.events, req.actor, Date.now(), req.requestId);
+    const result: ActionResult = {
+      caseId: state.caseId,
+      status: state.status,
+      stage: stageOf(state),
+      level: state.level,
+      seq: state.seq,
+      events: events.map((e) => ({ seq: e.seq, type: e.type })),
+    };
+    applied.set(req.requestId, result);
+    return { result, fresh: true };
+  };
+  // Either handler answers only once the action's events are in Postgres, so the caller's next read sees them.
+  // Revision 1: not an async function, and no condition(): one promise, resolved by the write (see flush).
+  const answerWhenWritten = (req: ActionInput): ActionResult | Promise<ActionResult> => {
+    const { result, fresh } = applyAction(req);
+    if (!fresh) return result;
+    const answered = new Promise<ActionResult>((resolve) => answers.push({ seq: result.seq, answer: () => resolve(result) }));
+    flush();
+    return answered;
+  };
+  const awaitWritten = async (req: ActionInput): Promise<ActionResult> => {
+    const { result, fresh } = applyAction(req);
+    if (!fresh) return result;
+    const mine = state.seq;
+    await condition(() => persistedSeq >= mine);
+    return result;
+  };
   for (const type of Object.keys(actionUpdates) as ActionType[]) {
     const def = actionUpdates[type] as (typeof actionUpdates)['acknowledge'];
-    setHandler(
-      def,
-      async (req: ActionInput) => {
-        const prior = applied.get(req.requestId);
-        if (prior) {
-          wakeMainIfContinueSuggested();
-          return prior;
-        }
-        const d = decide(state, req.action, req.actor, Date.now());
-        if (!d.ok) throw ApplicationFailure.create({ type: d.code, message: d.reason, nonRetryable: true });
-        const events = commit(d.events, req.actor, Date.now(), req.requestId);
-        const result: ActionResult = {
-          caseId: state.caseId,
-          status: state.status,
-          stage: stageOf(state),
-          level: state.level,
-          seq: state.seq,
-          events: events.map((e) => ({ seq: e.seq, type: e.type })),
-        };
-        applied.set(req.requestId, result);
-        // Answer only once the events are in Postgres, so the caller's next read sees them.
-        const mine = state.seq;
-        await condition(() => persistedSeq >= mine);
-        return result;
-      },
-      { validator: (req: ActionInput) => rejectIfInvalid(type, req) },
-    );
+    setHandler(def, revision >= 1 ? answerWhenWritten : awaitWritten, { validator: (req: ActionInput) => rejectIfInvalid(type, req) });
   }
   setHandler(statusQuery, () => state);
 
@@ -183,6 +200,25 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
       persistedSeq = next.seq;
     }
   }
+  // Revision 1: the same writer without a promise of its own per batch; each written batch answers the Updates whose
+  // events it held. Started by flush where a synchronous run of commits ends (a handler's, the clock's, the opening).
+  function flush(): void {
+    if (writing || unpersisted.length === 0) return;
+    writing = true;
+    writeNext();
+  }
+  function writeNext(): void {
+    const next = nextBatch();
+    void next.write.then(() => {
+      persistedSeq = next.seq;
+      while (answers.length > 0 && answers[0].seq <= persistedSeq) answers.shift()!.answer();
+      if (unpersisted.length > 0) writeNext();
+      else {
+        writing = false;
+        wakeMainIfContinueSuggested();
+      }
+    });
+  }
   // The same writer, run while there is something to write (wakeOnCommit).
   async function drain(): Promise<void> {
     while (unpersisted.length > 0) {
@@ -193,7 +229,8 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
     writing = false;
     wakeMainIfContinueSuggested();
   }
-  if (wakeOnCommit) {
+  if (revision >= 1) flush();
+  else if (wakeOnCommit) {
     if (unpersisted.length > 0) kickWriter();
   } else if (!writerOnDemand || unpersisted.length > 0) startWriter();
   else writerArmed = true;
@@ -223,6 +260,10 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
     t.scope.cancel();
     await t.settled;
   };
+  const cancelTimer = (): void => {
+    timer?.scope.cancel();
+    timer = null;
+  };
   const startTimer = (wake: number): void => {
     const scope = new CancellationScope();
     const t = { wake, fired: false, scope, settled: Promise.resolve() };
@@ -235,6 +276,9 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
     );
     timer = t;
   };
+
+  const keepTimer = (wake: number): boolean =>
+    revision >= 1 ? !isOpen() || nextWakeUp(state) === wake : nextWakeUp(state) === wake && patched(PATCHES.keepDeadlineTimer);
 
   while (isOpen()) {
     publishSearchAttributes();
@@ -252,9 +296,15 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
       if (due.length === 0) break;
       commit(due, SYSTEM_ACTOR, now);
     }
+    if (revision >= 1) flush();
     // Asked only when keeping is possible, so a case records the patch marker at its first kept timer, and a history
     // from before the patch (no marker) cancels here, where condition(changed, timeout) cancelled its timer.
-    if (timer !== null && !(nextWakeUp(state) === timer.wake && patched(PATCHES.keepDeadlineTimer))) await stopTimer();
+    // Revision 1 keeps it without asking (no marker), and as the case closes too: a closing workflow's timers end with it.
+    if (timer !== null && !keepTimer(timer.wake)) {
+      // Revision 1 does not wait for the cancel command (an older history has it before the next upsert, as it ran).
+      if (revision >= 1) cancelTimer();
+      else await stopTimer();
+    }
 
     if (workflowInfo().continueAsNewSuggested && isOpen()) {
       // Months-long cases stay under the history limits: carry the state over once handlers are done.
@@ -265,6 +315,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
         applied: [...applied],
         ...(writerOnDemand ? { writerOnDemand } : {}),
         ...(wakeOnCommit ? { wakeOnCommit } : {}),
+        ...(revision >= 1 ? { revision } : {}),
       });
     }
   }

@@ -20,8 +20,9 @@ const RECORD = process.env.RS_RECORD_HISTORIES === '1';
  * (recordedAtIntake), recordEvents is a local activity. v3: the deadline timer is kept while the next wake-up does not
  * move (patch keep-deadline-timer). v4: the event writer starts with the first event to write (writerOnDemand). v5: the
  * writer and the main loop are woken by the commit or timer that gives them work, not by condition() (wakeOnCommit).
+ * v6: revision 1 — Updates answered by the write's promise, no patch marker for the kept timer, no cancel at closing.
  */
-const HISTORY_VERSION = 'v5';
+const HISTORY_VERSION = 'v6';
 const suite = useLoopSuite({ response: 2, resolution: 4, evaluation: 2 });
 
 (RECORD ? test : test.skip)('record histories of finished cases from this version', async () => {
@@ -85,7 +86,7 @@ const suite = useLoopSuite({ response: 2, resolution: 4, evaluation: 2 });
 
 test('every committed history of a finished case replays on the current workflow code', async () => {
   const files = fs.readdirSync(DIR).filter((f) => f.endsWith('.json'));
-  expect(files.length).toBeGreaterThanOrEqual(20);
+  expect(files.length).toBeGreaterThanOrEqual(24);
   const child = runScript('scripts/replay-histories.ts', { LOG_LEVEL: 'error' });
   const code = await child.exited;
   expect(child.output()).toContain(`${files.length} replayed, 0 failed`);

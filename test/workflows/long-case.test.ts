@@ -2,7 +2,7 @@
 // (the test server does so after 400 events), the workflow continues as new with its state, and nothing is lost.
 import { actors, assertGapFree, loop } from '../helpers/cases';
 import { useLoopSuite } from '../helpers/loop-suite';
-import { addInformationUpdate } from '../../workflows/messages';
+import { addInformationUpdate, CASE_WORKFLOW_REVISION } from '../../workflows/messages';
 
 const suite = useLoopSuite();
 
@@ -50,7 +50,7 @@ test('retried requests alone grow the history too: the case continues as new on 
   const history = await suite().t.client.workflow.getHandle(`case-${caseId}`, described.runId).fetchHistory();
   const payload = history.events![0].workflowExecutionStartedEventAttributes!.input!.payloads![0];
   const input = JSON.parse(Buffer.from(payload.data!).toString('utf8'));
-  expect(input).toMatchObject({ wakeOnCommit: true, writerOnDemand: true, state: { seq: first.seq } });
+  expect(input).toMatchObject({ wakeOnCommit: true, writerOnDemand: true, revision: CASE_WORKFLOW_REVISION, state: { seq: first.seq } });
   await l.act(caseId, actors.handler1, { type: 'acknowledge' });
   await l.act(caseId, actors.handler1, { type: 'resolve', summary: '已处理' });
   await l.act(caseId, actors.resident1, { type: 'evaluate', satisfaction: 'satisfied', solved: true });
