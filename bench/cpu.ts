@@ -86,6 +86,9 @@ export function addCpu(a: CpuSample, b: CpuSample): CpuSample {
 /** CPU ms of all processes together. */
 export const cpuTotal = (s: CpuSample): number => Object.values(s).reduce((n, v) => n + (v ?? 0), 0);
 
+/** The least wall time (ms) in which `cores` could have done the work in `s`, were it spread over all of them. */
+export const cpuFloorMs = (s: CpuSample, cores: number): number => Math.round(cpuTotal(s) / Math.max(cores, 1));
+
 /** CPU ms per operation, by process, rounded; with the total. */
 export function perOp(total: CpuSample, ops: number): Record<string, number> {
   const out: Record<string, number> = {};

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { DEMO, DEMO_USERS } from '../db/seed-data';
 import { fileCase, type IntakeRequest } from '../services/intake';
-import { cpuDelta, cpuTotal, perOp, type CpuSample } from './cpu';
+import { cpuDelta, cpuFloorMs, cpuTotal, perOp, type CpuSample } from './cpu';
 import { percentile, runOps, type Measured } from './load';
 import type { EngineSplit, Result } from './report';
 import { intake, reads, settle, track, type BenchContext } from './scenarios';
@@ -83,13 +83,12 @@ export async function timers(ctx: BenchContext, n: number, filingRate: number): 
   const spare = dueAt - Date.now();
   ctx.log(`  timers: ${ids.length} cases filed, all due in ${(spare / 1000).toFixed(1)} s`);
   const burst = await lateness(ctx, BREACH_LATENESS, ids, dueAt, dueAt + 120_000);
-  const { parts } = burst;
-  const p99 = percentile(parts.map((p) => p.late), 99);
   const row = latenessRow(`timers: escalation lateness, ${n} due at once, ${open} open`, burst, n, await engineSplit(ctx, ids.map(workflowIdFor)));
   return {
     ...row,
     target: 'p99 lateness ≤ 1000 ms with 10k open cases',
-    met: parts.length === n && filed.errors === 0 && p99 <= 1000,
+    // Judged on the p99 the row prints.
+    met: burst.parts.length === n && filed.errors === 0 && row.p99_ms !== null && row.p99_ms <= 1000,
     open_cases: open,
     note: `${row.note}${spare < 0 ? '; filing overran the deadline' : ''}`,
   };
@@ -132,6 +131,7 @@ function latenessRow(name: string, { parts, cpu, wallMs }: Burst, n: number, eng
     met: null,
     ...(late.length ? { cpu_ms_per_op: perOp(cpu, late.length) } : {}),
     ...(engine ? { engine_ms: engine } : {}),
+    cpu_floor_ms: cpuFloorMs(cpu, availableParallelism()),
     note: `max ${Math.round(Math.max(...late))} ms; cores busy ${(cpuTotal(cpu) / Math.max(wallMs, 1)).toFixed(2)} of ${availableParallelism()} over the ${wallMs} ms until all were written; timer fired and workflow task ran: p50 ${Math.round(percentile(woke, 50))}, p99 ${Math.round(percentile(woke, 99))} ms after the deadline; written: p50 ${Math.round(percentile(wrote, 50))}, p99 ${Math.round(percentile(wrote, 99))} ms after that; throughput = writes per second after the deadline${late.length < n ? `; only ${late.length} of ${n} recorded` : ''}`,
   };
 }

@@ -44,6 +44,12 @@ export interface Result {
   cache_hit_rate?: number;
   /** A deadline burst as Temporal's histories show it (bench/growth.ts engineSplit): ms, each p50 and p99. */
   engine_ms?: EngineSplit;
+  /**
+   * A burst's CPU (every process, from just before the deadline until the last write) ÷ the cores: the least wall
+   * time in which these cores could have done its work. Where it nears the target, the target is out of this
+   * machine's reach for any code that records each breach in its own workflow task.
+   */
+  cpu_floor_ms?: number;
   note?: string;
 }
 
@@ -96,6 +102,7 @@ export function printTable(results: Result[], out: (line: string) => void = cons
     }
     if (r.round_throughputs) out(`${''.padEnd(nameWidth)}  ops/s by round: ${r.round_throughputs.join(', ')}`);
     if (r.cpu_ms_per_op) out(`${''.padEnd(nameWidth)}  cpu ms/op: ${Object.entries(r.cpu_ms_per_op).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    if (r.cpu_floor_ms !== undefined) out(`${''.padEnd(nameWidth)}  cpu floor: ${r.cpu_floor_ms} ms (the burst's CPU ÷ the cores)`);
   }
 }
 

@@ -2,6 +2,7 @@
 // rounds whose order alternates, so that neither side always runs second on servers the other has just loaded.
 import { compare, merge, throughputOf, type Measured } from '../../bench/load';
 import { row } from '../../bench/report';
+import { cpuFloorMs } from '../../bench/cpu';
 
 test('baseline and subject alternate who goes first, round by round, each op index once per side', async () => {
   const log: string[] = [];
@@ -29,4 +30,12 @@ test("each side keeps its rounds' throughputs in the order run, so one stalled r
   const c = await compare({ ops: 30, concurrency: 1, rounds: 3, baseline: async () => {}, subject: async () => {} });
   expect(c.baseline.rounds).toHaveLength(3);
   expect(c.subject.rounds).toHaveLength(3);
+});
+
+test("a burst's CPU floor is all its processes' CPU spread over the cores", () => {
+  // 1.5 s of CPU across five processes on 2 cores: no schedule could finish that work in under 750 ms.
+  const sample = { api: 100, worker: 600, temporal: 500, postgres: 250, client: 50 };
+  expect(cpuFloorMs(sample, 2)).toBe(750);
+  expect(cpuFloorMs(sample, 1)).toBe(1500);
+  expect(cpuFloorMs({}, 2)).toBe(0);
 });
