@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { perOp } from './cpu';
+import { cpuTotal, perOp } from './cpu';
 import { type Comparison, type Measured, percentile, throughputOf } from './load';
 
 /** Where a burst's breaches spent their time inside Temporal, from each workflow's history (ms). */
@@ -36,6 +36,12 @@ export interface Result {
   open_cases?: number;
   rss_mb?: number;
   heap_used_mb?: number;
+  /**
+   * The baseline's CPU per operation ÷ this row's, all processes together: the throughput ratio this row would have
+   * were both sides held back by the cores alone. Where the machine is saturated the measured ratio sits near it;
+   * where the baseline waits on something else (the dev server's one SQLite writer) it sits above.
+   */
+  cpu_ratio?: number;
   /** CPU ms per operation by process (api, worker, temporal, postgres, client) and in total. */
   cpu_ms_per_op?: Record<string, number>;
   /** Each round's ops/s, in the order run (bench/load.ts compare): one slow round is a stall, not a steady gap. */
@@ -81,7 +87,17 @@ export function judged(baseName: string, subjectName: string, c: Comparison, tar
   const p99Ratio = percentile(c.subject.latencies, 99) / percentile(c.baseline.latencies, 99);
   const met = ratio >= target.throughput && (target.p99 === undefined || p99Ratio <= target.p99) && c.subject.errors === 0 && c.baseline.errors === 0;
   const text = `throughput ≥ ${target.throughput}× baseline${target.p99 === undefined ? '' : `, p99 ≤ ${target.p99}× baseline p99`}`;
-  const subject = row(subjectName, c.subject, { ...extra, ...cpu('subject', c.subject), baseline: baseName, ratio: round(ratio, 2), target: text, met, ...(target.p99 === undefined ? {} : { p99_ratio: round(p99Ratio, 2) ?? undefined }) });
+  const cpuRatio = c.cpu ? cpuTotal(c.cpu.baseline) / c.baseline.ops / (cpuTotal(c.cpu.subject) / c.subject.ops) : NaN;
+  const subject = row(subjectName, c.subject, {
+    ...extra,
+    ...cpu('subject', c.subject),
+    baseline: baseName,
+    ratio: round(ratio, 2),
+    target: text,
+    met,
+    ...(target.p99 === undefined ? {} : { p99_ratio: round(p99Ratio, 2) ?? undefined }),
+    ...(Number.isFinite(cpuRatio) ? { cpu_ratio: round(cpuRatio, 2) ?? undefined } : {}),
+  });
   return [base, subject];
 }
 
@@ -101,7 +117,7 @@ export function printTable(results: Result[], out: (line: string) => void = cons
       out(`${''.padEnd(nameWidth)}  in Temporal, p50/p99 ms: timer fired ${e.timer_late.p50}/${e.timer_late.p99} after the deadline, its workflow task waited ${e.to_worker.p50}/${e.to_worker.p99} for a worker, held ${e.in_worker.p50}/${e.in_worker.p99} in it`);
     }
     if (r.round_throughputs) out(`${''.padEnd(nameWidth)}  ops/s by round: ${r.round_throughputs.join(', ')}`);
-    if (r.cpu_ms_per_op) out(`${''.padEnd(nameWidth)}  cpu ms/op: ${Object.entries(r.cpu_ms_per_op).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    if (r.cpu_ms_per_op) out(`${''.padEnd(nameWidth)}  cpu ms/op: ${Object.entries(r.cpu_ms_per_op).map(([k, v]) => `${k} ${v}`).join(', ')}${r.cpu_ratio === undefined ? '' : `; cpu ratio ${r.cpu_ratio}`}`);
     if (r.cpu_floor_ms !== undefined) out(`${''.padEnd(nameWidth)}  cpu floor: ${r.cpu_floor_ms} ms (the burst's CPU ÷ the cores)`);
   }
 }

@@ -1,7 +1,7 @@
 // The bench's paired measurement (bench/load.ts compare), pure: no servers. Each side gets the same operations, in
 // rounds whose order alternates, so that neither side always runs second on servers the other has just loaded.
 import { compare, merge, throughputOf, type Measured } from '../../bench/load';
-import { row } from '../../bench/report';
+import { judged, row } from '../../bench/report';
 import { cpuFloorMs } from '../../bench/cpu';
 
 test('baseline and subject alternate who goes first, round by round, each op index once per side', async () => {
@@ -38,4 +38,16 @@ test("a burst's CPU floor is all its processes' CPU spread over the cores", () =
   expect(cpuFloorMs(sample, 2)).toBe(750);
   expect(cpuFloorMs(sample, 1)).toBe(1500);
   expect(cpuFloorMs({}, 2)).toBe(0);
+});
+
+test('a compared row carries the CPU ratio: the baseline\'s CPU per operation over its own', () => {
+  const m = (ops: number, wallMs: number): Measured => ({ ops, concurrency: 1, wallMs, latencies: [10, 20], errors: 0, firstError: null });
+  // The baseline: 100 ops for 4 s of CPU (40 ms each); ours: 100 ops for 8 s (80 ms each) → 0.5.
+  const c = { baseline: m(100, 1000), subject: m(100, 1500), cpu: { baseline: { worker: 3000, temporal: 1000 }, subject: { worker: 5000, temporal: 3000 } } };
+  const [base, subject] = judged('b', 's', c, { throughput: 0.6 });
+  expect(subject.cpu_ratio).toBe(0.5);
+  expect(subject.ratio).toBeCloseTo(0.67, 2);
+  expect(base.cpu_ratio).toBeUndefined();
+  // Without CPU figures (a configured server's processes are not ours to meter) there is none.
+  expect(judged('b', 's', { baseline: c.baseline, subject: c.subject }, { throughput: 0.6 })[1].cpu_ratio).toBeUndefined();
 });
