@@ -83,3 +83,30 @@ test('the Temporal UI can filter cases by status, stage, level, community, handl
   }, 15_000);
   expect(found).toEqual([`case-${filed.caseId}`]);
 });
+
+test('actions sent at once are each answered, with events already in Postgres, in one gap-free timeline', async () => {
+  const l = loop(t, pool);
+  const filed = await l.file();
+  await l.act(filed.caseId, actors.handler1, { type: 'acknowledge' });
+  // Six Updates in flight together: the workflow takes several in one activation and writes them in batches, and each
+  // batch's write must answer every Update whose events it held (revision 1 resolves one promise per answer; answering
+  // one per batch leaves the rest unanswered, which this test catches). That the answer follows the write is also
+  // what the local activity inside the same workflow task gives on this fast path; the handler's wait is what holds
+  // it when a write outlasts the task (Postgres down), which is the chaos run's to show.
+  const notes = ['一', '二', '三', '四', '五', '六'];
+  const answers = await Promise.all(
+    notes.map(async (n) => {
+      const result = await l.act(filed.caseId, actors.handler1, { type: 'progress', note: `进展${n}` });
+      const written = (await l.events(filed.caseId)).map((e) => e.seq);
+      return { result, written };
+    }),
+  );
+  for (const { result, written } of answers) {
+    for (const e of result.events) expect(written).toContain(e.seq);
+  }
+  const seqs = answers.flatMap((a) => a.result.events.map((e) => e.seq)).sort((a, b) => a - b);
+  expect(new Set(seqs).size).toBe(notes.length);
+  const events = await l.events(filed.caseId);
+  assertGapFree(events);
+  expect(events.filter((e) => e.type === 'progress_reported')).toHaveLength(notes.length);
+});
