@@ -92,7 +92,7 @@ test('actions sent at once are each answered, with events already in Postgres, i
   // batch's write must answer every Update whose events it held (revision 1 resolves one promise per answer; answering
   // one per batch leaves the rest unanswered, which this test catches). That the answer follows the write is also
   // what the local activity inside the same workflow task gives on this fast path; the handler's wait is what holds
-  // it when a write outlasts the task (Postgres down), which is the chaos run's to show.
+  // it when a write outlasts the task (Postgres down for seconds), which this test does not stage.
   const notes = ['一', '二', '三', '四', '五', '六'];
   const answers = await Promise.all(
     notes.map(async (n) => {
