@@ -173,8 +173,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
   const awaitWritten = async (req: ActionInput): Promise<ActionResult> => {
     const { result, fresh } = applyAction(req);
     if (!fresh) return result;
-    const mine = state.seq;
-    await condition(() => persistedSeq >= mine);
+    await condition(() => persistedSeq >= result.seq);
     return result;
   };
   for (const type of Object.keys(actionUpdates) as ActionType[]) {
@@ -251,18 +250,18 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
   // as condition's own timer (a sleep in a cancellable scope), so histories from before replay command for command.
   // Declared with `as`: TypeScript would otherwise narrow it to null across the awaits (it is set in closures).
   let timer = null as { wake: number; fired: boolean; scope: CancellationScope; settled: Promise<void> } | null;
+  // Cancels without waiting for the command (revision 1).
+  const cancelTimer = (): void => {
+    timer?.scope.cancel();
+    timer = null;
+  };
   // Awaits the cancellation: the SDK issues the cancel command a few microtasks after scope.cancel(), and it must
   // precede the next search-attribute upsert as it did when condition() cancelled its own timer.
   const stopTimer = async (): Promise<void> => {
     const t = timer;
-    timer = null;
     if (!t) return;
-    t.scope.cancel();
+    cancelTimer();
     await t.settled;
-  };
-  const cancelTimer = (): void => {
-    timer?.scope.cancel();
-    timer = null;
   };
   const startTimer = (wake: number): void => {
     const scope = new CancellationScope();
