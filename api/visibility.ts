@@ -5,7 +5,7 @@
 import type { Pool } from 'pg';
 import type { Actor } from '../domain/actions';
 import { maySee, participation } from '../domain/policy';
-import { handledBefore, type CaseDetailRow, type CaseViewRow, type ListScope } from '../db/queries/case-list';
+import { handledBefore, type CaseDetailRow, type CaseScopeRow, type CaseViewRow, type ListScope } from '../db/queries/case-list';
 
 type Scope = Parameters<typeof maySee>[1];
 
@@ -19,7 +19,7 @@ export function scopeOfRow(row: Pick<CaseViewRow, 'residentUserId' | 'handlerOrg
   };
 }
 
-export async function canSee(pool: Pool, actor: Actor, row: CaseViewRow): Promise<boolean> {
+export async function canSee(pool: Pool, actor: Actor, row: CaseScopeRow): Promise<boolean> {
   if (maySee(actor, scopeOfRow(row))) return true;
   return actor.role === 'handler' && actor.organizationId !== null && handledBefore(pool, row.id, actor.organizationId);
 }

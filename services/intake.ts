@@ -81,7 +81,7 @@ export async function startCaseWorkflow(deps: IntakeDeps, intake: CaseIntake, re
       taskQueue: deps.taskQueue,
       args: [{ intake, ...(recorded ? { recordedAtIntake: true } : {}), writerOnDemand: true, wakeOnCommit: true, revision: CASE_WORKFLOW_REVISION }],
       // Started with its search attributes: one visibility write fewer than upserting them in the first task.
-      typedSearchAttributes: caseSearchAttributes(opened),
+      typedSearchAttributes: caseSearchAttributes(opened, CASE_WORKFLOW_REVISION),
       // A closed case is never started again, whoever retries.
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
     });

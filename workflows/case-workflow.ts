@@ -234,12 +234,13 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
   } else if (!writerOnDemand || unpersisted.length > 0) startWriter();
   else writerArmed = true;
 
-  let attributesKey = recordedAtIntake ? searchAttributesKey(state) : '';
+  // Revision 2 keeps only the triage attributes (search-attributes.ts): no upsert on the ordinary path.
+  let attributesKey = recordedAtIntake ? searchAttributesKey(state, revision) : '';
   const publishSearchAttributes = (): void => {
-    const key = searchAttributesKey(state);
+    const key = searchAttributesKey(state, revision);
     if (key === attributesKey) return;
     attributesKey = key;
-    upsertSearchAttributes(caseSearchAttributes(state));
+    upsertSearchAttributes(caseSearchAttributes(state, revision));
   };
 
   // A function, not an inline test: TypeScript would otherwise narrow `state.status` across the awaits.

@@ -18,7 +18,7 @@ export interface ActionInput<A extends CaseAction = CaseAction> {
 }
 
 /** The revision intake starts new cases with (CaseWorkflowInput.revision). */
-export const CASE_WORKFLOW_REVISION = 1;
+export const CASE_WORKFLOW_REVISION = 2;
 
 export interface CaseWorkflowInput {
   intake: CaseIntake;
@@ -49,7 +49,9 @@ export interface CaseWorkflowInput {
    * is started where a run of commits ends, an Update is answered by the promise its batch's write resolves (no
    * condition(), no async handler: fewer promises and one sandbox entry fewer per Update), the kept deadline timer
    * records no patch marker (and so no TemporalChangeVersion upsert), and the timer is not cancelled as the case
-   * closes (the workflow's end ends it): two history events and a visibility write fewer per case.
+   * closes (the workflow's end ends it): two history events and a visibility write fewer per case. 2: the case is
+   * started with, and upserts, only the triage search attributes (RsLevel, RsCommunity, RsHandler, RsOverdue;
+   * search-attributes.ts), which the ordinary path never changes: no upsert, and no visibility write, per action.
    */
   revision?: number;
   /** Carried over by continue-as-new; absent on the first run. */

@@ -5,7 +5,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ActionType, CaseAction } from '../../domain/actions';
 import { LEVELS, SATISFACTIONS, STAGES, STATUSES } from '../../domain/types';
-import { getCaseView } from '../../db/queries/case-list';
+import { getCaseScope } from '../../db/queries/case-list';
 import { getOrganization } from '../../db/queries/reference';
 import { isPartyMember } from '../../db/queries/users';
 import { performAction } from '../../services/case-actions';
@@ -119,7 +119,7 @@ export const caseActionRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = asyn
       serializerCompiler: resultSerializer,
       handler: async (req) => {
         const actor = actorOf(req);
-        const row = await getCaseView(ctx.pool, { id: req.params.id });
+        const row = await getCaseScope(ctx.pool, req.params.id);
         if (!row || !(await canSee(ctx.pool, actor, row))) throw errors.caseNotFound();
         const action = { type, ...(req.body ?? {}) } as CaseAction;
         await checkReferences(ctx, action);

@@ -96,6 +96,21 @@ export async function getCaseView(db: Queryable, by: { id: string } | { tracking
   return rows[0] ?? null;
 }
 
+/** What deciding who may see a case needs (api/visibility.ts scopeOfRow): no names, times or timeline. */
+export type CaseScopeRow = Pick<CaseViewRow, 'id' | 'residentUserId' | 'handlerOrgId' | 'chain' | 'communityOrgId' | 'streetOrgId' | 'followUpOwner'>;
+
+// Named, so each pooled connection plans it once: every action reads it before its Update.
+const SCOPE_BY_ID = `
+  SELECT c.id, c.resident_user_id AS "residentUserId", c.handler_org_id AS "handlerOrgId", c.intake->'chain' AS chain,
+         c.community_org_id AS "communityOrgId", c.street_org_id AS "streetOrgId", c.follow_up_owner AS "followUpOwner"
+    FROM cases c WHERE c.id = $1`;
+
+/** The case's visibility scope by id, or null: the action routes' read (a tenth of getCaseView's columns, no joins). */
+export async function getCaseScope(db: Pool | PoolClient, id: string): Promise<CaseScopeRow | null> {
+  const { rows } = await db.query<CaseScopeRow>({ name: 'case-scope-by-id', text: SCOPE_BY_ID, values: [id] });
+  return rows[0] ?? null;
+}
+
 /** Whether the case was ever dispatched or forwarded to this organisation (it keeps seeing it afterwards). */
 export async function handledBefore(db: Queryable, caseId: string, orgId: string): Promise<boolean> {
   const { rows } = await db.query(

@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import { connectTemporal, createTestDatabase, startWorker, type RunningWorker, type TestTemporal } from '../helpers/stack';
 import { actors, assertGapFree, eventually, loop } from '../helpers/cases';
+import { rsStage } from '../../workflows/search-attributes';
 
 let pool: Pool;
 let t: TestTemporal;
@@ -68,20 +69,29 @@ test("a supervisor's attempt to resolve is rejected with a reason and nothing is
   expect(await l.events(filed.caseId)).toEqual(before);
 });
 
-test('the Temporal UI can filter cases by status, stage, level, community, handler and overdue', async () => {
+test('the Temporal UI can filter cases by level, community, handler and overdue; the ordinary path upserts nothing', async () => {
   const l = loop(t, pool);
   const filed = await l.file();
   await l.act(filed.caseId, actors.handler1, { type: 'acknowledge' });
   await l.act(filed.caseId, actors.community1, { type: 'assign_follow_up' });
-  const query =
-    `WorkflowId = 'case-${filed.caseId}' AND RsStatus = 'acknowledged' AND RsStage = 'follow_up' AND ` +
-    `RsLevel = 'community_committee' AND RsCommunity = 'comm-jinji' AND RsHandler = 'pc-demo-fast' AND RsOverdue = false`;
-  const found = await eventually(async () => {
-    const ids: string[] = [];
-    for await (const wf of t.client.workflow.list({ query })) ids.push(wf.workflowId);
-    return ids.length === 1 ? ids : undefined;
-  }, 15_000);
-  expect(found).toEqual([`case-${filed.caseId}`]);
+  const find = (query: string) =>
+    eventually(async () => {
+      const ids: string[] = [];
+      for await (const wf of t.client.workflow.list({ query: `WorkflowId = 'case-${filed.caseId}' AND ${query}` })) ids.push(wf.workflowId);
+      return ids.length === 1 ? ids : undefined;
+    }, 15_000);
+  expect(await find(`RsLevel = 'community_committee' AND RsCommunity = 'comm-jinji' AND RsHandler = 'pc-demo-fast' AND RsOverdue = false`)).toEqual([
+    `case-${filed.caseId}`,
+  ]);
+  const handle = t.client.workflow.getHandle(`case-${filed.caseId}`);
+  const upserts = async () => (await handle.fetchHistory()).events!.filter((e) => e.upsertWorkflowSearchAttributesEventAttributes).length;
+  // Revision 2: started with the triage attributes, which acknowledging and assigning a follow-up do not change.
+  expect(await upserts()).toBe(0);
+  expect((await handle.describe()).typedSearchAttributes.get(rsStage)).toBeUndefined();
+  // An escalation does change them: one upsert, and the UI finds the case at its new level.
+  await l.act(filed.caseId, actors.community1, { type: 'escalate', reason: '需街道协调' });
+  expect(await upserts()).toBe(1);
+  expect(await find(`RsLevel = 'street_committee' AND RsOverdue = false`)).toEqual([`case-${filed.caseId}`]);
 });
 
 test('actions sent at once are each answered, with events already in Postgres, in one gap-free timeline', async () => {
