@@ -15,19 +15,42 @@ export interface ActionDeps {
 }
 
 const KIND: Record<string, DomainError['kind']> = {
+  'case.not_visible': 'not_found',
   'case.forbidden': 'forbidden',
   'case.illegal_transition': 'conflict',
   'case.invalid': 'validation',
 };
 
-export async function performAction(deps: ActionDeps, caseId: string, actor: Actor, action: CaseAction, requestId: string): Promise<ActionResult> {
+/** The case's workflow has completed: no action applies. The API tells whether the caller may even know (404 or 409). */
+export class CaseClosedError extends DomainError {
+  constructor() {
+    super('conflict', 'case.illegal_transition', '工单已办结，不能再操作 (the case is closed)');
+  }
+}
+
+/**
+ * `handledBefore`: the caller has shown from Postgres that the actor's organisation handled the case before, the one
+ * way of seeing a case that the workflow's state does not hold (ActionInput.handledBefore).
+ */
+export async function performAction(
+  deps: ActionDeps,
+  caseId: string,
+  actor: Actor,
+  action: CaseAction,
+  requestId: string,
+  handledBefore = false,
+): Promise<ActionResult> {
   const handle = deps.temporal.workflow.getHandle(workflowIdFor(caseId));
   const def = actionUpdates[action.type] as (typeof actionUpdates)['acknowledge'];
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), deps.timeoutMs ?? 10_000);
   try {
     return await deps.temporal.withAbortSignal(abort.signal, () =>
-      handle.executeUpdate(def, { args: [{ requestId, actor, action: action as Extract<CaseAction, { type: 'acknowledge' }> }], updateId: requestId }),
+      handle.executeUpdate(def, {
+        args: [{ requestId, actor, action: action as Extract<CaseAction, { type: 'acknowledge' }>, ...(handledBefore ? { handledBefore } : {}) }],
+        // A retry with handledBefore follows a rejection, which Temporal does not keep: the same id is free again.
+        updateId: requestId,
+      }),
     );
   } catch (err) {
     if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
@@ -37,16 +60,14 @@ export async function performAction(deps: ActionDeps, caseId: string, actor: Act
     if (err instanceof WorkflowNotFoundError) {
       // An Update to a completed workflow also reads as "not found": tell a closed case from a missing one.
       const closed = await handle.describe().then((d) => d.status.name !== 'RUNNING', () => false);
-      if (closed) throw new DomainError('conflict', 'case.illegal_transition', '工单已办结，不能再操作 (the case is closed)');
+      if (closed) throw new CaseClosedError();
       throw new DomainError('not_found', 'case.not_found', '工单不存在 (case not found)');
     }
     if (abort.signal.aborted) {
       throw new DomainError('unavailable', 'case.unavailable', '处理服务暂时不可用，请用同一请求编号重试 (no worker answered in time; retry with the same Idempotency-Key)');
     }
     // A completed workflow rejects new Updates: the case is closed.
-    if (/workflow execution already completed|already completed/i.test((err as Error).message)) {
-      throw new DomainError('conflict', 'case.illegal_transition', '工单已办结，不能再操作 (the case is closed)');
-    }
+    if (/workflow execution already completed|already completed/i.test((err as Error).message)) throw new CaseClosedError();
     throw err;
   } finally {
     clearTimeout(timer);

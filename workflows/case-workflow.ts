@@ -23,6 +23,7 @@ import type { CaseState } from '../domain/case-state';
 import { initialState, stageOf } from '../domain/case-state';
 import type { ActionResult } from '../domain/case-view';
 import { projectCase } from '../domain/case-view';
+import { maySee } from '../domain/policy';
 import type { ActionInput, CaseWorkflowInput } from './messages';
 import { actionUpdates, statusQuery } from './messages';
 import { caseSearchAttributes, searchAttributesKey } from './search-attributes';
@@ -119,7 +120,13 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
     if (wakeOnCommit && workflowInfo().continueAsNewSuggested) wakeMain();
   };
 
+  // Who may see the case is decided first, from this state (the API sends actions without reading the case): an actor
+  // who may not see it learns nothing more (404), even of a retry. Validators do not run on replay, so this check is
+  // not part of any history and needs no revision.
   const rejectIfInvalid = (type: ActionType, req: ActionInput): void => {
+    if (req.handledBefore !== true && !maySee(req.actor, state)) {
+      throw ApplicationFailure.create({ type: 'case.not_visible', message: '工单不存在 (case not found)', nonRetryable: true });
+    }
     if (applied.has(req.requestId)) return; // a retry: the handler returns the first result
     if (req.action?.type !== type) {
       throw ApplicationFailure.create({ type: 'case.invalid', message: `action.type must be "${type}"`, nonRetryable: true });

@@ -15,6 +15,12 @@ export interface ActionInput<A extends CaseAction = CaseAction> {
   requestId: string;
   actor: Actor;
   action: A;
+  /**
+   * Set by the API once Postgres has shown that the actor's organisation handled the case before (a handler keeps
+   * seeing a case once dispatched to it: api/visibility.ts). Every other way of seeing a case the workflow decides
+   * from its own state, and refuses an actor who may not see it with `case.not_visible` (the API's 404).
+   */
+  handledBefore?: boolean;
 }
 
 /** The revision intake starts new cases with (CaseWorkflowInput.revision). */

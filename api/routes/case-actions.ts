@@ -1,14 +1,17 @@
 // Every loop action as POST /cases/:id/<action>, each a workflow Update (services/case-actions.ts). The order of
-// answers is fixed: a case the caller may not see → 404 (checked here, from Postgres); then the workflow decides
-// 403 (role or organisation, domain/policy.ts) or 409 (illegal in this state); no worker in time → 503.
+// answers is fixed: a case the caller may not see → 404; then 403 (role or organisation, domain/policy.ts) or 409
+// (illegal in this state); no worker in time → 503. The workflow decides all three from its own state, first whether
+// the caller may see the case (domain/policy.ts maySee), so an action costs no read of Postgres on its way; Postgres
+// is asked only where the workflow cannot answer: a past handler (its history is in case_events), a case whose
+// workflow is not running (missing, not started yet, or closed), and the organisations an action names.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { ActionType, CaseAction } from '../../domain/actions';
+import type { ActionType, Actor, CaseAction } from '../../domain/actions';
 import { LEVELS, SATISFACTIONS, STAGES, STATUSES } from '../../domain/types';
-import { getCaseScope } from '../../db/queries/case-list';
+import { getCaseScope, handledBefore } from '../../db/queries/case-list';
 import { getOrganization } from '../../db/queries/reference';
 import { isPartyMember } from '../../db/queries/users';
-import { performAction } from '../../services/case-actions';
+import { CaseClosedError, performAction } from '../../services/case-actions';
 import { fastSerializerCompiler } from '../fast-serializer';
 import { DomainError } from '../../services/errors';
 import { actorOf, authenticate } from '../auth';
@@ -98,8 +101,16 @@ async function checkReferences(ctx: ApiContext, action: CaseAction): Promise<voi
   }
 }
 
+const namesOrganisations = (action: CaseAction): boolean =>
+  action.type === 'reroute' || action.type === 'forward' || (action.type === 'assign_follow_up' && action.owner !== undefined);
+
 export const caseActionRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (app, { ctx }) => {
   app.addHook('onRequest', authenticate(ctx.reference));
+  /** The same 404 for a case that does not exist and one this caller may not see (api/visibility.ts). */
+  const visibleScope = async (actor: Actor, caseId: string): Promise<void> => {
+    const row = await getCaseScope(ctx.pool, caseId);
+    if (!row || !(await canSee(ctx.pool, actor, row))) throw errors.caseNotFound();
+  };
   // Every step of the loop answers through here: fast-json-stringify, checked against zod outside production.
   const resultSerializer = fastSerializerCompiler({ verify: ctx.config.NODE_ENV !== 'production' });
 
@@ -119,23 +130,44 @@ export const caseActionRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = asyn
       serializerCompiler: resultSerializer,
       handler: async (req) => {
         const actor = actorOf(req);
-        const row = await getCaseScope(ctx.pool, req.params.id);
-        if (!row || !(await canSee(ctx.pool, actor, row))) throw errors.caseNotFound();
+        // Workflow ids carry the id as Postgres spells it.
+        const caseId = req.params.id.toLowerCase();
         const action = { type, ...(req.body ?? {}) } as CaseAction;
-        await checkReferences(ctx, action);
+        // An action naming organisations answers 404 before it answers for them (400): these few read the case first.
+        if (namesOrganisations(action)) {
+          await visibleScope(actor, caseId);
+          await checkReferences(ctx, action);
+        }
         // Scoped by user and action: another user's key, or this key on another action, is a different request.
         const requestId = `${actor.userId}:${type}:${req.headers['idempotency-key']}`;
+        const perform = (pastHandler?: boolean) =>
+          performAction({ temporal: ctx.temporal, timeoutMs: ctx.actionTimeoutMs }, caseId, actor, action, requestId, pastHandler);
+        let rejected = false;
         try {
-          return await performAction({ temporal: ctx.temporal, timeoutMs: ctx.actionTimeoutMs }, row.id, actor, action, requestId);
+          return await perform();
         } catch (err) {
-          // The row exists but its workflow does not yet: intake's start is being retried by the reconciler.
-          if (err instanceof DomainError && err.kind === 'not_found') throw notStartedYet();
+          if (!(err instanceof DomainError) || err.kind === 'unavailable') throw err;
+          rejected = true;
+          if (err.field === 'case.not_visible') {
+            // The workflow's state does not hold the handlers of the past; a past handler still sees the case.
+            if (!(actor.role === 'handler' && actor.organizationId && (await handledBefore(ctx.pool, caseId, actor.organizationId)))) {
+              throw errors.caseNotFound();
+            }
+            rejected = false;
+            return await perform(true);
+          }
+          if (err.kind === 'not_found' || err instanceof CaseClosedError) {
+            // No running workflow answered: whether the case exists, and may be seen, is Postgres's to say.
+            await visibleScope(actor, caseId);
+            // The row exists but its workflow does not yet: intake's start is being retried by the reconciler.
+            if (err.kind === 'not_found') throw notStartedYet();
+          }
           throw err;
         } finally {
           // Applied (its events are in Postgres before the Update answers), or perhaps applied (timed out): this
           // process's cached read of the case goes now, so the caller's next read here cannot precede the change's
-          // notification.
-          ctx.cases.changed(row.id);
+          // notification. A rejection changed nothing.
+          if (!rejected) ctx.cases.changed(caseId);
         }
       },
     });

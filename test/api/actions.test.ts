@@ -76,6 +76,37 @@ test('an action on a case that does not exist is a 404', async () => {
   expect(res.json().error.code).toBe('case.not_found');
 });
 
+// The workflow decides visibility from its own state; these are the answers it needs Postgres for.
+test('a handler the case was returned from still sees it (not 404), and may no longer act on it (403)', async () => {
+  const caseId = await fileCase();
+  expect((await act('handler2', caseId, 'return', { reason: '非本单位职责' })).statusCode).toBe(200);
+  expect((await (await as(s.app, 'handler2')).get(`/api/v1/cases/${caseId}`)).statusCode).toBe(200);
+  const res = await act('handler2', caseId, 'progress', { note: '仍在跟进' });
+  expect(res.statusCode).toBe(403);
+  expect(res.json().error.code).toBe('case.forbidden');
+  // Another company never handled it: the same case is not there for it.
+  expect((await act('handler1', caseId, 'progress', { note: '仍在跟进' })).statusCode).toBe(404);
+});
+
+test('a closed case answers 409 to those who see it and 404 to those who do not', async () => {
+  const caseId = await fileCase();
+  expect((await act('resident3', caseId, 'withdraw')).statusCode).toBe(200);
+  await eventually(async () => (await s.t.client.workflow.getHandle(`case-${caseId}`).describe()).status.name === 'COMPLETED');
+  const seen = await act('community1', caseId, 'urge', { message: '请尽快' });
+  expect(seen.statusCode).toBe(409);
+  expect(seen.json().error.code).toBe('case.illegal_transition');
+  const unseen = await act('handler1', caseId, 'urge', { message: '请尽快' });
+  expect(unseen.statusCode).toBe(404);
+  expect(unseen.json().error.code).toBe('case.not_found');
+});
+
+test('a case id in capitals names the same case', async () => {
+  const caseId = await fileCase();
+  const res = await act('handler2', caseId.toUpperCase(), 'acknowledge');
+  expect(res.statusCode).toBe(200);
+  expect(res.json().caseId).toBe(caseId);
+});
+
 test('a retried action with the same Idempotency-Key is applied once and answers the same', async () => {
   const caseId = await fileCase();
   const key = `ack-${randomUUID()}`;
