@@ -121,8 +121,9 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
   };
 
   // Who may see the case is decided first, from this state (the API sends actions without reading the case): an actor
-  // who may not see it learns nothing more (404), even of a retry. Validators do not run on replay, so this check is
-  // not part of any history and needs no revision.
+  // who may not see it learns nothing more (404), not even a retry's first result when the retry reaches the workflow
+  // (within one run Temporal itself answers a repeated Update id with its first outcome). Validators do not run on
+  // replay, so this check is part of no history and needs no revision.
   const rejectIfInvalid = (type: ActionType, req: ActionInput): void => {
     if (req.handledBefore !== true && !maySee(req.actor, state)) {
       throw ApplicationFailure.create({ type: 'case.not_visible', message: '工单不存在 (case not found)', nonRetryable: true });
