@@ -21,7 +21,12 @@ export function scopeOfRow(row: Pick<CaseViewRow, 'residentUserId' | 'handlerOrg
 
 export async function canSee(pool: Pool, actor: Actor, row: CaseScopeRow): Promise<boolean> {
   if (maySee(actor, scopeOfRow(row))) return true;
-  return actor.role === 'handler' && actor.organizationId !== null && handledBefore(pool, row.id, actor.organizationId);
+  return handledByCaller(pool, actor, row.id);
+}
+
+/** The one way of seeing a case that its current scope does not show: a handler it was dispatched to before. */
+export async function handledByCaller(pool: Pool, actor: Actor, caseId: string): Promise<boolean> {
+  return actor.role === 'handler' && actor.organizationId !== null && handledBefore(pool, caseId, actor.organizationId);
 }
 
 /**

@@ -37,7 +37,7 @@ export function caseSearchAttributes(state: CaseState, revision: number): Search
 }
 
 /** What can change after intake (the community never does): equal keys need no upsert. */
-export const searchAttributesKey = (state: CaseState, revision: number): string =>
-  revision >= TRIAGE_ONLY_FROM_REVISION
-    ? [state.level, state.currentHandlerOrgId, state.overdue].join('|')
-    : [state.status, stageOf(state), state.level, state.currentHandlerOrgId, state.overdue].join('|');
+export function searchAttributesKey(state: CaseState, revision: number): string {
+  const triage = [state.level, state.currentHandlerOrgId, state.overdue];
+  return (revision >= TRIAGE_ONLY_FROM_REVISION ? triage : [state.status, stageOf(state), ...triage]).join('|');
+}

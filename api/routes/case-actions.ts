@@ -7,8 +7,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ActionType, Actor, CaseAction } from '../../domain/actions';
+import type { ActionResult } from '../../domain/case-view';
 import { LEVELS, SATISFACTIONS, STAGES, STATUSES } from '../../domain/types';
-import { getCaseScope, handledBefore } from '../../db/queries/case-list';
+import { getCaseScope } from '../../db/queries/case-list';
 import { getOrganization } from '../../db/queries/reference';
 import { isPartyMember } from '../../db/queries/users';
 import { CaseClosedError, performAction } from '../../services/case-actions';
@@ -20,7 +21,7 @@ import { ApiError, errorResponses, errors } from '../errors';
 import { RETRY_AFTER_SECONDS } from '../error-handler';
 import { text } from '../i18n';
 import { bearer, caseIdParams, codeSchema, durationSchema, idempotencyKeySchema, shortText } from '../schemas';
-import { canSee } from '../visibility';
+import { canSee, handledByCaller } from '../visibility';
 
 const reason = shortText(500);
 const note = shortText(2000);
@@ -140,20 +141,27 @@ export const caseActionRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = asyn
         }
         // Scoped by user and action: another user's key, or this key on another action, is a different request.
         const requestId = `${actor.userId}:${type}:${req.headers['idempotency-key']}`;
-        const perform = (pastHandler?: boolean) =>
-          performAction({ temporal: ctx.temporal, timeoutMs: ctx.actionTimeoutMs }, caseId, actor, action, requestId, pastHandler);
-        let rejected = false;
+        // Applied (its events are in Postgres before the Update answers), or perhaps applied (timed out): this
+        // process's cached read of the case goes now, so the caller's next read here cannot precede the change's
+        // notification. A rejection changed nothing.
+        const perform = async (pastHandler?: boolean): Promise<ActionResult> => {
+          let mayHaveApplied = true;
+          try {
+            return await performAction({ temporal: ctx.temporal, timeoutMs: ctx.actionTimeoutMs }, caseId, actor, action, requestId, pastHandler);
+          } catch (err) {
+            mayHaveApplied = !(err instanceof DomainError) || err.kind === 'unavailable';
+            throw err;
+          } finally {
+            if (mayHaveApplied) ctx.cases.changed(caseId);
+          }
+        };
         try {
           return await perform();
         } catch (err) {
-          if (!(err instanceof DomainError) || err.kind === 'unavailable') throw err;
-          rejected = true;
+          if (!(err instanceof DomainError)) throw err;
           if (err.field === 'case.not_visible') {
             // The workflow's state does not hold the handlers of the past; a past handler still sees the case.
-            if (!(actor.role === 'handler' && actor.organizationId && (await handledBefore(ctx.pool, caseId, actor.organizationId)))) {
-              throw errors.caseNotFound();
-            }
-            rejected = false;
+            if (!(await handledByCaller(ctx.pool, actor, caseId))) throw errors.caseNotFound();
             return await perform(true);
           }
           if (err.kind === 'not_found' || err instanceof CaseClosedError) {
@@ -163,11 +171,6 @@ export const caseActionRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = asyn
             if (err.kind === 'not_found') throw notStartedYet();
           }
           throw err;
-        } finally {
-          // Applied (its events are in Postgres before the Update answers), or perhaps applied (timed out): this
-          // process's cached read of the case goes now, so the caller's next read here cannot precede the change's
-          // notification. A rejection changed nothing.
-          if (!rejected) ctx.cases.changed(caseId);
         }
       },
     });
