@@ -4,7 +4,7 @@
 // Prints each row (with where Temporal's histories put the time) and the mean p99 of each side.
 import { startBenchStack } from './stack';
 import { benchContext, warmUp } from './scenarios';
-import { bareTimers, timers } from './growth';
+import { bareTimers, quietPostgres, timers } from './growth';
 import { printTable, type Result } from './report';
 
 async function main(): Promise<void> {
@@ -19,6 +19,7 @@ async function main(): Promise<void> {
     await warmUp(ctx, 20);
     for (let r = 0; r < rounds; r++) {
       log(`round ${r + 1} of ${rounds}`);
+      await quietPostgres(ctx);
       rows.push(await bareTimers(ctx, n), await timers(ctx, n, 100));
     }
   } finally {

@@ -56,6 +56,8 @@ export interface Result {
    * machine's reach for any code that records each breach in its own workflow task.
    */
   cpu_floor_ms?: number;
+  /** PostgreSQL maintenance (autovacuum workers, checkpoints) seen during a burst's window; empty when none. */
+  pg_maintenance?: string[];
   note?: string;
 }
 
@@ -116,6 +118,7 @@ export function printTable(results: Result[], out: (line: string) => void = cons
       const e = r.engine_ms;
       out(`${''.padEnd(nameWidth)}  in Temporal, p50/p99 ms: timer fired ${e.timer_late.p50}/${e.timer_late.p99} after the deadline, its workflow task waited ${e.to_worker.p50}/${e.to_worker.p99} for a worker, held ${e.in_worker.p50}/${e.in_worker.p99} in it`);
     }
+    if (r.pg_maintenance?.length) out(`${''.padEnd(nameWidth)}  PostgreSQL maintenance during it: ${r.pg_maintenance.join(', ')}`);
     if (r.round_throughputs) out(`${''.padEnd(nameWidth)}  ops/s by round: ${r.round_throughputs.join(', ')}`);
     if (r.cpu_ms_per_op) out(`${''.padEnd(nameWidth)}  cpu ms/op: ${Object.entries(r.cpu_ms_per_op).map(([k, v]) => `${k} ${v}`).join(', ')}${r.cpu_ratio === undefined ? '' : `; cpu ratio ${r.cpu_ratio}`}`);
     if (r.cpu_floor_ms !== undefined) out(`${''.padEnd(nameWidth)}  cpu floor: ${r.cpu_floor_ms} ms (the burst's CPU ÷ the cores)`);
