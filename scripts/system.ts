@@ -97,7 +97,14 @@ export async function startSystem(config: Config, log: (line: string) => void = 
     stops.push(() => t.connection.close());
     stops.push(() => t.native.close());
 
-    const worker: Worker = await createWorker({ connection: t.native, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE, pool });
+    const worker: Worker = await createWorker({
+      connection: t.native,
+      namespace: config.TEMPORAL_NAMESPACE,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      pool,
+      maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
+    });
+    log(`worker: keeps up to ${worker.options.maxCachedWorkflows} workflows in memory (WORKER_MAX_CACHED_WORKFLOWS)`);
     const running = worker.run();
     // Drain the worker (in-flight tasks finish) before the connections and the pool close.
     stops.push(async () => {

@@ -26,6 +26,12 @@ describe('loadConfig', () => {
   test('production requires JWT_SECRET, DATABASE_URL and TEMPORAL_ADDRESS', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET: is required in production.*DATABASE_URL: is required in production.*TEMPORAL_ADDRESS: is required in production/);
   });
+  test("WORKER_MAX_CACHED_WORKFLOWS: unset leaves the SDK's default; a whole number of workflows, or a line naming it", () => {
+    expect(loadConfig({}).WORKER_MAX_CACHED_WORKFLOWS).toBeUndefined();
+    expect(loadConfig({ WORKER_MAX_CACHED_WORKFLOWS: '500' }).WORKER_MAX_CACHED_WORKFLOWS).toBe(500);
+    expect(loadConfig({ WORKER_MAX_CACHED_WORKFLOWS: '0' }).WORKER_MAX_CACHED_WORKFLOWS).toBe(0);
+    for (const bad of ['-1', '2.5', 'lots']) expect(() => loadConfig({ WORKER_MAX_CACHED_WORKFLOWS: bad })).toThrow(/^Invalid configuration: WORKER_MAX_CACHED_WORKFLOWS: /);
+  });
   test('an empty variable counts as unset', () => {
     expect(loadConfig({ DATABASE_URL: '' }).DATABASE_URL).toBeUndefined();
   });

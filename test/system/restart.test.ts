@@ -30,8 +30,8 @@ test('a second npm start finds every case where the first one left it', async ()
     DATABASE_URL: '',
     TEMPORAL_ADDRESS: '',
   };
-  const start = async () => {
-    child = runScript('scripts/start.ts', env);
+  const start = async (extra: Record<string, string> = {}) => {
+    child = runScript('scripts/start.ts', { ...env, ...extra });
     await waitForReady(`http://127.0.0.1:${port}/readyz`, child);
   };
 
@@ -45,7 +45,9 @@ test('a second npm start finds every case where the first one left it', async ()
     expect(await child!.stop('SIGINT')).toBe(0);
     await connection.close();
 
-    await start();
+    // The second start keeps no workflow in memory: every task from here on replays its case's history.
+    await start({ WORKER_MAX_CACHED_WORKFLOWS: '0' });
+    expect(child!.output()).toContain('worker: keeps up to 0 workflows in memory');
     const connection2 = await Connection.connect({ address: `127.0.0.1:${temporalPort}` });
     const temporal2 = new Client({ connection: connection2 });
     // The first start filed the demo cases (real workflows); the second files none again.
