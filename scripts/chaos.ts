@@ -89,17 +89,29 @@ async function stopAll(r: Running | undefined): Promise<void> {
   if (!flags.keep) fs.rmSync(r.dir, { recursive: true, force: true });
 }
 
-/** Faults every --every seconds, cycling through the kinds; with --rounds the whole schedule runs even if the clients finish first. */
-async function runFaults(r: Running, faults: Fault[], done: Promise<unknown>, isDone: () => boolean): Promise<Record<Fault, number>> {
+/**
+ * Faults every --every seconds, cycling through the kinds, and at the latest when the cases started pass each of
+ * evenly spaced marks (a quarter, a half, three quarters for three kinds): on a fast machine the clients may finish
+ * before the timer has cycled once, and every kind must still have struck while cases were in flight. With --rounds
+ * the whole schedule runs on the timer alone, even if the clients finish first.
+ */
+async function runFaults(r: Running, faults: Fault[], done: Promise<unknown>, isDone: () => boolean, progress: () => number): Promise<Record<Fault, number>> {
   const rounds = Number(flags.rounds);
   const counts: Record<Fault, number> = { worker: 0, temporal: 0, postgres: 0 };
+  const marks = rounds > 0 ? [] : faults.map((_, j) => (j + 1) / (faults.length + 1));
+  let mark = 0;
+  const passed = async (at: number) => {
+    while (progress() < at) await sleep(250);
+  };
   for (let k = 0; rounds > 0 ? k < rounds * faults.length : !isDone(); k++) {
-    await Promise.race([sleep(Number(flags.every) * 1000), rounds > 0 ? new Promise(() => {}) : done]);
+    await Promise.race([sleep(Number(flags.every) * 1000), rounds > 0 ? new Promise(() => {}) : done, ...(mark < marks.length ? [passed(marks[mark])] : [])]);
     if (rounds === 0 && isDone()) break;
     const fault = faults[k % faults.length];
-    log(`fault ${k + 1}: ${fault}`);
+    log(`fault ${k + 1}: ${fault} (${Math.round(progress() * 100)} % of cases started)`);
     await inject(fault, r);
     counts[fault]++;
+    mark++;
+    while (mark < marks.length && progress() >= marks[mark]) mark++;
   }
   return counts;
 }
@@ -123,14 +135,17 @@ async function main(): Promise<number> {
     log(`driving ${records.length} cases (concurrency ${flags.concurrency}${Number(flags.rate) > 0 ? `, ${flags.rate}/s` : ''}); faults every ${flags.every} s: ${faults.join(', ')}`);
     let clientsDone = false;
     const done = driveAll(chaos, records, { concurrency: Number(flags.concurrency), rate: Number(flags.rate), stopStartingAt }).finally(() => (clientsDone = true));
-    const counts = await runFaults(r, faults, done, () => clientsDone);
+    const counts = await runFaults(r, faults, done, () => clientsDone, () => records.filter((rec) => rec.started).length / records.length);
     const startedCases = await done;
     log(`clients done: ${startedCases} cases started, ${chaos.stats.requests} requests, ${chaos.stats.retries} retries`);
 
     const verdict = await converge(r.pool, r.client, records.filter((rec) => rec.started), Number(flags['settle-seconds']) * 1000);
     report(verdict, records, counts, chaos.stats.retries, r.worker.selfExits);
     const checkerWorks = await selfTest(r.pool, r.client, records);
-    return failures(verdict) === 0 && checkerWorks ? 0 : 1;
+    // A kind of fault that never struck proves nothing about it: such a run fails rather than reads as a pass.
+    const unstruck = faults.filter((f) => counts[f] === 0);
+    if (unstruck.length > 0) console.log(`chaos: FAILED to inject ${unstruck.join(', ')} while cases were in flight (the clients finished or stopped starting first)`);
+    return failures(verdict) === 0 && checkerWorks && unstruck.length === 0 ? 0 : 1;
   } finally {
     await stopAll(running);
   }
