@@ -180,7 +180,11 @@ async function converge(pool: ReturnType<typeof createPool>, client: Client, rec
  */
 async function selfTest(pool: ReturnType<typeof createPool>, client: Client, records: CaseRecord[]): Promise<boolean> {
   const real = records.find((r) => r.caseId && r.accepted.length > 0 && !r.uncertain);
-  if (!real) return true;
+  if (!real) {
+    // A run that accepted nothing proves nothing, and leaves the checker itself untried: it fails.
+    console.log('chaos: checker self-test could not run: no case was accepted without doubt');
+    return false;
+  }
   const planted: CaseRecord[] = [
     { index: -1, intakeKey: `planted-${randomUUID()}`, plan: 1, started: true, caseId: randomUUID(), accepted: ['acknowledge'], uncertain: null, rejected: null },
     { ...real, index: -2, accepted: [] },
