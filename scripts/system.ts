@@ -11,7 +11,7 @@ import { createPool } from '../db/pool';
 import { migrate } from '../db/migrate';
 import { seedDemo } from '../db/seed';
 import { buildApp } from '../api/app';
-import { createWorker } from '../worker/worker';
+import { createConfiguredWorker } from '../worker/worker';
 import { ensureAssessmentSchedule } from '../services/assessment-schedule';
 import { fileDemoCases } from './demo-cases';
 import { startReconciler } from '../services/reconciler';
@@ -97,14 +97,7 @@ export async function startSystem(config: Config, log: (line: string) => void = 
     stops.push(() => t.connection.close());
     stops.push(() => t.native.close());
 
-    const worker: Worker = await createWorker({
-      connection: t.native,
-      namespace: config.TEMPORAL_NAMESPACE,
-      taskQueue: config.TEMPORAL_TASK_QUEUE,
-      pool,
-      maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
-    });
-    log(`worker: keeps up to ${worker.options.maxCachedWorkflows} workflows in memory (WORKER_MAX_CACHED_WORKFLOWS)`);
+    const worker: Worker = await createConfiguredWorker(config, t.native, pool, log);
     const running = worker.run();
     // Drain the worker (in-flight tasks finish) before the connections and the pool close.
     stops.push(async () => {

@@ -4,7 +4,7 @@ import { ConfigError, loadConfig } from '../config';
 import { connectPostgres, connectTemporal } from '../scripts/system';
 import { ensureAssessmentSchedule } from '../services/assessment-schedule';
 import { startReconciler } from '../services/reconciler';
-import { createWorker } from './worker';
+import { createConfiguredWorker } from './worker';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -12,14 +12,7 @@ async function main(): Promise<void> {
   if (!config.TEMPORAL_ADDRESS) throw new ConfigError('TEMPORAL_ADDRESS: is required for `npm run worker` (npm start embeds Temporal)');
   const pool = await connectPostgres(config.DATABASE_URL, config.START_TIMEOUT_MS);
   const t = await connectTemporal(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE, config.START_TIMEOUT_MS);
-  const worker = await createWorker({
-    connection: t.native,
-    namespace: config.TEMPORAL_NAMESPACE,
-    taskQueue: config.TEMPORAL_TASK_QUEUE,
-    pool,
-    maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
-  });
-  console.log(`worker: keeps up to ${worker.options.maxCachedWorkflows} workflows in memory (WORKER_MAX_CACHED_WORKFLOWS)`);
+  const worker = await createConfiguredWorker(config, t.native, pool, console.log);
   const reconciler = startReconciler({ pool, temporal: t.client, taskQueue: config.TEMPORAL_TASK_QUEUE });
   // The monthly assessment (考核) Schedule: created once, left alone when it exists (every worker may run this).
   await ensureAssessmentSchedule(t.client, config.TEMPORAL_TASK_QUEUE);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
 import type { Pool } from 'pg';
 import { createActivities } from '../activities';
+import type { Config } from '../config';
 
 export const WORKFLOWS_PATH = path.resolve(__dirname, '..', 'workflows', 'index.ts');
 
@@ -43,4 +44,20 @@ export async function createWorker(o: WorkerOptions): Promise<Worker> {
     activities: { ...o.extraActivities, ...createActivities({ pool: o.pool }) },
     maxCachedWorkflows: o.maxCachedWorkflows,
   });
+}
+
+/**
+ * The worker `npm start` and `npm run worker` run, built from the configuration in this one place (so an option
+ * read from the environment reaches both), and the cache size it runs with said in the log.
+ */
+export async function createConfiguredWorker(config: Config, connection: NativeConnection, pool: Pool, log: (line: string) => void): Promise<Worker> {
+  const worker = await createWorker({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    pool,
+    maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
+  });
+  log(`worker: keeps up to ${worker.options.maxCachedWorkflows} workflows in memory (WORKER_MAX_CACHED_WORKFLOWS)`);
+  return worker;
 }
