@@ -4,7 +4,7 @@
 // Prints each row (with where Temporal's histories put the time) and the mean p99 of each side.
 import { startBenchStack } from './stack';
 import { benchContext, warmUp } from './scenarios';
-import { bareTimers, quietPostgres, timers } from './growth';
+import { bareTimers, quietPostgres, timers, withBaseline } from './growth';
 import { printTable, type Result } from './report';
 
 async function main(): Promise<void> {
@@ -20,7 +20,8 @@ async function main(): Promise<void> {
     for (let r = 0; r < rounds; r++) {
       log(`round ${r + 1} of ${rounds}`);
       await quietPostgres(ctx);
-      rows.push(await bareTimers(ctx, n), await timers(ctx, n, 100));
+      const bare = await bareTimers(ctx, n);
+      rows.push(bare, withBaseline(await timers(ctx, n, 100), bare, n));
     }
   } finally {
     await stack.stop();

@@ -12,6 +12,8 @@ import { workflowIdFor } from '../workflows/messages';
 import { bareTimerWorkflow } from './workflows';
 
 const HOUR = 3_600_000;
+/** The issue's target for a deadline: its escalation recorded within a second (p99). */
+const BURST_TARGET_MS = 1000;
 
 export const openCases = async (ctx: BenchContext): Promise<number> =>
   (await ctx.stack.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM cases WHERE status <> 'closed'")).rows[0].n;
@@ -86,11 +88,24 @@ export async function timers(ctx: BenchContext, n: number, filingRate: number): 
   const row = latenessRow(`timers: escalation lateness, ${n} due at once, ${open} open`, burst, n, await engineSplit(ctx, ids.map(workflowIdFor)));
   return {
     ...row,
-    target: 'p99 lateness ≤ 1000 ms with 10k open cases',
+    target: `p99 lateness ≤ ${BURST_TARGET_MS} ms with 10k open cases`,
     // Judged on the p99 the row prints.
-    met: burst.parts.length === n && filed.errors === 0 && row.p99_ms !== null && row.p99_ms <= 1000,
+    met: burst.parts.length === n && filed.errors === 0 && row.p99_ms !== null && row.p99_ms <= BURST_TARGET_MS,
     open_cases: open,
     note: `${row.note}${spare < 0 ? '; filing overran the deadline' : ''}`,
+  };
+}
+
+/**
+ * A burst of ours beside the bare engine's burst of the same size: its p99 over the bare one's, and whether the bare
+ * burst meets the same absolute target (judged as ours is: every deadline written, p99 ≤ 1 s).
+ */
+export function withBaseline(ours: Result, bare: Result, n: number): Result {
+  return {
+    ...ours,
+    baseline: bare.name,
+    p99_ratio: bare.p99_ms ? Math.round(((ours.p99_ms ?? 0) / bare.p99_ms) * 100) / 100 : undefined,
+    baseline_met: bare.ops === n && bare.p99_ms !== null && bare.p99_ms <= BURST_TARGET_MS,
   };
 }
 
@@ -224,6 +239,45 @@ async function checkpointCount(ctx: BenchContext): Promise<number | null> {
   }
 }
 
+/** Autovacuum and autoanalyze runs finished so far, by table, and checkpoints: a mark to compare a later one with. */
+interface MaintenanceMark {
+  runs: Map<string, number>;
+  checkpoints: number | null;
+}
+
+async function maintenanceMark(ctx: BenchContext): Promise<MaintenanceMark> {
+  const { rows } = await ctx.stack.pool.query<{ relname: string; v: number; a: number }>(
+    'SELECT relname, autovacuum_count::int AS v, autoanalyze_count::int AS a FROM pg_stat_user_tables',
+  );
+  const runs = new Map<string, number>();
+  for (const r of rows) {
+    runs.set(`autovacuum ${r.relname}`, r.v);
+    runs.set(`autoanalyze ${r.relname}`, r.a);
+  }
+  return { runs, checkpoints: await checkpointCount(ctx) };
+}
+
+/**
+ * PostgreSQL's maintenance over a section of many seconds (a comparison's rounds, both sides'): the autovacuum and
+ * autoanalyze runs that finished between the marks, those still running at the end, and the checkpoints.
+ */
+async function maintenanceSince(ctx: BenchContext, before: MaintenanceMark): Promise<string[]> {
+  const after = await maintenanceMark(ctx);
+  const seen = [...after.runs].filter(([k, n]) => n > (before.runs.get(k) ?? 0)).map(([k]) => k);
+  const running = (await autovacuums(ctx)).map((q) => `${q} (still running)`);
+  const checkpoints = before.checkpoints === null || after.checkpoints === null ? 0 : after.checkpoints - before.checkpoints;
+  return [...seen, ...running, ...(checkpoints > 0 ? [`${checkpoints} checkpoint${checkpoints > 1 ? 's' : ''}`] : [])];
+}
+
+/** A compared section's rows, the subject's carrying the maintenance PostgreSQL ran while both sides were measured. */
+async function withMaintenance<T extends { rows: Result[] }>(ctx: BenchContext, section: () => Promise<T>): Promise<T> {
+  const mark = await maintenanceMark(ctx);
+  const out = await section();
+  const maintenance = await maintenanceSince(ctx, mark);
+  out.rows = out.rows.map((r, i) => (i === out.rows.length - 1 ? { ...r, pg_maintenance: maintenance } : r));
+  return out;
+}
+
 /**
  * Before a pair of bursts: waits out a running autovacuum, vacuums and analyses the tables the run has written (so
  * none of them reaches autovacuum's threshold within the next minutes) and checkpoints (so the timed checkpoint is
@@ -250,6 +304,11 @@ export async function growth(ctx: BenchContext, o: { sizes: number[]; intakeOps:
       ctx.log(`  filled at ${Math.round(f.filed / f.seconds)} cases/s end to end${f.errors ? `, ${f.errors} failed (${f.firstError})` : ''}`);
     }
     await settle(ctx.stack, 600_000);
+    // The fill leaves PostgreSQL its maintenance to do (tens of thousands of new rows past autovacuum's thresholds),
+    // which would otherwise land on whichever side's round it meets: run 32's intake at 50k open had one round of
+    // ours at half the speed of the other three, with Postgres's CPU per filing 10 ms against 3 at 10k open. Done
+    // before measuring at each size, as it is before each pair of bursts.
+    await quietPostgres(ctx);
     // The label says how many are open in fact: the earlier sections may already have filed more than `size`.
     const open = await openCases(ctx);
     const label = ` @ ${open >= 1000 ? `${Math.round(open / 100) / 10}k` : open} open`;
@@ -258,7 +317,7 @@ export async function growth(ctx: BenchContext, o: { sizes: number[]; intakeOps:
     memory.push(mem);
     results.push(mem);
     ctx.log(`growth${label}: worker RSS ${m.rssMb} MB, heap ${m.heapUsedMb} MB`);
-    const { rows, ids } = await intake(ctx, o.intakeOps, label);
+    const { rows, ids } = await withMaintenance(ctx, () => intake(ctx, o.intakeOps, label));
     results.push(...rows.map((r) => ({ ...r, open_cases: open })));
     // Reads spread over three cases in four reads (the ones just filed and other random open ones the reader,
     // lakeview's resident, may see; the timer cases belong to another resident), so most are a case's first read.
@@ -267,7 +326,8 @@ export async function growth(ctx: BenchContext, o: { sizes: number[]; intakeOps:
       "SELECT id FROM cases WHERE status <> 'closed' AND resident_user_id = $1 AND id <> ALL($3::uuid[]) ORDER BY random() LIMIT $2",
       [DEMO_USERS.resident3, spread, ids],
     );
-    results.push(...(await reads(ctx, [...ids, ...sample.rows.map((r) => r.id)], o.readOps, label)).map((r) => ({ ...r, open_cases: open })));
+    const read = await withMaintenance(ctx, async () => ({ rows: await reads(ctx, [...ids, ...sample.rows.map((r) => r.id)], o.readOps, label) }));
+    results.push(...read.rows.map((r) => ({ ...r, open_cases: open })));
     // A small burst shows what one deadline waits with this many cases open; the larger one, a burst's queueing.
     // Each beside the bare engine's burst of the same size, measured just before it.
     if (size === o.timersAt) {
@@ -276,7 +336,7 @@ export async function growth(ctx: BenchContext, o: { sizes: number[]; intakeOps:
         const bare = await bareTimers(ctx, n);
         await settle(ctx.stack);
         const ours = await timers(ctx, n, o.filingRate);
-        results.push(bare, { ...ours, baseline: bare.name, p99_ratio: bare.p99_ms ? Math.round(((ours.p99_ms ?? 0) / bare.p99_ms) * 100) / 100 : undefined });
+        results.push(bare, withBaseline(ours, bare, n));
       }
     }
   }

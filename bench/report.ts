@@ -56,8 +56,15 @@ export interface Result {
    * machine's reach for any code that records each breach in its own workflow task.
    */
   cpu_floor_ms?: number;
-  /** PostgreSQL maintenance (autovacuum workers, checkpoints) seen during a burst's window; empty when none. */
+  /** PostgreSQL maintenance (autovacuum, autoanalyze, checkpoints) seen during a burst's window, or on the subject row of a
+   * comparison at size during both sides' rounds; empty when none. */
   pg_maintenance?: string[];
+  /**
+   * On a row with an absolute target (the deadline bursts): whether the baseline, measured just before on the same
+   * servers, meets that same target. `false` beside a miss says the machine, not Red Steward's code, is short: even
+   * the bare engine cannot do that work in that time here.
+   */
+  baseline_met?: boolean;
   note?: string;
 }
 
@@ -110,7 +117,7 @@ export function printTable(results: Result[], out: (line: string) => void = cons
   out(`${'name'.padEnd(nameWidth)}  ${'ops'.padStart(6)}  ${'conc'.padStart(4)}  ${'ops/s'.padStart(8)}  ${'p50 ms'.padStart(8)}  ${'p99 ms'.padStart(8)}  ${'ratio'.padStart(6)}  target`);
   for (const r of results) {
     const extra = r.rss_mb !== undefined ? `RSS ${r.rss_mb} MB, heap ${r.heap_used_mb} MB` : r.cache_hit_rate !== undefined ? `(case cache hits ${Math.round(r.cache_hit_rate * 100)}%)` : '';
-    const verdict = r.met === null ? '' : r.met ? 'MET' : 'MISSED';
+    const verdict = r.met === null ? '' : `${r.met ? 'MET' : 'MISSED'}${r.baseline_met === undefined ? '' : ` (the baseline: ${r.baseline_met ? 'met' : 'missed'})`}`;
     const target = [r.target, r.p99_ratio !== undefined ? `(p99 ${r.p99_ratio}×)` : '', verdict, extra].filter(Boolean).join(' ');
     out(`${r.name.padEnd(nameWidth)}  ${fmt(r.ops, 6)}  ${fmt(r.concurrency, 4)}  ${fmt(r.throughput, 8)}  ${fmt(r.p50_ms, 8)}  ${fmt(r.p99_ms, 8)}  ${fmt(r.ratio, 6)}  ${target}`);
     if (r.errors) out(`${''.padEnd(nameWidth)}  ${r.errors} failed operations; ${r.note}`);

@@ -1,7 +1,8 @@
 // The bench's paired measurement (bench/load.ts compare), pure: no servers. Each side gets the same operations, in
 // rounds whose order alternates, so that neither side always runs second on servers the other has just loaded.
 import { compare, merge, throughputOf, type Measured } from '../../bench/load';
-import { judged, row } from '../../bench/report';
+import { judged, printTable, row, type Result } from '../../bench/report';
+import { withBaseline } from '../../bench/growth';
 import { cpuFloorMs } from '../../bench/cpu';
 
 test('baseline and subject alternate who goes first, round by round, each op index once per side', async () => {
@@ -50,4 +51,19 @@ test('a compared row carries the CPU ratio: the baseline\'s CPU per operation ov
   expect(base.cpu_ratio).toBeUndefined();
   // Without CPU figures (a configured server's processes are not ours to meter) there is none.
   expect(judged('b', 's', { baseline: c.baseline, subject: c.subject }, { throughput: 0.6 })[1].cpu_ratio).toBeUndefined();
+});
+
+test("a burst row says whether the bare engine's burst of the same size met the same absolute target", () => {
+  const burst = (name: string, ops: number, p99: number | null): Result => ({ name, ops, concurrency: null, throughput: null, p50_ms: null, p99_ms: p99, baseline: null, ratio: null, target: null, met: null });
+  const ours = { ...burst('timers', 100, 1200), met: false };
+  // The bare engine in time: the miss is ours.
+  const beside = withBaseline(ours, burst('bare', 100, 900), 100);
+  expect(beside).toMatchObject({ baseline: 'bare', p99_ratio: 1.33, baseline_met: true, met: false });
+  // The bare engine late too, or with deadlines unwritten: the machine is short, and the row says so.
+  expect(withBaseline(ours, burst('bare', 100, 1500), 100).baseline_met).toBe(false);
+  expect(withBaseline(ours, burst('bare', 97, 400), 100).baseline_met).toBe(false);
+  expect(withBaseline(ours, burst('bare', 100, null), 100).baseline_met).toBe(false);
+  const lines: string[] = [];
+  printTable([{ ...beside, target: 'p99 lateness ≤ 1000 ms' }], (l) => lines.push(l));
+  expect(lines[1]).toContain('MISSED (the baseline: met)');
 });
