@@ -39,10 +39,32 @@ export function createPool(connectionString: string, options: PoolOptions = {}):
   });
   // An idle client that loses its connection (server restart, network) emits 'error' on the pool; without a
   // listener Node treats it as unhandled and kills the process. The pool drops the client and carries on.
-  pool.on('error', (err) => {
-    console.error('[db] idle client error', err.message);
-  });
+  pool.on('error', idleErrorLogger());
   return pool;
+}
+
+/**
+ * One line for the first idle connection lost, and one line for the rest lost within the next second: a server
+ * restart cuts every idle connection at once (up to `max` per process), which is one event, not ten.
+ */
+export function idleErrorLogger(log: (line: string) => void = (line) => console.error(line), windowMs = 1_000): (err: Error) => void {
+  let more = 0;
+  let lastMessage = '';
+  let window: NodeJS.Timeout | null = null;
+  return (err) => {
+    if (window !== null) {
+      more++;
+      lastMessage = err.message;
+      return;
+    }
+    log(`[db] idle client error ${err.message}`);
+    window = setTimeout(() => {
+      window = null;
+      if (more > 0) log(`[db] ${more} more idle connection${more > 1 ? 's' : ''} lost within ${windowMs} ms (last: ${lastMessage})`);
+      more = 0;
+    }, windowMs);
+    window.unref();
+  };
 }
 
 /**
