@@ -89,12 +89,14 @@ export async function timers(ctx: BenchContext, n: number, filingRate: number): 
   return {
     ...row,
     target: `p99 lateness ≤ ${BURST_TARGET_MS} ms with 10k open cases`,
-    // Judged on the p99 the row prints.
-    met: burst.parts.length === n && filed.errors === 0 && row.p99_ms !== null && row.p99_ms <= BURST_TARGET_MS,
+    met: filed.errors === 0 && inTime(row, n),
     open_cases: open,
     note: `${row.note}${spare < 0 ? '; filing overran the deadline' : ''}`,
   };
 }
+
+/** A burst row against the absolute target, judged on the p99 it prints: all `n` deadlines written, p99 ≤ 1 s. */
+const inTime = (row: Result, n: number): boolean => row.ops === n && row.p99_ms !== null && row.p99_ms <= BURST_TARGET_MS;
 
 /**
  * A burst of ours beside the bare engine's burst of the same size: its p99 over the bare one's, and whether the bare
@@ -105,7 +107,7 @@ export function withBaseline(ours: Result, bare: Result, n: number): Result {
     ...ours,
     baseline: bare.name,
     p99_ratio: bare.p99_ms ? Math.round(((ours.p99_ms ?? 0) / bare.p99_ms) * 100) / 100 : undefined,
-    baseline_met: bare.ops === n && bare.p99_ms !== null && bare.p99_ms <= BURST_TARGET_MS,
+    baseline_met: inTime(bare, n),
   };
 }
 
@@ -213,8 +215,7 @@ async function lateness(ctx: BenchContext, sql: string, ids: string[], dueAt: nu
     if (rows.length >= ids.length || Date.now() > until) {
       const cpu = cpuDelta(c0, ctx.stack.cpu.sample());
       const wallMs = Date.now() - t0;
-      const checkpoints = checkpoints0 === null ? 0 : ((await checkpointCount(ctx)) ?? checkpoints0) - checkpoints0;
-      const maintenance = [...vacuums, ...(checkpoints > 0 ? [`${checkpoints} checkpoint${checkpoints > 1 ? 's' : ''}`] : [])];
+      const maintenance = [...vacuums, ...checkpointsBetween(checkpoints0, await checkpointCount(ctx))];
       return { parts: rows.map((r) => ({ late: Number(r.late), woke: Number(r.woke) })), cpu, wallMs, maintenance };
     }
     await new Promise((r) => setTimeout(r, 100));
@@ -237,6 +238,12 @@ async function checkpointCount(ctx: BenchContext): Promise<number | null> {
   } catch {
     return null;
   }
+}
+
+/** The checkpoints between two counts of `checkpointCount`, as a maintenance entry (none when none, or not countable). */
+function checkpointsBetween(before: number | null, after: number | null): string[] {
+  const n = before === null || after === null ? 0 : after - before;
+  return n > 0 ? [`${n} checkpoint${n > 1 ? 's' : ''}`] : [];
 }
 
 /** Autovacuum and autoanalyze runs finished so far, by table, and checkpoints: a mark to compare a later one with. */
@@ -265,8 +272,7 @@ async function maintenanceSince(ctx: BenchContext, before: MaintenanceMark): Pro
   const after = await maintenanceMark(ctx);
   const seen = [...after.runs].filter(([k, n]) => n > (before.runs.get(k) ?? 0)).map(([k]) => k);
   const running = (await autovacuums(ctx)).map((q) => `${q} (still running)`);
-  const checkpoints = before.checkpoints === null || after.checkpoints === null ? 0 : after.checkpoints - before.checkpoints;
-  return [...seen, ...running, ...(checkpoints > 0 ? [`${checkpoints} checkpoint${checkpoints > 1 ? 's' : ''}`] : [])];
+  return [...seen, ...running, ...checkpointsBetween(before.checkpoints, after.checkpoints)];
 }
 
 /** A compared section's rows, the subject's carrying the maintenance PostgreSQL ran while both sides were measured. */
