@@ -91,6 +91,8 @@ async function main(): Promise<void> {
   console.log(
     `\n${results.filter((r) => r.met === true).length} targets met, ${missed.length} missed${bareMissedToo ? ` (${bareMissedToo} of them an absolute target the bare engine missed too, on the same servers)` : ''}; written to ${file} (${machine.duration_s} s)`,
   );
+  // A quick run's rounds last a second or two: one stall moves a ratio by a tenth either way (bench/README.md).
+  if (values.quick || scale !== 1) console.log(`(a ${values.quick ? 'quick' : 'scaled'} run: its counts are too small to judge a target by; the full run, \`npm run bench\`, does)`);
 }
 
 async function serverVersions(stack: Awaited<ReturnType<typeof startBenchStack>>): Promise<Record<string, string | null>> {
