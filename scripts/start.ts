@@ -33,8 +33,15 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     console.log(`\n${signal}: shutting down…`);
+    // A Ctrl-C in a terminal reaches the embedded Postgres and Temporal server too (they share our process group), so
+    // they stop alongside us and the pool's idle connections may end under it: expected now, not worth a line each.
+    system.pool.removeAllListeners('error');
+    system.pool.on('error', () => {});
     system.stop().then(
-      () => process.exit(0),
+      () => {
+        console.log('stopped.');
+        process.exit(0);
+      },
       (err) => {
         console.error(err);
         process.exit(1);

