@@ -16,4 +16,5 @@ COPY . .
 COPY --from=web /app/web/dist ./web/dist
 USER node
 EXPOSE 3000
-CMD ["npm", "run", "api"]
+# node itself, not npm: SIGTERM must reach the process that shuts down in order (docker-compose.yml says why).
+CMD ["node", "--import", "tsx", "api/server.ts"]

@@ -8,7 +8,10 @@ import { CONFIG_KEYS, loadConfig } from '../../config';
 import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 
 const compose = YAML.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'docker-compose.yml'), 'utf8'), { merge: true });
-const services = compose.services as Record<string, { environment?: Record<string, string>; ports?: string[]; healthcheck?: unknown; image?: string; build?: string; command?: unknown }>;
+const services = compose.services as Record<
+  string,
+  { environment?: Record<string, string>; ports?: string[]; healthcheck?: unknown; image?: string; build?: string; command?: unknown; init?: boolean; depends_on?: Record<string, { condition: string }> }
+>;
 // Compose substitutes ${VAR:-default} and ${VAR:?message}; give the required ones a value as an operator would.
 const interpolate = (v: string) =>
   v.replace(/\$\{(\w+)(?::-([^}]*)|:\?[^}]*)?\}/g, (_m, name: string, dflt?: string) => (name === 'JWT_SECRET' ? 'x'.repeat(32) : (dflt ?? '')));
@@ -48,4 +51,26 @@ test('the setup job registers every search attribute the workflow keeps current'
 test('.env.example lists every variable config.ts reads', () => {
   const example = fs.readFileSync(path.join(__dirname, '..', '..', '.env.example'), 'utf8');
   for (const key of CONFIG_KEYS) expect(example).toMatch(new RegExp(`^#? ?${key}=`, 'm'));
+});
+
+test.each([
+  ['api', 'api'],
+  ['worker', 'worker'],
+  ['migrate', 'migrate'],
+])('the %s container runs `npm run %s` as node itself under an init process, so SIGTERM reaches it', (name, script) => {
+  // npm does not pass a SIGTERM on to the script it runs: the container would stop only at its SIGKILL, undrained.
+  const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  const entry = pkg.scripts[script].replace(/^tsx /, '');
+  expect(services[name].command).toEqual(['node', '--import', 'tsx', entry]);
+  expect(services[name].init).toBe(true);
+});
+
+test("the image's own command is node on the API's entry, for a plain `docker run`", () => {
+  const dockerfile = fs.readFileSync(path.join(__dirname, '..', '..', 'Dockerfile'), 'utf8');
+  expect(dockerfile).toContain('CMD ["node", "--import", "tsx", "api/server.ts"]');
+});
+
+test('the api and the worker start after the migrations have been applied', () => {
+  for (const name of ['api', 'worker']) expect(services[name].depends_on?.migrate).toEqual({ condition: 'service_completed_successfully' });
+  expect(envOf('migrate')).toEqual(envOf('worker'));
 });
