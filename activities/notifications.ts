@@ -14,6 +14,10 @@ function recipientsFor(e: CaseEvent, p: CaseProjection): [Recipient, string][] {
     case 'forwarded':
       return to(handler, 'case.dispatched');
     case 'reminder_sent':
+      // Each 催办 goes to whoever owes the deadline: the resident's evaluation, the supervisor's decision.
+      if (e.deadline === 'evaluation') return to([{ caseResident: true }], 'case.please_evaluate');
+      if (e.deadline === 'decision') return to([{ organizationId: p.supervisorOrgId }], 'case.decision_due');
+      return to(handler, 'case.urged');
     case 'urged':
       return to(handler, 'case.urged');
     case 'breached':
@@ -24,9 +28,18 @@ function recipientsFor(e: CaseEvent, p: CaseProjection): [Recipient, string][] {
       return to([{ organizationId: e.toOrgId }], 'case.reported');
     case 'returned':
     case 'extension_requested':
+    case 'pause_requested':
       return to([{ organizationId: p.supervisorOrgId }], `case.${e.type}`);
+    case 'pause_decided':
+      // 挂起 waits on the resident: the resident is told, with the handler.
+      return e.approve ? [...to(handler, 'case.pause_decided'), ...to([{ caseResident: true }], 'case.paused')] : to(handler, 'case.pause_decided');
     case 'extension_decided':
-      return to(handler, 'case.extension_decided');
+    case 'return_decided':
+    case 'resumed':
+    case 'taken_over':
+      return to(handler, `case.${e.type}`);
+    case 'publicly_noticed':
+      return to([...handler, { organizationId: p.supervisorOrgId }], 'case.publicly_noticed');
     case 'follow_up_assigned':
       return to([{ organizationId: e.owner.id }], 'case.follow_up_assigned');
     case 'resolved':

@@ -44,7 +44,7 @@ const calendarOf = (row: Pick<CaseViewRow, 'calendar'>): WorkCalendar => createC
 
 function deadlinesOf(row: Pick<CaseViewRow, 'deadlines'>, now: number, cal: WorkCalendar): Summary['deadlines'] {
   return Object.entries(row.deadlines)
-    .filter(([kind]) => kind === 'response' || kind === 'resolution' || kind === 'evaluation')
+    .filter(([kind]) => kind === 'response' || kind === 'resolution' || kind === 'evaluation' || kind === 'decision')
     .map(([kind, d]) => {
       const due = Date.parse(d.dueAt);
       return {
@@ -119,6 +119,11 @@ export function presentDetail(row: CaseDetailRow, actor: Actor, names: Names, no
     contactPreference: row.contactPreference,
     photos: row.photos,
     pendingExtension: row.pendingExtension,
+    pendingRequest: row.pendingRequest === null ? null : { kind: row.pendingRequest.kind, reason: row.pendingRequest.reason, requestedAt: row.pendingRequest.requestedAt },
+    pausedSince: row.pausedSince === null ? null : iso(row.pausedSince),
+    mergedInto: row.mergedInto,
+    awaitingVerification: row.awaitingVerification,
+    publiclyNoticed: row.publiclyNoticed,
     satisfaction: row.satisfaction as Detail['satisfaction'],
     solved: row.solved,
     counts: { reopen: row.reopenCount, escalation: row.escalationCount, returned: row.returnedCount },

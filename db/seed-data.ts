@@ -326,6 +326,15 @@ export const AGREEMENTS: AgreementSeed[] = [
     evaluationWindow: seconds(60),
     reworkLimit: 1,
     weights: { response: 0.3, resolution: 0.3, satisfaction: 0.3, onTime: 0.1 },
+    // Every fairness rule in seconds too: a return left undecided breaches the community 20 s later.
+    fairness: {
+      decisionTime: seconds(20),
+      extensionMaxCount: 2,
+      extensionMaxTotal: seconds(60),
+      maxPause: seconds(30),
+      topRungCadence: seconds(15),
+      noticeAfter: 2,
+    },
   }),
   // Lakeview's residents are mostly elderly: lifts get a tighter deadline than the utilities tier.
   agreement(

@@ -5,7 +5,7 @@
 //
 // The holiday data itself is in holidays.ts, which workflow code never imports: a case's workflow gets its
 // calendar in its intake, so the 37 kB table stays out of the workflow bundle and out of every workflow's sandbox.
-import type { AgreementTerms, CalendarData, Duration, PhaseDeadlines, Tier } from './types';
+import type { AgreementTerms, FairnessTerms, CalendarData, Duration, PhaseDeadlines, Tier } from './types';
 
 export interface WorkCalendar {
   /** `date` is YYYY-MM-DD in CST. */
@@ -157,6 +157,19 @@ export function isWorkingMoment(ms: number, cal: WorkCalendar): boolean {
   );
 }
 
+/**
+ * The first working moment at or after `ms`: a 催办 that would fall at 02:00 or on a holiday goes out when the
+ * office opens (09:00 CST on the next workday) instead.
+ */
+export function nextWorkingMoment(ms: number, cal: WorkCalendar): number {
+  if (isWorkingMoment(ms, cal)) return ms;
+  let day = cstDayNumber(ms);
+  if (ms > cstTime(dateOfDayNumber(day), WORKDAY_START_HOUR) || !cal.isWorkdayNumber(day)) {
+    day = cstDayNumber(cstTime(nthWorkdayAfter(day, 1, cal), 12));
+  }
+  return cstTime(dateOfDayNumber(day), WORKDAY_START_HOUR);
+}
+
 /** Working milliseconds (09:00–18:00 CST on workdays) in [fromMs, toMs); 0 when toMs <= fromMs. */
 export function workingMsBetween(fromMs: number, toMs: number, cal: WorkCalendar): number {
   let total = 0;
@@ -212,6 +225,15 @@ export const DEFAULT_REMINDER_POINTS: number[] = Object.freeze([0.5, 0.75]) as n
 export const DEFAULT_EVALUATION_WINDOW: Duration = Object.freeze({ unit: 'working_days', amount: 3 });
 /** 重办 at most once: the second evaluation is the one that counts. */
 export const DEFAULT_REWORK_LIMIT = 1;
+/** Reference fairness terms: a day to decide, two extensions within five working days, a week's pause at most. */
+export const DEFAULT_FAIRNESS: FairnessTerms = deepFreeze({
+  decisionTime: { unit: 'working_days', amount: 1 },
+  extensionMaxCount: 2,
+  extensionMaxTotal: { unit: 'working_days', amount: 5 },
+  maxPause: { unit: 'working_days', amount: 5 },
+  topRungCadence: { unit: 'working_days', amount: 1 },
+  noticeAfter: 3,
+});
 
 /** The deadlines of one case: the agreement's category override, else its tier, else the reference tier. */
 export function deadlinesFor(tier: Tier, categoryCode: string, terms: AgreementTerms | null): PhaseDeadlines {

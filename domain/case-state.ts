@@ -2,7 +2,7 @@
 // Evolve never decides anything: every choice was made in case-machine.ts and written into the event,
 // so replaying the events always rebuilds the same state.
 import type { CaseEvent, DeadlineState, FollowUpOwner } from './actions';
-import type { CalendarData, DeadlineKind, Duration, Level, Outcome, PhaseDeadlines, Satisfaction, Stage, Status, Tier } from './types';
+import type { CalendarData, DeadlineKind, Duration, FairnessTerms, HandlerDeadlineKind, Level, Outcome, PhaseDeadlines, Satisfaction, Stage, Status, Tier } from './types';
 
 export interface SupervisionChain {
   communityOrgId: string;
@@ -17,6 +17,7 @@ export interface CaseTerms {
   reminderPoints: number[];
   evaluationWindow: Duration;
   reworkLimit: number;
+  fairness: FairnessTerms;
 }
 
 export interface CaseIntake {
@@ -29,7 +30,7 @@ export interface CaseIntake {
   householdId: string | null;
   submittedAt: number;
   handlerOrgId: string;
-  /** Where a breach at street level is forwarded: the category's owning department, else the regulator. */
+  /** The functional department whose Party organisation supervises once the organisation department forwards. */
   departmentOrgId: string;
   /** The compound's community committee: the first-level supervisor. */
   chain: SupervisionChain;
@@ -40,26 +41,52 @@ export interface CaseIntake {
 }
 
 export interface PendingExtension {
-  deadline: 'response' | 'resolution';
+  deadline: HandlerDeadlineKind;
   extendBy: Duration;
   proposedDueAt: number;
   reason: string;
   requestedAt: number;
 }
 
+/** A return (回退) or pause (挂起) waiting for the supervisor; its decision deadline is `deadlines.decision`. */
+export interface PendingRequest {
+  kind: 'return' | 'pause';
+  reason: string;
+  requestedAt: number;
+  /** The status to go back to when a return is refused. */
+  statusBefore: Status;
+}
+
 export interface CaseState extends CaseIntake {
   seq: number;
   status: Status;
   level: Level;
+  /** The organisation that supervises at the level the case has reached. */
   supervisorOrgId: string;
   currentHandlerOrgId: string | null;
+  /** Every handler the case has had, in order: each keeps seeing it. */
+  handlerHistory: string[];
+  /** Deadlines of handlers the case was moved away from: a handler it comes back to resumes them. */
+  parkedDeadlines: Record<string, DeadlineState[]>;
   followUpOwner: FollowUpOwner | null;
   deadlines: Partial<Record<DeadlineKind, DeadlineState>>;
   pendingExtension: PendingExtension | null;
+  pendingRequest: PendingRequest | null;
+  /** Set while the handler's clock is paused (挂起); paused time does not count. */
+  pausedSince: number | null;
+  pausedMs: number;
   reopenCount: number;
   escalationCount: number;
   returnedCount: number;
   breaches: number;
+  /** Missed 督办 cadences at the top rung; a public notice (通报) follows the agreement's count. */
+  topRungMisses: number;
+  publiclyNoticed: boolean;
+  /** 不满意 past the rework limit: the level above may close it as verified unreasonable. */
+  awaitingVerification: boolean;
+  /** Residents of merged cases who follow and may evaluate this one. */
+  coComplainants: string[];
+  mergedInto: { caseId: string; trackingCode: string } | null;
   overdue: boolean;
   dispatchedAt: number | null;
   acknowledgedAt: number | null;
@@ -80,13 +107,23 @@ export function initialState(intake: CaseIntake): CaseState {
     level: 'community_committee',
     supervisorOrgId: intake.chain.communityOrgId,
     currentHandlerOrgId: null,
+    handlerHistory: [],
+    parkedDeadlines: {},
     followUpOwner: null,
     deadlines: {},
     pendingExtension: null,
+    pendingRequest: null,
+    pausedSince: null,
+    pausedMs: 0,
     reopenCount: 0,
     escalationCount: 0,
     returnedCount: 0,
     breaches: 0,
+    topRungMisses: 0,
+    publiclyNoticed: false,
+    awaitingVerification: false,
+    coComplainants: [],
+    mergedInto: null,
     overdue: false,
     dispatchedAt: null,
     acknowledgedAt: null,
@@ -121,43 +158,77 @@ function withDeadlines(state: CaseState, list: DeadlineState[], clear: DeadlineK
   return next;
 }
 
+const without = (deadlines: CaseState['deadlines'], ...kinds: DeadlineKind[]): CaseState['deadlines'] => withDeadlines({ deadlines } as CaseState, [], kinds);
+
+const handlerDeadlines = (s: CaseState): DeadlineState[] => [s.deadlines.response, s.deadlines.resolution].filter((d): d is DeadlineState => d !== undefined);
+
+/** Moving to a new level: the new supervisor's own decision deadline, if any, travels in the event. */
+function atLevel(s: CaseState, level: Level, supervisorOrgId: string, deadlines: DeadlineState[]): CaseState {
+  return { ...s, level, supervisorOrgId, escalationCount: s.escalationCount + 1, deadlines: withDeadlines(s, deadlines), overdue: isOverdue(withDeadlines(s, deadlines), -Infinity) };
+}
+
 export function evolve(state: CaseState, e: CaseEvent): CaseState {
   const s: CaseState = { ...state, seq: e.seq };
   switch (e.type) {
     case 'submitted':
       return s;
-    case 'dispatched':
+    case 'dispatched': {
+      // The handler it leaves parks its running deadlines; coming back, they are what it resumes.
+      const leaving = s.currentHandlerOrgId;
+      const parkedDeadlines = leaving && leaving !== e.handlerOrgId ? { ...s.parkedDeadlines, [leaving]: handlerDeadlines(s) } : s.parkedDeadlines;
+      const deadlines = withDeadlines(s, e.deadlines, ['response', 'resolution', 'evaluation', 'decision']);
       return {
         ...s,
         status: 'dispatched',
         currentHandlerOrgId: e.handlerOrgId,
+        handlerHistory: s.handlerHistory.includes(e.handlerOrgId) ? s.handlerHistory : [...s.handlerHistory, e.handlerOrgId],
+        parkedDeadlines,
         supervisorOrgId: e.supervisorOrgId,
         level: e.level,
-        deadlines: withDeadlines(s, e.deadlines, ['response', 'resolution', 'evaluation']),
-        // A pending extension named a deadline that has just been replaced: it lapses with it.
+        deadlines,
+        // A pending extension named the deadline of the handler the case has left: it lapses with it.
         pendingExtension: null,
-        overdue: false,
+        pendingRequest: null,
+        pausedSince: null,
+        overdue: isOverdue(deadlines, e.at),
         dispatchedAt: s.dispatchedAt ?? e.at,
         firstResponseDueAt: s.firstResponseDueAt ?? e.deadlines.find((d) => d.kind === 'response')?.dueAt ?? null,
         firstResolutionDueAt: s.firstResolutionDueAt ?? e.deadlines.find((d) => d.kind === 'resolution')?.dueAt ?? null,
       };
+    }
     case 'acknowledged': {
-      const deadlines = { ...s.deadlines };
-      delete deadlines.response;
-      // A request to extend the response deadline lapses with it; the handler may then ask about the resolution.
-      const pendingExtension = s.pendingExtension?.deadline === 'response' ? null : s.pendingExtension;
-      return { ...s, status: 'acknowledged', deadlines, pendingExtension, acknowledgedAt: s.acknowledgedAt ?? e.at, overdue: isOverdue(deadlines, e.at) };
+      const deadlines = without(s.deadlines, 'response');
+      return { ...s, status: 'acknowledged', deadlines, acknowledgedAt: s.acknowledgedAt ?? e.at, overdue: isOverdue(deadlines, e.at) };
     }
     case 'resolved': {
-      const deadlines = withDeadlines(s, [e.evaluationDeadline], ['response', 'resolution']);
-      return { ...s, status: 'resolved', deadlines, resolvedAt: e.at, pendingExtension: null, overdue: false };
+      const deadlines = withDeadlines(s, [e.evaluationDeadline], ['response', 'resolution', 'decision']);
+      return { ...s, status: 'resolved', deadlines, resolvedAt: e.at, pendingExtension: null, pendingRequest: null, pausedSince: null, overdue: false };
     }
     case 'extension_requested':
       return { ...s, pendingExtension: { deadline: e.deadline, extendBy: e.extendBy, proposedDueAt: e.proposedDueAt, reason: e.reason, requestedAt: e.at } };
     case 'extension_decided':
       return { ...s, pendingExtension: null, deadlines: e.updated ? withDeadlines(s, [e.updated]) : s.deadlines };
+    case 'extension_withdrawn':
+      return { ...s, pendingExtension: null };
     case 'returned':
-      return { ...s, status: 'returned', currentHandlerOrgId: null, deadlines: {}, pendingExtension: null, returnedCount: s.returnedCount + 1, overdue: false };
+      return {
+        ...s,
+        status: 'returned',
+        deadlines: withDeadlines(s, [e.decisionDeadline]),
+        pendingRequest: { kind: 'return', reason: e.reason, requestedAt: e.at, statusBefore: s.status },
+        returnedCount: s.returnedCount + 1,
+      };
+    case 'return_decided': {
+      // A refusal sends the case back as it was: the handler's deadlines never stopped.
+      const status = e.decision === 'refuse' ? (s.pendingRequest?.statusBefore ?? 'dispatched') : s.status;
+      return { ...s, status, pendingRequest: null, deadlines: without(s.deadlines, 'decision') };
+    }
+    case 'pause_requested':
+      return { ...s, deadlines: withDeadlines(s, [e.decisionDeadline]), pendingRequest: { kind: 'pause', reason: e.reason, requestedAt: e.at, statusBefore: s.status } };
+    case 'pause_decided':
+      return { ...s, pendingRequest: null, deadlines: without(s.deadlines, 'decision'), pausedSince: e.approve ? e.at : null };
+    case 'resumed':
+      return { ...s, pausedSince: null, pausedMs: s.pausedMs + e.pausedMs, deadlines: withDeadlines(s, e.deadlines) };
     case 'follow_up_assigned':
       return { ...s, followUpOwner: e.owner };
     case 'reminder_sent': {
@@ -170,31 +241,37 @@ export function evolve(state: CaseState, e: CaseEvent): CaseState {
       return { ...s, deadlines, breaches: s.breaches + 1, overdue: true };
     }
     case 'escalated':
-      return { ...s, level: e.toLevel, supervisorOrgId: e.supervisorOrgId, escalationCount: s.escalationCount + 1, deadlines: withDeadlines(s, e.deadlines), pendingExtension: null, overdue: false };
+    case 'taken_over':
+      return atLevel(s, e.toLevel, e.supervisorOrgId, e.deadlines);
     case 'reported':
-      return { ...s, level: 'organization_department', supervisorOrgId: e.toOrgId, escalationCount: s.escalationCount + 1 };
+      return atLevel(s, 'organization_department', e.toOrgId, e.deadlines);
     case 'forwarded':
-      return {
-        ...s,
-        level: 'functional_department',
-        status: 'dispatched',
-        currentHandlerOrgId: e.departmentOrgId,
-        deadlines: withDeadlines(s, e.deadlines, ['response', 'resolution']),
-        pendingExtension: null,
-        overdue: false,
-      };
+      return atLevel(s, 'functional_department', e.departmentOrgId, e.deadlines);
+    case 'urged':
+      // An automatic 催办 with a new 督办 deadline is the top rung's answer to one missed cadence.
+      return e.deadlines ? { ...s, topRungMisses: s.topRungMisses + 1, deadlines: withDeadlines(s, e.deadlines) } : s;
+    case 'publicly_noticed':
+      return { ...s, publiclyNoticed: true };
+    case 'merged':
+      return { ...s, mergedInto: { caseId: e.primaryCaseId, trackingCode: e.primaryTrackingCode } };
+    case 'complainant_joined':
+      return s.coComplainants.includes(e.residentUserId) ? s : { ...s, coComplainants: [...s.coComplainants, e.residentUserId] };
     case 'evaluated':
       return e.counts ? { ...s, satisfaction: e.satisfaction, solved: e.solved } : s;
-    case 'reopened':
-      return { ...s, status: 'acknowledged', reopenCount: e.reopenCount, deadlines: withDeadlines(s, e.deadlines, ['evaluation']), resolvedAt: null };
+    case 'reopened': {
+      const deadlines = withDeadlines(s, e.deadlines, ['evaluation']);
+      const awaitingVerification = s.awaitingVerification || e.beyondLimit;
+      return { ...s, status: 'acknowledged', reopenCount: e.reopenCount, deadlines, awaitingVerification, resolvedAt: null, overdue: isOverdue(deadlines, e.at) };
+    }
     case 'closed':
-      return { ...s, status: 'closed', outcome: e.outcome, closedAt: e.at, deadlines: {}, pendingExtension: null, overdue: false };
+      return { ...s, status: 'closed', outcome: e.outcome, closedAt: e.at, deadlines: {}, pendingExtension: null, pendingRequest: null, pausedSince: null, overdue: false };
     default:
-      // progress_reported, follow_up_recorded, urged, accountability_recorded, information_added
+      // progress_reported, follow_up_recorded, accountability_recorded, information_added
       return s;
   }
 }
 
+/** A case is overdue while a deadline it still runs under has been breached. */
 function isOverdue(deadlines: CaseState['deadlines'], at: number): boolean {
-  return Object.values(deadlines).some((d) => d !== undefined && d.dueAt <= at);
+  return Object.values(deadlines).some((d) => d !== undefined && (d.breachedAt !== null || d.dueAt <= at));
 }

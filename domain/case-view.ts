@@ -16,6 +16,15 @@ export interface CaseProjection {
   followUpOwner: CaseState['followUpOwner'];
   deadlines: Record<string, { dueAt: string; startedAt: string; breachedAt: string | null; extended: number; duration: unknown }>;
   pendingExtension: CaseState['pendingExtension'];
+  pendingRequest: CaseState['pendingRequest'];
+  pausedSince: number | null;
+  pausedMs: number;
+  handlerHistory: string[];
+  coComplainants: string[];
+  mergedInto: string | null;
+  awaitingVerification: boolean;
+  topRungMisses: number;
+  publiclyNoticed: boolean;
   overdue: boolean;
   reopenCount: number;
   escalationCount: number;
@@ -50,6 +59,15 @@ export function projectCase(s: CaseState): CaseProjection {
     followUpOwner: s.followUpOwner,
     deadlines,
     pendingExtension: s.pendingExtension,
+    pendingRequest: s.pendingRequest,
+    pausedSince: s.pausedSince,
+    pausedMs: s.pausedMs,
+    handlerHistory: s.handlerHistory,
+    coComplainants: s.coComplainants,
+    mergedInto: s.mergedInto?.caseId ?? null,
+    awaitingVerification: s.awaitingVerification,
+    topRungMisses: s.topRungMisses,
+    publiclyNoticed: s.publiclyNoticed,
     overdue: s.overdue,
     reopenCount: s.reopenCount,
     escalationCount: s.escalationCount,

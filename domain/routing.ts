@@ -3,7 +3,7 @@
 // department (e.g. illegal construction → urban management) goes straight to its owning department. Every
 // category's owning department is also where a breach at street level is forwarded to.
 import type { CaseIntake, CaseTerms, SupervisionChain } from './case-state';
-import { DEFAULT_EVALUATION_WINDOW, DEFAULT_REMINDER_POINTS, DEFAULT_REWORK_LIMIT, deadlinesFor } from './calendar';
+import { DEFAULT_EVALUATION_WINDOW, DEFAULT_FAIRNESS, DEFAULT_REMINDER_POINTS, DEFAULT_REWORK_LIMIT, deadlinesFor } from './calendar';
 import type { AgreementTerms, CalendarData, HandlerKind, Tier } from './types';
 
 export interface RoutingInput {
@@ -26,6 +26,7 @@ export function termsFor(tier: Tier, categoryCode: string, agreement: AgreementT
     reminderPoints: agreement?.reminderPoints ?? [...DEFAULT_REMINDER_POINTS],
     evaluationWindow: agreement?.evaluationWindow ?? DEFAULT_EVALUATION_WINDOW,
     reworkLimit: agreement?.reworkLimit ?? DEFAULT_REWORK_LIMIT,
+    fairness: { ...DEFAULT_FAIRNESS, ...agreement?.fairness },
   };
 }
 

@@ -48,11 +48,29 @@ export const OUTCOMES = [
   'not_evaluated',
   'withdrawn',
   'closed_by_supervisor',
+  /** 不满意 past the rework limit, closed by the level above after verifying the demand unreasonable (诉求合理性核实). */
+  'unsatisfied_unreasonable',
+  /** 合并: closed as a duplicate of a primary case, whose progress its complainant follows. */
+  'merged',
 ] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
-export const DEADLINE_KINDS = ['response', 'resolution', 'evaluation'] as const;
+/**
+ * response and resolution are the handler's; evaluation is the resident's window (or, for a case without a resident
+ * account, the supervising committee's 回访); decision is the supervisor's time to decide a return or a pause.
+ */
+export const DEADLINE_KINDS = ['response', 'resolution', 'evaluation', 'decision'] as const;
 export type DeadlineKind = (typeof DEADLINE_KINDS)[number];
+/** The deadlines that bind the handler. */
+export type HandlerDeadlineKind = 'response' | 'resolution';
+
+/** Why a supervisor closes a case before it is resolved, or after verifying repeated dissatisfaction. */
+export const CLOSE_GROUNDS = ['duplicate', 'invalid', 'resident_request', 'verified_unreasonable'] as const;
+export type CloseGround = (typeof CLOSE_GROUNDS)[number];
+
+/** How a 回访 evaluation reached the supervising committee. */
+export const CALLBACK_CHANNELS = ['phone', 'visit'] as const;
+export type CallbackChannel = (typeof CALLBACK_CHANNELS)[number];
 
 /**
  * A length of time as an agreement states it. Hour tiers count clock time (an emergency does not wait for
@@ -84,6 +102,22 @@ export interface AssessmentWeights {
   onTime: number;
 }
 
+/** The agreement terms behind the fairness rules (DOMAIN.md "Fairness rules"). */
+export interface FairnessTerms {
+  /** How long the supervisor has to decide a return (回退) or a pause request. */
+  decisionTime: Duration;
+  /** At most this many extensions per deadline… */
+  extensionMaxCount: number;
+  /** …moving it at most this far past its first due time in all. */
+  extensionMaxTotal: Duration;
+  /** The longest pause (挂起) while the case waits on the resident. */
+  maxPause: Duration;
+  /** At the top rung, the 督办 cadence: a missed one is a breach and another 催办. */
+  topRungCadence: Duration;
+  /** After this many missed cadences the case is listed in a public notice (通报). */
+  noticeAfter: number;
+}
+
 /** The terms of a compound's three-party agreement (三方协议) that drive one case. */
 export interface AgreementTerms {
   id: string;
@@ -97,4 +131,6 @@ export interface AgreementTerms {
   /** How many times 不满意 may reopen a case for 重办. */
   reworkLimit: number;
   weights: AssessmentWeights;
+  /** Absent: the reference terms (calendar.ts DEFAULT_FAIRNESS). */
+  fairness?: Partial<FairnessTerms>;
 }

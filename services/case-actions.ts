@@ -28,18 +28,7 @@ export class CaseClosedError extends DomainError {
   }
 }
 
-/**
- * `handledBefore`: the caller has shown from Postgres that the actor's organisation handled the case before, the one
- * way of seeing a case that the workflow's state does not hold (ActionInput.handledBefore).
- */
-export async function performAction(
-  deps: ActionDeps,
-  caseId: string,
-  actor: Actor,
-  action: CaseAction,
-  requestId: string,
-  handledBefore = false,
-): Promise<ActionResult> {
+export async function performAction(deps: ActionDeps, caseId: string, actor: Actor, action: CaseAction, requestId: string): Promise<ActionResult> {
   const handle = deps.temporal.workflow.getHandle(workflowIdFor(caseId));
   const def = actionUpdates[action.type] as (typeof actionUpdates)['acknowledge'];
   const abort = new AbortController();
@@ -47,8 +36,7 @@ export async function performAction(
   try {
     return await deps.temporal.withAbortSignal(abort.signal, () =>
       handle.executeUpdate(def, {
-        args: [{ requestId, actor, action: action as Extract<CaseAction, { type: 'acknowledge' }>, ...(handledBefore ? { handledBefore } : {}) }],
-        // A retry with handledBefore follows a rejection, which Temporal does not keep: the same id is free again.
+        args: [{ requestId, actor, action: action as Extract<CaseAction, { type: 'acknowledge' }> }],
         updateId: requestId,
       }),
     );

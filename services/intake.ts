@@ -7,8 +7,7 @@
 // same workflow, whose id derives from the case id, so it can never start twice.
 //
 // Writing the first events here rather than from the workflow's first task saves a whole activity round trip per
-// case (bench/README.md): the workflow derives the same events from the same intake (domain openCase) and, told
-// by `recordedAtIntake`, treats them as written.
+// case: the workflow derives the same events from the same intake (domain openCase) and treats them as written.
 import { randomInt, randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
@@ -23,7 +22,7 @@ import { notificationsFor } from '../activities/notifications';
 import * as ref from '../db/queries/reference';
 import { insertCase, findCaseByIntakeKey, markWorkflowsStarted, type CaseRowInput } from '../db/queries/cases';
 import { caseWorkflow } from '../workflows/case-workflow';
-import { CASE_WORKFLOW_REVISION, workflowIdFor } from '../workflows/messages';
+import { workflowIdFor } from '../workflows/messages';
 import { caseSearchAttributes } from '../workflows/search-attributes';
 import { DomainError } from './errors';
 import { confirmStartedSoon } from './started-marks';
@@ -69,19 +68,18 @@ export function newTrackingCode(now: number): string {
 }
 
 /**
- * Starts the case's workflow (a second start is refused by Temporal and counts as done). `recorded`: the row
- * already holds the intake events (every row filed by this version); older rows let the workflow write them.
- * `confirm`: `now` writes workflow_started before returning (the reconciler); `soon` batches it (intake's own
+ * Starts the case's workflow (a second start is refused by Temporal and counts as done); the row already holds
+ * the intake events. `confirm`: `now` writes workflow_started before returning (the reconciler); `soon` batches it (intake's own
  * path; services/started-marks.ts says why that is safe).
  */
-export async function startCaseWorkflow(deps: IntakeDeps, intake: CaseIntake, recorded: boolean, confirm: 'now' | 'soon', opened = openCase(intake).state): Promise<void> {
+export async function startCaseWorkflow(deps: IntakeDeps, intake: CaseIntake, confirm: 'now' | 'soon', opened = openCase(intake).state): Promise<void> {
   try {
     await deps.temporal.workflow.start(caseWorkflow, {
       workflowId: workflowIdFor(intake.caseId),
       taskQueue: deps.taskQueue,
-      args: [{ intake, ...(recorded ? { recordedAtIntake: true } : {}), writerOnDemand: true, wakeOnCommit: true, revision: CASE_WORKFLOW_REVISION }],
+      args: [{ intake }],
       // Started with its search attributes: one visibility write fewer than upserting them in the first task.
-      typedSearchAttributes: caseSearchAttributes(opened, CASE_WORKFLOW_REVISION),
+      typedSearchAttributes: caseSearchAttributes(opened),
       // A closed case is never started again, whoever retries.
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
     });
@@ -166,7 +164,7 @@ export async function fileCase(deps: IntakeDeps, req: IntakeRequest, now = Date.
       if (isUniqueViolation(err) && attempt < 3) continue; // a tracking-code collision: draw another
       throw err;
     }
-    await startCaseWorkflow(deps, intake, true, 'soon', state);
+    await startCaseWorkflow(deps, intake, 'soon', state);
     return { caseId, trackingCode: intake.trackingCode, created: true, intake, dueAt: dueAtOf(state) };
   }
 }
@@ -179,6 +177,6 @@ function dueAtOf(state: CaseState): IntakeResult['dueAt'] {
 
 async function replay(deps: IntakeDeps, existing: { intake: CaseIntake; workflowStarted: boolean; recorded: boolean }): Promise<IntakeResult> {
   const opened = openCase(existing.intake).state;
-  if (!existing.workflowStarted) await startCaseWorkflow(deps, existing.intake, existing.recorded, 'soon', opened);
+  if (!existing.workflowStarted) await startCaseWorkflow(deps, existing.intake, 'soon', opened);
   return { caseId: existing.intake.caseId, trackingCode: existing.intake.trackingCode, created: false, intake: existing.intake, dueAt: dueAtOf(opened) };
 }

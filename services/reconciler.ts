@@ -6,7 +6,7 @@ import { startCaseWorkflow, type IntakeDeps } from './intake';
 
 export async function reconcileOnce(deps: IntakeDeps, graceMs = 5_000): Promise<number> {
   const pending = await listUnstartedCases(deps.pool, graceMs);
-  for (const c of pending) await startCaseWorkflow(deps, c.intake, c.recorded, 'now');
+  for (const c of pending) await startCaseWorkflow(deps, c.intake, 'now');
   return pending.length;
 }
 

@@ -1,7 +1,7 @@
 // Every message of the case workflow in one module: the API, the worker and the tests import these.
-// Each human action is an Update named after its action type (wire name = handle without "Update").
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { ActionType, Actor, CaseAction } from '../domain/actions';
+// Each human action is an Update named after its action type; merging tells the primary case by a Signal.
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { ActionType, Actor, CaseAction, ComplainantJoined } from '../domain/actions';
 import type { CaseIntake, CaseState } from '../domain/case-state';
 import type { ActionResult } from '../domain/case-view';
 
@@ -15,96 +15,50 @@ export interface ActionInput<A extends CaseAction = CaseAction> {
   requestId: string;
   actor: Actor;
   action: A;
-  /**
-   * Set by the API once Postgres has shown that the actor's organisation handled the case before (a handler keeps
-   * seeing a case once dispatched to it: api/visibility.ts). Every other way of seeing a case the workflow decides
-   * from its own state, and refuses an actor who may not see it with `case.not_visible` (the API's 404).
-   */
-  handledBefore?: boolean;
 }
 
-/** The revision intake starts new cases with (CaseWorkflowInput.revision). */
-export const CASE_WORKFLOW_REVISION = 2;
-
 export interface CaseWorkflowInput {
+  /** What intake decided; intake has already written the opening events (submitted, dispatched) with the case row. */
   intake: CaseIntake;
-  /**
-   * Set by intake (services/intake.ts) since the first task of a case became one Temporal round trip: the intake
-   * events and the first projection were committed with the case row, and the workflow was started with its
-   * search attributes, so the first run neither records nor upserts them. Absent in older histories, which
-   * therefore replay the way they ran (they recorded the intake events through the activity).
-   */
-  recordedAtIntake?: boolean;
-  /**
-   * Set by intake since the event writer (the loop that writes events in seq order) starts with the first event
-   * there is to write instead of with the workflow: a new case sleeps on its first timer with six promises fewer,
-   * each of which the SDK's promise hook pays a stack trace for (bench/README.md, "Intake, this round"). Absent in
-   * older histories, which therefore replay with the writer started first, as they ran. Carried by continue-as-new.
-   */
-  writerOnDemand?: boolean;
-  /**
-   * Set by intake since the event writer and the main loop are woken by the commit (or the timer) that gives them
-   * work, through a promise, instead of by condition(), which the SDK re-tests after every job: fewer promises and
-   * sandbox entries per task, which is what a burst of deadlines queues on (bench/README.md, "Where the time goes").
-   * Absent in older histories, which replay with the conditions, as they ran. Carried by continue-as-new.
-   */
-  wakeOnCommit?: boolean;
-  /**
-   * Changes to the workflow's commands from here on are numbered instead of each getting a flag; intake sets the
-   * current one, continue-as-new carries it, and absent means 0 (every history from before). 1: the event writer
-   * is started where a run of commits ends, an Update is answered by the promise its batch's write resolves (no
-   * condition(), no async handler: fewer promises and one sandbox entry fewer per Update), the kept deadline timer
-   * records no patch marker (and so no TemporalChangeVersion upsert), and the timer is not cancelled as the case
-   * closes (the workflow's end ends it): two history events and a visibility write fewer per case. 2: the case is
-   * started with, and upserts, only the triage search attributes (RsLevel, RsCommunity, RsHandler, RsOverdue;
-   * search-attributes.ts), which the ordinary path never changes: no upsert, and no visibility write, per action.
-   */
-  revision?: number;
   /** Carried over by continue-as-new; absent on the first run. */
   state?: CaseState;
   applied?: [string, ActionResult][];
 }
 
-const update = <T extends ActionType>(name: T) =>
-  defineUpdate<ActionResult, [ActionInput<Extract<CaseAction, { type: T }>>]>(name);
+const update = <T extends ActionType>(name: T) => defineUpdate<ActionResult, [ActionInput<Extract<CaseAction, { type: T }>>]>(name);
 
-export const acknowledgeUpdate = update('acknowledge');
-export const progressUpdate = update('progress');
-export const resolveUpdate = update('resolve');
-export const requestExtensionUpdate = update('request_extension');
-export const decideExtensionUpdate = update('decide_extension');
-export const returnUpdate = update('return');
-export const rerouteUpdate = update('reroute');
-export const assignFollowUpUpdate = update('assign_follow_up');
-export const recordFollowUpUpdate = update('record_follow_up');
-export const urgeUpdate = update('urge');
-export const escalateUpdate = update('escalate');
-export const reportUpdate = update('report');
-export const forwardUpdate = update('forward');
-export const evaluateUpdate = update('evaluate');
-export const addInformationUpdate = update('add_information');
-export const withdrawUpdate = update('withdraw');
-export const closeUpdate = update('close');
-
-/** The update for each action type, for code that dispatches by name (the API's action routes). */
+/** The Update for each action type, for code that dispatches by name (the API's action routes). */
 export const actionUpdates = {
-  acknowledge: acknowledgeUpdate,
-  progress: progressUpdate,
-  resolve: resolveUpdate,
-  request_extension: requestExtensionUpdate,
-  decide_extension: decideExtensionUpdate,
-  return: returnUpdate,
-  reroute: rerouteUpdate,
-  assign_follow_up: assignFollowUpUpdate,
-  record_follow_up: recordFollowUpUpdate,
-  urge: urgeUpdate,
-  escalate: escalateUpdate,
-  report: reportUpdate,
-  forward: forwardUpdate,
-  evaluate: evaluateUpdate,
-  add_information: addInformationUpdate,
-  withdraw: withdrawUpdate,
-  close: closeUpdate,
+  acknowledge: update('acknowledge'),
+  progress: update('progress'),
+  resolve: update('resolve'),
+  request_extension: update('request_extension'),
+  decide_extension: update('decide_extension'),
+  return: update('return'),
+  decide_return: update('decide_return'),
+  reroute: update('reroute'),
+  request_pause: update('request_pause'),
+  decide_pause: update('decide_pause'),
+  resume: update('resume'),
+  assign_follow_up: update('assign_follow_up'),
+  record_follow_up: update('record_follow_up'),
+  urge: update('urge'),
+  escalate: update('escalate'),
+  report: update('report'),
+  forward: update('forward'),
+  take_over: update('take_over'),
+  merge: update('merge'),
+  evaluate: update('evaluate'),
+  record_callback: update('record_callback'),
+  add_information: update('add_information'),
+  withdraw: update('withdraw'),
+  close: update('close'),
 } satisfies { [K in ActionType]: ReturnType<typeof update<K>> };
+
+export const acknowledgeUpdate = actionUpdates.acknowledge;
+export const addInformationUpdate = actionUpdates.add_information;
+
+/** From a merged case's workflow to its primary's: this resident now follows the primary and may evaluate it. */
+export const complainantJoinedSignal = defineSignal<[ComplainantJoined]>('complainant_joined');
 
 export const statusQuery = defineQuery<CaseState>('status');

@@ -114,7 +114,7 @@ export const accountabilityRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = 
       if (!duties.some((d) => d.code === b.dutyCode)) throw errors.field('dutyCode', text('该单位的责任清单中没有这项职责', "not a duty on this organisation's responsibility list"));
       if (b.caseId) {
         const row = await getCaseView(ctx.pool, { id: b.caseId });
-        if (!row || !(await canSee(ctx.pool, actor, row))) throw errors.caseNotFound();
+        if (!row || !canSee(actor, row)) throw errors.caseNotFound();
       }
       const key = req.headers['idempotency-key'];
       const { id, created } = await acc.insertFinding(ctx.pool, {

@@ -2,23 +2,23 @@
 import { z } from 'zod';
 import { LEVELS, OUTCOMES, SATISFACTIONS, STAGES, STATUSES } from '../../domain/types';
 import { MAX_PHOTOS, photoSchema } from '../photos';
-import { codeSchema, dateSchema, deadlineViewSchema, idempotencyKeySchema, orgRefSchema, phoneSchema } from '../schemas';
+import { codeSchema, dateSchema, deadlineViewSchema, idempotencyKeySchema, orgRefSchema, phoneSchema, storableString } from '../schemas';
 
-const locationPart = z.string().trim().min(1).max(20);
+const locationPart = storableString().trim().min(1).max(20);
 
 export const intakeBodySchema = z.strictObject({
   categoryCode: codeSchema,
   compoundCode: codeSchema,
   householdId: codeSchema.max(100).optional(),
   location: z
-    .strictObject({ building: locationPart.optional(), unit: locationPart.optional(), room: locationPart.optional(), address: z.string().trim().min(1).max(200).optional() })
+    .strictObject({ building: locationPart.optional(), unit: locationPart.optional(), room: locationPart.optional(), address: storableString().trim().min(1).max(200).optional() })
     .refine((l) => Object.values(l).some((v) => v !== undefined), '请填写楼栋单元房号或地址 (give a building, unit, room or an address)'),
-  description: z.string().trim().min(5, '描述至少 5 个字 (describe the problem in at least 5 characters)').max(2000),
+  description: storableString().trim().min(5, '描述至少 5 个字 (describe the problem in at least 5 characters)').max(2000),
   contactPreference: z.enum(['phone', 'sms', 'in_app', 'none']).optional(),
-  contact: z.strictObject({ name: z.string().trim().min(1).max(50).optional(), phone: phoneSchema.optional() }).optional(),
+  contact: z.strictObject({ name: storableString().trim().min(1).max(50).optional(), phone: phoneSchema.optional() }).optional(),
   photos: z.array(photoSchema).max(MAX_PHOTOS, `最多 ${MAX_PHOTOS} 张照片 (at most ${MAX_PHOTOS} photos)`).optional(),
   /** Staff filing on a resident's behalf name the resident's account, if they have one. */
-  residentUserId: z.string().min(1).max(64).optional(),
+  residentUserId: storableString().min(1).max(64).optional(),
 });
 
 // Loose: the validated value replaces request.headers, which must keep every other header.
@@ -72,6 +72,16 @@ export const caseDetailSchema = caseSummarySchema.extend({
   contactPreference: z.string().nullable(),
   photos: z.array(z.string()),
   pendingExtension: z.record(z.string(), z.unknown()).nullable(),
+  /** A return (回退) or pause (挂起) waiting for the supervisor's decision. */
+  pendingRequest: z.object({ kind: z.enum(['return', 'pause']), reason: z.string(), requestedAt: z.number() }).nullable(),
+  /** Set while the handler's clock is paused: paused time does not count. */
+  pausedSince: z.string().nullable(),
+  /** 合并: the primary case this one was merged into. */
+  mergedInto: z.string().nullable(),
+  /** Still unsatisfied after rework: the level above may close it as verified unreasonable. */
+  awaitingVerification: z.boolean(),
+  /** Listed in a public notice (通报) after missed 督办 cadences at the top rung. */
+  publiclyNoticed: z.boolean(),
   satisfaction: z.enum(SATISFACTIONS).nullable(),
   solved: z.boolean().nullable(),
   counts: z.object({ reopen: z.number().int(), escalation: z.number().int(), returned: z.number().int() }),
@@ -94,9 +104,9 @@ export const listQuerySchema = z
     overdue: z.enum(['true', 'false']).optional(),
     from: dateSchema.optional().describe('created on or after this day (China Standard Time)'),
     to: dateSchema.optional().describe('created on or before this day (China Standard Time)'),
-    q: z.string().trim().min(1).max(100).optional().describe('text in the description or tracking code'),
+    q: storableString().trim().min(1).max(100).optional().describe('text in the description or tracking code'),
     limit: z.coerce.number().int().min(1).max(100).default(20),
-    cursor: z.string().max(200).optional().describe('nextCursor of the previous page'),
+    cursor: storableString().max(200).optional().describe('nextCursor of the previous page'),
   })
   .refine((q) => !q.from || !q.to || q.from <= q.to, { message: '结束日期不能早于开始日期 (to must not be before from)', path: ['to'] });
 

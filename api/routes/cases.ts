@@ -15,7 +15,7 @@ import { FILING_ROLES, fileFromRequest } from '../intake';
 import { MAX_PHOTOS, MAX_PHOTO_DATA_URL } from '../photos';
 import { bearer, caseIdParams } from '../schemas';
 import { PHOTO_ID_PATTERN } from '../storage';
-import { canSee, canSeeDetail, listScopeFor } from '../visibility';
+import { canSee, listScopeFor } from '../visibility';
 import {
   caseDetailSchema,
   intakeBodySchema,
@@ -52,7 +52,7 @@ export const caseRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (app
   /** The case if this caller may see it; otherwise the same 404 as a case that does not exist. */
   const visibleCase = async (actor: Actor, by: { id: string }): Promise<CaseViewRow> => {
     const row = await getCaseView(ctx.pool, by);
-    if (!row || !(await canSee(ctx.pool, actor, row))) throw errors.caseNotFound();
+    if (!row || !canSee(actor, row)) throw errors.caseNotFound();
     return row;
   };
   /**
@@ -61,7 +61,7 @@ export const caseRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (app
    */
   const detail = async (actor: Actor, by: { id: string } | { trackingCode: string }) => {
     const row = 'id' in by ? await ctx.cases.detail(by.id) : await getCaseDetail(ctx.pool, by);
-    if (!row || !canSeeDetail(actor, row)) throw errors.caseNotFound();
+    if (!row || !canSee(actor, row)) throw errors.caseNotFound();
     const names = await loadNames(ctx.reference, [row]);
     return presentDetail(row, actor, names, Date.now());
   };

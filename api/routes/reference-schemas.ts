@@ -62,6 +62,18 @@ export const agreementTermsSchema = z.strictObject({
   weights: z
     .strictObject({ response: weight, resolution: weight, satisfaction: weight, onTime: weight })
     .refine((w) => w.response + w.resolution + w.satisfaction + w.onTime > 0, '权重之和须大于 0 (the weights must not all be zero)'),
+  /** The fairness terms (docs/domain.md "Fairness rules"); any left out take the reference values. */
+  fairness: z
+    .strictObject({
+      decisionTime: durationSchema,
+      extensionMaxCount: z.number().int().min(0).max(5),
+      extensionMaxTotal: durationSchema,
+      maxPause: durationSchema,
+      topRungCadence: durationSchema,
+      noticeAfter: z.number().int().min(1).max(20),
+    })
+    .partial()
+    .optional(),
 });
 
 export const agreementSchema = z.object({

@@ -30,12 +30,21 @@ export function projectionColumns(p: CaseProjection): [column: string, value: un
     ['first_response_due_at', ts(p.firstResponseDueAt)],
     ['first_resolution_due_at', ts(p.firstResolutionDueAt)],
     ['pending_extension', p.pendingExtension === null ? null : JSON.stringify(p.pendingExtension)],
+    ['pending_request', p.pendingRequest === null ? null : JSON.stringify(p.pendingRequest)],
+    ['paused_since', ts(p.pausedSince)],
+    ['paused_ms', p.pausedMs],
+    ['handler_history', p.handlerHistory],
+    ['co_complainants', p.coComplainants],
+    ['merged_into', p.mergedInto],
+    ['awaiting_verification', p.awaitingVerification],
+    ['top_rung_misses', p.topRungMisses],
+    ['publicly_noticed', p.publiclyNoticed],
     ['last_seq', p.lastSeq],
   ];
 }
 
 /** The projection's column names, in projectionColumns' order (for statements built once at load). */
-export const PROJECTION_COLUMNS = projectionColumns({ deadlines: {}, followUpOwner: null, pendingExtension: null } as unknown as CaseProjection).map(([c]) => c);
+export const PROJECTION_COLUMNS = projectionColumns({ deadlines: {}, followUpOwner: null, pendingExtension: null, pendingRequest: null, pausedSince: null } as unknown as CaseProjection).map(([c]) => c);
 const LAST_SEQ_PARAM = PROJECTION_COLUMNS.indexOf('last_seq') + 2;
 // Moves the projection forward only: a late retry of an older batch never overwrites a newer state. Only the
 // worker writes it, so the workflow evidently runs: workflow_started is confirmed too.

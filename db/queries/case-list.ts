@@ -40,6 +40,13 @@ export interface CaseViewRow {
   communityOrgId: string;
   streetOrgId: string | null;
   followUpOwner: { kind: 'grid_branch' | 'party_member'; id: string } | null;
+  handlerHistory: string[];
+  coComplainants: string[];
+  pendingRequest: { kind: 'return' | 'pause'; reason: string; requestedAt: number } | null;
+  pausedSince: string | Date | null;
+  mergedInto: string | null;
+  awaitingVerification: boolean;
+  publiclyNoticed: boolean;
   deadlines: Record<string, { dueAt: string; startedAt: string; breachedAt: string | null; extended: number }>;
   overdue: boolean;
   pendingExtension: Record<string, unknown> | null;
@@ -70,6 +77,9 @@ const VIEW_FIELDS = `
          c.contact_preference AS "contactPreference", c.photos, c.status, c.stage, c.level,
          c.handler_org_id AS "handlerOrgId", c.supervisor_org_id AS "supervisorOrgId", c.community_org_id AS "communityOrgId",
          c.street_org_id AS "streetOrgId", c.follow_up_owner AS "followUpOwner", c.deadlines, c.overdue,
+         c.handler_history AS "handlerHistory", c.co_complainants AS "coComplainants", c.pending_request AS "pendingRequest",
+         c.paused_since AS "pausedSince", c.merged_into AS "mergedInto", c.awaiting_verification AS "awaitingVerification",
+         c.publicly_noticed AS "publiclyNoticed",
          c.pending_extension AS "pendingExtension", c.reopen_count AS "reopenCount", c.escalation_count AS "escalationCount",
          c.returned_count AS "returnedCount", c.outcome, c.satisfaction, c.solved, c.intake->'chain' AS chain`;
 const TIME_FIELDS = [
@@ -97,29 +107,23 @@ export async function getCaseView(db: Queryable, by: { id: string } | { tracking
 }
 
 /** What deciding who may see a case needs (api/visibility.ts scopeOfRow): no names, times or timeline. */
-export type CaseScopeRow = Pick<CaseViewRow, 'id' | 'residentUserId' | 'handlerOrgId' | 'chain' | 'communityOrgId' | 'streetOrgId' | 'followUpOwner'>;
+export type CaseScopeRow = Pick<
+  CaseViewRow,
+  'id' | 'residentUserId' | 'coComplainants' | 'handlerOrgId' | 'handlerHistory' | 'level' | 'supervisorOrgId' | 'chain' | 'communityOrgId' | 'streetOrgId' | 'followUpOwner' | 'compoundCode' | 'trackingCode' | 'status'
+>;
 
 // Named, so each pooled connection plans it once: every action reads it before its Update.
 const SCOPE_BY_ID = `
-  SELECT c.id, c.resident_user_id AS "residentUserId", c.handler_org_id AS "handlerOrgId", c.intake->'chain' AS chain,
-         c.community_org_id AS "communityOrgId", c.street_org_id AS "streetOrgId", c.follow_up_owner AS "followUpOwner"
+  SELECT c.id, c.resident_user_id AS "residentUserId", c.co_complainants AS "coComplainants", c.handler_org_id AS "handlerOrgId",
+         c.handler_history AS "handlerHistory", c.level, c.supervisor_org_id AS "supervisorOrgId", c.intake->'chain' AS chain,
+         c.community_org_id AS "communityOrgId", c.street_org_id AS "streetOrgId", c.follow_up_owner AS "followUpOwner",
+         c.compound_code AS "compoundCode", c.tracking_code AS "trackingCode", c.status
     FROM cases c WHERE c.id = $1`;
 
 /** The case's visibility scope by id, or null: the action routes' read (a tenth of getCaseView's columns, no joins). */
 export async function getCaseScope(db: Pool | PoolClient, id: string): Promise<CaseScopeRow | null> {
   const { rows } = await db.query<CaseScopeRow>({ name: 'case-scope-by-id', text: SCOPE_BY_ID, values: [id] });
   return rows[0] ?? null;
-}
-
-/** Whether the case was ever dispatched or forwarded to this organisation (it keeps seeing it afterwards). */
-export async function handledBefore(db: Queryable, caseId: string, orgId: string): Promise<boolean> {
-  const { rows } = await db.query(
-    `SELECT 1 FROM case_events WHERE case_id = $1 AND (
-       (type IN ('dispatched', 'returned') AND payload->>'handlerOrgId' = $2) OR (type = 'forwarded' AND payload->>'departmentOrgId' = $2))
-     LIMIT 1`,
-    [caseId, orgId],
-  );
-  return rows.length > 0;
 }
 
 /** One entry of a case's timeline, as the API shows it: `at` is ISO 8601 in UTC to the millisecond, like Date#toISOString. */
@@ -182,13 +186,11 @@ export function scopeSql(scope: ListScope, p: Params): string {
     case 'none':
       return 'FALSE';
     case 'resident':
-      return `c.resident_user_id = ${p.add(scope.userId)}`;
+      return `(c.resident_user_id = ${p.add(scope.userId)} OR ${p.add(scope.userId)} = ANY(c.co_complainants))`;
     case 'handler': {
       const org = p.add(scope.orgId);
-      return `(c.handler_org_id = ${org} OR c.id IN (
-          SELECT e.case_id FROM case_events e WHERE e.type IN ('dispatched', 'returned') AND e.payload->>'handlerOrgId' = ${org}
-          UNION ALL
-          SELECT e.case_id FROM case_events e WHERE e.type = 'forwarded' AND e.payload->>'departmentOrgId' = ${org}))`;
+      // Every handler the case has had, and a department whose Party organisation supervises it (domain/policy.ts).
+      return `(c.handler_org_id = ${org} OR ${org} = ANY(c.handler_history) OR c.supervisor_org_id = ${org})`;
     }
     case 'supervisor': {
       const org = p.add(scope.orgId);

@@ -1,0 +1,127 @@
+// One case's state inside its workflow, and its event writer (as cluster-manager.ts holds a cluster's in
+// temporalio/samples-typescript's safe-message-handlers): decisions come from domain/, this class orders them,
+// applies them and persists what happened, in seq order.
+import { ActivityFailure, ApplicationFailure, log, proxyLocalActivities } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import type { ActionType, CaseEvent, CaseEventBody, ComplainantJoined } from '../domain/actions';
+import { SYSTEM_ACTOR } from '../domain/actions';
+import { decide, openCase, stamp, timerEvents } from '../domain/case-machine';
+import type { CaseState } from '../domain/case-state';
+import { stageOf } from '../domain/case-state';
+import type { ActionResult } from '../domain/case-view';
+import { projectCase } from '../domain/case-view';
+import { maySee } from '../domain/policy';
+import type { ActionInput, CaseWorkflowInput } from './messages';
+
+// A local activity: the worker runs the write inside the workflow task that produced the events, so an Update is
+// answered in one workflow task. Writes are idempotent by (case_id, seq), so retrying a down database is safe; a
+// write that can never succeed comes back as a non-retryable failure (activities/index.ts) instead of for ever.
+const { recordEvents } = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '10 seconds' },
+});
+
+const reject = (type: string, message: string): never => {
+  throw ApplicationFailure.create({ type, message, nonRetryable: true });
+};
+
+export class CaseRun {
+  state: CaseState;
+  /** Request ids already applied, with their results: a retried action answers its first result. */
+  readonly applied: Map<string, ActionResult>;
+  private unwritten: CaseEvent[] = [];
+  private writtenSeq: number;
+  private writing = false;
+  private waiting: { seq: number; done: () => void }[] = [];
+
+  constructor(input: CaseWorkflowInput) {
+    // Intake wrote the opening events with the case row; the workflow derives the same state from the same intake.
+    this.state = input.state ?? openCase(input.intake).state;
+    this.applied = new Map(input.applied ?? []);
+    this.writtenSeq = this.state.seq;
+  }
+
+  isOpen(): boolean {
+    return this.state.status !== 'closed';
+  }
+
+  /** Nothing is waiting to be written: the run may end or continue as new. */
+  get idle(): boolean {
+    return !this.writing && this.unwritten.length === 0;
+  }
+
+  /** The Update validator: refuses before anything reaches history. Validators do not run on replay. */
+  validate(type: ActionType, req: ActionInput): void {
+    // Who may see the case is decided here, from the state, which knows every handler the case has had.
+    if (!maySee(req.actor, this.state)) reject('case.not_visible', '工单不存在 (case not found)');
+    if (this.applied.has(req.requestId)) return;
+    if (req.action?.type !== type) reject('case.invalid', `action.type must be "${type}"`);
+    const d = decide(this.state, req.action, req.actor, Date.now());
+    if (!d.ok) reject(d.code, d.reason);
+  }
+
+  /** The Update handler: applies the action and answers once its events are in Postgres. */
+  async act(req: ActionInput): Promise<ActionResult> {
+    const prior = this.applied.get(req.requestId);
+    if (prior) return prior;
+    const d = decide(this.state, req.action, req.actor, Date.now());
+    if (!d.ok) return reject(d.code, d.reason);
+    const events = this.commit(d.events, req.actor, req.requestId);
+    const s = this.state;
+    const result: ActionResult = { caseId: s.caseId, status: s.status, stage: stageOf(s), level: s.level, seq: s.seq, events: events.map((e) => ({ seq: e.seq, type: e.type })) };
+    this.applied.set(req.requestId, result);
+    await this.written(s.seq);
+    return result;
+  }
+
+  /** A resident of a merged case joins this one; a signal never throws, and a repeat changes nothing. */
+  join(j: ComplainantJoined): void {
+    if (!this.isOpen() || this.state.coComplainants.includes(j.residentUserId)) return;
+    this.commit([{ type: 'complainant_joined', ...j }], SYSTEM_ACTOR);
+  }
+
+  /** Applies what the clock decided at `now`, a bounded number of steps (each breach climbs one rung). */
+  tick(now: number): void {
+    for (let i = 0; i < 8; i++) {
+      const due = timerEvents(this.state, now);
+      if (due.length === 0) return;
+      this.commit(due, SYSTEM_ACTOR);
+    }
+  }
+
+  private commit(bodies: CaseEventBody[], actor: CaseEvent['actor'], requestId?: string): CaseEvent[] {
+    const stamped = stamp(this.state, bodies, actor, Date.now(), requestId);
+    this.state = stamped.state;
+    this.unwritten.push(...stamped.events);
+    // Queued, so the commits of one activation reach Postgres as one batch.
+    if (!this.writing) {
+      this.writing = true;
+      void Promise.resolve().then(() => this.drain());
+    }
+    return stamped.events;
+  }
+
+  private written(seq: number): Promise<void> {
+    if (seq <= this.writtenSeq) return Promise.resolve();
+    return new Promise((done) => this.waiting.push({ seq, done }));
+  }
+
+  /** One writer: events reach Postgres in seq order, each batch with the projection as of its last event. */
+  private async drain(): Promise<void> {
+    while (this.unwritten.length > 0) {
+      const batch = this.unwritten;
+      this.unwritten = [];
+      const last = batch[batch.length - 1].seq;
+      try {
+        await recordEvents({ caseId: this.state.caseId, events: batch, projection: projectCase(this.state) });
+      } catch (err) {
+        // A write that can never succeed is reported by the activity (log line, metric); the case keeps its clock.
+        if (!(err instanceof ActivityFailure)) throw err;
+        log.error('case events could not be written', { caseId: this.state.caseId, fromSeq: batch[0].seq, toSeq: last, error: err.cause?.message });
+      }
+      this.writtenSeq = last;
+      while (this.waiting.length > 0 && this.waiting[0].seq <= last) this.waiting.shift()!.done();
+    }
+    this.writing = false;
+  }
+}
