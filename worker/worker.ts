@@ -21,8 +21,9 @@ export interface WorkerOptions {
   extraActivities?: object;
 }
 
-export async function bundleWorkflows(): Promise<WorkflowBundle> {
-  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger });
+/** The workflow bundle the worker runs; the replay check's negative control bundles a changed copy instead. */
+export async function bundleWorkflows(workflowsPath = WORKFLOWS_PATH): Promise<WorkflowBundle> {
+  return bundleWorkflowCode({ workflowsPath, logger: quietLogger });
 }
 
 // The bundler is chatty at info level; warnings and errors still show.

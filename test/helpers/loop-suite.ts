@@ -10,7 +10,15 @@ export interface LoopSuite {
   w: RunningWorker;
 }
 
-export function useLoopSuite(fast?: { response: number; resolution: number; evaluation: number }): () => LoopSuite {
+/** Seconds for demo-fast's deadlines, and optionally its fairness terms (decision time, pause cap, top-rung cadence…). */
+export interface FastTerms {
+  response: number;
+  resolution: number;
+  evaluation: number;
+  fairness?: Record<string, unknown>;
+}
+
+export function useLoopSuite(fast?: FastTerms): () => LoopSuite {
   const suite = {} as LoopSuite;
   beforeAll(async () => {
     const db = await createTestDatabase();
@@ -24,6 +32,12 @@ export function useLoopSuite(fast?: { response: number; resolution: number; eval
           WHERE compound_code = 'demo-fast'`,
         [JSON.stringify(deadlines), JSON.stringify({ unit: 'seconds', amount: fast.evaluation })],
       );
+      if (fast.fairness) {
+        await suite.pool.query(
+          `UPDATE agreements SET terms = jsonb_set(terms, '{fairness}', coalesce(terms->'fairness', '{}') || $1::jsonb) WHERE compound_code = 'demo-fast'`,
+          [JSON.stringify(fast.fairness)],
+        );
+      }
     }
     suite.t = await connectTemporal();
     suite.w = await startWorker(suite.t, suite.pool);
