@@ -42,8 +42,19 @@ export const deadlineViewSchema = z.object({
 /** Either a signed-in user's bearer token or an integration's API key (`X-API-Key: rsk_<id>.<secret>`). */
 export const bearer: { [scheme: string]: string[] }[] = [{ bearerAuth: [] }, { apiKeyAuth: [] }];
 
-/** Short free texts (reasons, notes): trimmed, non-empty, bounded. */
-export const shortText = (max = 500) => z.string().trim().min(1, '不能为空 (must not be empty)').max(max);
+export const UNSTORABLE_TEXT = '不能包含空字符或无效的 Unicode 字符 (must not contain NUL or unpaired surrogate characters)';
+
+// String.prototype.isWellFormed is ES2024 (Node 20 has it; tsconfig's lib stops at ES2022), and O(1) on Latin-1 text.
+const wellFormed = (s: string): boolean => (s as string & { isWellFormed(): boolean }).isWellFormed();
+
+/** Whether PostgreSQL can store the text: text and jsonb refuse U+0000, and UTF-8 has no encoding for a lone surrogate. */
+export const isStorable = (s: string): boolean => !s.includes('\u0000') && wellFormed(s);
+
+/** Every free-text string the API accepts; checked before trim and length (and aborting) so "\u0000" is refused for its NUL, not as empty. */
+export const storableString = () => z.string().refine(isStorable, { message: UNSTORABLE_TEXT, abort: true });
+
+/** Short free texts (reasons, notes): storable, trimmed, non-empty, bounded. */
+export const shortText = (max = 500) => storableString().trim().min(1, '不能为空 (must not be empty)').max(max);
 
 /** A real calendar day as YYYY-MM-DD (2026-02-30 is refused, not rolled over). */
 export const dateSchema = z

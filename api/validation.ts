@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { en, zhCN } from 'zod/locales';
 import type { ErrorDetail } from './errors';
 import { splitBilingual, text, type Bilingual } from './i18n';
+import { isStorable, UNSTORABLE_TEXT } from './schemas';
 
 type Part = 'body' | 'querystring' | 'params' | 'headers';
 
@@ -24,9 +25,25 @@ export const validatorCompiler: FastifySchemaCompiler<z.ZodType> =
   ({ schema, httpPart }) =>
   (data) => {
     const result = schema.safeParse(data, { reportInput: true });
-    if (result.success) return { value: result.data };
-    return { error: new RequestValidationError((httpPart as Part) ?? 'body', result.error.issues) };
+    // Only input the schema accepted is walked: its shape, and so the walk's depth, is then bounded by the schema.
+    const issues = result.success ? unstorableIssues(data, [], []) : result.error.issues;
+    if (issues.length === 0) return { value: result.data };
+    return { error: new RequestValidationError((httpPart as Part) ?? 'body', issues) };
   };
+
+/** Strings PostgreSQL could not store that a schema let through (one forgot storableString), each at its path. */
+function unstorableIssues(value: unknown, path: PropertyKey[], out: z.core.$ZodIssue[]): z.core.$ZodIssue[] {
+  if (typeof value === 'string') {
+    if (!isStorable(value)) out.push({ code: 'custom', path: [...path], message: UNSTORABLE_TEXT, input: value });
+  } else if (value !== null && typeof value === 'object' && !Buffer.isBuffer(value)) {
+    for (const [k, v] of Object.entries(value)) {
+      path.push(Array.isArray(value) ? Number(k) : k);
+      unstorableIssues(v, path, out);
+      path.pop();
+    }
+  }
+  return out;
+}
 
 const OURS = /[\u4e00-\u9fff][\s\S]*\([^()]+\)\s*$/;
 const zhMap = zhCN().localeError;

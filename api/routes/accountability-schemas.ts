@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { DEADLINE_KINDS, LEVELS, ORGANIZATION_KINDS } from '../../domain/types';
 import type { AccountabilityRow } from '../../db/queries/accountability';
 import { text, type Bilingual } from '../i18n';
-import { codeSchema, shortText } from '../schemas';
+import { codeSchema, shortText, storableString } from '../schemas';
 import { checkOptionalPeriod, periodFields } from './stats-common';
 
 export const SOURCES = ['breach', 'unsatisfied', 'finding'] as const;
@@ -35,7 +35,7 @@ export const listQuerySchema = z
     source: z.enum(SOURCES).optional(),
     status: z.enum(RECORD_STATUSES).optional(),
     limit: z.coerce.number().int().min(1).max(100).default(50),
-    cursor: z.string().max(200).optional(),
+    cursor: storableString().max(200).optional(),
   })
   .superRefine(checkOptionalPeriod);
 

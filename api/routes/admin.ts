@@ -14,7 +14,7 @@ import { actorOf, authenticate, requireRole } from '../auth';
 import type { ApiContext } from '../context';
 import { errorResponses, errors } from '../errors';
 import { text } from '../i18n';
-import { bearer, codeSchema, dateSchema, shortText } from '../schemas';
+import { bearer, codeSchema, dateSchema, shortText, storableString } from '../schemas';
 import { agreementSchema, agreementTermsSchema, calendarOverrideSchema, categorySchema, reasonSchema } from './reference-schemas';
 
 const categoryFields = {
@@ -23,7 +23,7 @@ const categoryFields = {
   tier: z.enum(TIERS),
   defaultHandlerKind: z.enum(HANDLER_KINDS),
   ownerDepartmentId: codeSchema.nullable(),
-  icon: z.string().trim().min(1).max(50).nullable(),
+  icon: storableString().trim().min(1).max(50).nullable(),
   active: z.boolean(),
   sort: z.number().int().min(0).max(100_000),
 };
@@ -108,7 +108,7 @@ export const adminRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (ap
       summary: '修订协议条款 Revise an agreement: a new version from validFrom',
       description: 'Merges the given top-level terms over this version\'s and saves the result as the compound\'s next version. Earlier open versions end on validFrom.',
       security: bearer,
-      params: z.strictObject({ id: z.string().min(1).max(100) }),
+      params: z.strictObject({ id: storableString().min(1).max(100) }),
       body: z.strictObject({ terms: agreementTermsSchema.partial(), validFrom: dateSchema.optional(), reason: reasonSchema }),
       response: { 201: agreementSchema, ...errorResponses(400, 401, 403, 404, 409, 413, 415) },
     },
@@ -136,7 +136,7 @@ export const adminRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (ap
       summary: '设置工作日历调整 Mark a date as holiday or 调休 workday',
       security: bearer,
       params: z.strictObject({ date: dateSchema }),
-      body: z.strictObject({ kind: z.enum(['holiday', 'workday']), note: z.string().trim().max(200).optional(), reason: reasonSchema }),
+      body: z.strictObject({ kind: z.enum(['holiday', 'workday']), note: storableString().trim().max(200).optional(), reason: reasonSchema }),
       response: { 200: calendarOverrideSchema, 201: calendarOverrideSchema, ...errorResponses(400, 401, 403, 413, 415) },
     },
     handler: async (req, reply) => {

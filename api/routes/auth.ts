@@ -12,7 +12,7 @@ import { getProfile } from '../../db/queries/users';
 import { actorOf, authenticate, signToken, TOKEN_TTL_SECONDS } from '../auth';
 import type { ApiContext } from '../context';
 import { errorResponses, errors } from '../errors';
-import { phoneSchema } from '../schemas';
+import { phoneSchema, storableString } from '../schemas';
 
 const CODE_TTL_SECONDS = 300;
 const CODE_RESEND_SECONDS = 60;
@@ -71,7 +71,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (app
     schema: {
       tags: ['auth'],
       summary: '登录 Sign in with username and password',
-      body: z.strictObject({ username: z.string().trim().min(1).max(64), password: z.string().min(1).max(200) }),
+      body: z.strictObject({ username: storableString().trim().min(1).max(64), password: storableString().min(1).max(200) }),
       response: { 200: tokenSchema, ...errorResponses(400, 401, 413, 415, 429) },
     },
     handler: async (req) => {

@@ -17,7 +17,7 @@ import type { ApiContext } from '../context';
 import { errorResponses, errors } from '../errors';
 import type { RateLimit } from '../hardening';
 import { text } from '../i18n';
-import { codeSchema } from '../schemas';
+import { codeSchema, storableString } from '../schemas';
 import { assessmentSchema } from './assessment-schemas';
 import { cacheKey, TtlCache } from './public-cache';
 import { checkPeriod, decodeCursor, encodeCursor, monthSchema, periodFields, periodOf, periodSchema, rateSetSchema, ratesByGroup, type RateGroup } from './stats-common';
@@ -173,7 +173,7 @@ export const publicRoutes: FastifyPluginAsyncZod<PublicOptions> = async (app, { 
           stage: z.enum(STAGES).optional(),
           outcome: z.enum(OUTCOMES).optional(),
           limit: z.coerce.number().int().min(1).max(100).default(50),
-          cursor: z.string().max(200).optional(),
+          cursor: storableString().max(200).optional(),
         })
         .superRefine(checkPeriod),
       response: { 200: z.object({ period: periodSchema, items: z.array(publicCaseSchema), nextCursor: z.string().nullable() }), ...errorResponses(400, 429) },

@@ -83,7 +83,7 @@ function validParam(p: Param, d: Defaults, n: number): string {
 const SQL_AND_SCRIPT = ["x'; DROP TABLE cases;--", '<script>alert(1)</script>', "' OR '1'='1", '../../etc/passwd', '${jndi:ldap://x}'];
 /** Path segments no parameter schema accepts: quotes, spaces, upper case, traversal, control and broken escapes. */
 const PATH_JUNK = [...SQL_AND_SCRIPT.map(encodeURIComponent), '%2e%2e%2f%2e%2e%2fetc%2fpasswd', '%00', 'A%20B', 'UPPER', '%F0%9F%98%80', '%E0%A4%A', '%ZZ', 'a'.repeat(3000), '-1', '1e400'];
-const QUERY_VALUE_JUNK = [...SQL_AND_SCRIPT.map(encodeURIComponent), '', '%00', '%E0%A4%A', '%ZZ', 'x'.repeat(3000), '1e400', '-1', '99999999999999999999', '1.5', 'NaN', 'UPPER%20CASE'];
+const QUERY_VALUE_JUNK = [...SQL_AND_SCRIPT.map(encodeURIComponent), '', '%00', 'a%00b', '%E0%A4%A', '%ZZ', 'x'.repeat(3000), '1e400', '-1', '99999999999999999999', '1.5', 'NaN', 'UPPER%20CASE'];
 
 function buildUrl(route: Route, d: Defaults, n: number, override: Record<string, string> = {}, query = ''): string {
   const path = route.path.replace(/\{([^}]+)\}/g, (_, name: string) => override[name] ?? encodeURIComponent(validParam(route.params.find((p) => p.name === name)!, d, n)));
@@ -115,6 +115,8 @@ function badValuesFor(s: JsonSchema): string[] {
     if (s.enum) out.push('"not-one-of-them"', JSON.stringify(String(s.enum[0]).toUpperCase() + '_'));
     if (s.format === 'uuid') out.push('"00000000-0000-0000-0000"');
     if (s.pattern) out.push(...SQL_AND_SCRIPT.map((v) => JSON.stringify(v)), '"\\u0000"');
+    // Text PostgreSQL cannot store: NUL, and lone surrogates as JSON escapes (JSON.parse makes them, UTF-8 cannot).
+    out.push('"a\\u0000b"', '"\\ud800"', '"x\\udc00"', '"\\ude00\\ud83d"');
   }
   if (t === 'number' || t === 'integer') {
     out.push('1e400', '-1e400');
@@ -198,6 +200,8 @@ function refuses(s: JsonSchema, raw: string): boolean {
   } catch {
     // a broken escape reaches the route as it is
   }
+  // Every string the API accepts refuses NUL, and NUL is no number, boolean or enum member either.
+  if (v.includes('\u0000')) return true;
   if (s.enum) return !s.enum.map(String).includes(v);
   if (s.type === 'number' || s.type === 'integer') {
     const x = Number(v);
