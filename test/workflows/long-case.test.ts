@@ -2,7 +2,7 @@
 // (the test server does so after 400 events), the workflow continues as new with its state, and nothing is lost.
 import { actors, assertGapFree, loop } from '../helpers/cases';
 import { useLoopSuite } from '../helpers/loop-suite';
-import { addInformationUpdate, CASE_WORKFLOW_REVISION } from '../../workflows/messages';
+import { addInformationUpdate } from '../../workflows/messages';
 
 const suite = useLoopSuite();
 
@@ -31,8 +31,8 @@ test('a busy case continues as new, keeps its state and request ids, and still c
 });
 
 test('retried requests alone grow the history too: the case continues as new on them, and keeps waking on commits', async () => {
-  // A retry commits nothing, so nothing wakes the main loop through a change; the handler wakes it once Temporal
-  // suggests continuing as new (wakeOnCommit), or the run would grow until its next deadline or action.
+  // A retry commits nothing, so nothing wakes the main loop through a change; its condition sees Temporal's
+  // suggestion to continue as new, or the run would grow until its next deadline or action.
   const l = loop(suite().t, suite().pool);
   const { caseId } = await l.file({ categoryCode: 'noise' });
   const handle = suite().t.client.workflow.getHandle(`case-${caseId}`);
@@ -50,7 +50,7 @@ test('retried requests alone grow the history too: the case continues as new on 
   const history = await suite().t.client.workflow.getHandle(`case-${caseId}`, described.runId).fetchHistory();
   const payload = history.events![0].workflowExecutionStartedEventAttributes!.input!.payloads![0];
   const input = JSON.parse(Buffer.from(payload.data!).toString('utf8'));
-  expect(input).toMatchObject({ wakeOnCommit: true, writerOnDemand: true, revision: CASE_WORKFLOW_REVISION, state: { seq: first.seq } });
+  expect(input).toMatchObject({ state: { seq: first.seq } });
   await l.act(caseId, actors.handler1, { type: 'acknowledge' });
   await l.act(caseId, actors.handler1, { type: 'resolve', summary: '已处理' });
   await l.act(caseId, actors.resident1, { type: 'evaluate', satisfaction: 'satisfied', solved: true });
