@@ -115,7 +115,9 @@ export function medianHandlingMs(facts: Facts): number | null {
   return spans.length % 2 === 1 ? spans[mid] : (spans[mid - 1] + spans[mid]) / 2;
 }
 
-export function computeRates(facts: Facts): RateSet {
+export function computeRates(all: Facts): RateSet {
+  // 合并: a duplicate merged into a primary case is one problem with it, not a separate dispatch.
+  const facts = all.filter((f) => f.outcome !== 'merged');
   return {
     cases: facts.length,
     responseRate: responseRate(facts),

@@ -10,7 +10,7 @@ import { cstDate } from '../../domain/calendar';
 import { computeRates, type RateSet } from '../../domain/rates';
 import { OUTCOMES, STAGES, STATUSES, LEVELS } from '../../domain/types';
 import { adjustmentsFor, listAssessments } from '../../db/queries/assessments';
-import { listPublicCases } from '../../db/queries/disclosure';
+import { listPublicCases, listPublicNotices } from '../../db/queries/disclosure';
 import { monthPeriod } from '../../db/queries/period';
 import { listOrganizations } from '../../db/queries/reference';
 import type { ApiContext } from '../context';
@@ -208,5 +208,50 @@ export const publicRoutes: FastifyPluginAsyncZod<PublicOptions> = async (app, { 
         return { period, items, nextCursor: next ? encodeCursor(next) : null };
       });
     },
+  });
+
+  app.get('/public/notices', {
+    config,
+    schema: {
+      tags: ['public'],
+      summary: '通报 Public notices: cases whose handler kept missing the top rung’s 督办 cadence',
+      description:
+        'A case is noticed once its handler has missed the agreement’s number of 督办 cadences at the functional department. Category, compound, days, handler and supervisor only: nothing about the resident.',
+      querystring: z.strictObject({ days: z.coerce.number().int().min(1).max(366).default(90), limit: z.coerce.number().int().min(1).max(200).default(50) }),
+      response: {
+        200: z.object({
+          items: z.array(
+            z.object({
+              filedOn: z.string().describe('day, China Standard Time'),
+              noticedAt: z.string(),
+              missedCadences: z.number().int(),
+              category: named,
+              compound: named,
+              handler: z.object({ id: z.string(), nameZh: z.string(), nameEn: z.string() }).nullable(),
+              supervisor: z.object({ nameZh: z.string(), nameEn: z.string() }).nullable(),
+              resolved: z.boolean(),
+            }),
+          ),
+        }),
+        ...errorResponses(400, 429),
+      },
+    },
+    handler: async (req, reply) =>
+      cached(reply, cacheKey('notices', req.query), async () => {
+        const since = new Date(Date.now() - req.query.days * 86_400_000);
+        const rows = await listPublicNotices(ctx.pool, since, req.query.limit);
+        return {
+          items: rows.map((r) => ({
+            filedOn: cstDate(r.createdAt.getTime()),
+            noticedAt: r.noticedAt.toISOString(),
+            missedCadences: r.missedCadences,
+            category: { code: r.categoryCode, nameZh: r.categoryNameZh, nameEn: r.categoryNameEn },
+            compound: { code: r.compoundCode, nameZh: r.compoundNameZh, nameEn: r.compoundNameEn },
+            handler: r.handlerOrgId ? { id: r.handlerOrgId, nameZh: r.handlerNameZh ?? '', nameEn: r.handlerNameEn ?? '' } : null,
+            supervisor: r.supervisorNameZh ? { nameZh: r.supervisorNameZh, nameEn: r.supervisorNameEn ?? '' } : null,
+            resolved: r.status === 'resolved' || r.status === 'closed',
+          })),
+        };
+      }),
   });
 };

@@ -66,3 +66,44 @@ export async function listPublicCases(
   const last = pageRows[pageRows.length - 1];
   return { rows: pageRows, next: more && last ? { at: last.cursorAt, id: last.facts.caseId } : null };
 }
+
+/** One 通报: a case publicly noticed at the top rung, named by what, where and who handled it — never by whom it concerns. */
+export interface PublicNoticeRow {
+  createdAt: Date;
+  noticedAt: Date;
+  missedCadences: number;
+  categoryCode: string;
+  categoryNameZh: string;
+  categoryNameEn: string;
+  compoundCode: string;
+  compoundNameZh: string;
+  compoundNameEn: string;
+  handlerOrgId: string | null;
+  handlerNameZh: string | null;
+  handlerNameEn: string | null;
+  supervisorNameZh: string | null;
+  supervisorNameEn: string | null;
+  status: string;
+}
+
+/** Public notices (通报) of the last `days` days, newest first. */
+export async function listPublicNotices(db: Queryable, since: Date, limit: number): Promise<PublicNoticeRow[]> {
+  const { rows } = await db.query<PublicNoticeRow>(
+    `SELECT c.created_at AS "createdAt", e.at AS "noticedAt", (e.payload->>'missedCadences')::int AS "missedCadences",
+            c.category_code AS "categoryCode", cat.name_zh AS "categoryNameZh", cat.name_en AS "categoryNameEn",
+            c.compound_code AS "compoundCode", cp.name_zh AS "compoundNameZh", cp.name_en AS "compoundNameEn",
+            c.handler_org_id AS "handlerOrgId", h.name_zh AS "handlerNameZh", h.name_en AS "handlerNameEn",
+            s.name_zh AS "supervisorNameZh", s.name_en AS "supervisorNameEn", c.status
+       FROM case_events e
+       JOIN cases c ON c.id = e.case_id
+       JOIN categories cat ON cat.code = c.category_code
+       JOIN compounds cp ON cp.code = c.compound_code
+       LEFT JOIN organizations h ON h.id = c.handler_org_id
+       LEFT JOIN organizations s ON s.id = c.supervisor_org_id
+      WHERE e.type = 'publicly_noticed' AND e.at >= $1
+      ORDER BY e.at DESC, c.id DESC
+      LIMIT $2`,
+    [since, limit],
+  );
+  return rows;
+}
