@@ -15,7 +15,7 @@ const suite = useLoopSuite({
 });
 const l = () => loop(suite().t, suite().pool);
 const row = (id: string) => l().row(id);
-const until = (id: string, ok: (r: Record<string, any>) => boolean, ms = 30_000) => eventually(async () => ok(await row(id)) && (await row(id)), ms, 100);
+const until = (id: string, ok: (r: Awaited<ReturnType<typeof row>>) => boolean, ms = 30_000) => eventually(async () => ok(await row(id)) && (await row(id)), ms, 100);
 const records = async (id: string) =>
   (await suite().pool.query('SELECT organization_id, duty_code, source, deadline_kind FROM accountability_records WHERE case_id = $1 ORDER BY created_at', [id])).rows;
 const types = async (id: string) => (await l().events(id)).map((e) => e.type);
