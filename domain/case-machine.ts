@@ -59,11 +59,11 @@ export function decide(s: CaseState, action: CaseAction, actor: Actor, at: numbe
   if (s.status === 'closed') return illegal('工单已办结，不能再操作 (the case is closed)');
   const forbidden = authorize(actor, action.type, s);
   if (forbidden) return { ok: false, code: 'case.forbidden', reason: forbidden };
-  return handling(s, action, at) ?? control(s, action, actor, at) ?? closing(s, action, at);
+  return handling(s, action, actor, at) ?? control(s, action, actor, at) ?? closing(s, action, at);
 }
 
-/** The handler's own actions. */
-function handling(s: CaseState, a: CaseAction, at: number): Decision | undefined {
+/** The handler's own actions (and resuming, which the controller may do too). */
+function handling(s: CaseState, a: CaseAction, actor: Actor, at: number): Decision | undefined {
   switch (a.type) {
     case 'acknowledge': {
       if (s.status !== 'dispatched') return illegal('只有待受理的工单可以受理 (only a dispatched case can be acknowledged)');
@@ -86,7 +86,8 @@ function handling(s: CaseState, a: CaseAction, at: number): Decision | undefined
       if (s.pendingRequest || s.pausedSince !== null) return illegal('已有待审批的申请或工单已挂起 (a request is pending or the case is paused)');
       return ok({ type: 'pause_requested', reason: a.reason, decisionDeadline: makeDeadline(s, 'decision', durationOf(s, 'decision'), at) });
     case 'resume':
-      return s.pausedSince === null ? illegal('工单未挂起 (the case is not paused)') : ok(resumeEvent(s, 'handler', at));
+      if (s.pausedSince === null) return illegal('工单未挂起 (the case is not paused)');
+      return ok(resumeEvent(s, actor.organizationId === s.currentHandlerOrgId ? 'handler' : 'supervisor', at));
     default:
       return undefined;
   }
@@ -163,7 +164,9 @@ function control(s: CaseState, a: CaseAction, actor: Actor, at: number): Decisio
 function reroute(s: CaseState, handlerOrgId: string, reason: string, at: number): Decision {
   if (handlerOrgId === s.currentHandlerOrgId) return invalid('handlerOrgId: 新承办单位与当前相同，请驳回回退 (the new handler is the current one: refuse the return instead)');
   const decided: CaseEventBody[] = s.pendingRequest?.kind === 'return' ? [{ type: 'return_decided', decision: 'reroute', handlerOrgId, reason }] : [];
-  return ok(...decided, { type: 'dispatched', handlerOrgId, supervisorOrgId: s.supervisorOrgId, level: s.level, deadlines: deadlinesFor(s, handlerOrgId, at), reason });
+  // The handler it leaves parks its deadlines with the paused time already added back: a pause never counts.
+  const resumed: CaseEventBody[] = s.pausedSince !== null ? [resumeEvent(s, 'supervisor', at)] : [];
+  return ok(...resumed, ...decided, { type: 'dispatched', handlerOrgId, supervisorOrgId: s.supervisorOrgId, level: s.level, deadlines: deadlinesFor(s, handlerOrgId, at), reason });
 }
 
 function decideExtension(s: CaseState, a: Extract<CaseAction, { type: 'decide_extension' }>, at: number): Decision {

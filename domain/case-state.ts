@@ -225,10 +225,18 @@ export function evolve(state: CaseState, e: CaseEvent): CaseState {
     }
     case 'pause_requested':
       return { ...s, deadlines: withDeadlines(s, [e.decisionDeadline]), pendingRequest: { kind: 'pause', reason: e.reason, requestedAt: e.at, statusBefore: s.status } };
-    case 'pause_decided':
-      return { ...s, pendingRequest: null, deadlines: without(s.deadlines, 'decision'), pausedSince: e.approve ? e.at : null };
-    case 'resumed':
-      return { ...s, pausedSince: null, pausedMs: s.pausedMs + e.pausedMs, deadlines: withDeadlines(s, e.deadlines) };
+    case 'pause_decided': {
+      // 视为同意: a pause the supervisor left undecided counts from the request, so its silence costs the handler
+      // none of the time it had left when it asked.
+      const since = e.deemed ? (s.pendingRequest?.requestedAt ?? e.at) : e.at;
+      return { ...s, pendingRequest: null, deadlines: without(s.deadlines, 'decision'), pausedSince: e.approve ? since : null };
+    }
+    case 'resumed': {
+      // A pending extension names a due the pause has just moved: it moves with it.
+      const p = s.pendingExtension;
+      const pendingExtension = p ? { ...p, proposedDueAt: p.proposedDueAt + e.pausedMs } : null;
+      return { ...s, pausedSince: null, pausedMs: s.pausedMs + e.pausedMs, deadlines: withDeadlines(s, e.deadlines), pendingExtension };
+    }
     case 'follow_up_assigned':
       return { ...s, followUpOwner: e.owner };
     case 'reminder_sent': {

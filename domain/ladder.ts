@@ -44,10 +44,14 @@ export function nextWakeUp(s: CaseState): number | null {
   return next;
 }
 
-/** Resuming: the handler's running deadlines move on by the time paused, so paused time never counts. */
+/**
+ * Resuming: the handler's running deadlines move on by the time paused, so paused time never counts — neither
+ * against the due nor against the extension cap, which counts from the first due (so that moves too). A pause
+ * counts at most the agreement's maximum, also when it ends later than that (a pause deemed approved late).
+ */
 export function resumeEvent(s: CaseState, cause: Extract<CaseEventBody, { type: 'resumed' }>['cause'], at: number): CaseEventBody {
-  const pausedMs = Math.max(0, at - (s.pausedSince ?? at));
-  const shift = (d: DeadlineState): DeadlineState => ({ ...d, dueAt: d.dueAt + pausedMs, reminderAt: d.reminderAt.map((t) => t + pausedMs) });
+  const pausedMs = Math.max(0, Math.min(at, pauseEndsAt(s) ?? at) - (s.pausedSince ?? at));
+  const shift = (d: DeadlineState): DeadlineState => ({ ...d, dueAt: d.dueAt + pausedMs, firstDueAt: d.firstDueAt + pausedMs, reminderAt: d.reminderAt.map((t) => t + pausedMs) });
   const deadlines = (Object.values(s.deadlines) as DeadlineState[]).filter((d) => isHandlerKind(d.kind) && d.breachedAt === null).map(shift);
   return { type: 'resumed', cause, pausedMs, deadlines };
 }

@@ -1,15 +1,15 @@
 // The case state machine (domain/case-machine.ts + domain/case-state.ts) driven as caseWorkflow drives it:
 // decide → commit (seq + 1, evolve), and the clock through timerEvents until nothing is due.
-import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
-import type { Actor, CaseAction, CaseEvent, DeadlineState } from '../../domain/actions';
-import { ACTION_TYPES } from '../../domain/actions';
-import { createCalendar, cstTime, isWorkingMoment, reminderTimes } from '../../domain/calendar';
+import type { CaseAction, CaseEvent, DeadlineState } from '../../domain/actions';
+import { ACTION_TYPES, SYSTEM_ACTOR } from '../../domain/actions';
+import { createCalendar, cstTime, isWorkingMoment } from '../../domain/calendar';
 import { decide, makeDeadline, nextWakeUp, timerEvents } from '../../domain/case-machine';
 import { evolve, initialState, stageOf, type CaseIntake, type CaseState } from '../../domain/case-state';
-import { LEVELS, SATISFACTIONS, type Duration, type Level, type Status } from '../../domain/types';
+import { controllerOf } from '../../domain/policy';
+import { LEVELS, SATISFACTIONS, type Level, type Status } from '../../domain/types';
+import { OUTSIDERS, actorOf, advance, stepArb, type Step } from './arbitraries';
 import {
-  BEFORE_NATIONAL_DAY,
   CALENDAR,
   CaseRun,
   DAY,
@@ -17,10 +17,12 @@ import {
   T0,
   actors,
   deepFreeze,
+  departmentIntake,
   fastIntake,
   ids,
   sampleActions,
   seconds,
+  staffFiledIntake,
   typesOf,
   workdayIntake,
   workingDays,
@@ -50,9 +52,10 @@ describe('intake and stages', () => {
     ]);
     expect(run.state).toMatchObject({ status: 'dispatched', level: 'community_committee', currentHandlerOrgId: ids.handler, supervisorOrgId: ids.community });
     expect(run.state.deadlines.response).toEqual({
-      kind: 'response', startedAt: T0, dueAt: s(15), duration: seconds(15), reminderAt: [s(7.5), s(11.25)], remindersSent: 0, extended: 0, breachedAt: null,
+      kind: 'response', startedAt: T0, dueAt: s(15), firstDueAt: s(15), duration: seconds(15), reminderAt: [s(7.5), s(11.25)], remindersSent: 0, extended: 0, breachedAt: null,
     });
     expect(run.state.deadlines.resolution).toMatchObject({ dueAt: s(60), reminderAt: [s(30), s(45)] });
+    expect(run.state).toMatchObject({ handlerHistory: [ids.handler], pendingRequest: null, pausedSince: null, parkedDeadlines: {} });
     expect(run.state.firstResponseDueAt).toBe(s(15));
     expect(run.state.firstResolutionDueAt).toBe(s(60));
     expect(nextWakeUp(run.state)).toBe(s(7.5));
@@ -117,33 +120,42 @@ describe('the happy path', () => {
 
 describe('which action is legal in which status (with an actor the policy allows)', () => {
   const actorFor: Record<(typeof ACTION_TYPES)[number], ActorName> = {
-    acknowledge: 'handler', progress: 'handler', resolve: 'handler', request_extension: 'handler', return: 'handler',
-    decide_extension: 'community', reroute: 'community', assign_follow_up: 'community', record_follow_up: 'community',
-    urge: 'community', escalate: 'community', close: 'community', report: 'street', forward: 'orgDept',
-    evaluate: 'resident1', add_information: 'resident1', withdraw: 'resident1',
+    acknowledge: 'handler', progress: 'handler', resolve: 'handler', request_extension: 'handler', return: 'handler', request_pause: 'handler',
+    resume: 'handler', decide_extension: 'community', decide_return: 'community', decide_pause: 'community', reroute: 'community',
+    assign_follow_up: 'community', record_follow_up: 'community', urge: 'community', escalate: 'community', close: 'community', merge: 'community',
+    record_callback: 'community', report: 'street', forward: 'orgDept', take_over: 'street', evaluate: 'resident1', add_information: 'resident1',
+    withdraw: 'resident1',
   };
   type Outcome = 'ok' | 'illegal' | 'forbidden' | 'invalid';
   const O: Outcome = 'ok', I: Outcome = 'illegal', F: Outcome = 'forbidden';
-  // Columns: dispatched, acknowledged, returned, resolved, closed. All at community level, no follow-up owner,
-  // no pending extension. A returned case has no handler, so handler actions are nobody's (forbidden).
+  // Columns: dispatched, acknowledged, returned (from dispatched), resolved, closed. All at community level, no
+  // follow-up owner, nothing pending but the return. A returned case is still its handler's: its clock runs on.
   const table: Record<(typeof ACTION_TYPES)[number], Outcome[]> = {
-    acknowledge: [O, I, F, I, I],
-    progress: [I, O, F, I, I],
-    resolve: [I, O, F, I, I],
-    request_extension: [O, O, F, I, I],
-    return: [O, O, F, I, I],
+    acknowledge: [O, I, I, I, I],
+    progress: [I, O, I, I, I],
+    resolve: [I, O, I, I, I],
+    request_extension: [O, O, O, I, I],
+    return: [O, O, I, I, I],
+    request_pause: [O, O, I, I, I],
+    resume: [I, I, I, I, I],
     decide_extension: [I, I, I, I, I],
+    decide_return: [I, I, O, I, I],
+    decide_pause: [I, I, I, I, I],
     reroute: [O, O, O, I, I],
     assign_follow_up: [O, O, O, O, I],
     record_follow_up: [I, I, I, I, I],
     urge: [O, O, O, I, I],
     escalate: [O, O, O, I, I],
-    report: [I, I, I, I, I],
-    forward: [I, I, I, I, I],
+    // Reporting and forwarding belong to the street and the organisation department once the case is theirs.
+    report: [F, F, F, F, I],
+    forward: [F, F, F, F, I],
+    take_over: [O, O, O, I, I],
+    merge: [O, O, O, I, I],
     evaluate: [I, I, I, O, I],
+    record_callback: [I, I, I, O, I],
     add_information: [O, O, O, O, I],
     withdraw: [O, O, O, I, I],
-    close: [O, O, O, O, I],
+    close: [O, O, O, I, I],
   };
   const statuses: Status[] = ['dispatched', 'acknowledged', 'returned', 'resolved', 'closed'];
   const cases = ACTION_TYPES.flatMap((type) => statuses.map((status, i) => [type, status, table[type][i]] as const));
@@ -158,17 +170,22 @@ describe('which action is legal in which status (with an actor the policy allows
     expect(run.state).toEqual(before);
   });
 
-  test('a closed case refuses everything, even the system, with the same reason', () => {
+  test('a closed case refuses everything, whoever asks, with the same reason', () => {
     const run = caseIn('closed');
     for (const type of ACTION_TYPES) {
-      expect(decide(run.state, sampleActions[type], actors.system, s(9))).toEqual({ ok: false, code: 'case.illegal_transition', reason: '工单已办结，不能再操作 (the case is closed)' });
+      for (const who of ['handler', 'community', 'resident1'] as const) {
+        expect(decide(run.state, sampleActions[type], actors[who], s(9))).toEqual({ ok: false, code: 'case.illegal_transition', reason: '工单已办结，不能再操作 (the case is closed)' });
+      }
     }
   });
 
-  test('record_follow_up needs an assigned owner; decide_extension needs a pending request', () => {
+  test('following up needs an owner, deciding needs a request, resuming needs a pause', () => {
     const run = caseIn('dispatched');
     expect(run.act(actors.community, sampleActions.record_follow_up, s(5))).toMatchObject({ ok: false, reason: expect.stringContaining('no follow-up owner') });
     expect(run.act(actors.community, sampleActions.decide_extension, s(5))).toMatchObject({ ok: false, reason: expect.stringContaining('no extension request is pending') });
+    expect(run.act(actors.community, sampleActions.decide_return, s(5))).toMatchObject({ ok: false, reason: expect.stringContaining('no return is waiting') });
+    expect(run.act(actors.community, sampleActions.decide_pause, s(5))).toMatchObject({ ok: false, reason: expect.stringContaining('no pause is waiting') });
+    expect(run.act(actors.handler, sampleActions.resume, s(5))).toMatchObject({ ok: false, reason: expect.stringContaining('not paused') });
   });
 });
 
@@ -192,33 +209,33 @@ describe('escalation ladder by hand', () => {
   const legalAt: Record<string, Level> = { escalate: 'community_committee', report: 'street_committee', forward: 'organization_department' };
 
   test.each(LEVELS.flatMap((level) => moves.map(([name, who, action]) => [name, level, who, action] as const)))(
-    '%s at %s level is legal only one rung below its target',
+    '%s at %s level: only the level one rung below its target may, and only while the case is its own',
     (name, level, who, action) => {
-      const d = decide(atLevel(level).state, action, actors[who], s(6));
+      const state = atLevel(level).state;
+      const d = decide(state, action, actors[who], s(6));
       if (legalAt[name] === level) expect(d.ok).toBe(true);
-      else expect(d).toMatchObject({ ok: false, code: 'case.illegal_transition' });
+      else expect(d).toMatchObject({ ok: false, code: 'case.forbidden' });
+      // Whoever controls the case at another level is refused by the ladder itself.
+      if (legalAt[name] !== level) expect(decide(state, action, actorOf('controller', state), s(6))).toMatchObject({ ok: false, code: 'case.illegal_transition' });
     },
   );
 
-  test('each step names who escalated, why, the new supervisor or handler and restarts the deadlines', () => {
+  test('each step names who escalated, why and the new supervisor; the handler and its deadlines stay', () => {
     const run = caseIn('dispatched');
+    const deadlines = run.state.deadlines;
     const [esc] = run.must(actors.community, { type: 'escalate', reason: '多次催办无果' }, s(3));
-    expect(esc).toMatchObject({ type: 'escalated', fromLevel: 'community_committee', toLevel: 'street_committee', supervisorOrgId: ids.street, automatic: false, reason: '多次催办无果', actor: actors.community });
-    expect(run.state.deadlines.response).toMatchObject({ startedAt: s(3), dueAt: s(18) });
-    expect(run.state.deadlines.resolution).toMatchObject({ startedAt: s(3), dueAt: s(63) });
+    expect(esc).toMatchObject({ type: 'escalated', fromLevel: 'community_committee', toLevel: 'street_committee', supervisorOrgId: ids.street, automatic: false, reason: '多次催办无果', actor: actors.community, deadlines: [] });
     const [rep] = run.must(actors.street, sampleActions.report, s(4));
     expect(rep).toMatchObject({ type: 'reported', toOrgId: ids.orgDept, automatic: false });
     expect(run.state).toMatchObject({ level: 'organization_department', supervisorOrgId: ids.orgDept, escalationCount: 2, currentHandlerOrgId: ids.handler });
     const [fwd] = run.must(actors.orgDept, { type: 'forward', departmentOrgId: ids.housing, reason: '住建局监管' }, s(5));
     expect(fwd).toMatchObject({ type: 'forwarded', departmentOrgId: ids.housing, automatic: false });
-    expect(run.state).toMatchObject({ level: 'functional_department', status: 'dispatched', currentHandlerOrgId: ids.housing });
-    expect(run.state.deadlines.response).toMatchObject({ startedAt: s(5), dueAt: s(20) });
-    // The property company is no longer the handler; the department is.
-    expect(run.act(actors.handler, sampleActions.acknowledge, s(6))).toMatchObject({ ok: false, code: 'case.forbidden' });
-    run.must(actors.housing, sampleActions.acknowledge, s(6));
-    // The community committee still follows up, and the resident still evaluates.
+    expect(run.state).toMatchObject({ level: 'functional_department', supervisorOrgId: ids.housing, status: 'dispatched', currentHandlerOrgId: ids.handler, escalationCount: 3 });
+    expect(run.state.deadlines).toEqual(deadlines);
+    // The property company still handles; the housing bureau's Party organisation supervises and decides.
+    run.must(actors.handler, sampleActions.acknowledge, s(6));
     run.must(actors.community, sampleActions.assign_follow_up, s(7));
-    run.must(actors.housing, sampleActions.resolve, s(8));
+    run.must(actors.handler, sampleActions.resolve, s(8));
     run.must(actors.resident1, { type: 'evaluate', satisfaction: 'basically_satisfied', solved: true }, s(9));
     expect(run.state).toMatchObject({ status: 'closed', outcome: 'basically_satisfied' });
   });
@@ -227,15 +244,7 @@ describe('escalation ladder by hand', () => {
 describe('extensions (延期)', () => {
   const ask = (deadline: 'response' | 'resolution', by = 10): CaseAction => ({ type: 'request_extension', deadline, extendBy: seconds(by), reason: '等配件' });
 
-  test('an extension asked at or after the deadline is refused', () => {
-    const run = caseIn('dispatched');
-    for (const at of [s(15), s(16)]) {
-      expect(run.act(actors.handler, ask('response'), at)).toEqual({ ok: false, code: 'case.illegal_transition', reason: '时限已过，不能申请延期 (the deadline has passed: an extension must be asked before it)' });
-    }
-    expect(run.act(actors.handler, ask('response'), s(14.999))).toMatchObject({ ok: true });
-  });
-
-  test('an extension approved before expiry moves the due and recomputes the reminders from the approval', () => {
+  test('an extension approved before expiry moves the due, keeps the first due, and recomputes the reminders from the approval', () => {
     const run = caseIn('dispatched');
     run.tick(s(8)); // the 50 % reminder of the response deadline went out
     expect(run.state.deadlines.response?.remindersSent).toBe(1);
@@ -247,37 +256,14 @@ describe('extensions (延期)', () => {
     expect(decided).toMatchObject({ type: 'extension_decided', approve: true, deadline: 'response', newDueAt: s(25) });
     expect(run.state.pendingExtension).toBeNull();
     expect(run.state.deadlines.response).toEqual({
-      kind: 'response', startedAt: T0, dueAt: s(25), duration: seconds(15), reminderAt: [s(19), s(22)], remindersSent: 0, extended: 1, breachedAt: null,
+      kind: 'response', startedAt: T0, dueAt: s(25), firstDueAt: s(15), duration: seconds(15), reminderAt: [s(19), s(22)], remindersSent: 0, extended: 1, breachedAt: null,
     });
     expect(nextWakeUp(run.state)).toBe(s(19));
     expect(run.tick(s(15))).toEqual([]); // the old due passes quietly
     expect(typesOf(run.tick(s(25)))).toEqual(['breached', 'accountability_recorded', 'escalated']);
   });
 
-  test('an approval after expiry is refused, a refusal is still recorded', () => {
-    const run = caseIn('dispatched');
-    run.must(actors.handler, ask('response'), s(10));
-    expect(run.act(actors.community, { type: 'decide_extension', approve: true }, s(15))).toEqual({
-      ok: false, code: 'case.illegal_transition', reason: '时限已过，延期只能在到期前批准 (the deadline has passed: an extension can only be approved before it)',
-    });
-    expect(run.must(actors.street, { type: 'decide_extension', approve: false, reason: '不同意' }, s(15))).toMatchObject([{ type: 'extension_decided', approve: false, newDueAt: null }]);
-    expect(run.state.deadlines.response?.dueAt).toBe(s(15));
-  });
-
-  test('a request still pending when its deadline passes is refused automatically at the breach', () => {
-    const run = caseIn('dispatched');
-    run.must(actors.handler, ask('response'), s(10));
-    const events = run.tick(s(15));
-    expect(events).toMatchObject([
-      { type: 'extension_decided', approve: false, deadline: 'response', newDueAt: null, reason: '到期前未获批准 (not approved before the deadline)', actor: actors.system },
-      { type: 'breached', deadline: 'response' },
-      { type: 'accountability_recorded' },
-      { type: 'escalated' },
-    ]);
-    expect(run.state.pendingExtension).toBeNull();
-  });
-
-  test('there is no deadline to extend on a resolved or returned case, nor a response deadline once acknowledged', () => {
+  test('there is no deadline to extend on a resolved case, nor a response deadline once acknowledged', () => {
     expect(decide(caseIn('resolved').state, ask('resolution'), actors.handler, s(5))).toMatchObject({ ok: false, reason: expect.stringContaining('no running resolution deadline') });
     expect(decide(caseIn('acknowledged').state, ask('response'), actors.handler, s(5))).toMatchObject({ ok: false, reason: expect.stringContaining('no running response deadline') });
   });
@@ -287,63 +273,67 @@ describe('extensions (延期)', () => {
     run.must(actors.handler, { type: 'request_extension', deadline: 'resolution', extendBy: workingDays(2), reason: '节后施工' }, cst('2025-10-09', 10));
     // Due Thu 10-16 18:00; +2 working days: Fri 10-17, Mon 10-20.
     expect(run.state.pendingExtension?.proposedDueAt).toBe(cst('2025-10-20', 18));
+    // The reference terms cap the extensions at five working days past the first due (Thu 10-23): six are refused.
+    const fresh = new CaseRun(workdayIntake());
+    expect(fresh.act(actors.handler, { type: 'request_extension', deadline: 'resolution', extendBy: workingDays(6), reason: '节后施工' }, cst('2025-10-09', 10))).toMatchObject({ ok: false, code: 'case.invalid' });
   });
 
-  // Regression: a pending request used to survive a restart of the deadline it refers to, and approving it set the
-  // due to the stale proposedDueAt, moving the due earlier (into the past). The request now lapses with its deadline.
-  test.each<[string, () => CaseRun, number]>([
+  // A pending request names the due of the deadline it was asked about; approving it must never move that
+  // deadline earlier, whatever happened to the case in between.
+  test.each<[string, () => CaseRun, number, number]>([
     ['a response breach escalated the case', () => {
       const run = caseIn('dispatched');
       run.must(actors.handler, ask('resolution', 1), s(5)); // proposes 60 s + 1 s
-      run.tick(s(15)); // the resolution deadline restarts: 15 s → 75 s
+      run.tick(s(15)); // the response deadline is missed; the resolution deadline keeps its due
       return run;
-    }, s(20)],
+    }, s(20), s(61)],
     ['the community escalated it by hand', () => {
       const run = caseIn('acknowledged');
       run.must(actors.handler, ask('resolution', 1), s(5));
       run.must(actors.community, sampleActions.escalate, s(15));
       return run;
-    }, s(65)],
-    ['it was re-routed to another handler, who never asked for it', () => {
-      const run = caseIn('acknowledged');
-      run.must(actors.handler, ask('resolution', 1), s(5));
-      run.must(actors.community, sampleActions.reroute, s(15));
-      run.must(actors.owners, sampleActions.acknowledge, s(16));
-      return run;
-    }, s(65)],
-  ])('an approved extension never moves a deadline earlier, also when %s', (_name, setup, approveAt) => {
+    }, s(30), s(61)],
+  ])('an approved extension never moves a deadline earlier, also when %s', (_name, setup, approveAt, expected) => {
     const run = setup();
-    expect(run.state.deadlines.resolution?.dueAt).toBe(s(75));
-    run.act(actors.community, { type: 'decide_extension', approve: true }, approveAt);
-    expect(run.state.deadlines.resolution?.dueAt).toBeGreaterThanOrEqual(s(75));
+    expect(run.state.deadlines.resolution?.dueAt).toBe(s(60));
+    run.must(run.state.level === 'street_committee' ? actors.street : actors.community, { type: 'decide_extension', approve: true }, approveAt);
+    expect(run.state.deadlines.resolution?.dueAt).toBe(expected);
     expect(typesOf(run.tick(approveAt))).not.toContain('breached');
   });
 
-  // Regression: acknowledging removed the response deadline but kept a pending request to extend it, which then
-  // blocked a request about the resolution deadline ("already pending").
-  test('after acknowledging, a moot response-extension request does not block a resolution extension', () => {
+  test('re-routed to another handler, the old handler\'s pending request lapses and the new handler never inherits it', () => {
+    const run = caseIn('acknowledged');
+    run.must(actors.handler, ask('resolution', 1), s(5));
+    run.must(actors.community, sampleActions.reroute, s(15));
+    expect(run.state.pendingExtension).toBeNull();
+    expect(run.act(actors.community, { type: 'decide_extension', approve: true }, s(16))).toMatchObject({ ok: false, code: 'case.illegal_transition' });
+  });
+
+  test('after acknowledging, the moot response-extension request is withdrawn and does not block a resolution extension', () => {
     const run = caseIn('dispatched');
     run.must(actors.handler, ask('response'), s(5));
-    run.must(actors.handler, sampleActions.acknowledge, s(6));
+    expect(typesOf(run.must(actors.handler, sampleActions.acknowledge, s(6)))).toEqual(['acknowledged', 'extension_withdrawn']);
     expect(run.act(actors.handler, ask('resolution', 30), s(7))).toMatchObject({ ok: true });
   });
 });
 
 describe('return (回退) and re-route', () => {
-  test('a returned case waits for the supervisor; the new handler\'s deadlines start at the re-route', () => {
+  test('a returned case stays its handler\'s until decided; a re-route starts the new handler\'s deadlines and parks the old one\'s', () => {
     const run = caseIn('acknowledged');
     const [ret] = run.must(actors.handler, { type: 'return', reason: '属业委会职责' }, s(5));
-    expect(ret).toMatchObject({ type: 'returned', reason: '属业委会职责', handlerOrgId: ids.handler });
-    expect(run.state).toMatchObject({ status: 'returned', currentHandlerOrgId: null, deadlines: {}, returnedCount: 1, overdue: false });
-    expect(nextWakeUp(run.state)).toBeNull();
-    expect(run.tick(s(500))).toEqual([]);
-    expect(run.act(actors.handler, sampleActions.acknowledge, s(500))).toMatchObject({ ok: false, code: 'case.forbidden' });
-    expect(run.act(actors.community, { type: 'reroute', handlerOrgId: ids.ownersCommittee, reason: '改派' }, s(500))).toMatchObject({ ok: true });
-    expect(run.log.at(-1)).toMatchObject({ type: 'dispatched', handlerOrgId: ids.ownersCommittee, supervisorOrgId: ids.community, level: 'community_committee', reason: '改派' });
-    expect(run.state).toMatchObject({ status: 'dispatched', currentHandlerOrgId: ids.ownersCommittee, firstResponseDueAt: s(15), dispatchedAt: T0 });
-    expect(run.state.deadlines.response).toMatchObject({ startedAt: s(500), dueAt: s(515), reminderAt: [s(507.5), s(511.25)] });
-    expect(run.state.deadlines.resolution).toMatchObject({ startedAt: s(500), dueAt: s(560) });
-    run.must(actors.owners, sampleActions.acknowledge, s(501));
+    expect(ret).toMatchObject({ type: 'returned', reason: '属业委会职责', handlerOrgId: ids.handler, decisionDeadline: { kind: 'decision', startedAt: s(5), dueAt: s(25) } });
+    expect(run.state).toMatchObject({ status: 'returned', currentHandlerOrgId: ids.handler, returnedCount: 1, pendingRequest: { kind: 'return', statusBefore: 'acknowledged', requestedAt: s(5) } });
+    expect(Object.keys(run.state.deadlines).sort()).toEqual(['decision', 'resolution']);
+    const events = run.must(actors.community, { type: 'decide_return', decision: 'reroute', handlerOrgId: ids.ownersCommittee, reason: '改派' }, s(10));
+    expect(events).toMatchObject([
+      { type: 'return_decided', decision: 'reroute', handlerOrgId: ids.ownersCommittee },
+      { type: 'dispatched', handlerOrgId: ids.ownersCommittee, supervisorOrgId: ids.community, level: 'community_committee', reason: '改派' },
+    ]);
+    expect(run.state).toMatchObject({ status: 'dispatched', currentHandlerOrgId: ids.ownersCommittee, handlerHistory: [ids.handler, ids.ownersCommittee], firstResponseDueAt: s(15), dispatchedAt: T0, pendingRequest: null });
+    expect(run.state.deadlines.response).toMatchObject({ startedAt: s(10), dueAt: s(25), reminderAt: [s(17.5), s(21.25)] });
+    expect(run.state.deadlines.resolution).toMatchObject({ startedAt: s(10), dueAt: s(70) });
+    expect(run.state.parkedDeadlines).toEqual({ [ids.handler]: [expect.objectContaining({ kind: 'resolution', startedAt: T0, dueAt: s(60) })] });
+    run.must(actors.owners, sampleActions.acknowledge, s(11));
   });
 
   test('re-routing to the current handler is invalid; a resolved case cannot be re-routed', () => {
@@ -369,31 +359,22 @@ describe('evaluation (评估评价) and rework (重办)', () => {
     expect(run.state).toMatchObject({ status: 'closed', outcome: 'satisfied', satisfaction: 'satisfied', solved: true, reopenCount: 1 });
   });
 
-  test('不满意 again at the rework limit closes the case as unsatisfied with an accountability record against the handler', () => {
-    const run = caseIn('resolved');
-    run.must(actors.resident1, evaluate('unsatisfied'), s(20));
-    run.must(actors.handler, sampleActions.resolve, s(30));
-    const events = run.must(actors.resident1, evaluate('unsatisfied'), s(40));
-    expect(events).toMatchObject([
-      { type: 'evaluated', satisfaction: 'unsatisfied', counts: true },
-      { type: 'accountability_recorded', organizationId: ids.handler, dutyCode: 'satisfy_residents', source: 'unsatisfied' },
-      { type: 'closed', outcome: 'unsatisfied' },
-    ]);
-    expect(run.state).toMatchObject({ status: 'closed', outcome: 'unsatisfied', satisfaction: 'unsatisfied', reopenCount: 1 });
-  });
-
-  test('with a rework limit of 0, the first 不满意 closes the case', () => {
+  test('with a rework limit of 0, the first 不满意 holds the handler accountable and sends the rework to the level above; the case stays open', () => {
     const intake = fastIntake();
     const run = new CaseRun({ ...intake, terms: { ...intake.terms, reworkLimit: 0 } });
     run.must(actors.handler, sampleActions.acknowledge, s(1));
     run.must(actors.handler, sampleActions.resolve, s(2));
-    expect(typesOf(run.must(actors.resident1, evaluate('unsatisfied'), s(3)))).toEqual(['evaluated', 'accountability_recorded', 'closed']);
+    expect(typesOf(run.must(actors.resident1, evaluate('unsatisfied'), s(3)))).toEqual(['evaluated', 'accountability_recorded', 'reopened', 'escalated']);
+    expect(run.state).toMatchObject({ status: 'acknowledged', outcome: null, awaitingVerification: true, level: 'street_committee', satisfaction: 'unsatisfied' });
   });
 
-  test('基本满意 closes as basically satisfied, keeping "not solved" if the resident says so', () => {
-    const run = caseIn('resolved');
-    run.must(actors.resident1, evaluate('basically_satisfied', false), s(10));
-    expect(run.state).toMatchObject({ outcome: 'basically_satisfied', satisfaction: 'basically_satisfied', solved: false });
+  test('基本满意 with the problem solved closes as basically satisfied; "not solved" reopens it for rework whatever the satisfaction', () => {
+    const solved = caseIn('resolved');
+    solved.must(actors.resident1, evaluate('basically_satisfied', true), s(10));
+    expect(solved.state).toMatchObject({ outcome: 'basically_satisfied', satisfaction: 'basically_satisfied', solved: true });
+    const notSolved = caseIn('resolved');
+    expect(typesOf(notSolved.must(actors.resident1, evaluate('basically_satisfied', false), s(10)))).toEqual(['evaluated', 'reopened']);
+    expect(notSolved.state).toMatchObject({ status: 'acknowledged', reopenCount: 1, solved: false });
   });
 
   test('no answer within the evaluation window closes the case as not evaluated, not a moment before', () => {
@@ -433,86 +414,72 @@ describe('the clock: timerEvents and nextWakeUp', () => {
     expect(run.state.deadlines.response?.remindersSent).toBe(2);
   });
 
-  test('a missed response deadline at community level: breach, accountability against the handler, escalation to the street with restarted deadlines', () => {
+  test('a missed response deadline at community level: breach, accountability against the handler, escalation to the street with a new response deadline only', () => {
     const run = caseIn('dispatched');
     run.tick(s(7.5));
     run.tick(s(11.25));
     const events = run.tick(s(15));
     expect(events).toMatchObject([
       { type: 'breached', deadline: 'response', dueAt: s(15), organizationId: ids.handler, level: 'community_committee' },
-      { type: 'accountability_recorded', organizationId: ids.handler, dutyCode: 'respond_in_time', source: 'breach', deadline: 'response' },
-      { type: 'escalated', fromLevel: 'community_committee', toLevel: 'street_committee', supervisorOrgId: ids.street, automatic: true, reason: 'response deadline missed' },
+      { type: 'accountability_recorded', organizationId: ids.handler, dutyCode: 'respond_in_time', source: 'breach', deadline: 'response', level: 'community_committee' },
+      { type: 'escalated', fromLevel: 'community_committee', toLevel: 'street_committee', supervisorOrgId: ids.street, automatic: true, reason: expect.stringContaining('escalated to the street') },
     ]);
-    expect(events.every((e) => e.at === s(15) && e.actor === actors.system)).toBe(true);
-    const restarted = (events[2] as Extract<CaseEvent, { type: 'escalated' }>).deadlines;
-    expect(restarted.map((d) => [d.kind, d.startedAt, d.dueAt])).toEqual([['response', s(15), s(30)], ['resolution', s(15), s(75)]]);
+    expect(events.every((e) => e.at === s(15) && e.actor === SYSTEM_ACTOR)).toBe(true);
+    const fresh = (events[2] as Extract<CaseEvent, { type: 'escalated' }>).deadlines;
+    expect(fresh.map((d) => [d.kind, d.startedAt, d.dueAt])).toEqual([['response', s(15), s(30)]]);
     expect(run.state).toMatchObject({ level: 'street_committee', supervisorOrgId: ids.street, currentHandlerOrgId: ids.handler, status: 'dispatched', breaches: 1, escalationCount: 1, overdue: false });
     expect(run.state.deadlines.response).toMatchObject({ breachedAt: null, remindersSent: 0, reminderAt: [s(22.5), s(26.25)] });
+    expect(run.state.deadlines.resolution).toMatchObject({ startedAt: T0, dueAt: s(60) });
     expect(stageOf(run.state)).toBe('follow_up');
     // The lower level keeps the case: the community committee may still urge and follow up.
     run.must(actors.community, sampleActions.urge, s(16));
   });
 
-  test('a missed resolution deadline of an acknowledged case escalates with only the resolution deadline restarted', () => {
+  test('a missed resolution deadline of an acknowledged case escalates with a new resolution deadline', () => {
     const run = caseIn('acknowledged');
     const events = run.tick(s(60));
     expect(events).toMatchObject([{ type: 'breached', deadline: 'resolution' }, { dutyCode: 'resolve_in_time' }, { type: 'escalated' }]);
     expect(Object.keys(run.state.deadlines)).toEqual(['resolution']);
-    expect(run.state.deadlines.resolution).toMatchObject({ startedAt: s(60), dueAt: s(120) });
+    expect(run.state.deadlines.resolution).toMatchObject({ startedAt: s(60), dueAt: s(120), breachedAt: null });
   });
 
-  test('a breach at street level is reported to the organisation department and forwarded to the owning department with new deadlines', () => {
+  test('a breach at street level is reported to the organisation department and forwarded to the owning department\'s Party organisation; the handler stays', () => {
     const run = caseIn('dispatched');
     run.tick(s(15));
-    const events = run.tick(s(30));
+    const events = run.tick(s(30)).filter((e) => e.type !== 'reminder_sent');
     expect(events).toMatchObject([
       { type: 'breached', deadline: 'response', organizationId: ids.handler, level: 'street_committee' },
       { type: 'accountability_recorded', organizationId: ids.handler },
-      { type: 'reported', toOrgId: ids.orgDept, automatic: true },
+      { type: 'reported', toOrgId: ids.orgDept, automatic: true, deadlines: [] },
       { type: 'forwarded', departmentOrgId: ids.market, automatic: true },
     ]);
     const forwarded = events[3] as Extract<CaseEvent, { type: 'forwarded' }>;
-    expect(forwarded.deadlines.map((d) => [d.kind, d.startedAt, d.dueAt])).toEqual([['response', s(30), s(45)], ['resolution', s(30), s(90)]]);
-    expect(run.state).toMatchObject({ level: 'functional_department', supervisorOrgId: ids.orgDept, currentHandlerOrgId: ids.market, status: 'dispatched', breaches: 2, escalationCount: 2 });
-    expect(run.act(actors.handler, sampleActions.progress, s(31))).toMatchObject({ ok: false, code: 'case.forbidden' });
-  });
-
-  test('an acknowledged case that breaches at street level goes back to "dispatched": the department must acknowledge it', () => {
-    const run = caseIn('dispatched');
-    run.tick(s(15));
-    run.must(actors.handler, sampleActions.acknowledge, s(16));
-    expect(typesOf(run.tick(s(75)))).toEqual(['breached', 'accountability_recorded', 'reported', 'forwarded']);
-    expect(run.state).toMatchObject({ status: 'dispatched', currentHandlerOrgId: ids.market });
-    expect(Object.keys(run.state.deadlines).sort()).toEqual(['resolution', 'response']);
-    run.must(actors.market, sampleActions.acknowledge, s(76));
+    expect(forwarded.deadlines.map((d) => [d.kind, d.startedAt, d.dueAt])).toEqual([['response', s(30), s(45)]]);
+    expect(run.state).toMatchObject({ level: 'functional_department', supervisorOrgId: ids.market, currentHandlerOrgId: ids.handler, status: 'dispatched', breaches: 2, escalationCount: 3 });
+    expect(run.state.deadlines.resolution).toMatchObject({ dueAt: s(60) });
+    run.must(actors.handler, sampleActions.acknowledge, s(31));
   });
 
   test('a breach at organisation-department level is forwarded without a second report', () => {
     const run = caseIn('dispatched');
     run.must(actors.community, sampleActions.escalate, s(1));
     run.must(actors.street, sampleActions.report, s(2));
-    expect(typesOf(run.tick(s(16)))).toEqual(['breached', 'accountability_recorded', 'forwarded']);
+    expect(typesOf(run.tick(s(15)))).toEqual(['breached', 'accountability_recorded', 'forwarded']);
     expect(run.state.level).toBe('functional_department');
   });
 
-  test('a breach at functional-department level records the breach against the department and goes no further', () => {
+  test('a breach at the top rung records the breach against the handler and sets the next 督办 cadence instead of climbing', () => {
     const run = caseIn('dispatched');
     run.tick(s(15));
-    run.tick(s(30)); // now with dept-market: response due 45 s, resolution 90 s
-    const events = run.tick(s(45));
+    run.tick(s(30)); // forwarded: response due 45 s
+    const events = run.tick(s(45)).filter((e) => e.type !== 'reminder_sent');
     expect(events).toMatchObject([
-      { type: 'breached', deadline: 'response', organizationId: ids.market, level: 'functional_department' },
-      { type: 'accountability_recorded', organizationId: ids.market, dutyCode: 'respond_in_time' },
+      { type: 'breached', deadline: 'response', organizationId: ids.handler, level: 'functional_department' },
+      { type: 'accountability_recorded', organizationId: ids.handler, dutyCode: 'respond_in_time' },
+      { type: 'urged', automatic: true, deadline: 'response', deadlines: [{ kind: 'response', startedAt: s(45), dueAt: s(60) }] },
     ]);
-    expect(run.state).toMatchObject({ level: 'functional_department', status: 'dispatched', overdue: true, breaches: 3 });
-    expect(run.state.deadlines.response?.breachedAt).toBe(s(45));
-    // The breached deadline no longer wakes the case; the resolution deadline still does, and breaches once.
-    expect(nextWakeUp(run.state)).toBe(s(60));
-    expect(run.tick(s(89))).toMatchObject([{ type: 'reminder_sent', deadline: 'resolution', index: 1 }]);
-    expect(typesOf(run.tick(s(90)))).toEqual(['breached', 'accountability_recorded']);
-    expect(nextWakeUp(run.state)).toBeNull();
-    expect(run.tick(s(1000))).toEqual([]);
-    expect(run.state.status).toBe('dispatched');
+    expect(run.state).toMatchObject({ level: 'functional_department', status: 'dispatched', breaches: 3, topRungMisses: 1, publiclyNoticed: false });
+    expect(nextWakeUp(run.state)).toBe(s(52.5));
   });
 
   test('a closed case never wakes up', () => {
@@ -527,12 +494,13 @@ describe('working-day deadlines on the real calendar', () => {
     const run = new CaseRun(workdayIntake()); // Tue 2025-09-30 15:00; 10-01..10-08 off, Sat 10-11 worked
     expect(run.state.deadlines.response?.dueAt).toBe(cst('2025-10-09', 18));
     expect(run.state.deadlines.resolution?.dueAt).toBe(cst('2025-10-16', 18));
-    // 催办 are clock-time fractions of the span, so they may fall in the holiday; the notifier decides delivery.
-    expect(run.state.deadlines.response?.reminderAt).toEqual(reminderTimes(BEFORE_NATIONAL_DAY, cst('2025-10-09', 18), [0.5, 0.75]));
+    // 催办 at 50 % and 75 % of the span would fall in the holiday: both wait for the office to open, as one.
+    expect(run.state.deadlines.response?.reminderAt).toEqual([cst('2025-10-09', 9)]);
     run.tick(cst('2025-10-09', 18));
     expect(run.state.level).toBe('street_committee');
+    // The missed response gets a new working day; the resolution deadline keeps its due.
     expect(run.state.deadlines.response?.dueAt).toBe(cst('2025-10-10', 18));
-    expect(run.state.deadlines.resolution?.dueAt).toBe(cst('2025-10-17', 18));
+    expect(run.state.deadlines.resolution?.dueAt).toBe(cst('2025-10-16', 18));
     run.must(actors.handler, sampleActions.acknowledge, cst('2025-10-10', 9));
     run.must(actors.handler, sampleActions.resolve, cst('2025-10-10', 17));
     // Three working days to evaluate: Sat 10-11 (调休), Mon 10-13, Tue 10-14.
@@ -546,72 +514,23 @@ describe('working-day deadlines on the real calendar', () => {
 });
 
 // --- property-based: random actors, actions and clock advances, applied as the workflow applies them ---
+// Here the clock jumps straight to each step's moment (as after a worker's downtime); fairness.properties.test.ts
+// runs it through every wake-up instead.
 
-type Who = ActorName | 'currentHandler';
-interface Step { who: Who; action: CaseAction; advanceMs: number }
-
-const SUPERVISOR_AT: Record<Level, string> = {
-  community_committee: ids.community,
-  street_committee: ids.street,
-  organization_department: ids.orgDept,
-  functional_department: ids.orgDept,
+const SUPERVISOR_AT: Record<Level, readonly string[]> = {
+  community_committee: [ids.community],
+  street_committee: [ids.street],
+  organization_department: [ids.orgDept],
+  functional_department: [ids.market, ids.housing, ids.urban],
 };
-const DEADLINE_KINDS_BY_STATUS: Partial<Record<Status, string[]>> = {
-  dispatched: ['resolution', 'response'],
-  acknowledged: ['resolution'],
-  returned: [],
-  resolved: ['evaluation'],
-  closed: [],
-};
-const OUTSIDERS: ActorName[] = ['resident2', 'siblingHandler', 'siblingCommunity', 'otherStreet', 'member2', 'admin'];
 
-function actorOf(who: Who, s: CaseState): Actor {
-  return who === 'currentHandler' ? { userId: 'u-current-handler', role: 'handler', organizationId: s.currentHandlerOrgId ?? ids.handler } : actors[who];
+/** The deadlines a case in this state runs, by the rules: the handler's for the duties it owes, a decision while a request waits. */
+function expectedDeadlines(s: CaseState): string[] {
+  const status = s.status === 'returned' ? s.pendingRequest?.statusBefore : s.status;
+  const handler = status === 'dispatched' ? ['response', 'resolution'] : status === 'acknowledged' ? ['resolution'] : [];
+  const kinds = s.status === 'resolved' ? ['evaluation'] : s.status === 'closed' ? [] : [...handler, ...(s.pendingRequest ? ['decision'] : [])];
+  return kinds.sort();
 }
-
-function stepArb(extendBy: fc.Arbitrary<Duration>, advanceMs: fc.Arbitrary<number>): fc.Arbitrary<Step> {
-  const orgs = [ids.handler, ids.ownersCommittee, ids.siblingHandler, ids.market, ids.housing];
-  const action: fc.Arbitrary<CaseAction> = fc.oneof(
-    { weight: 4, arbitrary: fc.constant(sampleActions.acknowledge) },
-    { weight: 4, arbitrary: fc.constant(sampleActions.resolve) },
-    { weight: 1, arbitrary: fc.constant(sampleActions.progress) },
-    { weight: 2, arbitrary: fc.record({ deadline: fc.constantFrom('response' as const, 'resolution' as const), extendBy }).map((a): CaseAction => ({ type: 'request_extension', reason: '延期', ...a })) },
-    { weight: 2, arbitrary: fc.boolean().map((approve): CaseAction => ({ type: 'decide_extension', approve })) },
-    { weight: 1, arbitrary: fc.constant(sampleActions.return) },
-    { weight: 1, arbitrary: fc.constantFrom(...orgs).map((handlerOrgId): CaseAction => ({ type: 'reroute', handlerOrgId, reason: '改派' })) },
-    {
-      weight: 1,
-      arbitrary: fc
-        .option(fc.constantFrom({ kind: 'party_member' as const, id: ids.partyMember }, { kind: 'grid_branch' as const, id: ids.gridBranch }, { kind: 'party_member' as const, id: 'p-member2' }), { nil: undefined })
-        .map((owner): CaseAction => ({ type: 'assign_follow_up', owner })),
-    },
-    { weight: 2, arbitrary: fc.constantFrom(sampleActions.record_follow_up, sampleActions.urge, sampleActions.add_information) },
-    { weight: 2, arbitrary: fc.constantFrom(sampleActions.escalate, sampleActions.report) },
-    { weight: 1, arbitrary: fc.constantFrom(ids.market, ids.housing).map((departmentOrgId): CaseAction => ({ type: 'forward', departmentOrgId, reason: '转办' })) },
-    { weight: 3, arbitrary: fc.record({ satisfaction: fc.constantFrom(...SATISFACTIONS), solved: fc.boolean() }).map((e): CaseAction => ({ type: 'evaluate', ...e })) },
-    { weight: 1, arbitrary: fc.constantFrom(sampleActions.withdraw, sampleActions.close, sampleActions.add_information) },
-  );
-  // Mostly someone the action plausibly belongs to, sometimes anyone at all (outsiders and the system too).
-  const who: fc.Arbitrary<Who | 'natural'> = fc.oneof(
-    { weight: 6, arbitrary: fc.constant('natural' as const) },
-    { weight: 1, arbitrary: fc.constantFrom<Who>('currentHandler', ...(Object.keys(actors) as ActorName[])) },
-  );
-  return fc.record({ who, action, advanceMs, pick: fc.nat() }).map(({ who, action, advanceMs, pick }) => ({
-    action,
-    advanceMs,
-    who: who === 'natural' ? NATURAL[action.type][pick % NATURAL[action.type].length] : who,
-  }));
-}
-
-/** Clock advances: mostly short (within a deadline), sometimes long (past one or several). */
-const advance = (maxMs: number) => fc.oneof({ weight: 4, arbitrary: fc.integer({ min: 0, max: Math.round(maxMs / 8) }) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: maxMs }) });
-
-const NATURAL: Record<CaseAction['type'], Who[]> = {
-  acknowledge: ['currentHandler'], progress: ['currentHandler'], resolve: ['currentHandler'], request_extension: ['currentHandler'], return: ['currentHandler'],
-  decide_extension: ['community', 'street', 'orgDept'], reroute: ['community', 'street'], urge: ['community', 'street', 'orgDept'], close: ['community', 'street', 'orgDept'],
-  escalate: ['community'], report: ['street'], forward: ['orgDept'], assign_follow_up: ['community'], record_follow_up: ['member1', 'community'],
-  evaluate: ['resident1'], add_information: ['resident1'], withdraw: ['resident1'],
-};
 
 /**
  * The invariants every reachable state keeps (see evolve in domain/case-state.ts), as a list of violations:
@@ -622,38 +541,39 @@ function violations(run: CaseRun, now: number, afterTick: boolean): string[] {
   const bad: string[] = [];
   const check = (ok: boolean, what: string) => void (ok || bad.push(what));
   check(run.log.every((e, i) => e.seq === i + 1) && s.seq === run.log.length, 'seq is gap-free from 1 and the state is at the last event');
-  check(Object.keys(s.deadlines).sort().join() === DEADLINE_KINDS_BY_STATUS[s.status]?.join(), `deadlines ${Object.keys(s.deadlines)} fit status ${s.status}`);
+  check(Object.keys(s.deadlines).sort().join() === expectedDeadlines(s).join(), `deadlines ${Object.keys(s.deadlines)} fit status ${s.status}`);
   for (const [kind, d] of Object.entries(s.deadlines) as [string, DeadlineState][]) {
     check(d.kind === kind, `deadline ${kind} is keyed by its kind`);
     check(d.remindersSent <= d.reminderAt.length, `${kind}: no more reminders sent than planned`);
     check(d.reminderAt.every((t, i) => t > d.startedAt && t < d.dueAt && (i === 0 || t > d.reminderAt[i - 1])), `${kind}: reminders sorted within the span`);
-    check(d.breachedAt === null || d.breachedAt >= d.dueAt, `${kind}: a breach is recorded at or after the due`);
+    check(d.dueAt >= d.firstDueAt && d.extended <= s.terms.fairness.extensionMaxCount, `${kind}: extended only later, and at most the agreement's count`);
   }
-  check(s.reopenCount <= s.terms.reworkLimit, 'reopenCount ≤ reworkLimit');
-  check(s.supervisorOrgId === SUPERVISOR_AT[s.level], `the supervisor fits level ${s.level}`);
-  // escalated (community → street) and reported (street → organisation department) count; forwarding does not.
-  check(s.escalationCount === Math.min(LEVELS.indexOf(s.level), 2), 'escalationCount follows the level');
-  const breached = Object.values(s.deadlines).some((d) => d?.breachedAt !== null);
+  check(s.awaitingVerification === s.reopenCount > s.terms.reworkLimit, 'awaiting verification exactly when reworked past the limit');
+  check(SUPERVISOR_AT[s.level].includes(s.supervisorOrgId), `the supervisor fits level ${s.level}`);
+  check(s.currentHandlerOrgId !== null && s.handlerHistory.includes(s.currentHandlerOrgId), 'every case has a handler, and it is in the history');
+  check(controllerOf(s) !== s.currentHandlerOrgId, 'a handler never controls its own case');
+  check((s.pendingRequest === null) === (s.deadlines.decision === undefined), 'a decision deadline exactly while a request waits');
   if (s.status === 'closed') {
-    check(s.outcome !== null && s.closedAt !== null && s.pendingExtension === null, 'a closed case has an outcome and nothing pending');
+    check(s.outcome !== null && s.closedAt !== null && s.pendingExtension === null && s.pendingRequest === null && s.pausedSince === null, 'a closed case has an outcome and nothing pending');
     check(run.log.filter((e) => e.type === 'closed').length === 1 && run.log.at(-1)?.type === 'closed', 'closed is the last event, once');
     check(nextWakeUp(s) === null, 'a closed case never wakes');
   } else {
     check(s.outcome === null && s.closedAt === null, 'an open case has no outcome');
-    // A breach is either escalated away at once or, at the top of the ladder, kept and flagged overdue.
-    check(s.overdue === breached, 'overdue iff a running deadline was breached');
-    check(!breached || s.level === 'functional_department', 'a kept breach only at functional_department level');
+    // A breach is answered at once: one rung up, or at the top rung the next 督办 cadence.
+    check(Object.values(s.deadlines).every((d) => d?.breachedAt === null), 'no breached deadline is left standing');
     // Checked after the clock only: between ticks an action may happen after a due that the clock has not seen yet.
-    if (afterTick) check(Object.values(s.deadlines).every((d) => d === undefined || d.breachedAt !== null || d.dueAt > now), 'every deadline that has passed was breached');
+    const running = (d: DeadlineState) => s.pausedSince === null || d.kind === 'decision' || d.kind === 'evaluation';
+    if (afterTick) check(Object.values(s.deadlines).every((d) => d === undefined || !running(d) || d.dueAt > now), 'every running deadline that has passed was answered');
+    check(nextWakeUp(s) !== null, 'an open case always has a next wake-up');
   }
-  if (s.status === 'dispatched' || s.status === 'acknowledged' || s.status === 'resolved') check(s.currentHandlerOrgId !== null, 'a case being handled has a handler');
-  if (s.status === 'returned') check(s.currentHandlerOrgId === null && s.pendingExtension === null, 'a returned case has no handler and nothing pending');
-  if (s.status === 'resolved') check(s.resolvedAt !== null && s.pendingExtension === null, 'a resolved case has its moment and nothing pending');
+  if (s.status === 'returned') check(s.pendingRequest?.kind === 'return', 'a returned case waits for its return to be decided');
+  if (s.pausedSince !== null) check(s.status === 'dispatched' || s.status === 'acknowledged', 'only a case being handled is paused');
+  if (s.status === 'resolved') check(s.resolvedAt !== null && s.pendingExtension === null && s.pendingRequest === null, 'a resolved case has its moment and nothing pending');
   if (s.status === 'acknowledged') check(s.acknowledgedAt !== null, 'an acknowledged case has its moment');
-  if (s.outcome === 'satisfied' || s.outcome === 'basically_satisfied' || s.outcome === 'unsatisfied') {
+  if (s.outcome === 'satisfied' || s.outcome === 'basically_satisfied') {
     // The last evaluation is the one that counts.
     const last = run.log.filter((e) => e.type === 'evaluated').at(-1);
-    check(last?.type === 'evaluated' && last.satisfaction === s.outcome && last.counts && s.satisfaction === s.outcome, 'the outcome is the last evaluation');
+    check(last?.type === 'evaluated' && last.satisfaction === s.outcome && last.solved && last.counts && s.satisfaction === s.outcome, 'the outcome is the last evaluation');
   }
   run.log.forEach((e, i) => {
     const next = run.log[i + 1];
@@ -661,8 +581,7 @@ function violations(run: CaseRun, now: number, afterTick: boolean): string[] {
   });
   // The wake-up is exact: nothing is due before it, something is due at it.
   const wake = nextWakeUp(s);
-  if (wake === null) check(timerEvents(s, now + 400 * DAY).length === 0, 'no wake-up means nothing will ever be due');
-  else check(timerEvents(s, wake - 1).length === 0 && timerEvents(s, wake).length > 0, 'the wake-up is exactly the next due moment');
+  if (wake !== null) check(timerEvents(s, wake - 1).length === 0 && timerEvents(s, wake).length > 0, 'the wake-up is exactly the next due moment');
   return bad;
 }
 
@@ -681,12 +600,9 @@ function runSteps(intake: CaseIntake, steps: Step[], eachState: (s: CaseState) =
     eachState(run.state);
 
     const before = deepFreeze(run.state); // any mutation by decide would throw
-    const snapshot = structuredClone(before);
     const actor = actorOf(step.who, before);
     const d = decide(before, step.action, actor, now);
     if (!d.ok) {
-      // Nothing to commit: the state is the same object, untouched (frozen, and deep-equal to a copy).
-      if (!isDeepStrictEqual(before, snapshot)) expect(before).toEqual(snapshot);
       if (!['case.forbidden', 'case.illegal_transition', 'case.invalid'].includes(d.code) || d.reason.length === 0) expect(d).toBe('a rejection with a code and a reason');
     } else {
       const events = run.commit(d.events, actor, now);
@@ -715,44 +631,48 @@ function runSteps(intake: CaseIntake, steps: Step[], eachState: (s: CaseState) =
 }
 
 describe('properties over random action sequences', () => {
-  test('demo-fast (seconds): no sequence reaches an illegal state, accepted actions are recorded once, rejected ones change nothing', () => {
+  test('demo-fast (seconds): no sequence reaches an illegal state, accepted actions are recorded once', () => {
     const steps = fc.array(stepArb(fc.integer({ min: 1, max: 90 }).map(seconds), advance(30_000)), { maxLength: 30, size: 'max' });
-    fc.assert(fc.property(steps, (st) => void runSteps(fastIntake(), st)), { numRuns: 300 });
+    const intakes = fc.constantFrom(fastIntake(), staffFiledIntake(), departmentIntake());
+    fc.assert(fc.property(intakes, steps, (intake, st) => void runSteps(intake, st)), { numRuns: 300 });
   });
 
-  test('demo-fast with rework limit 2: 重办 never exceeds the agreement\'s limit', () => {
+  test('demo-fast with rework limit 2: awaiting verification only past the agreement\'s limit', () => {
     const intake = fastIntake();
     const evaluateOften = fc.array(stepArb(fc.constant(seconds(5)), advance(10_000)), { maxLength: 40, size: 'max' });
     fc.assert(fc.property(evaluateOften, (st) => void runSteps({ ...intake, terms: { ...intake.terms, reworkLimit: 2 } }, st)), { numRuns: 150 });
   });
 
-  test('working days: no working-day deadline falls on a non-working moment', () => {
+  test('working days: no working-day deadline falls on a non-working moment unless a pause moved it', () => {
     const start = fc.integer({ min: Date.parse('2025-01-01T00:00:00+08:00'), max: Date.parse('2026-12-31T00:00:00+08:00') });
     const steps = fc.array(stepArb(fc.integer({ min: 1, max: 3 }).map(workingDays), advance(4 * DAY)), { maxLength: 25, size: 'max' });
     const onWorkingMoments = (s: CaseState) => {
+      // A pause moves deadlines by the clock time paused, which may leave them out of hours (a rule of its own).
+      if (s.pausedMs > 0 || s.pausedSince !== null) return;
       for (const d of Object.values(s.deadlines)) if (d?.duration.unit === 'working_days') expect(isWorkingMoment(d.dueAt, cal)).toBe(true);
       if (s.pendingExtension) expect(isWorkingMoment(s.pendingExtension.proposedDueAt, cal)).toBe(true);
     };
     fc.assert(fc.property(start, steps, (t, st) => void runSteps(workdayIntake(t), st, onWorkingMoments)), { numRuns: 200 });
   });
 
-  test('the clock alone walks a case up the whole ladder, one breach per deadline per rung', () => {
+  test('the clock alone walks a case up the ladder, one breach per missed deadline, and keeps urging at the top', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 10 }), fc.integer({ min: 1, max: 400 }), (acks, gapS) => {
         const run = new CaseRun(fastIntake());
         let now = T0;
-        for (let i = 0; i < 40 && nextWakeUp(run.state) !== null; i++) {
+        for (let i = 0; i < 40; i++) {
           now = Math.max(now + gapS * SECOND, nextWakeUp(run.state) ?? now);
           run.tick(now);
           if (i === acks && run.state.status === 'dispatched') run.act(actorOf('currentHandler', run.state), sampleActions.acknowledge, now);
         }
-        expect(run.state.level).toBe('functional_department');
-        expect(run.state.currentHandlerOrgId).toBe(ids.market);
-        expect(nextWakeUp(run.state)).toBeNull();
-        const levels = run.log.filter((e) => e.type === 'breached').map((e) => (e as Extract<CaseEvent, { type: 'breached' }>).level);
-        expect(levels.slice(0, 2)).toEqual(['community_committee', 'street_committee']);
-        expect(levels.slice(2).every((l) => l === 'functional_department')).toBe(true);
-        expect(levels.length).toBeLessThanOrEqual(4);
+        expect(run.state).toMatchObject({ level: 'functional_department', currentHandlerOrgId: ids.handler, supervisorOrgId: ids.market, publiclyNoticed: true });
+        expect(nextWakeUp(run.state)).not.toBeNull();
+        const breaches = run.eventsOf('breached');
+        expect(breaches.slice(0, 2).map((e) => e.level)).toEqual(['community_committee', 'street_committee']);
+        expect(breaches.slice(2).every((e) => e.level === 'functional_department' && e.organizationId === ids.handler)).toBe(true);
+        // Every breach after the first two is one missed cadence at the top rung.
+        expect(run.state.topRungMisses).toBe(breaches.length - 2);
+        expect(run.eventsOf('publicly_noticed')).toHaveLength(1);
       }),
       { numRuns: 50 },
     );

@@ -5,7 +5,7 @@
 import type { ActionType, Actor, CaseAction, CaseEvent, CaseEventBody, Decision } from '../../domain/actions';
 import { SYSTEM_ACTOR } from '../../domain/actions';
 import { calendarDataFor } from '../../domain/holidays';
-import { decide, intakeEvents, timerEvents } from '../../domain/case-machine';
+import { decide, intakeEvents, nextWakeUp, timerEvents } from '../../domain/case-machine';
 import { evolve, initialState, type CaseIntake, type CaseState } from '../../domain/case-state';
 import { buildIntake, type RoutingInput } from '../../domain/routing';
 import type { AgreementTerms, CalendarData, Duration } from '../../domain/types';
@@ -43,7 +43,11 @@ export const ids = {
 
 export const chain = { communityOrgId: ids.community, streetOrgId: ids.street, organizationDepartmentId: ids.orgDept };
 
-/** The demo-fast agreement as seeded (db/seed-data.ts): 15 s to respond, 60 s to resolve, 60 s to evaluate. */
+/**
+ * The demo-fast agreement as seeded (db/seed-data.ts): 15 s to respond, 60 s to resolve, 60 s to evaluate, and
+ * every fairness term in seconds: 20 s to decide a return or pause, two extensions within 60 s of the first due,
+ * pauses of 30 s at most, a 15 s 督办 cadence at the top rung and a public notice after two missed cadences.
+ */
 export const FAST_AGREEMENT: AgreementTerms = {
   id: 'agr-demo-fast-v1',
   deadlines: {
@@ -56,11 +60,20 @@ export const FAST_AGREEMENT: AgreementTerms = {
   evaluationWindow: seconds(60),
   reworkLimit: 1,
   weights: { response: 0.3, resolution: 0.3, satisfaction: 0.3, onTime: 0.1 },
+  fairness: {
+    decisionTime: seconds(20),
+    extensionMaxCount: 2,
+    extensionMaxTotal: seconds(60),
+    maxPause: seconds(30),
+    topRungCadence: seconds(15),
+    noticeAfter: 2,
+  },
 };
 
-/** The same compound under reference-style working-day terms (general tier: 1 and 7 working days). */
+/** The same compound under reference-style working-day terms (general tier: 1 and 7 working days), reference fairness. */
 export const WORKDAY_AGREEMENT: AgreementTerms = {
   ...FAST_AGREEMENT,
+  fairness: undefined,
   id: 'agr-demo-workdays',
   deadlines: {
     emergency: { response: { unit: 'hours', amount: 1 }, resolution: { unit: 'hours', amount: 2 } },
@@ -111,6 +124,18 @@ export function fastIntake(over: Partial<CaseIntake> = {}): CaseIntake {
   return { ...routed(intakeBase(), liftRouting()), ...over };
 }
 
+/** The lift case filed by community staff for a resident without an account: 回访 is how it is evaluated. */
+export function staffFiledIntake(over: Partial<CaseIntake> = {}): CaseIntake {
+  return fastIntake({ residentUserId: null, householdId: null, ...over });
+}
+
+/** Illegal construction, the urban management bureau's from the start: at the top rung it supervises its own handling. */
+export function departmentIntake(over: Partial<CaseIntake> = {}): CaseIntake {
+  const routing = liftRouting();
+  routing.category = { code: 'illegal_construction', tier: 'complex', defaultHandlerKind: 'functional_department', ownerDepartmentId: ids.urban };
+  return { ...routed(intakeBase({ categoryCode: 'illegal_construction' }), routing), ...over };
+}
+
 /** A repairs case (general tier, working days, owned by the housing bureau) filed at `submittedAt`. */
 export function workdayIntake(submittedAt = BEFORE_NATIONAL_DAY, over: Partial<CaseIntake> = {}): CaseIntake {
   const routing = liftRouting(WORKDAY_AGREEMENT);
@@ -126,6 +151,7 @@ export const actors = {
   owners: { userId: DEMO_USERS.owners1, role: 'handler', organizationId: ids.ownersCommittee },
   market: { userId: 'u-market-test', role: 'handler', organizationId: ids.market },
   housing: { userId: DEMO_USERS.department2, role: 'handler', organizationId: ids.housing },
+  urban: { userId: DEMO_USERS.department1, role: 'handler', organizationId: ids.urban },
   community: { userId: DEMO_USERS.community1, role: 'supervisor', organizationId: ids.community },
   siblingCommunity: { userId: DEMO_USERS.community2, role: 'supervisor', organizationId: ids.siblingCommunity },
   street: { userId: DEMO_USERS.street1, role: 'supervisor', organizationId: ids.street },
@@ -139,6 +165,9 @@ export const actors = {
 
 export type ActorName = keyof typeof actors;
 
+/** The primary case a merge names: an open case of the same compound. */
+export const PRIMARY_CASE = { caseId: 'case-demo-0', trackingCode: '2510-PRIMARY', compoundCode: ids.compound } as const;
+
 /** One plausible instance of every action. */
 export const sampleActions: { [T in ActionType]: Extract<CaseAction, { type: T }> } = {
   acknowledge: { type: 'acknowledge', note: '已联系业主' },
@@ -147,17 +176,24 @@ export const sampleActions: { [T in ActionType]: Extract<CaseAction, { type: T }
   request_extension: { type: 'request_extension', deadline: 'resolution', extendBy: seconds(30), reason: '配件需从厂家调货' },
   decide_extension: { type: 'decide_extension', approve: true, reason: '同意' },
   return: { type: 'return', reason: '属业委会职责' },
+  decide_return: { type: 'decide_return', decision: 'refuse', reason: '属物业服务范围，退回原承办单位' },
   reroute: { type: 'reroute', handlerOrgId: ids.ownersCommittee, reason: '改派业委会' },
+  request_pause: { type: 'request_pause', reason: '业主不在家，无法入户' },
+  decide_pause: { type: 'decide_pause', approve: true, reason: '同意挂起' },
+  resume: { type: 'resume', note: '已约定入户时间' },
   assign_follow_up: { type: 'assign_follow_up' },
   record_follow_up: { type: 'record_follow_up', findings: '现场查看，电梯已停运' },
   urge: { type: 'urge', message: '请尽快处理' },
   escalate: { type: 'escalate', reason: '多次催办无果' },
   report: { type: 'report', reason: '涉及特种设备监管' },
   forward: { type: 'forward', departmentOrgId: ids.market, reason: '转市场监管局' },
+  take_over: { type: 'take_over', reason: '提级督办' },
+  merge: { type: 'merge', primary: PRIMARY_CASE, reason: '同一电梯故障' },
   evaluate: { type: 'evaluate', satisfaction: 'satisfied', solved: true },
+  record_callback: { type: 'record_callback', channel: 'phone', satisfaction: 'satisfied', solved: true },
   add_information: { type: 'add_information', text: '补充照片' },
   withdraw: { type: 'withdraw', reason: '已自行解决' },
-  close: { type: 'close', reason: '重复工单' },
+  close: { type: 'close', ground: 'duplicate', reason: '重复工单' },
 };
 
 /** Applies events exactly as caseWorkflow does, and keeps the timeline. */
@@ -192,6 +228,28 @@ export class CaseRun {
     const d = decide(this.state, action, actor, at);
     if (!d.ok) throw new Error(`${action.type} by ${actor.userId} rejected: ${d.code} ${d.reason}`);
     return this.commit(d.events, actor, at);
+  }
+
+  /** The clock running to `to` as the workflow's timer does: a tick at every wake-up on the way, then at `to`. */
+  walk(to: number): CaseEvent[] {
+    const out: CaseEvent[] = [];
+    for (let i = 0, wake = nextWakeUp(this.state); wake !== null && wake <= to; i++, wake = nextWakeUp(this.state)) {
+      // A wake-up that changes nothing would have the workflow spin; the properties check it never happens.
+      if (i > 1000) throw new Error(`the clock does not settle before ${to}: still waking at ${wake}`);
+      out.push(...this.tick(wake));
+    }
+    return [...out, ...this.tick(to)];
+  }
+
+  /** The clock runs to `at` (walk), then the action must be accepted there; returns the action's events. */
+  mustAt(at: number, actor: Actor, action: CaseAction): CaseEvent[] {
+    this.walk(at);
+    return this.must(actor, action, at);
+  }
+
+  /** The events of one type, typed. */
+  eventsOf<T extends CaseEvent['type']>(type: T): Extract<CaseEvent, { type: T }>[] {
+    return this.log.filter((e): e is Extract<CaseEvent, { type: T }> => e.type === type);
   }
 
   /** The clock at `now`: timerEvents until nothing is due, as the workflow does after each wake-up. */

@@ -1,6 +1,6 @@
 // Routing (domain/routing.ts): category + compound → handler, owning department and the terms a case runs under.
 import fc from 'fast-check';
-import { DEFAULT_DEADLINES, DEFAULT_EVALUATION_WINDOW, DEFAULT_REMINDER_POINTS, DEFAULT_REWORK_LIMIT } from '../../domain/calendar';
+import { DEFAULT_DEADLINES, DEFAULT_EVALUATION_WINDOW, DEFAULT_FAIRNESS, DEFAULT_REMINDER_POINTS, DEFAULT_REWORK_LIMIT } from '../../domain/calendar';
 import { intakeEvents } from '../../domain/case-machine';
 import { initialState } from '../../domain/case-state';
 import { buildIntake, route, termsFor, type RoutingInput } from '../../domain/routing';
@@ -21,7 +21,14 @@ describe('route', () => {
       handlerOrgId: ids.handler,
       departmentOrgId: ids.market,
       direct: false,
-      terms: { agreementId: 'agr-demo-fast-v1', phase: { response: { unit: 'seconds', amount: 15 }, resolution: { unit: 'seconds', amount: 60 } }, reminderPoints: [0.5, 0.75], evaluationWindow: { unit: 'seconds', amount: 60 }, reworkLimit: 1 },
+      terms: {
+        agreementId: 'agr-demo-fast-v1',
+        phase: { response: { unit: 'seconds', amount: 15 }, resolution: { unit: 'seconds', amount: 60 } },
+        reminderPoints: [0.5, 0.75],
+        evaluationWindow: { unit: 'seconds', amount: 60 },
+        reworkLimit: 1,
+        fairness: FAST_AGREEMENT.fairness,
+      },
     });
   });
 
@@ -89,8 +96,15 @@ describe('termsFor', () => {
   test('without an agreement a case runs under the reference terms', () => {
     expect(termsFor('general', 'repairs', null)).toEqual({
       agreementId: null, phase: DEFAULT_DEADLINES.general, reminderPoints: [...DEFAULT_REMINDER_POINTS], evaluationWindow: DEFAULT_EVALUATION_WINDOW, reworkLimit: DEFAULT_REWORK_LIMIT,
+      fairness: DEFAULT_FAIRNESS,
     });
     expect(DEFAULT_REWORK_LIMIT).toBe(1);
+  });
+
+  test('an agreement that states some fairness terms keeps the reference for the rest, and a case never shares the reference object', () => {
+    const terms = termsFor('general', 'repairs', { ...WORKDAY_AGREEMENT, fairness: { noticeAfter: 5 } });
+    expect(terms.fairness).toEqual({ ...DEFAULT_FAIRNESS, noticeAfter: 5 });
+    expect(termsFor('general', 'repairs', null).fairness).not.toBe(DEFAULT_FAIRNESS);
   });
 
   test('an agreement\'s category deadline beats its tier; other categories use the tier', () => {
