@@ -6,7 +6,8 @@ import { text, type Bilingual } from '../i18n';
 import { codeSchema, shortText, storableString } from '../schemas';
 import { checkOptionalPeriod, periodFields } from './stats-common';
 
-export const SOURCES = ['breach', 'unsatisfied', 'finding'] as const;
+/** silence: a supervisor's own duty left undone (a request it did not decide in time, a 回访 it did not record). */
+export const SOURCES = ['breach', 'unsatisfied', 'finding', 'silence'] as const;
 export const RECORD_STATUSES = ['open', 'answered', 'closed'] as const;
 
 export const recordSchema = z.object({
@@ -58,6 +59,8 @@ const BREACH_FOLLOWS: Record<string, Bilingual> = {
 function follows(r: AccountabilityRow): Bilingual {
   if (r.source === 'finding') return text(r.consequence ?? '限期整改', r.consequence ?? 'rectify');
   if (r.source === 'unsatisfied') return text('重办后仍不满意，工单以不满意办结并计入考核', 'closed as unsatisfied after rework; counts in the assessment');
+  if (r.source === 'silence' && r.deadlineKind === 'evaluation') return text('未回访，工单以未评价办结并记入问责与考核', 'no 回访 was recorded: the case closed unevaluated; recorded for accountability and assessment');
+  if (r.source === 'silence') return text('到期未审批，申请视为同意，记入问责与考核', 'the request was deemed approved; recorded for accountability and assessment');
   return BREACH_FOLLOWS[r.level ?? ''] ?? text('记入问责与考核', 'recorded for accountability and assessment');
 }
 

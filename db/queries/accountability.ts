@@ -47,7 +47,7 @@ export interface AccountabilityRow {
   dutyCode: string | null;
   dutyTitleZh: string | null;
   dutyTitleEn: string | null;
-  source: 'breach' | 'unsatisfied' | 'finding';
+  source: 'breach' | 'unsatisfied' | 'finding' | 'silence';
   deadlineKind: string | null;
   level: string | null;
   reason: string;
