@@ -2,7 +2,7 @@
 // no worker answers is 503 and then applied exactly once. (Success, 403 and 404 for every user × action are in
 // authorization.test.ts.)
 import { randomUUID } from 'node:crypto';
-import type { ActionType } from '../../domain/actions';
+import { ACTION_TYPES, type ActionType } from '../../domain/actions';
 import type { DemoUsername } from '../../db/seed-data';
 import { eventually } from '../helpers/cases';
 import { startWorker } from '../helpers/stack';
@@ -32,26 +32,47 @@ type Step = [DemoUsername, ActionType, object?];
 const ACK: Step = ['handler2', 'acknowledge'];
 const RESOLVE: Step = ['handler2', 'resolve', { summary: '已修好' }];
 const WITHDRAW: Step = ['resident3', 'withdraw'];
+const ESCALATE: Step = ['community1', 'escalate', { reason: '上报' }];
 
-/** For each action: who tries it, after which steps, and the reason it is illegal then. */
-const ILLEGAL: Array<[ActionType, DemoUsername, Step[], object, string]> = [
+/** An open lakeview case to merge into (its compound is the one fileCase files in). */
+let primary: string;
+beforeAll(async () => {
+  primary = await fileCase();
+});
+
+/**
+ * For each action: who tries it, after which steps, and the reason it is illegal then. Each is tried by someone who
+ * may take it at the level the case is at, so the answer is about the case's state, not about who asks (403s are in
+ * authorization.test.ts).
+ */
+const ILLEGAL: Array<[ActionType, DemoUsername, Step[], object | (() => object), string]> = [
   ['acknowledge', 'handler2', [ACK], {}, 'only a dispatched case can be acknowledged'],
   ['progress', 'handler2', [], { note: '进展' }, 'acknowledge the case first'],
   ['resolve', 'handler2', [], { summary: '办结' }, 'acknowledge the case before resolving it'],
   ['request_extension', 'handler2', [ACK, RESOLVE], { deadline: 'resolution', extendBy: { unit: 'hours', amount: 4 }, reason: '缺件' }, 'no running resolution deadline'],
   ['decide_extension', 'community1', [], { approve: true }, 'no extension request is pending'],
   ['return', 'handler2', [ACK, RESOLVE], { reason: '非本单位职责' }, 'only a case being handled can be returned'],
+  ['decide_return', 'community1', [], { decision: 'refuse', reason: '属于物业职责' }, 'no return is waiting for a decision'],
   ['reroute', 'community1', [ACK, RESOLVE], { handlerOrgId: 'oc-lakeview', reason: '改派' }, 'a resolved case cannot be re-routed'],
+  ['request_pause', 'handler2', [ACK, RESOLVE], { reason: '等待住户开门' }, 'only a case being handled can be paused'],
+  ['decide_pause', 'community1', [], { approve: true }, 'no pause is waiting for a decision'],
+  ['resume', 'handler2', [], {}, 'the case is not paused'],
   ['assign_follow_up', 'community1', [WITHDRAW], {}, 'the case is closed'],
   ['record_follow_up', 'community1', [], { findings: '现场查看' }, 'no follow-up owner has been assigned'],
   ['urge', 'community1', [ACK, RESOLVE], { message: '请尽快' }, 'only an open case can be urged'],
-  ['escalate', 'street1', [['community1', 'escalate', { reason: '上报' }]], { reason: '再上报' }, 'the case is already above the community level'],
-  ['report', 'street1', [], { reason: '报告' }, 'only a case at street level can be reported'],
-  ['forward', 'orgdept1', [], { departmentOrgId: 'dept-housing', reason: '转交' }, 'only a case at the organisation department can be forwarded'],
+  ['escalate', 'street1', [ESCALATE], { reason: '再上报' }, 'the case is already above the community level'],
+  ['report', 'community1', [], { reason: '报告' }, 'only a case at street level can be reported'],
+  ['forward', 'street1', [ESCALATE], { departmentOrgId: 'dept-housing', reason: '转交' }, 'only a case at the organisation department can be forwarded'],
+  ['take_over', 'street1', [ACK, RESOLVE], { reason: '提级督办' }, 'a resolved case cannot be taken over'],
+  ['merge', 'community1', [ACK, RESOLVE], () => ({ primaryCaseId: primary, reason: '同一问题' }), 'only a case being handled can be merged'],
   ['evaluate', 'resident3', [], { satisfaction: 'satisfied', solved: true }, 'the case is not resolved yet'],
+  ['record_callback', 'community1', [], { channel: 'phone', satisfaction: 'satisfied', solved: true }, 'the case is not resolved yet'],
   ['add_information', 'resident3', [WITHDRAW], { text: '补充' }, 'the case is closed'],
   ['withdraw', 'resident3', [ACK, RESOLVE], {}, 'a resolved case cannot be withdrawn'],
-  ['close', 'community1', [WITHDRAW], { reason: '关闭' }, 'the case is closed'],
+  ['close', 'community1', [WITHDRAW], { ground: 'duplicate', reason: '关闭' }, 'the case is closed'],
+  // Nobody closes a resolved case that waits for the resident's evaluation (DOMAIN.md "Who controls a case").
+  ['close', 'community1', [ACK, RESOLVE], { ground: 'duplicate', reason: '重复工单' }, 'a resolved case waits for the resident’s evaluation'],
+  ['close', 'community1', [], { ground: 'verified_unreasonable', reason: '诉求不合理' }, 'only a case still unsatisfied after rework can be closed as unreasonable'],
 ];
 
 test.each(ILLEGAL)('%s by %s when illegal → 409 with the reason', async (action, user, steps, body, reason) => {
@@ -59,7 +80,7 @@ test.each(ILLEGAL)('%s by %s when illegal → 409 with the reason', async (actio
   for (const [who, step, stepBody] of steps) expect((await act(who, caseId, step, stepBody)).statusCode).toBe(200);
   await eventually(async () => (await s.pool.query('SELECT last_seq FROM cases WHERE id = $1', [caseId])).rows[0].last_seq >= 2);
   const before = await s.pool.query('SELECT count(*)::int AS n FROM case_events WHERE case_id = $1', [caseId]);
-  const res = await (await as(s.app, user)).act(caseId, path(action), body, randomUUID(), { 'accept-language': 'en' });
+  const res = await (await as(s.app, user)).act(caseId, path(action), typeof body === 'function' ? body() : body, randomUUID(), { 'accept-language': 'en' });
   expect(res.statusCode).toBe(409);
   expect(res.json()).toEqual({ error: { code: 'case.illegal_transition', message: reason, details: [] } });
   const after = await s.pool.query('SELECT count(*)::int AS n FROM case_events WHERE case_id = $1', [caseId]);
@@ -67,7 +88,7 @@ test.each(ILLEGAL)('%s by %s when illegal → 409 with the reason', async (actio
 });
 
 test('every action has an illegal-state row above', () => {
-  expect(new Set(ILLEGAL.map(([a]) => a)).size).toBe(17);
+  expect(new Set(ILLEGAL.map(([a]) => a))).toEqual(new Set(ACTION_TYPES));
 });
 
 test('an action on a case that does not exist is a 404', async () => {
@@ -76,11 +97,22 @@ test('an action on a case that does not exist is a 404', async () => {
   expect(res.json().error.code).toBe('case.not_found');
 });
 
-// The workflow decides visibility from its own state; these are the answers it needs Postgres for.
-test('a handler the case was returned from still sees it (not 404), and may no longer act on it (403)', async () => {
+// A return (回退) leaves the case with its handler until the supervisor decides; a re-route moves it on, and the
+// handler it leaves keeps seeing it (cases.handler_history) without acting on it any more.
+test('a returned case stays with its handler until re-routed; the handler it left still sees it (not 404) and may not act (403)', async () => {
   const caseId = await fileCase();
-  expect((await act('handler2', caseId, 'return', { reason: '非本单位职责' })).statusCode).toBe(200);
-  expect((await (await as(s.app, 'handler2')).get(`/api/v1/cases/${caseId}`)).statusCode).toBe(200);
+  const returned = await act('handler2', caseId, 'return', { reason: '非本单位职责' });
+  expect(returned.json()).toMatchObject({ status: 'returned', level: 'community_committee' });
+  const handler = await as(s.app, 'handler2');
+  const detail = (await handler.get(`/api/v1/cases/${caseId}`)).json();
+  expect(detail).toMatchObject({ status: 'returned', handler: { id: 'pc-lakeview' }, pendingRequest: { kind: 'return', reason: '非本单位职责' } });
+  // A return never stops the handler's clock: its deadlines stand beside the supervisor's decision deadline.
+  expect(detail.deadlines.map((d: { kind: string }) => d.kind).sort()).toEqual(['decision', 'resolution', 'response']);
+
+  const rerouted = await act('community1', caseId, 'decide_return', { decision: 'reroute', handlerOrgId: 'oc-lakeview', reason: '业委会负责' });
+  expect(rerouted.json()).toMatchObject({ status: 'dispatched' });
+  expect(rerouted.json().events.map((e: { type: string }) => e.type)).toEqual(['return_decided', 'dispatched']);
+  expect((await handler.get(`/api/v1/cases/${caseId}`)).statusCode).toBe(200);
   const res = await act('handler2', caseId, 'progress', { note: '仍在跟进' });
   expect(res.statusCode).toBe(403);
   expect(res.json().error.code).toBe('case.forbidden');
@@ -146,14 +178,22 @@ test('organisations named in a body must exist and be of the right kind', async 
   expect((await (await as(s.app, 'member2')).get(`/api/v1/cases/${caseId}`)).statusCode).toBe(200);
 });
 
-test('an escalated case runs up the ladder to a functional department, which then handles it', async () => {
+test("an escalated case runs up the ladder to a functional department's Party organisation, which then supervises it", async () => {
   const caseId = await fileCase();
   expect((await act('community1', caseId, 'escalate', { reason: '物业拒不处理' })).json()).toMatchObject({ level: 'street_committee', stage: 'follow_up' });
   expect((await act('street1', caseId, 'report', { reason: '涉及住建' })).json()).toMatchObject({ level: 'organization_department' });
+  // Forwarding changes who supervises, not who handles: the company still owes the work.
   expect((await act('orgdept1', caseId, 'forward', { departmentOrgId: 'dept-housing', reason: '转住建' })).json()).toMatchObject({ level: 'functional_department', status: 'dispatched' });
-  expect((await act('department2', caseId, 'acknowledge')).statusCode).toBe(200);
-  // The levels below keep seeing it (DOMAIN.md: the lower level stays able to see the case).
-  for (const user of ['community1', 'street1', 'handler2'] as const) expect((await (await as(s.app, user)).get(`/api/v1/cases/${caseId}`)).statusCode).toBe(200);
+  const detail = (await (await as(s.app, 'department2')).get(`/api/v1/cases/${caseId}`)).json();
+  expect(detail).toMatchObject({ handler: { id: 'pc-lakeview' }, level: 'functional_department' });
+  // The department's staff supervise at that level (补位不越位: they urge, they do not handle)…
+  expect((await act('department2', caseId, 'acknowledge')).statusCode).toBe(403);
+  expect((await act('department2', caseId, 'urge', { message: '请物业三日内处理' })).statusCode).toBe(200);
+  // …and the handler acknowledges as before.
+  expect((await act('handler2', caseId, 'acknowledge')).statusCode).toBe(200);
+  // The levels below keep seeing it (DOMAIN.md: the lower level stays able to see the case), but decide no more.
+  for (const user of ['community1', 'street1', 'orgdept1'] as const) expect((await (await as(s.app, user)).get(`/api/v1/cases/${caseId}`)).statusCode).toBe(200);
+  expect((await act('orgdept1', caseId, 'forward', { departmentOrgId: 'dept-urban', reason: '改转城管' })).statusCode).toBe(403);
 });
 
 test('an action no worker answers in time is 503 with Retry-After, then applied exactly once on retry', async () => {

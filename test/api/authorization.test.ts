@@ -32,37 +32,70 @@ const SCOPE: Record<DemoUsername, Scope> = {
   admin: 'everything',
 };
 
-/** 补位、到位，但不越位: handlers handle, supervisors supervise at their level, residents evaluate. */
+/**
+ * 补位、到位，但不越位: handlers handle, residents evaluate, and control (decide, re-route, close, escalate, report,
+ * forward, merge) belongs to the level the case has reached (DOMAIN.md "Who controls a case"). The shared case is at
+ * the community level, so the community committee decides; the street and the organisation department above it
+ * may urge and take it over (提级督办), and report or forward only once the case has reached them (PREPARE).
+ */
 const ALLOWED: Partial<Record<DemoUsername, ActionType[]>> = {
   resident3: ['evaluate', 'add_information', 'withdraw'],
-  handler2: ['acknowledge', 'progress', 'resolve', 'request_extension', 'return'],
-  community1: ['decide_extension', 'reroute', 'urge', 'close', 'escalate', 'assign_follow_up', 'record_follow_up'],
-  street1: ['decide_extension', 'reroute', 'urge', 'close', 'escalate', 'report'],
-  orgdept1: ['decide_extension', 'reroute', 'urge', 'close', 'escalate', 'forward'],
+  handler2: ['acknowledge', 'progress', 'resolve', 'request_extension', 'return', 'request_pause', 'resume'],
+  community1: [
+    'decide_extension',
+    'decide_return',
+    'decide_pause',
+    'resume',
+    'reroute',
+    'urge',
+    'close',
+    'escalate',
+    'merge',
+    'assign_follow_up',
+    'record_follow_up',
+    'record_callback',
+  ],
+  street1: ['urge', 'take_over', 'report'],
+  orgdept1: ['urge', 'take_over', 'forward'],
   member1: ['record_follow_up'],
+};
+/** Allowed to the community committee as the case's controller, but only at a level the case has not reached: 409. */
+const NOT_AT_THIS_LEVEL: Partial<Record<DemoUsername, ActionType[]>> = {
+  community1: ['report', 'forward'],
 };
 const SEES = new Set<DemoUsername>(['resident3', 'handler2', 'community1', 'street1', 'orgdept1', 'member1', 'admin']);
 /** Those who must contact the resident see name and phone; everyone else sees them masked. */
 const UNMASKED = new Set<DemoUsername>(['resident3', 'handler2', 'community1', 'member1']);
 
-const BODY: Record<ActionType, object> = {
-  acknowledge: { note: '已电话联系业主' },
-  progress: { note: '维修工已到场' },
-  resolve: { summary: '已更换楼道灯' },
-  request_extension: { deadline: 'resolution', extendBy: { unit: 'working_days', amount: 2 }, reason: '配件需订购' },
-  decide_extension: { approve: true, reason: '同意' },
-  return: { reason: '不属于物业职责' },
-  reroute: { handlerOrgId: 'oc-lakeview', reason: '改由业委会处理' },
-  assign_follow_up: {},
-  record_follow_up: { findings: '现场核实属实', onSite: true },
-  urge: { message: '请尽快处理' },
-  escalate: { reason: '社区协调不了' },
-  report: { reason: '涉及职能部门' },
-  forward: { departmentOrgId: 'dept-housing', reason: '转住建部门' },
-  evaluate: { satisfaction: 'satisfied', solved: true },
-  add_information: { text: '晚上八点后最明显' },
-  withdraw: { reason: '已自行解决' },
-  close: { reason: '重复工单' },
+let shared: string;
+/** An open case of the same compound: the primary case a merge names. */
+let primary: string;
+
+const BODY: Record<ActionType, () => object> = {
+  acknowledge: () => ({ note: '已电话联系业主' }),
+  progress: () => ({ note: '维修工已到场' }),
+  resolve: () => ({ summary: '已更换楼道灯' }),
+  request_extension: () => ({ deadline: 'resolution', extendBy: { unit: 'working_days', amount: 2 }, reason: '配件需订购' }),
+  decide_extension: () => ({ approve: true, reason: '同意' }),
+  return: () => ({ reason: '不属于物业职责' }),
+  decide_return: () => ({ decision: 'refuse', reason: '属于物业职责，请继续办理' }),
+  reroute: () => ({ handlerOrgId: 'oc-lakeview', reason: '改由业委会处理' }),
+  request_pause: () => ({ reason: '等待住户开门入户' }),
+  decide_pause: () => ({ approve: true, reason: '同意挂起' }),
+  resume: () => ({ note: '住户已开门' }),
+  assign_follow_up: () => ({}),
+  record_follow_up: () => ({ findings: '现场核实属实', onSite: true }),
+  urge: () => ({ message: '请尽快处理' }),
+  escalate: () => ({ reason: '社区协调不了' }),
+  report: () => ({ reason: '涉及职能部门' }),
+  forward: () => ({ departmentOrgId: 'dept-housing', reason: '转住建部门' }),
+  take_over: () => ({ reason: '群众反映强烈，提级督办' }),
+  merge: () => ({ primaryCaseId: primary, reason: '同一问题的重复反映' }),
+  evaluate: () => ({ satisfaction: 'satisfied', solved: true }),
+  record_callback: () => ({ channel: 'phone', satisfaction: 'satisfied', solved: true }),
+  add_information: () => ({ text: '晚上八点后最明显' }),
+  withdraw: () => ({ reason: '已自行解决' }),
+  close: () => ({ ground: 'duplicate', reason: '重复工单' }),
 };
 
 /** The steps that bring a fresh case to where the action is legal, so an allowed action answers 200. */
@@ -71,18 +104,22 @@ const PREPARE: Partial<Record<ActionType, Array<[DemoUsername, ActionType]>>> = 
   resolve: [['handler2', 'acknowledge']],
   request_extension: [['handler2', 'acknowledge']],
   decide_extension: [['handler2', 'acknowledge'], ['handler2', 'request_extension']],
+  decide_return: [['handler2', 'return']],
+  decide_pause: [['handler2', 'request_pause']],
+  resume: [['handler2', 'request_pause'], ['community1', 'decide_pause']],
   record_follow_up: [['community1', 'assign_follow_up']],
   report: [['community1', 'escalate']],
   forward: [['community1', 'escalate'], ['street1', 'report']],
   evaluate: [['handler2', 'acknowledge'], ['handler2', 'resolve']],
+  record_callback: [['handler2', 'acknowledge'], ['handler2', 'resolve']],
 };
 
 const users = Object.keys(DEMO_USERS) as DemoUsername[];
-const expected = (u: DemoUsername, a: ActionType): 200 | 403 | 404 => (ALLOWED[u]?.includes(a) ? 200 : SEES.has(u) ? 403 : 404);
+const expected = (u: DemoUsername, a: ActionType): 200 | 403 | 404 | 409 =>
+  ALLOWED[u]?.includes(a) ? 200 : NOT_AT_THIS_LEVEL[u]?.includes(a) ? 409 : SEES.has(u) ? 403 : 404;
 const TABLE = users.flatMap((u) => ACTION_TYPES.map((a) => [u, SCOPE[u], a, expected(u, a)] as const));
 
 let s: ApiStack;
-let shared: string;
 const createdCases: string[] = [];
 
 async function fileCase(): Promise<string> {
@@ -93,13 +130,15 @@ async function fileCase(): Promise<string> {
 }
 
 async function act(user: DemoUsername, caseId: string, action: ActionType) {
-  return (await as(s.app, user)).act(caseId, action.replace(/_/g, '-'), BODY[action]);
+  return (await as(s.app, user)).act(caseId, action.replace(/_/g, '-'), BODY[action]());
 }
 
 beforeAll(async () => {
   s = await startApiStack();
   shared = await fileCase();
-  expect((await act('community1', shared, 'assign_follow_up')).statusCode).toBe(200);
+  primary = await fileCase();
+  // member1 follows both, so a merge it tries is refused for its role (403), not for a primary it cannot see (400).
+  for (const caseId of [shared, primary]) expect((await act('community1', caseId, 'assign_follow_up')).statusCode).toBe(200);
 });
 afterAll(async () => {
   await s?.close();
@@ -107,7 +146,7 @@ afterAll(async () => {
 
 test('the table covers every user and action, with allowed, forbidden and invisible rows', () => {
   expect(TABLE).toHaveLength(users.length * ACTION_TYPES.length);
-  const counts = { 200: 0, 403: 0, 404: 0 };
+  const counts = { 200: 0, 403: 0, 404: 0, 409: 0 };
   for (const row of TABLE) counts[row[3]]++;
   expect(counts[200]).toBeGreaterThan(20);
   expect(counts[403]).toBeGreaterThan(50);
@@ -123,8 +162,40 @@ test.each(TABLE)('%s (%s scope) %s → %i', async (user, _scope, action, status)
   const res = await act(user, caseId, action);
   expect(res.statusCode).toBe(status);
   if (status === 403) expect(res.json().error.code).toBe('case.forbidden');
+  if (status === 409) expect(res.json().error.code).toBe('case.illegal_transition');
   if (status === 404) expect(res.json().error).toEqual({ code: 'case.not_found', message: '工单不存在', details: [] });
   if (status === 200) expect(res.json().events.length).toBeGreaterThan(0);
+});
+
+/** The control actions (DOMAIN.md "Who controls a case"), with the user who decides once the case is at the street. */
+const CONTROL: Array<[ActionType, 'street1' | 'orgdept1']> = [
+  ['decide_extension', 'street1'],
+  ['decide_return', 'street1'],
+  ['decide_pause', 'street1'],
+  ['reroute', 'street1'],
+  ['close', 'street1'],
+  ['escalate', 'street1'],
+  ['report', 'street1'],
+  ['forward', 'orgdept1'],
+  ['merge', 'street1'],
+];
+
+test.each(CONTROL)('once the case is escalated to the street, the community committee may not %s it (403) but still urges', async (action) => {
+  const caseId = await fileCase();
+  expect((await act('community1', caseId, 'escalate')).statusCode).toBe(200);
+  const res = await act('community1', caseId, action);
+  expect(res.statusCode).toBe(403);
+  expect(res.json().error.code).toBe('case.forbidden');
+  expect((await act('community1', caseId, 'urge')).statusCode).toBe(200);
+});
+
+test('the street committee decides a case escalated to it, and a re-route it orders stands against the community', async () => {
+  const caseId = await fileCase();
+  expect((await act('community1', caseId, 'escalate')).statusCode).toBe(200);
+  expect((await act('street1', caseId, 'reroute')).json()).toMatchObject({ status: 'dispatched', level: 'street_committee' });
+  // The community cannot undo the street's decision by re-routing back.
+  const back = await (await as(s.app, 'community1')).act(caseId, 'reroute', { handlerOrgId: 'pc-lakeview', reason: '改回物业' });
+  expect(back.statusCode).toBe(403);
 });
 
 test.each(users)('%s sees the resident\'s name and phone only if they must contact the resident', async (user) => {

@@ -33,6 +33,13 @@ const row: CaseDetailRow = {
   communityOrgId: 'comm-jinji',
   streetOrgId: 'street-huxi',
   followUpOwner: { kind: 'party_member', id: 'p-member1' },
+  handlerHistory: ['pc-lakeview'],
+  coComplainants: [],
+  pendingRequest: null,
+  pausedSince: null,
+  mergedInto: null,
+  awaitingVerification: false,
+  publiclyNoticed: false,
   deadlines: {
     resolution: { dueAt: '2026-12-08T10:00:00.000Z', startedAt: '2026-11-26T20:58:34.889Z', breachedAt: null, extended: 1 },
     response: { dueAt: '2026-11-27T01:00:00.000Z', startedAt: '2026-11-26T20:58:34.889Z', breachedAt: '2026-11-27T01:00:00.200Z', extended: 0 },
@@ -114,5 +121,25 @@ describe('presentDetail', () => {
     expect(detail.resident).toEqual({ name: '王芳', phone: '13800000003', masked: false });
     expect(presentDetail(row, street, names, NOW).resident).toEqual({ name: maskName('王芳'), phone: maskPhone('13800000003'), masked: true });
     expect(maskPhone('13800000003')).toBe('138****0003');
+  });
+
+  it('shows a return waiting for the supervisor beside the deadlines that keep running, and the pause it may follow', () => {
+    const returned: CaseDetailRow = {
+      ...row,
+      status: 'returned',
+      pendingRequest: { kind: 'return', reason: '不属于物业职责', requestedAt: Date.parse('2026-11-27T01:30:00.000Z') },
+      deadlines: { ...row.deadlines, decision: { dueAt: '2026-11-27T03:00:00.000Z', startedAt: '2026-11-27T01:30:00.000Z', breachedAt: null, extended: 0 } },
+    };
+    const shown = presentDetail(returned, street, names, NOW);
+    expect(caseDetailSchema.strict().parse(shown)).toEqual(shown);
+    expect(shown.pendingRequest).toEqual({ kind: 'return', reason: '不属于物业职责', requestedAt: Date.parse('2026-11-27T01:30:00.000Z') });
+    // A return never stops the handler's clock: the supervisor's decision deadline is one more, in due order.
+    expect(shown.deadlines.map((d) => [d.kind, d.overdue])).toEqual([
+      ['response', true],
+      ['decision', false],
+      ['resolution', false],
+    ]);
+    const paused = presentDetail({ ...row, pausedSince: new Date('2026-11-27T01:45:00.000Z') }, resident, names, NOW);
+    expect(paused).toMatchObject({ pausedSince: '2026-11-27T01:45:00.000Z', pendingRequest: null, mergedInto: null });
   });
 });

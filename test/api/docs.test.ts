@@ -61,6 +61,7 @@ const EXPECTED: Array<[string, string, string[]]> = [
   ['get', '/api/v1/public/rankings', ['200', '400', '429', '500']],
   ['get', '/api/v1/public/assessments', ['200', '400', '429', '500']],
   ['get', '/api/v1/public/cases', ['200', '400', '429', '500']],
+  ['get', '/api/v1/public/notices', ['200', '400', '429', '500']],
 ];
 
 test('/docs/json is a valid OpenAPI 3 document', async () => {
@@ -101,6 +102,7 @@ test('routes that need a token say so', () => {
   expect(doc.paths['/api/v1/admin/api-keys'].post.security).toEqual([{ bearerAuth: [] }]);
   expect(doc.paths['/api/v1/categories'].get.security).toBeUndefined();
   expect(doc.paths['/api/v1/public/cases'].get.security).toBeUndefined();
+  expect(doc.paths['/api/v1/public/notices'].get.security).toBeUndefined();
   expect(doc.paths['/api/v1/stats/rates'].get.security).toEqual(doc.paths['/api/v1/cases'].get.security);
 });
 

@@ -175,6 +175,15 @@ describe('reference queries', () => {
       evaluationWindow: { unit: 'seconds', amount: 60 },
       reworkLimit: 1,
       weights: { response: 0.3, resolution: 0.3, satisfaction: 0.3, onTime: 0.1 },
+      // The fairness rules' terms count in seconds too, so a return left undecided breaches within the minute.
+      fairness: {
+        decisionTime: { unit: 'seconds', amount: 20 },
+        extensionMaxCount: 2,
+        extensionMaxTotal: { unit: 'seconds', amount: 60 },
+        maxPause: { unit: 'seconds', amount: 30 },
+        topRungCadence: { unit: 'seconds', amount: 15 },
+        noticeAfter: 2,
+      },
     });
   });
 

@@ -59,9 +59,9 @@ export async function insertCase(pool: Pool, s: CaseSpec): Promise<string> {
     `INSERT INTO cases (id, tracking_code, workflow_id, category_code, compound_code, resident_name, resident_phone, location,
         description, status, stage, level, handler_org_id, supervisor_org_id, community_org_id, street_org_id,
         reopen_count, escalation_count, returned_count, outcome, satisfaction, solved, dispatched_at, acknowledged_at,
-        resolved_at, closed_at, first_response_due_at, first_resolution_due_at, intake, workflow_started, created_at)
+        resolved_at, closed_at, first_response_due_at, first_resolution_due_at, intake, workflow_started, created_at, handler_history)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'community_committee', $12, $13, $13, $14, $15, $16, $17, $18, $19,
-        $20, $21, $22, $23, $24, $25, $26, $27, true, $28)`,
+        $20, $21, $22, $23, $24, $25, $26, $27, true, $28, $29)`,
     [
       id, `2603-T${String(counter).padStart(5, '0')}`, `case-${id}`, s.category ?? 'repairs', s.compound, s.residentName ?? null,
       s.residentPhone ?? null, JSON.stringify({ building: '1', unit: '1', room: s.room ?? '101' }), s.description ?? '测试用工单描述',
@@ -70,6 +70,8 @@ export async function insertCase(pool: Pool, s: CaseSpec): Promise<string> {
       s.notDispatched ? null : new Date(s.dispatchedAt), s.ack ? at(s.ack.h) : null, at(s.resolvedH), at(s.closedH),
       s.notDispatched ? null : at(s.responseDueH ?? 2), s.notDispatched ? null : at(s.resolutionDueH ?? 24),
       JSON.stringify({ caseId: id, handlerOrgId: first, chain }), new Date(s.dispatchedAt - 1000),
+      // Every handler it had: who sees the case (db/queries/case-list.ts scopeSql) reads this, not the history.
+      s.notDispatched ? [] : s.reroutedTo ? [first, s.reroutedTo] : [first],
     ],
   );
   await insertEvents(pool, id, s, first);

@@ -40,6 +40,8 @@ const CASES: CaseSpec[] = [
   { compound: 'demo-fast', dispatchedAt: cstTime('2026-03-01', 0) - 1, ack: { h: 1 }, resolvedH: 2, closedH: 3, ...closedSat },
   { compound: 'demo-fast', dispatchedAt: cstTime('2026-04-01', 0), ack: { h: 1 } },
   { compound: 'lakeview', dispatchedAt: T, notDispatched: true },
+  // Merged into a primary case (合并): one problem reported twice is one dispatch, so the duplicate counts nowhere.
+  { compound: 'demo-fast', dispatchedAt: T, ack: { h: 1 }, closedH: 2, outcome: 'merged' },
 ];
 
 beforeAll(async () => {
