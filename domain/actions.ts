@@ -108,7 +108,16 @@ type Accountability = {
 /** What happened, in order. `seq` is the case's event number, gap-free from 1. */
 export type CaseEventBody =
   | { type: 'submitted'; categoryCode: string; compoundCode: string }
-  | { type: 'dispatched'; handlerOrgId: string; supervisorOrgId: string; level: Level; deadlines: DeadlineState[]; reason?: string }
+  | {
+      type: 'dispatched';
+      handlerOrgId: string;
+      supervisorOrgId: string;
+      level: Level;
+      deadlines: DeadlineState[];
+      reason?: string;
+      /** The handler it leaves returned it: coming back, its deadlines resume as they ran meanwhile (its own move). */
+      leavingByReturn?: boolean;
+    }
   | { type: 'acknowledged'; note?: string }
   | { type: 'progress_reported'; note: string }
   | { type: 'resolved'; summary: string; evidence: string[]; evaluationDeadline: DeadlineState }
@@ -117,6 +126,7 @@ export type CaseEventBody =
   | { type: 'extension_withdrawn'; deadline: HandlerDeadlineKind; reason: string }
   | { type: 'returned'; reason: string; handlerOrgId: string; decisionDeadline: DeadlineState }
   | { type: 'return_decided'; decision: 'reroute' | 'refuse'; handlerOrgId: string; reason: string }
+  | { type: 'return_withdrawn'; reason: string }
   | { type: 'pause_requested'; reason: string; decisionDeadline: DeadlineState }
   | { type: 'pause_decided'; approve: boolean; reason?: string; deemed?: boolean }
   | { type: 'resumed'; cause: 'handler' | 'supervisor' | 'resident_information' | 'limit'; pausedMs: number; deadlines: DeadlineState[] }

@@ -184,6 +184,23 @@ export function workingMsBetween(fromMs: number, toMs: number, cal: WorkCalendar
   return total;
 }
 
+/** The moment `workingMs` of working time (09:00–18:00 CST on workdays) after `fromMs`: a paused working-day deadline resumes here. */
+export function addWorkingMs(fromMs: number, workingMs: number, cal: WorkCalendar): number {
+  let left = workingMs;
+  for (let n = cstDayNumber(fromMs), idle = 0; ; n++) {
+    if (!cal.isWorkdayNumber(n)) {
+      if (++idle > MAX_DAYS_WITHOUT_WORK) throw new RangeError(`no workday within ${MAX_DAYS_WITHOUT_WORK} days`);
+      continue;
+    }
+    idle = 0;
+    const midnight = n * DAY_MS - CST_OFFSET_MS;
+    const open = Math.max(fromMs, midnight + WORKDAY_START_HOUR * HOUR_MS);
+    const close = midnight + WORKDAY_END_HOUR * HOUR_MS;
+    if (open <= close && close - open >= left) return open + left;
+    left -= Math.max(0, close - open);
+  }
+}
+
 /**
  * Working time left until the due. Once overdue it is minus the clock time since the due, not working time:
  * measured in working time an overdue case would read 0 all weekend, and the sign must say "overdue".

@@ -3,10 +3,10 @@
 // Everything here is pure and deterministic, so the workflow can call it from validators and handlers alike.
 import type { Actor, CaseAction, CaseEvent, CaseEventBody, DeadlineState, Decision, Rejection } from './actions';
 import { SYSTEM_ACTOR } from './actions';
-import { addDuration, createCalendar, reminderTimes } from './calendar';
+import { addDuration, createCalendar } from './calendar';
 import type { CaseIntake, CaseState } from './case-state';
 import { evolve, initialState } from './case-state';
-import { climb, durationOf, makeDeadline, resumeEvent } from './ladder';
+import { climb, durationOf, makeDeadline, pauseAllowanceMs, remindersFor, resumed, resumeEvent } from './ladder';
 import { authorize } from './policy';
 import type { Level, Satisfaction } from './types';
 import { LEVELS } from './types';
@@ -20,10 +20,17 @@ const invalid = (reason: string): Rejection => ({ ok: false, code: 'case.invalid
 const ok = (...events: CaseEventBody[]): Decision => ({ ok: true, events });
 const isIn = (list: readonly string[], status: string): boolean => list.includes(status);
 
-/** A handler's deadlines from `at`; one the case comes back to resumes the deadlines it left (a re-route is no reset). */
+/**
+ * A handler's deadlines from `at`. One the case comes back to resumes the deadlines it left, never fresh ones: as
+ * they ran meanwhile if it returned the case itself (a return never stops the clock), else with the time it had left.
+ */
 function deadlinesFor(s: CaseState, handlerOrgId: string, at: number): DeadlineState[] {
-  const parked = s.parkedDeadlines[handlerOrgId] ?? [];
-  return (['response', 'resolution'] as const).map((k) => parked.find((d) => d.kind === k) ?? makeDeadline(s, k, s.terms.phase[k], at));
+  const parked = s.parkedDeadlines[handlerOrgId];
+  const resume = (d: DeadlineState) => (!parked || parked.byReturn || d.breachedAt !== null ? d : resumed(s, d, parked.since, at));
+  return (['response', 'resolution'] as const).map((k) => {
+    const d = parked?.deadlines.find((x) => x.kind === k);
+    return d ? resume(d) : makeDeadline(s, k, s.terms.phase[k], at);
+  });
 }
 
 /** 民意收集: the case is recorded and dispatched to the handler its routing named, under its supervisor. */
@@ -59,7 +66,19 @@ export function decide(s: CaseState, action: CaseAction, actor: Actor, at: numbe
   if (s.status === 'closed') return illegal('工单已办结，不能再操作 (the case is closed)');
   const forbidden = authorize(actor, action.type, s);
   if (forbidden) return { ok: false, code: 'case.forbidden', reason: forbidden };
+  if (s.status === 'returned' && TAKE_BACK.has(action.type)) return takeBack(s, action, actor, at);
   return handling(s, action, actor, at) ?? control(s, action, actor, at) ?? closing(s, action, at);
+}
+
+/** The handler's own work while its return waits: it never has to wait out its own clock. */
+const TAKE_BACK = new Set<CaseAction['type']>(['acknowledge', 'progress', 'resolve', 'request_extension']);
+
+/** Working on a case it returned takes the return back first: the case is the handler's again, as before. */
+function takeBack(s: CaseState, action: CaseAction, actor: Actor, at: number): Decision {
+  const withdrawn: CaseEventBody = { type: 'return_withdrawn', reason: '承办单位收回回退，继续办理 (the handler took its return back and carries on)' };
+  const back = evolve(s, { ...withdrawn, seq: s.seq + 1, at, actor } as CaseEvent);
+  const d = handling(back, action, actor, at)!;
+  return d.ok ? ok(withdrawn, ...d.events) : d;
 }
 
 /** The handler's own actions (and resuming, which the controller may do too). */
@@ -84,6 +103,7 @@ function handling(s: CaseState, a: CaseAction, actor: Actor, at: number): Decisi
     case 'request_pause':
       if (!isIn(HANDLING, s.status)) return illegal('只有办理中的工单可以挂起 (only a case being handled can be paused)');
       if (s.pendingRequest || s.pausedSince !== null) return illegal('已有待审批的申请或工单已挂起 (a request is pending or the case is paused)');
+      if (pauseAllowanceMs(s, at) <= 0) return illegal('本工单的挂起时间已用完 (the agreement’s pause allowance for this case is used up)');
       return ok({ type: 'pause_requested', reason: a.reason, decisionDeadline: makeDeadline(s, 'decision', durationOf(s, 'decision'), at) });
     case 'resume':
       if (s.pausedSince === null) return illegal('工单未挂起 (the case is not paused)');
@@ -165,8 +185,10 @@ function reroute(s: CaseState, handlerOrgId: string, reason: string, at: number)
   if (handlerOrgId === s.currentHandlerOrgId) return invalid('handlerOrgId: 新承办单位与当前相同，请驳回回退 (the new handler is the current one: refuse the return instead)');
   const decided: CaseEventBody[] = s.pendingRequest?.kind === 'return' ? [{ type: 'return_decided', decision: 'reroute', handlerOrgId, reason }] : [];
   // The handler it leaves parks its deadlines with the paused time already added back: a pause never counts.
-  const resumed: CaseEventBody[] = s.pausedSince !== null ? [resumeEvent(s, 'supervisor', at)] : [];
-  return ok(...resumed, ...decided, { type: 'dispatched', handlerOrgId, supervisorOrgId: s.supervisorOrgId, level: s.level, deadlines: deadlinesFor(s, handlerOrgId, at), reason });
+  const unpaused: CaseEventBody[] = s.pausedSince !== null ? [resumeEvent(s, 'supervisor', at)] : [];
+  const leavingByReturn = s.pendingRequest?.kind === 'return';
+  const dispatched: CaseEventBody = { type: 'dispatched', handlerOrgId, supervisorOrgId: s.supervisorOrgId, level: s.level, deadlines: deadlinesFor(s, handlerOrgId, at), reason, leavingByReturn };
+  return ok(...unpaused, ...decided, dispatched);
 }
 
 function decideExtension(s: CaseState, a: Extract<CaseAction, { type: 'decide_extension' }>, at: number): Decision {
@@ -174,7 +196,7 @@ function decideExtension(s: CaseState, a: Extract<CaseAction, { type: 'decide_ex
   if (!p) return illegal('没有待审批的延期申请 (no extension request is pending)');
   const d = s.deadlines[p.deadline];
   if (!a.approve || !d) return ok({ type: 'extension_decided', approve: false, deadline: p.deadline, newDueAt: null, reason: a.reason });
-  const updated: DeadlineState = { ...d, dueAt: p.proposedDueAt, reminderAt: reminderTimes(at, p.proposedDueAt, s.terms.reminderPoints), remindersSent: 0, extended: d.extended + 1 };
+  const updated: DeadlineState = { ...d, dueAt: p.proposedDueAt, reminderAt: remindersFor(s, d.duration, at, p.proposedDueAt), remindersSent: 0, extended: d.extended + 1 };
   return ok({ type: 'extension_decided', approve: true, deadline: p.deadline, newDueAt: p.proposedDueAt, reason: a.reason, updated });
 }
 

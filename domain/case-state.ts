@@ -57,6 +57,13 @@ export interface PendingRequest {
   statusBefore: Status;
 }
 
+/** A handler's deadlines as it left the case, when, and whether by its own return (回退). */
+export interface ParkedDeadlines {
+  deadlines: DeadlineState[];
+  since: number;
+  byReturn: boolean;
+}
+
 export interface CaseState extends CaseIntake {
   seq: number;
   status: Status;
@@ -67,7 +74,7 @@ export interface CaseState extends CaseIntake {
   /** Every handler the case has had, in order: each keeps seeing it. */
   handlerHistory: string[];
   /** Deadlines of handlers the case was moved away from: a handler it comes back to resumes them. */
-  parkedDeadlines: Record<string, DeadlineState[]>;
+  parkedDeadlines: Record<string, ParkedDeadlines>;
   followUpOwner: FollowUpOwner | null;
   deadlines: Partial<Record<DeadlineKind, DeadlineState>>;
   pendingExtension: PendingExtension | null;
@@ -175,7 +182,8 @@ export function evolve(state: CaseState, e: CaseEvent): CaseState {
     case 'dispatched': {
       // The handler it leaves parks its running deadlines; coming back, they are what it resumes.
       const leaving = s.currentHandlerOrgId;
-      const parkedDeadlines = leaving && leaving !== e.handlerOrgId ? { ...s.parkedDeadlines, [leaving]: handlerDeadlines(s) } : s.parkedDeadlines;
+      const parked: ParkedDeadlines = { deadlines: handlerDeadlines(s), since: e.at, byReturn: e.leavingByReturn === true };
+      const parkedDeadlines = leaving && leaving !== e.handlerOrgId ? { ...s.parkedDeadlines, [leaving]: parked } : s.parkedDeadlines;
       const deadlines = withDeadlines(s, e.deadlines, ['response', 'resolution', 'evaluation', 'decision']);
       return {
         ...s,
@@ -218,6 +226,8 @@ export function evolve(state: CaseState, e: CaseEvent): CaseState {
         pendingRequest: { kind: 'return', reason: e.reason, requestedAt: e.at, statusBefore: s.status },
         returnedCount: s.returnedCount + 1,
       };
+    case 'return_withdrawn':
+      return { ...s, status: s.pendingRequest?.statusBefore ?? 'dispatched', pendingRequest: null, deadlines: without(s.deadlines, 'decision') };
     case 'return_decided': {
       // A refusal sends the case back as it was: the handler's deadlines never stopped.
       const status = e.decision === 'refuse' ? (s.pendingRequest?.statusBefore ?? 'dispatched') : s.status;
@@ -234,7 +244,9 @@ export function evolve(state: CaseState, e: CaseEvent): CaseState {
     case 'resumed': {
       // A pending extension names a due the pause has just moved: it moves with it.
       const p = s.pendingExtension;
-      const pendingExtension = p ? { ...p, proposedDueAt: p.proposedDueAt + e.pausedMs } : null;
+      const before = p ? s.deadlines[p.deadline] : undefined;
+      const after = p ? e.deadlines.find((d) => d.kind === p.deadline) : undefined;
+      const pendingExtension = p && before && after ? { ...p, proposedDueAt: p.proposedDueAt + (after.dueAt - before.dueAt) } : p;
       return { ...s, pausedSince: null, pausedMs: s.pausedMs + e.pausedMs, deadlines: withDeadlines(s, e.deadlines), pendingExtension };
     }
     case 'follow_up_assigned':

@@ -2,18 +2,26 @@
 // community committee → street committee → (reported to) organisation department → (forwarded to) the
 // functional department's Party organisation, whose 督办 cadence is the top rung (DOMAIN.md "Fairness rules").
 import type { CaseEventBody, DeadlineState } from './actions';
-import { addDuration, createCalendar, nextWorkingMoment, reminderTimes } from './calendar';
+import { addDuration, addWorkingMs, createCalendar, nextWorkingMoment, reminderTimes, workingMsBetween } from './calendar';
 import type { CaseState } from './case-state';
 import { controllerOf } from './policy';
 import type { DeadlineKind, Duration, HandlerDeadlineKind, Level } from './types';
 
-/** A deadline from `at`; 催办 of a working-day deadline that would fall out of hours wait for the office to open. */
-export function makeDeadline(s: Pick<CaseState, 'calendar' | 'terms'>, kind: DeadlineKind, duration: Duration, at: number): DeadlineState {
-  const cal = createCalendar(s.calendar);
-  const dueAt = addDuration(at, duration, cal);
+/**
+ * 催办 moments of a span from `at` to `dueAt`. A reminder that would fall out of working hours waits for the office
+ * to open (and is dropped if that is past the due, where the breach speaks instead); emergencies and demo seconds
+ * remind around the clock. Breaches always keep their exact times.
+ */
+export function remindersFor(s: Pick<CaseState, 'calendar' | 'terms' | 'tier'>, duration: Duration, at: number, dueAt: number): number[] {
   const raw = reminderTimes(at, dueAt, s.terms.reminderPoints);
-  const reminderAt = duration.unit === 'working_days' ? [...new Set(raw.map((t) => Math.min(nextWorkingMoment(t, cal), dueAt - 1)))] : raw;
-  return { kind, startedAt: at, dueAt, firstDueAt: dueAt, duration, reminderAt, remindersSent: 0, extended: 0, breachedAt: null };
+  if (duration.unit === 'seconds' || s.tier === 'emergency') return raw;
+  const cal = createCalendar(s.calendar);
+  return [...new Set(raw.map((t) => nextWorkingMoment(t, cal)))].filter((t) => t < dueAt);
+}
+
+export function makeDeadline(s: Pick<CaseState, 'calendar' | 'terms' | 'tier'>, kind: DeadlineKind, duration: Duration, at: number): DeadlineState {
+  const dueAt = addDuration(at, duration, createCalendar(s.calendar));
+  return { kind, startedAt: at, dueAt, firstDueAt: dueAt, duration, reminderAt: remindersFor(s, duration, at, dueAt), remindersSent: 0, extended: 0, breachedAt: null };
 }
 
 /** The length a fresh deadline of this kind runs: the phase's for the handler, the decision time for a supervisor. */
@@ -31,7 +39,12 @@ function watched(s: CaseState): DeadlineState[] {
   return (Object.values(s.deadlines) as DeadlineState[]).filter((d) => d.breachedAt === null && !(s.pausedSince !== null && isHandlerKind(d.kind)));
 }
 
-export const pauseEndsAt = (s: CaseState): number | null => (s.pausedSince === null ? null : addDuration(s.pausedSince, s.terms.fairness.maxPause, createCalendar(s.calendar)));
+/** The agreement's maximum pause is for the whole case: a second pause has what the first left. */
+export function pauseAllowanceMs(s: CaseState, from: number): number {
+  return Math.max(0, addDuration(from, s.terms.fairness.maxPause, createCalendar(s.calendar)) - from - s.pausedMs);
+}
+
+export const pauseEndsAt = (s: CaseState): number | null => (s.pausedSince === null ? null : s.pausedSince + pauseAllowanceMs(s, s.pausedSince));
 
 /** The next moment the clock can change this case (a reminder, a deadline, the end of the longest pause), or null. */
 export function nextWakeUp(s: CaseState): number | null {
@@ -50,10 +63,22 @@ export function nextWakeUp(s: CaseState): number | null {
  * counts at most the agreement's maximum, also when it ends later than that (a pause deemed approved late).
  */
 export function resumeEvent(s: CaseState, cause: Extract<CaseEventBody, { type: 'resumed' }>['cause'], at: number): CaseEventBody {
-  const pausedMs = Math.max(0, Math.min(at, pauseEndsAt(s) ?? at) - (s.pausedSince ?? at));
-  const shift = (d: DeadlineState): DeadlineState => ({ ...d, dueAt: d.dueAt + pausedMs, firstDueAt: d.firstDueAt + pausedMs, reminderAt: d.reminderAt.map((t) => t + pausedMs) });
-  const deadlines = (Object.values(s.deadlines) as DeadlineState[]).filter((d) => isHandlerKind(d.kind) && d.breachedAt === null).map(shift);
-  return { type: 'resumed', cause, pausedMs, deadlines };
+  const since = s.pausedSince ?? at;
+  const end = Math.max(since, Math.min(at, pauseEndsAt(s) ?? at));
+  const deadlines = (Object.values(s.deadlines) as DeadlineState[]).filter((d) => isHandlerKind(d.kind) && d.breachedAt === null).map((d) => resumed(s, d, since, end));
+  return { type: 'resumed', cause, pausedMs: end - since, deadlines };
+}
+
+/**
+ * A deadline held from `since` to `end` runs on with the time it had left: working time for a working-day deadline
+ * (a pause from Friday evening to Monday morning gives back no working hours), clock time otherwise.
+ */
+export function resumed(s: Pick<CaseState, 'calendar' | 'terms' | 'tier'>, d: DeadlineState, since: number, end: number): DeadlineState {
+  const cal = createCalendar(s.calendar);
+  const dueAt = d.duration.unit === 'working_days' ? addWorkingMs(end, workingMsBetween(since, d.dueAt, cal), cal) : d.dueAt + (end - since);
+  const moved = dueAt - d.dueAt;
+  const reminderAt = [...d.reminderAt.slice(0, d.remindersSent), ...remindersFor(s, d.duration, end, dueAt).filter((t) => t > end)].slice(0, d.reminderAt.length);
+  return { ...d, dueAt, firstDueAt: d.firstDueAt + moved, reminderAt };
 }
 
 /**
@@ -95,7 +120,7 @@ function deadlineEvents(s: CaseState, d: DeadlineState, now: number): CaseEventB
   // No party is charged for another's silence: an undecided request at the handler's deadline is deemed approved.
   if (isHandlerKind(d.kind) && s.pendingExtension?.deadline === d.kind) {
     const p = s.pendingExtension;
-    const updated: DeadlineState = { ...d, dueAt: p.proposedDueAt, reminderAt: reminderTimes(now, p.proposedDueAt, s.terms.reminderPoints), remindersSent: 0, extended: d.extended + 1 };
+    const updated: DeadlineState = { ...d, dueAt: p.proposedDueAt, reminderAt: remindersFor(s, d.duration, now, p.proposedDueAt), remindersSent: 0, extended: d.extended + 1 };
     return [{ type: 'extension_decided', approve: true, deemed: true, deadline: d.kind, newDueAt: p.proposedDueAt, updated, reason: '到期未审批，视为同意 (deemed approved)' }, silence('延期')];
   }
   if (isHandlerKind(d.kind) && s.pendingRequest?.kind === 'pause') {

@@ -129,9 +129,10 @@ describe('which action is legal in which status (with an actor the policy allows
   type Outcome = 'ok' | 'illegal' | 'forbidden' | 'invalid';
   const O: Outcome = 'ok', I: Outcome = 'illegal', F: Outcome = 'forbidden';
   // Columns: dispatched, acknowledged, returned (from dispatched), resolved, closed. All at community level, no
-  // follow-up owner, nothing pending but the return. A returned case is still its handler's: its clock runs on.
+  // follow-up owner, nothing pending but the return. A returned case is still its handler's: its clock runs on, and
+  // acknowledging it takes the return back (from dispatched: acknowledging is what the handler may do next).
   const table: Record<(typeof ACTION_TYPES)[number], Outcome[]> = {
-    acknowledge: [O, I, I, I, I],
+    acknowledge: [O, I, O, I, I],
     progress: [I, O, I, I, I],
     resolve: [I, O, I, I, I],
     request_extension: [O, O, O, I, I],
@@ -332,7 +333,7 @@ describe('return (回退) and re-route', () => {
     expect(run.state).toMatchObject({ status: 'dispatched', currentHandlerOrgId: ids.ownersCommittee, handlerHistory: [ids.handler, ids.ownersCommittee], firstResponseDueAt: s(15), dispatchedAt: T0, pendingRequest: null });
     expect(run.state.deadlines.response).toMatchObject({ startedAt: s(10), dueAt: s(25), reminderAt: [s(17.5), s(21.25)] });
     expect(run.state.deadlines.resolution).toMatchObject({ startedAt: s(10), dueAt: s(70) });
-    expect(run.state.parkedDeadlines).toEqual({ [ids.handler]: [expect.objectContaining({ kind: 'resolution', startedAt: T0, dueAt: s(60) })] });
+    expect(run.state.parkedDeadlines).toEqual({ [ids.handler]: { deadlines: [expect.objectContaining({ kind: 'resolution', startedAt: T0, dueAt: s(60) })], since: expect.any(Number), byReturn: true } });
     run.must(actors.owners, sampleActions.acknowledge, s(11));
   });
 
@@ -508,7 +509,7 @@ describe('working-day deadlines on the real calendar', () => {
   });
 
   test('makeDeadline counts from the day after the start, whatever the hour', () => {
-    const d = makeDeadline({ calendar: CALENDAR, terms: workdayIntake().terms }, 'resolution', workingDays(1), cst('2025-10-10', 23, 30));
+    const d = makeDeadline({ calendar: CALENDAR, terms: workdayIntake().terms, tier: 'general' }, 'resolution', workingDays(1), cst('2025-10-10', 23, 30));
     expect(d).toMatchObject({ startedAt: cst('2025-10-10', 23, 30), dueAt: cst('2025-10-11', 18), extended: 0, breachedAt: null });
   });
 });
