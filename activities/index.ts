@@ -8,6 +8,7 @@ import { sqlState } from '../db/errors';
 import { recordCaseEvents } from '../db/queries/case-events';
 import { recordWriteFailure } from '../db/queries/write-failures';
 import { createAssessmentActivities } from './assessment';
+import { createCalendarChangeActivities } from './calendar-changes';
 import { notificationsFor } from './notifications';
 
 export interface ActivityDeps {
@@ -52,6 +53,7 @@ export function createActivities({ pool }: ActivityDeps) {
     },
     // The monthly assessment's activities (activities/assessment.ts) run on the same worker and task queue.
     ...createAssessmentActivities({ pool }),
+    ...createCalendarChangeActivities({ pool }),
   };
 }
 

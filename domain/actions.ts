@@ -1,6 +1,6 @@
 // Every action a person can take on a case (each a workflow Update and an API route), and every event the
 // loop records. Actions are what someone asks for; events are what happened. Wire names are snake_case.
-import type { CallbackChannel, CloseGround, Duration, DeadlineKind, HandlerDeadlineKind, Level, Outcome, Role, Satisfaction, Status } from './types';
+import type { CalendarData, CallbackChannel, CloseGround, Duration, DeadlineKind, HandlerDeadlineKind, Level, Outcome, Role, Satisfaction, Status } from './types';
 
 export interface Actor {
   userId: string;
@@ -146,11 +146,19 @@ export type CaseEventBody =
   | { type: 'evaluated'; satisfaction: Satisfaction; solved: boolean; comment?: string; counts: boolean; channel: 'app' | CallbackChannel }
   | { type: 'reopened'; reopenCount: number; deadlines: DeadlineState[]; reason: string; beyondLimit: boolean }
   | { type: 'information_added'; text: string }
+  | { type: 'deadline_recalculated'; reason: string; calendar: CalendarData; moved: { kind: DeadlineKind; fromDueAt: number; toDueAt: number }[]; deadlines: DeadlineState[] }
   | { type: 'closed'; outcome: Outcome; reason?: string; ground?: CloseGround };
 
 export type CaseEventType = CaseEventBody['type'];
 
 export type CaseEvent = CaseEventBody & { seq: number; at: number; actor: Actor; requestId?: string };
+
+/** The working-day calendar changed (an imported year, an override added or removed): open cases recompute. */
+export interface CalendarChanged {
+  changeId: string;
+  reason: string;
+  calendar: CalendarData;
+}
 
 /** A resident of a merged case now follows this one (a signal from the merged case's workflow). */
 export interface ComplainantJoined {

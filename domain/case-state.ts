@@ -249,6 +249,8 @@ export function evolve(state: CaseState, e: CaseEvent): CaseState {
       const pendingExtension = p && before && after ? { ...p, proposedDueAt: p.proposedDueAt + (after.dueAt - before.dueAt) } : p;
       return { ...s, pausedSince: null, pausedMs: s.pausedMs + e.pausedMs, deadlines: withDeadlines(s, e.deadlines), pendingExtension };
     }
+    case 'deadline_recalculated':
+      return { ...s, calendar: e.calendar, deadlines: withDeadlines(s, e.deadlines) };
     case 'follow_up_assigned':
       return { ...s, followUpOwner: e.owner };
     case 'reminder_sent': {

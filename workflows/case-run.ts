@@ -3,8 +3,9 @@
 // applies them and persists what happened, in seq order.
 import { ActivityFailure, ApplicationFailure, log, proxyLocalActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { ActionType, CaseEvent, CaseEventBody, ComplainantJoined } from '../domain/actions';
+import type { ActionType, CalendarChanged, CaseEvent, CaseEventBody, ComplainantJoined } from '../domain/actions';
 import { SYSTEM_ACTOR } from '../domain/actions';
+import { recalculation } from '../domain/calendar-change';
 import { decide, openCase, stamp, timerEvents } from '../domain/case-machine';
 import type { CaseState } from '../domain/case-state';
 import { stageOf } from '../domain/case-state';
@@ -78,6 +79,12 @@ export class CaseRun {
   join(j: ComplainantJoined): void {
     if (!this.isOpen() || this.state.coComplainants.includes(j.residentUserId)) return;
     this.commit([{ type: 'complainant_joined', ...j }], SYSTEM_ACTOR);
+  }
+
+  /** A new calendar: running deadlines still ahead move to it, and the timeline says from when to when and why. */
+  recalculate(change: CalendarChanged): void {
+    const event = recalculation(this.state, change, Date.now());
+    if (event) this.commit([event], SYSTEM_ACTOR);
   }
 
   /** Applies what the clock decided at `now`, a bounded number of steps (each breach climbs one rung). */

@@ -1,14 +1,15 @@
 // One durable workflow per case: 民意收集 → 响应处理 → 跟踪督促 → 评估评价.
 // Handlers are registered first; then the main loop waits for the next deadline or a change, lets the clock act,
 // and keeps the triage search attributes current. The rules live in domain/, the state and its writer in CaseRun.
-import { allHandlersFinished, condition, continueAsNew, getExternalWorkflowHandle, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, getExternalWorkflowHandle, patched, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { ACTION_TYPES } from '../domain/actions';
 import { nextWakeUp } from '../domain/case-machine';
 import type { CaseState } from '../domain/case-state';
 import { CaseRun } from './case-run';
 import { DeadlineTimer } from './deadline-timer';
 import type { ActionInput, CaseWorkflowInput } from './messages';
-import { actionUpdates, complainantJoinedSignal, statusQuery, workflowIdFor } from './messages';
+import { actionUpdates, calendarChangedSignal, complainantJoinedSignal, statusQuery, workflowIdFor } from './messages';
+import { PATCHES } from './patches';
 import { caseSearchAttributes, searchAttributesKey } from './search-attributes';
 
 export interface CaseWorkflowResult {
@@ -24,6 +25,10 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
     setHandler(update, (req: ActionInput) => run.act(req), { validator: (req: ActionInput) => run.validate(type, req) });
   }
   setHandler(complainantJoinedSignal, (joined) => run.join(joined));
+  // 0.3.0: a case started on 0.2.0 left this signal unhandled; replaying its history, it still does.
+  setHandler(calendarChangedSignal, (change) => {
+    if (patched(PATCHES.calendarChanges.id)) run.recalculate(change);
+  });
   setHandler(statusQuery, () => run.state);
 
   const timer = new DeadlineTimer();

@@ -1,7 +1,7 @@
 // Every message of the case workflow in one module: the API, the worker and the tests import these.
 // Each human action is an Update named after its action type; merging tells the primary case by a Signal.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { ActionType, Actor, CaseAction, ComplainantJoined } from '../domain/actions';
+import type { ActionType, Actor, CalendarChanged, CaseAction, ComplainantJoined } from '../domain/actions';
 import type { CaseIntake, CaseState } from '../domain/case-state';
 import type { ActionResult } from '../domain/case-view';
 
@@ -60,5 +60,8 @@ export const addInformationUpdate = actionUpdates.add_information;
 
 /** From a merged case's workflow to its primary's: this resident now follows the primary and may evaluate it. */
 export const complainantJoinedSignal = defineSignal<[ComplainantJoined]>('complainant_joined');
+
+/** The working-day calendar changed: the case recomputes its running deadlines on it (calendar-change-workflow.ts). */
+export const calendarChangedSignal = defineSignal<[CalendarChanged]>('calendar_changed');
 
 export const statusQuery = defineQuery<CaseState>('status');

@@ -1,11 +1,14 @@
 // Administration of reference data (role admin only): categories, agreement terms, calendar overrides. Every
 // change is written in one transaction with its audit_log row (who, when, why, before, after, request id).
-// Changes apply to cases filed afterwards: a running case keeps the terms and calendar fixed at its intake.
+// A change of terms applies to cases filed afterwards; a change of the working-day calendar also reaches the open
+// cases, which recompute their running deadlines on it (services/calendar-changes.ts).
+import { randomUUID } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { PoolClient } from 'pg';
 import { z } from 'zod';
 import { cstDate } from '../../domain/calendar';
+import { announceCalendarChange } from '../../services/calendar-changes';
 import { HANDLER_KINDS, TIERS } from '../../domain/types';
 import { withTransaction } from '../../db/pool';
 import * as admin from '../../db/queries/admin';
@@ -130,6 +133,10 @@ export const adminRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (ap
     },
   });
 
+  /** The open cases recompute their running deadlines on the calendar as it now stands (services/calendar-changes.ts). */
+  const calendarChanged = (what: string, reason: string) =>
+    announceCalendarChange({ temporal: ctx.temporal, taskQueue: ctx.taskQueue }, { id: randomUUID(), reason: `工作日历调整：${what}（${reason}） (the working-day calendar changed: ${what})` });
+
   app.put('/admin/calendar-overrides/:date', {
     schema: {
       tags: ['admin'],
@@ -146,6 +153,7 @@ export const adminRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (ap
         await audit(client, req, { action: 'calendar_override.set', entity: 'calendar_override', entityId: req.params.date, reason: req.body.reason, before, after });
         return { before, after };
       });
+      await calendarChanged(`override ${req.params.date} ${req.body.kind}`, req.body.reason);
       return reply.code(before ? 200 : 201).send(after);
     },
   });
@@ -159,13 +167,16 @@ export const adminRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (ap
       body: z.strictObject({ reason: reasonSchema }),
       response: { 200: calendarOverrideSchema, ...errorResponses(400, 401, 403, 404, 413, 415) },
     },
-    handler: async (req) =>
-      changing('calendar_overrides', async (client) => {
+    handler: async (req) => {
+      const before = await changing('calendar_overrides', async (client) => {
         const before = await admin.lockCalendarOverride(client, req.params.date);
         if (!before) throw notFound('calendar_override', '日历调整');
         await admin.deleteCalendarOverride(client, req.params.date);
         await audit(client, req, { action: 'calendar_override.delete', entity: 'calendar_override', entityId: req.params.date, reason: req.body.reason, before, after: null });
         return before;
-      }),
+      });
+      await calendarChanged(`override ${req.params.date} removed`, req.body.reason);
+      return before;
+    },
   });
 };

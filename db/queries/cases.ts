@@ -126,3 +126,12 @@ export async function getCaseRow(db: Queryable, caseId: string): Promise<Record<
   const { rows } = await db.query('SELECT * FROM cases WHERE id = $1', [caseId]);
   return rows[0] ?? null;
 }
+
+/** Ids of open cases whose workflow runs, in id order after `after`: the calendar fan-out's pages. */
+export async function listOpenCaseIds(db: Queryable, after: string | null, limit: number): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>(
+    `SELECT id FROM cases WHERE status <> 'closed' AND workflow_started AND ($1::uuid IS NULL OR id > $1::uuid) ORDER BY id LIMIT $2`,
+    [after, limit],
+  );
+  return rows.map((r) => r.id);
+}

@@ -1,7 +1,8 @@
 // Replay: histories of finished cases recorded from released versions of caseWorkflow (test/replay/histories/*.json,
 // committed) must replay on the current code; a change that would break running cases fails here. The corpus holds
-// one history per rule family of the loop, the assessment workflow and a run that continued as new. Record a
-// release's histories with RS_RECORD_HISTORIES=1 npx jest test/replay (workflows/README.md, "Versioning").
+// one history per rule family of the loop, the assessment workflow and a run that continued as new, and each later
+// release's histories of what it changed. Record with RS_RECORD_HISTORIES=1 npx jest test/replay, optionally
+// RS_RECORD_ONLY=<scenario,…> (workflows/README.md, "Versioning").
 import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -13,11 +14,15 @@ import { actors, eventually, loop } from '../helpers/cases';
 import { useLoopSuite } from '../helpers/loop-suite';
 import { actionUpdates, addInformationUpdate } from '../../workflows/messages';
 import { assessmentWorkflow } from '../../workflows/assessment-workflow';
+import { addCalendarDays, createCalendar, cstDate } from '../../domain/calendar';
+import { calendarDataFor } from '../../domain/holidays';
+import { announceCalendarChange } from '../../services/calendar-changes';
 
 const DIR = path.join(__dirname, 'histories');
 const RECORD = process.env.RS_RECORD_HISTORIES === '1';
 /** The release whose histories a recording run writes; files of earlier releases stay beside them. */
-const RELEASE = '0.2.0';
+const RELEASE = '0.3.0';
+const ONLY = process.env.RS_RECORD_ONLY?.split(',');
 const suite = useLoopSuite({
   response: 2,
   resolution: 8,
@@ -33,6 +38,7 @@ const suite = useLoopSuite({
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const market: Actor = { userId: 'u-market-test', role: 'handler', organizationId: DEMO.departments.market };
+const resident3: Actor = { userId: DEMO_USERS.resident3, role: 'resident', organizationId: null };
 
 (RECORD ? test : test.skip)('record one history per rule family from this release', async () => {
   const l = loop(suite().t, suite().pool);
@@ -128,6 +134,19 @@ const market: Actor = { userId: 'u-market-test', role: 'handler', organizationId
       await l.act(caseId, actors.resident1, { type: 'withdraw' });
       return { workflowId: `case-${caseId}`, runId };
     },
+    'calendar-change-moves-a-deadline': async () => {
+      const { caseId } = await l.file({ compoundCode: DEMO.siblingCompound, householdId: 'hh-lakeview-1-1-101', residentUserId: DEMO_USERS.resident3, categoryCode: 'repairs' });
+      const due = Date.parse((await l.row(caseId)).deadlines.resolution.dueAt);
+      // A working day inside the resolution deadline becomes a holiday.
+      const cal = createCalendar(calendarDataFor(cstDate(Date.now()), cstDate(due)));
+      let day = cstDate(Date.now());
+      for (let found = 0; found < 3; ) if (cal.isWorkday((day = addCalendarDays(day, 1)))) found++;
+      await suite().pool.query(`INSERT INTO calendar_overrides (date, kind, note) VALUES ($1, 'holiday', 'replay')`, [day]);
+      await announceCalendarChange({ temporal: suite().t.client, taskQueue: suite().t.taskQueue }, { id: `replay-${caseId}`, reason: `override ${day}` });
+      await untilRow(caseId, (r) => Date.parse((r.deadlines as { resolution: { dueAt: string } }).resolution.dueAt) > due);
+      await l.act(caseId, resident3, { type: 'withdraw' });
+      return { workflowId: `case-${caseId}` };
+    },
     'assessment-workflow': async () => {
       const workflowId = `assessment-replay-${Date.now()}`;
       await suite().t.client.workflow.execute(assessmentWorkflow, { args: [{ period: '2026-10' }], workflowId, taskQueue: suite().t.taskQueue });
@@ -135,7 +154,7 @@ const market: Actor = { userId: 'u-market-test', role: 'handler', organizationId
     },
   };
   const cli = findTemporalCli(() => {}).path!;
-  const started = Object.entries(runs).map(async ([name, run]) => {
+  const started = Object.entries(runs).filter(([name]) => !ONLY || ONLY.includes(name)).map(async ([name, run]) => {
     const { workflowId, runId } = await run();
     const handle = suite().t.client.workflow.getHandle(workflowId);
     if (!runId) await handle.result();

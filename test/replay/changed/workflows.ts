@@ -7,6 +7,7 @@ import { caseWorkflow as recorded } from '../../../workflows/case-workflow';
 import type { CaseWorkflowInput } from '../../../workflows/messages';
 
 export { assessmentWorkflow } from '../../../workflows/assessment-workflow';
+export { calendarChangeWorkflow } from '../../../workflows/calendar-change-workflow';
 
 const { periodToAssess } = proxyActivities<Activities>({ startToCloseTimeout: '1 minute' });
 
