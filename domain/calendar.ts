@@ -68,6 +68,11 @@ export function addCalendarDays(date: string, days: number): string {
   return dateOfDayNumber(dayNumber(date) + days);
 }
 
+/** Calendar days from `from` to `to`: 0 on the same date, negative when `to` comes first. */
+export function daysBetween(from: string, to: string): number {
+  return dayNumber(to) - dayNumber(from);
+}
+
 /** The instant of `hour:minute` CST on `date`. */
 export function cstTime(date: string, hour: number, minute = 0): number {
   return dayNumber(date) * DAY_MS - CST_OFFSET_MS + hour * HOUR_MS + minute * 60_000;

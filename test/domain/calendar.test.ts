@@ -93,11 +93,20 @@ describe('the working-day calendar', () => {
     expect(dates.filter((d) => cal2025.isWorkday(d))).toHaveLength(248);
   });
 
-  test('years the package does not know fall back to Monday to Friday', () => {
+  test('later years the package does not know rest on the statutory holidays; years before it on Monday to Friday', () => {
     expect(calendarDataFor('2003-01-01', '2003-12-31')).toEqual({ holidays: [], workdays: [] });
-    expect(calendarDataFor('2030-01-01', '2030-12-31')).toEqual({ holidays: [], workdays: [] });
+    // 2030: 1 Jan Tue, 春节 2–5 Feb (Sat–Tue), 清明 5 Apr Fri, 1–2 May Wed–Thu, 端午 5 Jun Wed, 中秋 12 Sep Thu,
+    // 1–3 Oct Tue–Thu; no 调休 weekend days until the notice.
+    expect(calendarDataFor('2030-01-01', '2030-12-31')).toEqual({
+      holidays: [
+        ...['2030-01-01', '2030-02-04', '2030-02-05', '2030-04-05', '2030-05-01', '2030-05-02', '2030-06-05'],
+        ...['2030-09-12', '2030-10-01', '2030-10-02', '2030-10-03'],
+      ],
+      workdays: [],
+    });
     const cal2030 = createCalendar(calendarDataFor('2030-09-28', '2030-10-08'));
-    expect(cal2030.isWorkday('2030-10-01')).toBe(true);
+    expect(cal2030.isWorkday('2030-10-01')).toBe(false);
+    expect(cal2030.isWorkday('2030-10-04')).toBe(true);
     expect(cal2030.isWorkday('2030-10-05')).toBe(false);
   });
 
