@@ -20,6 +20,7 @@ import { adminRoutes } from './routes/admin';
 import { assessmentRoutes } from './routes/assessments';
 import { apiKeyRoutes } from './routes/api-keys';
 import { authRoutes } from './routes/auth';
+import { calendarRoutes } from './routes/calendar';
 import { caseActionRoutes } from './routes/case-actions';
 import { caseRoutes } from './routes/cases';
 import { exportRoutes } from './routes/exports';
@@ -138,6 +139,7 @@ async function registerEverything(app: FastifyInstance, deps: AppDeps, reference
       await api.register(caseRoutes, { ctx });
       await api.register(caseActionRoutes, { ctx });
       await api.register(referenceRoutes, { ctx });
+      await api.register(calendarRoutes, { ctx });
       await api.register(adminRoutes, { ctx });
       await api.register(statsRoutes, { ctx });
       await api.register(assessmentRoutes, { ctx });

@@ -6,6 +6,8 @@ import type { FastifyInstance } from 'fastify';
 import type { Pool } from 'pg';
 import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { OVERDUE_SQL } from '../db/queries/case-list';
+import { loadCalendarCoverage } from '../db/queries/calendar';
+import { cstDate } from '../domain/calendar';
 import { STAGES } from '../domain/types';
 
 export interface MetricsOptions {
@@ -87,6 +89,15 @@ export function registerMetrics(app: FastifyInstance, pool: Pool, options: Metri
       );
       this.reset();
       for (const r of rows) this.set({ type: r.type, automatic: r.automatic }, Number(r.n));
+    },
+  });
+
+  new Gauge({
+    name: 'redsteward_calendar_coverage_days',
+    help: "Days left until the published holiday arrangement runs out (GET /calendar/coverage's daysLeft); after it, deadlines count on the law's holidays alone, 调休 unknown. Negative once passed",
+    registers: [registry],
+    async collect() {
+      this.set((await loadCalendarCoverage(pool, cstDate(Date.now()))).daysLeft);
     },
   });
 

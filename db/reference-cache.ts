@@ -12,6 +12,7 @@
 //   residents     user id (LRU)        users (that row), people, households, household_members (intake's contact)
 //   chains        community id         organizations
 //   agreements    compound + CST day   agreements          overrides     from + to     calendar_overrides
+//   years         all (one entry)      calendar_years
 // and GET /cases/:id's case reads (db/case-cache.ts): by case id, dropped on a change of that case (rs_case_changed),
 // or of any category or compound (their names).
 import type { Pool } from 'pg';
@@ -21,6 +22,7 @@ import { cachedCaseReads, type CaseReads } from './case-cache';
 import { listenForChanges, listenerConfig, type ChangeFeed } from './notify';
 import { readThrough, type Account, type CalendarOverride, type Category, type Compound, type Household, type Organization, type ResidentContact, type PersonName, type ReferenceReads, type SupervisionChain } from './queries/reference';
 import type { ApiKey } from './queries/api-keys';
+import type { CalendarYearRow } from './queries/calendar-years';
 
 export interface ReferenceCache extends ReferenceReads {
   /** Whether answers come from memory (the notification connection is up) or, for now, from Postgres. */
@@ -57,6 +59,7 @@ export async function createReferenceCache(pool: Pool, opts: ReferenceCacheOptio
     chains: cache.section<SupervisionChain | null>('chains', { tables: ['organizations'], maxEntries: 1_000 }),
     agreements: cache.section<AgreementTerms | null>('agreements', { tables: ['agreements'], maxEntries: 10_000 }),
     overrides: cache.section<CalendarOverride[]>('calendarOverrides', { tables: ['calendar_overrides'], maxEntries: 16 }),
+    calendarYears: cache.section<CalendarYearRow[]>('calendarYears', { tables: ['calendar_years'], maxEntries: 1 }),
   };
   return {
     get live() {
@@ -73,6 +76,7 @@ export async function createReferenceCache(pool: Pool, opts: ReferenceCacheOptio
     supervisionChain: (id) => sections.chains.get(id, () => db.supervisionChain(id)),
     activeAgreement: (compoundCode, day) => sections.agreements.get(`${compoundCode}\n${day}`, () => db.activeAgreement(compoundCode, day)),
     calendarOverrides: (from, to) => sections.overrides.get(`${from}\n${to}`, () => db.calendarOverrides(from, to)),
+    calendarYears: () => sections.calendarYears.get('all', () => db.calendarYears()),
     changed: (table) => cache.changed({ table }),
     cases: cachedCaseReads(pool, cache),
     stats: () => cache.stats(),

@@ -125,3 +125,13 @@ export function calendarCoverage(today: string, importedYears: readonly number[]
     importedYears: [...imported].sort((a, b) => a - b),
   };
 }
+
+/** The line the worker logs at start: how far the calendar is published, and what to do when it runs short. */
+export function coverageLine(c: CalendarCoverage): string {
+  const known = `calendar: holiday arrangement published through ${c.publishedThrough} (${c.daysLeft} days left)`;
+  if (!c.warn) return known;
+  return (
+    `${known}; after it deadlines count on the statutory holidays alone (调休 and 补休 unknown): ` +
+    `import the State Council's ${c.nextYear} notice (PUT /api/v1/admin/calendar-years/${c.nextYear} or the admin's 日历 page)`
+  );
+}

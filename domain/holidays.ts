@@ -80,6 +80,35 @@ export function yearSource(year: number, imported: ReadonlySet<number>): YearTab
   return null;
 }
 
+/**
+ * A year's arrangement as its source gives it, overrides aside: the holiday ranges (consecutive rest days of one
+ * holiday) and the 调休 weekend days worked. What the admin's import form starts from. Null for a year nothing covers.
+ */
+export function yearArrangement(
+  year: number,
+  years: readonly YearArrangement[] = [],
+): (YearArrangement & { source: YearTable['source'] }) | null {
+  const imported = years.find((y) => y.year === year);
+  const source = yearSource(year, new Set(imported ? [year] : []));
+  if (source === 'imported' && imported)
+    return { source, year, holidays: imported.holidays, workdays: [...imported.workdays].sort() };
+  if (source === 'statutory') return { source, year, holidays: statutoryHolidays(year), workdays: [] };
+  if (source !== 'package') return null;
+  const holidays: HolidayRange[] = [];
+  const workdays: string[] = [];
+  for (const [date, day] of [...packageTable(year).days].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    if (day.working) {
+      workdays.push(date);
+      continue;
+    }
+    const last = holidays[holidays.length - 1];
+    const holiday = day.holiday ?? 'other';
+    if (last && last.holiday === holiday && addCalendarDays(last.to, 1) === date) last.to = date;
+    else holidays.push({ holiday, from: date, to: date });
+  }
+  return { source, year, holidays, workdays };
+}
+
 /** Every day of fromDate..toDate inclusive with its status and source. Throws a RangeError outside the calendar's years. */
 export function calendarDays(fromDate: string, toDate: string, inputs: CalendarInputs = {}): CalendarDay[] {
   const days: CalendarDay[] = [];

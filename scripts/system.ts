@@ -11,6 +11,7 @@ import { createPool } from '../db/pool';
 import { migrate } from '../db/migrate';
 import { seedDemo } from '../db/seed';
 import { buildApp } from '../api/app';
+import { logCalendarCoverage } from '../services/calendar-coverage';
 import { createConfiguredWorker } from '../worker/worker';
 import { ensureAssessmentSchedule } from '../services/assessment-schedule';
 import { fileDemoCases } from './demo-cases';
@@ -99,6 +100,7 @@ export async function startSystem(config: Config, log: (line: string) => void = 
     stops.push(() => t.native.close());
 
     const worker: Worker = await createConfiguredWorker(config, t.native, pool, log);
+    await logCalendarCoverage(pool, log);
     const running = worker.run();
     // Drain the worker (in-flight tasks finish) before the connections and the pool close.
     stops.push(async () => {

@@ -12,7 +12,6 @@ import { randomInt, randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { cstDate, addCalendarDays } from '../domain/calendar';
-import { calendarDataFor } from '../domain/holidays';
 import type { CaseIntake, CaseState } from '../domain/case-state';
 import { buildIntake } from '../domain/routing';
 import { openCase } from '../domain/case-machine';
@@ -20,6 +19,7 @@ import { projectCase } from '../domain/case-view';
 import { isUniqueViolation } from '../db/errors';
 import { notificationsFor } from '../activities/notifications';
 import * as ref from '../db/queries/reference';
+import { calendarDataFrom } from '../db/queries/calendar';
 import { insertCase, findCaseByIntakeKey, markWorkflowsStarted, type CaseRowInput } from '../db/queries/cases';
 import { caseWorkflow } from '../workflows/case-workflow';
 import { workflowIdFor } from '../workflows/messages';
@@ -103,13 +103,12 @@ async function resolveIntake(deps: IntakeDeps, req: IntakeRequest, caseId: strin
     throw new DomainError('validation', 'householdId', '住户不属于该小区 (the household is not in this compound)');
   }
   const today = cstDate(now);
-  const [chain, agreement, overrides] = await Promise.all([
+  const [chain, agreement, calendar] = await Promise.all([
     reads.supervisionChain(compound.communityOrgId),
     reads.activeAgreement(compound.code, today),
-    reads.calendarOverrides(addCalendarDays(today, -1), addCalendarDays(today, 400)),
+    calendarDataFrom(reads, addCalendarDays(today, -1), addCalendarDays(today, 400)),
   ]);
   if (!chain?.streetOrgId || !chain.organizationDepartmentId) throw new Error(`incomplete supervision chain for ${compound.communityOrgId}`);
-  const calendar = calendarDataFor(addCalendarDays(today, -1), addCalendarDays(today, 400), overrides);
   const intake = buildIntake(
     {
       caseId,

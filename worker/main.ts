@@ -4,6 +4,7 @@ import { ConfigError, loadConfig } from '../config';
 import { connectPostgres, connectTemporal } from '../scripts/system';
 import { ensureAssessmentSchedule } from '../services/assessment-schedule';
 import { startReconciler } from '../services/reconciler';
+import { logCalendarCoverage } from '../services/calendar-coverage';
 import { createConfiguredWorker } from './worker';
 
 async function main(): Promise<void> {
@@ -13,6 +14,7 @@ async function main(): Promise<void> {
   const pool = await connectPostgres(config.DATABASE_URL, config.START_TIMEOUT_MS);
   const t = await connectTemporal(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE, config.START_TIMEOUT_MS);
   const worker = await createConfiguredWorker(config, t.native, pool, console.log);
+  await logCalendarCoverage(pool, console.log);
   const reconciler = startReconciler({ pool, temporal: t.client, taskQueue: config.TEMPORAL_TASK_QUEUE });
   // The monthly assessment (考核) Schedule: created once, left alone when it exists (every worker may run this).
   await ensureAssessmentSchedule(t.client, config.TEMPORAL_TASK_QUEUE);

@@ -1,5 +1,5 @@
-// Administration of reference data (role admin only): categories, agreement terms, calendar overrides. Every
-// change is written in one transaction with its audit_log row (who, when, why, before, after, request id).
+// Administration of reference data (role admin only): categories, agreement terms, calendar overrides, imported
+// years. Every change is written in one transaction with its audit_log row (who, when, why, before, after, request id).
 // A change of terms applies to cases filed afterwards; a change of the working-day calendar also reaches the open
 // cases, which recompute their running deadlines on it (services/calendar-changes.ts).
 import { randomUUID } from 'node:crypto';
@@ -9,6 +9,8 @@ import type { PoolClient } from 'pg';
 import { z } from 'zod';
 import { cstDate } from '../../domain/calendar';
 import { announceCalendarChange } from '../../services/calendar-changes';
+import { checkCalendarImport, IMPORT_FIRST_YEAR } from '../../domain/calendar-years';
+import { deleteCalendarYear, lockCalendarYear, writeCalendarYear } from '../../db/queries/calendar-years';
 import { HANDLER_KINDS, TIERS } from '../../domain/types';
 import { withTransaction } from '../../db/pool';
 import * as admin from '../../db/queries/admin';
@@ -16,9 +18,10 @@ import { getOrganization } from '../../db/queries/reference';
 import { actorOf, authenticate, requireRole } from '../auth';
 import type { ApiContext } from '../context';
 import { errorResponses, errors } from '../errors';
-import { text } from '../i18n';
+import { splitBilingual, text } from '../i18n';
 import { bearer, codeSchema, dateSchema, shortText, storableString } from '../schemas';
 import { agreementSchema, agreementTermsSchema, calendarOverrideSchema, categorySchema, reasonSchema } from './reference-schemas';
+import { calendarImportBody, calendarYearSchema, calendarYearView, yearParams } from './calendar';
 
 const categoryFields = {
   nameZh: shortText(50),
@@ -177,6 +180,57 @@ export const adminRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (ap
       });
       await calendarChanged(`override ${req.params.date} removed`, req.body.reason);
       return before;
+    },
+  });
+
+  app.put('/admin/calendar-years/:year', {
+    schema: {
+      tags: ['admin'],
+      summary: '导入年度放假安排 Import a year\'s State Council holiday notice',
+      description:
+        'The holiday ranges and the 调休 weekend days worked, in one go. Replaces, for that year, the statutory fallback (or the package\'s data); ' +
+        'overrides still win. Refused with 400: a date outside the year, a make-up working day that is no weekend day, a day both holiday and working, ' +
+        'a statutory holiday left working unless listed in statutoryDaysWorked. Open cases recompute their running deadlines.',
+      security: bearer,
+      params: yearParams(IMPORT_FIRST_YEAR),
+      body: calendarImportBody,
+      response: { 200: calendarYearSchema, 201: calendarYearSchema, ...errorResponses(400, 401, 403, 413, 415) },
+    },
+    handler: async (req, reply) => {
+      const { reason, notice, ...arrangement } = req.body;
+      const imp = { year: req.params.year, ...arrangement };
+      const problems = checkCalendarImport(imp);
+      if (problems.length > 0) throw errors.validation(problems.map((p) => ({ path: p.path, issue: splitBilingual(p.issue) })));
+      const { before, after } = await changing('calendar_years', async (client) => {
+        const before = await lockCalendarYear(client, imp.year);
+        const after = await writeCalendarYear(client, imp, notice ?? null, actorOf(req).userId);
+        await audit(client, req, { action: before ? 'calendar_year.replace' : 'calendar_year.import', entity: 'calendar_year', entityId: String(imp.year), reason, before, after });
+        return { before, after };
+      });
+      await calendarChanged(`${imp.year} notice imported`, reason);
+      return reply.code(before ? 200 : 201).send(calendarYearView(imp.year, [after]) as z.infer<typeof calendarYearSchema>);
+    },
+  });
+
+  app.delete('/admin/calendar-years/:year', {
+    schema: {
+      tags: ['admin'],
+      summary: '删除已导入的年度安排 Remove an imported year: it falls back to the package or the law',
+      security: bearer,
+      params: yearParams(IMPORT_FIRST_YEAR),
+      body: z.strictObject({ reason: reasonSchema }),
+      response: { 200: calendarYearSchema, ...errorResponses(400, 401, 403, 404, 413, 415) },
+    },
+    handler: async (req) => {
+      const before = await changing('calendar_years', async (client) => {
+        const before = await lockCalendarYear(client, req.params.year);
+        if (!before) throw notFound('calendar_year', '年度安排');
+        await deleteCalendarYear(client, req.params.year);
+        await audit(client, req, { action: 'calendar_year.delete', entity: 'calendar_year', entityId: String(req.params.year), reason: req.body.reason, before, after: null });
+        return before;
+      });
+      await calendarChanged(`${req.params.year} notice removed`, req.body.reason);
+      return calendarYearView(req.params.year, [before]) as z.infer<typeof calendarYearSchema>;
     },
   });
 };

@@ -3,6 +3,7 @@
 import type { AgreementTerms, HandlerKind, OrganizationKind, Role, Tier } from '../../domain/types';
 import type { Queryable } from '../pool';
 import { getApiKey, type ApiKey } from './api-keys';
+import { listCalendarYears, type CalendarYearRow } from './calendar-years';
 
 export interface Organization {
   id: string;
@@ -307,6 +308,8 @@ export interface ReferenceReads {
   /** The agreement in force for a compound on a CST day (YYYY-MM-DD), as getActiveAgreement. */
   activeAgreement(compoundCode: string, day: string): Promise<AgreementTerms | null>;
   calendarOverrides(from: string, to: string): Promise<CalendarOverride[]>;
+  /** Every imported year's State Council notice (calendar_years: a few rows). */
+  calendarYears(): Promise<CalendarYearRow[]>;
   /**
    * This process has just committed a change to `table`: drop what may be stale now. The notification would do it
    * too, but it arrives on another connection a moment later, and the caller's next request must not beat it.
@@ -333,6 +336,7 @@ export function readThrough(db: Queryable): ReferenceReads {
     supervisionChain: (communityOrgId) => getSupervisionChain(db, communityOrgId),
     activeAgreement: (compoundCode, day) => getActiveAgreement(db, compoundCode, day),
     calendarOverrides: (from, to) => listCalendarOverrides(db, from, to),
+    calendarYears: () => listCalendarYears(db),
     changed: () => undefined,
   };
 }
