@@ -562,7 +562,7 @@ export interface paths {
                                 overdue: boolean;
                                 deadlines: {
                                     /** @enum {string} */
-                                    kind: "response" | "resolution" | "evaluation";
+                                    kind: "response" | "resolution" | "evaluation" | "decision";
                                     startedAt: string;
                                     dueAt: string;
                                     workingTimeLeftMs: number;
@@ -572,7 +572,7 @@ export interface paths {
                                     extended: number;
                                 }[];
                                 /** @enum {string|null} */
-                                outcome: "satisfied" | "basically_satisfied" | "unsatisfied" | "not_evaluated" | "withdrawn" | "closed_by_supervisor" | null;
+                                outcome: "satisfied" | "basically_satisfied" | "unsatisfied" | "not_evaluated" | "withdrawn" | "closed_by_supervisor" | "unsatisfied_unreasonable" | "merged" | null;
                                 createdAt: string;
                                 updatedAt: string;
                             }[];
@@ -877,7 +877,7 @@ export interface paths {
                             overdue: boolean;
                             deadlines: {
                                 /** @enum {string} */
-                                kind: "response" | "resolution" | "evaluation";
+                                kind: "response" | "resolution" | "evaluation" | "decision";
                                 startedAt: string;
                                 dueAt: string;
                                 workingTimeLeftMs: number;
@@ -887,7 +887,7 @@ export interface paths {
                                 extended: number;
                             }[];
                             /** @enum {string|null} */
-                            outcome: "satisfied" | "basically_satisfied" | "unsatisfied" | "not_evaluated" | "withdrawn" | "closed_by_supervisor" | null;
+                            outcome: "satisfied" | "basically_satisfied" | "unsatisfied" | "not_evaluated" | "withdrawn" | "closed_by_supervisor" | "unsatisfied_unreasonable" | "merged" | null;
                             createdAt: string;
                             updatedAt: string;
                             householdId: string | null;
@@ -899,6 +899,16 @@ export interface paths {
                             pendingExtension: {
                                 [key: string]: unknown;
                             } | null;
+                            pendingRequest: {
+                                /** @enum {string} */
+                                kind: "return" | "pause";
+                                reason: string;
+                                requestedAt: number;
+                            } | null;
+                            pausedSince: string | null;
+                            mergedInto: string | null;
+                            awaitingVerification: boolean;
+                            publiclyNoticed: boolean;
                             /** @enum {string|null} */
                             satisfaction: "satisfied" | "basically_satisfied" | "unsatisfied" | null;
                             solved: boolean | null;
@@ -1049,7 +1059,7 @@ export interface paths {
                             overdue: boolean;
                             deadlines: {
                                 /** @enum {string} */
-                                kind: "response" | "resolution" | "evaluation";
+                                kind: "response" | "resolution" | "evaluation" | "decision";
                                 startedAt: string;
                                 dueAt: string;
                                 workingTimeLeftMs: number;
@@ -1059,7 +1069,7 @@ export interface paths {
                                 extended: number;
                             }[];
                             /** @enum {string|null} */
-                            outcome: "satisfied" | "basically_satisfied" | "unsatisfied" | "not_evaluated" | "withdrawn" | "closed_by_supervisor" | null;
+                            outcome: "satisfied" | "basically_satisfied" | "unsatisfied" | "not_evaluated" | "withdrawn" | "closed_by_supervisor" | "unsatisfied_unreasonable" | "merged" | null;
                             createdAt: string;
                             updatedAt: string;
                             householdId: string | null;
@@ -1071,6 +1081,16 @@ export interface paths {
                             pendingExtension: {
                                 [key: string]: unknown;
                             } | null;
+                            pendingRequest: {
+                                /** @enum {string} */
+                                kind: "return" | "pause";
+                                reason: string;
+                                requestedAt: number;
+                            } | null;
+                            pausedSince: string | null;
+                            mergedInto: string | null;
+                            awaitingVerification: boolean;
+                            publiclyNoticed: boolean;
                             /** @enum {string|null} */
                             satisfaction: "satisfied" | "basically_satisfied" | "unsatisfied" | null;
                             solved: boolean | null;
@@ -1824,7 +1844,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * 审批延期 Decide an extension (supervisor)
+         * 审批延期 Decide an extension; undecided at the deadline it is deemed approved (supervisor)
          * @description Idempotency-Key is required: a retry with the same key is applied once and answers the first result.
          */
         post: {
@@ -1969,7 +1989,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * 回退 Return a case that is not your duty (handler)
+         * 回退 Return a case that is not your duty; your deadlines keep running (handler)
          * @description Idempotency-Key is required: a retry with the same key is applied once and answers the first result.
          */
         post: {
@@ -2103,6 +2123,153 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/cases/{id}/decide-return": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 审批回退 Decide a return: re-route to another handler or refuse (supervisor)
+         * @description Idempotency-Key is required: a retry with the same key is applied once and answers the first result.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    "idempotency-key": string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        decision: "reroute" | "refuse";
+                        handlerOrgId?: string;
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            caseId: string;
+                            /** @enum {string} */
+                            status: "submitted" | "dispatched" | "acknowledged" | "returned" | "resolved" | "closed";
+                            /** @enum {string} */
+                            stage: "collect" | "respond" | "follow_up" | "evaluate" | "closed";
+                            /** @enum {string} */
+                            level: "community_committee" | "street_committee" | "organization_department" | "functional_department";
+                            seq: number;
+                            events: {
+                                seq: number;
+                                type: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Invalid request: details name each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is invalid or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed for your role or organisation */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not visible to you */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Illegal in the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unsupported content type: send application/json */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unexpected error (logged with the request id) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporarily unavailable: retry with the same Idempotency-Key after Retry-After seconds */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/cases/{id}/reroute": {
         parameters: {
             query?: never;
@@ -2113,7 +2280,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * 改派 Re-route to another handler (supervisor)
+         * 改派 Re-route to another handler of the compound or community (supervisor)
          * @description Idempotency-Key is required: a retry with the same key is applied once and answers the first result.
          */
         post: {
@@ -2248,6 +2415,439 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/cases/{id}/request-pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 申请挂起 Ask to pause the clock while the case waits on the resident (handler)
+         * @description Idempotency-Key is required: a retry with the same key is applied once and answers the first result.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    "idempotency-key": string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            caseId: string;
+                            /** @enum {string} */
+                            status: "submitted" | "dispatched" | "acknowledged" | "returned" | "resolved" | "closed";
+                            /** @enum {string} */
+                            stage: "collect" | "respond" | "follow_up" | "evaluate" | "closed";
+                            /** @enum {string} */
+                            level: "community_committee" | "street_committee" | "organization_department" | "functional_department";
+                            seq: number;
+                            events: {
+                                seq: number;
+                                type: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Invalid request: details name each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is invalid or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed for your role or organisation */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not visible to you */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Illegal in the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unsupported content type: send application/json */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unexpected error (logged with the request id) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporarily unavailable: retry with the same Idempotency-Key after Retry-After seconds */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/decide-pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 审批挂起 Decide a pause (supervisor)
+         * @description Idempotency-Key is required: a retry with the same key is applied once and answers the first result.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    "idempotency-key": string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        approve: boolean;
+                        reason?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            caseId: string;
+                            /** @enum {string} */
+                            status: "submitted" | "dispatched" | "acknowledged" | "returned" | "resolved" | "closed";
+                            /** @enum {string} */
+                            stage: "collect" | "respond" | "follow_up" | "evaluate" | "closed";
+                            /** @enum {string} */
+                            level: "community_committee" | "street_committee" | "organization_department" | "functional_department";
+                            seq: number;
+                            events: {
+                                seq: number;
+                                type: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Invalid request: details name each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is invalid or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed for your role or organisation */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not visible to you */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Illegal in the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unsupported content type: send application/json */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unexpected error (logged with the request id) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporarily unavailable: retry with the same Idempotency-Key after Retry-After seconds */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 恢复 Resume a paused case (handler or supervisor)
+         * @description Idempotency-Key is required: a retry with the same key is applied once and answers the first result.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    "idempotency-key": string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        note?: string;
+                    } | null;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            caseId: string;
+                            /** @enum {string} */
+                            status: "submitted" | "dispatched" | "acknowledged" | "returned" | "resolved" | "closed";
+                            /** @enum {string} */
+                            stage: "collect" | "respond" | "follow_up" | "evaluate" | "closed";
+                            /** @enum {string} */
+                            level: "community_committee" | "street_committee" | "organization_department" | "functional_department";
+                            seq: number;
+                            events: {
+                                seq: number;
+                                type: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Invalid request: details name each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is invalid or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed for your role or organisation */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not visible to you */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Illegal in the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unsupported content type: send application/json */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unexpected error (logged with the request id) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporarily unavailable: retry with the same Idempotency-Key after Retry-After seconds */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/cases/{id}/assign-follow-up": {
         parameters: {
             query?: never;
@@ -2258,7 +2858,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * 指派跟踪 Assign a follow-up owner (community committee)
+         * 指派跟踪 Assign a follow-up owner of the community (community committee)
          * @description Idempotency-Key is required: a retry with the same key is applied once and answers the first result.
          */
         post: {
@@ -2984,7 +3584,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * 转交 Forward to a functional department (organisation department)
+         * 转交 Forward to a functional department's Party organisation, which then supervises (organisation department)
          * @description Idempotency-Key is required: a retry with the same key is applied once and answers the first result.
          */
         post: {
@@ -3002,6 +3602,296 @@ export interface paths {
                 content: {
                     "application/json": {
                         departmentOrgId: string;
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            caseId: string;
+                            /** @enum {string} */
+                            status: "submitted" | "dispatched" | "acknowledged" | "returned" | "resolved" | "closed";
+                            /** @enum {string} */
+                            stage: "collect" | "respond" | "follow_up" | "evaluate" | "closed";
+                            /** @enum {string} */
+                            level: "community_committee" | "street_committee" | "organization_department" | "functional_department";
+                            seq: number;
+                            events: {
+                                seq: number;
+                                type: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Invalid request: details name each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is invalid or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed for your role or organisation */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not visible to you */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Illegal in the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unsupported content type: send application/json */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unexpected error (logged with the request id) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporarily unavailable: retry with the same Idempotency-Key after Retry-After seconds */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/take-over": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 提级督办 Take the case over from a lower level (higher supervisor)
+         * @description Idempotency-Key is required: a retry with the same key is applied once and answers the first result.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    "idempotency-key": string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            caseId: string;
+                            /** @enum {string} */
+                            status: "submitted" | "dispatched" | "acknowledged" | "returned" | "resolved" | "closed";
+                            /** @enum {string} */
+                            stage: "collect" | "respond" | "follow_up" | "evaluate" | "closed";
+                            /** @enum {string} */
+                            level: "community_committee" | "street_committee" | "organization_department" | "functional_department";
+                            seq: number;
+                            events: {
+                                seq: number;
+                                type: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Invalid request: details name each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is invalid or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed for your role or organisation */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not visible to you */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Illegal in the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unsupported content type: send application/json */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unexpected error (logged with the request id) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporarily unavailable: retry with the same Idempotency-Key after Retry-After seconds */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/merge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 合并 Merge into a primary case of the same compound (supervisor)
+         * @description Idempotency-Key is required: a retry with the same key is applied once and answers the first result.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    "idempotency-key": string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        primaryCaseId: string;
                         reason: string;
                     };
                 };
@@ -3266,6 +4156,155 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/cases/{id}/record-callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 回访 Record the resident’s evaluation by phone or visit (supervising committee)
+         * @description Idempotency-Key is required: a retry with the same key is applied once and answers the first result.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    "idempotency-key": string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        channel: "phone" | "visit";
+                        /** @enum {string} */
+                        satisfaction: "satisfied" | "basically_satisfied" | "unsatisfied";
+                        solved: boolean;
+                        comment?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            caseId: string;
+                            /** @enum {string} */
+                            status: "submitted" | "dispatched" | "acknowledged" | "returned" | "resolved" | "closed";
+                            /** @enum {string} */
+                            stage: "collect" | "respond" | "follow_up" | "evaluate" | "closed";
+                            /** @enum {string} */
+                            level: "community_committee" | "street_committee" | "organization_department" | "functional_department";
+                            seq: number;
+                            events: {
+                                seq: number;
+                                type: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Invalid request: details name each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is invalid or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed for your role or organisation */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not visible to you */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Illegal in the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unsupported content type: send application/json */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unexpected error (logged with the request id) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporarily unavailable: retry with the same Idempotency-Key after Retry-After seconds */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/cases/{id}/add-information": {
         parameters: {
             query?: never;
@@ -3276,7 +4315,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * 补充信息 Add information (resident)
+         * 补充信息 Add information; ends a pause (resident)
          * @description Idempotency-Key is required: a retry with the same key is applied once and answers the first result.
          */
         post: {
@@ -3564,7 +4603,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * 关闭 Close with a reason (supervisor)
+         * 关闭 Close a duplicate, invalid or withdrawn case before resolution, or verified-unreasonable dissatisfaction (supervisor)
          * @description Idempotency-Key is required: a retry with the same key is applied once and answers the first result.
          */
         post: {
@@ -3581,6 +4620,8 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /** @enum {string} */
+                        ground: "duplicate" | "invalid" | "resident_request" | "verified_unreasonable";
                         reason: string;
                     };
                 };
@@ -3996,6 +5037,208 @@ export interface paths {
                 };
                 /** @description Invalid request: details name each offending field */
                 400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unexpected error (logged with the request id) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calendar/days": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 工作日历 Each day: working or not, and where that comes from
+         * @description At most a year (366 days) per request, within 2004–2100. override: set by the admin for that date; imported: from the State Council notice the admin imported for the year; package: from the arrangement published in chinese-days; statutory: computed from the law (《全国年节及纪念日放假办法》, 2024 revision) because no notice is known for the year yet — its 调休 make-up working days and 补休 are unknown, so a holiday on a weekend stays a weekend day and no weekend day is worked.
+         */
+        get: {
+            parameters: {
+                query: {
+                    from: string;
+                    to: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            from: string;
+                            to: string;
+                            items: {
+                                date: string;
+                                working: boolean;
+                                /**
+                                 * @description holiday: a rest day of a public holiday; make_up_workday: a weekend day worked (调休)
+                                 * @enum {string}
+                                 */
+                                kind: "workday" | "rest_day" | "holiday" | "make_up_workday";
+                                /**
+                                 * @description override: set by the admin for that date; imported: from the State Council notice the admin imported for the year; package: from the arrangement published in chinese-days; statutory: computed from the law (《全国年节及纪念日放假办法》, 2024 revision) because no notice is known for the year yet — its 调休 make-up working days and 补休 are unknown, so a holiday on a weekend stays a weekend day and no weekend day is worked.
+                                 * @enum {string}
+                                 */
+                                source: "override" | "imported" | "package" | "statutory";
+                                /** @enum {string|null} */
+                                holiday: "new_year" | "spring_festival" | "tomb_sweeping" | "labour_day" | "dragon_boat" | "mid_autumn" | "national_day" | "other" | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Invalid request: details name each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unexpected error (logged with the request id) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calendar/coverage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 日历覆盖范围 Up to which date the published holiday arrangement is known
+         * @description publishedThrough: the last day of the last year whose arrangement is published (chinese-days' data or an imported notice, no year missing before it). From 60 days before it (warnFrom) the admin and the supervisors are asked to import nextYear's notice; after it, days are statutory until then.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            today: string;
+                            publishedThrough: string;
+                            /** @description calendar days from today to publishedThrough; negative once it has passed */
+                            daysLeft: number;
+                            warnFrom: string;
+                            warn: boolean;
+                            nextYear: number;
+                            lastPackageYear: number;
+                            importedYears: number[];
+                        };
+                    };
+                };
+                /** @description Unexpected error (logged with the request id) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calendar/years/{year}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 年度放假安排 A year's holiday arrangement as its source gives it (overrides aside) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    year: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CalendarYear"];
+                    };
+                };
+                /** @description Invalid request: details name each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not visible to you */
+                404: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4471,6 +5714,62 @@ export interface paths {
                                 satisfaction: number;
                                 onTime: number;
                             };
+                            fairness?: {
+                                decisionTime?: {
+                                    /** @enum {string} */
+                                    unit: "seconds";
+                                    amount: number;
+                                } | {
+                                    /** @enum {string} */
+                                    unit: "hours";
+                                    amount: number;
+                                } | {
+                                    /** @enum {string} */
+                                    unit: "working_days";
+                                    amount: number;
+                                };
+                                extensionMaxCount?: number;
+                                extensionMaxTotal?: {
+                                    /** @enum {string} */
+                                    unit: "seconds";
+                                    amount: number;
+                                } | {
+                                    /** @enum {string} */
+                                    unit: "hours";
+                                    amount: number;
+                                } | {
+                                    /** @enum {string} */
+                                    unit: "working_days";
+                                    amount: number;
+                                };
+                                maxPause?: {
+                                    /** @enum {string} */
+                                    unit: "seconds";
+                                    amount: number;
+                                } | {
+                                    /** @enum {string} */
+                                    unit: "hours";
+                                    amount: number;
+                                } | {
+                                    /** @enum {string} */
+                                    unit: "working_days";
+                                    amount: number;
+                                };
+                                topRungCadence?: {
+                                    /** @enum {string} */
+                                    unit: "seconds";
+                                    amount: number;
+                                } | {
+                                    /** @enum {string} */
+                                    unit: "hours";
+                                    amount: number;
+                                } | {
+                                    /** @enum {string} */
+                                    unit: "working_days";
+                                    amount: number;
+                                };
+                                noticeAfter?: number;
+                            };
                         };
                         validFrom?: string;
                         reason: string;
@@ -4720,6 +6019,222 @@ export interface paths {
                             kind: "holiday" | "workday";
                             note: string | null;
                         };
+                    };
+                };
+                /** @description Invalid request: details name each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is invalid or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed for your role or organisation */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not visible to you */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unsupported content type: send application/json */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unexpected error (logged with the request id) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/calendar-years/{year}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * 导入年度放假安排 Import a year's State Council holiday notice
+         * @description The holiday ranges and the 调休 weekend days worked, in one go. Replaces, for that year, the statutory fallback (or the package's data); overrides still win. Refused with 400: a date outside the year, a make-up working day that is no weekend day, a day both holiday and working, a statutory holiday left working unless listed in statutoryDaysWorked. Open cases recompute their running deadlines.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    year: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        holidays: {
+                            /** @enum {string} */
+                            holiday: "new_year" | "spring_festival" | "tomb_sweeping" | "labour_day" | "dragon_boat" | "mid_autumn" | "national_day" | "other";
+                            from: string;
+                            to: string;
+                        }[];
+                        /** @description 调休: the weekend days worked */
+                        workdays: string[];
+                        /**
+                         * @description statutory holidays this notice makes working days, said explicitly
+                         * @default []
+                         */
+                        statutoryDaysWorked?: string[];
+                        /** @description the notice it comes from, e.g. 国办发明电〔2026〕7号 */
+                        notice?: string;
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CalendarYear"];
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CalendarYear"];
+                    };
+                };
+                /** @description Invalid request: details name each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is invalid or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed for your role or organisation */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unsupported content type: send application/json */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unexpected error (logged with the request id) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** 删除已导入的年度安排 Remove an imported year: it falls back to the package or the law */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    year: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CalendarYear"];
                     };
                 };
                 /** @description Invalid request: details name each offending field */
@@ -5592,7 +7107,7 @@ export interface paths {
                     to?: string;
                     organization?: string;
                     case?: string;
-                    source?: "breach" | "unsatisfied" | "finding";
+                    source?: "breach" | "unsatisfied" | "finding" | "silence";
                     status?: "open" | "answered" | "closed";
                     limit?: number;
                     cursor?: string;
@@ -5632,9 +7147,9 @@ export interface paths {
                                     titleEn: string;
                                 } | null;
                                 /** @enum {string} */
-                                source: "breach" | "unsatisfied" | "finding";
+                                source: "breach" | "unsatisfied" | "finding" | "silence";
                                 /** @enum {string|null} */
-                                deadlineKind: "response" | "resolution" | "evaluation" | null;
+                                deadlineKind: "response" | "resolution" | "evaluation" | "decision" | null;
                                 /** @enum {string|null} */
                                 level: "community_committee" | "street_committee" | "organization_department" | "functional_department" | null;
                                 reason: string;
@@ -5758,9 +7273,9 @@ export interface paths {
                                 titleEn: string;
                             } | null;
                             /** @enum {string} */
-                            source: "breach" | "unsatisfied" | "finding";
+                            source: "breach" | "unsatisfied" | "finding" | "silence";
                             /** @enum {string|null} */
-                            deadlineKind: "response" | "resolution" | "evaluation" | null;
+                            deadlineKind: "response" | "resolution" | "evaluation" | "decision" | null;
                             /** @enum {string|null} */
                             level: "community_committee" | "street_committee" | "organization_department" | "functional_department" | null;
                             reason: string;
@@ -5815,9 +7330,9 @@ export interface paths {
                                 titleEn: string;
                             } | null;
                             /** @enum {string} */
-                            source: "breach" | "unsatisfied" | "finding";
+                            source: "breach" | "unsatisfied" | "finding" | "silence";
                             /** @enum {string|null} */
-                            deadlineKind: "response" | "resolution" | "evaluation" | null;
+                            deadlineKind: "response" | "resolution" | "evaluation" | "decision" | null;
                             /** @enum {string|null} */
                             level: "community_committee" | "street_committee" | "organization_department" | "functional_department" | null;
                             reason: string;
@@ -5962,9 +7477,9 @@ export interface paths {
                                 titleEn: string;
                             } | null;
                             /** @enum {string} */
-                            source: "breach" | "unsatisfied" | "finding";
+                            source: "breach" | "unsatisfied" | "finding" | "silence";
                             /** @enum {string|null} */
-                            deadlineKind: "response" | "resolution" | "evaluation" | null;
+                            deadlineKind: "response" | "resolution" | "evaluation" | "decision" | null;
                             /** @enum {string|null} */
                             level: "community_committee" | "street_committee" | "organization_department" | "functional_department" | null;
                             reason: string;
@@ -6102,9 +7617,9 @@ export interface paths {
                                 titleEn: string;
                             } | null;
                             /** @enum {string} */
-                            source: "breach" | "unsatisfied" | "finding";
+                            source: "breach" | "unsatisfied" | "finding" | "silence";
                             /** @enum {string|null} */
-                            deadlineKind: "response" | "resolution" | "evaluation" | null;
+                            deadlineKind: "response" | "resolution" | "evaluation" | "decision" | null;
                             /** @enum {string|null} */
                             level: "community_committee" | "street_committee" | "organization_department" | "functional_department" | null;
                             reason: string;
@@ -6266,9 +7781,9 @@ export interface paths {
                                 titleEn: string;
                             } | null;
                             /** @enum {string} */
-                            source: "breach" | "unsatisfied" | "finding";
+                            source: "breach" | "unsatisfied" | "finding" | "silence";
                             /** @enum {string|null} */
-                            deadlineKind: "response" | "resolution" | "evaluation" | null;
+                            deadlineKind: "response" | "resolution" | "evaluation" | "decision" | null;
                             /** @enum {string|null} */
                             level: "community_committee" | "street_committee" | "organization_department" | "functional_department" | null;
                             reason: string;
@@ -6797,7 +8312,7 @@ export interface paths {
                     community?: string;
                     category?: string;
                     stage?: "collect" | "respond" | "follow_up" | "evaluate" | "closed";
-                    outcome?: "satisfied" | "basically_satisfied" | "unsatisfied" | "not_evaluated" | "withdrawn" | "closed_by_supervisor";
+                    outcome?: "satisfied" | "basically_satisfied" | "unsatisfied" | "not_evaluated" | "withdrawn" | "closed_by_supervisor" | "unsatisfied_unreasonable" | "merged";
                     limit?: number;
                     cursor?: string;
                 };
@@ -6848,7 +8363,7 @@ export interface paths {
                                 /** @enum {string} */
                                 level: "community_committee" | "street_committee" | "organization_department" | "functional_department";
                                 /** @enum {string|null} */
-                                outcome: "satisfied" | "basically_satisfied" | "unsatisfied" | "not_evaluated" | "withdrawn" | "closed_by_supervisor" | null;
+                                outcome: "satisfied" | "basically_satisfied" | "unsatisfied" | "not_evaluated" | "withdrawn" | "closed_by_supervisor" | "unsatisfied_unreasonable" | "merged" | null;
                                 /** @description null while the response deadline still runs */
                                 respondedOnTime: boolean | null;
                                 resolvedOnTime: boolean | null;
@@ -6857,6 +8372,102 @@ export interface paths {
                                 returned: boolean;
                             }[];
                             nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Invalid request: details name each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unexpected error (logged with the request id) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/notices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 通报 Public notices: cases whose handler kept missing the top rung’s 督办 cadence
+         * @description A case is noticed once its handler has missed the agreement’s number of 督办 cadences at the functional department. Category, compound, days, handler and supervisor only: nothing about the resident.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    days?: number;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @description day, China Standard Time */
+                                filedOn: string;
+                                noticedAt: string;
+                                missedCadences: number;
+                                category: {
+                                    code: string;
+                                    nameZh: string;
+                                    nameEn: string;
+                                };
+                                compound: {
+                                    code: string;
+                                    nameZh: string;
+                                    nameEn: string;
+                                };
+                                handler: {
+                                    id: string;
+                                    nameZh: string;
+                                    nameEn: string;
+                                } | null;
+                                supervisor: {
+                                    nameZh: string;
+                                    nameEn: string;
+                                } | null;
+                                resolved: boolean;
+                            }[];
                         };
                     };
                 };
@@ -7249,6 +8860,26 @@ export interface components {
             supervisedBy: string | null;
             children: components["schemas"]["OrganizationNodeInput"][];
         };
+        CalendarYearInput: {
+            year: number;
+            /**
+             * @description override: set by the admin for that date; imported: from the State Council notice the admin imported for the year; package: from the arrangement published in chinese-days; statutory: computed from the law (《全国年节及纪念日放假办法》, 2024 revision) because no notice is known for the year yet — its 调休 make-up working days and 补休 are unknown, so a holiday on a weekend stays a weekend day and no weekend day is worked.
+             * @enum {string}
+             */
+            source: "imported" | "package" | "statutory";
+            holidays: {
+                /** @enum {string} */
+                holiday: "new_year" | "spring_festival" | "tomb_sweeping" | "labour_day" | "dragon_boat" | "mid_autumn" | "national_day" | "other";
+                from: string;
+                to: string;
+            }[];
+            /** @description 调休: weekend days worked */
+            workdays: string[];
+            /** @description statutory holidays the imported notice makes working days */
+            statutoryDaysWorked: string[];
+            notice: string | null;
+            importedAt: string | null;
+        };
         Error: {
             error: {
                 /** @description stable machine-readable code, e.g. case.illegal_transition */
@@ -7325,6 +8956,26 @@ export interface components {
             nameEn: string;
             supervisedBy: string | null;
             children: components["schemas"]["OrganizationNode"][];
+        };
+        CalendarYear: {
+            year: number;
+            /**
+             * @description override: set by the admin for that date; imported: from the State Council notice the admin imported for the year; package: from the arrangement published in chinese-days; statutory: computed from the law (《全国年节及纪念日放假办法》, 2024 revision) because no notice is known for the year yet — its 调休 make-up working days and 补休 are unknown, so a holiday on a weekend stays a weekend day and no weekend day is worked.
+             * @enum {string}
+             */
+            source: "imported" | "package" | "statutory";
+            holidays: {
+                /** @enum {string} */
+                holiday: "new_year" | "spring_festival" | "tomb_sweeping" | "labour_day" | "dragon_boat" | "mid_autumn" | "national_day" | "other";
+                from: string;
+                to: string;
+            }[];
+            /** @description 调休: weekend days worked */
+            workdays: string[];
+            /** @description statutory holidays the imported notice makes working days */
+            statutoryDaysWorked: string[];
+            notice: string | null;
+            importedAt: string | null;
         };
     };
     responses: never;

@@ -5,6 +5,8 @@ import type { ActionPath, CaseDetail, Me } from '../api/types';
 import { useI18n } from '../i18n';
 import { deadlineLabel } from '../lib/labels';
 import { orgsOfKind, type Reference } from '../lib/reference';
+import { CloseFields, DecidePauseFields, DecideReturnFields, HandlerPicker, HintedReason, MergeFields, ResumeFields } from './ControlFields';
+import { ChannelField, EvaluateFields } from './EvaluateFields';
 import { Plain } from './Plain';
 
 const required = (message: string) => [{ required: true, whitespace: true, message }];
@@ -107,17 +109,33 @@ export function ActionFields({ action, c, me, reference }: Props) {
     case 'return':
     case 'escalate':
     case 'report':
-    case 'close':
       return reason;
     case 'reroute':
       return (
         <>
-          <Form.Item name="handlerOrgId" label={t('action.handler')} rules={[{ required: true, message: t('action.handler') }]}>
-            <Plain>
-              <Select showSearch optionFilterProp="label" options={orgOptions(['property_company', 'owners_committee', 'resident_association', 'functional_department']).filter((o) => o.value !== c.handler?.id)} />
-            </Plain>
-          </Form.Item>
+          <HandlerPicker c={c} reference={reference} />
           {reason}
+        </>
+      );
+    case 'decide-return':
+      return <DecideReturnFields c={c} reference={reference} />;
+    case 'request-pause':
+      return <HintedReason hint={t('action.pauseHint')} />;
+    case 'decide-pause':
+      return <DecidePauseFields c={c} />;
+    case 'resume':
+      return <ResumeFields />;
+    case 'take-over':
+      return <HintedReason hint={t('action.takeOverHint')} />;
+    case 'merge':
+      return <MergeFields c={c} />;
+    case 'close':
+      return <CloseFields c={c} />;
+    case 'record-callback':
+      return (
+        <>
+          <ChannelField />
+          <EvaluateFields callback />
         </>
       );
     case 'forward':
@@ -179,37 +197,6 @@ export function ActionFields({ action, c, me, reference }: Props) {
   }
 }
 
-export function EvaluateFields() {
-  const { t } = useI18n();
-  return (
-    <>
-      <Form.Item name="satisfaction" label={t('action.satisfaction')} rules={[{ required: true, message: t('action.satisfaction') }]}>
-        <Plain>
-          <Radio.Group
-            optionType="button"
-            buttonStyle="solid"
-            options={(['satisfied', 'basically_satisfied', 'unsatisfied'] as const).map((s) => ({ value: s, label: t(`satisfaction.${s}`) }))}
-          />
-        </Plain>
-      </Form.Item>
-      <Form.Item name="solved" label={t('action.solved')} rules={[{ required: true, message: t('action.solved') }]}>
-        <Plain>
-          <Radio.Group
-            options={[
-              { value: true, label: t('action.solvedYes') },
-              { value: false, label: t('action.solvedNo') },
-            ]}
-          />
-        </Plain>
-      </Form.Item>
-      <Form.Item name="comment" label={t('action.comment')}>
-        <Input.TextArea rows={2} maxLength={1000} />
-      </Form.Item>
-      <Typography.Paragraph type="secondary">{t('action.evaluateHint')}</Typography.Paragraph>
-    </>
-  );
-}
-
 /** Form values → the action's body: drops empty optional texts, turns helper fields into API fields. */
 export function bodyOf(action: ActionPath, values: Record<string, unknown>): Record<string, unknown> | null {
   const v: Record<string, unknown> = {};
@@ -228,8 +215,13 @@ export function bodyOf(action: ActionPath, values: Record<string, unknown>): Rec
       delete v.ownerChoice;
       return { ...v, ...(choice && choice !== SUGGESTED ? { owner: { kind: 'grid_branch', id: choice } } : {}) };
     }
+    case 'decide-return':
+      // A refusal names no handler: a picker left over from changing one's mind is not sent.
+      if (v.decision === 'refuse') delete v.handlerOrgId;
+      return v;
     case 'acknowledge':
     case 'withdraw':
+    case 'resume':
       return Object.keys(v).length ? v : null;
     default:
       return v;

@@ -10,10 +10,11 @@ import { showFieldErrors } from '../lib/forms';
 import { actionLabel } from '../lib/labels';
 import type { Reference } from '../lib/reference';
 import { serverNow } from '../lib/time';
-import { ActionFields, bodyOf, EvaluateFields } from './ActionFields';
+import { ActionFields, bodyOf } from './ActionFields';
+import { EvaluateFields } from './EvaluateFields';
 
-const PRIMARY = new Set<ActionPath>(['acknowledge', 'resolve', 'evaluate', 'decide-extension', 'record-follow-up']);
-const DANGER = new Set<ActionPath>(['withdraw', 'close', 'return']);
+const PRIMARY = new Set<ActionPath>(['acknowledge', 'resolve', 'evaluate', 'decide-extension', 'decide-return', 'decide-pause', 'record-follow-up', 'record-callback']);
+const DANGER = new Set<ActionPath>(['withdraw', 'close', 'return', 'merge']);
 
 interface Props {
   c: CaseDetail;
@@ -79,7 +80,7 @@ export function ActionPanel({ c, me, reference, onDone }: Props) {
     setOpen(null);
     onDone();
   });
-  const actions = allowedActions(me, c, serverNow());
+  const actions = allowedActions(me, c, serverNow(), reference);
   const evaluate = actions.includes('evaluate');
   const buttons = actions.filter((a) => a !== 'evaluate');
 

@@ -12,6 +12,7 @@ export const statusLabel = (t: Translate, s: Status) => t(`status.${s}` as Messa
 export const levelLabel = (t: Translate, l: Level) => t(`level.${l}` as MessageKey);
 export const outcomeLabel = (t: Translate, o: Outcome) => t(`outcome.${o}` as MessageKey);
 export const deadlineLabel = (t: Translate, k: string) => t(`deadline.${k}` as MessageKey);
+export const groundLabel = (t: Translate, g: string) => t(`ground.${g}` as MessageKey);
 export const actionLabel = (t: Translate, a: ActionPath) => t(`action.${a.replace(/-/g, '_')}` as MessageKey);
 
 export const STATUS_COLOR: Record<Status, string> = {

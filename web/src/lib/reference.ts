@@ -47,3 +47,16 @@ export function isUnder(ref: Reference, id: string, ancestor: string): boolean {
   for (let cur: string | null | undefined = id; cur; cur = ref.orgs.get(cur)?.parentId) if (cur === ancestor) return true;
   return false;
 }
+
+const HANDLER_KINDS: OrgKind[] = ['property_company', 'owners_committee', 'resident_association', 'functional_department'];
+
+/**
+ * The handlers a case of this compound may be re-routed to (db/queries/jurisdiction.ts servesAsHandler): those of
+ * the compound or its community, and the functional departments, which serve the whole district.
+ */
+export function handlersServing(ref: Reference, compoundCode: string): Array<OrgNode & { parentId: string | null }> {
+  const community = ref.compounds.find((c) => c.code === compoundCode)?.communityOrgId;
+  const ofCommunity = ref.compounds.filter((c) => c.code === compoundCode || c.communityOrgId === community);
+  const serves = (id: string) => ofCommunity.some((c) => c.propertyCompanyOrgId === id || c.ownersCommitteeOrgId === id);
+  return orgsOfKind(ref, HANDLER_KINDS).filter((o) => o.kind === 'functional_department' || o.parentId === community || serves(o.id));
+}

@@ -14,8 +14,15 @@ import { formatDateTime, serverNow } from '../lib/time';
 type Query = NonNullable<paths['/api/v1/accountability']['get']['parameters']['query']>;
 type Record_ = paths['/api/v1/accountability']['get']['responses'][200]['content']['application/json']['items'][number];
 
-const SOURCE_COLOR = { breach: 'red', unsatisfied: 'orange', finding: 'blue' } as const;
-const SOURCE_LABEL = { breach: { zh: '超时违约', en: 'Missed deadline' }, unsatisfied: { zh: '居民不满意', en: 'Unsatisfied resident' }, finding: { zh: '督查发现', en: 'Finding' } } as const;
+// 'silence' (a supervisor who did not decide, or call back, in time) is recorded by the loop before the
+// accountability API's filter names it: the labels take any source.
+const SOURCE_COLOR: Record<string, string> = { breach: 'red', unsatisfied: 'orange', finding: 'blue', silence: 'volcano' };
+const SOURCE_LABEL: Record<string, { zh: string; en: string }> = {
+  breach: { zh: '超时违约', en: 'Missed deadline' },
+  unsatisfied: { zh: '居民不满意', en: 'Unsatisfied resident' },
+  finding: { zh: '督查发现', en: 'Finding' },
+  silence: { zh: '监督方未按时审批或回访', en: 'Supervisor silent (decision or call-back)' },
+};
 const STATUS_LABEL = { open: { zh: '待说明', en: 'Open' }, answered: { zh: '已说明', en: 'Answered' }, closed: { zh: '已关闭', en: 'Closed' } } as const;
 
 export default function Accountability() {
@@ -81,7 +88,7 @@ export default function Accountability() {
             { title: t('acc.at'), key: 'at', render: (_, r) => formatDateTime(r.createdAt, lang), width: 170 },
             { title: t('acc.organization'), key: 'org', render: (_, r) => name(r.organization) },
             { title: t('acc.duty'), key: 'duty', render: (_, r) => (r.duty ? (lang === 'zh' ? r.duty.titleZh : r.duty.titleEn) : '—') },
-            { title: t('acc.source'), key: 'source', render: (_, r) => <Tag color={SOURCE_COLOR[r.source]}>{SOURCE_LABEL[r.source][lang]}</Tag> },
+            { title: t('acc.source'), key: 'source', render: (_, r) => <Tag color={SOURCE_COLOR[r.source]}>{SOURCE_LABEL[r.source]?.[lang] ?? r.source}</Tag> },
             { title: t('acc.reason'), key: 'reason', render: (_, r) => pickLang(r.reason, lang) },
             { title: t('acc.follows'), key: 'follows', render: (_, r) => r.follows[lang] },
             { title: t('case.level'), key: 'level', render: (_, r) => (r.level ? levelLabel(t, r.level) : '—') },

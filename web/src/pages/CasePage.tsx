@@ -1,8 +1,8 @@
 // One case, for everyone who may see it: the stage bar, every deadline counting down, the complaint, what
 // happened in plain words, and the actions this user may take. It refreshes itself while the case is open,
 // so a reminder, a breach or an escalation appears without a reload.
-import { Alert, Button, Card, Col, Descriptions, Grid, Result, Row, Skeleton, Space, Tag, Typography } from 'antd';
-import { useParams } from 'react-router';
+import { Alert, Button, Card, Descriptions, Result, Skeleton, Space, Tag, Typography } from 'antd';
+import { Link, useParams } from 'react-router';
 import type { CaseDetail } from '../api/types';
 import { ActionPanel } from '../components/ActionPanel';
 import { CasePhotos } from '../components/CasePhotos';
@@ -17,6 +17,7 @@ import { useLoad } from '../lib/load';
 import { useReference } from '../lib/reference';
 import { formatDateTime, formatDuration } from '../lib/time';
 import { useSession } from '../session';
+import './case-page.css';
 
 const POLL_MS = 3000;
 
@@ -37,6 +38,41 @@ function Banners({ c }: { c: CaseDetail }) {
         </Space>
       )}
       {pending && <Alert type="info" showIcon message={t('case.pendingExtension', { deadline: deadlineLabel(t, pending.deadline ?? ''), by, reason: pending.reason ?? '' })} />}
+      <FairnessBanners c={c} />
+    </>
+  );
+}
+
+/** A return or pause awaiting the supervisor, a paused clock, a merge, a public notice, a verification pending. */
+function FairnessBanners({ c }: { c: CaseDetail }) {
+  const { t, lang } = useI18n();
+  const p = c.pendingRequest;
+  const decision = c.deadlines.find((d) => d.kind === 'decision');
+  const due = decision ? ` · ${t('case.decisionDue', { at: formatDateTime(decision.dueAt, lang) })}` : '';
+  const merged = [...c.timeline].reverse().find((e) => e.type === 'merged');
+  const primaryCode = typeof merged?.payload.primaryTrackingCode === 'string' ? merged.payload.primaryTrackingCode : '';
+  return (
+    <>
+      {p && (
+        <Alert
+          type="warning"
+          showIcon
+          data-testid="pending-request-banner"
+          message={t(p.kind === 'return' ? 'case.pendingReturn' : 'case.pendingPause', { reason: p.reason }) + due}
+        />
+      )}
+      {c.pausedSince && <Alert type="info" showIcon data-testid="paused-banner" message={t('case.pausedSince', { at: formatDateTime(c.pausedSince, lang) })} />}
+      {c.mergedInto && (
+        <Alert
+          type="info"
+          showIcon
+          data-testid="merged-banner"
+          message={t('case.mergedInto', { code: primaryCode })}
+          action={<Link to={`/cases/${c.mergedInto}`}>{t('case.mergedLink')}</Link>}
+        />
+      )}
+      {c.publiclyNoticed && <Alert type="error" showIcon message={t('case.publiclyNoticedHint')} />}
+      {c.awaitingVerification && c.status !== 'closed' && <Alert type="warning" showIcon message={t('case.awaitingVerification')} />}
     </>
   );
 }
@@ -67,6 +103,16 @@ function Header({ c }: { c: CaseDetail }) {
           {levelLabel(t, c.level)}
         </Tag>
         {c.outcome && <Tag color="green">{outcomeLabel(t, c.outcome)}</Tag>}
+        {c.pausedSince && (
+          <Tag color="default" data-paused="true">
+            {t('case.paused')}
+          </Tag>
+        )}
+        {c.publiclyNoticed && (
+          <Tag color="red" data-noticed="true">
+            {t('case.publiclyNoticed')}
+          </Tag>
+        )}
       </Space>
       <Banners c={c} />
     </Space>
@@ -117,7 +163,6 @@ export default function CasePage() {
   const { t } = useI18n();
   const { me } = useSession();
   const ref = useReference();
-  const wide = Grid.useBreakpoint().lg ?? false;
   // Closed cases change no more; open ones are polled (timers move them without anyone acting).
   const loaded = useLoad(() => getCase(id), [id], POLL_MS, (x) => x.status !== 'closed');
   const c = loaded.data;
@@ -131,36 +176,30 @@ export default function CasePage() {
   }
   if (!c) return <Skeleton active paragraph={{ rows: 10 }} />;
 
-  const actions = me && <ActionPanel c={c} me={me} reference={ref.data} onDone={() => void loaded.reload()} />;
   return (
-    <Row gutter={[16, 16]}>
-      <Col xs={24} lg={16}>
-        <Space direction="vertical" size={16} style={{ width: '100%' }}>
-          <Card>
-            <Header c={c} />
-            <div style={{ marginTop: 20, overflowX: 'auto' }}>
-              <StageSteps c={c} />
-            </div>
+    <div className="rs-case-grid">
+      <Space direction="vertical" size={16} className="rs-case-head" style={{ width: '100%' }}>
+        <Card>
+          <Header c={c} />
+          <div style={{ marginTop: 20, overflowX: 'auto' }}>
+            <StageSteps c={c} />
+          </div>
+        </Card>
+        {c.status !== 'closed' && (
+          <Card title={t('case.deadlines')} size="small" extra={<Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('case.live')}</Typography.Text>}>
+            <Deadlines deadlines={c.deadlines} fetchedAt={loaded.at} />
           </Card>
-          {c.status !== 'closed' && (
-            <Card title={t('case.deadlines')} size="small" extra={<Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('case.live')}</Typography.Text>}>
-              <Deadlines deadlines={c.deadlines} fetchedAt={loaded.at} />
-            </Card>
-          )}
-          {!wide && actions}
-          <Card title={t('case.details')} size="small">
-            <Details c={c} />
-          </Card>
-          <Card title={t('case.timeline')} size="small">
-            <CaseTimeline entries={c.timeline} reference={ref.data} people={c.followUpOwner ? [c.followUpOwner] : []} />
-          </Card>
-        </Space>
-      </Col>
-      {wide && (
-        <Col lg={8}>
-          <div style={{ position: 'sticky', top: 72 }}>{actions}</div>
-        </Col>
-      )}
-    </Row>
+        )}
+      </Space>
+      <div className="rs-case-side">{me && <ActionPanel c={c} me={me} reference={ref.data} onDone={() => void loaded.reload()} />}</div>
+      <Space direction="vertical" size={16} className="rs-case-body" style={{ width: '100%' }}>
+        <Card title={t('case.details')} size="small">
+          <Details c={c} />
+        </Card>
+        <Card title={t('case.timeline')} size="small">
+          <CaseTimeline entries={c.timeline} reference={ref.data} people={c.followUpOwner ? [c.followUpOwner] : []} />
+        </Card>
+      </Space>
+    </div>
   );
 }
