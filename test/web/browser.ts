@@ -11,7 +11,7 @@ import { buildApp } from '../../api/app';
 import { DEFAULT_WEB_ROOT } from '../../api/web';
 import { DEMO_PASSWORD, type DemoUsername } from '../../db/seed-data';
 import { testConfig } from '../api/helpers';
-import { useLoopSuite, type LoopSuite } from '../helpers/loop-suite';
+import { useLoopSuite, type FastTerms, type LoopSuite } from '../helpers/loop-suite';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const SCREENSHOTS = path.resolve(__dirname, '..', '.artifacts', 'screenshots');
@@ -36,10 +36,10 @@ export interface WebStack {
 }
 
 /**
- * The stack for one test file, with demo-fast's deadlines set in seconds (the file's database is its own).
- * Registers its own beforeAll/afterAll; call at the top level of the file.
+ * The stack for one test file, with demo-fast's deadlines (and optionally its fairness terms) set in seconds (the
+ * file's database is its own). Registers its own beforeAll/afterAll; call at the top level of the file.
  */
-export function useWebStack(fast: { response: number; resolution: number; evaluation: number }): () => WebStack {
+export function useWebStack(fast: FastTerms): () => WebStack {
   const getSuite = useLoopSuite(fast);
   const stack = {} as WebStack;
   let dataDir = '';
