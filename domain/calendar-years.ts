@@ -132,6 +132,6 @@ export function coverageLine(c: CalendarCoverage): string {
   if (!c.warn) return known;
   return (
     `${known}; after it deadlines count on the statutory holidays alone (调休 and 补休 unknown): ` +
-    `import the State Council's ${c.nextYear} notice (PUT /api/v1/admin/calendar-years/${c.nextYear} or the admin's 日历 page)`
+    `import the State Council's ${c.nextYear} notice (PUT /api/v1/admin/calendar-years/${c.nextYear} or the admin's 节假日安排 page)`
   );
 }

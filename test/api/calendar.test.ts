@@ -96,7 +96,7 @@ describe('the calendar for a year nobody has published yet', () => {
     await logCalendarCoverage(s.pool, (l) => lines.push(l), Date.parse('2026-12-07T09:00:00+08:00'));
     expect(lines).toEqual([
       'calendar: holiday arrangement published through 2026-12-31 (24 days left); after it deadlines count on the statutory holidays alone (调休 and 补休 unknown): ' +
-        "import the State Council's 2027 notice (PUT /api/v1/admin/calendar-years/2027 or the admin's 日历 page)",
+        "import the State Council's 2027 notice (PUT /api/v1/admin/calendar-years/2027 or the admin's 节假日安排 page)",
     ]);
   });
 

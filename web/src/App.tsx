@@ -24,6 +24,7 @@ const Accountability = lazy(() => import('./pages/Accountability'));
 const Assessment = lazy(() => import('./pages/Assessment'));
 const Public = lazy(() => import('./pages/Public'));
 const Agreements = lazy(() => import('./pages/Agreements'));
+const CalendarYears = lazy(() => import('./pages/CalendarYears'));
 const NotFound = lazy(() => import('./pages/NotFound'));
 
 const Loading = () => (
@@ -106,6 +107,7 @@ export function App() {
                   <Route path="/accountability" element={<Guard roles={['supervisor', 'admin', 'handler']}><Accountability /></Guard>} />
                   <Route path="/assessment" element={<Guard roles={['supervisor', 'admin', 'handler']}><Assessment /></Guard>} />
                   <Route path="/admin/agreements" element={<Guard roles={['admin']}><Agreements /></Guard>} />
+                  <Route path="/admin/calendar" element={<Guard roles={['admin']}><CalendarYears /></Guard>} />
                   <Route path="*" element={<NotFound />} />
                 </Routes>
               </Suspense>

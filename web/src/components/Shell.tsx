@@ -4,6 +4,7 @@ import {
   AlertOutlined,
   AuditOutlined,
   BarChartOutlined,
+  CalendarOutlined,
   DashboardOutlined,
   EditOutlined,
   FileSearchOutlined,
@@ -20,6 +21,7 @@ import { Link, NavLink, useLocation, useNavigate } from 'react-router';
 import type { Me } from '../api/types';
 import { useI18n, type MessageKey } from '../i18n';
 import { useSession } from '../session';
+import { CalendarBanner } from './CalendarBanner';
 import './shell.css';
 
 interface NavItem {
@@ -48,7 +50,12 @@ function navFor(me: Me | null): NavItem[] {
         { to: '/dashboard', label: 'nav.dashboard', icon: <DashboardOutlined /> },
         { to: '/accountability', label: 'nav.accountability', icon: <AlertOutlined /> },
         { to: '/assessment', label: 'nav.assessment', icon: <BarChartOutlined /> },
-        ...(me.role === 'admin' ? [{ to: '/admin/agreements', label: 'nav.agreements' as const, icon: <SettingOutlined /> }] : []),
+        ...(me.role === 'admin'
+          ? [
+              { to: '/admin/agreements', label: 'nav.agreements' as const, icon: <SettingOutlined /> },
+              { to: '/admin/calendar', label: 'nav.calendar' as const, icon: <CalendarOutlined /> },
+            ]
+          : []),
         publicItem,
       ];
     default:
@@ -134,6 +141,7 @@ export function Shell({ children }: { children: ReactNode }) {
       </Layout.Header>
       {/* Layout.Content would render a second <main>; this is the page's one. */}
       <main id="main" className="rs-main" tabIndex={-1} style={{ width: '100%' }}>
+        <CalendarBanner />
         {children}
       </main>
       {!phone && (

@@ -30,6 +30,7 @@ export const en: Record<MessageKey, string> = {
   'nav.assessment': 'Assessment',
   'nav.public': 'Disclosure',
   'nav.agreements': 'Agreements',
+  'nav.calendar': 'Holidays',
 
   'login.title': 'Sign in to Red Steward',
   'login.subtitle': 'Residents report problems; staff handle and supervise them',

@@ -29,6 +29,7 @@ export const zh = {
   'nav.assessment': '考核评价',
   'nav.public': '信息公开',
   'nav.agreements': '协议设置',
+  'nav.calendar': '节假日安排',
 
   'login.title': '登录红色管家',
   'login.subtitle': '居民反映诉求、工作人员办理与监督',
