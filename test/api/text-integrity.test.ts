@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { validatorCompiler } from '../../api/validation';
 import type { DemoUsername } from '../../db/seed-data';
+import { FIXTURE_2027 } from '../domain/calendar-2027.fixture';
 import { DEMO, intakeBody, startApiStack, tokenOf, type ApiStack } from './helpers';
 
 let s: ApiStack;
@@ -94,6 +95,7 @@ test.each([
   ['POST', '/admin/api-keys', 'label', 'admin', { organizationId: PC, role: 'handler', label: '接口LONE', reason: '对接' }],
   ['PATCH', '/admin/categories/repairs', 'nameZh', 'admin', { nameZh: '维修\u0000', reason: '改名' }],
   ['PUT', '/admin/calendar-overrides/2027-01-04', 'note', 'admin', { kind: 'holiday', note: '\u0000', reason: '调休' }],
+  ['PUT', '/admin/calendar-years/2027', 'notice', 'admin', { holidays: FIXTURE_2027.holidays, workdays: FIXTURE_2027.workdays, notice: '国办发明电\u0000', reason: '导入' }],
   ['PATCH', '/admin/agreements/ag%00x', 'id', 'admin', { terms: {}, reason: '修订' }],
 ] as const)('%s %s refuses the bad text in %s (as %s)', async (method, url, field, user, body) => {
   const audits = async () => (await s.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_log')).rows[0].n;
