@@ -56,8 +56,8 @@ export const storableString = () => z.string().refine(isStorable, { message: UNS
 /** Short free texts (reasons, notes): storable, trimmed, non-empty, bounded. */
 export const shortText = (max = 500) => storableString().trim().min(1, '不能为空 (must not be empty)').max(max);
 
-/** A real calendar day as YYYY-MM-DD (2026-02-30 is refused, not rolled over). */
+/** A real calendar day as YYYY-MM-DD in the years 2000–2100 (2026-02-30 is refused, not rolled over). */
 export const dateSchema = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式为 YYYY-MM-DD (dates are YYYY-MM-DD)')
+  .regex(/^(20\d{2}|2100)-\d{2}-\d{2}$/, '日期格式为 YYYY-MM-DD，年份 2000–2100 (dates are YYYY-MM-DD in the years 2000–2100)')
   .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), '不存在的日期 (no such date)');

@@ -335,6 +335,8 @@ export const AGREEMENTS: AgreementSeed[] = [
       topRungCadence: seconds(15),
       noticeAfter: 2,
     },
+    // A follow-up not recorded 30 s after it was assigned is its owner's missed duty; three evaluated cases give a score.
+    assessment: { minEvaluated: 3, followUpTime: seconds(30) },
   }),
   // Lakeview's residents are mostly elderly: lifts get a tighter deadline than the utilities tier.
   agreement(

@@ -133,4 +133,18 @@ export interface AgreementTerms {
   weights: AssessmentWeights;
   /** Absent: the reference terms (calendar.ts DEFAULT_FAIRNESS). */
   fairness?: Partial<FairnessTerms>;
+  /** Read by the assessment and the duty watch, never by the case workflow. Absent: assessment.ts DEFAULT_ASSESSMENT_TERMS. */
+  assessment?: Partial<AssessmentTerms>;
+}
+
+/** The agreement terms of the assessment (考核) and of the Party organisations' duties watched outside a case's clock. */
+export interface AssessmentTerms {
+  /** Fewer evaluated cases than this and the assessment says "insufficient data" instead of a score. */
+  minEvaluated: number;
+  /** The longest the month's assessment waits, after the month ends, for its cases' deadlines to pass. */
+  settleCutoff: Duration;
+  /** A follow-up owner (跟踪人) records the follow-up within this long of being assigned. */
+  followUpTime: Duration;
+  /** The owners' committee's weights under this agreement (`weights` are the property company's). */
+  ownersCommitteeWeights?: AssessmentWeights;
 }

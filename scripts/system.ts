@@ -14,6 +14,7 @@ import { buildApp } from '../api/app';
 import { logCalendarCoverage } from '../services/calendar-coverage';
 import { createConfiguredWorker } from '../worker/worker';
 import { ensureAssessmentSchedule } from '../services/assessment-schedule';
+import { startDutyWatch } from '../services/duty-watch';
 import { fileDemoCases } from './demo-cases';
 import { startReconciler } from '../services/reconciler';
 import { startEmbeddedPostgres, startTemporalDevServer, type PostgresHandle, type TemporalHandle } from './stack';
@@ -111,6 +112,8 @@ export async function startSystem(config: Config, log: (line: string) => void = 
     const deps = { pool, temporal: t.client, taskQueue: config.TEMPORAL_TASK_QUEUE };
     const reconciler = startReconciler(deps, 5_000, log);
     stops.push(async () => reconciler.stop());
+    const dutyWatch = startDutyWatch(pool, 10_000, log);
+    stops.push(async () => dutyWatch.stop());
 
     if (firstRun) {
       // A first start gets a few demo cases so dashboards, queues and the public page show something. A failure

@@ -1,29 +1,33 @@
 // The monthly assessment's Schedule, and starting an assessment by hand. ensureAssessmentSchedule runs at every
-// start (scripts/system.ts) and is idempotent: it creates the Schedule when absent and leaves an existing one
-// alone, so an operator's pause or edit in the Temporal UI survives a restart.
-import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+// start (scripts/system.ts, worker/main.ts) and is idempotent: it creates the Schedule when absent and leaves an
+// existing one alone, so an operator's pause or edit in the Temporal UI survives a restart — except the spec of
+// releases before 0.3.0 (days 1–10 only), which is moved to every day: a month's cut-off can fall after the 10th.
+import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, WorkflowExecutionAlreadyStartedError, type Client, type ScheduleSpec } from '@temporalio/client';
 import { ASSESSMENT_SCHEDULE_ID, assessmentWorkflow, assessmentWorkflowId } from '../workflows/assessment-workflow';
 
-export async function ensureAssessmentSchedule(client: Client, taskQueue: string, scheduleId = ASSESSMENT_SCHEDULE_ID): Promise<'created' | 'exists'> {
+const COMMENT = '02:00 CST every day: each unit of the previous months is assessed once its outcomes are settled';
+const SPEC: ScheduleSpec = { calendars: [{ hour: 2, comment: COMMENT }], timezone: 'Asia/Shanghai' };
+const OLD_COMMENT = '02:00 CST, days 1–10: the first working day computes the previous month';
+
+export async function ensureAssessmentSchedule(client: Client, taskQueue: string, scheduleId = ASSESSMENT_SCHEDULE_ID): Promise<'created' | 'exists' | 'updated'> {
   try {
     await client.schedule.create({
       scheduleId,
-      spec: {
-        // The first working day of a month falls between the 1st and the 9th (after National Day); the workflow
-        // itself checks the working-day calendar and computes on that day only.
-        calendars: [{ dayOfMonth: { start: 1, end: 10 }, hour: 2, comment: '02:00 CST, days 1–10: the first working day computes the previous month' }],
-        timezone: 'Asia/Shanghai',
-      },
+      spec: SPEC,
       action: { type: 'startWorkflow', workflowType: assessmentWorkflow, workflowId: scheduleId, taskQueue, args: [{}] },
-      // A run missed while Temporal was down is still taken within ten days; it reads the scheduled time, not
-      // its own clock, to decide whether that day was the first working day.
+      // A run missed while Temporal was down is still taken within ten days; the activities decide from the
+      // scheduled time and the cases' deadlines, not from the run's own clock, what is ready.
       policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '10 days' },
     });
     return 'created';
   } catch (err) {
-    if (err instanceof ScheduleAlreadyRunning) return 'exists';
-    throw err;
+    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
   }
+  const handle = client.schedule.getHandle(scheduleId);
+  const { spec } = await handle.describe();
+  if (spec.calendars?.length !== 1 || spec.calendars[0].comment !== OLD_COMMENT) return 'exists';
+  await handle.update((s) => ({ ...s, spec: SPEC }));
+  return 'updated';
 }
 
 export interface StartAssessment {

@@ -3,6 +3,7 @@
 import { ConfigError, loadConfig } from '../config';
 import { connectPostgres, connectTemporal } from '../scripts/system';
 import { ensureAssessmentSchedule } from '../services/assessment-schedule';
+import { startDutyWatch } from '../services/duty-watch';
 import { startReconciler } from '../services/reconciler';
 import { logCalendarCoverage } from '../services/calendar-coverage';
 import { createConfiguredWorker } from './worker';
@@ -16,11 +17,14 @@ async function main(): Promise<void> {
   const worker = await createConfiguredWorker(config, t.native, pool, console.log);
   await logCalendarCoverage(pool, console.log);
   const reconciler = startReconciler({ pool, temporal: t.client, taskQueue: config.TEMPORAL_TASK_QUEUE });
+  // Party organisations' duties no case clock watches (a follow-up, a forward): recorded when missed.
+  const dutyWatch = startDutyWatch(pool);
   // The monthly assessment (考核) Schedule: created once, left alone when it exists (every worker may run this).
   await ensureAssessmentSchedule(t.client, config.TEMPORAL_TASK_QUEUE);
   // Worker.run() resolves after a SIGINT/SIGTERM shutdown has drained in-flight tasks (the SDK installs those handlers).
   await worker.run();
   reconciler.stop();
+  dutyWatch.stop();
   await t.connection.close();
   await t.native.close();
   await pool.end();

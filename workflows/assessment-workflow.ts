@@ -1,7 +1,8 @@
-// The monthly assessment (考核): on the first working day of a month the previous month is scored and stored.
-// A Schedule (services/assessment-schedule.ts) starts this workflow at 02:00 CST on days 1–10, because the first
-// working day can be as late as the 9th (after the National Day holiday); only the run that falls on the first
-// working day computes, the others end at once. Started by hand with a period, it computes that month.
+// The monthly assessment (考核): a month's units are scored and stored once their outcomes are settled. A Schedule
+// (services/assessment-schedule.ts) starts this workflow at 02:00 CST every day; the activities decide which month
+// has units ready (every response and resolution deadline of their open cases passed, or the agreement's cut-off
+// after the month) and the run stores those, or ends at once. Started by hand with a period, it computes that month
+// as the cases stand then. The code below is unchanged since 0.2.0: only the activities' answers changed.
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import type { AssessmentActivities } from '../activities/assessment';
@@ -19,7 +20,7 @@ export interface AssessmentWorkflowInput {
 
 export interface AssessmentWorkflowResult {
   period: string | null;
-  /** true when the Schedule fired on a day that is not the month's first working day. */
+  /** true when the Schedule fired and no month had a unit ready to assess. */
   skipped: boolean;
   assessmentIds: string[];
 }

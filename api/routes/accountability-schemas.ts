@@ -1,12 +1,16 @@
 // How an accountability record leaves the API: the duty it breaks, the organisation, the case, and what follows.
 import { z } from 'zod';
+import { WATCHED_DUTIES } from '../../domain/duty-watch';
 import { DEADLINE_KINDS, LEVELS, ORGANIZATION_KINDS } from '../../domain/types';
 import type { AccountabilityRow } from '../../db/queries/accountability';
 import { text, type Bilingual } from '../i18n';
 import { codeSchema, shortText, storableString } from '../schemas';
 import { checkOptionalPeriod, periodFields } from './stats-common';
 
-/** silence: a supervisor's own duty left undone (a request it did not decide in time, a 回访 it did not record). */
+/**
+ * silence: a Party organisation's own duty left undone (a request it did not decide in time, a 回访 it did not
+ * record, a follow-up not recorded in time, a reported case not forwarded).
+ */
 export const SOURCES = ['breach', 'unsatisfied', 'finding', 'silence'] as const;
 export const RECORD_STATUSES = ['open', 'answered', 'closed'] as const;
 
@@ -14,9 +18,11 @@ export const recordSchema = z.object({
   id: z.uuid(),
   case: z.object({ id: z.uuid(), trackingCode: z.string() }).nullable(),
   organization: z.object({ id: z.string(), kind: z.enum(ORGANIZATION_KINDS), nameZh: z.string(), nameEn: z.string() }),
-  duty: z.object({ code: z.string(), titleZh: z.string(), titleEn: z.string() }).nullable().describe('the duty of the responsibility list (责任清单) it breaks'),
+  duty: z
+    .object({ code: z.string(), titleZh: z.string(), titleEn: z.string(), area: z.object({ code: z.string(), titleZh: z.string(), titleEn: z.string() }).nullable() })
+    .describe('the duty of the responsibility list (责任清单) it breaks: every record names exactly one'),
   source: z.enum(SOURCES),
-  deadlineKind: z.enum(DEADLINE_KINDS).nullable(),
+  deadlineKind: z.enum([...DEADLINE_KINDS, ...WATCHED_DUTIES]).nullable().describe('the deadline missed; follow_up and forward: a duty the duty watch checks'),
   level: z.enum(LEVELS).nullable(),
   reason: z.string(),
   follows: z.object({ zh: z.string(), en: z.string() }).describe('what follows: the escalation a breach caused, or the rectification a finding demands'),
@@ -60,6 +66,8 @@ function follows(r: AccountabilityRow): Bilingual {
   if (r.source === 'finding') return text(r.consequence ?? '限期整改', r.consequence ?? 'rectify');
   if (r.source === 'unsatisfied') return text('重办后仍不满意，工单以不满意办结并计入考核', 'closed as unsatisfied after rework; counts in the assessment');
   if (r.source === 'silence' && r.deadlineKind === 'evaluation') return text('未回访，工单以未评价办结并记入问责与考核', 'no 回访 was recorded: the case closed unevaluated; recorded for accountability and assessment');
+  if (r.source === 'silence' && r.deadlineKind === 'follow_up') return text('跟踪逾期，记入问责', 'the follow-up was late; recorded for accountability');
+  if (r.source === 'silence' && r.deadlineKind === 'forward') return text('转交逾期，记入问责', 'the forward was late; recorded for accountability');
   if (r.source === 'silence') return text('到期未审批，申请视为同意，记入问责与考核', 'the request was deemed approved; recorded for accountability and assessment');
   return BREACH_FOLLOWS[r.level ?? ''] ?? text('记入问责与考核', 'recorded for accountability and assessment');
 }
@@ -71,7 +79,7 @@ export function presentRecord(r: AccountabilityRow): RecordView {
     id: r.id,
     case: r.caseId && r.trackingCode ? { id: r.caseId, trackingCode: r.trackingCode } : null,
     organization: { id: r.organizationId, kind: r.organizationKind as RecordView['organization']['kind'], nameZh: r.organizationNameZh, nameEn: r.organizationNameEn },
-    duty: r.dutyCode ? { code: r.dutyCode, titleZh: r.dutyTitleZh ?? '', titleEn: r.dutyTitleEn ?? '' } : null,
+    duty: { code: r.dutyCode, titleZh: r.dutyTitleZh, titleEn: r.dutyTitleEn, area: r.dutyArea },
     source: r.source,
     deadlineKind: r.deadlineKind as RecordView['deadlineKind'],
     level: r.level as RecordView['level'],

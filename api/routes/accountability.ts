@@ -42,10 +42,22 @@ export const accountabilityRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = 
     schema: {
       tags: ['accountability'],
       summary: '责任清单 The responsibility list: each organisation kind\'s duties',
-      description: 'Public, like the rest of how the loop is set up (信息公开).',
+      description:
+        'Public, like the rest of how the loop is set up (信息公开). Party organisations have eighteen duties in six areas (政治统领、组织统联、阵地统建、队伍统管、资源统筹、治理统筹: the areas are the Runzhou list\'s, the eighteen duties this project\'s reading of them); handlers have their service duties (area null).',
       querystring: z.strictObject({ organizationKind: z.enum(ORGANIZATION_KINDS).optional() }),
       response: {
-        200: z.object({ items: z.array(z.object({ code: z.string(), organizationKind: z.enum(ORGANIZATION_KINDS), titleZh: z.string(), titleEn: z.string(), description: z.string().nullable() })) }),
+        200: z.object({
+          items: z.array(
+            z.object({
+              code: z.string(),
+              organizationKind: z.enum(ORGANIZATION_KINDS),
+              titleZh: z.string(),
+              titleEn: z.string(),
+              description: z.string().nullable(),
+              area: z.object({ code: z.string(), titleZh: z.string(), titleEn: z.string() }).nullable().describe('the area of a Party organisation\'s duty; null: a service duty'),
+            }),
+          ),
+        }),
         ...errorResponses(400),
       },
     },

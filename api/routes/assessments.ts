@@ -1,13 +1,14 @@
-// Assessment (考核) under the three-party agreement: read the stored monthly scores, let the agreement's
-// community committee sign an adjustment beside one, and start a computation for any past month (the same
-// workflow the monthly Schedule runs).
+// Assessment (考核) of every handler kind: read the stored monthly scores, let the assessor (the agreement's community
+// committee; for an association its community committee, for a department the organisation department) sign an
+// adjustment beside one, and start a computation for any past month (the same workflow the Schedule runs).
 import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Actor } from '../../domain/actions';
+import { ADJUSTMENT_CAP, adjustmentFits, ASSESSED_KINDS } from '../../domain/assessment';
 import { cstDate } from '../../domain/calendar';
 import { withTransaction } from '../../db/pool';
-import { adjustmentsFor, insertAdjustment, listAssessments, type AssessmentScope } from '../../db/queries/assessments';
+import { adjustmentsFor, listAssessments, signAdjustment, type AssessmentScope } from '../../db/queries/assessments';
 import { monthPeriod } from '../../db/queries/period';
 import { getOrganization } from '../../db/queries/reference';
 import { startAssessment } from '../../services/assessment-schedule';
@@ -29,11 +30,12 @@ function scopeOf(actor: Actor): AssessmentScope {
   throw errors.roleForbidden();
 }
 
+const CAP = `调整合计不超过 ±${ADJUSTMENT_CAP} 分 (adjustments total at most ±${ADJUSTMENT_CAP} points)`;
 const adjustmentBody = z.strictObject({
   delta: z
     .number()
-    .min(-20, '调整幅度不超过 ±20 分 (an adjustment is at most ±20 points)')
-    .max(20, '调整幅度不超过 ±20 分 (an adjustment is at most ±20 points)')
+    .min(-ADJUSTMENT_CAP, CAP)
+    .max(ADJUSTMENT_CAP, CAP)
     .refine((d) => d !== 0 && Math.abs(d * 100 - Math.round(d * 100)) < 1e-9, '须为非零且最多两位小数 (non-zero, at most two decimals)'),
   reason: shortText(1000).describe('the inspection finding behind the adjustment'),
 });
@@ -54,12 +56,14 @@ export const assessmentRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = asyn
   app.get('/assessments', {
     schema: {
       tags: ['assessments'],
-      summary: '考核结果 Monthly assessments of property companies',
-      description: 'The latest version of each company × agreement × month unless versions=all; adjustments of every version of the month are listed beside the computed score.',
+      summary: '考核结果 Monthly assessments of every handler kind',
+      description:
+        'The latest version of each handler × unit × month unless versions=all; adjustments of every version of the month are listed beside the computed score. Below the minimum of evaluated cases the status is insufficient_data and there is no score.',
       security: bearer,
       querystring: z.strictObject({
         period: monthSchema.optional(),
         organization: codeSchema.optional(),
+        kind: z.enum(ASSESSED_KINDS).optional(),
         compound: codeSchema.optional(),
         versions: z.enum(['latest', 'all']).default('latest'),
       }),
@@ -70,6 +74,7 @@ export const assessmentRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = asyn
       const rows = await listAssessments(ctx.pool, scopeOf(actorOf(req)), {
         period: q.period ? monthPeriod(q.period) : undefined,
         organizationId: q.organization,
+        organizationKind: q.kind,
         compoundCode: q.compound,
         allVersions: q.versions === 'all',
       });
@@ -92,22 +97,33 @@ export const assessmentRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = asyn
     preHandler: requireRole('supervisor'),
     schema: {
       tags: ['assessments'],
-      summary: '考核调整 Sign an adjustment (community committee of the agreement)',
-      description: 'Recorded with who signed it and why, and shown beside the computed score; the score itself never changes.',
+      summary: '考核调整 Sign an adjustment (the assessor)',
+      description: `Recorded with who signed it and why, and shown beside the computed score; the score itself never changes. The net total of a month's adjustments stays within ±${ADJUSTMENT_CAP} (409 beyond it); an assessment without a score takes none (409). The same Idempotency-Key signs once (200 on a repeat).`,
       security: bearer,
+      headers: z.looseObject({ 'idempotency-key': idempotencyKeySchema.optional() }),
       params: z.strictObject({ id: z.uuid() }),
       body: adjustmentBody,
-      response: { 201: assessmentSchema, ...errorResponses(400, 401, 403, 404, 413, 415) },
+      response: { 201: assessmentSchema, 200: assessmentSchema, ...errorResponses(400, 401, 403, 404, 409, 413, 415) },
     },
     handler: async (req, reply) => {
       const actor = actorOf(req);
       const row = await visible(actor, req.params.id);
-      // 考核权 belongs to the community committee that signed the agreement, not to the levels above it.
-      if (actor.organizationId !== row.communityOrgId) {
-        throw new ApiError(403, 'assessment.forbidden', text('只有签订协议的社区党组织可以调整考核', 'Only the community committee party to the agreement may adjust it'));
+      // 考核权 belongs to the assessor (the community committee that signed the agreement), not to the levels above it.
+      if (actor.organizationId !== row.assessorOrgId) {
+        throw new ApiError(403, 'assessment.forbidden', text('只有考核单位可以调整考核', 'Only the assessing organisation may adjust it'));
       }
-      await withTransaction(ctx.pool, (client) => insertAdjustment(client, row.id, req.body.delta, req.body.reason, actor.userId));
-      return reply.code(201).send((await present([row]))[0]);
+      const key = req.headers['idempotency-key'];
+      const adjustment = { assessmentId: row.id, delta: req.body.delta, reason: req.body.reason, userId: actor.userId, dedupeKey: key ? `${actor.userId}:${key}` : null };
+      // No score, nothing to adjust: "insufficient data" is not a number to move.
+      if (row.score === null) throw errors.conflict('assessment.no_score', text('该考核没有得分，不能调整', 'This assessment has no score to adjust'));
+      const signed = await withTransaction(ctx.pool, (client) => signAdjustment(client, adjustment, adjustmentFits));
+      if (signed.kind === 'over_cap') {
+        throw errors.conflict('assessment.adjustment_cap', text(`本月调整合计已为 ${signed.total} 分，不能超过 ±${ADJUSTMENT_CAP} 分`, `The month's adjustments total ${signed.total} already; the total stays within ±${ADJUSTMENT_CAP}`));
+      }
+      if (signed.kind === 'repeated' && !signed.sameMonth) {
+        throw errors.conflict('idempotency.key_reused', text('该 Idempotency-Key 已用于另一项考核调整', 'This Idempotency-Key already signed an adjustment of another assessment'));
+      }
+      return reply.code(signed.kind === 'signed' ? 201 : 200).send((await present([row]))[0]);
     },
   });
 

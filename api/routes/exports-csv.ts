@@ -81,21 +81,26 @@ export function exportCasesCsv(db: Queryable, scope: ListScope = { kind: 'all' }
 
 const RATE_COLUMNS: [keyof RateSet, string, string][] = [
   ['responseRate', '响应率', 'response'], ['resolutionRate', '解决率', 'resolution'], ['satisfactionRate', '满意率', 'satisfaction'],
-  ['onTimeResolutionRate', '按时办结率', 'on_time_resolution'], ['reworkRate', '重办率', 'rework'], ['escalationRate', '上报率', 'escalation'],
+  ['evaluationCoverage', '参评率', 'evaluation_coverage'], ['onTimeResolutionRate', '按时办结率', 'on_time_resolution'], ['reworkRate', '重办率', 'rework'], ['escalationRate', '上报率', 'escalation'],
   ['returnRate', '回退率', 'return'],
 ];
 
-/** Rates per group, each with numerator, denominator and value (4 decimals), and the median in hours. */
+/**
+ * Rates per group, each with numerator, denominator, pending (not yet settled) and value (4 decimals), the cases
+ * that left the rates, and the median in hours. 参评率 sits beside satisfaction, as everywhere.
+ */
 export function ratesCsv(groups: RateGroup[], lang: Lang, period: { from: string; to: string }): string {
   const zh = lang === 'zh';
-  const header = [zh ? '开始日期' : 'from', zh ? '结束日期（不含）' : 'to_exclusive', zh ? '编码' : 'id', zh ? '名称' : 'name', zh ? '工单数' : 'cases'];
-  for (const [, z, e] of RATE_COLUMNS) header.push(...(zh ? [`${z}分子`, `${z}分母`, z] : [`${e}_numerator`, `${e}_denominator`, `${e}_rate`]));
+  const header = [zh ? '开始日期' : 'from', zh ? '结束日期（不含）' : 'to_exclusive', zh ? '编码' : 'id', zh ? '名称' : 'name', zh ? '工单数' : 'cases', zh ? '不计入工单数' : 'excluded'];
+  for (const [, z, e] of RATE_COLUMNS) {
+    header.push(...(zh ? [`${z}分子`, `${z}分母`, `${z}待定`, z] : [`${e}_numerator`, `${e}_denominator`, `${e}_pending`, `${e}_rate`]));
+  }
   header.push(zh ? '办理时长中位数（小时）' : 'median_handling_hours');
   const lines = groups.map((g) => {
-    const fields: (string | number | null)[] = [period.from, period.to, g.id, zh ? g.nameZh : g.nameEn, g.rates.cases];
+    const fields: (string | number | null)[] = [period.from, period.to, g.id, zh ? g.nameZh : g.nameEn, g.rates.cases, g.rates.excluded];
     for (const [key] of RATE_COLUMNS) {
       const r = g.rates[key] as RateSet['responseRate'];
-      fields.push(r.numerator, r.denominator, r.value === null ? null : Math.round(r.value * 10_000) / 10_000);
+      fields.push(r.numerator, r.denominator, r.pending, r.value === null ? null : Math.round(r.value * 10_000) / 10_000);
     }
     fields.push(g.rates.medianHandlingMs === null ? null : Math.round((g.rates.medianHandlingMs / 3_600_000) * 100) / 100);
     return csvLine(fields);

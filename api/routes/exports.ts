@@ -72,7 +72,7 @@ export const exportRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (a
     handler: async (req, reply) => {
       const q = req.query;
       const period = periodOf(q);
-      const filter = { communityOrgId: q.community, streetOrgId: q.street, compoundCode: q.compound, handlerOrgId: q.handler };
+      const filter = { communityOrgId: q.community, streetOrgId: q.street, compoundCode: q.compound, handlerOrgId: q.handler, categoryCode: q.category };
       const { items } = await ratesByGroup(ctx.pool, period, listScopeFor(actorOf(req)), q.groupBy, filter);
       return reply
         .type('text/csv; charset=utf-8')

@@ -6,8 +6,9 @@
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { ASSESSED_KINDS, DEFAULT_ASSESSMENT_TERMS } from '../../domain/assessment';
 import { cstDate } from '../../domain/calendar';
-import { computeRates, type RateSet } from '../../domain/rates';
+import { computeRates, leavesEveryMeasure, resolvedOnTime, responded, type RateSet, type Verdict } from '../../domain/rates';
 import { OUTCOMES, STAGES, STATUSES, LEVELS } from '../../domain/types';
 import { adjustmentsFor, listAssessments } from '../../db/queries/assessments';
 import { listPublicCases, listPublicNotices } from '../../db/queries/disclosure';
@@ -18,7 +19,7 @@ import { errorResponses, errors } from '../errors';
 import type { RateLimit } from '../hardening';
 import { text } from '../i18n';
 import { codeSchema, storableString } from '../schemas';
-import { assessmentSchema } from './assessment-schemas';
+import { adjustmentTotal, assessmentFields, assessmentSchema } from './assessment-schemas';
 import { cacheKey, TtlCache } from './public-cache';
 import { checkPeriod, decodeCursor, encodeCursor, monthSchema, periodFields, periodOf, periodSchema, rateSetSchema, ratesByGroup, type RateGroup } from './stats-common';
 
@@ -31,14 +32,28 @@ export interface PublicOptions {
   cacheTtlMs?: number;
 }
 
+const RANKED_KINDS = [...ASSESSED_KINDS, 'community'] as const;
 const RANK_BY = { satisfaction: 'satisfactionRate', resolution: 'resolutionRate', response: 'responseRate', onTime: 'onTimeResolutionRate' } as const;
 type RankBy = keyof typeof RANK_BY;
 
-const rankedSchema = z.object({ rank: z.number().int().nullable().describe('1 = best; equal values share a rank; null: no case to rank'), id: z.string(), nameZh: z.string(), nameEn: z.string(), rates: rateSetSchema });
+/** Fewer settled cases than this for the ranked rate and an organisation is listed, not ranked: 1 of 1 is not 100%. */
+export const MIN_RANKED = DEFAULT_ASSESSMENT_TERMS.minEvaluated;
 
-/** Best first by the chosen rate, then more cases, then id; equal rates share a rank (1, 1, 3). */
-export function rank(groups: Pick<RateGroup, 'id' | 'nameZh' | 'nameEn' | 'rates'>[], by: RankBy): z.infer<typeof rankedSchema>[] {
-  const valueOf = (r: RateSet) => r[RANK_BY[by]].value;
+const rankedSchema = z.object({
+  rank: z.number().int().nullable().describe(`1 = best; equal values share a rank; null: fewer than ${MIN_RANKED} cases to rank by`),
+  insufficientData: z.boolean().describe(`fewer than ${MIN_RANKED} settled cases for the ranked rate: listed, not ranked`),
+  id: z.string(),
+  nameZh: z.string(),
+  nameEn: z.string(),
+  rates: rateSetSchema,
+});
+
+/**
+ * Best first by the chosen rate, then more cases, then id; equal rates share a rank (1, 1, 3). An organisation with
+ * fewer than `min` settled cases for that rate is listed after the ranked ones, without a rank.
+ */
+export function rank(groups: Pick<RateGroup, 'id' | 'nameZh' | 'nameEn' | 'rates'>[], by: RankBy, min = MIN_RANKED): z.infer<typeof rankedSchema>[] {
+  const valueOf = (r: RateSet) => (r[RANK_BY[by]].denominator >= Math.max(min, 1) ? r[RANK_BY[by]].value : null);
   const sorted = [...groups].sort((a, b) => {
     const [va, vb] = [valueOf(a.rates), valueOf(b.rates)];
     if (va !== vb) return va === null ? 1 : vb === null ? -1 : vb - va;
@@ -47,7 +62,7 @@ export function rank(groups: Pick<RateGroup, 'id' | 'nameZh' | 'nameEn' | 'rates
   return sorted.map((g, i) => {
     const v = valueOf(g.rates);
     const first = sorted.findIndex((o) => valueOf(o.rates) === v);
-    return { rank: v === null ? null : (i === first ? i : first) + 1, id: g.id, nameZh: g.nameZh, nameEn: g.nameEn, rates: g.rates };
+    return { rank: v === null ? null : (i === first ? i : first) + 1, insufficientData: v === null, id: g.id, nameZh: g.nameZh, nameEn: g.nameEn, rates: g.rates };
   });
 }
 
@@ -64,15 +79,16 @@ const publicCaseSchema = z.object({
   status: z.enum(STATUSES),
   level: z.enum(LEVELS),
   outcome: z.enum(OUTCOMES).nullable(),
-  respondedOnTime: z.boolean().nullable().describe('null while the response deadline still runs'),
-  resolvedOnTime: z.boolean().nullable(),
+  respondedOnTime: z.boolean().nullable().describe('null while the response deadline still runs, or when the case left the rates'),
+  resolvedOnTime: z.boolean().nullable().describe('null until settled: the deadline passed, or the case closed'),
   reworked: z.boolean(),
   escalated: z.boolean(),
   returned: z.boolean(),
 });
 
 const day = (ms: number | null) => (ms === null ? null : cstDate(ms));
-const within = (at: number, due: number | null) => due === null || at <= due;
+/** The same verdict the rates count: true (in time), false (late), null (not yet settled, or not measured). */
+const flag = (v: Verdict): boolean | null => (v === 'hit' ? true : v === 'miss' ? false : null);
 
 export const publicRoutes: FastifyPluginAsyncZod<PublicOptions> = async (app, { ctx, rateLimit, cacheTtlMs }) => {
   const cache = new TtlCache<unknown>(cacheTtlMs ?? PUBLIC_CACHE_TTL_MS);
@@ -91,24 +107,22 @@ export const publicRoutes: FastifyPluginAsyncZod<PublicOptions> = async (app, { 
     config,
     schema: {
       tags: ['public'],
-      summary: '排名公示 Rates and rankings of property companies or communities',
-      description: 'Every property company (or community committee) of the district, ranked by one rate; each rate with numerator and denominator.',
-      querystring: z
-        .strictObject({ ...periodFields, kind: z.enum(['property_company', 'community']), by: z.enum(['satisfaction', 'resolution', 'response', 'onTime']).default('satisfaction') })
-        .superRefine(checkPeriod),
-      response: { 200: z.object({ period: periodSchema, kind: z.enum(['property_company', 'community']), by: z.string(), items: z.array(rankedSchema) }), ...errorResponses(400, 429) },
+      summary: '排名公示 Rates and rankings of handlers or communities',
+      description: `Every organisation of the kind in the district, ranked by one rate; each rate with numerator, denominator and pending count, satisfaction beside the evaluation coverage (参评率). Fewer than ${MIN_RANKED} settled cases for the ranked rate: listed, not ranked.`,
+      querystring: z.strictObject({ ...periodFields, kind: z.enum(RANKED_KINDS), by: z.enum(['satisfaction', 'resolution', 'response', 'onTime']).default('satisfaction') }).superRefine(checkPeriod),
+      response: { 200: z.object({ period: periodSchema, kind: z.enum(RANKED_KINDS), by: z.string(), items: z.array(rankedSchema) }), ...errorResponses(400, 429) },
     },
     handler: async (req, reply) =>
       cached(reply, cacheKey('rankings', req.query), async () => {
         const q = req.query;
         const period = periodOf(q);
-        const orgKind = q.kind === 'community' ? 'community_committee' : 'property_company';
+        const orgKind = q.kind === 'community' ? 'community_committee' : q.kind;
         const [{ items }, orgs] = await Promise.all([
-          ratesByGroup(ctx.pool, period, { kind: 'all' }, q.kind === 'community' ? 'community' : 'handler', q.kind === 'community' ? {} : { handlerKind: 'property_company' }),
+          ratesByGroup(ctx.pool, period, { kind: 'all' }, q.kind === 'community' ? 'community' : 'handler', q.kind === 'community' ? {} : { handlerKind: q.kind }),
           listOrganizations(ctx.pool, { kind: orgKind }),
         ]);
         // Organisations with no case in the period are listed too (unranked): absence is also information.
-        const zero = computeRates([]);
+        const zero = computeRates([], Date.now());
         const byId = new Map(items.map((g) => [g.id, g]));
         const groups = orgs.map((o) => byId.get(o.id) ?? { id: o.id, nameZh: o.nameZh, nameEn: o.nameEn, rates: zero });
         return { period, kind: q.kind, by: q.by, items: rank(groups, q.by) };
@@ -120,8 +134,9 @@ export const publicRoutes: FastifyPluginAsyncZod<PublicOptions> = async (app, { 
     schema: {
       tags: ['public'],
       summary: '考核公示 Monthly assessment results',
-      description: 'The latest version per company and agreement; the committee\'s adjustments as a total beside the computed score (their reasons are not published).',
-      querystring: z.strictObject({ period: monthSchema }),
+      description:
+        "The latest version per handler and unit, every handler kind; insufficient_data where too few cases were evaluated. The assessor's adjustments as a total beside the computed score (their reasons are not published).",
+      querystring: z.strictObject({ period: monthSchema, kind: z.enum(ASSESSED_KINDS).optional() }),
       response: {
         200: z.object({
           period: z.string(),
@@ -132,27 +147,11 @@ export const publicRoutes: FastifyPluginAsyncZod<PublicOptions> = async (app, { 
     },
     handler: async (req, reply) =>
       cached(reply, cacheKey('assessments', req.query), async () => {
-        const rows = await listAssessments(ctx.pool, { kind: 'all' }, { period: monthPeriod(req.query.period) });
+        const rows = await listAssessments(ctx.pool, { kind: 'all' }, { period: monthPeriod(req.query.period), organizationKind: req.query.kind });
         const adjustments = await adjustmentsFor(ctx.pool, rows.map((r) => r.id));
         const items = rows.map((r) => {
           const adj = adjustments.get(r.id) ?? [];
-          return {
-            id: r.id,
-            period: req.query.period,
-            periodStart: r.periodStart,
-            periodEnd: r.periodEnd,
-            version: r.version,
-            organization: { id: r.organizationId, nameZh: r.organizationNameZh, nameEn: r.organizationNameEn },
-            compound: { code: r.compoundCode, nameZh: r.compoundNameZh, nameEn: r.compoundNameEn },
-            agreementId: r.agreementId,
-            communityOrgId: r.communityOrgId,
-            weights: r.weights,
-            parts: r.parts,
-            score: r.score,
-            rates: r.rates,
-            computedAt: r.computedAt.toISOString(),
-            adjustments: { total: Math.round(adj.reduce((s, a) => s + a.delta, 0) * 100) / 100, count: adj.length },
-          };
+          return { ...assessmentFields(r), adjustments: { total: adjustmentTotal(adj), count: adj.length } };
         });
         return { period: req.query.period, items };
       }),
@@ -199,8 +198,8 @@ export const publicRoutes: FastifyPluginAsyncZod<PublicOptions> = async (app, { 
           status: r.status as z.infer<typeof publicCaseSchema>['status'],
           level: r.level as z.infer<typeof publicCaseSchema>['level'],
           outcome: f.outcome,
-          respondedOnTime: f.acknowledgedAt !== null ? within(f.acknowledgedAt, f.responseDueAt) : f.responseDueAt !== null && f.responseDueAt < now ? false : null,
-          resolvedOnTime: f.resolvedAt === null ? null : within(f.resolvedAt, f.resolutionDueAt),
+          respondedOnTime: leavesEveryMeasure(f) ? null : flag(responded(f, now)),
+          resolvedOnTime: leavesEveryMeasure(f) ? null : flag(resolvedOnTime(f, now)),
           reworked: f.reopenCount > 0,
           escalated: f.escalated,
           returned: f.returned,

@@ -74,6 +74,18 @@ export const agreementTermsSchema = z.strictObject({
     })
     .partial()
     .optional(),
+  /** The assessment terms (docs/domain.md "Agreement terms"); any left out take the reference values. */
+  assessment: z
+    .strictObject({
+      minEvaluated: z.number().int().min(0).max(100),
+      settleCutoff: durationSchema.refine((d) => d.unit !== 'working_days' || d.amount <= 20, '截止时间不超过 20 个工作日 (a cut-off of at most 20 working days)'),
+      followUpTime: durationSchema,
+      ownersCommitteeWeights: z
+        .strictObject({ response: weight, resolution: weight, satisfaction: weight, onTime: weight })
+        .refine((w) => w.response + w.resolution + w.satisfaction + w.onTime > 0, '权重之和须大于 0 (the weights must not all be zero)'),
+    })
+    .partial()
+    .optional(),
 });
 
 export const agreementSchema = z.object({

@@ -5,14 +5,14 @@ import { computeRates, groupRates, type RateGroupKey, type RateSet } from '../..
 import type { Queryable } from '../../db/pool';
 import type { ListScope } from '../../db/queries/case-list';
 import { MONTH_PATTERN, monthPeriod, type Period } from '../../db/queries/period';
-import { groupNames, loadOutcomeFacts, type FactFilter } from '../../db/queries/stats';
+import { groupNames, loadOutcomeFacts, type FactFilter, type NamedOrg } from '../../db/queries/stats';
 import { addCalendarDays } from '../../domain/calendar';
 import { dateSchema } from '../schemas';
 
 /** A period may span at most about a year: the facts of a period are counted in memory. */
 export const MAX_PERIOD_DAYS = 366;
 
-export const monthSchema = z.string().regex(MONTH_PATTERN, '月份格式为 YYYY-MM (a month is YYYY-MM)');
+export const monthSchema = z.string().regex(MONTH_PATTERN, '月份格式为 YYYY-MM，年份 2000–2100 (a month is YYYY-MM in the years 2000–2100)');
 
 export const periodFields = {
   period: monthSchema.optional().describe('a calendar month (China Standard Time); or give from and to'),
@@ -48,25 +48,28 @@ export const periodSchema = z.object({ from: z.string(), to: z.string().describe
 
 export const rateSchema = z.object({
   numerator: z.number().int(),
-  denominator: z.number().int(),
+  denominator: z.number().int().describe('cases whose outcome for this measure is settled'),
+  pending: z.number().int().describe('cases that count once their outcome is settled (a deadline still running, an evaluation to come)'),
   value: z.number().nullable().describe('numerator / denominator, unrounded; null when the denominator is 0'),
 });
 
 export const rateSetSchema = z
   .object({
-    cases: z.number().int().describe('cases first dispatched in the period'),
-    responseRate: rateSchema.describe('响应率: acknowledged within the first response deadline / dispatched'),
-    resolutionRate: rateSchema.describe('解决率: reported solved / evaluated'),
-    satisfactionRate: rateSchema.describe('满意率: (satisfied + basically satisfied) / evaluated'),
-    onTimeResolutionRate: rateSchema.describe('按时办结率: resolved by the (approved-extension) deadline / resolved'),
-    reworkRate: rateSchema.describe('重办率: reopened / evaluated'),
-    escalationRate: rateSchema.describe('上报率: escalated / dispatched'),
-    returnRate: rateSchema.describe('回退率: returned / dispatched'),
+    cases: z.number().int().describe('cases first dispatched in the period that count (merged, duplicate, invalid and early-withdrawn ones left)'),
+    excluded: z.number().int().describe('cases first dispatched in the period that left every measure'),
+    responseRate: rateSchema.describe('响应率: acknowledged within the first response deadline / deadline passed or acknowledged'),
+    resolutionRate: rateSchema.describe('解决率: reported solved / evaluated (closed cases)'),
+    satisfactionRate: rateSchema.describe('满意率: (satisfied + basically satisfied) / evaluated (closed cases)'),
+    evaluationCoverage: rateSchema.describe('参评率: evaluated / closed cases a resident could evaluate'),
+    onTimeResolutionRate: rateSchema.describe('按时办结率: resolved by the (approved-extension) deadline / resolved or past the deadline'),
+    reworkRate: rateSchema.describe('重办率: reopened / evaluated (closed cases)'),
+    escalationRate: rateSchema.describe('上报率: escalated / escalated or closed'),
+    returnRate: rateSchema.describe('回退率: returned / returned or closed'),
     medianHandlingMs: z.number().nullable().describe('median dispatched → resolved, ms'),
   })
   .meta({ id: 'RateSet' });
 
-export const GROUP_BYS = ['handler', 'compound', 'community', 'street', 'district'] as const;
+export const GROUP_BYS = ['handler', 'compound', 'community', 'street', 'category', 'building', 'district'] as const;
 export type GroupBy = (typeof GROUP_BYS)[number];
 
 const GROUP_KEY: Record<Exclude<GroupBy, 'district'>, RateGroupKey> = {
@@ -74,11 +77,13 @@ const GROUP_KEY: Record<Exclude<GroupBy, 'district'>, RateGroupKey> = {
   compound: 'compoundCode',
   community: 'communityOrgId',
   street: 'streetOrgId',
+  category: 'categoryCode',
+  building: 'building',
 };
 
 export const groupSchema = z.object({
   id: z.string(),
-  kind: z.string().describe('organisation kind, compound, or district'),
+  kind: z.string().describe('organisation kind, compound, category, building, or district'),
   nameZh: z.string(),
   nameEn: z.string(),
   rates: rateSetSchema,
@@ -87,24 +92,38 @@ export type RateGroup = z.infer<typeof groupSchema>;
 
 export const DISTRICT = { id: 'district', kind: 'district', nameZh: '全区', nameEn: 'Whole district' };
 
-/** Rates per group over the facts the scope allows, groups in id order; `overall` is every fact together. */
+/** How a group is labelled: organisations by id, compounds and categories by code, a building within its compound. */
+function groupLabel(names: Map<string, NamedOrg>, groupBy: Exclude<GroupBy, 'district'>, id: string): Omit<RateGroup, 'rates'> {
+  if (groupBy === 'building') {
+    const cut = id.indexOf('/');
+    const compound = names.get(`compound:${id.slice(0, cut)}`);
+    const building = id.slice(cut + 1);
+    const [zh, en] = [compound?.nameZh ?? id.slice(0, cut), compound?.nameEn ?? id.slice(0, cut)];
+    return { id, kind: 'building', nameZh: building ? `${zh} ${building}` : `${zh}（未填楼栋）`, nameEn: building ? `${en}, building ${building}` : `${en} (no building given)` };
+  }
+  const n = names.get(groupBy === 'compound' || groupBy === 'category' ? `${groupBy}:${id}` : id);
+  return { id, kind: n?.kind ?? groupBy, nameZh: n?.nameZh ?? id, nameEn: n?.nameEn ?? id };
+}
+
+/**
+ * Rates per group over the facts the scope allows, as they stand at `asOf` (default now), groups in id order;
+ * `overall` is every fact together.
+ */
 export async function ratesByGroup(
   db: Queryable,
   period: Period,
   scope: ListScope,
   groupBy: GroupBy,
   filter: FactFilter = {},
+  asOf: number = Date.now(),
 ): Promise<{ items: RateGroup[]; overall: RateSet }> {
   const [facts, names] = await Promise.all([loadOutcomeFacts(db, period, scope, filter), groupNames(db)]);
-  const overall = computeRates(facts);
+  const overall = computeRates(facts, asOf);
   if (groupBy === 'district') return { items: [{ ...DISTRICT, rates: overall }], overall };
-  const groups = groupRates(facts, GROUP_KEY[groupBy]);
+  const groups = groupRates(facts, GROUP_KEY[groupBy], asOf);
   const items = Object.keys(groups)
     .sort()
-    .map((id) => {
-      const n = names.get(groupBy === 'compound' ? `compound:${id}` : id);
-      return { id, kind: n?.kind ?? groupBy, nameZh: n?.nameZh ?? id, nameEn: n?.nameEn ?? id, rates: groups[id] };
-    });
+    .map((id) => ({ ...groupLabel(names, groupBy, id), rates: groups[id] }));
   return { items, overall };
 }
 

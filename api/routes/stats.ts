@@ -20,6 +20,7 @@ export const ratesQuerySchema = z
     street: codeSchema.optional(),
     compound: codeSchema.optional(),
     handler: codeSchema.optional().describe('the handler a case was first dispatched to'),
+    category: codeSchema.optional(),
   })
   .superRefine(checkPeriod);
 
@@ -30,9 +31,9 @@ export const statsRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (ap
   app.get('/stats/rates', {
     schema: {
       tags: ['stats'],
-      summary: '三率统计 Rates per handler, compound, community, street or district',
+      summary: '三率统计 Rates per handler, compound, community, street, category, building or district',
       description:
-        'Cases count in the period they were first dispatched, for the handler they were first dispatched to, within the cases you may see (as GET /cases). Every rate carries its numerator and denominator.',
+        'Cases count in the period they were first dispatched, for the handler they were first dispatched to, within the cases you may see (as GET /cases). A case counts in a rate once its outcome for it is settled; until then it is pending. Merged, duplicate, invalid and early-withdrawn cases leave the rates. Every rate carries its numerator, denominator and pending count; satisfaction travels with the evaluation coverage (参评率).',
       security: bearer,
       querystring: ratesQuerySchema,
       response: {
@@ -43,7 +44,7 @@ export const statsRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (ap
     handler: async (req) => {
       const q = req.query;
       const period = periodOf(q);
-      const filter = { communityOrgId: q.community, streetOrgId: q.street, compoundCode: q.compound, handlerOrgId: q.handler };
+      const filter = { communityOrgId: q.community, streetOrgId: q.street, compoundCode: q.compound, handlerOrgId: q.handler, categoryCode: q.category };
       const { items, overall } = await ratesByGroup(ctx.pool, period, listScopeFor(actorOf(req)), q.groupBy, filter);
       return { period, groupBy: q.groupBy, items, overall };
     },

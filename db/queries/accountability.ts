@@ -44,9 +44,11 @@ export interface AccountabilityRow {
   organizationKind: string;
   organizationNameZh: string;
   organizationNameEn: string;
-  dutyCode: string | null;
-  dutyTitleZh: string | null;
-  dutyTitleEn: string | null;
+  /** Never null since 0031: every record names one duty of its organisation's kind. */
+  dutyCode: string;
+  dutyTitleZh: string;
+  dutyTitleEn: string;
+  dutyArea: { code: string; titleZh: string; titleEn: string } | null;
   source: 'breach' | 'unsatisfied' | 'finding' | 'silence';
   deadlineKind: string | null;
   level: string | null;
@@ -66,14 +68,16 @@ export interface AccountabilityRow {
 const SELECT = `
   SELECT r.id, r.case_id AS "caseId", c.tracking_code AS "trackingCode", r.organization_id AS "organizationId",
          o.kind AS "organizationKind", o.name_zh AS "organizationNameZh", o.name_en AS "organizationNameEn",
-         r.duty_code AS "dutyCode", d.title_zh AS "dutyTitleZh", d.title_en AS "dutyTitleEn", r.source,
+         r.duty_code AS "dutyCode", d.title_zh AS "dutyTitleZh", d.title_en AS "dutyTitleEn",
+         CASE WHEN a.code IS NULL THEN NULL ELSE jsonb_build_object('code', a.code, 'titleZh', a.title_zh, 'titleEn', a.title_en) END AS "dutyArea", r.source,
          r.deadline_kind AS "deadlineKind", r.level, r.reason, r.consequence, r.filed_by AS "filedBy", r.answer,
          r.answered_at AS "answeredAt", r.answered_by AS "answeredBy", r.closed_at AS "closedAt", r.closed_by AS "closedBy",
          r.close_reason AS "closeReason", r.created_at AS "createdAt",
          to_char(r.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "cursorAt"
     FROM accountability_records r
     JOIN organizations o ON o.id = r.organization_id
-    LEFT JOIN responsibility_duties d ON d.code = r.duty_code
+    JOIN responsibility_duties d ON d.code = r.duty_code
+    LEFT JOIN responsibility_areas a ON a.code = d.area
     LEFT JOIN cases c ON c.id = r.case_id`;
 
 export interface AccountabilityFilter {

@@ -1,37 +1,12 @@
-// Assessments (考核): one row per property company, agreement and month, immutable (0005); a recomputation is a
-// new version, and the community committee's signed adjustments are rows of their own, shown beside the score.
+// Assessments (考核): one row per handler, unit and month, immutable (0005); a recomputation is a new version, and
+// the assessor's signed adjustments are rows of their own, shown beside the score (never added into it).
 import type { PoolClient } from 'pg';
-import type { Assessment, RateSet } from '../../domain/rates';
+import type { AssessedKind, Assessment, AssessmentStatus } from '../../domain/assessment';
+import type { RateSet } from '../../domain/rates';
 import type { AssessmentWeights } from '../../domain/types';
 import type { Queryable } from '../pool';
+import type { AssessmentUnit } from './assessment-units';
 import type { Period } from './period';
-import { addCalendarDays } from '../../domain/calendar';
-
-/** Who is assessed, under which agreement: a compound's agreement in force on the period's last day. */
-export interface AssessmentUnit {
-  organizationId: string;
-  agreementId: string;
-  compoundCode: string;
-  communityOrgId: string;
-  weights: AssessmentWeights;
-}
-
-/**
- * One unit per compound. The agreement is the one in force on the last day of the period, i.e. the terms the
- * parties had agreed by the time they are assessed; a compound with no agreement then has no assessment (the
- * power to assess comes from the agreement).
- */
-export async function assessmentUnits(db: Queryable, period: Period): Promise<AssessmentUnit[]> {
-  const { rows } = await db.query<AssessmentUnit>(
-    `SELECT DISTINCT ON (a.compound_code) a.property_company_org_id AS "organizationId", a.id AS "agreementId",
-            a.compound_code AS "compoundCode", a.community_org_id AS "communityOrgId", a.terms->'weights' AS weights
-       FROM agreements a
-      WHERE a.valid_from <= $1::date AND (a.valid_to IS NULL OR a.valid_to > $1::date)
-      ORDER BY a.compound_code, a.valid_from DESC, a.version DESC`,
-    [addCalendarDays(period.to, -1)],
-  );
-  return rows;
-}
 
 /** Serialises computations of one period, so two runs cannot take the same next version number. */
 export async function lockPeriod(client: PoolClient, period: Period): Promise<void> {
@@ -54,14 +29,16 @@ export interface NewAssessment {
 
 export async function insertAssessment(client: PoolClient, a: NewAssessment): Promise<string> {
   const { rows } = await client.query<{ id: string }>(
-    `INSERT INTO assessments (organization_id, agreement_id, period_start, period_end, version, rates, weights, parts, score,
-                              computation_id, computed_by)
-     SELECT $1, $2, $3::date, $4::date, COALESCE(max(version), 0) + 1, $5, $6, $7, $8, $9, $10
-       FROM assessments WHERE organization_id = $1 AND agreement_id = $2 AND period_start = $3::date AND period_end = $4::date
+    `INSERT INTO assessments (organization_id, agreement_id, assessor_org_id, period_start, period_end, version,
+                              rates, weights, parts, score, status, min_evaluated, computation_id, computed_by)
+     SELECT $1, $2::text, $3, $4::date, $5::date, COALESCE(max(version), 0) + 1, $6, $7, $8, $9, $10, $11, $12, $13
+       FROM assessments WHERE organization_id = $1 AND agreement_id IS NOT DISTINCT FROM $2::text
+        AND period_start = $4::date AND period_end = $5::date
      RETURNING id`,
     [
-      a.unit.organizationId, a.unit.agreementId, a.period.from, a.period.to, JSON.stringify(a.rates), JSON.stringify(a.unit.weights),
-      JSON.stringify(a.assessment.parts), a.assessment.score, a.computationId, a.computedBy,
+      a.unit.organizationId, a.unit.agreementId, a.unit.assessorOrgId, a.period.from, a.period.to,
+      JSON.stringify(a.rates), JSON.stringify(a.unit.weights), JSON.stringify(a.assessment.parts), a.assessment.score,
+      a.assessment.status, a.assessment.minEvaluated, a.computationId, a.computedBy,
     ],
   );
   return rows[0].id;
@@ -73,13 +50,15 @@ export type AssessmentScope = { kind: 'all' } | { kind: 'organization'; orgId: s
 export interface AssessmentRow {
   id: string;
   organizationId: string;
+  organizationKind: AssessedKind;
   organizationNameZh: string;
   organizationNameEn: string;
-  agreementId: string;
-  compoundCode: string;
-  compoundNameZh: string;
-  compoundNameEn: string;
-  communityOrgId: string;
+  agreementId: string | null;
+  compoundCode: string | null;
+  compoundNameZh: string | null;
+  compoundNameEn: string | null;
+  communityOrgId: string | null;
+  assessorOrgId: string;
   periodStart: string;
   periodEnd: string;
   version: number;
@@ -87,6 +66,8 @@ export interface AssessmentRow {
   weights: AssessmentWeights;
   parts: Assessment['parts'];
   score: number | null;
+  status: AssessmentStatus;
+  minEvaluated: number | null;
   computedBy: string | null;
   computedAt: Date;
 }
@@ -94,6 +75,7 @@ export interface AssessmentRow {
 export interface AssessmentFilter {
   period?: Period;
   organizationId?: string;
+  organizationKind?: AssessedKind;
   compoundCode?: string;
   /** Every version rather than the latest of each unit. */
   allVersions?: boolean;
@@ -103,9 +85,9 @@ export interface AssessmentFilter {
 function scopeWhere(scope: AssessmentScope, add: (v: unknown) => string): string {
   if (scope.kind === 'all') return 'TRUE';
   if (scope.kind === 'organization') return `x.organization_id = ${add(scope.orgId)}`;
-  // The agreement's community committee, the street above it, and the organisation department above that.
+  // The assessor (the agreement's community committee, or the organisation department) and the two levels above.
   const org = add(scope.orgId);
-  return `(ag.community_org_id = ${org} OR cm.parent_id = ${org} OR st.parent_id = ${org})`;
+  return `(asr.id = ${org} OR asr.parent_id = ${org} OR up.parent_id = ${org})`;
 }
 
 export async function listAssessments(db: Queryable, scope: AssessmentScope, f: AssessmentFilter): Promise<AssessmentRow[]> {
@@ -114,25 +96,30 @@ export async function listAssessments(db: Queryable, scope: AssessmentScope, f: 
   const where = [scopeWhere(scope, add)];
   if (f.period) where.push(`x.period_start = ${add(f.period.from)}::date AND x.period_end = ${add(f.period.to)}::date`);
   if (f.organizationId) where.push(`x.organization_id = ${add(f.organizationId)}`);
+  if (f.organizationKind) where.push(`o.kind = ${add(f.organizationKind)}`);
   if (f.compoundCode) where.push(`ag.compound_code = ${add(f.compoundCode)}`);
   if (f.id) where.push(`x.id = ${add(f.id)}`);
   const latest = f.allVersions || f.id ? '' : 'DISTINCT ON (x.organization_id, x.agreement_id, x.period_start, x.period_end)';
   const { rows } = await db.query<AssessmentRow>(
     `SELECT * FROM (
-       SELECT ${latest} x.id, x.organization_id AS "organizationId", o.name_zh AS "organizationNameZh", o.name_en AS "organizationNameEn",
-              x.agreement_id AS "agreementId", ag.compound_code AS "compoundCode", cp.name_zh AS "compoundNameZh",
-              cp.name_en AS "compoundNameEn", ag.community_org_id AS "communityOrgId",
+       SELECT ${latest} x.id, x.organization_id AS "organizationId", o.kind AS "organizationKind",
+              o.name_zh AS "organizationNameZh", o.name_en AS "organizationNameEn", x.agreement_id AS "agreementId",
+              ag.compound_code AS "compoundCode", cp.name_zh AS "compoundNameZh", cp.name_en AS "compoundNameEn",
+              COALESCE(ag.community_org_id, CASE WHEN asr.kind = 'community_committee' THEN asr.id END) AS "communityOrgId",
+              asr.id AS "assessorOrgId",
               to_char(x.period_start, 'YYYY-MM-DD') AS "periodStart", to_char(x.period_end, 'YYYY-MM-DD') AS "periodEnd",
-              x.version, x.rates, x.weights, x.parts, x.score::float8 AS score, x.computed_by AS "computedBy", x.created_at AS "computedAt"
+              x.version, x.rates, x.weights, x.parts, x.score::float8 AS score, x.status, x.min_evaluated AS "minEvaluated",
+              x.computed_by AS "computedBy", x.created_at AS "computedAt"
          FROM assessments x
          JOIN organizations o ON o.id = x.organization_id
-         JOIN agreements ag ON ag.id = x.agreement_id
-         JOIN compounds cp ON cp.code = ag.compound_code
-         JOIN organizations cm ON cm.id = ag.community_org_id
-         LEFT JOIN organizations st ON st.id = cm.parent_id
+         LEFT JOIN agreements ag ON ag.id = x.agreement_id
+         LEFT JOIN compounds cp ON cp.code = ag.compound_code
+         -- Rows of before 0031 name no assessor: it was always the agreement's community committee.
+         LEFT JOIN organizations asr ON asr.id = COALESCE(x.assessor_org_id, ag.community_org_id)
+         LEFT JOIN organizations up ON up.id = asr.parent_id
         WHERE ${where.join(' AND ')}
         ORDER BY x.organization_id, x.agreement_id, x.period_start, x.period_end, x.version DESC
-     ) latest ORDER BY "periodStart" DESC, "compoundCode", version DESC
+     ) latest ORDER BY "periodStart" DESC, "organizationKind" DESC, "compoundCode" NULLS LAST, "organizationId", version DESC
      LIMIT 1000`,
     values,
   );
@@ -157,7 +144,7 @@ export async function adjustmentsFor(db: Queryable, assessmentIds: string[]): Pr
     `SELECT target.id AS "unitOf", adj.id, adj.assessment_id AS "assessmentId", a.version AS "assessmentVersion", adj.delta::float8 AS delta,
             adj.reason, adj.signed_by AS "signedBy", p.name_zh AS "signerNameZh", p.name_en AS "signerNameEn", adj.created_at AS "signedAt"
        FROM assessments target
-       JOIN assessments a ON a.organization_id = target.organization_id AND a.agreement_id = target.agreement_id
+       JOIN assessments a ON a.organization_id = target.organization_id AND a.agreement_id IS NOT DISTINCT FROM target.agreement_id
                          AND a.period_start = target.period_start AND a.period_end = target.period_end
        JOIN assessment_adjustments adj ON adj.assessment_id = a.id
        LEFT JOIN users u ON u.id = adj.signed_by
@@ -171,17 +158,63 @@ export async function adjustmentsFor(db: Queryable, assessmentIds: string[]): Pr
   return byAssessment;
 }
 
-/** Adds a signed adjustment and refreshes the row's summary (the only column of an assessment that may change). */
-export async function insertAdjustment(client: PoolClient, assessmentId: string, delta: number, reason: string, userId: string): Promise<string> {
+export interface NewAdjustment {
+  assessmentId: string;
+  delta: number;
+  reason: string;
+  userId: string;
+  /** The signer's Idempotency-Key, scoped by the signer; null when the request had none. */
+  dedupeKey: string | null;
+}
+
+export type SignResult =
+  | { kind: 'signed'; id: string }
+  /** This Idempotency-Key already signed an adjustment: of this assessment's month (a retry), or of another one. */
+  | { kind: 'repeated'; id: string; sameMonth: boolean }
+  /** The net total of the month's adjustments would leave ±cap. */
+  | { kind: 'over_cap'; total: number };
+
+/**
+ * Signs an adjustment if it fits: the net total of the month's adjustments (every version of the unit) stays within
+ * the cap (domain adjustmentFits), and its Idempotency-Key has not signed one already. Serialised per unit by a
+ * transaction lock, so two adjustments at once cannot both fit under the cap. Refreshes the row's summary, the
+ * only column of an assessment that may change.
+ */
+export async function signAdjustment(client: PoolClient, a: NewAdjustment, fits: (total: number, delta: number) => boolean): Promise<SignResult> {
+  const unit = await client.query<{ key: string }>(
+    `SELECT organization_id || '|' || COALESCE(agreement_id, '') || '|' || period_start || '|' || period_end AS key FROM assessments WHERE id = $1`,
+    [a.assessmentId],
+  );
+  await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`assessment-adjustment:${unit.rows[0].key}`]);
+  if (a.dedupeKey !== null) {
+    const { rows } = await client.query<{ id: string; sameMonth: boolean }>(
+      `SELECT adj.id, EXISTS (SELECT 1 FROM assessments t WHERE t.id = $2 AND t.organization_id = a.organization_id
+                               AND t.agreement_id IS NOT DISTINCT FROM a.agreement_id AND t.period_start = a.period_start
+                               AND t.period_end = a.period_end) AS "sameMonth"
+         FROM assessment_adjustments adj JOIN assessments a ON a.id = adj.assessment_id WHERE adj.dedupe_key = $1`,
+      [a.dedupeKey, a.assessmentId],
+    );
+    if (rows[0]) return { kind: 'repeated', id: rows[0].id, sameMonth: rows[0].sameMonth };
+  }
+  const { rows: sums } = await client.query<{ total: number }>(
+    `SELECT COALESCE(sum(adj.delta), 0)::float8 AS total
+       FROM assessments t
+       JOIN assessments a ON a.organization_id = t.organization_id AND a.agreement_id IS NOT DISTINCT FROM t.agreement_id
+                         AND a.period_start = t.period_start AND a.period_end = t.period_end
+       JOIN assessment_adjustments adj ON adj.assessment_id = a.id
+      WHERE t.id = $1`,
+    [a.assessmentId],
+  );
+  if (!fits(sums[0].total, a.delta)) return { kind: 'over_cap', total: sums[0].total };
   const { rows } = await client.query<{ id: string }>(
-    'INSERT INTO assessment_adjustments (assessment_id, delta, reason, signed_by) VALUES ($1, $2, $3, $4) RETURNING id',
-    [assessmentId, delta, reason, userId],
+    'INSERT INTO assessment_adjustments (assessment_id, delta, reason, signed_by, dedupe_key) VALUES ($1, $2, $3, $4, $5) RETURNING id',
+    [a.assessmentId, a.delta, a.reason, a.userId, a.dedupeKey],
   );
   await client.query(
     `UPDATE assessments SET adjustment = (
        SELECT jsonb_build_object('total', COALESCE(sum(delta), 0), 'count', count(*)) FROM assessment_adjustments WHERE assessment_id = $1)
       WHERE id = $1`,
-    [assessmentId],
+    [a.assessmentId],
   );
-  return rows[0].id;
+  return { kind: 'signed', id: rows[0].id };
 }

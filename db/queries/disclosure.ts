@@ -1,6 +1,7 @@
 // The anonymised case list of the public disclosure (信息公开). The SELECT names every column it returns, and
-// none of them is personal: no resident, household, location, description, photo or event payload leaves here
-// (api/routes/public.ts maps exactly these fields, test/stats/public.test.ts scans what goes out).
+// none of them leaves as it is: no resident, household, location, description, photo or event payload is published
+// (the facts' building serves the staff's breakdowns only; api/routes/public.ts maps exactly the public fields, and
+// test/stats/public.test.ts scans what goes out).
 import type { CaseOutcomeFacts } from '../../domain/rates';
 import type { Queryable } from '../pool';
 import { Params } from './case-list';
@@ -48,7 +49,7 @@ export async function listPublicCases(
   if (page.after) where.push(`(c.dispatched_at, c.id) < (${p.add(page.after.at)}::timestamptz, ${p.add(page.after.id)}::uuid)`);
   const facts = FACTS_SELECT.replace(
     'SELECT c.id AS "caseId",',
-    `SELECT c.category_code AS "categoryCode", c.created_at AS "createdAt", c.stage, c.status, c.level,
+    `SELECT c.created_at AS "createdAt", c.stage, c.status, c.level,
             to_char(c.dispatched_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "cursorAt", c.id AS "caseId",`,
   );
   const sql = `

@@ -1,7 +1,13 @@
-// The responsibility list (责任清单) that accountability records cite. The list itself ships with migration
-// 0004; codes are '<organization_kind>.<duty>'.
+// The responsibility list (责任清单) that accountability records cite. The list itself ships with migrations 0004,
+// 0030 and 0031 (the six areas of the Party organisations' eighteen duties); codes are '<organization_kind>.<duty>'.
 import type { DeadlineKind, OrganizationKind } from '../../domain/types';
 import type { Queryable } from '../pool';
+
+export interface ResponsibilityArea {
+  code: string;
+  titleZh: string;
+  titleEn: string;
+}
 
 export interface ResponsibilityDuty {
   code: string;
@@ -9,6 +15,8 @@ export interface ResponsibilityDuty {
   titleZh: string;
   titleEn: string;
   description: string | null;
+  /** One of the six areas for a Party organisation's duty; null for a handler's service duty. */
+  area: ResponsibilityArea | null;
 }
 
 /**
@@ -34,8 +42,10 @@ export async function listResponsibilityDuties(
   filter: { organizationKind?: OrganizationKind } = {},
 ): Promise<ResponsibilityDuty[]> {
   const { rows } = await db.query<ResponsibilityDuty>(
-    `SELECT code, organization_kind AS "organizationKind", title_zh AS "titleZh", title_en AS "titleEn", description
-       FROM responsibility_duties WHERE ($1::text IS NULL OR organization_kind = $1) ORDER BY code`,
+    `SELECT d.code, d.organization_kind AS "organizationKind", d.title_zh AS "titleZh", d.title_en AS "titleEn", d.description,
+            CASE WHEN a.code IS NULL THEN NULL ELSE jsonb_build_object('code', a.code, 'titleZh', a.title_zh, 'titleEn', a.title_en) END AS area
+       FROM responsibility_duties d LEFT JOIN responsibility_areas a ON a.code = d.area
+      WHERE ($1::text IS NULL OR d.organization_kind = $1) ORDER BY d.organization_kind, d.sort, d.code`,
     [filter.organizationKind ?? null],
   );
   return rows;

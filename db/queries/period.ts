@@ -10,7 +10,8 @@ export interface Period {
   to: string;
 }
 
-export const MONTH_PATTERN = /^\d{4}-(0[1-9]|1[0-2])$/;
+/** A month of the years 2000–2100: what the loop can hold (a year like 0000 breaks date arithmetic and SQL alike). */
+export const MONTH_PATTERN = /^(20\d{2}|2100)-(0[1-9]|1[0-2])$/;
 
 /** '2026-10' → { from: '2026-10-01', to: '2026-11-01' }. */
 export function monthPeriod(month: string): Period {
@@ -34,11 +35,4 @@ export function periodInstants(p: Period): { from: Date; to: Date } {
 export function monthOf(p: Period): string | null {
   const month = p.from.slice(0, 7);
   return p.from.endsWith('-01') && monthPeriod(month).to === p.to ? month : null;
-}
-
-/** The first working day of a month on a calendar covering it (调休 Saturdays count; holidays do not). */
-export function firstWorkingDay(month: string, cal: { isWorkday(date: string): boolean }): string | null {
-  const { from, to } = monthPeriod(month);
-  for (let d = from; d < to; d = addCalendarDays(d, 1)) if (cal.isWorkday(d)) return d;
-  return null;
 }

@@ -11,9 +11,11 @@
 //   returned unacknowledged does not count as its response when the next handler acknowledges;
 // - on-time resolution compares the last resolution with the first resolution deadline, moved by resolution
 //   extensions (延期) the supervisor approved before the deadline then in force expired. A reopened case (重办)
-//   gets no fresh deadline here: it was not resolved in time if the rework ended late.
+//   gets no fresh deadline here: it was not resolved in time if the rework ended late;
+// - the close ground (duplicate, invalid, resident_request, verified_unreasonable) is the last 'closed' event's:
+//   domain/rates.ts decides from it which cases leave the measures.
 import type { CaseOutcomeFacts } from '../../domain/rates';
-import type { Outcome, Satisfaction } from '../../domain/types';
+import type { CloseGround, Outcome, Satisfaction } from '../../domain/types';
 import type { Queryable } from '../pool';
 import { Params, scopeSql, type ListScope } from './case-list';
 import { periodInstants, type Period } from './period';
@@ -24,7 +26,8 @@ export interface FactFilter {
   compoundCode?: string;
   /** The handler a case counts for (first dispatched to). */
   handlerOrgId?: string;
-  /** Only cases first dispatched to organisations of this kind (assessment: property companies). */
+  categoryCode?: string;
+  /** Only cases first dispatched to organisations of this kind. */
   handlerKind?: string;
 }
 
@@ -34,6 +37,8 @@ interface FactRow {
   compoundCode: string;
   communityOrgId: string;
   streetOrgId: string;
+  categoryCode: string;
+  building: string | null;
   dispatchedAt: Date;
   acknowledgedAt: Date | null;
   responseDueAt: Date | null;
@@ -48,6 +53,7 @@ interface FactRow {
   returned: boolean;
   closedAt: Date | null;
   outcome: Outcome | null;
+  closeGround: CloseGround | null;
 }
 
 /**
@@ -57,10 +63,11 @@ interface FactRow {
 export const FACTS_SELECT = `
   SELECT c.id AS "caseId", c.intake->>'handlerOrgId' AS "handlerOrgId", c.compound_code AS "compoundCode",
          c.community_org_id AS "communityOrgId", COALESCE(c.street_org_id, c.intake->'chain'->>'streetOrgId', '') AS "streetOrgId",
+         c.category_code AS "categoryCode", NULLIF(btrim(c.location->>'building'), '') AS building,
          c.dispatched_at AS "dispatchedAt", ack.at AS "acknowledgedAt", c.first_response_due_at AS "responseDueAt",
          c.resolved_at AS "resolvedAt", c.first_resolution_due_at AS "firstResolutionDueAt", ext.approvals AS extensions,
          c.satisfaction, c.solved, c.reopen_count AS "reopenCount", c.escalation_count > 0 AS escalated,
-         c.returned_count > 0 AS returned, c.closed_at AS "closedAt", c.outcome
+         c.returned_count > 0 AS returned, c.closed_at AS "closedAt", c.outcome, closing.ground AS "closeGround"
     FROM cases c
     LEFT JOIN LATERAL (
       SELECT min(e.at) AS at FROM case_events e
@@ -71,7 +78,11 @@ export const FACTS_SELECT = `
         FROM case_events e
        WHERE e.case_id = c.id AND e.type = 'extension_decided' AND e.payload->>'deadline' = 'resolution'
          AND e.payload->>'approve' = 'true' AND e.payload ? 'newDueAt'
-    ) ext ON true`;
+    ) ext ON true
+    LEFT JOIN LATERAL (
+      SELECT e.payload->>'ground' AS ground FROM case_events e
+       WHERE e.case_id = c.id AND e.type = 'closed' AND c.closed_at IS NOT NULL ORDER BY e.seq DESC LIMIT 1
+    ) closing ON true`;
 
 /** The first resolution deadline moved by each extension approved while the deadline it extended still ran. */
 export function effectiveResolutionDue(first: number | null, extensions: readonly [number, number][]): number | null {
@@ -90,6 +101,8 @@ export function toFacts(r: FactRow): CaseOutcomeFacts {
     compoundCode: r.compoundCode,
     communityOrgId: r.communityOrgId,
     streetOrgId: r.streetOrgId,
+    categoryCode: r.categoryCode,
+    building: r.building,
     dispatchedAt: r.dispatchedAt.getTime(),
     acknowledgedAt: ms(r.acknowledgedAt),
     responseDueAt: ms(r.responseDueAt),
@@ -104,6 +117,7 @@ export function toFacts(r: FactRow): CaseOutcomeFacts {
     returned: r.returned,
     closedAt: ms(r.closedAt),
     outcome: r.outcome,
+    closeGround: r.closeGround,
   };
 }
 
@@ -119,6 +133,7 @@ export function factsWhere(p: Params, period: Period, scope: ListScope, f: FactF
   if (f.communityOrgId) where.push(`c.community_org_id = ${p.add(f.communityOrgId)}`);
   if (f.streetOrgId) where.push(`c.street_org_id = ${p.add(f.streetOrgId)}`);
   if (f.compoundCode) where.push(`c.compound_code = ${p.add(f.compoundCode)}`);
+  if (f.categoryCode) where.push(`c.category_code = ${p.add(f.categoryCode)}`);
   if (f.handlerOrgId) where.push(`c.intake->>'handlerOrgId' = ${p.add(f.handlerOrgId)}`);
   if (f.handlerKind) where.push(`(SELECT o.kind FROM organizations o WHERE o.id = c.intake->>'handlerOrgId') = ${p.add(f.handlerKind)}`);
   return where.join(' AND ');
@@ -139,11 +154,12 @@ export interface NamedOrg {
   nameEn: string;
 }
 
-/** Names of organisations and compounds, for labelling groups (reference data: small). */
+/** Names of organisations, compounds ('compound:<code>') and categories ('category:<code>'), for labelling groups. */
 export async function groupNames(db: Queryable): Promise<Map<string, NamedOrg>> {
   const { rows } = await db.query<NamedOrg>(
     `SELECT id, kind, name_zh AS "nameZh", name_en AS "nameEn" FROM organizations
-     UNION ALL SELECT code, 'compound', name_zh, name_en FROM compounds`,
+     UNION ALL SELECT code, 'compound', name_zh, name_en FROM compounds
+     UNION ALL SELECT code, 'category', name_zh, name_en FROM categories`,
   );
-  return new Map(rows.map((r) => [`${r.kind === 'compound' ? 'compound:' : ''}${r.id}`, r]));
+  return new Map(rows.map((r) => [r.kind === 'compound' || r.kind === 'category' ? `${r.kind}:${r.id}` : r.id, r]));
 }
