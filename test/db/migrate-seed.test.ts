@@ -184,6 +184,7 @@ describe('reference queries', () => {
         topRungCadence: { unit: 'seconds', amount: 15 },
         noticeAfter: 2,
       },
+      assessment: { minEvaluated: 3, followUpTime: { unit: 'seconds', amount: 30 } },
     });
   });
 
