@@ -44,7 +44,7 @@ test('the responsibility list is public and filterable by organisation kind', as
   const res = await s.app.inject({ method: 'GET', url: '/api/v1/responsibility-duties?organizationKind=property_company' });
   expect(res.statusCode).toBe(200);
   expect(res.json().items.map((d: { code: string }) => d.code)).toEqual([
-    'property_company.resolve_in_time', 'property_company.respond_in_time', 'property_company.satisfy_residents', 'property_company.service_standard',
+    'property_company.respond_in_time', 'property_company.resolve_in_time', 'property_company.satisfy_residents', 'property_company.service_standard',
   ]);
 });
 
@@ -120,7 +120,7 @@ test('a supervisor files a finding against an organisation it supervises, naming
 
 test('a street files against a community committee, which sees it but may not close it itself', async () => {
   const street = await as(s.app, 'street1');
-  const filed = await street.post('/api/v1/accountability', { organizationId: 'comm-jinji', dutyCode: 'community_committee.assign_follow_up', reason: '两周未指派跟踪人', consequence: '本周内补派并报告' });
+  const filed = await street.post('/api/v1/accountability', { organizationId: 'comm-jinji', dutyCode: 'community_committee.follow_up', reason: '两周未指派跟踪人', consequence: '本周内补派并报告' });
   expect(filed.json()).toMatchObject({ level: 'street_committee', organization: { id: 'comm-jinji' } });
   const id = filed.json().id as string;
   const community = await as(s.app, 'community1');

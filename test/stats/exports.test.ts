@@ -74,10 +74,14 @@ test('the case stream reads page by page without skipping or repeating a case', 
 test('a rates export carries each rate with numerator and denominator, as GET /stats/rates', async () => {
   const res = await exportAs('admin', '/api/v1/exports/rates.csv?period=2026-03&groupBy=compound', { 'accept-language': 'en' });
   const [header, ...rows] = parse(res.body);
-  expect(header.slice(0, 8)).toEqual(['from', 'to_exclusive', 'id', 'name', 'cases', 'response_numerator', 'response_denominator', 'response_rate']);
-  expect(header).toHaveLength(5 + 7 * 3 + 1);
+  expect(header.slice(0, 10)).toEqual(['from', 'to_exclusive', 'id', 'name', 'cases', 'excluded', 'response_numerator', 'response_denominator', 'response_pending', 'response_rate']);
+  // 参评率 beside satisfaction, as everywhere.
+  expect(header.slice(14, 22)).toEqual(['satisfaction_numerator', 'satisfaction_denominator', 'satisfaction_pending', 'satisfaction_rate', 'evaluation_coverage_numerator', 'evaluation_coverage_denominator', 'evaluation_coverage_pending', 'evaluation_coverage_rate']);
+  expect(header).toHaveLength(6 + 8 * 4 + 1);
   const byId = Object.fromEntries(rows.map((r) => [r[2], r]));
-  expect(byId['demo-fast'].slice(4, 8)).toEqual(['5', '5', '5', '1']);
+  expect(byId['demo-fast'].slice(4, 10)).toEqual(['5', '0', '5', '5', '0', '1']);
+  // The five are open: their evaluation is still to come.
+  expect(byId['demo-fast'].slice(14, 18)).toEqual(['0', '0', '5', '']);
   // lakeview: resolved 3 h after dispatch → median 3 hours.
   expect(byId.lakeview[4]).toBe('1');
   expect(byId.lakeview[header.length - 1]).toBe('3');

@@ -31,12 +31,15 @@ export interface CaseSpec {
   reopen?: number;
   escalations?: number;
   outcome?: string;
+  /** A supervisor's close ground (duplicate, invalid, resident_request, verified_unreasonable), on the 'closed' event. */
+  ground?: string;
   closedH?: number;
   notDispatched?: boolean;
   description?: string;
   residentName?: string;
   residentPhone?: string;
   room?: string;
+  building?: string;
 }
 
 const communityOf = (compound: string) => COMPOUNDS.find((c) => c.code === compound)?.communityOrgId as string;
@@ -64,7 +67,7 @@ export async function insertCase(pool: Pool, s: CaseSpec): Promise<string> {
         $20, $21, $22, $23, $24, $25, $26, $27, true, $28, $29)`,
     [
       id, `2603-T${String(counter).padStart(5, '0')}`, `case-${id}`, s.category ?? 'repairs', s.compound, s.residentName ?? null,
-      s.residentPhone ?? null, JSON.stringify({ building: '1', unit: '1', room: s.room ?? '101' }), s.description ?? '测试用工单描述',
+      s.residentPhone ?? null, JSON.stringify({ building: s.building ?? '1', unit: '1', room: s.room ?? '101' }), s.description ?? '测试用工单描述',
       status, closed ? 'closed' : status === 'resolved' ? 'evaluate' : 'respond', current, community, street, s.reopen ?? 0,
       s.escalations ?? 0, s.reroutedTo ? 1 : 0, s.outcome ?? null, s.satisfaction ?? null, s.solved ?? null,
       s.notDispatched ? null : new Date(s.dispatchedAt), s.ack ? at(s.ack.h) : null, at(s.resolvedH), at(s.closedH),
@@ -96,6 +99,10 @@ async function insertEvents(pool: Pool, id: string, s: CaseSpec, first: string):
       approve: true, deadline: 'resolution', newDueAt: s.dispatchedAt + dueH * HOUR,
     }]);
   }
+  if (s.closedH !== undefined) {
+    const by = s.outcome === 'withdrawn' ? { role: 'resident', organizationId: null } : { role: 'supervisor', organizationId: communityOf(s.compound) };
+    events.push(['closed', by, s.closedH, { outcome: s.outcome, ...(s.ground ? { ground: s.ground } : {}) }]);
+  }
   events.sort((a, b) => a[2] - b[2]);
   for (const [i, [type, actor, h, payload]] of events.entries()) {
     await pool.query('INSERT INTO case_events (case_id, seq, type, actor, at, payload) VALUES ($1, $2, $3, $4, $5, $6)', [
@@ -104,4 +111,4 @@ async function insertEvents(pool: Pool, id: string, s: CaseSpec, first: string):
   }
 }
 
-export const rateOf = (numerator: number, denominator: number) => ({ numerator, denominator, value: denominator === 0 ? null : numerator / denominator });
+export const rateOf = (numerator: number, denominator: number, pending = 0) => ({ numerator, denominator, pending, value: denominator === 0 ? null : numerator / denominator });

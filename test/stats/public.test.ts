@@ -11,13 +11,16 @@ let s: ApiStack;
 const T = Date.parse('2026-03-12T09:30:00+08:00');
 const pii = { residentName: '钱多多', residentPhone: '13955556666', room: '1201', description: 'SYNTH-描述：3号楼1201室楼上漏水' };
 const sat = { satisfaction: 'satisfied', solved: true, outcome: 'satisfied', ...pii } as const;
+const unsat = { ...pii, satisfaction: 'unsatisfied', solved: false, outcome: 'unsatisfied' } as const;
+const times = (n: number, c: CaseSpec): CaseSpec[] => Array.from({ length: n }, () => c);
+// Rankings need five settled cases for the rate they rank by (MIN_RANKED): moonbay's one evaluation is too few.
 // prettier-ignore
 const MARCH: CaseSpec[] = [
-  { compound: 'demo-fast', dispatchedAt: T, ack: { h: 1 }, resolvedH: 4, closedH: 5, ...sat },
-  { compound: 'demo-fast', dispatchedAt: T, ack: { h: 3 }, resolvedH: 30, closedH: 31, ...pii, satisfaction: 'unsatisfied', solved: false, outcome: 'unsatisfied' },
-  { compound: 'lakeview', dispatchedAt: T, ack: { h: 1 }, resolvedH: 4, closedH: 5, ...sat },
-  { compound: 'dushu-court', dispatchedAt: T, ack: { h: 1 }, resolvedH: 4, closedH: 5, ...sat },
-  { compound: 'moonbay', dispatchedAt: T, ack: { h: 1 }, resolvedH: 4, closedH: 5, ...pii, satisfaction: 'unsatisfied', solved: false, outcome: 'unsatisfied' },
+  ...times(3, { compound: 'demo-fast', dispatchedAt: T, ack: { h: 1 }, resolvedH: 4, closedH: 5, ...sat }),
+  ...times(3, { compound: 'demo-fast', dispatchedAt: T, ack: { h: 3 }, resolvedH: 30, closedH: 31, ...unsat }),
+  ...times(5, { compound: 'lakeview', dispatchedAt: T, ack: { h: 1 }, resolvedH: 4, closedH: 5, ...sat }),
+  ...times(5, { compound: 'dushu-court', dispatchedAt: T, ack: { h: 1 }, resolvedH: 4, closedH: 5, ...sat }),
+  { compound: 'moonbay', dispatchedAt: T, ack: { h: 1 }, resolvedH: 4, closedH: 5, ...unsat },
 ];
 
 /** Everything that must never leave through /public. */
@@ -66,43 +69,52 @@ beforeAll(async () => {
   // March is assessed, and demo-fast's committee adjusts it with a reason naming a household.
   const started = (await (await as(s.app, 'orgdept1')).post('/api/v1/assessments/compute', { period: '2026-03' })).json();
   await s.t.client.workflow.getHandle(started.workflowId).result();
-  const [demo] = (await (await as(s.app, 'admin')).get('/api/v1/assessments?period=2026-03&compound=demo-fast')).json().items;
+  const [demo] = (await (await as(s.app, 'admin')).get('/api/v1/assessments?period=2026-03&compound=demo-fast&kind=property_company')).json().items;
   await (await as(s.app, 'community1')).post(`/api/v1/assessments/${demo.id}/adjustments`, { delta: -3, reason: 'ADJ-理由：3号楼1201室业主反映属实' });
 });
 afterAll(async () => {
   await s?.close();
 });
 
-test('property companies are ranked by satisfaction; equal rates share a rank; companies without cases are listed unranked', async () => {
+test('property companies are ranked by satisfaction; equal rates share a rank; too few cases or none: listed unranked', async () => {
   const res = await get('/api/v1/public/rankings?period=2026-03&kind=property_company');
   expect(res.statusCode).toBe(200);
-  const items = res.json().items as { rank: number | null; id: string; rates: { satisfactionRate: unknown; cases: number } }[];
-  expect(items.slice(0, 4).map((i) => [i.rank, i.id, i.rates.satisfactionRate])).toEqual([
-    [1, 'pc-dushu-court', { numerator: 1, denominator: 1, value: 1 }],
-    [1, 'pc-lakeview', { numerator: 1, denominator: 1, value: 1 }],
-    [3, 'pc-demo-fast', { numerator: 1, denominator: 2, value: 0.5 }],
-    [4, 'pc-moonbay', { numerator: 0, denominator: 1, value: 0 }],
+  const items = res.json().items as { rank: number | null; id: string; insufficientData: boolean; rates: { satisfactionRate: unknown; evaluationCoverage: unknown; cases: number } }[];
+  expect(items.slice(0, 4).map((i) => [i.rank, i.id, i.insufficientData, i.rates.satisfactionRate])).toEqual([
+    [1, 'pc-dushu-court', false, { numerator: 5, denominator: 5, pending: 0, value: 1 }],
+    [1, 'pc-lakeview', false, { numerator: 5, denominator: 5, pending: 0, value: 1 }],
+    [3, 'pc-demo-fast', false, { numerator: 3, denominator: 6, pending: 0, value: 0.5 }],
+    // One evaluation of one is not a ranking.
+    [null, 'pc-moonbay', true, { numerator: 0, denominator: 1, pending: 0, value: 0 }],
   ]);
+  expect(items[0].rates.evaluationCoverage).toEqual({ numerator: 5, denominator: 5, pending: 0, value: 1 });
   expect(items.slice(4).map((i) => [i.rank, i.rates.cases])).toEqual([[null, 0], [null, 0], [null, 0], [null, 0]]);
 });
 
-test('communities are ranked the same way', async () => {
+test('communities, and every other handler kind, are ranked the same way', async () => {
   const items = (await get('/api/v1/public/rankings?period=2026-03&kind=community&by=satisfaction')).json().items;
-  expect(items.map((i: { rank: number | null; id: string }) => [i.rank, i.id])).toEqual([[1, 'comm-dushu'], [2, 'comm-jinji'], [3, 'comm-xinghai'], [null, 'comm-lianhua']]);
+  expect(items.map((i: { rank: number | null; id: string }) => [i.rank, i.id])).toEqual([[1, 'comm-dushu'], [2, 'comm-jinji'], [null, 'comm-xinghai'], [null, 'comm-lianhua']]);
+  const departments = (await get('/api/v1/public/rankings?period=2026-03&kind=functional_department')).json().items;
+  expect(departments.map((i: { id: string }) => i.id)).toEqual(['dept-housing', 'dept-market', 'dept-urban']);
 });
 
-test('assessment results show the adjustment total beside the computed score, without its reason', async () => {
+test('assessment results of every handler kind show the adjustment total beside the computed score, without its reason', async () => {
   const body = (await get('/api/v1/public/assessments?period=2026-03')).json();
-  expect(body.items).toHaveLength(8);
-  const demo = body.items.find((i: { compound: { code: string } }) => i.compound.code === 'demo-fast');
-  expect(demo).toMatchObject({ version: 1, adjustments: { total: -3, count: 1 }, weights: { response: 0.3 } });
+  // 8 companies and 8 owners' committees under the agreements, 2 associations, 3 departments.
+  expect(body.items).toHaveLength(21);
+  const demo = body.items.find((i: { organization: { id: string } }) => i.organization.id === 'pc-demo-fast');
+  expect(demo).toMatchObject({ version: 1, status: 'scored', adjustments: { total: -3, count: 1 }, weights: { response: 0.3 } });
   expect(typeof demo.score).toBe('number');
+  const moonbay = body.items.find((i: { organization: { id: string } }) => i.organization.id === 'pc-moonbay');
+  expect(moonbay).toMatchObject({ status: 'insufficient_data', score: null, evaluated: 1, minEvaluated: 5 });
+  const companies = (await get('/api/v1/public/assessments?period=2026-03&kind=property_company')).json().items;
+  expect(companies).toHaveLength(8);
 });
 
 test('the anonymised case list pages through every case of the period, one at a time', async () => {
   let url = '/api/v1/public/cases?period=2026-03&limit=1';
   const seen: unknown[] = [];
-  for (let page = 0; page < 10; page++) {
+  for (let page = 0; page < 30; page++) {
     const body = (await get(url)).json();
     seen.push(...body.items);
     if (!body.nextCursor) break;
@@ -151,7 +163,7 @@ const period = fc.oneof(
     .tuple(fc.integer({ min: -300, max: 30 }), fc.integer({ min: 1, max: 120 }))
     .map(([start, days]) => ({ from: addCalendarDays(today, start), to: addCalendarDays(today, start + days) })),
 );
-const rankings = fc.record({ kind: fc.constantFrom('property_company', 'community'), by: maybe(fc.constantFrom('satisfaction', 'resolution', 'response', 'onTime')) });
+const rankings = fc.record({ kind: fc.constantFrom('property_company', 'community', 'owners_committee', 'functional_department'), by: maybe(fc.constantFrom('satisfaction', 'resolution', 'response', 'onTime')) });
 const assessments = fc.record({ period: fc.constantFrom('2026-03', thisMonth, '2026-02') });
 /** Present one time in `oneIn` (fc.option's freq is the other way round: how rarely the value is absent). */
 const sometimes = <T>(arb: fc.Arbitrary<T>, oneIn: number) => fc.oneof({ arbitrary: fc.constant(undefined), weight: oneIn - 1 }, { arbitrary: arb, weight: 1 });
@@ -167,7 +179,8 @@ const cases = fc.record({
 /** Mostly valid queries (they must reach real answers), with a share of malformed ones mixed in. */
 const junk = fc.record(
   {
-    period: fc.constantFrom('2026-13', 'march', ''),
+    period: fc.constantFrom('2026-13', 'march', '', '0000-01', '1999-12', '2101-01', '9999-12'),
+    from: fc.constantFrom('0000-01-01', '1999-12-31', '2101-01-01'),
     kind: fc.constantFrom('resident', 'household'),
     limit: fc.integer({ min: -5, max: 500 }),
     cursor: fc.string({ maxLength: 40 }),
