@@ -76,14 +76,66 @@ function validParam(p: Param, d: Defaults, n: number): string {
   if (p.in === 'header') return `fuzz-${n}-${Date.now()}`;
   if (p.schema.format === 'uuid') return d.caseId;
   if (p.schema.enum) return String(p.schema.enum[0]);
-  if (p.schema.pattern?.includes('\\d{4}-\\d{2}-\\d{2}')) return '2027-01-04';
+  if (isDate(p.schema)) return '2027-01-04';
+  if (isMonth(p.schema)) return '2026-10';
   return 'lift';
+}
+
+/** A day (YYYY-MM-DD) or a month (YYYY-MM) parameter, as the API's patterns spell them. */
+const isDate = (s: JsonSchema) => s.pattern?.endsWith('-\\d{2}-\\d{2}$') === true;
+const isMonth = (s: JsonSchema) => s.pattern?.endsWith('-(0[1-9]|1[0-2])$') === true;
+
+/**
+ * Periods, days and ranges the loop cannot hold: years outside 2000–2100 (a year 0000 once made eight routes answer
+ * 500), days and months that do not exist, and a range of a century. Every period, date and range parameter must
+ * refuse each with a 400 naming the field.
+ */
+export const PERIOD_JUNK = {
+  month: ['0000-01', '1999-12', '2101-01', '9999-12', '2026-00', '2026-13', '-2026-01', '20260'],
+  date: ['0000-01-01', '1999-12-31', '2101-01-01', '9999-12-31', '2026-02-30', '2026-13-01', '0001-01-01', '+2026-01-01'],
+};
+
+export interface PeriodProbe extends Probe {
+  /** The field the 400 must name. */
+  field: string;
+}
+
+/** Every junk period, day and range for each period, date and range parameter of the route (query, path or body). */
+export function periodProbes(route: Route, d: Defaults, n: number): PeriodProbe[] {
+  const probes: PeriodProbe[] = [];
+  const junkFor = (s: JsonSchema) => (isDate(s) ? PERIOD_JUNK.date : isMonth(s) ? PERIOD_JUNK.month : []);
+  const headers = baseHeaders(route, d, n);
+  const required = route.params.filter((p) => p.in === 'query' && p.required).map((p) => `${p.name}=${encodeURIComponent(validParam(p, d, n))}`);
+  for (const p of route.params) {
+    for (const junk of junkFor(p.schema)) {
+      if (p.in === 'path') {
+        const body = route.body ? { headers: { ...headers, 'content-type': 'application/json' }, payload: '{}' } : { headers };
+        probes.push({ kind: `period path ${p.name}`, field: p.name, method: route.method, url: buildUrl(route, d, n, { [p.name]: encodeURIComponent(junk) }), status: 400, ...body });
+      } else if (p.in === 'query') {
+        // A day of a range travels with a valid other end, so the answer is about this one.
+        const other = p.name === 'from' ? 'to=2027-01-04' : p.name === 'to' ? 'from=2027-01-04' : '';
+        const q = [...required.filter((r) => !r.startsWith(`${p.name}=`)), `${p.name}=${encodeURIComponent(junk)}`, other].filter(Boolean).join('&');
+        probes.push({ kind: `period query ${p.name}`, field: p.name, method: route.method, url: buildUrl(route, d, n, {}, q), headers, status: 400 });
+      }
+    }
+  }
+  // A range of a century where a period is asked for.
+  if (route.params.some((p) => p.in === 'query' && p.name === 'period') && route.params.some((p) => p.in === 'query' && p.name === 'to')) {
+    const q = [...required, 'from=2000-01-01', 'to=2100-12-31'].join('&');
+    probes.push({ kind: 'period range', field: 'to', method: route.method, url: buildUrl(route, d, n, {}, q), headers, status: 400 });
+  }
+  for (const [name, s] of Object.entries(route.body?.properties ?? {})) {
+    for (const junk of junkFor(s)) {
+      probes.push({ kind: `period body ${name}`, field: name, method: route.method, url: buildUrl(route, d, n), headers: { ...headers, 'content-type': 'application/json' }, payload: JSON.stringify({ [name]: junk }), status: 400 });
+    }
+  }
+  return probes;
 }
 
 const SQL_AND_SCRIPT = ["x'; DROP TABLE cases;--", '<script>alert(1)</script>', "' OR '1'='1", '../../etc/passwd', '${jndi:ldap://x}'];
 /** Path segments no parameter schema accepts: quotes, spaces, upper case, traversal, control and broken escapes. */
 const PATH_JUNK = [...SQL_AND_SCRIPT.map(encodeURIComponent), '%2e%2e%2f%2e%2e%2fetc%2fpasswd', '%00', 'A%20B', 'UPPER', '%F0%9F%98%80', '%E0%A4%A', '%ZZ', 'a'.repeat(3000), '-1', '1e400'];
-const QUERY_VALUE_JUNK = [...SQL_AND_SCRIPT.map(encodeURIComponent), '', '%00', 'a%00b', '%E0%A4%A', '%ZZ', 'x'.repeat(3000), '1e400', '-1', '99999999999999999999', '1.5', 'NaN', 'UPPER%20CASE'];
+const QUERY_VALUE_JUNK = [...SQL_AND_SCRIPT.map(encodeURIComponent), '', '%00', 'a%00b', '%E0%A4%A', '%ZZ', 'x'.repeat(3000), '1e400', '-1', '99999999999999999999', '1.5', 'NaN', 'UPPER%20CASE', '0000-01', '0000-01-01', '9999-12-31', '2101-01'];
 
 function buildUrl(route: Route, d: Defaults, n: number, override: Record<string, string> = {}, query = ''): string {
   const path = route.path.replace(/\{([^}]+)\}/g, (_, name: string) => override[name] ?? encodeURIComponent(validParam(route.params.find((p) => p.name === name)!, d, n)));
