@@ -17,7 +17,7 @@ import * as admin from '../../db/queries/admin';
 import { getOrganization } from '../../db/queries/reference';
 import { actorOf, authenticate, requireRole } from '../auth';
 import type { ApiContext } from '../context';
-import { errorResponses, errors } from '../errors';
+import { ApiError, errorResponses, errors } from '../errors';
 import { splitBilingual, text } from '../i18n';
 import { bearer, codeSchema, dateSchema, shortText, storableString } from '../schemas';
 import { agreementSchema, agreementTermsSchema, calendarOverrideSchema, categorySchema, reasonSchema } from './reference-schemas';
@@ -137,8 +137,21 @@ export const adminRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (ap
   });
 
   /** The open cases recompute their running deadlines on the calendar as it now stands (services/calendar-changes.ts). */
-  const calendarChanged = (what: string, reason: string) =>
-    announceCalendarChange({ temporal: ctx.temporal, taskQueue: ctx.taskQueue }, { id: randomUUID(), reason: `工作日历调整：${what}（${reason}） (the working-day calendar changed: ${what})` });
+  // The change is committed first; if Temporal cannot be reached, a 503 says so and the same request, repeated,
+  // announces it (the write is idempotent), so no open case keeps an old calendar unnoticed.
+  const calendarChanged = async (what: string, reason: string): Promise<void> => {
+    try {
+      await announceCalendarChange({ temporal: ctx.temporal, taskQueue: ctx.taskQueue }, { id: randomUUID(), reason: `工作日历调整：${what}（${reason}） (the working-day calendar changed: ${what})` });
+    } catch {
+      throw new ApiError(
+        503,
+        'calendar.not_announced',
+        text('日历已保存，但暂时未能通知办理中的工单，请重试同一请求', 'The calendar is saved, but the open cases could not be told yet: repeat the same request'),
+        [],
+        { 'retry-after': '5' },
+      );
+    }
+  };
 
   app.put('/admin/calendar-overrides/:date', {
     schema: {
@@ -147,7 +160,7 @@ export const adminRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (ap
       security: bearer,
       params: z.strictObject({ date: dateSchema }),
       body: z.strictObject({ kind: z.enum(['holiday', 'workday']), note: storableString().trim().max(200).optional(), reason: reasonSchema }),
-      response: { 200: calendarOverrideSchema, 201: calendarOverrideSchema, ...errorResponses(400, 401, 403, 413, 415) },
+      response: { 200: calendarOverrideSchema, 201: calendarOverrideSchema, ...errorResponses(400, 401, 403, 413, 415, 503) },
     },
     handler: async (req, reply) => {
       const { before, after } = await changing('calendar_overrides', async (client) => {
@@ -168,7 +181,7 @@ export const adminRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (ap
       security: bearer,
       params: z.strictObject({ date: dateSchema }),
       body: z.strictObject({ reason: reasonSchema }),
-      response: { 200: calendarOverrideSchema, ...errorResponses(400, 401, 403, 404, 413, 415) },
+      response: { 200: calendarOverrideSchema, ...errorResponses(400, 401, 403, 404, 413, 415, 503) },
     },
     handler: async (req) => {
       const before = await changing('calendar_overrides', async (client) => {
@@ -194,7 +207,7 @@ export const adminRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (ap
       security: bearer,
       params: yearParams(IMPORT_FIRST_YEAR),
       body: calendarImportBody,
-      response: { 200: calendarYearSchema, 201: calendarYearSchema, ...errorResponses(400, 401, 403, 413, 415) },
+      response: { 200: calendarYearSchema, 201: calendarYearSchema, ...errorResponses(400, 401, 403, 413, 415, 503) },
     },
     handler: async (req, reply) => {
       const { reason, notice, ...arrangement } = req.body;
@@ -219,7 +232,7 @@ export const adminRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (ap
       security: bearer,
       params: yearParams(IMPORT_FIRST_YEAR),
       body: z.strictObject({ reason: reasonSchema }),
-      response: { 200: calendarYearSchema, ...errorResponses(400, 401, 403, 404, 413, 415) },
+      response: { 200: calendarYearSchema, ...errorResponses(400, 401, 403, 404, 413, 415, 503) },
     },
     handler: async (req) => {
       const before = await changing('calendar_years', async (client) => {
