@@ -2,7 +2,7 @@
 // (services/assessment-schedule.ts) starts this workflow at 02:00 CST every day; the activities decide which month
 // has units ready (every response and resolution deadline of their open cases passed, or the agreement's cut-off
 // after the month) and the run stores those, or ends at once. Started by hand with a period, it computes that month
-// as the cases stand then. The code below is unchanged since 0.2.0: only the activities' answers changed.
+// as the cases stand then.
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import type { AssessmentActivities } from '../activities/assessment';
