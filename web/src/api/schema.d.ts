@@ -5770,6 +5770,41 @@ export interface paths {
                                 };
                                 noticeAfter?: number;
                             };
+                            assessment?: {
+                                minEvaluated?: number;
+                                settleCutoff?: {
+                                    /** @enum {string} */
+                                    unit: "seconds";
+                                    amount: number;
+                                } | {
+                                    /** @enum {string} */
+                                    unit: "hours";
+                                    amount: number;
+                                } | {
+                                    /** @enum {string} */
+                                    unit: "working_days";
+                                    amount: number;
+                                };
+                                followUpTime?: {
+                                    /** @enum {string} */
+                                    unit: "seconds";
+                                    amount: number;
+                                } | {
+                                    /** @enum {string} */
+                                    unit: "hours";
+                                    amount: number;
+                                } | {
+                                    /** @enum {string} */
+                                    unit: "working_days";
+                                    amount: number;
+                                };
+                                ownersCommitteeWeights?: {
+                                    response: number;
+                                    resolution: number;
+                                    satisfaction: number;
+                                    onTime: number;
+                                };
+                            };
                         };
                         validFrom?: string;
                         reason: string;
@@ -5986,6 +6021,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Temporarily unavailable: retry with the same Idempotency-Key after Retry-After seconds */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         post?: never;
@@ -6077,6 +6121,15 @@ export interface paths {
                 };
                 /** @description Unexpected error (logged with the request id) */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporarily unavailable: retry with the same Idempotency-Key after Retry-After seconds */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -6207,6 +6260,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Temporarily unavailable: retry with the same Idempotency-Key after Retry-After seconds */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         post?: never;
@@ -6300,6 +6362,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Temporarily unavailable: retry with the same Idempotency-Key after Retry-After seconds */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         options?: never;
@@ -6315,8 +6386,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * 三率统计 Rates per handler, compound, community, street or district
-         * @description Cases count in the period they were first dispatched, for the handler they were first dispatched to, within the cases you may see (as GET /cases). Every rate carries its numerator and denominator.
+         * 三率统计 Rates per handler, compound, community, street, category, building or district
+         * @description Cases count in the period they were first dispatched, for the handler they were first dispatched to, within the cases you may see (as GET /cases). A case counts in a rate once its outcome for it is settled; until then it is pending. Merged, duplicate, invalid and early-withdrawn cases leave the rates. Every rate carries its numerator, denominator and pending count; satisfaction travels with the evaluation coverage (参评率).
          */
         get: {
             parameters: {
@@ -6327,12 +6398,13 @@ export interface paths {
                     from?: string;
                     /** @description day after the last, exclusive (China Standard Time) */
                     to?: string;
-                    groupBy?: "handler" | "compound" | "community" | "street" | "district";
+                    groupBy?: "handler" | "compound" | "community" | "street" | "category" | "building" | "district";
                     community?: string;
                     street?: string;
                     compound?: string;
                     /** @description the handler a case was first dispatched to */
                     handler?: string;
+                    category?: string;
                 };
                 header?: never;
                 path?: never;
@@ -6353,10 +6425,10 @@ export interface paths {
                                 to: string;
                             };
                             /** @enum {string} */
-                            groupBy: "handler" | "compound" | "community" | "street" | "district";
+                            groupBy: "handler" | "compound" | "community" | "street" | "category" | "building" | "district";
                             items: {
                                 id: string;
-                                /** @description organisation kind, compound, or district */
+                                /** @description organisation kind, compound, category, building, or district */
                                 kind: string;
                                 nameZh: string;
                                 nameEn: string;
@@ -6420,14 +6492,15 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * 考核结果 Monthly assessments of property companies
-         * @description The latest version of each company × agreement × month unless versions=all; adjustments of every version of the month are listed beside the computed score.
+         * 考核结果 Monthly assessments of every handler kind
+         * @description The latest version of each handler × unit × month unless versions=all; adjustments of every version of the month are listed beside the computed score. Below the minimum of evaluated cases the status is insufficient_data and there is no score.
          */
         get: {
             parameters: {
                 query?: {
                     period?: string;
                     organization?: string;
+                    kind?: "property_company" | "owners_committee" | "resident_association" | "functional_department";
                     compound?: string;
                     versions?: "latest" | "all";
                 };
@@ -6456,16 +6529,21 @@ export interface paths {
                                 version: number;
                                 organization: {
                                     id: string;
+                                    /** @enum {string} */
+                                    kind: "property_company" | "owners_committee" | "resident_association" | "functional_department";
                                     nameZh: string;
                                     nameEn: string;
                                 };
+                                /** @description the agreement's compound (property companies, owners' committees); null: every case of the organisation */
                                 compound: {
                                     code: string;
                                     nameZh: string;
                                     nameEn: string;
-                                };
-                                agreementId: string;
-                                communityOrgId: string;
+                                } | null;
+                                agreementId: string | null;
+                                communityOrgId: string | null;
+                                /** @description who assesses (考核权) and may sign adjustments */
+                                assessorOrgId: string;
                                 weights: {
                                     response: number;
                                     resolution: number;
@@ -6494,13 +6572,109 @@ export interface paths {
                                         weight: number;
                                     };
                                 };
-                                /** @description computed score (weighted mean of the parts with a value); null with no case in the period */
+                                /**
+                                 * @description scored; insufficient_data: fewer evaluated cases than minEvaluated; no_cases
+                                 * @enum {string}
+                                 */
+                                status: "scored" | "insufficient_data" | "no_cases";
+                                /** @description computed score (weighted mean of the parts with a value); null unless status is scored */
                                 score: number | null;
-                                rates: components["schemas"]["RateSet"];
+                                /** @description evaluated cases behind satisfaction and resolution */
+                                evaluated: number;
+                                /** @description the agreement's minimum of evaluated cases for a score (null before 0.3.0) */
+                                minEvaluated: number | null;
+                                rates: {
+                                    /** @description cases first dispatched in the period that count (merged, duplicate, invalid and early-withdrawn ones left) */
+                                    cases: number;
+                                    /** @description cases first dispatched in the period that left every measure */
+                                    excluded: number;
+                                    /** @description 响应率: acknowledged within the first response deadline / deadline passed or acknowledged */
+                                    responseRate: {
+                                        numerator: number;
+                                        /** @description cases whose outcome for this measure is settled */
+                                        denominator: number;
+                                        /** @description cases that count once their outcome is settled (a deadline still running, an evaluation to come) */
+                                        pending: number;
+                                        /** @description numerator / denominator, unrounded; null when the denominator is 0 */
+                                        value: number | null;
+                                    };
+                                    /** @description 解决率: reported solved / evaluated (closed cases) */
+                                    resolutionRate: {
+                                        numerator: number;
+                                        /** @description cases whose outcome for this measure is settled */
+                                        denominator: number;
+                                        /** @description cases that count once their outcome is settled (a deadline still running, an evaluation to come) */
+                                        pending: number;
+                                        /** @description numerator / denominator, unrounded; null when the denominator is 0 */
+                                        value: number | null;
+                                    };
+                                    /** @description 满意率: (satisfied + basically satisfied) / evaluated (closed cases) */
+                                    satisfactionRate: {
+                                        numerator: number;
+                                        /** @description cases whose outcome for this measure is settled */
+                                        denominator: number;
+                                        /** @description cases that count once their outcome is settled (a deadline still running, an evaluation to come) */
+                                        pending: number;
+                                        /** @description numerator / denominator, unrounded; null when the denominator is 0 */
+                                        value: number | null;
+                                    };
+                                    /** @description 参评率; null on assessments computed before 0.3.0 */
+                                    evaluationCoverage: {
+                                        numerator: number;
+                                        /** @description cases whose outcome for this measure is settled */
+                                        denominator: number;
+                                        /** @description cases that count once their outcome is settled (a deadline still running, an evaluation to come) */
+                                        pending: number;
+                                        /** @description numerator / denominator, unrounded; null when the denominator is 0 */
+                                        value: number | null;
+                                    } | null;
+                                    /** @description 按时办结率: resolved by the (approved-extension) deadline / resolved or past the deadline */
+                                    onTimeResolutionRate: {
+                                        numerator: number;
+                                        /** @description cases whose outcome for this measure is settled */
+                                        denominator: number;
+                                        /** @description cases that count once their outcome is settled (a deadline still running, an evaluation to come) */
+                                        pending: number;
+                                        /** @description numerator / denominator, unrounded; null when the denominator is 0 */
+                                        value: number | null;
+                                    };
+                                    /** @description 重办率: reopened / evaluated (closed cases) */
+                                    reworkRate: {
+                                        numerator: number;
+                                        /** @description cases whose outcome for this measure is settled */
+                                        denominator: number;
+                                        /** @description cases that count once their outcome is settled (a deadline still running, an evaluation to come) */
+                                        pending: number;
+                                        /** @description numerator / denominator, unrounded; null when the denominator is 0 */
+                                        value: number | null;
+                                    };
+                                    /** @description 上报率: escalated / escalated or closed */
+                                    escalationRate: {
+                                        numerator: number;
+                                        /** @description cases whose outcome for this measure is settled */
+                                        denominator: number;
+                                        /** @description cases that count once their outcome is settled (a deadline still running, an evaluation to come) */
+                                        pending: number;
+                                        /** @description numerator / denominator, unrounded; null when the denominator is 0 */
+                                        value: number | null;
+                                    };
+                                    /** @description 回退率: returned / returned or closed */
+                                    returnRate: {
+                                        numerator: number;
+                                        /** @description cases whose outcome for this measure is settled */
+                                        denominator: number;
+                                        /** @description cases that count once their outcome is settled (a deadline still running, an evaluation to come) */
+                                        pending: number;
+                                        /** @description numerator / denominator, unrounded; null when the denominator is 0 */
+                                        value: number | null;
+                                    };
+                                    /** @description median dispatched → resolved, ms */
+                                    medianHandlingMs: number | null;
+                                };
                                 computedBy: string | null;
                                 computedAt: string;
                                 adjustments: {
-                                    /** @description sum of the signed adjustments, shown beside the score and never added into it */
+                                    /** @description net sum of the signed adjustments (at most ±20 in all), shown beside the score and never added into it */
                                     total: number;
                                     count: number;
                                     items: {
@@ -6605,16 +6779,21 @@ export interface paths {
                             version: number;
                             organization: {
                                 id: string;
+                                /** @enum {string} */
+                                kind: "property_company" | "owners_committee" | "resident_association" | "functional_department";
                                 nameZh: string;
                                 nameEn: string;
                             };
+                            /** @description the agreement's compound (property companies, owners' committees); null: every case of the organisation */
                             compound: {
                                 code: string;
                                 nameZh: string;
                                 nameEn: string;
-                            };
-                            agreementId: string;
-                            communityOrgId: string;
+                            } | null;
+                            agreementId: string | null;
+                            communityOrgId: string | null;
+                            /** @description who assesses (考核权) and may sign adjustments */
+                            assessorOrgId: string;
                             weights: {
                                 response: number;
                                 resolution: number;
@@ -6643,13 +6822,109 @@ export interface paths {
                                     weight: number;
                                 };
                             };
-                            /** @description computed score (weighted mean of the parts with a value); null with no case in the period */
+                            /**
+                             * @description scored; insufficient_data: fewer evaluated cases than minEvaluated; no_cases
+                             * @enum {string}
+                             */
+                            status: "scored" | "insufficient_data" | "no_cases";
+                            /** @description computed score (weighted mean of the parts with a value); null unless status is scored */
                             score: number | null;
-                            rates: components["schemas"]["RateSet"];
+                            /** @description evaluated cases behind satisfaction and resolution */
+                            evaluated: number;
+                            /** @description the agreement's minimum of evaluated cases for a score (null before 0.3.0) */
+                            minEvaluated: number | null;
+                            rates: {
+                                /** @description cases first dispatched in the period that count (merged, duplicate, invalid and early-withdrawn ones left) */
+                                cases: number;
+                                /** @description cases first dispatched in the period that left every measure */
+                                excluded: number;
+                                /** @description 响应率: acknowledged within the first response deadline / deadline passed or acknowledged */
+                                responseRate: {
+                                    numerator: number;
+                                    /** @description cases whose outcome for this measure is settled */
+                                    denominator: number;
+                                    /** @description cases that count once their outcome is settled (a deadline still running, an evaluation to come) */
+                                    pending: number;
+                                    /** @description numerator / denominator, unrounded; null when the denominator is 0 */
+                                    value: number | null;
+                                };
+                                /** @description 解决率: reported solved / evaluated (closed cases) */
+                                resolutionRate: {
+                                    numerator: number;
+                                    /** @description cases whose outcome for this measure is settled */
+                                    denominator: number;
+                                    /** @description cases that count once their outcome is settled (a deadline still running, an evaluation to come) */
+                                    pending: number;
+                                    /** @description numerator / denominator, unrounded; null when the denominator is 0 */
+                                    value: number | null;
+                                };
+                                /** @description 满意率: (satisfied + basically satisfied) / evaluated (closed cases) */
+                                satisfactionRate: {
+                                    numerator: number;
+                                    /** @description cases whose outcome for this measure is settled */
+                                    denominator: number;
+                                    /** @description cases that count once their outcome is settled (a deadline still running, an evaluation to come) */
+                                    pending: number;
+                                    /** @description numerator / denominator, unrounded; null when the denominator is 0 */
+                                    value: number | null;
+                                };
+                                /** @description 参评率; null on assessments computed before 0.3.0 */
+                                evaluationCoverage: {
+                                    numerator: number;
+                                    /** @description cases whose outcome for this measure is settled */
+                                    denominator: number;
+                                    /** @description cases that count once their outcome is settled (a deadline still running, an evaluation to come) */
+                                    pending: number;
+                                    /** @description numerator / denominator, unrounded; null when the denominator is 0 */
+                                    value: number | null;
+                                } | null;
+                                /** @description 按时办结率: resolved by the (approved-extension) deadline / resolved or past the deadline */
+                                onTimeResolutionRate: {
+                                    numerator: number;
+                                    /** @description cases whose outcome for this measure is settled */
+                                    denominator: number;
+                                    /** @description cases that count once their outcome is settled (a deadline still running, an evaluation to come) */
+                                    pending: number;
+                                    /** @description numerator / denominator, unrounded; null when the denominator is 0 */
+                                    value: number | null;
+                                };
+                                /** @description 重办率: reopened / evaluated (closed cases) */
+                                reworkRate: {
+                                    numerator: number;
+                                    /** @description cases whose outcome for this measure is settled */
+                                    denominator: number;
+                                    /** @description cases that count once their outcome is settled (a deadline still running, an evaluation to come) */
+                                    pending: number;
+                                    /** @description numerator / denominator, unrounded; null when the denominator is 0 */
+                                    value: number | null;
+                                };
+                                /** @description 上报率: escalated / escalated or closed */
+                                escalationRate: {
+                                    numerator: number;
+                                    /** @description cases whose outcome for this measure is settled */
+                                    denominator: number;
+                                    /** @description cases that count once their outcome is settled (a deadline still running, an evaluation to come) */
+                                    pending: number;
+                                    /** @description numerator / denominator, unrounded; null when the denominator is 0 */
+                                    value: number | null;
+                                };
+                                /** @description 回退率: returned / returned or closed */
+                                returnRate: {
+                                    numerator: number;
+                                    /** @description cases whose outcome for this measure is settled */
+                                    denominator: number;
+                                    /** @description cases that count once their outcome is settled (a deadline still running, an evaluation to come) */
+                                    pending: number;
+                                    /** @description numerator / denominator, unrounded; null when the denominator is 0 */
+                                    value: number | null;
+                                };
+                                /** @description median dispatched → resolved, ms */
+                                medianHandlingMs: number | null;
+                            };
                             computedBy: string | null;
                             computedAt: string;
                             adjustments: {
-                                /** @description sum of the signed adjustments, shown beside the score and never added into it */
+                                /** @description net sum of the signed adjustments (at most ±20 in all), shown beside the score and never added into it */
                                 total: number;
                                 count: number;
                                 items: {
@@ -6735,13 +7010,15 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * 考核调整 Sign an adjustment (community committee of the agreement)
-         * @description Recorded with who signed it and why, and shown beside the computed score; the score itself never changes.
+         * 考核调整 Sign an adjustment (the assessor)
+         * @description Recorded with who signed it and why, and shown beside the computed score; the score itself never changes. The net total of a month's adjustments stays within ±20 (409 beyond it); an assessment without a score takes none (409). The same Idempotency-Key signs once (200 on a repeat).
          */
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    "idempotency-key"?: string;
+                };
                 path: {
                     id: string;
                 };
@@ -6758,7 +7035,7 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                201: {
+                200: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -6775,16 +7052,21 @@ export interface paths {
                             version: number;
                             organization: {
                                 id: string;
+                                /** @enum {string} */
+                                kind: "property_company" | "owners_committee" | "resident_association" | "functional_department";
                                 nameZh: string;
                                 nameEn: string;
                             };
+                            /** @description the agreement's compound (property companies, owners' committees); null: every case of the organisation */
                             compound: {
                                 code: string;
                                 nameZh: string;
                                 nameEn: string;
-                            };
-                            agreementId: string;
-                            communityOrgId: string;
+                            } | null;
+                            agreementId: string | null;
+                            communityOrgId: string | null;
+                            /** @description who assesses (考核权) and may sign adjustments */
+                            assessorOrgId: string;
                             weights: {
                                 response: number;
                                 resolution: number;
@@ -6813,13 +7095,293 @@ export interface paths {
                                     weight: number;
                                 };
                             };
-                            /** @description computed score (weighted mean of the parts with a value); null with no case in the period */
+                            /**
+                             * @description scored; insufficient_data: fewer evaluated cases than minEvaluated; no_cases
+                             * @enum {string}
+                             */
+                            status: "scored" | "insufficient_data" | "no_cases";
+                            /** @description computed score (weighted mean of the parts with a value); null unless status is scored */
                             score: number | null;
-                            rates: components["schemas"]["RateSet"];
+                            /** @description evaluated cases behind satisfaction and resolution */
+                            evaluated: number;
+                            /** @description the agreement's minimum of evaluated cases for a score (null before 0.3.0) */
+                            minEvaluated: number | null;
+                            rates: {
+                                /** @description cases first dispatched in the period that count (merged, duplicate, invalid and early-withdrawn ones left) */
+                                cases: number;
+                                /** @description cases first dispatched in the period that left every measure */
+                                excluded: number;
+                                /** @description 响应率: acknowledged within the first response deadline / deadline passed or acknowledged */
+                                responseRate: {
+                                    numerator: number;
+                                    /** @description cases whose outcome for this measure is settled */
+                                    denominator: number;
+                                    /** @description cases that count once their outcome is settled (a deadline still running, an evaluation to come) */
+                                    pending: number;
+                                    /** @description numerator / denominator, unrounded; null when the denominator is 0 */
+                                    value: number | null;
+                                };
+                                /** @description 解决率: reported solved / evaluated (closed cases) */
+                                resolutionRate: {
+                                    numerator: number;
+                                    /** @description cases whose outcome for this measure is settled */
+                                    denominator: number;
+                                    /** @description cases that count once their outcome is settled (a deadline still running, an evaluation to come) */
+                                    pending: number;
+                                    /** @description numerator / denominator, unrounded; null when the denominator is 0 */
+                                    value: number | null;
+                                };
+                                /** @description 满意率: (satisfied + basically satisfied) / evaluated (closed cases) */
+                                satisfactionRate: {
+                                    numerator: number;
+                                    /** @description cases whose outcome for this measure is settled */
+                                    denominator: number;
+                                    /** @description cases that count once their outcome is settled (a deadline still running, an evaluation to come) */
+                                    pending: number;
+                                    /** @description numerator / denominator, unrounded; null when the denominator is 0 */
+                                    value: number | null;
+                                };
+                                /** @description 参评率; null on assessments computed before 0.3.0 */
+                                evaluationCoverage: {
+                                    numerator: number;
+                                    /** @description cases whose outcome for this measure is settled */
+                                    denominator: number;
+                                    /** @description cases that count once their outcome is settled (a deadline still running, an evaluation to come) */
+                                    pending: number;
+                                    /** @description numerator / denominator, unrounded; null when the denominator is 0 */
+                                    value: number | null;
+                                } | null;
+                                /** @description 按时办结率: resolved by the (approved-extension) deadline / resolved or past the deadline */
+                                onTimeResolutionRate: {
+                                    numerator: number;
+                                    /** @description cases whose outcome for this measure is settled */
+                                    denominator: number;
+                                    /** @description cases that count once their outcome is settled (a deadline still running, an evaluation to come) */
+                                    pending: number;
+                                    /** @description numerator / denominator, unrounded; null when the denominator is 0 */
+                                    value: number | null;
+                                };
+                                /** @description 重办率: reopened / evaluated (closed cases) */
+                                reworkRate: {
+                                    numerator: number;
+                                    /** @description cases whose outcome for this measure is settled */
+                                    denominator: number;
+                                    /** @description cases that count once their outcome is settled (a deadline still running, an evaluation to come) */
+                                    pending: number;
+                                    /** @description numerator / denominator, unrounded; null when the denominator is 0 */
+                                    value: number | null;
+                                };
+                                /** @description 上报率: escalated / escalated or closed */
+                                escalationRate: {
+                                    numerator: number;
+                                    /** @description cases whose outcome for this measure is settled */
+                                    denominator: number;
+                                    /** @description cases that count once their outcome is settled (a deadline still running, an evaluation to come) */
+                                    pending: number;
+                                    /** @description numerator / denominator, unrounded; null when the denominator is 0 */
+                                    value: number | null;
+                                };
+                                /** @description 回退率: returned / returned or closed */
+                                returnRate: {
+                                    numerator: number;
+                                    /** @description cases whose outcome for this measure is settled */
+                                    denominator: number;
+                                    /** @description cases that count once their outcome is settled (a deadline still running, an evaluation to come) */
+                                    pending: number;
+                                    /** @description numerator / denominator, unrounded; null when the denominator is 0 */
+                                    value: number | null;
+                                };
+                                /** @description median dispatched → resolved, ms */
+                                medianHandlingMs: number | null;
+                            };
                             computedBy: string | null;
                             computedAt: string;
                             adjustments: {
-                                /** @description sum of the signed adjustments, shown beside the score and never added into it */
+                                /** @description net sum of the signed adjustments (at most ±20 in all), shown beside the score and never added into it */
+                                total: number;
+                                count: number;
+                                items: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    /** @description the version it was signed on; it stays with the month across recomputations */
+                                    assessmentVersion: number;
+                                    delta: number;
+                                    reason: string;
+                                    signedBy: {
+                                        userId: string;
+                                        nameZh: string | null;
+                                        nameEn: string | null;
+                                    };
+                                    signedAt: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** @description YYYY-MM */
+                            period: string | null;
+                            periodStart: string;
+                            /** @description exclusive */
+                            periodEnd: string;
+                            /** @description a recomputation is a new version; earlier versions stay as they were */
+                            version: number;
+                            organization: {
+                                id: string;
+                                /** @enum {string} */
+                                kind: "property_company" | "owners_committee" | "resident_association" | "functional_department";
+                                nameZh: string;
+                                nameEn: string;
+                            };
+                            /** @description the agreement's compound (property companies, owners' committees); null: every case of the organisation */
+                            compound: {
+                                code: string;
+                                nameZh: string;
+                                nameEn: string;
+                            } | null;
+                            agreementId: string | null;
+                            communityOrgId: string | null;
+                            /** @description who assesses (考核权) and may sign adjustments */
+                            assessorOrgId: string;
+                            weights: {
+                                response: number;
+                                resolution: number;
+                                satisfaction: number;
+                                onTime: number;
+                            };
+                            parts: {
+                                response: {
+                                    /** @description rate × 100 */
+                                    value: number | null;
+                                    weight: number;
+                                };
+                                resolution: {
+                                    /** @description rate × 100 */
+                                    value: number | null;
+                                    weight: number;
+                                };
+                                satisfaction: {
+                                    /** @description rate × 100 */
+                                    value: number | null;
+                                    weight: number;
+                                };
+                                onTime: {
+                                    /** @description rate × 100 */
+                                    value: number | null;
+                                    weight: number;
+                                };
+                            };
+                            /**
+                             * @description scored; insufficient_data: fewer evaluated cases than minEvaluated; no_cases
+                             * @enum {string}
+                             */
+                            status: "scored" | "insufficient_data" | "no_cases";
+                            /** @description computed score (weighted mean of the parts with a value); null unless status is scored */
+                            score: number | null;
+                            /** @description evaluated cases behind satisfaction and resolution */
+                            evaluated: number;
+                            /** @description the agreement's minimum of evaluated cases for a score (null before 0.3.0) */
+                            minEvaluated: number | null;
+                            rates: {
+                                /** @description cases first dispatched in the period that count (merged, duplicate, invalid and early-withdrawn ones left) */
+                                cases: number;
+                                /** @description cases first dispatched in the period that left every measure */
+                                excluded: number;
+                                /** @description 响应率: acknowledged within the first response deadline / deadline passed or acknowledged */
+                                responseRate: {
+                                    numerator: number;
+                                    /** @description cases whose outcome for this measure is settled */
+                                    denominator: number;
+                                    /** @description cases that count once their outcome is settled (a deadline still running, an evaluation to come) */
+                                    pending: number;
+                                    /** @description numerator / denominator, unrounded; null when the denominator is 0 */
+                                    value: number | null;
+                                };
+                                /** @description 解决率: reported solved / evaluated (closed cases) */
+                                resolutionRate: {
+                                    numerator: number;
+                                    /** @description cases whose outcome for this measure is settled */
+                                    denominator: number;
+                                    /** @description cases that count once their outcome is settled (a deadline still running, an evaluation to come) */
+                                    pending: number;
+                                    /** @description numerator / denominator, unrounded; null when the denominator is 0 */
+                                    value: number | null;
+                                };
+                                /** @description 满意率: (satisfied + basically satisfied) / evaluated (closed cases) */
+                                satisfactionRate: {
+                                    numerator: number;
+                                    /** @description cases whose outcome for this measure is settled */
+                                    denominator: number;
+                                    /** @description cases that count once their outcome is settled (a deadline still running, an evaluation to come) */
+                                    pending: number;
+                                    /** @description numerator / denominator, unrounded; null when the denominator is 0 */
+                                    value: number | null;
+                                };
+                                /** @description 参评率; null on assessments computed before 0.3.0 */
+                                evaluationCoverage: {
+                                    numerator: number;
+                                    /** @description cases whose outcome for this measure is settled */
+                                    denominator: number;
+                                    /** @description cases that count once their outcome is settled (a deadline still running, an evaluation to come) */
+                                    pending: number;
+                                    /** @description numerator / denominator, unrounded; null when the denominator is 0 */
+                                    value: number | null;
+                                } | null;
+                                /** @description 按时办结率: resolved by the (approved-extension) deadline / resolved or past the deadline */
+                                onTimeResolutionRate: {
+                                    numerator: number;
+                                    /** @description cases whose outcome for this measure is settled */
+                                    denominator: number;
+                                    /** @description cases that count once their outcome is settled (a deadline still running, an evaluation to come) */
+                                    pending: number;
+                                    /** @description numerator / denominator, unrounded; null when the denominator is 0 */
+                                    value: number | null;
+                                };
+                                /** @description 重办率: reopened / evaluated (closed cases) */
+                                reworkRate: {
+                                    numerator: number;
+                                    /** @description cases whose outcome for this measure is settled */
+                                    denominator: number;
+                                    /** @description cases that count once their outcome is settled (a deadline still running, an evaluation to come) */
+                                    pending: number;
+                                    /** @description numerator / denominator, unrounded; null when the denominator is 0 */
+                                    value: number | null;
+                                };
+                                /** @description 上报率: escalated / escalated or closed */
+                                escalationRate: {
+                                    numerator: number;
+                                    /** @description cases whose outcome for this measure is settled */
+                                    denominator: number;
+                                    /** @description cases that count once their outcome is settled (a deadline still running, an evaluation to come) */
+                                    pending: number;
+                                    /** @description numerator / denominator, unrounded; null when the denominator is 0 */
+                                    value: number | null;
+                                };
+                                /** @description 回退率: returned / returned or closed */
+                                returnRate: {
+                                    numerator: number;
+                                    /** @description cases whose outcome for this measure is settled */
+                                    denominator: number;
+                                    /** @description cases that count once their outcome is settled (a deadline still running, an evaluation to come) */
+                                    pending: number;
+                                    /** @description numerator / denominator, unrounded; null when the denominator is 0 */
+                                    value: number | null;
+                                };
+                                /** @description median dispatched → resolved, ms */
+                                medianHandlingMs: number | null;
+                            };
+                            computedBy: string | null;
+                            computedAt: string;
+                            adjustments: {
+                                /** @description net sum of the signed adjustments (at most ±20 in all), shown beside the score and never added into it */
                                 total: number;
                                 count: number;
                                 items: {
@@ -6869,6 +7431,15 @@ export interface paths {
                 };
                 /** @description Not found, or not visible to you */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Illegal in the current state */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -7026,7 +7597,7 @@ export interface paths {
         };
         /**
          * 责任清单 The responsibility list: each organisation kind's duties
-         * @description Public, like the rest of how the loop is set up (信息公开).
+         * @description Public, like the rest of how the loop is set up (信息公开). Party organisations have eighteen duties in six areas (政治统领、组织统联、阵地统建、队伍统管、资源统筹、治理统筹: the areas are the Runzhou list's, the eighteen duties this project's reading of them); handlers have their service duties (area null).
          */
         get: {
             parameters: {
@@ -7053,6 +7624,12 @@ export interface paths {
                                 titleZh: string;
                                 titleEn: string;
                                 description: string | null;
+                                /** @description the area of a Party organisation's duty; null: a service duty */
+                                area: {
+                                    code: string;
+                                    titleZh: string;
+                                    titleEn: string;
+                                } | null;
                             }[];
                         };
                     };
@@ -7140,16 +7717,24 @@ export interface paths {
                                     nameZh: string;
                                     nameEn: string;
                                 };
-                                /** @description the duty of the responsibility list (责任清单) it breaks */
+                                /** @description the duty of the responsibility list (责任清单) it breaks: every record names exactly one */
                                 duty: {
                                     code: string;
                                     titleZh: string;
                                     titleEn: string;
-                                } | null;
+                                    area: {
+                                        code: string;
+                                        titleZh: string;
+                                        titleEn: string;
+                                    } | null;
+                                };
                                 /** @enum {string} */
                                 source: "breach" | "unsatisfied" | "finding" | "silence";
-                                /** @enum {string|null} */
-                                deadlineKind: "response" | "resolution" | "evaluation" | "decision" | null;
+                                /**
+                                 * @description the deadline missed; follow_up and forward: a duty the duty watch checks
+                                 * @enum {string|null}
+                                 */
+                                deadlineKind: "response" | "resolution" | "evaluation" | "decision" | "follow_up" | "forward" | null;
                                 /** @enum {string|null} */
                                 level: "community_committee" | "street_committee" | "organization_department" | "functional_department" | null;
                                 reason: string;
@@ -7266,16 +7851,24 @@ export interface paths {
                                 nameZh: string;
                                 nameEn: string;
                             };
-                            /** @description the duty of the responsibility list (责任清单) it breaks */
+                            /** @description the duty of the responsibility list (责任清单) it breaks: every record names exactly one */
                             duty: {
                                 code: string;
                                 titleZh: string;
                                 titleEn: string;
-                            } | null;
+                                area: {
+                                    code: string;
+                                    titleZh: string;
+                                    titleEn: string;
+                                } | null;
+                            };
                             /** @enum {string} */
                             source: "breach" | "unsatisfied" | "finding" | "silence";
-                            /** @enum {string|null} */
-                            deadlineKind: "response" | "resolution" | "evaluation" | "decision" | null;
+                            /**
+                             * @description the deadline missed; follow_up and forward: a duty the duty watch checks
+                             * @enum {string|null}
+                             */
+                            deadlineKind: "response" | "resolution" | "evaluation" | "decision" | "follow_up" | "forward" | null;
                             /** @enum {string|null} */
                             level: "community_committee" | "street_committee" | "organization_department" | "functional_department" | null;
                             reason: string;
@@ -7323,16 +7916,24 @@ export interface paths {
                                 nameZh: string;
                                 nameEn: string;
                             };
-                            /** @description the duty of the responsibility list (责任清单) it breaks */
+                            /** @description the duty of the responsibility list (责任清单) it breaks: every record names exactly one */
                             duty: {
                                 code: string;
                                 titleZh: string;
                                 titleEn: string;
-                            } | null;
+                                area: {
+                                    code: string;
+                                    titleZh: string;
+                                    titleEn: string;
+                                } | null;
+                            };
                             /** @enum {string} */
                             source: "breach" | "unsatisfied" | "finding" | "silence";
-                            /** @enum {string|null} */
-                            deadlineKind: "response" | "resolution" | "evaluation" | "decision" | null;
+                            /**
+                             * @description the deadline missed; follow_up and forward: a duty the duty watch checks
+                             * @enum {string|null}
+                             */
+                            deadlineKind: "response" | "resolution" | "evaluation" | "decision" | "follow_up" | "forward" | null;
                             /** @enum {string|null} */
                             level: "community_committee" | "street_committee" | "organization_department" | "functional_department" | null;
                             reason: string;
@@ -7470,16 +8071,24 @@ export interface paths {
                                 nameZh: string;
                                 nameEn: string;
                             };
-                            /** @description the duty of the responsibility list (责任清单) it breaks */
+                            /** @description the duty of the responsibility list (责任清单) it breaks: every record names exactly one */
                             duty: {
                                 code: string;
                                 titleZh: string;
                                 titleEn: string;
-                            } | null;
+                                area: {
+                                    code: string;
+                                    titleZh: string;
+                                    titleEn: string;
+                                } | null;
+                            };
                             /** @enum {string} */
                             source: "breach" | "unsatisfied" | "finding" | "silence";
-                            /** @enum {string|null} */
-                            deadlineKind: "response" | "resolution" | "evaluation" | "decision" | null;
+                            /**
+                             * @description the deadline missed; follow_up and forward: a duty the duty watch checks
+                             * @enum {string|null}
+                             */
+                            deadlineKind: "response" | "resolution" | "evaluation" | "decision" | "follow_up" | "forward" | null;
                             /** @enum {string|null} */
                             level: "community_committee" | "street_committee" | "organization_department" | "functional_department" | null;
                             reason: string;
@@ -7610,16 +8219,24 @@ export interface paths {
                                 nameZh: string;
                                 nameEn: string;
                             };
-                            /** @description the duty of the responsibility list (责任清单) it breaks */
+                            /** @description the duty of the responsibility list (责任清单) it breaks: every record names exactly one */
                             duty: {
                                 code: string;
                                 titleZh: string;
                                 titleEn: string;
-                            } | null;
+                                area: {
+                                    code: string;
+                                    titleZh: string;
+                                    titleEn: string;
+                                } | null;
+                            };
                             /** @enum {string} */
                             source: "breach" | "unsatisfied" | "finding" | "silence";
-                            /** @enum {string|null} */
-                            deadlineKind: "response" | "resolution" | "evaluation" | "decision" | null;
+                            /**
+                             * @description the deadline missed; follow_up and forward: a duty the duty watch checks
+                             * @enum {string|null}
+                             */
+                            deadlineKind: "response" | "resolution" | "evaluation" | "decision" | "follow_up" | "forward" | null;
                             /** @enum {string|null} */
                             level: "community_committee" | "street_committee" | "organization_department" | "functional_department" | null;
                             reason: string;
@@ -7774,16 +8391,24 @@ export interface paths {
                                 nameZh: string;
                                 nameEn: string;
                             };
-                            /** @description the duty of the responsibility list (责任清单) it breaks */
+                            /** @description the duty of the responsibility list (责任清单) it breaks: every record names exactly one */
                             duty: {
                                 code: string;
                                 titleZh: string;
                                 titleEn: string;
-                            } | null;
+                                area: {
+                                    code: string;
+                                    titleZh: string;
+                                    titleEn: string;
+                                } | null;
+                            };
                             /** @enum {string} */
                             source: "breach" | "unsatisfied" | "finding" | "silence";
-                            /** @enum {string|null} */
-                            deadlineKind: "response" | "resolution" | "evaluation" | "decision" | null;
+                            /**
+                             * @description the deadline missed; follow_up and forward: a duty the duty watch checks
+                             * @enum {string|null}
+                             */
+                            deadlineKind: "response" | "resolution" | "evaluation" | "decision" | "follow_up" | "forward" | null;
                             /** @enum {string|null} */
                             level: "community_committee" | "street_committee" | "organization_department" | "functional_department" | null;
                             reason: string;
@@ -7999,12 +8624,13 @@ export interface paths {
                     from?: string;
                     /** @description day after the last, exclusive (China Standard Time) */
                     to?: string;
-                    groupBy?: "handler" | "compound" | "community" | "street" | "district";
+                    groupBy?: "handler" | "compound" | "community" | "street" | "category" | "building" | "district";
                     community?: string;
                     street?: string;
                     compound?: string;
                     /** @description the handler a case was first dispatched to */
                     handler?: string;
+                    category?: string;
                 };
                 header?: never;
                 path?: never;
@@ -8075,8 +8701,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * 排名公示 Rates and rankings of property companies or communities
-         * @description Every property company (or community committee) of the district, ranked by one rate; each rate with numerator and denominator.
+         * 排名公示 Rates and rankings of handlers or communities
+         * @description Every organisation of the kind in the district, ranked by one rate; each rate with numerator, denominator and pending count, satisfaction beside the evaluation coverage (参评率). Fewer than 5 settled cases for the ranked rate: listed, not ranked.
          */
         get: {
             parameters: {
@@ -8087,7 +8713,7 @@ export interface paths {
                     from?: string;
                     /** @description day after the last, exclusive (China Standard Time) */
                     to?: string;
-                    kind: "property_company" | "community";
+                    kind: "property_company" | "owners_committee" | "resident_association" | "functional_department" | "community";
                     by?: "satisfaction" | "resolution" | "response" | "onTime";
                 };
                 header?: never;
@@ -8109,11 +8735,13 @@ export interface paths {
                                 to: string;
                             };
                             /** @enum {string} */
-                            kind: "property_company" | "community";
+                            kind: "property_company" | "owners_committee" | "resident_association" | "functional_department" | "community";
                             by: string;
                             items: {
-                                /** @description 1 = best; equal values share a rank; null: no case to rank */
+                                /** @description 1 = best; equal values share a rank; null: fewer than 5 cases to rank by */
                                 rank: number | null;
+                                /** @description fewer than 5 settled cases for the ranked rate: listed, not ranked */
+                                insufficientData: boolean;
                                 id: string;
                                 nameZh: string;
                                 nameEn: string;
@@ -8168,12 +8796,13 @@ export interface paths {
         };
         /**
          * 考核公示 Monthly assessment results
-         * @description The latest version per company and agreement; the committee's adjustments as a total beside the computed score (their reasons are not published).
+         * @description The latest version per handler and unit, every handler kind; insufficient_data where too few cases were evaluated. The assessor's adjustments as a total beside the computed score (their reasons are not published).
          */
         get: {
             parameters: {
                 query: {
                     period: string;
+                    kind?: "property_company" | "owners_committee" | "resident_association" | "functional_department";
                 };
                 header?: never;
                 path?: never;
@@ -8201,16 +8830,21 @@ export interface paths {
                                 version: number;
                                 organization: {
                                     id: string;
+                                    /** @enum {string} */
+                                    kind: "property_company" | "owners_committee" | "resident_association" | "functional_department";
                                     nameZh: string;
                                     nameEn: string;
                                 };
+                                /** @description the agreement's compound (property companies, owners' committees); null: every case of the organisation */
                                 compound: {
                                     code: string;
                                     nameZh: string;
                                     nameEn: string;
-                                };
-                                agreementId: string;
-                                communityOrgId: string;
+                                } | null;
+                                agreementId: string | null;
+                                communityOrgId: string | null;
+                                /** @description who assesses (考核权) and may sign adjustments */
+                                assessorOrgId: string;
                                 weights: {
                                     response: number;
                                     resolution: number;
@@ -8239,9 +8873,105 @@ export interface paths {
                                         weight: number;
                                     };
                                 };
-                                /** @description computed score (weighted mean of the parts with a value); null with no case in the period */
+                                /**
+                                 * @description scored; insufficient_data: fewer evaluated cases than minEvaluated; no_cases
+                                 * @enum {string}
+                                 */
+                                status: "scored" | "insufficient_data" | "no_cases";
+                                /** @description computed score (weighted mean of the parts with a value); null unless status is scored */
                                 score: number | null;
-                                rates: components["schemas"]["RateSet"];
+                                /** @description evaluated cases behind satisfaction and resolution */
+                                evaluated: number;
+                                /** @description the agreement's minimum of evaluated cases for a score (null before 0.3.0) */
+                                minEvaluated: number | null;
+                                rates: {
+                                    /** @description cases first dispatched in the period that count (merged, duplicate, invalid and early-withdrawn ones left) */
+                                    cases: number;
+                                    /** @description cases first dispatched in the period that left every measure */
+                                    excluded: number;
+                                    /** @description 响应率: acknowledged within the first response deadline / deadline passed or acknowledged */
+                                    responseRate: {
+                                        numerator: number;
+                                        /** @description cases whose outcome for this measure is settled */
+                                        denominator: number;
+                                        /** @description cases that count once their outcome is settled (a deadline still running, an evaluation to come) */
+                                        pending: number;
+                                        /** @description numerator / denominator, unrounded; null when the denominator is 0 */
+                                        value: number | null;
+                                    };
+                                    /** @description 解决率: reported solved / evaluated (closed cases) */
+                                    resolutionRate: {
+                                        numerator: number;
+                                        /** @description cases whose outcome for this measure is settled */
+                                        denominator: number;
+                                        /** @description cases that count once their outcome is settled (a deadline still running, an evaluation to come) */
+                                        pending: number;
+                                        /** @description numerator / denominator, unrounded; null when the denominator is 0 */
+                                        value: number | null;
+                                    };
+                                    /** @description 满意率: (satisfied + basically satisfied) / evaluated (closed cases) */
+                                    satisfactionRate: {
+                                        numerator: number;
+                                        /** @description cases whose outcome for this measure is settled */
+                                        denominator: number;
+                                        /** @description cases that count once their outcome is settled (a deadline still running, an evaluation to come) */
+                                        pending: number;
+                                        /** @description numerator / denominator, unrounded; null when the denominator is 0 */
+                                        value: number | null;
+                                    };
+                                    /** @description 参评率; null on assessments computed before 0.3.0 */
+                                    evaluationCoverage: {
+                                        numerator: number;
+                                        /** @description cases whose outcome for this measure is settled */
+                                        denominator: number;
+                                        /** @description cases that count once their outcome is settled (a deadline still running, an evaluation to come) */
+                                        pending: number;
+                                        /** @description numerator / denominator, unrounded; null when the denominator is 0 */
+                                        value: number | null;
+                                    } | null;
+                                    /** @description 按时办结率: resolved by the (approved-extension) deadline / resolved or past the deadline */
+                                    onTimeResolutionRate: {
+                                        numerator: number;
+                                        /** @description cases whose outcome for this measure is settled */
+                                        denominator: number;
+                                        /** @description cases that count once their outcome is settled (a deadline still running, an evaluation to come) */
+                                        pending: number;
+                                        /** @description numerator / denominator, unrounded; null when the denominator is 0 */
+                                        value: number | null;
+                                    };
+                                    /** @description 重办率: reopened / evaluated (closed cases) */
+                                    reworkRate: {
+                                        numerator: number;
+                                        /** @description cases whose outcome for this measure is settled */
+                                        denominator: number;
+                                        /** @description cases that count once their outcome is settled (a deadline still running, an evaluation to come) */
+                                        pending: number;
+                                        /** @description numerator / denominator, unrounded; null when the denominator is 0 */
+                                        value: number | null;
+                                    };
+                                    /** @description 上报率: escalated / escalated or closed */
+                                    escalationRate: {
+                                        numerator: number;
+                                        /** @description cases whose outcome for this measure is settled */
+                                        denominator: number;
+                                        /** @description cases that count once their outcome is settled (a deadline still running, an evaluation to come) */
+                                        pending: number;
+                                        /** @description numerator / denominator, unrounded; null when the denominator is 0 */
+                                        value: number | null;
+                                    };
+                                    /** @description 回退率: returned / returned or closed */
+                                    returnRate: {
+                                        numerator: number;
+                                        /** @description cases whose outcome for this measure is settled */
+                                        denominator: number;
+                                        /** @description cases that count once their outcome is settled (a deadline still running, an evaluation to come) */
+                                        pending: number;
+                                        /** @description numerator / denominator, unrounded; null when the denominator is 0 */
+                                        value: number | null;
+                                    };
+                                    /** @description median dispatched → resolved, ms */
+                                    medianHandlingMs: number | null;
+                                };
                                 computedAt: string;
                                 adjustments: {
                                     total: number;
@@ -8364,8 +9094,9 @@ export interface paths {
                                 level: "community_committee" | "street_committee" | "organization_department" | "functional_department";
                                 /** @enum {string|null} */
                                 outcome: "satisfied" | "basically_satisfied" | "unsatisfied" | "not_evaluated" | "withdrawn" | "closed_by_supervisor" | "unsatisfied_unreasonable" | "merged" | null;
-                                /** @description null while the response deadline still runs */
+                                /** @description null while the response deadline still runs, or when the case left the rates */
                                 respondedOnTime: boolean | null;
+                                /** @description null until settled: the deadline passed, or the case closed */
                                 resolvedOnTime: boolean | null;
                                 reworked: boolean;
                                 escalated: boolean;
@@ -8797,54 +9528,87 @@ export interface components {
             };
         };
         RateSetInput: {
-            /** @description cases first dispatched in the period */
+            /** @description cases first dispatched in the period that count (merged, duplicate, invalid and early-withdrawn ones left) */
             cases: number;
-            /** @description 响应率: acknowledged within the first response deadline / dispatched */
+            /** @description cases first dispatched in the period that left every measure */
+            excluded: number;
+            /** @description 响应率: acknowledged within the first response deadline / deadline passed or acknowledged */
             responseRate: {
                 numerator: number;
+                /** @description cases whose outcome for this measure is settled */
                 denominator: number;
+                /** @description cases that count once their outcome is settled (a deadline still running, an evaluation to come) */
+                pending: number;
                 /** @description numerator / denominator, unrounded; null when the denominator is 0 */
                 value: number | null;
             };
-            /** @description 解决率: reported solved / evaluated */
+            /** @description 解决率: reported solved / evaluated (closed cases) */
             resolutionRate: {
                 numerator: number;
+                /** @description cases whose outcome for this measure is settled */
                 denominator: number;
+                /** @description cases that count once their outcome is settled (a deadline still running, an evaluation to come) */
+                pending: number;
                 /** @description numerator / denominator, unrounded; null when the denominator is 0 */
                 value: number | null;
             };
-            /** @description 满意率: (satisfied + basically satisfied) / evaluated */
+            /** @description 满意率: (satisfied + basically satisfied) / evaluated (closed cases) */
             satisfactionRate: {
                 numerator: number;
+                /** @description cases whose outcome for this measure is settled */
                 denominator: number;
+                /** @description cases that count once their outcome is settled (a deadline still running, an evaluation to come) */
+                pending: number;
                 /** @description numerator / denominator, unrounded; null when the denominator is 0 */
                 value: number | null;
             };
-            /** @description 按时办结率: resolved by the (approved-extension) deadline / resolved */
+            /** @description 参评率: evaluated / closed cases a resident could evaluate */
+            evaluationCoverage: {
+                numerator: number;
+                /** @description cases whose outcome for this measure is settled */
+                denominator: number;
+                /** @description cases that count once their outcome is settled (a deadline still running, an evaluation to come) */
+                pending: number;
+                /** @description numerator / denominator, unrounded; null when the denominator is 0 */
+                value: number | null;
+            };
+            /** @description 按时办结率: resolved by the (approved-extension) deadline / resolved or past the deadline */
             onTimeResolutionRate: {
                 numerator: number;
+                /** @description cases whose outcome for this measure is settled */
                 denominator: number;
+                /** @description cases that count once their outcome is settled (a deadline still running, an evaluation to come) */
+                pending: number;
                 /** @description numerator / denominator, unrounded; null when the denominator is 0 */
                 value: number | null;
             };
-            /** @description 重办率: reopened / evaluated */
+            /** @description 重办率: reopened / evaluated (closed cases) */
             reworkRate: {
                 numerator: number;
+                /** @description cases whose outcome for this measure is settled */
                 denominator: number;
+                /** @description cases that count once their outcome is settled (a deadline still running, an evaluation to come) */
+                pending: number;
                 /** @description numerator / denominator, unrounded; null when the denominator is 0 */
                 value: number | null;
             };
-            /** @description 上报率: escalated / dispatched */
+            /** @description 上报率: escalated / escalated or closed */
             escalationRate: {
                 numerator: number;
+                /** @description cases whose outcome for this measure is settled */
                 denominator: number;
+                /** @description cases that count once their outcome is settled (a deadline still running, an evaluation to come) */
+                pending: number;
                 /** @description numerator / denominator, unrounded; null when the denominator is 0 */
                 value: number | null;
             };
-            /** @description 回退率: returned / dispatched */
+            /** @description 回退率: returned / returned or closed */
             returnRate: {
                 numerator: number;
+                /** @description cases whose outcome for this measure is settled */
                 denominator: number;
+                /** @description cases that count once their outcome is settled (a deadline still running, an evaluation to come) */
+                pending: number;
                 /** @description numerator / denominator, unrounded; null when the denominator is 0 */
                 value: number | null;
             };
@@ -8894,54 +9658,87 @@ export interface components {
             };
         };
         RateSet: {
-            /** @description cases first dispatched in the period */
+            /** @description cases first dispatched in the period that count (merged, duplicate, invalid and early-withdrawn ones left) */
             cases: number;
-            /** @description 响应率: acknowledged within the first response deadline / dispatched */
+            /** @description cases first dispatched in the period that left every measure */
+            excluded: number;
+            /** @description 响应率: acknowledged within the first response deadline / deadline passed or acknowledged */
             responseRate: {
                 numerator: number;
+                /** @description cases whose outcome for this measure is settled */
                 denominator: number;
+                /** @description cases that count once their outcome is settled (a deadline still running, an evaluation to come) */
+                pending: number;
                 /** @description numerator / denominator, unrounded; null when the denominator is 0 */
                 value: number | null;
             };
-            /** @description 解决率: reported solved / evaluated */
+            /** @description 解决率: reported solved / evaluated (closed cases) */
             resolutionRate: {
                 numerator: number;
+                /** @description cases whose outcome for this measure is settled */
                 denominator: number;
+                /** @description cases that count once their outcome is settled (a deadline still running, an evaluation to come) */
+                pending: number;
                 /** @description numerator / denominator, unrounded; null when the denominator is 0 */
                 value: number | null;
             };
-            /** @description 满意率: (satisfied + basically satisfied) / evaluated */
+            /** @description 满意率: (satisfied + basically satisfied) / evaluated (closed cases) */
             satisfactionRate: {
                 numerator: number;
+                /** @description cases whose outcome for this measure is settled */
                 denominator: number;
+                /** @description cases that count once their outcome is settled (a deadline still running, an evaluation to come) */
+                pending: number;
                 /** @description numerator / denominator, unrounded; null when the denominator is 0 */
                 value: number | null;
             };
-            /** @description 按时办结率: resolved by the (approved-extension) deadline / resolved */
+            /** @description 参评率: evaluated / closed cases a resident could evaluate */
+            evaluationCoverage: {
+                numerator: number;
+                /** @description cases whose outcome for this measure is settled */
+                denominator: number;
+                /** @description cases that count once their outcome is settled (a deadline still running, an evaluation to come) */
+                pending: number;
+                /** @description numerator / denominator, unrounded; null when the denominator is 0 */
+                value: number | null;
+            };
+            /** @description 按时办结率: resolved by the (approved-extension) deadline / resolved or past the deadline */
             onTimeResolutionRate: {
                 numerator: number;
+                /** @description cases whose outcome for this measure is settled */
                 denominator: number;
+                /** @description cases that count once their outcome is settled (a deadline still running, an evaluation to come) */
+                pending: number;
                 /** @description numerator / denominator, unrounded; null when the denominator is 0 */
                 value: number | null;
             };
-            /** @description 重办率: reopened / evaluated */
+            /** @description 重办率: reopened / evaluated (closed cases) */
             reworkRate: {
                 numerator: number;
+                /** @description cases whose outcome for this measure is settled */
                 denominator: number;
+                /** @description cases that count once their outcome is settled (a deadline still running, an evaluation to come) */
+                pending: number;
                 /** @description numerator / denominator, unrounded; null when the denominator is 0 */
                 value: number | null;
             };
-            /** @description 上报率: escalated / dispatched */
+            /** @description 上报率: escalated / escalated or closed */
             escalationRate: {
                 numerator: number;
+                /** @description cases whose outcome for this measure is settled */
                 denominator: number;
+                /** @description cases that count once their outcome is settled (a deadline still running, an evaluation to come) */
+                pending: number;
                 /** @description numerator / denominator, unrounded; null when the denominator is 0 */
                 value: number | null;
             };
-            /** @description 回退率: returned / dispatched */
+            /** @description 回退率: returned / returned or closed */
             returnRate: {
                 numerator: number;
+                /** @description cases whose outcome for this measure is settled */
                 denominator: number;
+                /** @description cases that count once their outcome is settled (a deadline still running, an evaluation to come) */
+                pending: number;
                 /** @description numerator / denominator, unrounded; null when the denominator is 0 */
                 value: number | null;
             };

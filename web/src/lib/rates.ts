@@ -1,4 +1,5 @@
-// The 三率 as people read them: a percentage with its numerator and denominator, "—" when nothing counts yet.
+// The 三率 as people read them: a percentage with its numerator and denominator, "—" when nothing counts yet, and
+// how many cases are still pending (their outcome not settled: a deadline running, an evaluation to come).
 import { api } from '../api/client';
 import type { paths } from '../api/schema';
 
@@ -8,11 +9,19 @@ export type Rate = RateSet['responseRate'];
 
 export const THREE_RATES = ['responseRate', 'resolutionRate', 'satisfactionRate'] as const;
 export type ThreeRate = (typeof THREE_RATES)[number];
-export const RATE_LABEL = { responseRate: 'rate.response', resolutionRate: 'rate.resolution', satisfactionRate: 'rate.satisfaction', onTimeResolutionRate: 'rate.onTime' } as const;
+export const RATE_LABEL = {
+  responseRate: 'rate.response',
+  resolutionRate: 'rate.resolution',
+  satisfactionRate: 'rate.satisfaction',
+  evaluationCoverage: 'rate.coverage',
+  onTimeResolutionRate: 'rate.onTime',
+} as const;
 
 export const pct = (r: Rate | undefined | null) => (r && r.value !== null ? `${(r.value * 100).toFixed(1)}%` : '—');
 export const pctValue = (r: Rate | undefined | null) => (r && r.value !== null ? Math.round(r.value * 1000) / 10 : null);
 export const fraction = (r: Rate | undefined | null) => (r ? `${r.numerator}/${r.denominator}` : '');
+/** Cases not yet counted in the rate because their outcome is not settled; 0 for rates stored before there were any. */
+export const pendingOf = (r: Rate | undefined | null) => r?.pending ?? 0;
 
 /** YYYY-MM of a moment in China Standard Time, `back` months before it. */
 export function monthOf(at: number, back = 0): string {

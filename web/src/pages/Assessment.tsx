@@ -1,5 +1,6 @@
 // 考核: the 三率 of the organisations under this supervisor for a month (GET /stats/rates), as a chart and a table
-// with numerators and denominators, the monthly assessment scores (GET /assessments), and CSV exports.
+// with numerators, denominators and pending counts, 参评率 beside satisfaction, the monthly assessment scores
+// (GET /assessments: "insufficient data" where too few cases were evaluated), and CSV exports.
 import { DownloadOutlined } from '@ant-design/icons';
 import { Alert, App as AntApp, Button, Card, Select, Space, Table, Tooltip, Typography } from 'antd';
 import { useState } from 'react';
@@ -8,7 +9,7 @@ import type { paths } from '../api/schema';
 import { Chart } from '../components/Chart';
 import { useI18n } from '../i18n';
 import { useLoad } from '../lib/load';
-import { downloadCsv, fraction, monthOf, pct, pctValue, RATE_LABEL, THREE_RATES, type RateSet } from '../lib/rates';
+import { downloadCsv, fraction, monthOf, pct, pctValue, pendingOf, RATE_LABEL, THREE_RATES, type RateSet } from '../lib/rates';
 import { formatDuration, serverNow } from '../lib/time';
 
 type GroupBy = NonNullable<NonNullable<paths['/api/v1/stats/rates']['get']['parameters']['query']>['groupBy']>;
@@ -19,19 +20,42 @@ const GROUP_LABEL: Record<GroupBy, { zh: string; en: string }> = {
   compound: { zh: '按小区', en: 'By compound' },
   community: { zh: '按社区', en: 'By community' },
   street: { zh: '按街道', en: 'By street' },
+  category: { zh: '按类别', en: 'By category' },
+  building: { zh: '按楼栋', en: 'By building' },
   district: { zh: '全区', en: 'District' },
 };
 
-function RateCell({ r }: { r: RateSet[keyof RateSet] }) {
-  if (typeof r !== 'object' || r === null) return null;
+/** The rates shown in the table, 参评率 right after satisfaction. */
+const TABLE_RATES = [...THREE_RATES, 'evaluationCoverage', 'onTimeResolutionRate'] as const;
+
+function RateCell({ r }: { r: RateSet[keyof RateSet] | null }) {
+  const { t } = useI18n();
+  if (typeof r !== 'object' || r === null) return <span>—</span>;
+  const pending = pendingOf(r);
   return (
-    <Tooltip title={fraction(r)}>
+    <Tooltip title={pending ? `${fraction(r)} · ${t('rate.pendingHint')}` : fraction(r)}>
       <span>{pct(r)}</span>
       <Typography.Text type="secondary" style={{ fontSize: 12, marginLeft: 4 }}>
-        ({fraction(r)})
+        ({fraction(r)}
+        {pending ? ` · ${t('rate.pending', { n: pending })}` : ''})
       </Typography.Text>
     </Tooltip>
   );
+}
+
+function ScoreCell({ a }: { a: Assessment }) {
+  const { t } = useI18n();
+  if (a.status === 'insufficient_data') {
+    return (
+      <Tooltip title={t('assess.insufficientHint', { n: a.evaluated, min: a.minEvaluated ?? '—' })}>
+        <Typography.Text style={{ color: '#874d00' }} data-status="insufficient_data">
+          {t('assess.insufficient')}
+        </Typography.Text>
+      </Tooltip>
+    );
+  }
+  if (a.status === 'no_cases' || a.score === null) return <Typography.Text type="secondary">{t('assess.noCases')}</Typography.Text>;
+  return <span>{a.score.toFixed(1)}</span>;
 }
 
 export default function Assessment() {
@@ -91,16 +115,20 @@ export default function Assessment() {
           style={{ marginTop: 12 }}
           dataSource={items}
           pagination={false}
-          scroll={{ x: 800 }}
+          scroll={{ x: 1000 }}
           locale={{ emptyText: t('public.noData') }}
           columns={[
             { title: t('assess.organization'), key: 'name', render: (_, g) => name(g) },
             { title: t('rate.cases'), key: 'cases', render: (_, g) => g.rates.cases },
-            ...THREE_RATES.map((k) => ({ title: t(RATE_LABEL[k]), key: k, render: (_: unknown, g: (typeof items)[number]) => <RateCell r={g.rates[k]} /> })),
-            { title: t('rate.onTime'), key: 'onTime', render: (_, g) => <RateCell r={g.rates.onTimeResolutionRate} /> },
+            ...TABLE_RATES.map((k) => ({ title: t(RATE_LABEL[k]), key: k, render: (_: unknown, g: (typeof items)[number]) => <RateCell r={g.rates[k]} /> })),
             { title: t('rate.medianHandling'), key: 'median', render: (_, g) => (g.rates.medianHandlingMs === null ? '—' : formatDuration(g.rates.medianHandlingMs, t)) },
           ]}
         />
+        {rates.data && rates.data.overall.excluded > 0 && (
+          <Typography.Paragraph type="secondary" style={{ marginTop: 8, marginBottom: 0, fontSize: 12 }}>
+            {t('rate.excluded', { n: rates.data.overall.excluded })}
+          </Typography.Paragraph>
+        )}
       </Card>
       <Card size="small" title={`${t('assess.score')} · ${period}`} style={{ marginTop: 12 }}>
         {scores.error && <Alert type="warning" showIcon message={scores.error.status === 404 ? t('assess.unavailable') : scores.error.message} />}
@@ -114,10 +142,10 @@ export default function Assessment() {
           locale={{ emptyText: t('public.noData') }}
           columns={[
             { title: t('assess.organization'), key: 'org', render: (_, a) => name(a.organization) },
-            { title: t('case.compound'), key: 'compound', render: (_, a) => name(a.compound) },
-            { title: t('assess.score'), key: 'score', render: (_, a) => (a.score === null ? '—' : a.score.toFixed(1)) },
+            { title: t('case.compound'), key: 'compound', render: (_, a) => (a.compound ? name(a.compound) : '—') },
+            { title: t('assess.score'), key: 'score', render: (_, a) => <ScoreCell a={a} /> },
             { title: '±', key: 'adj', render: (_, a) => (a.adjustments.count ? `${a.adjustments.total > 0 ? '+' : ''}${a.adjustments.total}` : '—') },
-            ...THREE_RATES.map((k) => ({ title: t(RATE_LABEL[k]), key: k, render: (_: unknown, a: Assessment) => pct(a.rates[k]) })),
+            ...TABLE_RATES.map((k) => ({ title: t(RATE_LABEL[k]), key: k, render: (_: unknown, a: Assessment) => <RateCell r={a.rates[k]} /> })),
           ]}
         />
       </Card>

@@ -1,7 +1,9 @@
 // A supervisor's dashboard: the cases of the organisations it supervises (its level and below), counted by
-// stage, level and category, the overdue ones first in the list. Charts are ECharts, loaded with this page.
+// stage, level and category, the overdue ones first in the list, and this month's rates with 参评率 beside
+// satisfaction and the cases still pending. Charts are ECharts, loaded with this page.
 import { Alert, Button, Card, Col, Row, Statistic, Typography } from 'antd';
 import { useMemo, useState } from 'react';
+import { api, ok } from '../api/client';
 import type { CaseSummary, Level } from '../api/types';
 import { CaseFilters, type Filters } from '../components/CaseFilters';
 import { CaseList } from '../components/CaseList';
@@ -10,6 +12,7 @@ import { useI18n } from '../i18n';
 import { listCases } from '../lib/cases';
 import { LEVELS, levelLabel, STAGES, stageLabel } from '../lib/labels';
 import { useLoad } from '../lib/load';
+import { fraction, monthOf, pct, pendingOf, RATE_LABEL, type RateSet } from '../lib/rates';
 import { serverNow } from '../lib/time';
 import { byUrgency } from '../lib/urgency';
 import { useSession } from '../session';
@@ -26,6 +29,28 @@ function matches(c: CaseSummary, f: Filters): boolean {
   return true;
 }
 
+const MONTH_RATES = ['responseRate', 'resolutionRate', 'satisfactionRate', 'evaluationCoverage', 'onTimeResolutionRate'] as const;
+
+/** This month's rates over the cases in scope: each with its fraction and the cases whose outcome is still pending. */
+function MonthRates({ rates, period }: { rates: RateSet; period: string }) {
+  const { t } = useI18n();
+  return (
+    <Card size="small" title={t('dash.rates', { period })} style={{ marginTop: 12 }} data-testid="month-rates">
+      <div className="rs-kpis rs-kpi">
+        {MONTH_RATES.map((k) => (
+          <Card size="small" key={k}>
+            <Statistic title={t(RATE_LABEL[k])} value={pct(rates[k])} />
+            <Typography.Text type="secondary" style={{ fontSize: 12 }} data-rate={k}>
+              {fraction(rates[k])}
+              {pendingOf(rates[k]) > 0 && <span title={t('rate.pendingHint')}> · {t('rate.pending', { n: pendingOf(rates[k]) })}</span>}
+            </Typography.Text>
+          </Card>
+        ))}
+      </div>
+    </Card>
+  );
+}
+
 const count = <K extends string>(cases: CaseSummary[], key: (c: CaseSummary) => K) => {
   const m = new Map<K, number>();
   for (const c of cases) m.set(key(c), (m.get(key(c)) ?? 0) + 1);
@@ -37,6 +62,8 @@ export default function Dashboard() {
   const { me } = useSession();
   const [filters, setFilters] = useState<Filters>({});
   const list = useLoad(() => listCases({}, MAX), [], 5000);
+  const month = monthOf(serverNow());
+  const rates = useLoad(() => ok(api.GET('/api/v1/stats/rates', { params: { query: { period: month, groupBy: 'district' } } })), [month], 30_000);
   const all = useMemo(() => list.data?.items ?? [], [list.data]);
   const myLevel = (LEVELS as string[]).includes(me?.organization?.kind ?? '') ? (me?.organization?.kind as Level) : null;
 
@@ -72,6 +99,7 @@ export default function Dashboard() {
           </Card>
         ))}
       </div>
+      {rates.data && <MonthRates rates={rates.data.overall} period={month} />}
       <Row gutter={[12, 12]} style={{ marginTop: 12 }}>
         <Col xs={24} md={12}>
           <Card size="small">

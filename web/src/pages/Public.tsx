@@ -1,5 +1,6 @@
-// 信息公开: the rankings of property companies and communities by the 三率 for a month, and the district's trend
-// over the last six months. Open to anyone without signing in; the API publishes no personal data.
+// 信息公开: the rankings of property companies, communities and functional departments by the 三率 for a month, 参评率
+// beside satisfaction, cases still pending, and the district's trend over the last six months. An organisation with
+// too few settled cases is listed, not ranked. Open to anyone without signing in; the API publishes no personal data.
 import { Alert, Card, Col, Empty, List, Progress, Row, Segmented, Select, Space, Typography } from 'antd';
 import { useState } from 'react';
 import { api, ok } from '../api/client';
@@ -7,7 +8,7 @@ import type { paths } from '../api/schema';
 import { Chart } from '../components/Chart';
 import { useI18n } from '../i18n';
 import { useLoad } from '../lib/load';
-import { fraction, monthOf, pct, pctValue, RATE_LABEL, THREE_RATES, type Rate } from '../lib/rates';
+import { fraction, monthOf, pct, pctValue, pendingOf, RATE_LABEL, THREE_RATES, type Rate } from '../lib/rates';
 import { serverNow } from '../lib/time';
 
 type Rankings = paths['/api/v1/public/rankings']['get']['responses'][200]['content']['application/json'];
@@ -22,15 +23,27 @@ const rankings = (kind: Kind, period: string, by: By) => ok(api.GET('/api/v1/pub
 function total(items: Rankings['items'], key: (typeof THREE_RATES)[number]): Rate {
   const numerator = items.reduce((s, i) => s + i.rates[key].numerator, 0);
   const denominator = items.reduce((s, i) => s + i.rates[key].denominator, 0);
-  return { numerator, denominator, value: denominator ? numerator / denominator : null };
+  const pending = items.reduce((s, i) => s + i.rates[key].pending, 0);
+  return { numerator, denominator, pending, value: denominator ? numerator / denominator : null };
 }
+
+const TITLE: Record<Kind, 'public.companies' | 'public.communities' | 'public.departments'> = {
+  property_company: 'public.companies',
+  community: 'public.communities',
+  functional_department: 'public.departments',
+  owners_committee: 'public.companies',
+  resident_association: 'public.companies',
+};
+
+/** The rates of a ranking's card: the three, and 参评率 right after satisfaction. */
+const CARD_RATES = [...THREE_RATES, 'evaluationCoverage'] as const;
 
 function Ranking({ kind, period, by }: { kind: Kind; period: string; by: By }) {
   const { t, name } = useI18n();
   const data = useLoad(() => rankings(kind, period, by), [kind, period, by], 30_000);
   const items = data.data?.items ?? [];
   return (
-    <Card title={t(kind === 'property_company' ? 'public.companies' : 'public.communities')} size="small" data-testid={`ranking-${kind}`}>
+    <Card title={t(TITLE[kind])} size="small" data-testid={`ranking-${kind}`}>
       {data.error && <Alert type={data.error.status === 404 ? 'warning' : 'error'} showIcon message={data.error.status === 404 ? t('public.unavailable') : data.error.message} />}
       <List
         loading={data.loading && !data.data}
@@ -60,10 +73,15 @@ function Ranking({ kind, period, by }: { kind: Kind; period: string; by: By }) {
               <Typography.Text type="secondary" style={{ fontSize: 12 }}>
                 {t('rate.cases')} {g.rates.cases}
               </Typography.Text>
+              {g.insufficientData && g.rates.cases > 0 && (
+                <Typography.Text style={{ fontSize: 12, color: '#874d00' }} title={t('public.insufficientHint', { n: 5 })} data-status="insufficient">
+                  {t('public.insufficient')}
+                </Typography.Text>
+              )}
             </Space>
             <Row gutter={8}>
-              {THREE_RATES.map((k) => (
-                <Col span={8} key={k}>
+              {CARD_RATES.map((k) => (
+                <Col span={6} key={k}>
                   <div style={{ fontSize: 12, color: '#595959' }}>{t(RATE_LABEL[k])}</div>
                   <div data-rate={k} style={{ fontWeight: 600, fontVariantNumeric: 'tabular-nums' }}>
                     {pct(g.rates[k])}{' '}
@@ -71,6 +89,11 @@ function Ranking({ kind, period, by }: { kind: Kind; period: string; by: By }) {
                       {g.rates[k].denominator ? fraction(g.rates[k]) : ''}
                     </Typography.Text>
                   </div>
+                  {pendingOf(g.rates[k]) > 0 && (
+                    <div style={{ fontSize: 11, color: '#8c8c8c' }} title={t('rate.pendingHint')} data-pending={k}>
+                      {t('rate.pending', { n: pendingOf(g.rates[k]) })}
+                    </div>
+                  )}
                   <Progress percent={pctValue(g.rates[k]) ?? 0} showInfo={false} size="small" strokeColor={k === BY_RATE[by] ? '#c8161d' : '#8c8c8c'} aria-hidden="true" />
                 </Col>
               ))}
@@ -135,9 +158,14 @@ export default function Public() {
         <Col xs={24} lg={12}>
           <Ranking kind="community" period={period} by={by} />
         </Col>
+        <Col xs={24} lg={12}>
+          <Ranking kind="functional_department" period={period} by={by} />
+        </Col>
       </Row>
       <Typography.Paragraph type="secondary" style={{ marginTop: 12, fontSize: 12 }}>
-        {lang === 'zh' ? '响应率＝按时响应数/派单数；解决率＝居民认为已解决数/已评价数；满意率＝(满意+基本满意)/已评价数。' : 'Response = acknowledged in time / dispatched; resolution = reported solved / evaluated; satisfaction = (satisfied + basically satisfied) / evaluated.'}
+        {lang === 'zh'
+          ? '响应率＝按时响应数/响应结果已定的工单数；解决率＝居民认为已解决数/已评价数；满意率＝(满意+基本满意)/已评价数；参评率＝已评价数/已办结工单数。结果未定（时限未到、尚待评价）的工单记为“待定”，定后计入；合并、重复、无效及提前撤回的工单不计入。已定结果不足 5 件的不参与排名。'
+          : 'Response = acknowledged in time / cases whose response is settled; resolution = reported solved / evaluated; satisfaction = (satisfied + basically satisfied) / evaluated; coverage = evaluated / closed cases. Cases whose outcome is not settled yet (a deadline running, an evaluation to come) are pending and count once settled; merged, duplicate, invalid and early-withdrawn cases do not count. Fewer than 5 settled cases: listed, not ranked.'}
       </Typography.Paragraph>
     </>
   );
