@@ -37,7 +37,6 @@ const suite = useLoopSuite({
 });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const market: Actor = { userId: 'u-market-test', role: 'handler', organizationId: DEMO.departments.market };
 const resident3: Actor = { userId: DEMO_USERS.resident3, role: 'resident', organizationId: null };
 
 (RECORD ? test : test.skip)('record one history per rule family from this release', async () => {
