@@ -254,14 +254,13 @@ describe('importing a year’s notice', () => {
     const moved = await eventually(
       async () => {
         const c = (await resident.get(`/api/v1/cases/${id}`)).json();
-        return c.timeline.find((e: { type: string }) => e.type === 'deadline_recalculated') && c;
+        // Other tests of this file change the calendar too: this import's own recalculation is the one to wait for.
+        const ours = (e: { type: string; payload: { reason?: string } }) => e.type === 'deadline_recalculated' && e.payload.reason?.includes(`${year} notice imported`);
+        return c.timeline.some(ours) && c;
       },
       30_000,
       300,
     );
     expect(resolutionDue(moved)).toBeGreaterThan(before);
-    expect(moved.timeline.find((e: { type: string }) => e.type === 'deadline_recalculated').payload.reason).toContain(
-      `${year} notice imported`,
-    );
   });
 });

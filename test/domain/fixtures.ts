@@ -68,6 +68,7 @@ export const FAST_AGREEMENT: AgreementTerms = {
     topRungCadence: seconds(15),
     noticeAfter: 2,
   },
+  assessment: { minEvaluated: 3, followUpTime: seconds(30) },
 };
 
 /** The same compound under reference-style working-day terms (general tier: 1 and 7 working days), reference fairness. */
