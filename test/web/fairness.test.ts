@@ -33,6 +33,17 @@ async function openForm(page: Page, action: string): Promise<Locator> {
   return modal;
 }
 
+/** Picks a radio button by its label and makes sure the choice took (a click during the modal's opening can be lost). */
+async function choose(modal: Locator, name: string): Promise<void> {
+  const radio = modal.getByRole('radio', { name, exact: true });
+  const label = modal.locator('label').filter({ has: modal.page().getByRole('radio', { name, exact: true }) });
+  for (let i = 0; i < 20 && !(await radio.isChecked()); i++) {
+    await label.click();
+    if (!(await radio.isChecked())) await modal.page().waitForTimeout(250);
+  }
+  expect(await radio.isChecked()).toBe(true);
+}
+
 async function confirm(modal: Locator): Promise<void> {
   await modal.getByRole('button', { name: OK_BUTTON }).click();
   await modal.waitFor({ state: 'detached' });
@@ -92,7 +103,7 @@ test("the community committee decides a handler's return: refused, the handler c
 
   let modal = await openForm(c, 'decide-return');
   await modal.getByTestId('pending-request').getByText(`${handlerName} 申请回退：照明属于`).waitFor();
-  await modal.getByText('驳回，仍由原单位办理（原时限不变）').click();
+  await modal.getByRole('radio', { name: '驳回，仍由原单位办理（原时限不变）' }).check();
   // A refusal names no handler: the picker is not there.
   expect(await modal.getByLabel('新的承办单位').count()).toBe(0);
   await modal.getByLabel('理由').fill('楼道及车库照明属物业服务合同约定的公共设施维护');
@@ -109,7 +120,7 @@ test("the community committee decides a handler's return: refused, the handler c
   // Re-routing: the owners' committee takes the case, with deadlines of its own.
   await c.goto(reroutedUrl);
   modal = await openForm(c, 'decide-return');
-  await modal.getByText('同意，改派给其他单位').click();
+  await modal.getByRole('radio', { name: '同意，改派给其他单位' }).check();
   await modal.getByLabel('新的承办单位').click();
   await c.locator('.ant-select-item-option').filter({ hasText: ownersName }).click();
   await modal.getByLabel('理由').fill('健身器材更换由业委会决定并组织实施');
@@ -161,9 +172,9 @@ test('a case filed by staff for a resident without an account is evaluated by th
   // A resolved case waits for its evaluation: nobody closes it.
   expect(await c.locator('[data-action="close"]').count()).toBe(0);
   modal = await openForm(c, 'record-callback');
-  await modal.getByText('电话', { exact: true }).click();
-  await modal.getByText('满意', { exact: true }).click();
-  await modal.getByText('已解决', { exact: true }).click();
+  await choose(modal, '电话');
+  await choose(modal, '满意');
+  await choose(modal, '已解决');
   await modal.getByLabel('居民意见（选填）').fill('老人说师傅当天就来了，很及时');
   expect(await modal.getByRole('radio', { name: '电话', exact: true }).isChecked()).toBe(true);
   await check(c, 'callback-form');
