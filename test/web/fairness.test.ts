@@ -33,7 +33,7 @@ async function openForm(page: Page, action: string): Promise<Locator> {
   return modal;
 }
 
-/** Picks a radio button by its label and makes sure the choice took (a click during the modal's opening can be lost). */
+/** Picks a radio by its label and makes sure the choice took: under CI load a click while the form opens can be lost. */
 async function choose(modal: Locator, name: string): Promise<void> {
   const radio = modal.getByRole('radio', { name, exact: true });
   const label = modal.locator('label').filter({ has: modal.page().getByRole('radio', { name, exact: true }) });
@@ -103,7 +103,7 @@ test("the community committee decides a handler's return: refused, the handler c
 
   let modal = await openForm(c, 'decide-return');
   await modal.getByTestId('pending-request').getByText(`${handlerName} 申请回退：照明属于`).waitFor();
-  await modal.getByRole('radio', { name: '驳回，仍由原单位办理（原时限不变）' }).check();
+  await choose(modal, '驳回，仍由原单位办理（原时限不变）');
   // A refusal names no handler: the picker is not there.
   expect(await modal.getByLabel('新的承办单位').count()).toBe(0);
   await modal.getByLabel('理由').fill('楼道及车库照明属物业服务合同约定的公共设施维护');
@@ -120,7 +120,7 @@ test("the community committee decides a handler's return: refused, the handler c
   // Re-routing: the owners' committee takes the case, with deadlines of its own.
   await c.goto(reroutedUrl);
   modal = await openForm(c, 'decide-return');
-  await modal.getByRole('radio', { name: '同意，改派给其他单位' }).check();
+  await choose(modal, '同意，改派给其他单位');
   await modal.getByLabel('新的承办单位').click();
   await c.locator('.ant-select-item-option').filter({ hasText: ownersName }).click();
   await modal.getByLabel('理由').fill('健身器材更换由业委会决定并组织实施');
