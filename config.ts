@@ -1,5 +1,7 @@
 // The only module that reads process.env. Start-up parses it once with zod and fails fast with one line
 // naming the variable and the problem (see formatConfigError), never a stack trace.
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -17,7 +19,8 @@ const hostPort = z.string().regex(/^[A-Za-z0-9.\-_[\]:]+:\d{1,5}$/, 'must be hos
 const baseSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  HOST: z.string().default('0.0.0.0'),
+  // Unset: 127.0.0.1 outside production (nobody else on the network reaches a development API), 0.0.0.0 in production.
+  HOST: z.string().min(1).optional(),
   DATABASE_URL: postgresUrl.optional(),
   TEMPORAL_ADDRESS: hostPort.optional(),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
@@ -38,6 +41,35 @@ const baseSchema = z.object({
   // the JS heap from which the SDK sizes its default (bench/README.md, "Now (runs 28–30)"): set it to fit a container.
   // 0 keeps none (every task replays its history). Unset: the SDK's default.
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(1_000_000).optional(),
+
+  // Sign-in (SECURITY.md "Sign-in"). Access tokens are short; a refresh token (kept hashed in PostgreSQL, revoked by
+  // POST /auth/logout) renews them. One failure budget per account across password, code request and code verify.
+  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(900),
+  REFRESH_TOKEN_TTL_SECONDS: z.coerce.number().int().min(300).max(90 * 86_400).default(30 * 86_400),
+  SIGN_IN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
+  SIGN_IN_LOCKOUT_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
+
+  // Rate limits per client IP and minute, and intake quotas per account and day (SECURITY.md "Abuse").
+  RATE_LIMIT_GLOBAL_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  RATE_LIMIT_SIGN_IN_PER_MINUTE: z.coerce.number().int().min(1).default(10),
+  RATE_LIMIT_INTAKE_PER_MINUTE: z.coerce.number().int().min(1).default(30),
+  INTAKE_QUOTA_RESIDENT_PER_DAY: z.coerce.number().int().min(1).default(20),
+  INTAKE_QUOTA_STAFF_PER_DAY: z.coerce.number().int().min(1).default(500),
+
+  // Operations: Prometheus metrics on their own port (never the API's), or on the API port behind a bearer token.
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+
+  // Personal data of closed cases is anonymised this many days after closing (counts for the rates stay).
+  RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(365),
+
+  // mTLS between the app and Temporal (production): the CA that signed the server's certificate, this client's
+  // certificate and key (PEM files), and the name the server's certificate carries. Unset: plain TCP (development).
+  TEMPORAL_TLS_CA: z.string().min(1).optional(),
+  TEMPORAL_TLS_CERT: z.string().min(1).optional(),
+  TEMPORAL_TLS_KEY: z.string().min(1).optional(),
+  TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
 });
 
 /** Every variable Red Steward reads (.env.example lists the same; a test checks docker-compose against it). */
@@ -49,6 +81,10 @@ export const configSchema = baseSchema.superRefine((c, ctx) => {
     if (!c.DATABASE_URL) ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'is required in production' });
     if (!c.TEMPORAL_ADDRESS)
       ctx.addIssue({ code: 'custom', path: ['TEMPORAL_ADDRESS'], message: 'is required in production' });
+  }
+  // A client certificate without its key (or the reverse) is a half-configured mTLS: refuse it rather than fall back.
+  if ((c.TEMPORAL_TLS_CERT === undefined) !== (c.TEMPORAL_TLS_KEY === undefined)) {
+    ctx.addIssue({ code: 'custom', path: [c.TEMPORAL_TLS_CERT ? 'TEMPORAL_TLS_KEY' : 'TEMPORAL_TLS_CERT'], message: 'TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY go together' });
   }
 });
 
@@ -69,7 +105,54 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return parsed.data;
 }
 
-/** A development secret is fine outside production; production is refused above without JWT_SECRET. */
+/** The address the API listens on: HOST, else loopback outside production. */
+export const listenHost = (config: Config): string => config.HOST ?? (config.NODE_ENV === 'production' ? '0.0.0.0' : '127.0.0.1');
+
+const secrets = new Map<string, string>();
+
+/**
+ * JWT_SECRET, else (outside production, which refuses to start without it) a random secret made once per data
+ * folder and kept in `DATA_DIR/jwt-secret` (mode 0600): a token from one machine's development data is worth
+ * nothing on another, and restarting keeps everyone signed in.
+ */
 export function jwtSecret(config: Config): string {
-  return config.JWT_SECRET ?? 'red-steward-development-secret-not-for-production';
+  if (config.JWT_SECRET) return config.JWT_SECRET;
+  const file = path.join(config.DATA_DIR, 'jwt-secret');
+  const known = secrets.get(file);
+  if (known) return known;
+  let secret: string;
+  try {
+    secret = fs.readFileSync(file, 'utf8').trim();
+  } catch {
+    fs.mkdirSync(config.DATA_DIR, { recursive: true });
+    secret = randomBytes(32).toString('base64url');
+    try {
+      fs.writeFileSync(file, secret, { mode: 0o600, flag: 'wx' });
+    } catch {
+      // Another process of this data folder wrote it first: use theirs.
+      secret = fs.readFileSync(file, 'utf8').trim();
+    }
+  }
+  if (secret.length < 16) throw new ConfigError(`JWT_SECRET: ${file} holds fewer than 16 characters`);
+  secrets.set(file, secret);
+  return secret;
+}
+
+/** The TLS options of the Temporal connections, or undefined for plain TCP (SECURITY.md "Temporal"). */
+export function temporalTls(config: Config): { serverNameOverride?: string; serverRootCACertificate?: Buffer; clientCertPair?: { crt: Buffer; key: Buffer } } | undefined {
+  if (!config.TEMPORAL_TLS_CA && !config.TEMPORAL_TLS_CERT && !config.TEMPORAL_TLS_SERVER_NAME) return undefined;
+  const read = (key: 'TEMPORAL_TLS_CA' | 'TEMPORAL_TLS_CERT' | 'TEMPORAL_TLS_KEY', file: string) => {
+    try {
+      return fs.readFileSync(file);
+    } catch (err) {
+      throw new ConfigError(`${key}: cannot read ${file} (${(err as Error).message})`);
+    }
+  };
+  return {
+    ...(config.TEMPORAL_TLS_SERVER_NAME ? { serverNameOverride: config.TEMPORAL_TLS_SERVER_NAME } : {}),
+    ...(config.TEMPORAL_TLS_CA ? { serverRootCACertificate: read('TEMPORAL_TLS_CA', config.TEMPORAL_TLS_CA) } : {}),
+    ...(config.TEMPORAL_TLS_CERT && config.TEMPORAL_TLS_KEY
+      ? { clientCertPair: { crt: read('TEMPORAL_TLS_CERT', config.TEMPORAL_TLS_CERT), key: read('TEMPORAL_TLS_KEY', config.TEMPORAL_TLS_KEY) } }
+      : {}),
+  };
 }

@@ -1,5 +1,5 @@
 // `npm run api`: the API alone against configured servers, as production runs it.
-import { ConfigError, loadConfig } from '../config';
+import { ConfigError, listenHost, loadConfig } from '../config';
 import { connectPostgres, connectTemporal } from '../scripts/system';
 import { buildApp } from './app';
 
@@ -11,7 +11,7 @@ async function main(): Promise<void> {
   const t = await connectTemporal(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE, config.START_TIMEOUT_MS);
   await t.native.close(); // the API only needs the client connection
   const app = await buildApp({ config, pool, temporal: t.client, taskQueue: config.TEMPORAL_TASK_QUEUE });
-  await app.listen({ port: config.PORT, host: config.HOST });
+  await app.listen({ port: config.PORT, host: listenHost(config) });
   const shutdown = async () => {
     await app.close(); // stop accepting, finish in-flight requests
     await t.connection.close();

@@ -6,7 +6,7 @@ import type { Pool } from 'pg';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
-import { ConfigError, type Config } from '../config';
+import { ConfigError, listenHost, type Config } from '../config';
 import { createPool } from '../db/pool';
 import { migrate } from '../db/migrate';
 import { seedDemo } from '../db/seed';
@@ -121,7 +121,7 @@ export async function startSystem(config: Config, log: (line: string) => void = 
       await fileDemoCases(deps, log).catch((err) => log(`demo cases not filed: ${(err as Error).message}`));
     }
     const app: FastifyInstance = await buildApp({ config, ...deps, logger: config.LOG_LEVEL !== 'silent' });
-    await app.listen({ port: config.PORT, host: config.HOST });
+    await app.listen({ port: config.PORT, host: listenHost(config) });
     // Stop accepting requests first: pushed last, so it runs first.
     stops.push(() => app.close());
     const address = app.server.address();
