@@ -12,6 +12,7 @@ import { stageOf } from '../domain/case-state';
 import type { ActionResult } from '../domain/case-view';
 import { projectCase } from '../domain/case-view';
 import { maySee } from '../domain/policy';
+import { ROLES } from '../domain/types';
 import type { ActionInput, CaseWorkflowInput } from './messages';
 
 // A local activity: the worker runs the write inside the workflow task that produced the events, so an Update is
@@ -21,6 +22,9 @@ const { recordEvents } = proxyLocalActivities<Activities>({
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '10 seconds' },
 });
+
+/** The roles a person (or an API key acting for an organisation) can hold: every role but `system`. */
+const PEOPLE_ROLES: ReadonlySet<unknown> = new Set(ROLES.filter((r) => r !== 'system'));
 
 const reject = (type: string, message: string): never => {
   throw ApplicationFailure.create({ type, message, nonRetryable: true });
@@ -53,6 +57,9 @@ export class CaseRun {
 
   /** The Update validator: refuses before anything reaches history. Validators do not run on replay. */
   validate(type: ActionType, req: ActionInput): void {
+    // The clock acts as `system` inside the workflow only; an Update claiming it comes from outside the API (someone
+    // with access to Temporal), and is refused before it reaches history (SECURITY.md "Temporal").
+    if (req.actor?.role === 'system' || !PEOPLE_ROLES.has(req.actor?.role)) reject('actor.forbidden', '不接受系统身份的外部操作 (no action from outside the loop may act as the system)');
     // Who may see the case is decided here, from the state, which knows every handler the case has had.
     if (!maySee(req.actor, this.state)) reject('case.not_visible', '工单不存在 (case not found)');
     if (this.applied.has(req.requestId)) return;
