@@ -6,7 +6,7 @@ import type { Pool } from 'pg';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
-import { ConfigError, listenHost, type Config } from '../config';
+import { ConfigError, listenHost, temporalTls, type Config } from '../config';
 import { createPool } from '../db/pool';
 import { migrate } from '../db/migrate';
 import { seedDemo } from '../db/seed';
@@ -45,12 +45,18 @@ export async function connectPostgres(url: string, timeoutMs: number): Promise<P
 }
 
 /** Connects to Temporal and proves it answers, or fails with one line naming TEMPORAL_ADDRESS. */
-export async function connectTemporal(address: string, namespace: string, timeoutMs: number): Promise<{ connection: Connection; native: NativeConnection; client: Client }> {
+export async function connectTemporal(
+  address: string,
+  namespace: string,
+  timeoutMs: number,
+  tls?: ReturnType<typeof temporalTls>,
+): Promise<{ connection: Connection; native: NativeConnection; client: Client }> {
   try {
-    const connection = await withTimeout(Connection.connect({ address, connectTimeout: timeoutMs }), timeoutMs);
+    // The client (API, schedules) and the worker's native connection use the same TLS settings: mTLS in production.
+    const connection = await withTimeout(Connection.connect({ address, connectTimeout: timeoutMs, ...(tls ? { tls } : {}) }), timeoutMs);
     const client = new Client({ connection, namespace });
     await withTimeout(client.workflowService.getSystemInfo({}), timeoutMs);
-    const native = await withTimeout(NativeConnection.connect({ address }), timeoutMs);
+    const native = await withTimeout(NativeConnection.connect({ address, ...(tls ? { tls } : {}) }), timeoutMs);
     return { connection, native, client };
   } catch (err) {
     throw new ConfigError(`TEMPORAL_ADDRESS: cannot reach Temporal at ${address} (${(err as Error).message.split('\n')[0]})`);
@@ -96,7 +102,7 @@ export async function startSystem(config: Config, log: (line: string) => void = 
       if (created) log('demo data seeded');
       firstRun = created;
     }
-    const t = await connectTemporal(temporalAddress, config.TEMPORAL_NAMESPACE, config.START_TIMEOUT_MS);
+    const t = await connectTemporal(temporalAddress, config.TEMPORAL_NAMESPACE, config.START_TIMEOUT_MS, temporalTls(config));
     stops.push(() => t.connection.close());
     stops.push(() => t.native.close());
 

@@ -1,6 +1,6 @@
 // `npm run worker`: the worker alone against configured servers, as production runs it. It also runs the intake
 // reconciler, so a case row whose workflow start was interrupted gets its workflow.
-import { ConfigError, loadConfig } from '../config';
+import { ConfigError, loadConfig, temporalTls } from '../config';
 import { connectPostgres, connectTemporal } from '../scripts/system';
 import { ensureAssessmentSchedule } from '../services/assessment-schedule';
 import { startDutyWatch } from '../services/duty-watch';
@@ -13,7 +13,7 @@ async function main(): Promise<void> {
   if (!config.DATABASE_URL) throw new ConfigError('DATABASE_URL: is required for `npm run worker` (npm start embeds Postgres)');
   if (!config.TEMPORAL_ADDRESS) throw new ConfigError('TEMPORAL_ADDRESS: is required for `npm run worker` (npm start embeds Temporal)');
   const pool = await connectPostgres(config.DATABASE_URL, config.START_TIMEOUT_MS);
-  const t = await connectTemporal(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE, config.START_TIMEOUT_MS);
+  const t = await connectTemporal(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE, config.START_TIMEOUT_MS, temporalTls(config));
   const worker = await createConfiguredWorker(config, t.native, pool, console.log);
   await logCalendarCoverage(pool, console.log);
   const reconciler = startReconciler({ pool, temporal: t.client, taskQueue: config.TEMPORAL_TASK_QUEUE });
