@@ -1,7 +1,11 @@
 // Photos arrive as base64 data URLs in the JSON body. The declared type must match the file's magic bytes, so
-// a script or an executable renamed to .jpg is refused before anything is stored.
+// a script or an executable renamed to .jpg is refused during validation; before storing, every photo is decoded and
+// encoded again without its metadata (stripMetadata), and one that does not decode is refused then.
+import sharp, { type Sharp } from 'sharp';
 import { z } from 'zod';
-import type { Photo, PhotoMime } from './storage';
+import { errors } from './errors';
+import { text } from './i18n';
+import type { Photo, PhotoMime, PhotoStorage } from './storage';
 
 export const MAX_PHOTOS = 9;
 export const MAX_PHOTO_BYTES = 2 * 1024 * 1024;
@@ -40,3 +44,53 @@ export const photoSchema = z
     return z.NEVER;
   })
   .describe('data:image/jpeg|png|webp;base64,…  (≤ 2 MB decoded)');
+
+/**
+ * Input pixels sharp decodes at most: a 48-megapixel phone photo (8064 × 6048) fits; a 2 MB PNG of one colour that
+ * inflates to gigapixels (a decompression bomb) is refused before it is decoded.
+ */
+export const MAX_PHOTO_PIXELS = 50_000_000;
+
+const UNREADABLE = text('无法读取该图片，文件可能已损坏', 'the image cannot be read; the file may be damaged');
+const TOO_MANY_PIXELS = text(
+  `图片像素过多（最多 ${MAX_PHOTO_PIXELS / 1_000_000} 百万像素）`,
+  `the image has too many pixels (at most ${MAX_PHOTO_PIXELS / 1_000_000} megapixels)`,
+);
+
+// libvips would otherwise keep recent operations, and with them residents' decoded photos, in memory.
+sharp.cache(false);
+
+const ENCODE: Record<PhotoMime, (image: Sharp) => Sharp> = {
+  'image/jpeg': (image) => image.jpeg({ quality: 85 }),
+  'image/png': (image) => image.png(),
+  'image/webp': (image) => image.webp({ quality: 85 }),
+};
+
+/**
+ * The photo decoded and encoded again in its own format, upright and in sRGB, with no EXIF, XMP, IPTC or ICC
+ * data: a phone's photo carries where it was taken (GPS) and whose phone took it, which a handler never needs.
+ * Throws when the bytes do not decode as an image or exceed MAX_PHOTO_PIXELS.
+ */
+export async function stripMetadata(photo: Photo): Promise<Photo> {
+  // rotate() turns the pixels by the EXIF orientation first, so a portrait photo stays upright once the tag is gone;
+  // sharp writes no metadata unless asked (keepExif, withMetadata), and converts to sRGB before dropping the profile.
+  const image = sharp(photo.bytes, { limitInputPixels: MAX_PHOTO_PIXELS, pages: 1 }).rotate();
+  return { mime: photo.mime, bytes: await ENCODE[photo.mime](image).toBuffer() };
+}
+
+/**
+ * Stores the photos of a request, each stripped of its metadata first, and returns their ids (the hash of the
+ * stripped bytes). One photo that does not decode refuses the request with a 400 naming `photos.N`, before any
+ * photo is stored. Decoded one at a time, so nine photos never hold nine decoded images in memory at once.
+ */
+export async function storeWithoutMetadata(storage: PhotoStorage, photos: readonly Photo[]): Promise<string[]> {
+  const stripped: Photo[] = [];
+  for (const [i, photo] of photos.entries()) {
+    try {
+      stripped.push(await stripMetadata(photo));
+    } catch (err) {
+      throw errors.field(`photos.${i}`, /pixel limit/i.test((err as Error).message) ? TOO_MANY_PIXELS : UNREADABLE);
+    }
+  }
+  return Promise.all(stripped.map((p) => storage.put(p)));
+}

@@ -16,6 +16,8 @@ export interface PhotoStorage {
   /** Stores the photo and returns its id; storing the same bytes again returns the same id. */
   put(photo: Photo): Promise<string>;
   get(id: string): Promise<Photo | null>;
+  /** Removes the photo for good (retention); an id that is not stored, or not a photo id, is nothing to remove. */
+  delete(id: string): Promise<void>;
 }
 
 const EXTENSION: Record<PhotoMime, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp' };
@@ -48,6 +50,10 @@ export function folderPhotoStorage(dir: string): PhotoStorage {
       } catch {
         return null;
       }
+    },
+    async delete(id) {
+      if (!PHOTO_ID_PATTERN.test(id)) return;
+      await fs.rm(path.join(dir, id), { force: true });
     },
   };
 }
