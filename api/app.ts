@@ -13,7 +13,7 @@ import { registerAuth } from './auth';
 import type { ApiContext } from './context';
 import { registerDocs } from './docs';
 import { frameworkErrors, registerErrorHandling } from './error-handler';
-import { DEFAULT_PRESSURE_LIMITS, DEFAULT_RATE_LIMITS, registerHardening, type PressureLimits, type RateLimits } from './hardening';
+import { DEFAULT_PRESSURE_LIMITS, rateLimitsOf, registerHardening, type PressureLimits, type RateLimits } from './hardening';
 import { registerMetrics, type CacheStats, type MetricsOptions } from './metrics';
 import { accountabilityRoutes } from './routes/accountability';
 import { adminRoutes } from './routes/admin';
@@ -112,13 +112,13 @@ async function registerEverything(app: FastifyInstance, deps: AppDeps, reference
     taskQueue: deps.taskQueue,
     storage: deps.storage ?? folderPhotoStorage(path.join(deps.config.DATA_DIR, 'photos')),
     actionTimeoutMs: deps.actionTimeoutMs ?? 10_000,
-    rateLimits: { ...DEFAULT_RATE_LIMITS, ...(deps.rateLimit || {}) },
+    rateLimits: { ...rateLimitsOf(deps.config), ...(deps.rateLimit || {}) },
   };
   const pressure = deps.underPressure === false ? false : { ...DEFAULT_PRESSURE_LIMITS, ...deps.underPressure };
   await registerHardening(app, deps.rateLimit === false ? false : ctx.rateLimits, pressure);
   await registerDocs(app);
   await registerAuth(app, jwtSecret(deps.config));
-  registerMetrics(app, deps.pool, deps.metrics, cacheStats);
+  registerMetrics(app, deps.pool, { token: deps.config.METRICS_TOKEN, ...deps.metrics }, cacheStats);
 
   app.get('/healthz', async () => ({ status: 'ok' }));
 

@@ -1,4 +1,5 @@
-// Security headers, rate limits and load shedding. Limits are per client IP and counted in memory per process:
+// Security headers, rate limits and load shedding. Limits (configurable: config.ts RATE_LIMIT_*) are per client IP
+// and counted in memory per process (sign-in failures and intake quotas are per account, in PostgreSQL):
 // enough for one API instance; several instances behind a balancer would each allow the limit (a shared store
 // is the upgrade). Under pressure (a stalled event loop, a heap near its limit) the API answers 503 with
 // Retry-After at once, rather than queueing requests until every caller times out.
@@ -6,6 +7,7 @@ import helmet from 'helmet';
 import rateLimit from '@fastify/rate-limit';
 import underPressure, { type FastifyUnderPressureOptions } from '@fastify/under-pressure';
 import type { FastifyInstance } from 'fastify';
+import type { Config } from '../config';
 import { ApiError } from './errors';
 import { text } from './i18n';
 
@@ -39,11 +41,13 @@ export interface RateLimits {
 }
 
 const MINUTE = 60_000;
-export const DEFAULT_RATE_LIMITS: RateLimits = {
-  global: { max: 600, timeWindow: MINUTE },
-  signIn: { max: 10, timeWindow: MINUTE },
-  intake: { max: 30, timeWindow: MINUTE },
-};
+
+/** The limits an operator set (RATE_LIMIT_*_PER_MINUTE; config.ts has the defaults: 600, 10 and 30). */
+export const rateLimitsOf = (config: Pick<Config, 'RATE_LIMIT_GLOBAL_PER_MINUTE' | 'RATE_LIMIT_SIGN_IN_PER_MINUTE' | 'RATE_LIMIT_INTAKE_PER_MINUTE'>): RateLimits => ({
+  global: { max: config.RATE_LIMIT_GLOBAL_PER_MINUTE, timeWindow: MINUTE },
+  signIn: { max: config.RATE_LIMIT_SIGN_IN_PER_MINUTE, timeWindow: MINUTE },
+  intake: { max: config.RATE_LIMIT_INTAKE_PER_MINUTE, timeWindow: MINUTE },
+});
 
 export type PressureLimits = Pick<FastifyUnderPressureOptions, 'maxEventLoopDelay' | 'maxEventLoopUtilization' | 'maxHeapUsedBytes' | 'maxRssBytes' | 'sampleInterval'>;
 

@@ -1,7 +1,12 @@
-// Prometheus metrics at /metrics. One registry per app instance: prom-client's global registry would refuse
+// Prometheus metrics, served on their own port (METRICS_HOST:METRICS_PORT, 127.0.0.1:9464 by default) and never
+// answered on the API's public port without the bearer METRICS_TOKEN: their labels name routes, organisations'
+// loads and the district's backlog, which is for operators. One registry per app instance: prom-client's global registry would refuse
 // the second buildApp in a test file ("metric already registered"). Request timings are observed in-process;
 // the case gauges are read from the Postgres projection at scrape time, so every API replica reports the
 // same numbers and nothing has to be counted twice.
+import { timingSafeEqual } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Pool } from 'pg';
 import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
@@ -13,7 +18,21 @@ import { STAGES } from '../domain/types';
 export interface MetricsOptions {
   /** Process metrics (heap, event loop, GC); off in tests that build many apps. */
   defaultMetrics?: boolean;
+  /** With a token, GET /metrics on the API's port answers a caller presenting `Authorization: Bearer <token>`; without, it is not there. */
+  token?: string;
 }
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    metricsRegistry: Registry;
+  }
+}
+
+const sameSecret = (presented: string, expected: string): boolean => {
+  const a = Buffer.from(presented);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+};
 
 /** Hits, misses and entries of each section of the API's caches (db/cache.ts), when it has them. */
 export type CacheStats = () => Record<string, { size: number; hits: number; misses: number }>;
@@ -108,8 +127,44 @@ export function registerMetrics(app: FastifyInstance, pool: Pool, options: Metri
     done();
   });
 
-  app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
-    return reply.type(registry.contentType).send(await registry.metrics());
-  });
+  app.decorate('metricsRegistry', registry);
+  const token = options.token;
+  if (token) {
+    app.get('/metrics', { schema: { hide: true } }, async (req, reply) => {
+      const presented = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+      if (!presented || !sameSecret(presented, token)) {
+        return reply.code(401).header('www-authenticate', 'Bearer').send({ error: { code: 'auth.required', message: 'metrics need the operator token', details: [] } });
+      }
+      return reply.type(registry.contentType).header('cache-control', 'no-store').send(await registry.metrics());
+    });
+  }
   return registry;
+}
+
+export interface MetricsServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** The internal metrics listener: GET /metrics and nothing else, on an address operators choose (loopback by default). */
+export async function serveMetrics(registry: Registry, host: string, port: number): Promise<MetricsServer> {
+  const server = http.createServer((req, res) => {
+    if (req.method !== 'GET' || (req.url ?? '').split('?')[0] !== '/metrics') {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
+      return;
+    }
+    registry.metrics().then(
+      (body) => res.writeHead(200, { 'content-type': registry.contentType, 'cache-control': 'no-store' }).end(body),
+      (err: Error) => res.writeHead(500, { 'content-type': 'text/plain' }).end(`metrics failed: ${err.message}\n`),
+    );
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const { address, port: bound } = server.address() as AddressInfo;
+  return {
+    url: `http://${address.includes(':') ? `[${address}]` : address}:${bound}/metrics`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }

@@ -2,6 +2,7 @@
 import { ConfigError, listenHost, loadConfig, temporalTls } from '../config';
 import { connectPostgres, connectTemporal } from '../scripts/system';
 import { buildApp } from './app';
+import { serveMetrics } from './metrics';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -12,7 +13,10 @@ async function main(): Promise<void> {
   await t.native.close(); // the API only needs the client connection
   const app = await buildApp({ config, pool, temporal: t.client, taskQueue: config.TEMPORAL_TASK_QUEUE });
   await app.listen({ port: config.PORT, host: listenHost(config) });
+  // Metrics on their own listener, never the public port (METRICS_PORT=0: none; SECURITY.md "Operations").
+  const metrics = config.METRICS_PORT === 0 ? null : await serveMetrics(app.metricsRegistry, config.METRICS_HOST, config.METRICS_PORT);
   const shutdown = async () => {
+    await metrics?.close();
     await app.close(); // stop accepting, finish in-flight requests
     await t.connection.close();
     await pool.end();

@@ -10,6 +10,7 @@ import { buildApp } from '../api/app';
 import { configSchema } from '../config';
 import { connectPostgres, connectTemporal } from '../scripts/system';
 import { BARE_STEPS, bareLoopWorkflow, emptyWorkflow, stepUpdate } from './workflows';
+import { BENCH_METRICS_TOKEN } from './load';
 
 async function main(): Promise<void> {
   const [databaseUrl, address, taskQueue, apiPort, barePort, dataDir] = process.argv.slice(2);
@@ -22,6 +23,10 @@ async function main(): Promise<void> {
     DATA_DIR: dataDir,
     LOG_LEVEL: 'silent',
     JWT_SECRET: 'bench-secret-0123456789abcdef',
+    // The bench files thousands of cases from a few accounts and reads the case cache's counters from /metrics.
+    INTAKE_QUOTA_RESIDENT_PER_DAY: '10000000',
+    INTAKE_QUOTA_STAFF_PER_DAY: '10000000',
+    METRICS_TOKEN: BENCH_METRICS_TOKEN,
   });
   const pool = await connectPostgres(databaseUrl, 15_000);
   const t = await connectTemporal(address, 'default', 15_000);

@@ -60,6 +60,9 @@ export function percentile(latencies: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 
+/** The operator token the bench's API answers /metrics with (bench/api.ts). */
+export const BENCH_METRICS_TOKEN = 'bench-metrics-token-0123456789';
+
 export const throughputOf = (m: Measured) => (m.ops - m.errors) / (m.wallMs / 1000);
 
 export interface Comparison {
@@ -117,8 +120,8 @@ export class Http {
 
   /** The request, which must answer `expected`; otherwise an error naming the status and body. */
   /** The body as text (e.g. /metrics). */
-  async requestText(method: 'GET' | 'POST', path: string): Promise<string> {
-    const res = await this.pool.request({ method, path });
+  async requestText(method: 'GET' | 'POST', path: string, headers: Record<string, string> = {}): Promise<string> {
+    const res = await this.pool.request({ method, path, headers });
     return res.body.text();
   }
 

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import { DEMO_PASSWORD } from '../db/seed-data';
-import { compare, Http, runOps } from './load';
+import { BENCH_METRICS_TOKEN, compare, Http, runOps } from './load';
 import { judged, type Result } from './report';
 import type { BenchStack } from './stack';
 
@@ -178,7 +178,7 @@ export async function reads(ctx: BenchContext, ids: string[], ops: number, suffi
 
 /** The API's case cache counters, from its /metrics. */
 async function caseCacheReads(ctx: BenchContext): Promise<{ hit: number; miss: number }> {
-  const res = await ctx.api.requestText('GET', '/metrics');
+  const res = await ctx.api.requestText('GET', '/metrics', { authorization: `Bearer ${BENCH_METRICS_TOKEN}` });
   const count = (result: string) => Number(new RegExp(`^redsteward_cache_reads\\{section="caseDetails",result="${result}"\\} (\\d+)$`, 'm').exec(res)?.[1] ?? 0);
   return { hit: count('hit'), miss: count('miss') };
 }

@@ -70,7 +70,15 @@ async function startAll(dir: string, cli: string): Promise<Running & { origin: s
   r.connection = await Connection.connect({ address: temporal.address });
   const client = new Client({ connection: r.connection });
   r.client = client;
-  const config = configSchema.parse({ NODE_ENV: 'test', DATA_DIR: dir, LOG_LEVEL: 'silent', JWT_SECRET: 'chaos-secret-0123456789abcdef' });
+  // Chaos files hundreds of cases from the demo accounts: the per-account intake quotas are raised for it.
+  const config = configSchema.parse({
+    NODE_ENV: 'test',
+    DATA_DIR: dir,
+    LOG_LEVEL: 'silent',
+    JWT_SECRET: 'chaos-secret-0123456789abcdef',
+    INTAKE_QUOTA_RESIDENT_PER_DAY: '10000000',
+    INTAKE_QUOTA_STAFF_PER_DAY: '10000000',
+  });
   r.app = await buildApp({ config, pool: r.pool, temporal: client, taskQueue, logger: false, rateLimit: false, underPressure: false });
   await r.app.listen({ port: 0, host: '127.0.0.1' });
   return { ...r, client, origin: `http://127.0.0.1:${(r.app.server.address() as { port: number }).port}` };

@@ -19,6 +19,7 @@ async function main(): Promise<void> {
     `  API           ${system.apiUrl}/api/v1`,
     `  API docs      ${system.apiUrl}/docs`,
     `  Health        ${system.apiUrl}/readyz`,
+    `  Metrics       ${system.metricsUrl ?? '(off: METRICS_PORT=0)'}  (internal only; not on the API port)`,
     `  Temporal UI   ${system.temporalUiUrl ?? '(external Temporal: see your cluster)'}`,
     `  Temporal      ${system.temporalAddress}`,
     `  PostgreSQL    ${system.databaseUrl}`,

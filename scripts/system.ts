@@ -11,6 +11,7 @@ import { createPool } from '../db/pool';
 import { migrate } from '../db/migrate';
 import { seedDemo } from '../db/seed';
 import { buildApp } from '../api/app';
+import { serveMetrics } from '../api/metrics';
 import { logCalendarCoverage } from '../services/calendar-coverage';
 import { createConfiguredWorker } from '../worker/worker';
 import { ensureAssessmentSchedule } from '../services/assessment-schedule';
@@ -25,6 +26,8 @@ export interface System {
   temporalAddress: string;
   temporalUiUrl: string | undefined;
   apiUrl: string;
+  /** The internal metrics listener's URL, unless METRICS_PORT=0. */
+  metricsUrl: string | undefined;
   pool: Pool;
   stop(): Promise<void>;
 }
@@ -130,6 +133,8 @@ export async function startSystem(config: Config, log: (line: string) => void = 
     await app.listen({ port: config.PORT, host: listenHost(config) });
     // Stop accepting requests first: pushed last, so it runs first.
     stops.push(() => app.close());
+    const metrics = config.METRICS_PORT === 0 ? null : await serveMetrics(app.metricsRegistry, config.METRICS_HOST, config.METRICS_PORT);
+    if (metrics) stops.push(() => metrics.close());
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.PORT;
     return {
@@ -138,6 +143,7 @@ export async function startSystem(config: Config, log: (line: string) => void = 
       temporalAddress,
       temporalUiUrl: temporal?.uiUrl,
       apiUrl: `http://localhost:${port}`,
+      metricsUrl: metrics?.url,
       pool,
       stop: stopAll,
     };

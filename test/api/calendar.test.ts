@@ -6,7 +6,7 @@ import { loadCalendarData } from '../../db/queries/calendar';
 import { logCalendarCoverage } from '../../services/calendar-coverage';
 import { eventually } from '../helpers/cases';
 import { FIXTURE_2027 } from '../domain/calendar-2027.fixture';
-import { as, intakeBody, startApiStack, type ApiStack } from './helpers';
+import { as, intakeBody, scrape, startApiStack, type ApiStack } from './helpers';
 
 let s: ApiStack;
 beforeAll(async () => {
@@ -87,7 +87,7 @@ describe('the calendar for a year nobody has published yet', () => {
       lastPackageYear: 2026,
       importedYears: [],
     });
-    const metrics = (await anon('/metrics')).body;
+    const metrics = await scrape(s.app);
     expect(metrics).toContain(`redsteward_calendar_coverage_days ${daysBetween(today, '2026-12-31')}\n`);
   });
 

@@ -4,7 +4,7 @@
 import { Client } from 'pg';
 import type { ChangeFeed, ChangeHandler } from '../../db/notify';
 import { seenWithin } from '../helpers/poll';
-import { as, intakeBody, startApiStack, type ApiStack } from './helpers';
+import { as, intakeBody, scrape, startApiStack, type ApiStack } from './helpers';
 
 let s: ApiStack;
 /** Somebody else: a connection of its own, as psql or another process would use. */
@@ -133,7 +133,7 @@ test('/metrics reports the case cache: a second read is a hit', async () => {
   const caseId = await fileCase();
   const resident = await as(s.app, 'resident3');
   const count = async (result: 'hit' | 'miss') => {
-    const text = (await s.app.inject({ method: 'GET', url: '/metrics' })).body;
+    const text = await scrape(s.app);
     const line = new RegExp(`^redsteward_cache_reads\\{section="caseDetails",result="${result}"\\} (\\d+)$`, 'm').exec(text);
     return Number(line?.[1] ?? NaN);
   };
@@ -142,5 +142,5 @@ test('/metrics reports the case cache: a second read is a hit', async () => {
   await resident.get(`/api/v1/cases/${caseId}`);
   expect(await count('miss')).toBe(misses + 1);
   expect(await count('hit')).toBe(hits + 1);
-  expect((await s.app.inject({ method: 'GET', url: '/metrics' })).body).toMatch(/^redsteward_cache_entries\{section="caseDetails"\} [1-9]\d*$/m);
+  expect(await scrape(s.app)).toMatch(/^redsteward_cache_entries\{section="caseDetails"\} [1-9]\d*$/m);
 });

@@ -22,8 +22,18 @@ export interface ApiStack {
   close(): Promise<void>;
 }
 
+/** The operator token of /metrics on the API port in tests (SECURITY.md "Operations"). */
+export const TEST_METRICS_TOKEN = 'test-metrics-token-0123456789';
+
 export const testConfig = (dataDir: string) =>
-  configSchema.parse({ NODE_ENV: 'test', DATA_DIR: dataDir, LOG_LEVEL: 'silent', JWT_SECRET: 'test-secret-0123456789abcdef' });
+  configSchema.parse({ NODE_ENV: 'test', DATA_DIR: dataDir, LOG_LEVEL: 'silent', JWT_SECRET: 'test-secret-0123456789abcdef', METRICS_TOKEN: TEST_METRICS_TOKEN });
+
+/** The app's metrics, as an operator with the token reads them. */
+export async function scrape(app: FastifyInstance): Promise<string> {
+  const res = await app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${TEST_METRICS_TOKEN}` } });
+  if (res.statusCode !== 200) throw new Error(`/metrics: ${res.statusCode} ${res.body}`);
+  return res.body;
+}
 
 export async function startApiStack(opts: { worker?: boolean; app?: Partial<AppDeps> } = {}): Promise<ApiStack> {
   const { pool } = await createTestDatabase();

@@ -1,7 +1,8 @@
 // Operations: health and readiness, Prometheus metrics, security headers, request ids, intake rate limits.
 import { SECURITY_HEADERS } from '../../api/hardening';
 import { eventually } from '../helpers/cases';
-import { as, intakeBody, startApiStack, type ApiStack } from './helpers';
+import { serveMetrics } from '../../api/metrics';
+import { as, intakeBody, scrape, startApiStack, testConfig, TEST_METRICS_TOKEN, type ApiStack } from './helpers';
 
 let s: ApiStack;
 beforeAll(async () => {
@@ -34,7 +35,7 @@ test('/metrics reports request durations by route template, cases by stage, over
   await eventually(async () => (await s.pool.query('SELECT last_seq FROM cases WHERE id = $1', [late.caseId])).rows[0].last_seq === 2);
   await s.pool.query(`UPDATE cases SET deadlines = '{"resolution": {"dueAt": "2020-01-02T00:00:00.000Z", "startedAt": "2020-01-01T00:00:00.000Z", "breachedAt": null, "extended": 0}}' WHERE id = $1`, [late.caseId]);
 
-  const res = await s.app.inject({ method: 'GET', url: '/metrics' });
+  const res = await s.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${TEST_METRICS_TOKEN}` } });
   expect(res.statusCode).toBe(200);
   expect(res.headers['content-type']).toContain('text/plain');
   const text = res.body;
@@ -49,7 +50,36 @@ test('/metrics reports request durations by route template, cases by stage, over
 
 test('two apps in one process each have their own metrics registry', async () => {
   const second = await s.buildApp();
-  expect((await second.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(200);
+  expect(await scrape(second)).toContain('redsteward_cases{');
+});
+
+describe('/metrics is for operators, not the public port', () => {
+  test('without a configured token the API port has no /metrics at all', async () => {
+    const open = await s.buildApp({ config: { ...testConfig(s.dataDir), METRICS_TOKEN: undefined } });
+    expect((await open.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(404);
+  });
+
+  test('with a token, the API port answers only a caller presenting it', async () => {
+    expect((await s.app.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(401);
+    expect((await s.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: 'Bearer wrong-token-0123456789ab' } })).statusCode).toBe(401);
+    expect((await s.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${TEST_METRICS_TOKEN}x` } })).statusCode).toBe(401);
+    const ok = await s.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${TEST_METRICS_TOKEN}` } });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.headers['cache-control']).toBe('no-store');
+  });
+
+  test('the internal listener serves the same registry on its own address, and nothing else', async () => {
+    const server = await serveMetrics(s.app.metricsRegistry, '127.0.0.1', 0);
+    try {
+      expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
+      const res = await fetch(server.url);
+      expect(res.status).toBe(200);
+      expect(await res.text()).toContain('redsteward_cases{');
+      expect((await fetch(server.url.replace('/metrics', '/api/v1/categories'))).status).toBe(404);
+    } finally {
+      await server.close();
+    }
+  });
 });
 
 test('responses carry security headers and the request id', async () => {
@@ -87,6 +117,17 @@ test('filing cases is rate limited more tightly than reading them', async () => 
   for (let i = 0; i < 3; i++) codes.push((await resident.post('/api/v1/cases', intakeBody())).statusCode);
   expect(codes).toEqual([201, 201, 429]);
   expect((await resident.get('/api/v1/cases')).statusCode).toBe(200);
+});
+
+test('rate limits are configuration: an operator sets them (and a load test raises them) through the environment', async () => {
+  const config = { ...testConfig(s.dataDir), RATE_LIMIT_INTAKE_PER_MINUTE: 1, RATE_LIMIT_GLOBAL_PER_MINUTE: 3 };
+  const app = await s.buildApp({ config, rateLimit: {} });
+  const resident = await as(app, 'resident3');
+  expect((await resident.post('/api/v1/cases', intakeBody())).statusCode).toBe(201);
+  expect((await resident.post('/api/v1/cases', intakeBody())).statusCode).toBe(429);
+  const reads = [];
+  for (let i = 0; i < 3; i++) reads.push((await resident.get('/api/v1/categories')).statusCode);
+  expect(reads).toEqual([200, 200, 429]);
 });
 
 test('an overloaded API sheds load with a 503 and Retry-After in the shared shape', async () => {

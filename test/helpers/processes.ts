@@ -66,6 +66,7 @@ export interface OwnSystem {
   port: number;
   pgPort: number;
   temporalPort: number;
+  metricsPort: number;
   /** Removes the data folder. */
   remove(): void;
 }
@@ -74,7 +75,7 @@ export interface OwnSystem {
 export async function ownSystem(prefix: string): Promise<OwnSystem> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   fs.chmodSync(dataDir, 0o755); // the embedded server runs as the `postgres` user when we are root
-  const [port, pgPort, temporalPort, uiPort] = await freePortFor(4);
+  const [port, pgPort, temporalPort, uiPort, metricsPort] = await freePortFor(5);
   return {
     env: {
       DATA_DIR: dataDir,
@@ -82,12 +83,14 @@ export async function ownSystem(prefix: string): Promise<OwnSystem> {
       EMBEDDED_POSTGRES_PORT: String(pgPort),
       TEMPORAL_PORT: String(temporalPort),
       TEMPORAL_UI_PORT: String(uiPort),
+      METRICS_PORT: String(metricsPort),
       DATABASE_URL: '',
       TEMPORAL_ADDRESS: '',
     },
     port,
     pgPort,
     temporalPort,
+    metricsPort,
     remove: () => fs.rmSync(dataDir, { recursive: true, force: true }),
   };
 }
