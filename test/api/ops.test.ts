@@ -126,8 +126,8 @@ test('rate limits are configuration: an operator sets them (and a load test rais
   expect((await resident.post('/api/v1/cases', intakeBody())).statusCode).toBe(201);
   expect((await resident.post('/api/v1/cases', intakeBody())).statusCode).toBe(429);
   const reads = [];
-  for (let i = 0; i < 3; i++) reads.push((await resident.get('/api/v1/categories')).statusCode);
-  expect(reads).toEqual([200, 200, 429]);
+  for (let i = 0; i < 4; i++) reads.push((await resident.get('/api/v1/categories')).statusCode);
+  expect(reads).toEqual([200, 200, 200, 429]);
 });
 
 test('an overloaded API sheds load with a 503 and Retry-After in the shared shape', async () => {
