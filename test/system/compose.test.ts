@@ -14,7 +14,7 @@ const services = compose.services as Record<
 >;
 // Compose substitutes ${VAR:-default} and ${VAR:?message}; give the required ones a value as an operator would.
 const interpolate = (v: string) =>
-  v.replace(/\$\{(\w+)(?::-([^}]*)|:\?[^}]*)?\}/g, (_m, name: string, dflt?: string) => (name === 'JWT_SECRET' ? 'x'.repeat(32) : (dflt ?? '')));
+  v.replace(/\$\{(\w+)(?::-([^}]*)|:\?[^}]*)?\}/g, (_m, name: string, dflt?: string) => (name === 'JWT_SECRET' ? 'x'.repeat(32) : name === 'POSTGRES_PASSWORD' ? 'operator-chosen' : (dflt ?? '')));
 const envOf = (name: string) => Object.fromEntries(Object.entries(services[name].environment ?? {}).map(([k, v]) => [k, interpolate(String(v))]));
 
 test('the production shape has postgres, temporal, its UI, the api and the worker, each with a health check where it serves', () => {
@@ -34,13 +34,28 @@ test.each(['api', 'worker'])('every variable the %s container gets is known to c
   expect(db.hostname).toBe('postgres');
   expect(services.postgres.environment?.POSTGRES_DB).toBe(db.pathname.slice(1));
   expect(config.TEMPORAL_ADDRESS).toBe('temporal:7233');
-  expect(services.temporal.ports).toContain('7233:7233');
+  expect(services.temporal.ports).toContain('127.0.0.1:7233:7233');
 });
 
 test("the api publishes the port it listens on and its health check asks /readyz", () => {
   const config = loadConfig(envOf('api'));
   expect(services.api.ports).toContain(`${config.PORT}:${config.PORT}`);
   expect(JSON.stringify(services.api.healthcheck)).toContain(`localhost:${config.PORT}/readyz`);
+});
+
+test('nothing but the API is published beyond 127.0.0.1, and no password has a default', () => {
+  for (const [name, service] of Object.entries(services)) {
+    if (name === 'api') continue;
+    for (const port of service.ports ?? []) expect({ name, port }).toEqual({ name, port: expect.stringMatching(/^127\.0\.0\.1:/) });
+  }
+  expect(services.postgres.ports).toBeUndefined();
+  const raw = fs.readFileSync(path.join(__dirname, '..', '..', 'docker-compose.yml'), 'utf8');
+  // Every use of a secret must be `${NAME:?…}` (refused when unset), never `${NAME:-default}` or a literal.
+  for (const secret of ['POSTGRES_PASSWORD', 'JWT_SECRET']) {
+    expect(raw).not.toMatch(new RegExp(`\\$\\{${secret}:-`));
+    expect(raw).toMatch(new RegExp(`\\$\\{${secret}:\\?`));
+  }
+  expect(raw).not.toMatch(/PASSWORD: *redsteward|:redsteward@/);
 });
 
 test('the setup job registers every search attribute the workflow keeps current', () => {

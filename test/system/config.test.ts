@@ -1,5 +1,8 @@
 // Bad configuration stops start-up with one clear line naming the variable, never a stack trace.
-import { ConfigError, loadConfig } from '../../config';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ConfigError, jwtSecret, listenHost, loadConfig, temporalTls } from '../../config';
 import { freePortFor } from '../helpers/ports';
 import { runScript } from '../helpers/processes';
 
@@ -34,6 +37,42 @@ describe('loadConfig', () => {
   });
   test('an empty variable counts as unset', () => {
     expect(loadConfig({ DATABASE_URL: '' }).DATABASE_URL).toBeUndefined();
+  });
+});
+
+describe('secure defaults (SECURITY.md)', () => {
+  const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'rs-config-'));
+
+  test('the API listens on loopback unless production or HOST says otherwise', () => {
+    expect(listenHost(loadConfig({}))).toBe('127.0.0.1');
+    expect(listenHost(loadConfig({ NODE_ENV: 'test' }))).toBe('127.0.0.1');
+    expect(listenHost(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), DATABASE_URL: 'postgres://a@b/c', TEMPORAL_ADDRESS: 'b:7233' }))).toBe('0.0.0.0');
+    expect(listenHost(loadConfig({ HOST: '0.0.0.0' }))).toBe('0.0.0.0');
+  });
+
+  test('without JWT_SECRET, development signs with a random secret of its data folder, kept across restarts and private to it', () => {
+    const [a, b] = [tmp(), tmp()];
+    const first = jwtSecret(loadConfig({ DATA_DIR: a }));
+    expect(first).not.toBe('red-steward-development-secret-not-for-production');
+    expect(first.length).toBeGreaterThanOrEqual(32);
+    expect(fs.readFileSync(path.join(a, 'jwt-secret'), 'utf8')).toBe(first);
+    expect(fs.statSync(path.join(a, 'jwt-secret')).mode & 0o777).toBe(0o600);
+    expect(jwtSecret(loadConfig({ DATA_DIR: b }))).not.toBe(first);
+    expect(jwtSecret(loadConfig({ DATA_DIR: b, JWT_SECRET: 'y'.repeat(20) }))).toBe('y'.repeat(20));
+  });
+
+  test('mTLS to Temporal: PEM files by path; a certificate without its key, or an unreadable file, is named', () => {
+    expect(temporalTls(loadConfig({}))).toBeUndefined();
+    const dir = tmp();
+    for (const f of ['ca.pem', 'client.pem', 'client.key']) fs.writeFileSync(path.join(dir, f), `-----BEGIN ${f}-----\n`);
+    const tls = temporalTls(loadConfig({ TEMPORAL_TLS_CA: path.join(dir, 'ca.pem'), TEMPORAL_TLS_CERT: path.join(dir, 'client.pem'), TEMPORAL_TLS_KEY: path.join(dir, 'client.key'), TEMPORAL_TLS_SERVER_NAME: 'temporal' }));
+    expect(tls).toEqual({
+      serverNameOverride: 'temporal',
+      serverRootCACertificate: Buffer.from('-----BEGIN ca.pem-----\n'),
+      clientCertPair: { crt: Buffer.from('-----BEGIN client.pem-----\n'), key: Buffer.from('-----BEGIN client.key-----\n') },
+    });
+    expect(() => loadConfig({ TEMPORAL_TLS_CERT: path.join(dir, 'client.pem') })).toThrow(/TEMPORAL_TLS_KEY: TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY go together/);
+    expect(() => temporalTls(loadConfig({ TEMPORAL_TLS_CA: path.join(dir, 'missing.pem') }))).toThrow(/^TEMPORAL_TLS_CA: cannot read/);
   });
 });
 
