@@ -1,6 +1,7 @@
 // How a case row leaves the API: names resolved, deadlines with the working time left on the case's own
-// calendar (the one fixed at intake, so the answer matches the workflow's timers), and personal data masked
-// for callers who have no need to contact the resident.
+// calendar (the one fixed at intake, so the answer matches the workflow's timers), personal data only for those
+// who must contact the resident (api/visibility.ts personalDataAccess), and other users' ids made opaque.
+import { createHmac } from 'node:crypto';
 import type { z } from 'zod';
 import type { Actor } from '../domain/actions';
 import { createCalendar, workingTimeLeftMs, type WorkCalendar } from '../domain/calendar';
@@ -8,7 +9,7 @@ import type { CalendarData } from '../domain/types';
 import type { CaseDetailRow, CaseViewRow } from '../db/queries/case-list';
 import type { Organization, PersonName, ReferenceReads } from '../db/queries/reference';
 import type { caseDetailSchema, caseSummarySchema } from './routes/case-schemas';
-import { seesPersonalData } from './visibility';
+import { personalDataAccess, type PersonalDataAccess } from './visibility';
 
 type Summary = z.infer<typeof caseSummarySchema>;
 type Detail = z.infer<typeof caseDetailSchema>;
@@ -17,16 +18,67 @@ interface Names {
   people: Map<string, PersonName>;
 }
 
-/** 13812345678 → 138****5678: enough to recognise one's own number, not enough to call it. */
-export function maskPhone(phone: string): string {
-  if (phone.length < 8) return '*'.repeat(phone.length);
-  return `${phone.slice(0, 3)}${'*'.repeat(phone.length - 7)}${phone.slice(-4)}`;
-}
-
 /** 张伟 → 张*, Zhang Wei → Z******** : the family name's first character only. */
 export function maskName(name: string): string {
   const chars = [...name];
   return chars.map((c, i) => (i === 0 || c === ' ' ? c : '*')).join('');
+}
+
+/** How other users' ids appear in an answer: the caller's own as it is (the web app says "you"), others opaque. */
+export type UserIds = (userId: string) => string;
+
+/**
+ * Stable opaque handles for user ids (`u_` + 16 hex of an HMAC): the same user reads the same everywhere, so a
+ * timeline still shows who acted twice, but a handle cannot be turned back into an id, nor an id guessed from it.
+ * The key is derived from the server's secret for this use only.
+ */
+export function opaqueUserIds(secret: string): (viewerUserId: string) => UserIds {
+  const key = createHmac('sha256', secret).update('red-steward/opaque-user-id/v1').digest();
+  const memo = new Map<string, string>();
+  const handle = (id: string): string => {
+    let h = memo.get(id);
+    if (h === undefined) {
+      h = `u_${createHmac('sha256', key).update(id).digest('hex').slice(0, 16)}`;
+      if (memo.size >= 10_000) memo.clear();
+      memo.set(id, h);
+    }
+    return h;
+  };
+  // 'system' is the loop itself, not a person.
+  return (viewer) => (id) => (id === viewer || id === 'system' ? id : handle(id));
+}
+
+/** The personal data of a case, by the names the view log records. */
+export type PersonalField = 'name' | 'phone' | 'householdId' | 'location';
+
+/** Location finer than the building (unit, room, a free address) is personal data; the building alone is not. */
+const finerThanBuilding = (loc: Record<string, string>) => Object.keys(loc).some((k) => k !== 'building');
+const buildingOnly = (loc: Record<string, string>): Record<string, string> => (loc.building === undefined ? {} : { building: loc.building });
+
+/** What of the resident's data a case view carries to this caller: empty for the complainant and for `none`. */
+export function disclosedFields(row: CaseViewRow | CaseDetailRow, access: PersonalDataAccess): PersonalField[] {
+  if (access !== 'contact') return [];
+  const fields: PersonalField[] = [];
+  if (row.residentName !== null) fields.push('name');
+  if (row.residentPhone !== null) fields.push('phone');
+  if (row.householdId !== null) fields.push('householdId');
+  if (finerThanBuilding(row.location)) fields.push('location');
+  return fields;
+}
+
+/**
+ * The resident in a list: their own cases in full to the complainant; to those who may contact the resident the
+ * family name only (a list is for choosing a case, not for calling anyone); nothing to everyone else.
+ */
+function residentInList(row: CaseViewRow | CaseDetailRow, access: PersonalDataAccess): Summary['resident'] {
+  if (access === 'complainant') return { name: row.residentName, phone: row.residentPhone, masked: false };
+  const name = access === 'contact' && row.residentName !== null ? maskName(row.residentName) : null;
+  return { name, phone: null, masked: true };
+}
+
+function residentInView(row: CaseDetailRow, access: PersonalDataAccess): Summary['resident'] {
+  if (access === 'none') return { name: null, phone: null, masked: true };
+  return { name: row.residentName, phone: row.residentPhone, masked: false };
 }
 
 /** A row's time as the answer shows it: list rows carry Dates, the detail read brings them as ISO text already. */
@@ -78,10 +130,14 @@ export async function loadNames(reads: ReferenceReads, rows: Pick<CaseViewRow, '
 
 const orgRef = (o: Organization | undefined) => (o ? { id: o.id, kind: o.kind as NonNullable<Summary['handler']>['kind'], nameZh: o.nameZh, nameEn: o.nameEn } : null);
 
+/** A case in a list. */
 export function presentSummary(row: CaseViewRow | CaseDetailRow, actor: Actor, names: Names, now: number): Summary {
+  return summaryOf(row, names, now, residentInList(row, personalDataAccess(actor, row)));
+}
+
+function summaryOf(row: CaseViewRow | CaseDetailRow, names: Names, now: number, resident: Summary['resident']): Summary {
   const cal = calendarOf(row);
   const deadlines = deadlinesOf(row, now, cal);
-  const unmasked = seesPersonalData(actor, row);
   const owner = row.followUpOwner;
   const ownerName = owner ? (owner.kind === 'party_member' ? names.people.get(owner.id) : names.orgs.get(owner.id)) : undefined;
   return {
@@ -95,11 +151,7 @@ export function presentSummary(row: CaseViewRow | CaseDetailRow, actor: Actor, n
     handler: row.handlerOrgId ? orgRef(names.orgs.get(row.handlerOrgId)) : null,
     supervisor: row.supervisorOrgId ? orgRef(names.orgs.get(row.supervisorOrgId)) : null,
     followUpOwner: owner ? { kind: owner.kind, id: owner.id, nameZh: ownerName?.nameZh ?? '', nameEn: ownerName?.nameEn ?? '' } : null,
-    resident: {
-      name: row.residentName === null ? null : unmasked ? row.residentName : maskName(row.residentName),
-      phone: row.residentPhone === null ? null : unmasked ? row.residentPhone : maskPhone(row.residentPhone),
-      masked: !unmasked,
-    },
+    resident,
     description: row.description,
     overdue: row.status !== 'closed' && (row.overdue || deadlines.some((d) => d.overdue && OVERDUE_KINDS.has(d.kind))),
     deadlines,
@@ -109,13 +161,29 @@ export function presentSummary(row: CaseViewRow | CaseDetailRow, actor: Actor, n
   };
 }
 
-export function presentDetail(row: CaseDetailRow, actor: Actor, names: Names, now: number): Detail {
+/** Other users' ids inside an event's payload (a co-complainant who joined by a merge), made opaque like the actor's. */
+function payloadOf(payload: Record<string, unknown>, ids: UserIds): Record<string, unknown> {
+  let out = payload;
+  for (const k in payload) {
+    const v = payload[k];
+    if (typeof v === 'string' && (k === 'userId' || k.endsWith('UserId')) && ids(v) !== v) out = { ...out, [k]: ids(v) };
+  }
+  return out;
+}
+
+/**
+ * A case in full, as the caller may have it: the resident's name, phone, household and location finer than the
+ * building only with `access` (personalDataAccess) other than `none`; other users' ids through `ids`.
+ */
+export function presentDetail(row: CaseDetailRow, actor: Actor, names: Names, now: number, ids: UserIds): Detail {
+  const access = personalDataAccess(actor, row);
+  const personal = access !== 'none';
   // Object.assign onto the summary, not `{ ...summary, householdId, … }`: in Node 20's V8 each property added after
   // a spread costs about a microsecond (no cached map transition), 14 µs for these 13, on every read of a case
   // (bench/README.md "Where the time goes"; test/api/case-view.test.ts holds the answer the same).
-  return Object.assign(presentSummary(row, actor, names, now), {
-    householdId: row.householdId,
-    location: row.location,
+  return Object.assign(summaryOf(row, names, now, residentInView(row, access)), {
+    householdId: personal ? row.householdId : null,
+    location: personal ? row.location : buildingOnly(row.location),
     contactPreference: row.contactPreference,
     photos: row.photos,
     pendingExtension: row.pendingExtension,
@@ -135,8 +203,8 @@ export function presentDetail(row: CaseDetailRow, actor: Actor, names: Names, no
       seq: e.seq,
       type: e.type,
       at: e.at,
-      actor: { userId: e.actor.userId ?? null, role: e.actor.role ?? null, organizationId: e.actor.organizationId ?? null },
-      payload: e.payload,
+      actor: { userId: e.actor.userId === undefined ? null : ids(e.actor.userId), role: e.actor.role ?? null, organizationId: e.actor.organizationId ?? null },
+      payload: payloadOf(e.payload, ids),
     })),
   });
 }

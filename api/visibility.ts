@@ -33,13 +33,26 @@ export function canSee(actor: Actor, row: ScopeFields): boolean {
 }
 
 /**
- * Personal data goes only to those who must contact the resident: the complainant, the handler now handling the
- * case, the community committee and the follow-up owner. Streets, departments, admins, past handlers and the
- * residents of merged cases see it masked.
+ * What of the resident's personal data (name, phone, household, location finer than the building) the caller may
+ * have: `complainant` — it is their own; `contact` — they must contact the resident: the handler now handling the
+ * case and the follow-up owner while it is open, and the supervising community committee; `none` — everyone else
+ * (streets, departments, the organisation department, admins, past handlers, the residents of merged cases).
  */
-export function seesPersonalData(actor: Actor, row: ScopeFields): boolean {
+export type PersonalDataAccess = 'complainant' | 'contact' | 'none';
+
+export function personalDataAccess(actor: Actor, row: ScopeFields & { status: string }): PersonalDataAccess {
   const who = participation(actor, scopeOfRow(row));
-  return who.has('complainant') || who.has('handler') || who.has('community') || who.has('follow_up_owner');
+  if (who.has('complainant')) return 'complainant';
+  if (who.has('community')) return 'contact';
+  const open = row.status !== 'closed';
+  return open && (who.has('handler') || who.has('follow_up_owner')) ? 'contact' : 'none';
+}
+
+/** Who may read a case's log of personal data views: its complainant, the supervising community committee, admins. */
+export function mayReadViewLog(actor: Actor, row: ScopeFields): boolean {
+  if (actor.role === 'admin') return true;
+  const who = participation(actor, scopeOfRow(row));
+  return who.has('complainant') || who.has('community');
 }
 
 export function listScopeFor(actor: Actor): ListScope {

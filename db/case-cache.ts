@@ -10,7 +10,7 @@
 // drops its case at once (`changed`), so its caller's next read here shows it.
 //
 // The cached row is the same for every caller: who may see it, and what of it, is decided per request
-// (api/visibility.ts canSeeDetail, seesPersonalData), and working time left is computed at each read.
+// (api/visibility.ts canSee, personalDataAccess), and working time left is computed at each read.
 import type { Pool } from 'pg';
 import type { InvalidatedCache } from './cache';
 import { getCaseDetail, type CaseDetailRow } from './queries/case-list';

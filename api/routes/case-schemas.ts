@@ -1,6 +1,6 @@
 // Request and response schemas of the case routes (intake, reads, lists). Actions have theirs in case-actions.ts.
 import { z } from 'zod';
-import { LEVELS, OUTCOMES, SATISFACTIONS, STAGES, STATUSES } from '../../domain/types';
+import { LEVELS, OUTCOMES, ROLES, SATISFACTIONS, STAGES, STATUSES } from '../../domain/types';
 import { MAX_PHOTOS, photoSchema } from '../photos';
 import { codeSchema, dateSchema, deadlineViewSchema, idempotencyKeySchema, orgRefSchema, phoneSchema, storableString } from '../schemas';
 
@@ -45,11 +45,15 @@ export const caseSummarySchema = z.object({
   handler: orgRefSchema.nullable(),
   supervisor: orgRefSchema.nullable(),
   followUpOwner: z.object({ kind: z.enum(['grid_branch', 'party_member']), id: z.string(), nameZh: z.string(), nameEn: z.string() }).nullable(),
-  resident: z.object({
-    name: z.string().nullable(),
-    phone: z.string().nullable(),
-    masked: z.boolean().describe('true when the caller has no need to contact the resident (138****5678)'),
-  }),
+  resident: z
+    .object({
+      name: z.string().nullable(),
+      phone: z.string().nullable(),
+      masked: z.boolean().describe('true when any of the resident\'s data is withheld from the caller'),
+    })
+    .describe(
+      'The complainant sees their own; in a case view the current handler and follow-up owner while the case is open, and the community committee, see name and phone (each such read is logged: contact-views); in lists they see the family name only (张*); everyone else sees neither (null).',
+    ),
   description: z.string(),
   overdue: z.boolean(),
   deadlines: z.array(deadlineViewSchema),
@@ -62,13 +66,18 @@ export const timelineEntrySchema = z.object({
   seq: z.number().int(),
   type: z.string(),
   at: z.string(),
-  actor: z.object({ userId: z.string().nullable(), role: z.string().nullable(), organizationId: z.string().nullable() }),
+  actor: z.object({
+    userId: z.string().nullable().describe('the caller\'s own id as it is; another user\'s as an opaque handle (u_ and 16 hex digits)'),
+    role: z.string().nullable(),
+    organizationId: z.string().nullable(),
+  }),
   payload: z.record(z.string(), z.unknown()),
 });
 
 export const caseDetailSchema = caseSummarySchema.extend({
+  /** Null unless the caller may see the resident's personal data (see resident). */
   householdId: z.string().nullable(),
-  location: z.record(z.string(), z.string()),
+  location: z.record(z.string(), z.string()).describe('only the building unless the caller may see the resident\'s personal data'),
   contactPreference: z.string().nullable(),
   photos: z.array(z.string()),
   pendingExtension: z.record(z.string(), z.unknown()).nullable(),
@@ -111,6 +120,28 @@ export const listQuerySchema = z
   .refine((q) => !q.from || !q.to || q.from <= q.to, { message: '结束日期不能早于开始日期 (to must not be before from)', path: ['to'] });
 
 export const listResponseSchema = z.object({ items: z.array(caseSummarySchema), nextCursor: z.string().nullable() });
+
+/** At most this many entries: reads of one viewer within one hour count as one entry. */
+export const CONTACT_VIEWS_LIMIT = 200;
+
+const bilingualName = z.object({ nameZh: z.string(), nameEn: z.string() });
+
+export const contactViewsResponseSchema = z.object({
+  items: z.array(
+    z.object({
+      at: z.string().describe('the latest read of this entry'),
+      firstAt: z.string().describe('the first read of this entry (reads of one viewer with the same fields within one hour are one entry)'),
+      reads: z.number().int(),
+      viewer: z.object({
+        role: z.enum(ROLES),
+        organization: bilingualName.extend({ id: z.string() }).nullable(),
+        name: bilingualName.nullable().describe('the staff member, who acts in an official capacity'),
+      }),
+      fields: z.array(z.enum(['name', 'phone', 'householdId', 'location'])),
+    }),
+  ),
+  truncated: z.boolean().describe(`more than ${CONTACT_VIEWS_LIMIT} entries: the oldest are left out`),
+});
 
 export const trackingCodeParams = z.strictObject({
   code: z.string().regex(/^\d{4}-[0-9A-HJKMNP-TV-Za-hjkmnp-tv-z]{6}$/, '查询码格式为 YYMM-XXXXXX (a tracking code looks like 2611-7K3M9Q)'),

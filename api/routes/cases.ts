@@ -3,21 +3,26 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Actor } from '../../domain/actions';
+import type { Role } from '../../domain/types';
 import { cstTime, addCalendarDays } from '../../domain/calendar';
-import { getCaseDetail, getCaseView, listCases, type CaseCursor, type CaseViewRow } from '../../db/queries/case-list';
+import { getCaseDetail, getCaseScope, getCaseView, listCases, type CaseCursor, type CaseViewRow } from '../../db/queries/case-list';
+import { listContactViews, recordPersonalDataView } from '../../db/queries/personal-data-views';
 import { actorOf, authenticate, requireRole } from '../auth';
-import { loadNames, presentDetail, presentSummary } from '../case-view';
+import { disclosedFields, loadNames, opaqueUserIds, presentDetail, presentSummary, type PersonalField } from '../case-view';
 import type { ApiContext } from '../context';
 import { fastSerializerCompiler } from '../fast-serializer';
-import { errorResponses, errors } from '../errors';
+import { ApiError, errorResponses, errors } from '../errors';
 import { text } from '../i18n';
 import { FILING_ROLES, fileFromRequest } from '../intake';
 import { MAX_PHOTOS, MAX_PHOTO_DATA_URL } from '../photos';
 import { bearer, caseIdParams } from '../schemas';
 import { PHOTO_ID_PATTERN } from '../storage';
-import { canSee, listScopeFor } from '../visibility';
+import { canSee, listScopeFor, mayReadViewLog, personalDataAccess } from '../visibility';
+import { jwtSecret } from '../../config';
 import {
+  CONTACT_VIEWS_LIMIT,
   caseDetailSchema,
+  contactViewsResponseSchema,
   intakeBodySchema,
   intakeHeadersSchema,
   intakeResponseSchema,
@@ -44,7 +49,14 @@ function decodeCursor(raw: string): CaseCursor {
 }
 
 export const caseRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (app, { ctx }) => {
+  // Every answer here may carry a resident's personal data: no cache, shared or private, may keep it. Set before
+  // authenticating, so a 401 says so too.
+  app.addHook('onRequest', (_req, reply, done) => {
+    reply.header('cache-control', 'no-store');
+    done();
+  });
   app.addHook('onRequest', authenticate(ctx.reference));
+  const userIds = opaqueUserIds(jwtSecret(ctx.config));
   // A case's detail is the most read answer, intake's the most written: both by fast-json-stringify, checked against
   // zod outside production.
   const detailSerializer = fastSerializerCompiler({ verify: ctx.config.NODE_ENV !== 'production' });
@@ -57,13 +69,19 @@ export const caseRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (app
   };
   /**
    * The same rule for reading a case, decided from one read of it with its timeline (getCaseDetail): by id from the
-   * case cache (db/case-cache.ts), by tracking code from Postgres. Names come from the reference cache.
+   * case cache (db/case-cache.ts), by tracking code from Postgres. Names come from the reference cache. A read that
+   * shows the resident's personal data to anyone but the complainant is logged before it is answered, cached or not.
    */
-  const detail = async (actor: Actor, by: { id: string } | { trackingCode: string }) => {
+  const detail = async (actor: Actor, requestId: string, by: { id: string } | { trackingCode: string }) => {
     const row = 'id' in by ? await ctx.cases.detail(by.id) : await getCaseDetail(ctx.pool, by);
     if (!row || !canSee(actor, row)) throw errors.caseNotFound();
-    const names = await loadNames(ctx.reference, [row]);
-    return presentDetail(row, actor, names, Date.now());
+    const fields = disclosedFields(row, personalDataAccess(actor, row));
+    const [names] = await Promise.all([
+      loadNames(ctx.reference, [row]),
+      fields.length > 0 &&
+        recordPersonalDataView(ctx.pool, { caseId: row.id, viewerUserId: actor.userId, viewerRole: actor.role, viewerOrganizationId: actor.organizationId, fields, requestId }),
+    ]);
+    return presentDetail(row, actor, names, Date.now(), userIds(actor.userId));
   };
 
   app.post('/cases', {
@@ -73,7 +91,8 @@ export const caseRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (app
     schema: {
       tags: ['cases'],
       summary: '提交诉求 File a case',
-      description: 'A resident files for themselves; staff may file on a resident\'s behalf. A retry with the same Idempotency-Key returns the same case (200) instead of a second one.',
+      description:
+        'A resident files for themselves, about a compound where they have a household; staff file about compounds they serve or supervise, on behalf of a resident living there (the resident\'s own contact is not copied until they confirm it). Each account may file a number of cases a day (429 with Retry-After beyond it). A retry with the same Idempotency-Key returns the same case (200) instead of a second one.',
       security: bearer,
       headers: intakeHeadersSchema,
       body: intakeBodySchema,
@@ -135,7 +154,7 @@ export const caseRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (app
       response: { 200: caseDetailSchema, ...errorResponses(400, 401, 404) },
     },
     serializerCompiler: detailSerializer,
-    handler: async (req) => detail(actorOf(req), { trackingCode: req.params.code.toUpperCase() }),
+    handler: async (req) => detail(actorOf(req), req.id, { trackingCode: req.params.code.toUpperCase() }),
   });
 
   app.get('/cases/:id', {
@@ -147,7 +166,7 @@ export const caseRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (app
       response: { 200: caseDetailSchema, ...errorResponses(400, 401, 404) },
     },
     serializerCompiler: detailSerializer,
-    handler: async (req) => detail(actorOf(req), { id: req.params.id }),
+    handler: async (req) => detail(actorOf(req), req.id, { id: req.params.id }),
   });
 
   app.get('/cases/:id/photos/:photoId', {
@@ -163,10 +182,44 @@ export const caseRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (app
     },
     handler: async (req, reply) => {
       const row = await visibleCase(actorOf(req), { id: req.params.id });
+      // A photo may show the resident, their door or their room: never kept by a browser or a proxy.
       const photo = row.photos.includes(req.params.photoId) ? await ctx.storage.get(req.params.photoId) : null;
       if (!photo) throw errors.notFound('photo.not_found', text('照片不存在', 'Photo not found'));
       // A Buffer is sent as it is (Fastify never serializes one); the schema's string type is for the document.
-      return reply.type(photo.mime).header('cache-control', 'private, max-age=86400, immutable').send(photo.bytes as unknown as string);
+      return reply.type(photo.mime).header('cache-control', 'private, no-store').send(photo.bytes as unknown as string);
+    },
+  });
+  app.get('/cases/:id/contact-views', {
+    schema: {
+      tags: ['cases'],
+      summary: '谁查看了我的联系方式 Who viewed the resident\'s contact details',
+      description: `Every read that showed the resident's name, phone, household or location finer than the building to someone other than the complainant, newest first; reads of one viewer with the same fields within one hour are one entry, at most ${CONTACT_VIEWS_LIMIT}. For the complainant, the supervising community committee and admins.`,
+      security: bearer,
+      params: caseIdParams,
+      response: { 200: contactViewsResponseSchema, ...errorResponses(400, 401, 403, 404) },
+    },
+    handler: async (req) => {
+      const actor = actorOf(req);
+      const row = await getCaseScope(ctx.pool, req.params.id);
+      if (!row || !canSee(actor, row)) throw errors.caseNotFound();
+      if (!mayReadViewLog(actor, row)) {
+        throw new ApiError(403, 'case.forbidden', text('只有投诉人、社区居委会和管理员可以查看此记录', 'Only the complainant, the community committee and admins may read this log'));
+      }
+      const rows = await listContactViews(ctx.pool, row.id, CONTACT_VIEWS_LIMIT + 1);
+      return {
+        items: rows.slice(0, CONTACT_VIEWS_LIMIT).map((v) => ({
+          at: v.at,
+          firstAt: v.firstAt,
+          reads: v.reads,
+          viewer: {
+            role: v.viewerRole as Role,
+            organization: v.organizationId === null ? null : { id: v.organizationId, nameZh: v.organizationNameZh ?? '', nameEn: v.organizationNameEn ?? '' },
+            name: v.viewerNameZh === null ? null : { nameZh: v.viewerNameZh, nameEn: v.viewerNameEn ?? '' },
+          },
+          fields: v.fields as PersonalField[],
+        })),
+        truncated: rows.length > CONTACT_VIEWS_LIMIT,
+      };
     },
   });
 };

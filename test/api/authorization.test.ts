@@ -64,7 +64,7 @@ const NOT_AT_THIS_LEVEL: Partial<Record<DemoUsername, ActionType[]>> = {
   community1: ['report', 'forward'],
 };
 const SEES = new Set<DemoUsername>(['resident3', 'handler2', 'community1', 'street1', 'orgdept1', 'member1', 'admin']);
-/** Those who must contact the resident see name and phone; everyone else sees them masked. */
+/** Those who must contact the resident see name, phone and room in the case view; everyone else sees neither name nor anything finer than the building. */
 const UNMASKED = new Set<DemoUsername>(['resident3', 'handler2', 'community1', 'member1']);
 
 let shared: string;
@@ -198,15 +198,16 @@ test('the street committee decides a case escalated to it, and a re-route it ord
   expect(back.statusCode).toBe(403);
 });
 
-test.each(users)('%s sees the resident\'s name and phone only if they must contact the resident', async (user) => {
+test.each(users)('%s sees the resident\'s name, phone and room only if they must contact the resident', async (user) => {
   const res = await (await as(s.app, user)).get(`/api/v1/cases/${shared}`);
   if (!SEES.has(user)) {
     expect(res.statusCode).toBe(404);
     return;
   }
   expect(res.statusCode).toBe(200);
-  const resident = UNMASKED.has(user) ? { name: '王芳', phone: '13800000003', masked: false } : { name: '王*', phone: '138****0003', masked: true };
-  expect(res.json().resident).toEqual(resident);
+  const { resident, location } = res.json();
+  if (UNMASKED.has(user)) expect([resident, location]).toEqual([{ name: '王芳', phone: '13800000003', masked: false }, { building: '1', unit: '1', room: '101' }]);
+  else expect([resident, location]).toEqual([{ name: null, phone: null, masked: true }, { building: '1' }]);
 });
 
 test('a handler keeps seeing a case it was re-routed away from, masked', async () => {

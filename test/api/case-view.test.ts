@@ -3,7 +3,8 @@
 // summary rather than spreading it, for speed: bench/README.md "Where the time goes").
 import type { Actor } from '../../domain/actions';
 import type { CaseDetailRow } from '../../db/queries/case-list';
-import { maskName, maskPhone, presentDetail, presentSummary } from '../../api/case-view';
+import { disclosedFields, opaqueUserIds, presentDetail, presentSummary } from '../../api/case-view';
+import { personalDataAccess } from '../../api/visibility';
 import { caseDetailSchema, caseSummarySchema } from '../../api/routes/case-schemas';
 
 const NOW = Date.parse('2026-11-27T02:00:00.000Z'); // Friday 10:00 CST
@@ -77,10 +78,14 @@ const names = {
 
 const resident: Actor = { userId: 'u-resident3', role: 'resident', organizationId: null, personId: null };
 const street: Actor = { userId: 'u-street', role: 'supervisor', organizationId: 'street-huxi', personId: null };
+const handler: Actor = { userId: 'u-handler2', role: 'handler', organizationId: 'pc-lakeview', personId: null };
+const community: Actor = { userId: 'u-community1', role: 'supervisor', organizationId: 'comm-jinji', personId: null };
+const ids = opaqueUserIds('test-secret-0123456789abcdef');
+const HANDLE = /^u_[0-9a-f]{16}$/;
 
 describe('presentDetail', () => {
   const summary = presentSummary(row, resident, names, NOW);
-  const detail = presentDetail(row, resident, names, NOW);
+  const detail = presentDetail(row, resident, names, NOW, ids(resident.userId));
 
   it('is the summary followed by the detail fields, in the schema order, and nothing else', () => {
     const summaryKeys = Object.keys(caseSummarySchema.shape);
@@ -106,7 +111,7 @@ describe('presentDetail', () => {
     });
     expect(detail.timeline).toEqual([
       { seq: 1, type: 'submitted', at: '2026-11-26T20:58:34.889Z', actor: { userId: 'system', role: 'system', organizationId: null }, payload: { categoryCode: 'repairs' } },
-      { seq: 2, type: 'acknowledged', at: '2026-11-26T21:00:00.000Z', actor: { userId: 'u-handler2', role: 'handler', organizationId: 'pc-lakeview' }, payload: {} },
+      { seq: 2, type: 'acknowledged', at: '2026-11-26T21:00:00.000Z', actor: { userId: ids('u-resident3')('u-handler2'), role: 'handler', organizationId: 'pc-lakeview' }, payload: {} },
     ]);
     expect(detail.deadlines.map((d) => [d.kind, d.overdue, d.extended])).toEqual([
       ['response', true, 0],
@@ -117,10 +122,65 @@ describe('presentDetail', () => {
     expect(detail.deadlines[1].workingTimeLeftMs).toBe((8 + 45 + 18) * 3_600_000);
   });
 
-  it('masks the resident for a caller with no need to contact them', () => {
-    expect(detail.resident).toEqual({ name: '王芳', phone: '13800000003', masked: false });
-    expect(presentDetail(row, street, names, NOW).resident).toEqual({ name: maskName('王芳'), phone: maskPhone('13800000003'), masked: true });
-    expect(maskPhone('13800000003')).toBe('138****0003');
+  it('shows the resident in full only to the complainant, the current handler of an open case and the community', () => {
+    const full = { name: '王芳', phone: '13800000003', masked: false };
+    for (const who of [resident, handler, community]) {
+      const shown = presentDetail(row, who, names, NOW, ids(who.userId));
+      expect([shown.resident, shown.householdId, shown.location]).toEqual([full, 'hh-lakeview-1-1-101', { building: '5', unit: '1', room: '101' }]);
+    }
+    const closed: CaseDetailRow = { ...row, status: 'closed', followUpOwner: { kind: 'party_member', id: 'p-member1' } };
+    const member: Actor = { userId: 'u-member1', role: 'party_member', organizationId: 'grid-jinji-1', personId: 'p-member1' };
+    expect(presentDetail(row, member, names, NOW, ids(member.userId)).resident).toEqual(full);
+    // Neither name nor anything finer than the building: the street, an admin, the handler once the case is closed.
+    const admin: Actor = { userId: 'u-admin', role: 'admin', organizationId: 'org-dept', personId: null };
+    for (const [who, r] of [[street, row], [admin, row], [handler, closed], [member, closed]] as const) {
+      const shown = presentDetail(r, who, names, NOW, ids(who.userId));
+      expect([shown.resident, shown.householdId, shown.location]).toEqual([{ name: null, phone: null, masked: true }, null, { building: '5' }]);
+      expect(caseDetailSchema.strict().parse(shown)).toEqual(shown);
+    }
+    expect(presentDetail(closed, community, names, NOW, ids(community.userId)).resident).toEqual(full);
+  });
+
+  it('keeps a free address out of the view of those who may not see personal data', () => {
+    const addressed: CaseDetailRow = { ...row, location: { address: '湖景华庭东门保安亭旁' } };
+    expect(presentDetail(addressed, street, names, NOW, ids(street.userId)).location).toEqual({});
+    expect(disclosedFields(addressed, personalDataAccess(handler, addressed))).toEqual(['name', 'phone', 'householdId', 'location']);
+    expect(disclosedFields({ ...row, location: { building: '5' }, householdId: null }, 'contact')).toEqual(['name', 'phone']);
+    expect(disclosedFields(row, personalDataAccess(resident, row))).toEqual([]);
+    expect(disclosedFields(row, personalDataAccess(street, row))).toEqual([]);
+  });
+
+  it('lists carry no phone but the complainant\'s own, and the family name only to those who may contact the resident', () => {
+    expect(presentSummary(row, resident, names, NOW).resident).toEqual({ name: '王芳', phone: '13800000003', masked: false });
+    expect(presentSummary(row, handler, names, NOW).resident).toEqual({ name: '王*', phone: null, masked: true });
+    expect(presentSummary(row, community, names, NOW).resident).toEqual({ name: '王*', phone: null, masked: true });
+    expect(presentSummary(row, street, names, NOW).resident).toEqual({ name: null, phone: null, masked: true });
+  });
+
+  it('shows other users\' ids as stable opaque handles and the caller\'s own as it is', () => {
+    const joined: CaseDetailRow = {
+      ...row,
+      timeline: [
+        ...row.timeline,
+        { seq: 3, type: 'complainant_joined', at: '2026-11-26T22:00:00.000Z', actor: { userId: 'system', role: 'system' }, payload: { fromCaseId: 'x', fromTrackingCode: '2611-AAAAAA', residentUserId: 'u-resident1' } },
+        { seq: 4, type: 'information_added', at: '2026-11-26T23:00:00.000Z', actor: { userId: 'u-resident3', role: 'resident' }, payload: { text: '晚上更暗' } },
+      ],
+    };
+    const byStreet = presentDetail(joined, street, names, NOW, ids(street.userId));
+    const [, acked, join, added] = byStreet.timeline;
+    expect(acked.actor.userId).toMatch(HANDLE);
+    expect(added.actor.userId).toMatch(HANDLE);
+    expect(join.payload.residentUserId).toMatch(HANDLE);
+    expect(JSON.stringify(byStreet)).not.toMatch(/u-(handler2|resident1|resident3)/);
+    // The same user reads the same handle to every caller; another secret gives another handle.
+    const byHandler = presentDetail(joined, handler, names, NOW, ids(handler.userId));
+    expect(byHandler.timeline[1].actor.userId).toBe('u-handler2');
+    expect(byHandler.timeline[3].actor.userId).toBe(added.actor.userId);
+    expect(opaqueUserIds('another-secret-0123456789abcdef')('u-street')('u-handler2')).not.toBe(acked.actor.userId);
+    // The resident who joined by a merge finds their own id in the payload, as the web app compares it with /me.
+    expect(presentDetail(joined, { ...resident, userId: 'u-resident1' }, names, NOW, ids('u-resident1')).timeline[2].payload.residentUserId).toBe('u-resident1');
+    // The cached row is shared by every caller: presenting never changes it.
+    expect(joined.timeline[2].payload.residentUserId).toBe('u-resident1');
   });
 
   it('shows a return waiting for the supervisor beside the deadlines that keep running, and the pause it may follow', () => {
@@ -130,7 +190,7 @@ describe('presentDetail', () => {
       pendingRequest: { kind: 'return', reason: '不属于物业职责', requestedAt: Date.parse('2026-11-27T01:30:00.000Z') },
       deadlines: { ...row.deadlines, decision: { dueAt: '2026-11-27T03:00:00.000Z', startedAt: '2026-11-27T01:30:00.000Z', breachedAt: null, extended: 0 } },
     };
-    const shown = presentDetail(returned, street, names, NOW);
+    const shown = presentDetail(returned, street, names, NOW, ids(street.userId));
     expect(caseDetailSchema.strict().parse(shown)).toEqual(shown);
     expect(shown.pendingRequest).toEqual({ kind: 'return', reason: '不属于物业职责', requestedAt: Date.parse('2026-11-27T01:30:00.000Z') });
     // A return never stops the handler's clock: the supervisor's decision deadline is one more, in due order.
@@ -139,7 +199,7 @@ describe('presentDetail', () => {
       ['decision', false],
       ['resolution', false],
     ]);
-    const paused = presentDetail({ ...row, pausedSince: new Date('2026-11-27T01:45:00.000Z') }, resident, names, NOW);
+    const paused = presentDetail({ ...row, pausedSince: new Date('2026-11-27T01:45:00.000Z') }, resident, names, NOW, ids(resident.userId));
     expect(paused).toMatchObject({ pausedSince: '2026-11-27T01:45:00.000Z', pendingRequest: null, mergedInto: null });
   });
 });

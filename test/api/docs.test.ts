@@ -30,6 +30,7 @@ const EXPECTED: Array<[string, string, string[]]> = [
   ['get', '/api/v1/cases/{id}', ['200', '400', '401', '404', '500']],
   ['get', '/api/v1/cases/by-tracking-code/{code}', ['200', '400', '401', '404', '500']],
   ['get', '/api/v1/cases/{id}/photos/{photoId}', ['200', '400', '401', '404', '500']],
+  ['get', '/api/v1/cases/{id}/contact-views', ['200', '400', '401', '403', '404', '500']],
   ...Object.keys(ACTION_BODIES).map((t): [string, string, string[]] => ['post', `/api/v1/cases/{id}/${kebab(t)}`, ['200', '400', '401', '403', '404', '409', '503', '500']]),
   ['get', '/api/v1/categories', ['200', '400', '500']],
   ['get', '/api/v1/organizations', ['200', '500']],

@@ -122,6 +122,10 @@ test('a case runs the whole loop on screen, from a resident\'s photo to the publ
     [caseId],
   );
   expect(early.rows.map((e) => e.type)).not.toContain('breached');
+  // The company that opened the case was shown the resident's contact: the resident's page says so.
+  const views = r.getByTestId('contact-views');
+  await views.getByRole('button', { name: /刷\s*新/ }).click();
+  await views.getByText(/金湖物业/).first().waitFor();
   await check(r, 'case-resident');
   await h.goto(`${baseUrl}/queue`);
   await h.getByRole('link', { name: trackingCode }).first().waitFor();

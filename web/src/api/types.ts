@@ -12,6 +12,7 @@ export type CaseSummary = CaseList['items'][number];
 export type ListQuery = NonNullable<paths['/api/v1/cases']['get']['parameters']['query']>;
 export type Deadline = CaseSummary['deadlines'][number];
 export type TimelineEntry = CaseDetail['timeline'][number];
+export type ContactViews = Ok<'/api/v1/cases/{id}/contact-views', 'get'>;
 export type Category = Ok<'/api/v1/categories', 'get'>['items'][number];
 export type Compound = Ok<'/api/v1/compounds', 'get'>['items'][number];
 export type OrgNode = Ok<'/api/v1/organizations', 'get'>['items'][number];

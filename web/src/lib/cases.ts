@@ -1,6 +1,6 @@
 // Reads of cases through the public API: one case, and lists walked page by page along nextCursor.
 import { api, ok } from '../api/client';
-import type { CaseDetail, CaseSummary, ListQuery } from '../api/types';
+import type { CaseDetail, CaseSummary, ContactViews, ListQuery } from '../api/types';
 import { learnServerClock } from './time';
 
 export async function getCase(id: string): Promise<CaseDetail> {
@@ -11,6 +11,11 @@ export async function getCase(id: string): Promise<CaseDetail> {
 
 export async function getCaseByTrackingCode(code: string): Promise<CaseDetail> {
   return ok(api.GET('/api/v1/cases/by-tracking-code/{code}', { params: { path: { code } } }));
+}
+
+/** Who viewed the resident's contact details on a case, newest first (the complainant's, the community's, an admin's). */
+export async function getContactViews(id: string): Promise<ContactViews> {
+  return ok(api.GET('/api/v1/cases/{id}/contact-views', { params: { path: { id } } }));
 }
 
 /** Up to `max` cases, newest first; `truncated` says there were more. */

@@ -7,6 +7,7 @@ import type { CaseDetail } from '../api/types';
 import { ActionPanel } from '../components/ActionPanel';
 import { CasePhotos } from '../components/CasePhotos';
 import { CategoryIcon } from '../components/CategoryIcon';
+import { ContactViews } from '../components/ContactViews';
 import { Deadlines } from '../components/Deadlines';
 import { StageSteps } from '../components/StageSteps';
 import { CaseTimeline } from '../components/Timeline';
@@ -143,10 +144,16 @@ function Details({ c }: { c: CaseDetail }) {
           <CasePhotos caseId={c.id} photoIds={c.photos} />
         </Descriptions.Item>
       )}
-      {contact && (
+      {(contact || c.resident.masked) && (
         <Descriptions.Item label={t('case.contact')}>
-          {contact}
-          {c.resident.masked && t('case.masked')}
+          {contact ? (
+            <>
+              {contact}
+              {c.resident.masked && t('case.masked')}
+            </>
+          ) : (
+            <Typography.Text type="secondary">{t('case.contactHidden')}</Typography.Text>
+          )}
         </Descriptions.Item>
       )}
       {c.contactPreference && <Descriptions.Item label={t('case.contactPreference')}>{t(`new.contact.${c.contactPreference}` as never)}</Descriptions.Item>}
@@ -196,6 +203,8 @@ export default function CasePage() {
         <Card title={t('case.details')} size="small">
           <Details c={c} />
         </Card>
+        {/* The complainant's own case: who was shown their name, phone or room. */}
+        {me?.role === 'resident' && !c.resident.masked && <ContactViews caseId={c.id} />}
         <Card title={t('case.timeline')} size="small">
           <CaseTimeline entries={c.timeline} reference={ref.data} people={c.followUpOwner ? [c.followUpOwner] : []} />
         </Card>
