@@ -5,6 +5,27 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 
+type Document = ReturnType<typeof jsonSchemaTransformObject>;
+
+/**
+ * A 204 answers with no body and no Content-Type, so the document must not promise one: the zod `z.null()` the
+ * routes declare for it would otherwise be published as a JSON body (a schema-conformance failure for clients and
+ * fuzzers that hold the API to its document).
+ */
+function withoutNoContentBodies(doc: Document): Document {
+  const paths = (doc as { paths?: Record<string, Record<string, { responses?: Record<string, { content?: unknown; description?: string }> }>> }).paths ?? {};
+  for (const operations of Object.values(paths)) {
+    for (const op of Object.values(operations)) {
+      const noContent = op.responses?.['204'];
+      if (noContent) {
+        delete noContent.content;
+        if (!noContent.description || noContent.description === 'Default Response') noContent.description = 'No Content';
+      }
+    }
+  }
+  return doc;
+}
+
 export async function registerDocs(app: FastifyInstance): Promise<void> {
   await app.register(swagger, {
     openapi: {
@@ -36,7 +57,7 @@ export async function registerDocs(app: FastifyInstance): Promise<void> {
       ],
     },
     transform: jsonSchemaTransform,
-    transformObject: jsonSchemaTransformObject,
+    transformObject: (input) => withoutNoContentBodies(jsonSchemaTransformObject(input)),
   });
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
 }
