@@ -22,6 +22,7 @@ import { apiKeyRoutes } from './routes/api-keys';
 import { authRoutes } from './routes/auth';
 import { calendarRoutes } from './routes/calendar';
 import { caseActionRoutes } from './routes/case-actions';
+import { caseContactRoutes } from './routes/case-contact';
 import { caseRoutes } from './routes/cases';
 import { exportRoutes } from './routes/exports';
 import { publicRoutes, type PublicOptions } from './routes/public';
@@ -138,6 +139,7 @@ async function registerEverything(app: FastifyInstance, deps: AppDeps, reference
       await api.register(authRoutes, { ctx });
       await api.register(caseRoutes, { ctx });
       await api.register(caseActionRoutes, { ctx });
+      await api.register(caseContactRoutes, { ctx });
       await api.register(referenceRoutes, { ctx });
       await api.register(calendarRoutes, { ctx });
       await api.register(adminRoutes, { ctx });

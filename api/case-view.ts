@@ -192,6 +192,7 @@ export function presentDetail(row: CaseDetailRow, actor: Actor, names: Names, no
     mergedInto: row.mergedInto,
     awaitingVerification: row.awaitingVerification,
     publiclyNoticed: row.publiclyNoticed,
+    contactVerified: row.contactVerified,
     satisfaction: row.satisfaction as Detail['satisfaction'],
     solved: row.solved,
     counts: { reopen: row.reopenCount, escalation: row.escalationCount, returned: row.returnedCount },

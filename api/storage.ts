@@ -32,7 +32,10 @@ export function folderPhotoStorage(dir: string): PhotoStorage {
       const file = path.join(dir, id);
       await fs.mkdir(dir, { recursive: true });
       try {
-        await fs.access(file);
+        // Touched, not just found: the orphan cleaner (services/photo-orphans.ts) keeps a file stored again within
+        // the hour, and a file it removed meanwhile fails here and is written again.
+        const now = new Date();
+        await fs.utimes(file, now, now);
         return id;
       } catch {
         // Write then rename: a reader never sees half a photo, and two writers of one id both end complete.

@@ -16,6 +16,7 @@ import { logCalendarCoverage } from '../services/calendar-coverage';
 import { createConfiguredWorker } from '../worker/worker';
 import { ensureAssessmentSchedule } from '../services/assessment-schedule';
 import { startDutyWatch } from '../services/duty-watch';
+import { startPhotoOrphanCleaner } from '../services/photo-orphans';
 import { fileDemoCases } from './demo-cases';
 import { startReconciler } from '../services/reconciler';
 import { startEmbeddedPostgres, startTemporalDevServer, type PostgresHandle, type TemporalHandle } from './stack';
@@ -123,6 +124,9 @@ export async function startSystem(config: Config, log: (line: string) => void = 
     stops.push(async () => reconciler.stop());
     const dutyWatch = startDutyWatch(pool, 10_000, log);
     stops.push(async () => dutyWatch.stop());
+    // Photos no case names (an intake that failed after storing them), deleted once an hour old.
+    const photoOrphans = startPhotoOrphanCleaner(pool, path.join(config.DATA_DIR, 'photos'), 10 * 60_000, log);
+    stops.push(async () => photoOrphans.stop());
 
     if (firstRun) {
       // A first start gets a few demo cases so dashboards, queues and the public page show something. A failure

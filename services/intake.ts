@@ -43,8 +43,17 @@ export interface IntakeRequest {
   description: string;
   contactPreference?: string | null;
   photos?: string[];
+  /**
+   * Stores the photos and returns their ids; called only once the request passed every reference check, so a refused
+   * intake writes no file (an accepted one whose INSERT then fails leaves its files to services/photo-orphans.ts).
+   */
+  storePhotos?: () => Promise<string[]>;
   contact: { name?: string | null; phone?: string | null };
+  /** false when the contact phone is not proven to be the complainant's (typed by staff, or for someone else). */
+  contactVerified?: boolean;
   residentUserId: string | null;
+  /** The account that filed the case, counted by the intake quota; null for system filings. */
+  filedBy?: string | null;
   /** Idempotency-Key scoped by the submitter; a retry with the same key returns the same case. */
   intakeKey?: string | null;
 }
@@ -137,6 +146,7 @@ export async function fileCase(deps: IntakeDeps, req: IntakeRequest, now = Date.
   // No lookup of the Idempotency-Key first: the INSERT itself finds a retry (ON CONFLICT on intake_key), so a new
   // case — nearly every request — costs one round trip fewer.
   const existingCase = async () => (req.intakeKey ? findCaseByIntakeKey(deps.pool, req.intakeKey) : null);
+  let photos = req.photos;
   for (let attempt = 0; ; attempt++) {
     const caseId = randomUUID();
     let intake: CaseIntake;
@@ -148,7 +158,8 @@ export async function fileCase(deps: IntakeDeps, req: IntakeRequest, now = Date.
       if (existing) return replay(deps, existing);
       throw err;
     }
-    const row: CaseRowInput = { intake, req };
+    if (req.storePhotos && photos === undefined) photos = await req.storePhotos();
+    const row: CaseRowInput = { intake, req: { ...req, photos } };
     const { state, events } = openCase(intake);
     const projection = projectCase(state);
     try {

@@ -1,9 +1,11 @@
 // `npm run worker`: the worker alone against configured servers, as production runs it. It also runs the intake
 // reconciler, so a case row whose workflow start was interrupted gets its workflow.
+import path from 'node:path';
 import { ConfigError, loadConfig, temporalTls } from '../config';
 import { connectPostgres, connectTemporal } from '../scripts/system';
 import { ensureAssessmentSchedule } from '../services/assessment-schedule';
 import { startDutyWatch } from '../services/duty-watch';
+import { startPhotoOrphanCleaner } from '../services/photo-orphans';
 import { startReconciler } from '../services/reconciler';
 import { logCalendarCoverage } from '../services/calendar-coverage';
 import { createConfiguredWorker } from './worker';
@@ -19,12 +21,16 @@ async function main(): Promise<void> {
   const reconciler = startReconciler({ pool, temporal: t.client, taskQueue: config.TEMPORAL_TASK_QUEUE });
   // Party organisations' duties no case clock watches (a follow-up, a forward): recorded when missed.
   const dutyWatch = startDutyWatch(pool);
+  // Photos no case names (an intake that failed after storing them), deleted once an hour old. The API stores them
+  // under its DATA_DIR: a worker whose DATA_DIR is another machine's finds no folder and does nothing.
+  const photoOrphans = startPhotoOrphanCleaner(pool, path.join(config.DATA_DIR, 'photos'));
   // The monthly assessment (考核) Schedule: created once, left alone when it exists (every worker may run this).
   await ensureAssessmentSchedule(t.client, config.TEMPORAL_TASK_QUEUE);
   // Worker.run() resolves after a SIGINT/SIGTERM shutdown has drained in-flight tasks (the SDK installs those handlers).
   await worker.run();
   reconciler.stop();
   dutyWatch.stop();
+  photoOrphans.stop();
   await t.connection.close();
   await t.native.close();
   await pool.end();

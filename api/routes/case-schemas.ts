@@ -91,6 +91,8 @@ export const caseDetailSchema = caseSummarySchema.extend({
   awaitingVerification: z.boolean(),
   /** Listed in a public notice (通报) after missed 督办 cadences at the top rung. */
   publiclyNoticed: z.boolean(),
+  /** false while the contact phone is not proven the complainant's (typed by staff or for someone else; POST /cases/:id/contact/…). */
+  contactVerified: z.boolean(),
   satisfaction: z.enum(SATISFACTIONS).nullable(),
   solved: z.boolean().nullable(),
   counts: z.object({ reopen: z.number().int(), escalation: z.number().int(), returned: z.number().int() }),

@@ -47,6 +47,7 @@ export interface CaseViewRow {
   mergedInto: string | null;
   awaitingVerification: boolean;
   publiclyNoticed: boolean;
+  contactVerified: boolean;
   deadlines: Record<string, { dueAt: string; startedAt: string; breachedAt: string | null; extended: number }>;
   overdue: boolean;
   pendingExtension: Record<string, unknown> | null;
@@ -79,7 +80,7 @@ const VIEW_FIELDS = `
          c.street_org_id AS "streetOrgId", c.follow_up_owner AS "followUpOwner", c.deadlines, c.overdue,
          c.handler_history AS "handlerHistory", c.co_complainants AS "coComplainants", c.pending_request AS "pendingRequest",
          c.paused_since AS "pausedSince", c.merged_into AS "mergedInto", c.awaiting_verification AS "awaitingVerification",
-         c.publicly_noticed AS "publiclyNoticed",
+         c.publicly_noticed AS "publiclyNoticed", c.contact_verified AS "contactVerified",
          c.pending_extension AS "pendingExtension", c.reopen_count AS "reopenCount", c.escalation_count AS "escalationCount",
          c.returned_count AS "returnedCount", c.outcome, c.satisfaction, c.solved, c.intake->'chain' AS chain`;
 const TIME_FIELDS = [

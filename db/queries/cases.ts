@@ -15,6 +15,10 @@ export interface CaseRowInput {
     photos?: string[];
     contact: { name?: string | null; phone?: string | null };
     intakeKey?: string | null;
+    /** The account that filed the case (the intake quota counts by it); null for system filings. */
+    filedBy?: string | null;
+    /** false when the contact phone is not proven to be the complainant's (typed by staff or for someone else). */
+    contactVerified?: boolean;
   };
 }
 
@@ -28,7 +32,7 @@ export interface OpenedCase {
 const BASE_COLUMNS = [
   'id', 'tracking_code', 'workflow_id', 'intake_key', 'category_code', 'compound_code', 'household_id',
   'resident_user_id', 'resident_name', 'resident_phone', 'location', 'description', 'contact_preference', 'photos',
-  'community_org_id', 'street_org_id', 'intake', 'created_at',
+  'community_org_id', 'street_org_id', 'intake', 'created_at', 'filed_by', 'contact_verified',
 ];
 
 const INSERT_COLUMNS = [...BASE_COLUMNS, ...PROJECTION_COLUMNS];
@@ -60,7 +64,7 @@ export async function insertCase(db: Pool | PoolClient, { intake: i, req }: Case
     i.caseId, i.trackingCode, `case-${i.caseId}`, req.intakeKey ?? null, i.categoryCode, i.compoundCode, i.householdId,
     i.residentUserId, req.contact.name ?? null, req.contact.phone ?? null, JSON.stringify(req.location), req.description,
     req.contactPreference ?? null, JSON.stringify(req.photos ?? []), i.chain.communityOrgId, i.chain.streetOrgId,
-    JSON.stringify(i), new Date(i.submittedAt),
+    JSON.stringify(i), new Date(i.submittedAt), req.filedBy ?? null, req.contactVerified ?? true,
   ];
   // A named statement: parsed and planned once per connection, not on every intake.
   const { rows } = await db.query<{ n: number }>({

@@ -1,5 +1,5 @@
 // Reads about users and people that the API needs beyond db/queries/reference.ts: the profile behind /me, a
-// resident's contact details and households (intake fills them in), whether a user id names a resident, and
+// resident's contact details and households (intake fills them in), whether a user id names a resident of a compound, and
 // whether a person is a party member.
 import type { OrganizationKind, Role } from '../../domain/types';
 import type { Queryable } from '../pool';
@@ -35,10 +35,19 @@ export async function getProfile(db: Queryable, userId: string): Promise<Profile
   return { ...profile, organization };
 }
 
-/** The households a resident user belongs to (through their person record). */
-/** An active resident account, for staff filing on a resident's behalf. */
-export async function isActiveResident(db: Queryable, userId: string): Promise<boolean> {
-  const { rows } = await db.query(`SELECT 1 FROM users WHERE id = $1 AND role = 'resident' AND active`, [userId]);
+/**
+ * An active resident account with a household in the compound: whom staff may file for there. One answer for an id
+ * that does not exist, names no resident, or lives elsewhere, so intake cannot be used to probe which ids exist.
+ */
+export async function isResidentOfCompound(db: Queryable, userId: string, compoundCode: string): Promise<boolean> {
+  const { rows } = await db.query(
+    `SELECT 1 FROM users u
+       JOIN household_members m ON m.person_id = u.person_id
+       JOIN households h ON h.id = m.household_id
+      WHERE u.id = $1 AND u.role = 'resident' AND u.active AND h.compound_code = $2
+      LIMIT 1`,
+    [userId, compoundCode],
+  );
   return rows.length > 0;
 }
 

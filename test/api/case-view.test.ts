@@ -41,6 +41,7 @@ const row: CaseDetailRow = {
   mergedInto: null,
   awaitingVerification: false,
   publiclyNoticed: false,
+  contactVerified: true,
   deadlines: {
     resolution: { dueAt: '2026-12-08T10:00:00.000Z', startedAt: '2026-11-26T20:58:34.889Z', breachedAt: null, extended: 1 },
     response: { dueAt: '2026-11-27T01:00:00.000Z', startedAt: '2026-11-26T20:58:34.889Z', breachedAt: '2026-11-27T01:00:00.200Z', extended: 0 },

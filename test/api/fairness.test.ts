@@ -264,29 +264,34 @@ test('the street takes a case over with a reason; the community may still urge i
 
 test('a duplicate merged into a primary of the same compound closes as merged; its resident follows the primary and evaluates it', async () => {
   const primary = await file('resident3');
-  // resident1 reports the same broken light in lakeview (a resident may file about another compound).
-  const duplicate = await file('resident1');
+  // A neighbour reports the same broken light in lakeview: resident2, given a household there for this test (residents
+  // file only about a compound where they live).
+  await s.pool.query(`INSERT INTO household_members (household_id, person_id) VALUES ('hh-lakeview-2-1-302', 'p-resident2') ON CONFLICT DO NOTHING`);
+  const duplicate = await eventually(async () => {
+    const res = await (await as(s.app, 'resident2')).post('/api/v1/cases', intakeBody());
+    return res.statusCode === 201 && { id: res.json().caseId as string };
+  }, 5_000, 50);
   const community = await as(s.app, 'community1');
   const merged = await community.act(duplicate.id, 'merge', { primaryCaseId: primary.id, reason: '同一楼道灯故障' });
   expect(merged.statusCode).toBe(200);
   expect(merged.json()).toMatchObject({ status: 'closed', events: [{ type: 'merged' }, { type: 'closed' }] });
 
-  const resident1 = await as(s.app, 'resident1');
-  expect(await detail(duplicate.id, 'resident1')).toMatchObject({ status: 'closed', outcome: 'merged', mergedInto: primary.id });
+  const resident2 = await as(s.app, 'resident2');
+  expect(await detail(duplicate.id, 'resident2')).toMatchObject({ status: 'closed', outcome: 'merged', mergedInto: primary.id });
   // The complainant of the duplicate now follows the primary: it is in their list and they may read it, masked.
-  await eventually(async () => (await resident1.get('/api/v1/cases?limit=100')).json().items.some((c: { id: string }) => c.id === primary.id), 30_000);
-  expect(await detail(primary.id, 'resident1')).toMatchObject({ status: 'dispatched', resident: { masked: true } });
+  await eventually(async () => (await resident2.get('/api/v1/cases?limit=100')).json().items.some((c: { id: string }) => c.id === primary.id), 30_000);
+  expect(await detail(primary.id, 'resident2')).toMatchObject({ status: 'dispatched', resident: { masked: true } });
 
   const handler = await as(s.app, 'handler2');
   expect((await handler.act(primary.id, 'acknowledge')).statusCode).toBe(200);
   expect((await handler.act(primary.id, 'resolve', { summary: '已更换楼道灯' })).statusCode).toBe(200);
-  expect((await resident1.act(primary.id, 'evaluate', { satisfaction: 'satisfied', solved: true })).json()).toMatchObject({ status: 'closed' });
+  expect((await resident2.act(primary.id, 'evaluate', { satisfaction: 'satisfied', solved: true })).json()).toMatchObject({ status: 'closed' });
   expect(await detail(primary.id, 'resident3')).toMatchObject({ outcome: 'satisfied' });
 });
 
 test('a merge into a case of another compound is a 400 naming primaryCaseId, and the case stays open', async () => {
   const elsewhere = await file('resident1', fast);
-  const { id } = await file('resident1');
+  const { id } = await file('resident3');
   const before = await eventCount(id);
   const res = await (await as(s.app, 'community1')).act(id, 'merge', { primaryCaseId: elsewhere.id, reason: '同一问题' });
   expect(res.statusCode).toBe(400);

@@ -1,6 +1,6 @@
 // 民意收集 over HTTP: a resident (or staff for them) files a case and gets a tracking code, the routing and the
 // deadlines; retries never make a second case; a case accepted is never lost.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client } from '@temporalio/client';
@@ -42,8 +42,17 @@ test('a resident files a case and gets its tracking code, routing and deadlines'
     return d.status === 'dispatched' && d;
   });
   expect(detail.deadlines.map((d: { kind: string; dueAt: string }) => ({ kind: d.kind, dueAt: d.dueAt }))).toEqual(body.deadlines);
-  // The household and contact come from the resident's own records (党员联户 follows the household).
-  expect(await rowOf(body.caseId)).toMatchObject({ resident_user_id: DEMO_USERS.resident3, household_id: 'hh-lakeview-1-1-101', resident_name: '王芳', resident_phone: '13800000003' });
+  // The household and contact come from the resident's own records (党员联户 follows the household), so the contact is
+  // verified; the case counts against the resident's own daily quota.
+  expect(await rowOf(body.caseId)).toMatchObject({
+    resident_user_id: DEMO_USERS.resident3,
+    household_id: 'hh-lakeview-1-1-101',
+    resident_name: '王芳',
+    resident_phone: '13800000003',
+    contact_verified: true,
+    filed_by: DEMO_USERS.resident3,
+  });
+  expect(detail.contactVerified).toBe(true);
 });
 
 test('ten concurrent retries of one Idempotency-Key make exactly one case', async () => {
@@ -97,7 +106,7 @@ test('the same key from two users makes two cases: keys are scoped by submitter'
   expect(a.json().caseId).not.toBe(b.json().caseId);
 });
 
-test('a resident files only for themselves and their own household', async () => {
+test('a resident files only for themselves, their own household and its compound', async () => {
   const resident = await as(s.app, 'resident3');
   const forOther = await resident.post('/api/v1/cases', intakeBody({ residentUserId: DEMO_USERS.resident1 }));
   expect(forOther.statusCode).toBe(400);
@@ -105,23 +114,30 @@ test('a resident files only for themselves and their own household', async () =>
   const otherHousehold = await resident.post('/api/v1/cases', intakeBody({ householdId: 'hh-lakeview-2-1-302' }));
   expect(otherHousehold.statusCode).toBe(400);
   expect(otherHousehold.json().error.details[0].path).toBe('householdId');
-  // About another compound: filed, but not tied to a household there.
+  // About a compound where they have no household: refused (staff file about any compound they serve).
   const elsewhere = await resident.post('/api/v1/cases', intakeBody({ compoundCode: 'moonbay' }));
-  expect(elsewhere.statusCode).toBe(201);
-  expect(await rowOf(elsewhere.json().caseId)).toMatchObject({ household_id: null, community_org_id: DEMO.siblingCommunityOrgId });
+  expect(elsewhere.statusCode).toBe(400);
+  expect(elsewhere.json().error.details[0].path).toBe('compoundCode');
 });
 
 test('staff file on a resident\'s behalf, or for a caller without an account', async () => {
   const community = await as(s.app, 'community1');
   const forResident = await community.post('/api/v1/cases', intakeBody({ residentUserId: DEMO_USERS.resident3 }));
   expect(forResident.statusCode).toBe(201);
-  expect(await rowOf(forResident.json().caseId)).toMatchObject({ resident_user_id: DEMO_USERS.resident3, household_id: 'hh-lakeview-1-1-101', resident_phone: '13800000003' });
+  // The resident's household, but not their name and phone: those wait for the resident's confirmation.
+  expect(await rowOf(forResident.json().caseId)).toMatchObject({
+    resident_user_id: DEMO_USERS.resident3,
+    household_id: 'hh-lakeview-1-1-101',
+    resident_name: null,
+    resident_phone: null,
+    filed_by: DEMO_USERS.community1,
+  });
   const listed = (await (await as(s.app, 'resident3')).get('/api/v1/cases?limit=100')).json();
   expect(listed.items.map((c: { id: string }) => c.id)).toContain(forResident.json().caseId);
 
   const phoneIn = await community.post('/api/v1/cases', intakeBody({ contact: { name: '赵先生', phone: '13912345678' } }));
   expect(phoneIn.statusCode).toBe(201);
-  expect(await rowOf(phoneIn.json().caseId)).toMatchObject({ resident_user_id: null, resident_name: '赵先生', resident_phone: '13912345678' });
+  expect(await rowOf(phoneIn.json().caseId)).toMatchObject({ resident_user_id: null, resident_name: '赵先生', resident_phone: '13912345678', contact_verified: false });
 
   const notResident = await community.post('/api/v1/cases', intakeBody({ residentUserId: DEMO_USERS.handler1 }));
   expect(notResident.statusCode).toBe(400);
@@ -140,7 +156,9 @@ test('photos are checked by content, stored once, and shown only to those who ma
   const got = await resident.get(`/api/v1/cases/${res.json().caseId}/photos/${photos[0]}`);
   expect(got.statusCode).toBe(200);
   expect(got.headers['content-type']).toBe('image/png');
-  expect(got.rawPayload.equals(Buffer.from(PNG_1X1, 'base64'))).toBe(true);
+  // Stored as encoded again without metadata (test/api/photo-metadata.test.ts): the same picture, named by its own hash.
+  expect(got.rawPayload.subarray(0, 8).equals(Buffer.from(PNG_1X1, 'base64').subarray(0, 8))).toBe(true);
+  expect(photos[0]).toBe(`${createHash('sha256').update(got.rawPayload).digest('hex')}.png`);
   const stranger = await (await as(s.app, 'handler1')).get(`/api/v1/cases/${res.json().caseId}/photos/${photos[0]}`);
   expect(stranger.statusCode).toBe(404);
 

@@ -37,7 +37,7 @@ test('an account deactivated by plain SQL on another connection is refused by th
 });
 
 test('an organisation renamed by plain SQL carries its new name in the next read of a case', async () => {
-  const resident = await as(s.app, 'resident1');
+  const resident = await as(s.app, 'resident3'); // of lakeview, intakeBody's compound
   const filed = await resident.post('/api/v1/cases', intakeBody());
   expect(filed.statusCode).toBe(201);
   const read = async () => (await resident.get(`/api/v1/cases/${filed.json().caseId}`)).json();
@@ -79,7 +79,7 @@ test('a category withdrawn through an instance is refused by its very next intak
   // An instance whose notifications never arrive: only its own drop after the commit can make the change count.
   const silent: ChangeFeed = { live: true, onChange: () => undefined, close: async () => undefined };
   const app = await s.buildApp({ cache: { feed: silent } });
-  const resident = await as(app, 'resident1');
+  const resident = await as(app, 'resident3');
   expect((await resident.post('/api/v1/cases', intakeBody({ categoryCode: 'parking' }))).statusCode).toBe(201);
   const withdrawn = await app.inject({
     method: 'PATCH',
