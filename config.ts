@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { SMS_KINDS } from './services/sms/texts';
 
 const postgresUrl = z.string().refine((v) => {
   try {
@@ -13,6 +14,25 @@ const postgresUrl = z.string().refine((v) => {
     return false;
   }
 }, 'must be a postgres:// or postgresql:// URL with a host, e.g. postgres://user:pass@localhost:5432/redsteward');
+
+// A provider's endpoint: `host[:port]` (HTTPS), or `http://host:port` for a local stand-in (refused in production).
+const smsEndpoint = z.string().regex(/^(https?:\/\/)?[A-Za-z0-9.\-_[\]:]+\/?$/, 'must be a host name, e.g. dysmsapi.aliyuncs.com');
+// SMS_TEMPLATES: one approved template code per message kind, as JSON: {"sign_in_code":"SMS_123",…}.
+const smsTemplates = z.string().transform((v, ctx) => {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(v);
+  } catch {
+    parsed = undefined;
+  }
+  const entries = parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? Object.entries(parsed) : null;
+  const bad = entries?.find(([k, code]) => !(SMS_KINDS as readonly string[]).includes(k) || typeof code !== 'string' || code === '');
+  if (!entries || bad) {
+    ctx.addIssue({ code: 'custom', message: bad ? `${bad[0]} is not a message kind with a template code (kinds: ${SMS_KINDS.join(', ')})` : `must be a JSON object {"sign_in_code":"SMS_123",…}` });
+    return z.NEVER;
+  }
+  return Object.fromEntries(entries) as Partial<Record<(typeof SMS_KINDS)[number], string>>;
+});
 
 const hostPort = z.string().regex(/^[A-Za-z0-9.\-_[\]:]+:\d{1,5}$/, 'must be host:port, e.g. localhost:7233');
 
@@ -70,6 +90,20 @@ const baseSchema = z.object({
   TEMPORAL_TLS_CERT: z.string().min(1).optional(),
   TEMPORAL_TLS_KEY: z.string().min(1).optional(),
   TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
+
+  // SMS (services/README.md "SMS"): the console sink (DATA_DIR/sms.log) outside production; in production Aliyun or
+  // Tencent Cloud, with an approved sign name and one approved template per message kind.
+  SMS_PROVIDER: z.enum(['console', 'aliyun', 'tencent']).default('console'),
+  SMS_SIGN_NAME: z.string().min(1).optional(),
+  SMS_TEMPLATES: smsTemplates.optional(),
+  ALIYUN_SMS_ACCESS_KEY_ID: z.string().min(1).optional(),
+  ALIYUN_SMS_ACCESS_KEY_SECRET: z.string().min(1).optional(),
+  ALIYUN_SMS_ENDPOINT: smsEndpoint.default('dysmsapi.aliyuncs.com'),
+  TENCENT_SMS_SECRET_ID: z.string().min(1).optional(),
+  TENCENT_SMS_SECRET_KEY: z.string().min(1).optional(),
+  TENCENT_SMS_SDK_APP_ID: z.string().min(1).optional(),
+  TENCENT_SMS_REGION: z.string().min(1).default('ap-guangzhou'),
+  TENCENT_SMS_ENDPOINT: smsEndpoint.default('sms.tencentcloudapi.com'),
 });
 
 /** Every variable Red Steward reads (.env.example lists the same; a test checks docker-compose against it). */
@@ -86,7 +120,29 @@ export const configSchema = baseSchema.superRefine((c, ctx) => {
   if ((c.TEMPORAL_TLS_CERT === undefined) !== (c.TEMPORAL_TLS_KEY === undefined)) {
     ctx.addIssue({ code: 'custom', path: [c.TEMPORAL_TLS_CERT ? 'TEMPORAL_TLS_KEY' : 'TEMPORAL_TLS_CERT'], message: 'TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY go together' });
   }
+  for (const [key, message] of smsIssues(c)) ctx.addIssue({ code: 'custom', path: [key], message });
 });
+
+/** What the chosen SMS provider lacks, one [variable, problem] each: checked at start-up, not at the first SMS. */
+function smsIssues(c: z.infer<typeof baseSchema>): [string, string][] {
+  const production = c.NODE_ENV === 'production';
+  if (c.SMS_PROVIDER === 'console') {
+    return production ? [['SMS_PROVIDER', 'the console sink is for development; set aliyun or tencent in production']] : [];
+  }
+  const required: (keyof typeof c)[] =
+    c.SMS_PROVIDER === 'aliyun'
+      ? ['SMS_SIGN_NAME', 'SMS_TEMPLATES', 'ALIYUN_SMS_ACCESS_KEY_ID', 'ALIYUN_SMS_ACCESS_KEY_SECRET']
+      : ['SMS_SIGN_NAME', 'SMS_TEMPLATES', 'TENCENT_SMS_SECRET_ID', 'TENCENT_SMS_SECRET_KEY', 'TENCENT_SMS_SDK_APP_ID'];
+  const issues: [string, string][] = required.filter((k) => c[k] === undefined).map((k) => [k, `is required with SMS_PROVIDER=${c.SMS_PROVIDER}`]);
+  const missing = c.SMS_TEMPLATES ? SMS_KINDS.filter((k) => !c.SMS_TEMPLATES?.[k]) : [];
+  if (missing.length > 0) issues.push(['SMS_TEMPLATES', `needs a template code for ${missing.join(', ')}`]);
+  const endpointKey = c.SMS_PROVIDER === 'aliyun' ? 'ALIYUN_SMS_ENDPOINT' : 'TENCENT_SMS_ENDPOINT';
+  const endpoint = c[endpointKey];
+  if (production && endpoint.startsWith('http://')) issues.push([endpointKey, 'plain http is for a local stand-in; give the provider\'s HTTPS host in production']);
+  // The Tencent SDK signs for the service its endpoint's first label names: anything but sms.… is refused by the provider.
+  if (c.SMS_PROVIDER === 'tencent' && !/^(https?:\/\/)?sms\./.test(endpoint)) issues.push([endpointKey, 'must start with sms. (e.g. sms.tencentcloudapi.com)']);
+  return issues;
+}
 
 export type Config = z.infer<typeof configSchema>;
 

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import { CONFIG_KEYS, loadConfig } from '../../config';
+import { SMS_KINDS } from '../../services/sms/texts';
 import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 
 const compose = YAML.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'docker-compose.yml'), 'utf8'), { merge: true });
@@ -13,8 +14,17 @@ const services = compose.services as Record<
   { environment?: Record<string, string>; ports?: string[]; healthcheck?: unknown; image?: string; build?: string; command?: unknown; init?: boolean; depends_on?: Record<string, { condition: string }> }
 >;
 // Compose substitutes ${VAR:-default} and ${VAR:?message}; give the required ones a value as an operator would.
+const OPERATOR: Record<string, string> = {
+  JWT_SECRET: 'x'.repeat(32),
+  POSTGRES_PASSWORD: 'operator-chosen',
+  SMS_PROVIDER: 'aliyun',
+  SMS_SIGN_NAME: '红色管家',
+  SMS_TEMPLATES: JSON.stringify(Object.fromEntries(SMS_KINDS.map((k, i) => [k, `SMS_${100001 + i}`]))),
+  ALIYUN_SMS_ACCESS_KEY_ID: 'LTAI-operator',
+  ALIYUN_SMS_ACCESS_KEY_SECRET: 'operator-secret',
+};
 const interpolate = (v: string) =>
-  v.replace(/\$\{(\w+)(?::-([^}]*)|:\?[^}]*)?\}/g, (_m, name: string, dflt?: string) => (name === 'JWT_SECRET' ? 'x'.repeat(32) : name === 'POSTGRES_PASSWORD' ? 'operator-chosen' : (dflt ?? '')));
+  v.replace(/\$\{(\w+)(?::-([^}]*)|:\?[^}]*)?\}/g, (_m, name: string, dflt?: string) => OPERATOR[name] ?? dflt ?? '');
 const envOf = (name: string) => Object.fromEntries(Object.entries(services[name].environment ?? {}).map(([k, v]) => [k, interpolate(String(v))]));
 
 test('the production shape has postgres, temporal, its UI, the api and the worker, each with a health check where it serves', () => {

@@ -3,8 +3,19 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ConfigError, jwtSecret, listenHost, loadConfig, temporalTls } from '../../config';
+import { SMS_KINDS } from '../../services/sms/texts';
 import { freePortFor } from '../helpers/ports';
 import { runScript } from '../helpers/processes';
+
+// Production refuses the console SMS sink (test/sms/config.test.ts): these tests give it a provider.
+const PRODUCTION_SMS = {
+  SMS_PROVIDER: 'tencent',
+  SMS_SIGN_NAME: '红色管家',
+  SMS_TEMPLATES: JSON.stringify(Object.fromEntries(SMS_KINDS.map((k) => [k, '1100']))),
+  TENCENT_SMS_SECRET_ID: 'AKID-operator',
+  TENCENT_SMS_SECRET_KEY: 'operator-key',
+  TENCENT_SMS_SDK_APP_ID: '1400006666',
+};
 
 async function failsWith(script: string, env: Record<string, string>): Promise<string> {
   const child = runScript(script, { START_TIMEOUT_MS: '3000', ...env });
@@ -46,7 +57,7 @@ describe('secure defaults (SECURITY.md)', () => {
   test('the API listens on loopback unless production or HOST says otherwise', () => {
     expect(listenHost(loadConfig({}))).toBe('127.0.0.1');
     expect(listenHost(loadConfig({ NODE_ENV: 'test' }))).toBe('127.0.0.1');
-    expect(listenHost(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), DATABASE_URL: 'postgres://a@b/c', TEMPORAL_ADDRESS: 'b:7233' }))).toBe('0.0.0.0');
+    expect(listenHost(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), DATABASE_URL: 'postgres://a@b/c', TEMPORAL_ADDRESS: 'b:7233', ...PRODUCTION_SMS }))).toBe('0.0.0.0');
     expect(listenHost(loadConfig({ HOST: '0.0.0.0' }))).toBe('0.0.0.0');
   });
 
@@ -94,7 +105,7 @@ describe('start-up with bad configuration', () => {
   });
 
   test('production without JWT_SECRET refuses to start', async () => {
-    const line = await failsWith('api/server.ts', { NODE_ENV: 'production', DATABASE_URL: 'postgres://a:b@localhost/db', TEMPORAL_ADDRESS: 'localhost:7233' });
+    const line = await failsWith('api/server.ts', { NODE_ENV: 'production', DATABASE_URL: 'postgres://a:b@localhost/db', TEMPORAL_ADDRESS: 'localhost:7233', ...PRODUCTION_SMS });
     expect(line).toBe('Invalid configuration: JWT_SECRET: is required in production');
   });
 });

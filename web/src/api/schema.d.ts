@@ -552,10 +552,11 @@ export interface paths {
                                     nameZh: string;
                                     nameEn: string;
                                 } | null;
+                                /** @description The complainant sees their own; in a case view the current handler and follow-up owner while the case is open, and the community committee, see name and phone (each such read is logged: contact-views); in lists they see the family name only (张*); everyone else sees neither (null). */
                                 resident: {
                                     name: string | null;
                                     phone: string | null;
-                                    /** @description true when the caller has no need to contact the resident (138****5678) */
+                                    /** @description true when any of the resident's data is withheld from the caller */
                                     masked: boolean;
                                 };
                                 description: string;
@@ -612,7 +613,7 @@ export interface paths {
         put?: never;
         /**
          * 提交诉求 File a case
-         * @description A resident files for themselves; staff may file on a resident's behalf. A retry with the same Idempotency-Key returns the same case (200) instead of a second one.
+         * @description A resident files for themselves, about a compound where they have a household; staff file about compounds they serve or supervise, on behalf of a resident living there (the resident's own contact is not copied until they confirm it). Each account may file a number of cases a day (429 with Retry-After beyond it). A retry with the same Idempotency-Key returns the same case (200) instead of a second one.
          */
         post: {
             parameters: {
@@ -867,10 +868,11 @@ export interface paths {
                                 nameZh: string;
                                 nameEn: string;
                             } | null;
+                            /** @description The complainant sees their own; in a case view the current handler and follow-up owner while the case is open, and the community committee, see name and phone (each such read is logged: contact-views); in lists they see the family name only (张*); everyone else sees neither (null). */
                             resident: {
                                 name: string | null;
                                 phone: string | null;
-                                /** @description true when the caller has no need to contact the resident (138****5678) */
+                                /** @description true when any of the resident's data is withheld from the caller */
                                 masked: boolean;
                             };
                             description: string;
@@ -891,6 +893,7 @@ export interface paths {
                             createdAt: string;
                             updatedAt: string;
                             householdId: string | null;
+                            /** @description only the building unless the caller may see the resident's personal data */
                             location: {
                                 [key: string]: string;
                             };
@@ -909,6 +912,7 @@ export interface paths {
                             mergedInto: string | null;
                             awaitingVerification: boolean;
                             publiclyNoticed: boolean;
+                            contactVerified: boolean;
                             /** @enum {string|null} */
                             satisfaction: "satisfied" | "basically_satisfied" | "unsatisfied" | null;
                             solved: boolean | null;
@@ -926,6 +930,7 @@ export interface paths {
                                 type: string;
                                 at: string;
                                 actor: {
+                                    /** @description the caller's own id as it is; another user's as an opaque handle (u_ and 16 hex digits) */
                                     userId: string | null;
                                     role: string | null;
                                     organizationId: string | null;
@@ -1049,10 +1054,11 @@ export interface paths {
                                 nameZh: string;
                                 nameEn: string;
                             } | null;
+                            /** @description The complainant sees their own; in a case view the current handler and follow-up owner while the case is open, and the community committee, see name and phone (each such read is logged: contact-views); in lists they see the family name only (张*); everyone else sees neither (null). */
                             resident: {
                                 name: string | null;
                                 phone: string | null;
-                                /** @description true when the caller has no need to contact the resident (138****5678) */
+                                /** @description true when any of the resident's data is withheld from the caller */
                                 masked: boolean;
                             };
                             description: string;
@@ -1073,6 +1079,7 @@ export interface paths {
                             createdAt: string;
                             updatedAt: string;
                             householdId: string | null;
+                            /** @description only the building unless the caller may see the resident's personal data */
                             location: {
                                 [key: string]: string;
                             };
@@ -1091,6 +1098,7 @@ export interface paths {
                             mergedInto: string | null;
                             awaitingVerification: boolean;
                             publiclyNoticed: boolean;
+                            contactVerified: boolean;
                             /** @enum {string|null} */
                             satisfaction: "satisfied" | "basically_satisfied" | "unsatisfied" | null;
                             solved: boolean | null;
@@ -1108,6 +1116,7 @@ export interface paths {
                                 type: string;
                                 at: string;
                                 actor: {
+                                    /** @description the caller's own id as it is; another user's as an opaque handle (u_ and 16 hex digits) */
                                     userId: string | null;
                                     role: string | null;
                                     organizationId: string | null;
@@ -1207,6 +1216,117 @@ export interface paths {
                 };
                 /** @description Not signed in, or the token is invalid or expired */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not visible to you */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unexpected error (logged with the request id) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/contact-views": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 谁查看了我的联系方式 Who viewed the resident's contact details
+         * @description Every read that showed the resident's name, phone, household or location finer than the building to someone other than the complainant, newest first; reads of one viewer with the same fields within one hour are one entry, at most 200. For the complainant, the supervising community committee and admins.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @description the latest read of this entry */
+                                at: string;
+                                /** @description the first read of this entry (reads of one viewer with the same fields within one hour are one entry) */
+                                firstAt: string;
+                                reads: number;
+                                viewer: {
+                                    /** @enum {string} */
+                                    role: "resident" | "handler" | "supervisor" | "party_member" | "admin" | "system";
+                                    organization: {
+                                        nameZh: string;
+                                        nameEn: string;
+                                        id: string;
+                                    } | null;
+                                    /** @description the staff member, who acts in an official capacity */
+                                    name: {
+                                        nameZh: string;
+                                        nameEn: string;
+                                    } | null;
+                                };
+                                fields: ("name" | "phone" | "householdId" | "location")[];
+                            }[];
+                            /** @description more than 200 entries: the oldest are left out */
+                            truncated: boolean;
+                        };
+                    };
+                };
+                /** @description Invalid request: details name each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is invalid or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed for your role or organisation */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4724,6 +4844,308 @@ export interface paths {
                 };
                 /** @description Temporarily unavailable: retry with the same Idempotency-Key after Retry-After seconds */
                 503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/contact/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 确认联系方式 The complainant confirms their own contact on the case
+         * @description Copies the name and phone of the complainant's account into the case (a case filed on their behalf starts without them) and marks it verified.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            name: string | null;
+                            phone: string | null;
+                            /** @description the phone is the complainant's own account phone or was confirmed by SMS code */
+                            contactVerified: boolean;
+                        };
+                    };
+                };
+                /** @description Invalid request: details name each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is invalid or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed for your role or organisation */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not visible to you */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unexpected error (logged with the request id) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/contact/verification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 发送联系电话验证码 Send a code to the case's contact phone
+         * @description By the complainant or the account that filed the case. The code goes by SMS (the notification outbox); at most one a minute.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            sent: boolean;
+                            expiresInSeconds: number;
+                        };
+                    };
+                };
+                /** @description Invalid request: details name each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is invalid or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed for your role or organisation */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not visible to you */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Illegal in the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unexpected error (logged with the request id) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/contact/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 核实联系电话 Verify the case's contact phone with the code sent to it
+         * @description Five attempts per code, which expires after 5 minutes.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        code: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the phone is the complainant's own account phone or was confirmed by SMS code */
+                            contactVerified: boolean;
+                        };
+                    };
+                };
+                /** @description Invalid request: details name each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is invalid or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed for your role or organisation */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not visible to you */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unexpected error (logged with the request id) */
+                500: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -9430,14 +9852,12 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description No Content */
                 204: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content: {
-                        "application/json": null;
-                    };
+                    content?: never;
                 };
                 /** @description Invalid request: details name each offending field */
                 400: {

@@ -7,6 +7,7 @@ import type { CaseDetail } from '../api/types';
 import { ActionPanel } from '../components/ActionPanel';
 import { CasePhotos } from '../components/CasePhotos';
 import { CategoryIcon } from '../components/CategoryIcon';
+import { ContactCheck } from '../components/ContactCheck';
 import { ContactViews } from '../components/ContactViews';
 import { Deadlines } from '../components/Deadlines';
 import { StageSteps } from '../components/StageSteps';
@@ -150,6 +151,7 @@ function Details({ c }: { c: CaseDetail }) {
             <>
               {contact}
               {c.resident.masked && t('case.masked')}
+              {!c.contactVerified && t('case.contactUnverified')}
             </>
           ) : (
             <Typography.Text type="secondary">{t('case.contactHidden')}</Typography.Text>
@@ -203,6 +205,10 @@ export default function CasePage() {
         <Card title={t('case.details')} size="small">
           <Details c={c} />
         </Card>
+        {/* A contact not proven the complainant's: they may put in their own, or a code proves the phone typed. */}
+        {me && !c.contactVerified && c.status !== 'closed' && (me.role === 'resident' ? !c.resident.masked : c.resident.phone !== null) && (
+          <ContactCheck c={c} complainant={me.role === 'resident'} onDone={() => void loaded.reload()} />
+        )}
         {/* The complainant's own case: who was shown their name, phone or room. */}
         {me?.role === 'resident' && !c.resident.masked && <ContactViews caseId={c.id} />}
         <Card title={t('case.timeline')} size="small">

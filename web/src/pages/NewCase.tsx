@@ -1,5 +1,6 @@
-// 民意收集: a resident files a case. Compound and room come from their household (GET /me), the category
-// from a grid of icons; up to 9 photos are resized in the browser and sent as data URLs with the form.
+// 民意收集: a resident files a case, about a compound where they have a household (the API refuses others). Compound
+// and room come from their household (GET /me), the category from a grid of icons; up to 9 photos are resized in the
+// browser and sent as data URLs with the form. A contact phone other than their own is verified after filing.
 import { PlusOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Col, Form, Input, Radio, Result, Row, Select, Typography, Upload, type UploadFile } from 'antd';
 import { useEffect, useMemo, useRef, useState } from 'react';
@@ -77,8 +78,11 @@ export default function NewCase() {
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState<IntakeResult | null>(null);
   const key = useRef(newIdempotencyKey());
-  const household = me?.households?.[0];
+  const households = useMemo(() => me?.households ?? [], [me]);
+  const household = households[0];
   const photos = Form.useWatch('photos', form);
+  const typedPhone = Form.useWatch(['contact', 'phone'], form);
+  const ownCompounds = new Set(households.map((h) => h.compoundCode));
 
   const initial = useMemo(
     () => ({
@@ -109,7 +113,8 @@ export default function NewCase() {
       };
       const contact = trimmed(v.contact ?? {});
       if (Object.keys(contact).length) body.contact = contact;
-      if (household && v.compoundCode === household.compoundCode) body.householdId = household.id;
+      const home = households.find((h) => h.compoundCode === v.compoundCode);
+      if (home) body.householdId = home.id;
       const res = await ok(api.POST('/api/v1/cases', { params: { header: { 'idempotency-key': key.current } }, body }));
       setDone(res);
       key.current = newIdempotencyKey();
@@ -174,7 +179,12 @@ export default function NewCase() {
         </Form.Item>
         <Form.Item name="compoundCode" label={t('new.compound')} rules={[{ required: true, message: t('new.compoundRequired') }]}>
           <Plain>
-            <Select showSearch optionFilterProp="label" options={(ref.data?.compounds ?? []).map((c) => ({ value: c.code, label: name(c) }))} loading={ref.loading} />
+            <Select
+              showSearch
+              optionFilterProp="label"
+              options={(ref.data?.compounds ?? []).filter((c) => ownCompounds.has(c.code)).map((c) => ({ value: c.code, label: name(c) }))}
+              loading={ref.loading}
+            />
           </Plain>
         </Form.Item>
         {household && (
@@ -247,7 +257,11 @@ export default function NewCase() {
             </Form.Item>
           </Col>
           <Col xs={24} sm={12}>
-            <Form.Item name={['contact', 'phone']} label={t('new.contactPhone')}>
+            <Form.Item
+              name={['contact', 'phone']}
+              label={t('new.contactPhone')}
+              extra={typedPhone && me?.phone && typedPhone.trim() !== me.phone ? t('new.contactPhoneOther') : undefined}
+            >
               <Input maxLength={11} inputMode="numeric" autoComplete="tel" />
             </Form.Item>
           </Col>
