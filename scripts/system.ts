@@ -19,6 +19,8 @@ import { startDutyWatch } from '../services/duty-watch';
 import { startPhotoOrphanCleaner } from '../services/photo-orphans';
 import { fileDemoCases } from './demo-cases';
 import { startReconciler } from '../services/reconciler';
+import { startRetention } from '../services/retention';
+import { folderPhotoStorage } from '../api/storage';
 import { startEmbeddedPostgres, startTemporalDevServer, type PostgresHandle, type TemporalHandle } from './stack';
 
 export interface System {
@@ -127,6 +129,9 @@ export async function startSystem(config: Config, log: (line: string) => void = 
     // Photos no case names (an intake that failed after storing them), deleted once an hour old.
     const photoOrphans = startPhotoOrphanCleaner(pool, path.join(config.DATA_DIR, 'photos'), 10 * 60_000, log);
     stops.push(async () => photoOrphans.stop());
+    // Closed cases' personal data and photos, RETENTION_DAYS after closing: at start, then hourly.
+    const retention = startRetention({ pool, photos: folderPhotoStorage(path.join(config.DATA_DIR, 'photos')), retentionDays: config.RETENTION_DAYS }, 3_600_000, log);
+    stops.push(() => retention.stop());
 
     if (firstRun) {
       // A first start gets a few demo cases so dashboards, queues and the public page show something. A failure

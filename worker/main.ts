@@ -7,6 +7,8 @@ import { ensureAssessmentSchedule } from '../services/assessment-schedule';
 import { startDutyWatch } from '../services/duty-watch';
 import { startPhotoOrphanCleaner } from '../services/photo-orphans';
 import { startReconciler } from '../services/reconciler';
+import { startRetention } from '../services/retention';
+import { folderPhotoStorage } from '../api/storage';
 import { logCalendarCoverage } from '../services/calendar-coverage';
 import { createConfiguredWorker } from './worker';
 
@@ -24,6 +26,8 @@ async function main(): Promise<void> {
   // Photos no case names (an intake that failed after storing them), deleted once an hour old. The API stores them
   // under its DATA_DIR: a worker whose DATA_DIR is another machine's finds no folder and does nothing.
   const photoOrphans = startPhotoOrphanCleaner(pool, path.join(config.DATA_DIR, 'photos'));
+  // Closed cases' personal data and photos, RETENTION_DAYS after closing: at start, then hourly.
+  const retention = startRetention({ pool, photos: folderPhotoStorage(path.join(config.DATA_DIR, 'photos')), retentionDays: config.RETENTION_DAYS });
   // The monthly assessment (考核) Schedule: created once, left alone when it exists (every worker may run this).
   await ensureAssessmentSchedule(t.client, config.TEMPORAL_TASK_QUEUE);
   // Worker.run() resolves after a SIGINT/SIGTERM shutdown has drained in-flight tasks (the SDK installs those handlers).
@@ -31,6 +35,7 @@ async function main(): Promise<void> {
   reconciler.stop();
   dutyWatch.stop();
   photoOrphans.stop();
+  await retention.stop();
   await t.connection.close();
   await t.native.close();
   await pool.end();
