@@ -90,6 +90,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reply.header('x-request-id', req.id);
     done();
   });
+  // An API answer may carry a token, a profile or a resident's data, errors included: no browser or proxy keeps it
+  // unless its route says it may be kept (the disclosure routes' public caching, an export's private no-store).
+  app.addHook('onSend', (req, reply, payload, done) => {
+    if (req.url.startsWith('/api/') && !reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+    done(null, payload);
+  });
 
   const cache = deps.cache === false ? null : await createReferenceCache(deps.pool, { ...deps.cache, log: (message) => app.log.warn(message) });
   // Closing the app closes the cache's LISTEN connection; so does a failure while the app is being built.
@@ -118,7 +124,7 @@ async function registerEverything(app: FastifyInstance, deps: AppDeps, reference
   const pressure = deps.underPressure === false ? false : { ...DEFAULT_PRESSURE_LIMITS, ...deps.underPressure };
   await registerHardening(app, deps.rateLimit === false ? false : ctx.rateLimits, pressure);
   await registerDocs(app);
-  await registerAuth(app, jwtSecret(deps.config));
+  await registerAuth(app, jwtSecret(deps.config), deps.config.ACCESS_TOKEN_TTL_SECONDS);
   registerMetrics(app, deps.pool, { token: deps.config.METRICS_TOKEN, ...deps.metrics }, cacheStats);
 
   app.get('/healthz', async () => ({ status: 'ok' }));

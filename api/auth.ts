@@ -1,7 +1,8 @@
-// Who is asking. A bearer JWT names the user; every request then reloads that account (through the reference
-// cache, which Postgres itself invalidates on every change to users: db/reference-cache.ts), so a deactivated
-// account or a changed role takes effect at once rather than when the token expires.
-import { createHash, timingSafeEqual } from 'node:crypto';
+// Who is asking. A bearer JWT names the user and the sign-in session it belongs to; every request then reloads
+// that account and that session (through the reference cache, which Postgres itself invalidates on every change
+// to users and sessions: db/reference-cache.ts), so a deactivated account, a changed role or a signed-out session
+// takes effect at once, in every API process, rather than when the token expires.
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import jwt from '@fastify/jwt';
 import type { FastifyInstance, FastifyRequest, onRequestHookHandler, preHandlerHookHandler } from 'fastify';
 import type { Actor } from '../domain/actions';
@@ -11,6 +12,8 @@ import { errors } from './errors';
 
 export interface TokenClaims {
   userId: string;
+  /** The session (db/queries/sessions.ts) whose sign-out or reuse of a refresh token ends this token too. */
+  sid: string;
   role: Role;
   organizationId: string | null;
   personId: string | null;
@@ -26,25 +29,34 @@ declare module '@fastify/jwt' {
 declare module 'fastify' {
   interface FastifyRequest {
     actor: Actor | null;
+    /** The session of the bearer token; null for an API key. */
+    sessionId: string | null;
   }
   interface FastifyInstance {
     verifiedTokens: VerifiedTokens;
   }
 }
 
-export const TOKEN_TTL_SECONDS = 12 * 3600;
-
-export async function registerAuth(app: FastifyInstance, secret: string): Promise<void> {
-  await app.register(jwt, { secret, sign: { expiresIn: TOKEN_TTL_SECONDS } });
+/**
+ * Access tokens are HS256 with the claims below, all required: a token without `exp` (which would never expire) or
+ * without a session is refused, and so is one issued longer ago than the access lifetime, whatever its `exp` says.
+ */
+export async function registerAuth(app: FastifyInstance, secret: string, accessTtlSeconds: number): Promise<void> {
+  await app.register(jwt, {
+    secret,
+    sign: { algorithm: 'HS256', expiresIn: accessTtlSeconds },
+    verify: { algorithms: ['HS256'], requiredClaims: ['exp', 'iat', 'sid', 'userId'], maxAge: accessTtlSeconds },
+  });
   app.decorateRequest('actor', null);
+  app.decorateRequest('sessionId', null);
   // One per app: a token is only ever known as verified under the secret of the app that verified it.
   app.decorate('verifiedTokens', new VerifiedTokens(10_000));
 }
 
 /**
  * Bearer tokens already verified, by the exact Authorization header, until a second before they expire. Verifying
- * a token again gives the same claims until then (one secret per app, no `nbf`, no revocation list: a signed-out
- * or deactivated account is refused by the account check that follows, which is never skipped), so each request
+ * a token again gives the same claims until then (one secret per app, no `nbf`; a signed-out session or a
+ * deactivated account is refused by the session and account checks that follow, which are never skipped), so each request
  * of a signed-in client does not redo the header parsing, base64 and JSON decoding and HMAC. A token is added only
  * after it verified; a header that differs by one byte is verified afresh. Least recently used go first.
  */
@@ -75,8 +87,24 @@ export const actorFromUser = (u: Pick<User, 'id' | 'role' | 'organizationId' | '
   personId: u.personId,
 });
 
-export function signToken(app: FastifyInstance, user: User): string {
-  return app.jwt.sign({ userId: user.id, role: user.role, organizationId: user.organizationId, personId: user.personId });
+export function signAccessToken(app: FastifyInstance, user: Pick<User, 'id' | 'role' | 'organizationId' | 'personId'>, sessionId: string): string {
+  return app.jwt.sign({ userId: user.id, sid: sessionId, role: user.role, organizationId: user.organizationId, personId: user.personId });
+}
+
+const SESSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const REFRESH_TOKEN_FORMAT = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.([A-Za-z0-9_-]{43})$/;
+
+/** A refresh token `<session id>.<secret>`: 256 random bits, of which only the SHA-256 is stored. */
+export function newRefreshSecret(): { secret: string; hash: string } {
+  const secret = randomBytes(32).toString('base64url');
+  return { secret, hash: hashApiSecret(secret) };
+}
+
+export const refreshTokenOf = (sessionId: string, secret: string): string => `${sessionId}.${secret}`;
+
+export function parseRefreshToken(token: string): { sessionId: string; hash: string } | null {
+  const m = REFRESH_TOKEN_FORMAT.exec(token);
+  return m ? { sessionId: m[1], hash: hashApiSecret(m[2]) } : null;
 }
 
 export const API_KEY_HEADER = 'x-api-key';
@@ -114,9 +142,12 @@ export function authenticate(reads: ReferenceReads): onRequestHookHandler {
       }
       if (header !== undefined) req.server.verifiedTokens.add(header, claims);
     }
-    const user = typeof claims.userId === 'string' ? await reads.account(claims.userId) : null;
-    if (!user || !user.active) throw errors.unauthenticated();
+    if (typeof claims.userId !== 'string' || typeof claims.sid !== 'string' || !SESSION_ID.test(claims.sid)) throw errors.unauthenticated();
+    const [session, user] = await Promise.all([reads.session(claims.sid), reads.account(claims.userId)]);
+    const ended = !session || session.revokedAt !== null || session.userId !== claims.userId || session.expiresAt.getTime() <= Date.now();
+    if (ended || !user || !user.active) throw errors.unauthenticated();
     req.actor = actorFromUser(user);
+    req.sessionId = session.id;
   };
 }
 

@@ -68,6 +68,16 @@ export const errors = {
     new ApiError(401, 'auth.invalid_credentials', text('用户名或密码错误', 'Wrong username or password')),
   invalidCode: () =>
     new ApiError(401, 'auth.invalid_code', text('验证码错误或已过期', 'The code is wrong or has expired')),
+  invalidRefreshToken: () =>
+    new ApiError(401, 'auth.invalid_refresh_token', text('登录已失效，请重新登录', 'The session has ended; sign in again')),
+  signInLocked: (retryAfterSeconds: number) =>
+    new ApiError(
+      429,
+      'auth.sign_in_locked',
+      text(`登录失败次数过多，请 ${Math.ceil(retryAfterSeconds / 60)} 分钟后再试`, `Too many failed sign-ins; try again in ${Math.ceil(retryAfterSeconds / 60)} min`),
+      [],
+      { 'retry-after': String(retryAfterSeconds) },
+    ),
   roleForbidden: () =>
     new ApiError(403, 'auth.forbidden', text('当前角色无权执行此操作', 'Your role may not do this')),
   notFound: (code: string, what: Bilingual) => new ApiError(404, code, what),

@@ -12,8 +12,10 @@ export const REFERENCE_CHANNEL = 'rs_reference_changed';
 export const USER_CHANNEL = 'rs_user_changed';
 /** Migration 0023: a case's projection row changed (its id as payload). */
 export const CASE_CHANNEL = 'rs_case_changed';
+/** Migration 0040: a sign-in session changed (revoked, refreshed, deleted; its id as payload). */
+export const SESSION_CHANNEL = 'rs_session_changed';
 
-/** `table` changed (rs_reference_changed: any row of it), or only the row of `id` (rs_user_changed: one user; rs_case_changed: one case). */
+/** `table` changed (rs_reference_changed: any row of it), or only the row of `id` (rs_user_changed: one user; rs_case_changed: one case; rs_session_changed: one session). */
 export interface Change {
   table: string;
   id?: string;
@@ -82,7 +84,7 @@ class PgChangeFeed implements ChangeFeed {
     client.on('notification', (n) => this.notified(n));
     try {
       await client.connect();
-      await client.query(`LISTEN ${REFERENCE_CHANNEL}; LISTEN ${USER_CHANNEL}; LISTEN ${CASE_CHANNEL}`);
+      await client.query(`LISTEN ${REFERENCE_CHANNEL}; LISTEN ${USER_CHANNEL}; LISTEN ${CASE_CHANNEL}; LISTEN ${SESSION_CHANNEL}`);
     } catch (err) {
       this.lost(client, err);
       return;
@@ -107,6 +109,7 @@ class PgChangeFeed implements ChangeFeed {
   private notified(n: Notification): void {
     if (n.channel === USER_CHANNEL && n.payload) this.emit({ table: 'users', id: n.payload });
     else if (n.channel === CASE_CHANNEL && n.payload) this.emit({ table: 'cases', id: n.payload });
+    else if (n.channel === SESSION_CHANNEL && n.payload) this.emit({ table: 'sessions', id: n.payload });
     else if (n.channel === REFERENCE_CHANNEL && n.payload) this.emit({ table: n.payload });
   }
 

@@ -13,6 +13,7 @@
 //   chains        community id         organizations
 //   agreements    compound + CST day   agreements          overrides     from + to     calendar_overrides
 //   years         all (one entry)      calendar_years
+//   sessions      session id           sessions (only the row's own entry: a sign-out, a refresh)
 // and GET /cases/:id's case reads (db/case-cache.ts): by case id, dropped on a change of that case (rs_case_changed),
 // or of any category or compound (their names).
 import type { Pool } from 'pg';
@@ -23,6 +24,7 @@ import { listenForChanges, listenerConfig, type ChangeFeed } from './notify';
 import { readThrough, type Account, type CalendarOverride, type Category, type Compound, type Household, type Organization, type ResidentContact, type PersonName, type ReferenceReads, type SupervisionChain } from './queries/reference';
 import type { ApiKey } from './queries/api-keys';
 import type { CalendarYearRow } from './queries/calendar-years';
+import type { SessionState } from './queries/sessions';
 
 export interface ReferenceCache extends ReferenceReads {
   /** Whether answers come from memory (the notification connection is up) or, for now, from Postgres. */
@@ -60,6 +62,7 @@ export async function createReferenceCache(pool: Pool, opts: ReferenceCacheOptio
     agreements: cache.section<AgreementTerms | null>('agreements', { tables: ['agreements'], maxEntries: 10_000 }),
     overrides: cache.section<CalendarOverride[]>('calendarOverrides', { tables: ['calendar_overrides'], maxEntries: 16 }),
     calendarYears: cache.section<CalendarYearRow[]>('calendarYears', { tables: ['calendar_years'], maxEntries: 1 }),
+    sessions: cache.section<SessionState | null>('sessions', { tables: ['sessions'], keyedByRow: true, maxEntries: 20_000, keep: known }),
   };
   return {
     get live() {
@@ -77,7 +80,8 @@ export async function createReferenceCache(pool: Pool, opts: ReferenceCacheOptio
     activeAgreement: (compoundCode, day) => sections.agreements.get(`${compoundCode}\n${day}`, () => db.activeAgreement(compoundCode, day)),
     calendarOverrides: (from, to) => sections.overrides.get(`${from}\n${to}`, () => db.calendarOverrides(from, to)),
     calendarYears: () => sections.calendarYears.get('all', () => db.calendarYears()),
-    changed: (table) => cache.changed({ table }),
+    session: (id) => sections.sessions.get(id, () => db.session(id)),
+    changed: (table, id) => cache.changed({ table, id }),
     cases: cachedCaseReads(pool, cache),
     stats: () => cache.stats(),
     close: () => cache.close(),

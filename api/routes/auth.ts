@@ -1,18 +1,23 @@
 // Sign-in. Staff (and the demo residents) use username + password; residents use phone + one-time code sent
-// through the notification outbox. Both answer with a bearer JWT. Failures never say whether the account exists.
+// through the notification outbox. Both open a session: a short bearer JWT and a refresh token that renews it
+// (POST /auth/refresh) until sign-out (POST /auth/logout). Every attempt spends the account's one failure budget
+// (api/sign-in.ts). Failures and lockouts never say whether the account exists.
 import { createHmac, randomInt } from 'node:crypto';
 import bcrypt from 'bcryptjs';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { jwtSecret } from '../../config';
 import { ROLES, ORGANIZATION_KINDS } from '../../domain/types';
-import { getUserByPhone, getUserByUsername, householdsOfResident, type User } from '../../db/queries/reference';
+import { getUserByPhone, getUserByUsername, householdsOfResident } from '../../db/queries/reference';
 import { codeIssuedWithin, consumeLoginCode, issueLoginCode } from '../../db/queries/login-codes';
+import { revokeSession, rotateRefreshToken } from '../../db/queries/sessions';
 import { getProfile } from '../../db/queries/users';
-import { actorOf, authenticate, signToken, TOKEN_TTL_SECONDS } from '../auth';
+import { actorOf, authenticate, newRefreshSecret, parseRefreshToken } from '../auth';
 import type { ApiContext } from '../context';
 import { errorResponses, errors } from '../errors';
+import { text } from '../i18n';
 import { phoneSchema, storableString } from '../schemas';
+import { openSession, signInBudget, signInNames, tokenAnswer } from '../sign-in';
 
 const CODE_TTL_SECONDS = 300;
 const CODE_RESEND_SECONDS = 60;
@@ -29,11 +34,15 @@ const userSchema = z.object({
 });
 
 const tokenSchema = z.object({
-  token: z.string(),
+  token: z.string().describe('access token (JWT): send it as `Authorization: Bearer …`'),
   tokenType: z.literal('Bearer'),
-  expiresIn: z.number().int().describe('seconds'),
+  expiresIn: z.number().int().describe('seconds the access token lasts (ACCESS_TOKEN_TTL_SECONDS)'),
+  refreshToken: z.string().describe('POST it to /auth/refresh for a new access token; each use replaces it, and using a replaced one ends the session'),
+  refreshExpiresIn: z.number().int().describe('seconds until the session ends and the user signs in again'),
   user: userSchema,
 });
+
+const refreshTokenSchema = z.string().regex(/^[0-9a-f-]{36}\.[A-Za-z0-9_-]{43}$/, '刷新令牌格式不正确 (not a refresh token)');
 
 const profileSchema = userSchema.extend({
   phone: z.string().nullable(),
@@ -59,12 +68,7 @@ const codeSchema = z.string().regex(/^\d{6}$/, '验证码为 6 位数字 (the co
 
 export const authRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (app, { ctx }) => {
   const hashCode = (phone: string, code: string) => createHmac('sha256', jwtSecret(ctx.config)).update(`${phone}:${code}`).digest('hex');
-  const tokenFor = (user: User) => ({
-    token: signToken(app, user),
-    tokenType: 'Bearer' as const,
-    expiresIn: TOKEN_TTL_SECONDS,
-    user: { id: user.id, username: user.username, role: user.role, organizationId: user.organizationId, personId: user.personId },
-  });
+  const budget = signInBudget(ctx);
 
   app.post('/auth/login', {
     config: { rateLimit: ctx.rateLimits.signIn },
@@ -76,9 +80,12 @@ export const authRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (app
     },
     handler: async (req) => {
       const user = await getUserByUsername(ctx.pool, req.body.username);
+      const names = signInNames({ username: req.body.username }, user);
+      await budget.spend(names);
       const ok = await bcrypt.compare(req.body.password, user?.passwordHash ?? DUMMY_HASH);
       if (!user || !user.active || !user.passwordHash || !ok) throw errors.invalidCredentials();
-      return tokenFor(user);
+      await budget.succeeded(names);
+      return openSession(app, ctx, user);
     },
   });
 
@@ -87,13 +94,16 @@ export const authRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (app
     schema: {
       tags: ['auth'],
       summary: '发送验证码 Send a one-time sign-in code to a resident phone',
-      description: 'Always 202, whether or not the phone has an account, so the route cannot be used to probe for residents.',
+      description:
+        'Always 202, whether or not the phone has an account, so the route cannot be used to probe for residents; 429 while the ' +
+        "phone's sign-in budget is spent (each request spends one attempt of it, as a wrong code does).",
       body: z.strictObject({ phone: phoneSchema }),
       response: { 202: z.object({ sent: z.literal(true), expiresInSeconds: z.number().int() }), ...errorResponses(400, 413, 415, 429) },
     },
     handler: async (req, reply) => {
       const { phone } = req.body;
       const user = await getUserByPhone(ctx.pool, phone);
+      await budget.spend(signInNames({ phone }, user));
       if (user?.role === 'resident' && !(await codeIssuedWithin(ctx.pool, phone, CODE_RESEND_SECONDS))) {
         const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
         await issueLoginCode(ctx.pool, { phone, code, codeHash: hashCode(phone, code), ttlSeconds: CODE_TTL_SECONDS });
@@ -114,9 +124,54 @@ export const authRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (app
     handler: async (req) => {
       const { phone, code } = req.body;
       const user = await getUserByPhone(ctx.pool, phone);
+      const names = signInNames({ phone }, user);
+      await budget.spend(names);
       const ok = await consumeLoginCode(ctx.pool, phone, hashCode(phone, code), CODE_MAX_ATTEMPTS);
       if (!ok || !user || user.role !== 'resident') throw errors.invalidCode();
-      return tokenFor(user);
+      await budget.succeeded(names);
+      return openSession(app, ctx, user);
+    },
+  });
+
+  app.post('/auth/refresh', {
+    schema: {
+      tags: ['auth'],
+      summary: '续期 A new access token for the session\'s refresh token',
+      description: 'Answers a new access token and a new refresh token; the one presented stops working. Presenting it again ends the session (it was copied).',
+      body: z.strictObject({ refreshToken: refreshTokenSchema }),
+      response: { 200: tokenSchema, ...errorResponses(400, 401, 413, 415) },
+    },
+    handler: async (req) => {
+      const presented = parseRefreshToken(req.body.refreshToken);
+      if (!presented) throw errors.invalidRefreshToken();
+      const next = newRefreshSecret();
+      const rotation = await rotateRefreshToken(ctx.pool, presented.sessionId, presented.hash, next.hash);
+      if (rotation.kind === 'reused') {
+        ctx.reference.changed('sessions', presented.sessionId);
+        req.log.warn({ sessionId: presented.sessionId, userId: rotation.session.userId }, 'a replaced refresh token was presented: session revoked');
+      }
+      if (rotation.kind !== 'rotated') throw errors.invalidRefreshToken();
+      const account = await ctx.reference.account(rotation.session.userId);
+      if (!account || !account.active) throw errors.invalidRefreshToken();
+      return tokenAnswer(app, ctx, account, rotation.session, next.secret);
+    },
+  });
+
+  app.post('/auth/logout', {
+    onRequest: authenticate(ctx.reference),
+    schema: {
+      tags: ['auth'],
+      summary: '退出登录 Sign out: end this token\'s session',
+      description: 'Its access tokens and refresh token stop working at once, in every API process.',
+      security: [{ bearerAuth: [] }],
+      response: { 204: z.null(), ...errorResponses(401, 409) },
+    },
+    handler: async (req, reply) => {
+      const sessionId = req.sessionId;
+      if (!sessionId) throw errors.conflict('auth.no_session', text('接口密钥没有会话可退出，请吊销密钥', 'An API key has no session to end; revoke the key instead'));
+      await revokeSession(ctx.pool, sessionId, 'sign_out');
+      ctx.reference.changed('sessions', sessionId);
+      return reply.code(204).send(null);
     },
   });
 

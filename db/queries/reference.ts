@@ -4,6 +4,7 @@ import type { AgreementTerms, HandlerKind, OrganizationKind, Role, Tier } from '
 import type { Queryable } from '../pool';
 import { getApiKey, type ApiKey } from './api-keys';
 import { listCalendarYears, type CalendarYearRow } from './calendar-years';
+import { getSession, type SessionState } from './sessions';
 
 export interface Organization {
   id: string;
@@ -310,11 +311,14 @@ export interface ReferenceReads {
   calendarOverrides(from: string, to: string): Promise<CalendarOverride[]>;
   /** Every imported year's State Council notice (calendar_years: a few rows). */
   calendarYears(): Promise<CalendarYearRow[]>;
+  /** A sign-in session, read by every request with a bearer token (revoked ones included). */
+  session(id: string): Promise<SessionState | null>;
   /**
-   * This process has just committed a change to `table`: drop what may be stale now. The notification would do it
-   * too, but it arrives on another connection a moment later, and the caller's next request must not beat it.
+   * This process has just committed a change to `table` (to its row `id` only, when given): drop what may be stale
+   * now. The notification would do it too, but it arrives on another connection a moment later, and the caller's
+   * next request must not beat it.
    */
-  changed(table: string): void;
+  changed(table: string, id?: string): void;
 }
 
 export function readThrough(db: Queryable): ReferenceReads {
@@ -337,6 +341,7 @@ export function readThrough(db: Queryable): ReferenceReads {
     activeAgreement: (compoundCode, day) => getActiveAgreement(db, compoundCode, day),
     calendarOverrides: (from, to) => listCalendarOverrides(db, from, to),
     calendarYears: () => listCalendarYears(db),
+    session: (id) => getSession(db, id),
     changed: () => undefined,
   };
 }

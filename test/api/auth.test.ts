@@ -1,7 +1,8 @@
 // Sign-in: staff and demo residents by password, residents by phone code through the outbox; tokens name the
-// user, and the user is re-read on every request.
+// user and the session, and both are re-read on every request. Sessions, refresh, sign-out and the failure budget:
+// sign-in-security.test.ts.
 import { DEMO_PASSWORD } from '../../db/seed-data';
-import { as, DEMO, DEMO_USERS, startApiStack, tokenOf, type ApiStack } from './helpers';
+import { as, DEMO, DEMO_USERS, startApiStack, testConfig, tokenOf, type ApiStack } from './helpers';
 
 let s: ApiStack;
 beforeAll(async () => {
@@ -26,11 +27,14 @@ test('a handler signs in with a password and the token says who they are', async
   expect(res.json()).toEqual({
     token: expect.any(String),
     tokenType: 'Bearer',
-    expiresIn: 43200,
+    expiresIn: 900,
+    refreshToken: expect.stringMatching(/^[0-9a-f-]{36}\.[A-Za-z0-9_-]{43}$/),
+    refreshExpiresIn: 30 * 86_400,
     user: { id: DEMO_USERS.handler1, username: 'handler1', role: 'handler', organizationId: DEMO.propertyCompanyOrgId, personId: 'p-handler1' },
   });
   const claims = JSON.parse(Buffer.from(res.json().token.split('.')[1], 'base64url').toString());
-  expect(claims).toMatchObject({ userId: DEMO_USERS.handler1, role: 'handler', organizationId: DEMO.propertyCompanyOrgId, personId: 'p-handler1' });
+  expect(claims).toMatchObject({ userId: DEMO_USERS.handler1, sid: res.json().refreshToken.split('.')[0], role: 'handler', organizationId: DEMO.propertyCompanyOrgId, personId: 'p-handler1' });
+  expect(claims.exp - claims.iat).toBe(900);
   const me = await s.app.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: `Bearer ${res.json().token}` } });
   expect(me.json()).toEqual({
     id: DEMO_USERS.handler1,
@@ -81,12 +85,15 @@ test('a resident signs in with a one-time code sent through the outbox, once', a
 });
 
 test('a code survives only five wrong guesses', async () => {
+  // A wider sign-in budget than the code's own limit, so that limit is what ends the code here.
+  const app = await s.buildApp({ config: { ...testConfig(s.dataDir), SIGN_IN_MAX_FAILURES: 20 } });
+  const post = (url: string, payload: object) => app.inject({ method: 'POST', url, payload });
   const phone = '13800000003';
-  await sendCode(phone);
+  await post('/api/v1/auth/code', { phone });
   const [{ payload }] = await codesFor(phone);
   const wrong = payload.code === '000000' ? '111111' : '000000';
-  for (let i = 0; i < 5; i++) expect((await verify(phone, wrong)).json().error.code).toBe('auth.invalid_code');
-  expect((await verify(phone, payload.code)).statusCode).toBe(401);
+  for (let i = 0; i < 5; i++) expect((await post('/api/v1/auth/code/verify', { phone, code: wrong })).json().error.code).toBe('auth.invalid_code');
+  expect((await post('/api/v1/auth/code/verify', { phone, code: payload.code })).json().error.code).toBe('auth.invalid_code');
 });
 
 test('no code goes to an unknown phone or a staff phone, though the answer is the same', async () => {
