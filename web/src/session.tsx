@@ -1,13 +1,15 @@
-// Who is signed in: the bearer token (kept on this device until it expires) and the profile from GET /me.
+// Who is signed in: the session kept on this device (a short access token, renewed with the refresh token by
+// api/client.ts until the session ends or the user signs out) and the profile from GET /me.
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { api, loadSession, ok, saveSession, setOnUnauthenticated } from './api/client';
+import { api, endSession, loadSession, ok, saveSession, sessionOf, setOnUnauthenticated, type TokenAnswer } from './api/client';
 import type { Me } from './api/types';
 
 interface Session {
   me: Me | null;
   /** True until the stored token has been checked against /me. */
   loading: boolean;
-  signIn(token: string, expiresInSeconds: number): Promise<Me>;
+  signIn(answer: TokenAnswer): Promise<Me>;
+  /** Ends the session on the server too (POST /auth/logout), so its tokens stop working everywhere. */
   signOut(): void;
 }
 
@@ -17,21 +19,27 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const [me, setMe] = useState<Me | null>(null);
   const [loading, setLoading] = useState(() => loadSession() !== null);
 
-  const signOut = useCallback(() => {
+  // The session has already ended (refused, or signed out in another tab): only this device forgets it.
+  const forget = useCallback(() => {
     saveSession(null);
     setMe(null);
   }, []);
 
+  const signOut = useCallback(() => {
+    setMe(null);
+    void endSession();
+  }, []);
+
   useEffect(() => {
-    setOnUnauthenticated(signOut);
+    setOnUnauthenticated(forget);
     if (!loadSession()) return;
     ok(api.GET('/api/v1/me'))
-      .then(setMe, () => signOut())
+      .then(setMe, () => forget())
       .finally(() => setLoading(false));
-  }, [signOut]);
+  }, [forget]);
 
-  const signIn = useCallback(async (token: string, expiresInSeconds: number) => {
-    saveSession({ token, expiresAt: Date.now() + expiresInSeconds * 1000 });
+  const signIn = useCallback(async (answer: TokenAnswer) => {
+    saveSession(sessionOf(answer));
     const profile = await ok(api.GET('/api/v1/me'));
     setMe(profile);
     return profile;

@@ -99,11 +99,16 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description access token (JWT): send it as `Authorization: Bearer …` */
                             token: string;
                             /** @enum {string} */
                             tokenType: "Bearer";
-                            /** @description seconds */
+                            /** @description seconds the access token lasts (ACCESS_TOKEN_TTL_SECONDS) */
                             expiresIn: number;
+                            /** @description POST it to /auth/refresh for a new access token; each use replaces it, and using a replaced one ends the session */
+                            refreshToken: string;
+                            /** @description seconds until the session ends and the user signs in again */
+                            refreshExpiresIn: number;
                             user: {
                                 id: string;
                                 username: string;
@@ -188,7 +193,7 @@ export interface paths {
         put?: never;
         /**
          * 发送验证码 Send a one-time sign-in code to a resident phone
-         * @description Always 202, whether or not the phone has an account, so the route cannot be used to probe for residents.
+         * @description Always 202, whether or not the phone has an account, so the route cannot be used to probe for residents; 429 while the phone's sign-in budget is spent (each request spends one attempt of it, as a wrong code does).
          */
         post: {
             parameters: {
@@ -304,11 +309,16 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description access token (JWT): send it as `Authorization: Bearer …` */
                             token: string;
                             /** @enum {string} */
                             tokenType: "Bearer";
-                            /** @description seconds */
+                            /** @description seconds the access token lasts (ACCESS_TOKEN_TTL_SECONDS) */
                             expiresIn: number;
+                            /** @description POST it to /auth/refresh for a new access token; each use replaces it, and using a replaced one ends the session */
+                            refreshToken: string;
+                            /** @description seconds until the session ends and the user signs in again */
+                            refreshExpiresIn: number;
                             user: {
                                 id: string;
                                 username: string;
@@ -358,6 +368,179 @@ export interface paths {
                 };
                 /** @description Too many requests */
                 429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unexpected error (logged with the request id) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 续期 A new access token for the session's refresh token
+         * @description Answers a new access token and a new refresh token; the one presented stops working. Presenting it again ends the session (it was copied).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        refreshToken: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description access token (JWT): send it as `Authorization: Bearer …` */
+                            token: string;
+                            /** @enum {string} */
+                            tokenType: "Bearer";
+                            /** @description seconds the access token lasts (ACCESS_TOKEN_TTL_SECONDS) */
+                            expiresIn: number;
+                            /** @description POST it to /auth/refresh for a new access token; each use replaces it, and using a replaced one ends the session */
+                            refreshToken: string;
+                            /** @description seconds until the session ends and the user signs in again */
+                            refreshExpiresIn: number;
+                            user: {
+                                id: string;
+                                username: string;
+                                /** @enum {string} */
+                                role: "resident" | "handler" | "supervisor" | "party_member" | "admin" | "system";
+                                organizationId: string | null;
+                                personId: string | null;
+                            };
+                        };
+                    };
+                };
+                /** @description Invalid request: details name each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is invalid or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unsupported content type: send application/json */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unexpected error (logged with the request id) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 退出登录 Sign out: end this token's session
+         * @description Its access tokens and refresh token stop working at once, in every API process.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No Content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Not signed in, or the token is invalid or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Illegal in the current state */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };

@@ -4,7 +4,7 @@ import { LockOutlined, MobileOutlined, UserOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Form, Grid, Input, Space, Tabs, Typography, type FormInstance } from 'antd';
 import { useEffect, useState } from 'react';
 import { Link, useLocation, useNavigate } from 'react-router';
-import { api, ApiError, ok } from '../api/client';
+import { api, ApiError, ok, type TokenAnswer } from '../api/client';
 import { useI18n } from '../i18n';
 import { showFieldErrors } from '../lib/forms';
 import { homeOf, useSession } from '../session';
@@ -13,8 +13,8 @@ function useAfterSignIn() {
   const navigate = useNavigate();
   const location = useLocation();
   const { signIn } = useSession();
-  return async (token: string, expiresIn: number) => {
-    const me = await signIn(token, expiresIn);
+  return async (answer: TokenAnswer) => {
+    const me = await signIn(answer);
     const from = (location.state as { from?: string } | null)?.from;
     void navigate(from && from !== '/login' ? from : homeOf(me), { replace: true });
   };
@@ -44,7 +44,7 @@ function StaffForm() {
     setError(null);
     try {
       const res = await ok(api.POST('/api/v1/auth/login', { body: v }));
-      await after(res.token, res.expiresIn);
+      await after(res);
     } catch (err) {
       setError(signInError(form, err));
     } finally {
@@ -100,7 +100,7 @@ function ResidentForm() {
     setError(null);
     try {
       const res = await ok(api.POST('/api/v1/auth/code/verify', { body: v }));
-      await after(res.token, res.expiresIn);
+      await after(res);
     } catch (err) {
       setError(signInError(form, err));
     } finally {
