@@ -7,7 +7,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { jwtSecret } from '../../config';
 import type { Actor } from '../../domain/actions';
-import { confirmOwnContact, contactCodeIssuedWithin, getCaseContact, issueContactCode, verifyContactCode, type CaseContact } from '../../db/queries/case-contact';
+import { confirmOwnContact, contactCodesSent, getCaseContact, issueContactCode, verifyContactCode, type CaseContact } from '../../db/queries/case-contact';
 import { getCaseView } from '../../db/queries/case-list';
 import { actorOf, authenticate, requireRole } from '../auth';
 import type { ApiContext } from '../context';
@@ -19,6 +19,8 @@ import { canSee } from '../visibility';
 const CODE_TTL_SECONDS = 300;
 const CODE_RESEND_SECONDS = 60;
 const CODE_MAX_ATTEMPTS = 5;
+/** Codes one phone receives a day, whichever cases ask: the route must not become a way to flood a stranger's phone. */
+const CODES_PER_PHONE_PER_DAY = 5;
 
 const contactSchema = z.object({
   name: z.string().nullable(),
@@ -70,7 +72,7 @@ export const caseContactRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = asy
     schema: {
       tags: ['cases'],
       summary: '发送联系电话验证码 Send a code to the case\'s contact phone',
-      description: 'By the complainant or the account that filed the case. The code goes by SMS (the notification outbox); at most one a minute.',
+      description: `By the complainant or the account that filed the case. The code goes by SMS (the notification outbox); one a minute to a case or a phone, ${CODES_PER_PHONE_PER_DAY} a day to a phone.`,
       security: bearer,
       params: caseIdParams,
       response: { 202: z.object({ sent: z.boolean(), expiresInSeconds: z.number().int() }), ...errorResponses(400, 401, 403, 404, 409, 429) },
@@ -80,9 +82,11 @@ export const caseContactRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = asy
       const row = await contactFor(actor, req.params.id, 'complainant_or_filer');
       if (row.phone === null) throw errors.conflict('contact.no_phone', text('该工单没有联系电话', 'The case has no contact phone'));
       if (row.verified) throw errors.conflict('contact.already_verified', text('联系电话已核实', 'The contact phone is already verified'));
-      if (await contactCodeIssuedWithin(ctx.pool, row.id, CODE_RESEND_SECONDS)) {
-        throw new ApiError(429, 'contact.code_recently_sent', text('验证码已发送，请稍后再试', 'A code was sent a moment ago; try again later'), [], {
-          'retry-after': String(CODE_RESEND_SECONDS),
+      const sent = await contactCodesSent(ctx.pool, row.id, row.phone, CODE_RESEND_SECONDS);
+      if (sent.recent || sent.today >= CODES_PER_PHONE_PER_DAY) {
+        const wait = sent.today >= CODES_PER_PHONE_PER_DAY ? 86_400 : CODE_RESEND_SECONDS;
+        throw new ApiError(429, 'contact.code_recently_sent', text('验证码已发送，请稍后再试', 'A code was sent to this phone recently; try again later'), [], {
+          'retry-after': String(wait),
         });
       }
       const code = String(randomInt(0, 1_000_000)).padStart(6, '0');

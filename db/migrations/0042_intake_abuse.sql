@@ -30,4 +30,6 @@ CREATE TABLE contact_codes (
   created_at timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX contact_codes_case_idx ON contact_codes (case_id, created_at DESC);
+-- Codes sent to one phone, whichever case: the throttle that keeps the route from flooding someone's phone.
+CREATE INDEX contact_codes_phone_idx ON contact_codes (phone, created_at DESC);
 COMMENT ON TABLE contact_codes IS '联系电话验证码（仅存哈希）/ One-time codes verifying a case''s contact phone (hashed)';

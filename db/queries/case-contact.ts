@@ -43,13 +43,18 @@ export async function confirmOwnContact(pool: Pool, input: { caseId: string; use
   });
 }
 
-/** True when a code for this case was issued within the last `seconds` (resend throttle). */
-export async function contactCodeIssuedWithin(db: Queryable, caseId: string, seconds: number): Promise<boolean> {
-  const { rows } = await db.query(`SELECT 1 FROM contact_codes WHERE case_id = $1 AND created_at > now() - make_interval(secs => $2) LIMIT 1`, [
-    caseId,
-    seconds,
-  ]);
-  return rows.length > 0;
+/**
+ * The resend throttle: whether a code went to this case or to this phone within the last `seconds`, and how many
+ * codes went to the phone in the last 24 hours, whichever case asked (one account may file several cases naming
+ * the same stranger's phone).
+ */
+export async function contactCodesSent(db: Queryable, caseId: string, phone: string, seconds: number): Promise<{ recent: boolean; today: number }> {
+  const { rows } = await db.query<{ recent: boolean; today: number }>(
+    `SELECT EXISTS (SELECT 1 FROM contact_codes WHERE (case_id = $1 OR phone = $2) AND created_at > now() - make_interval(secs => $3)) AS recent,
+            (SELECT count(*)::int FROM contact_codes WHERE phone = $2 AND created_at > now() - interval '24 hours') AS today`,
+    [caseId, phone, seconds],
+  );
+  return rows[0];
 }
 
 /** A code for the case's phone, hashed, with the SMS that carries it in notification_outbox, in one transaction. */

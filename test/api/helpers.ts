@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { Pool } from 'pg';
 import { buildApp, type AppDeps } from '../../api/app';
-import { configSchema } from '../../config';
+import { configSchema, type Config } from '../../config';
 import { DEMO, DEMO_PASSWORD, DEMO_USERS, type DemoUsername } from '../../db/seed-data';
 import { connectTemporal, createTestDatabase, startWorker, type RunningWorker, type TestTemporal } from '../helpers/stack';
 
@@ -35,7 +35,8 @@ export async function scrape(app: FastifyInstance): Promise<string> {
   return res.body;
 }
 
-export async function startApiStack(opts: { worker?: boolean; app?: Partial<AppDeps> } = {}): Promise<ApiStack> {
+/** `config`: keys over the test configuration (e.g. a file that files more cases than a resident's daily quota). */
+export async function startApiStack(opts: { worker?: boolean; app?: Partial<AppDeps>; config?: Partial<Config> } = {}): Promise<ApiStack> {
   const { pool } = await createTestDatabase();
   const t = await connectTemporal();
   const worker = opts.worker === false ? null : await startWorker(t, pool);
@@ -43,7 +44,7 @@ export async function startApiStack(opts: { worker?: boolean; app?: Partial<AppD
   const apps: FastifyInstance[] = [];
   const make = async (over: Partial<AppDeps> = {}) => {
     const app = await buildApp({
-      config: testConfig(dataDir),
+      config: { ...testConfig(dataDir), ...opts.config },
       pool,
       temporal: t.client,
       taskQueue: t.taskQueue,

@@ -158,20 +158,38 @@ describe('residents', () => {
     const codeOf = async (caseId: string) =>
       (await s.pool.query(`SELECT o.payload->>'code' AS code FROM contact_codes k JOIN notification_outbox o ON o.dedupe_key = 'contact-code:' || k.id WHERE k.case_id = $1`, [caseId])).rows[0]
         .code as string;
-    const fileAndSend = async () => {
-      const caseId = (await resident3.post('/api/v1/cases', intakeBody({ contact: { phone: '13912340001' } }))).json().caseId as string;
+    const fileAndSend = async (phone: string) => {
+      const caseId = (await resident3.post('/api/v1/cases', intakeBody({ contact: { phone } }))).json().caseId as string;
       expect((await resident3.post(`/api/v1/cases/${caseId}/contact/verification`)).statusCode).toBe(202);
       return { caseId, code: await codeOf(caseId) };
     };
-    const guessed = await fileAndSend();
+    const guessed = await fileAndSend('13912340001');
     const wrong = guessed.code === '999999' ? '888888' : '999999';
     for (let i = 0; i < 5; i++) expect((await resident3.post(`/api/v1/cases/${guessed.caseId}/contact/verify`, { code: wrong })).statusCode).toBe(400);
     expect((await resident3.post(`/api/v1/cases/${guessed.caseId}/contact/verify`, { code: guessed.code })).statusCode).toBe(400);
 
-    const late = await fileAndSend();
+    const late = await fileAndSend('13912340002');
     await s.pool.query(`UPDATE contact_codes SET expires_at = now() - interval '1 second' WHERE case_id = $1`, [late.caseId]);
     expect((await resident3.post(`/api/v1/cases/${late.caseId}/contact/verify`, { code: late.code })).statusCode).toBe(400);
     expect((await rowOf(late.caseId)).contact_verified).toBe(false);
+  });
+
+  test('codes to one phone are throttled whichever case asks, so the route cannot flood a stranger\'s phone', async () => {
+    const resident3 = await as(s.app, 'resident3');
+    const file = async () => (await resident3.post('/api/v1/cases', intakeBody({ contact: { phone: '13912340003' } }))).json().caseId as string;
+    const [a, b] = [await file(), await file()];
+    expect((await resident3.post(`/api/v1/cases/${a}/contact/verification`)).statusCode).toBe(202);
+    const soon = await resident3.post(`/api/v1/cases/${b}/contact/verification`);
+    expect([soon.statusCode, soon.headers['retry-after']]).toEqual([429, '60']);
+    // A minute later, but five codes already went to that phone today.
+    await s.pool.query(`UPDATE contact_codes SET created_at = now() - interval '2 minutes' WHERE phone = '13912340003'`);
+    await s.pool.query(
+      `INSERT INTO contact_codes (case_id, phone, code_hash, requested_by, expires_at, created_at)
+       SELECT $1, '13912340003', 'x', 'test', now(), now() - interval '1 hour' FROM generate_series(1, 4)`,
+      [a],
+    );
+    const daily = await resident3.post(`/api/v1/cases/${b}/contact/verification`);
+    expect([daily.statusCode, daily.headers['retry-after']]).toEqual([429, '86400']);
   });
 
   test('staff who filed a case verify the phone they typed', async () => {
