@@ -78,6 +78,8 @@ async function startAll(dir: string, cli: string): Promise<Running & { origin: s
     JWT_SECRET: 'chaos-secret-0123456789abcdef',
     INTAKE_QUOTA_RESIDENT_PER_DAY: '10000000',
     INTAKE_QUOTA_STAFF_PER_DAY: '10000000',
+    // Its clients sign in once for a run that may last longer than an access token.
+    ACCESS_TOKEN_TTL_SECONDS: '86400',
   });
   r.app = await buildApp({ config, pool: r.pool, temporal: client, taskQueue, logger: false, rateLimit: false, underPressure: false });
   await r.app.listen({ port: 0, host: '127.0.0.1' });
