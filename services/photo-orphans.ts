@@ -64,7 +64,12 @@ async function remove(file: string): Promise<number> {
 }
 
 /** Runs cleanPhotoOrphansOnce every `everyMs` until stop() is called; errors are logged and retried next round. */
-export function startPhotoOrphanCleaner(pool: Pool, dir: string, everyMs = 10 * 60_000, log: (m: string) => void = console.error) {
+export function startPhotoOrphanCleaner(
+  pool: Pool,
+  dir: string,
+  everyMs = 10 * 60_000,
+  log: (m: string) => void = console.error,
+) {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   const tick = async () => {

@@ -7,7 +7,14 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { jwtSecret } from '../../config';
 import type { Actor } from '../../domain/actions';
-import { confirmOwnContact, contactCodesSent, getCaseContact, issueContactCode, verifyContactCode, type CaseContact } from '../../db/queries/case-contact';
+import {
+  confirmOwnContact,
+  contactCodesSent,
+  getCaseContact,
+  issueContactCode,
+  verifyContactCode,
+  type CaseContact,
+} from '../../db/queries/case-contact';
 import { getCaseView } from '../../db/queries/case-list';
 import { actorOf, authenticate, requireRole } from '../auth';
 import type { ApiContext } from '../context';
@@ -25,7 +32,9 @@ const CODES_PER_PHONE_PER_DAY = 5;
 const contactSchema = z.object({
   name: z.string().nullable(),
   phone: z.string().nullable(),
-  contactVerified: z.boolean().describe('the phone is the complainant\'s own account phone or was confirmed by SMS code'),
+  contactVerified: z
+    .boolean()
+    .describe("the phone is the complainant's own account phone or was confirmed by SMS code"),
 });
 
 export const caseContactRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (app, { ctx }) => {
@@ -35,12 +44,21 @@ export const caseContactRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = asy
     done();
   });
   app.addHook('onRequest', authenticate(ctx.reference));
-  const hashCode = (caseId: string, phone: string, code: string) => createHmac('sha256', jwtSecret(ctx.config)).update(`contact:${caseId}:${phone}:${code}`).digest('hex');
+  const hashCode = (caseId: string, phone: string, code: string) =>
+    createHmac('sha256', jwtSecret(ctx.config)).update(`contact:${caseId}:${phone}:${code}`).digest('hex');
 
   /** The case's contact if the caller is its complainant (or, with `filer`, the account that filed it). */
-  const contactFor = async (actor: Actor, caseId: string, who: 'complainant' | 'complainant_or_filer'): Promise<CaseContact> => {
+  const contactFor = async (
+    actor: Actor,
+    caseId: string,
+    who: 'complainant' | 'complainant_or_filer',
+  ): Promise<CaseContact> => {
     const row = await getCaseContact(ctx.pool, caseId);
-    if (row && (row.residentUserId === actor.userId || (who === 'complainant_or_filer' && row.filedBy === actor.userId))) return row;
+    if (
+      row &&
+      (row.residentUserId === actor.userId || (who === 'complainant_or_filer' && row.filedBy === actor.userId))
+    )
+      return row;
     // Others who may see the case are told it is not theirs to do; everyone else gets the 404 of a missing case.
     const view = row ? await getCaseView(ctx.pool, { id: caseId }) : null;
     if (view && canSee(actor, view)) throw errors.roleForbidden();
@@ -52,7 +70,8 @@ export const caseContactRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = asy
     schema: {
       tags: ['cases'],
       summary: '确认联系方式 The complainant confirms their own contact on the case',
-      description: 'Copies the name and phone of the complainant\'s account into the case (a case filed on their behalf starts without them) and marks it verified.',
+      description:
+        "Copies the name and phone of the complainant's account into the case (a case filed on their behalf starts without them) and marks it verified.",
       security: bearer,
       params: caseIdParams,
       response: { 200: contactSchema, ...errorResponses(400, 401, 403, 404) },
@@ -61,7 +80,13 @@ export const caseContactRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = asy
       const actor = actorOf(req);
       const row = await contactFor(actor, req.params.id, 'complainant');
       const account = await ctx.reference.residentContact(actor.userId);
-      await confirmOwnContact(ctx.pool, { caseId: row.id, userId: actor.userId, name: account?.nameZh ?? null, phone: account?.phone ?? null, requestId: req.id });
+      await confirmOwnContact(ctx.pool, {
+        caseId: row.id,
+        userId: actor.userId,
+        name: account?.nameZh ?? null,
+        phone: account?.phone ?? null,
+        requestId: req.id,
+      });
       ctx.cases.changed(row.id);
       return { name: account?.nameZh ?? null, phone: account?.phone ?? null, contactVerified: true };
     },
@@ -71,23 +96,37 @@ export const caseContactRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = asy
     config: { rateLimit: ctx.rateLimits.signIn },
     schema: {
       tags: ['cases'],
-      summary: '发送联系电话验证码 Send a code to the case\'s contact phone',
+      summary: "发送联系电话验证码 Send a code to the case's contact phone",
       description: `By the complainant or the account that filed the case. The code goes by SMS (the notification outbox); one a minute to a case or a phone, ${CODES_PER_PHONE_PER_DAY} a day to a phone.`,
       security: bearer,
       params: caseIdParams,
-      response: { 202: z.object({ sent: z.boolean(), expiresInSeconds: z.number().int() }), ...errorResponses(400, 401, 403, 404, 409, 429) },
+      response: {
+        202: z.object({ sent: z.boolean(), expiresInSeconds: z.number().int() }),
+        ...errorResponses(400, 401, 403, 404, 409, 429),
+      },
     },
     handler: async (req, reply) => {
       const actor = actorOf(req);
       const row = await contactFor(actor, req.params.id, 'complainant_or_filer');
-      if (row.phone === null) throw errors.conflict('contact.no_phone', text('该工单没有联系电话', 'The case has no contact phone'));
-      if (row.verified) throw errors.conflict('contact.already_verified', text('联系电话已核实', 'The contact phone is already verified'));
+      if (row.phone === null)
+        throw errors.conflict('contact.no_phone', text('该工单没有联系电话', 'The case has no contact phone'));
+      if (row.verified)
+        throw errors.conflict(
+          'contact.already_verified',
+          text('联系电话已核实', 'The contact phone is already verified'),
+        );
       const sent = await contactCodesSent(ctx.pool, row.id, row.phone, CODE_RESEND_SECONDS);
       if (sent.recent || sent.today >= CODES_PER_PHONE_PER_DAY) {
         const wait = sent.today >= CODES_PER_PHONE_PER_DAY ? 86_400 : CODE_RESEND_SECONDS;
-        throw new ApiError(429, 'contact.code_recently_sent', text('验证码已发送，请稍后再试', 'A code was sent to this phone recently; try again later'), [], {
-          'retry-after': String(wait),
-        });
+        throw new ApiError(
+          429,
+          'contact.code_recently_sent',
+          text('验证码已发送，请稍后再试', 'A code was sent to this phone recently; try again later'),
+          [],
+          {
+            'retry-after': String(wait),
+          },
+        );
       }
       const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
       await issueContactCode(ctx.pool, {
@@ -107,7 +146,7 @@ export const caseContactRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = asy
     config: { rateLimit: ctx.rateLimits.signIn },
     schema: {
       tags: ['cases'],
-      summary: '核实联系电话 Verify the case\'s contact phone with the code sent to it',
+      summary: "核实联系电话 Verify the case's contact phone with the code sent to it",
       description: `Five attempts per code, which expires after ${CODE_TTL_SECONDS / 60} minutes.`,
       security: bearer,
       params: caseIdParams,
@@ -119,7 +158,13 @@ export const caseContactRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = asy
       const row = await contactFor(actor, req.params.id, 'complainant_or_filer');
       const ok =
         row.phone !== null &&
-        (await verifyContactCode(ctx.pool, { caseId: row.id, codeHash: hashCode(row.id, row.phone, req.body.code), maxAttempts: CODE_MAX_ATTEMPTS, userId: actor.userId, requestId: req.id }));
+        (await verifyContactCode(ctx.pool, {
+          caseId: row.id,
+          codeHash: hashCode(row.id, row.phone, req.body.code),
+          maxAttempts: CODE_MAX_ATTEMPTS,
+          userId: actor.userId,
+          requestId: req.id,
+        }));
       if (!ok) throw errors.field('code', text('验证码错误或已过期', 'the code is wrong or has expired'));
       ctx.cases.changed(row.id);
       return { contactVerified: true };

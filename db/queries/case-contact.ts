@@ -27,19 +27,28 @@ export async function getCaseContact(db: Queryable, caseId: string): Promise<Cas
 }
 
 /** The complainant's own account contact replaces whatever the case held; recorded in audit_log. */
-export async function confirmOwnContact(pool: Pool, input: { caseId: string; userId: string; name: string | null; phone: string | null; requestId: string }): Promise<void> {
+export async function confirmOwnContact(
+  pool: Pool,
+  input: { caseId: string; userId: string; name: string | null; phone: string | null; requestId: string },
+): Promise<void> {
   await withTransaction(pool, async (client) => {
     const { rows } = await client.query<{ name: string | null; phone: string | null; verified: boolean }>(
       `SELECT resident_name AS name, resident_phone AS phone, contact_verified AS verified FROM cases WHERE id = $1 FOR UPDATE`,
       [input.caseId],
     );
-    await client.query(`UPDATE cases SET resident_name = $2, resident_phone = $3, contact_verified = true, updated_at = now() WHERE id = $1`, [
-      input.caseId,
-      input.name,
-      input.phone,
-    ]);
+    await client.query(
+      `UPDATE cases SET resident_name = $2, resident_phone = $3, contact_verified = true, updated_at = now() WHERE id = $1`,
+      [input.caseId, input.name, input.phone],
+    );
     // Which contact it replaced is kept as whether there was one, not the number: the audit log is read more widely.
-    await audit(client, input.userId, 'case.contact_confirmed', input.caseId, { hadContact: rows[0]?.phone != null, verified: rows[0]?.verified ?? null }, input.requestId);
+    await audit(
+      client,
+      input.userId,
+      'case.contact_confirmed',
+      input.caseId,
+      { hadContact: rows[0]?.phone != null, verified: rows[0]?.verified ?? null },
+      input.requestId,
+    );
   });
 }
 
@@ -48,7 +57,12 @@ export async function confirmOwnContact(pool: Pool, input: { caseId: string; use
  * codes went to the phone in the last 24 hours, whichever case asked (one account may file several cases naming
  * the same stranger's phone).
  */
-export async function contactCodesSent(db: Queryable, caseId: string, phone: string, seconds: number): Promise<{ recent: boolean; today: number }> {
+export async function contactCodesSent(
+  db: Queryable,
+  caseId: string,
+  phone: string,
+  seconds: number,
+): Promise<{ recent: boolean; today: number }> {
   const { rows } = await db.query<{ recent: boolean; today: number }>(
     `SELECT EXISTS (SELECT 1 FROM contact_codes WHERE (case_id = $1 OR phone = $2) AND created_at > now() - make_interval(secs => $3)) AS recent,
             (SELECT count(*)::int FROM contact_codes WHERE phone = $2 AND created_at > now() - interval '24 hours') AS today`,
@@ -60,7 +74,15 @@ export async function contactCodesSent(db: Queryable, caseId: string, phone: str
 /** A code for the case's phone, hashed, with the SMS that carries it in notification_outbox, in one transaction. */
 export async function issueContactCode(
   pool: Pool,
-  input: { caseId: string; trackingCode: string; phone: string; code: string; codeHash: string; requestedBy: string; ttlSeconds: number },
+  input: {
+    caseId: string;
+    trackingCode: string;
+    phone: string;
+    code: string;
+    codeHash: string;
+    requestedBy: string;
+    ttlSeconds: number;
+  },
 ): Promise<{ expiresAt: Date }> {
   return withTransaction(pool, async (client) => {
     const { rows } = await client.query<{ id: string; expires_at: Date }>(
@@ -87,7 +109,10 @@ export async function issueContactCode(
  * contact marked verified (only while the phone is still the one the code went to). The row lock makes two
  * concurrent verifications of one code succeed at most once.
  */
-export async function verifyContactCode(pool: Pool, input: { caseId: string; codeHash: string; maxAttempts: number; userId: string; requestId: string }): Promise<boolean> {
+export async function verifyContactCode(
+  pool: Pool,
+  input: { caseId: string; codeHash: string; maxAttempts: number; userId: string; requestId: string },
+): Promise<boolean> {
   return withTransaction(pool, async (client) => {
     const { rows } = await client.query<{ ok: boolean }>(
       `WITH latest AS (
@@ -108,7 +133,14 @@ export async function verifyContactCode(pool: Pool, input: { caseId: string; cod
   });
 }
 
-async function audit(db: Queryable, userId: string, action: string, caseId: string, after: object, requestId: string): Promise<void> {
+async function audit(
+  db: Queryable,
+  userId: string,
+  action: string,
+  caseId: string,
+  after: object,
+  requestId: string,
+): Promise<void> {
   // actor_user_id references users: an API key's actor ('api-key:<id>') is kept in the row's after instead.
   const isUser = !userId.startsWith('api-key:');
   await db.query(

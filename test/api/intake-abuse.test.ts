@@ -25,7 +25,9 @@ const photoFiles = () => (fs.existsSync(photosDir()) ? fs.readdirSync(photosDir(
 /** A PNG no other test stores: its stripped bytes, hence its file, are new. */
 const uniquePng = async () => {
   const [r, g, b] = [0, 0, 0].map(() => Math.floor(Math.random() * 256));
-  const bytes = await sharp({ create: { width: 2, height: 2, channels: 3, background: { r, g, b } } }).png().toBuffer();
+  const bytes = await sharp({ create: { width: 2, height: 2, channels: 3, background: { r, g, b } } })
+    .png()
+    .toBuffer();
   return `data:image/png;base64,${bytes.toString('base64')}`;
 };
 
@@ -33,7 +35,10 @@ describe('on-behalf filing', () => {
   test('a property company files for a resident of another compound: refused, and the resident sees nothing', async () => {
     const handler2 = await as(s.app, 'handler2'); // pc-lakeview
     const before = await casesCount();
-    const res = await handler2.post('/api/v1/cases', intakeBody({ compoundCode: 'lakeview', residentUserId: DEMO_USERS.resident1 }));
+    const res = await handler2.post(
+      '/api/v1/cases',
+      intakeBody({ compoundCode: 'lakeview', residentUserId: DEMO_USERS.resident1 }),
+    );
     expect(res.statusCode).toBe(400);
     expect(res.json().error.details).toEqual([{ path: 'residentUserId', issue: '不是该小区可代为提交的居民账号' }]);
     expect(await casesCount()).toBe(before);
@@ -62,7 +67,11 @@ describe('on-behalf filing', () => {
     ] as const;
     for (const [user, compoundCode] of refused) {
       const res = await (await as(s.app, user)).post('/api/v1/cases', intakeBody({ compoundCode }));
-      expect([user, res.statusCode, res.json().error.details]).toEqual([user, 400, [{ path: 'compoundCode', issue: '不是您服务或监督范围内的小区' }]]);
+      expect([user, res.statusCode, res.json().error.details]).toEqual([
+        user,
+        400,
+        [{ path: 'compoundCode', issue: '不是您服务或监督范围内的小区' }],
+      ]);
     }
     const allowed = [
       ['handler2', 'lakeview'],
@@ -86,7 +95,13 @@ describe('on-behalf filing', () => {
     const filed = await handler2.post('/api/v1/cases', intakeBody({ residentUserId: DEMO_USERS.resident3 }));
     expect(filed.statusCode).toBe(201);
     const caseId = filed.json().caseId as string;
-    expect(await rowOf(caseId)).toMatchObject({ resident_user_id: DEMO_USERS.resident3, filed_by: DEMO_USERS.handler2, resident_name: null, resident_phone: null, contact_verified: false });
+    expect(await rowOf(caseId)).toMatchObject({
+      resident_user_id: DEMO_USERS.resident3,
+      filed_by: DEMO_USERS.handler2,
+      resident_name: null,
+      resident_phone: null,
+      contact_verified: false,
+    });
     const resident3 = await as(s.app, 'resident3');
     const before = (await handler2.get(`/api/v1/cases/${caseId}`)).json();
     expect(before.resident).toMatchObject({ name: null, phone: null });
@@ -101,7 +116,10 @@ describe('on-behalf filing', () => {
     const after = (await resident3.get(`/api/v1/cases/${caseId}`)).json();
     expect(after.resident).toMatchObject({ name: '王芳', phone: '13800000003' });
     expect(after.contactVerified).toBe(true);
-    const audit = await s.pool.query(`SELECT actor_user_id, action FROM audit_log WHERE entity = 'case' AND entity_id = $1`, [caseId]);
+    const audit = await s.pool.query(
+      `SELECT actor_user_id, action FROM audit_log WHERE entity = 'case' AND entity_id = $1`,
+      [caseId],
+    );
     expect(audit.rows).toEqual([{ actor_user_id: DEMO_USERS.resident3, action: 'case.contact_confirmed' }]);
   });
 });
@@ -111,22 +129,35 @@ describe('residents', () => {
     const resident1 = await as(s.app, 'resident1'); // lives in demo-fast
     const elsewhere = await resident1.post('/api/v1/cases', intakeBody({ compoundCode: 'lakeview' }));
     expect(elsewhere.statusCode).toBe(400);
-    expect(elsewhere.json().error.details).toEqual([{ path: 'compoundCode', issue: '只能为本人住户所在的小区提交诉求' }]);
+    expect(elsewhere.json().error.details).toEqual([
+      { path: 'compoundCode', issue: '只能为本人住户所在的小区提交诉求' },
+    ]);
     const home = await resident1.post('/api/v1/cases', intakeBody({ compoundCode: 'demo-fast' }));
     expect(home.statusCode).toBe(201);
-    expect(await rowOf(home.json().caseId)).toMatchObject({ household_id: 'hh-demo-fast-1-1-101', filed_by: DEMO_USERS.resident1, contact_verified: true });
+    expect(await rowOf(home.json().caseId)).toMatchObject({
+      household_id: 'hh-demo-fast-1-1-101',
+      filed_by: DEMO_USERS.resident1,
+      contact_verified: true,
+    });
   });
 
   test('a phone typed for someone else stays unverified until the code sent to it comes back', async () => {
     const resident3 = await as(s.app, 'resident3');
-    const filed = await resident3.post('/api/v1/cases', intakeBody({ contact: { name: '王芳的母亲', phone: '13912340000' } }));
+    const filed = await resident3.post(
+      '/api/v1/cases',
+      intakeBody({ contact: { name: '王芳的母亲', phone: '13912340000' } }),
+    );
     expect(filed.statusCode).toBe(201);
     const caseId = filed.json().caseId as string;
     expect((await resident3.get(`/api/v1/cases/${caseId}`)).json().contactVerified).toBe(false);
 
     // Neither a resident who is not the complainant nor a handler who is not the filer may ask for a code.
-    expect((await (await as(s.app, 'resident1')).post(`/api/v1/cases/${caseId}/contact/verification`)).statusCode).toBe(404);
-    expect((await (await as(s.app, 'handler2')).post(`/api/v1/cases/${caseId}/contact/verification`)).statusCode).toBe(403);
+    expect((await (await as(s.app, 'resident1')).post(`/api/v1/cases/${caseId}/contact/verification`)).statusCode).toBe(
+      404,
+    );
+    expect((await (await as(s.app, 'handler2')).post(`/api/v1/cases/${caseId}/contact/verification`)).statusCode).toBe(
+      403,
+    );
 
     const sent = await resident3.post(`/api/v1/cases/${caseId}/contact/verification`);
     expect(sent.statusCode).toBe(202);
@@ -142,7 +173,9 @@ describe('residents', () => {
     expect(code).toMatch(/^\d{6}$/);
     expect(rows[0].code_hash).not.toContain(code);
 
-    const wrong = await resident3.post(`/api/v1/cases/${caseId}/contact/verify`, { code: code === '000000' ? '111111' : '000000' });
+    const wrong = await resident3.post(`/api/v1/cases/${caseId}/contact/verify`, {
+      code: code === '000000' ? '111111' : '000000',
+    });
     expect(wrong.statusCode).toBe(400);
     expect(wrong.json().error.details[0].path).toBe('code');
     const right = await resident3.post(`/api/v1/cases/${caseId}/contact/verify`, { code });
@@ -156,33 +189,51 @@ describe('residents', () => {
   test('a code allows five attempts and expires', async () => {
     const resident3 = await as(s.app, 'resident3');
     const codeOf = async (caseId: string) =>
-      (await s.pool.query(`SELECT o.payload->>'code' AS code FROM contact_codes k JOIN notification_outbox o ON o.dedupe_key = 'contact-code:' || k.id WHERE k.case_id = $1`, [caseId])).rows[0]
-        .code as string;
+      (
+        await s.pool.query(
+          `SELECT o.payload->>'code' AS code FROM contact_codes k JOIN notification_outbox o ON o.dedupe_key = 'contact-code:' || k.id WHERE k.case_id = $1`,
+          [caseId],
+        )
+      ).rows[0].code as string;
     const fileAndSend = async (phone: string) => {
-      const caseId = (await resident3.post('/api/v1/cases', intakeBody({ contact: { phone } }))).json().caseId as string;
+      const caseId = (await resident3.post('/api/v1/cases', intakeBody({ contact: { phone } }))).json()
+        .caseId as string;
       expect((await resident3.post(`/api/v1/cases/${caseId}/contact/verification`)).statusCode).toBe(202);
       return { caseId, code: await codeOf(caseId) };
     };
     const guessed = await fileAndSend('13912340001');
     const wrong = guessed.code === '999999' ? '888888' : '999999';
-    for (let i = 0; i < 5; i++) expect((await resident3.post(`/api/v1/cases/${guessed.caseId}/contact/verify`, { code: wrong })).statusCode).toBe(400);
-    expect((await resident3.post(`/api/v1/cases/${guessed.caseId}/contact/verify`, { code: guessed.code })).statusCode).toBe(400);
+    for (let i = 0; i < 5; i++)
+      expect((await resident3.post(`/api/v1/cases/${guessed.caseId}/contact/verify`, { code: wrong })).statusCode).toBe(
+        400,
+      );
+    expect(
+      (await resident3.post(`/api/v1/cases/${guessed.caseId}/contact/verify`, { code: guessed.code })).statusCode,
+    ).toBe(400);
 
     const late = await fileAndSend('13912340002');
-    await s.pool.query(`UPDATE contact_codes SET expires_at = now() - interval '1 second' WHERE case_id = $1`, [late.caseId]);
-    expect((await resident3.post(`/api/v1/cases/${late.caseId}/contact/verify`, { code: late.code })).statusCode).toBe(400);
+    await s.pool.query(`UPDATE contact_codes SET expires_at = now() - interval '1 second' WHERE case_id = $1`, [
+      late.caseId,
+    ]);
+    expect((await resident3.post(`/api/v1/cases/${late.caseId}/contact/verify`, { code: late.code })).statusCode).toBe(
+      400,
+    );
     expect((await rowOf(late.caseId)).contact_verified).toBe(false);
   });
 
-  test('codes to one phone are throttled whichever case asks, so the route cannot flood a stranger\'s phone', async () => {
+  test("codes to one phone are throttled whichever case asks, so the route cannot flood a stranger's phone", async () => {
     const resident3 = await as(s.app, 'resident3');
-    const file = async () => (await resident3.post('/api/v1/cases', intakeBody({ contact: { phone: '13912340003' } }))).json().caseId as string;
+    const file = async () =>
+      (await resident3.post('/api/v1/cases', intakeBody({ contact: { phone: '13912340003' } }))).json()
+        .caseId as string;
     const [a, b] = [await file(), await file()];
     expect((await resident3.post(`/api/v1/cases/${a}/contact/verification`)).statusCode).toBe(202);
     const soon = await resident3.post(`/api/v1/cases/${b}/contact/verification`);
     expect([soon.statusCode, soon.headers['retry-after']]).toEqual([429, '60']);
     // A minute later, but five codes already went to that phone today.
-    await s.pool.query(`UPDATE contact_codes SET created_at = now() - interval '2 minutes' WHERE phone = '13912340003'`);
+    await s.pool.query(
+      `UPDATE contact_codes SET created_at = now() - interval '2 minutes' WHERE phone = '13912340003'`,
+    );
     await s.pool.query(
       `INSERT INTO contact_codes (case_id, phone, code_hash, requested_by, expires_at, created_at)
        SELECT $1, '13912340003', 'x', 'test', now(), now() - interval '1 hour' FROM generate_series(1, 4)`,
@@ -194,21 +245,31 @@ describe('residents', () => {
 
   test('staff who filed a case verify the phone they typed', async () => {
     const community1 = await as(s.app, 'community1');
-    const caseId = (await community1.post('/api/v1/cases', intakeBody({ contact: { name: '赵先生', phone: '13912345678' } }))).json().caseId as string;
+    const caseId = (
+      await community1.post('/api/v1/cases', intakeBody({ contact: { name: '赵先生', phone: '13912345678' } }))
+    ).json().caseId as string;
     expect((await rowOf(caseId)).contact_verified).toBe(false);
     expect((await community1.post(`/api/v1/cases/${caseId}/contact/verification`)).statusCode).toBe(202);
-    const { rows } = await s.pool.query(`SELECT o.payload->>'code' AS code FROM contact_codes k JOIN notification_outbox o ON o.dedupe_key = 'contact-code:' || k.id WHERE k.case_id = $1`, [caseId]);
-    expect((await community1.post(`/api/v1/cases/${caseId}/contact/verify`, { code: rows[0].code })).statusCode).toBe(200);
+    const { rows } = await s.pool.query(
+      `SELECT o.payload->>'code' AS code FROM contact_codes k JOIN notification_outbox o ON o.dedupe_key = 'contact-code:' || k.id WHERE k.case_id = $1`,
+      [caseId],
+    );
+    expect((await community1.post(`/api/v1/cases/${caseId}/contact/verify`, { code: rows[0].code })).statusCode).toBe(
+      200,
+    );
     expect((await rowOf(caseId)).contact_verified).toBe(true);
   });
 });
 
 describe('quotas', () => {
-  const filedBy = async (userId: string) => (await s.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM cases WHERE filed_by = $1', [userId])).rows[0].n;
+  const filedBy = async (userId: string) =>
+    (await s.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM cases WHERE filed_by = $1', [userId])).rows[0].n;
 
   test('each account files a limited number of cases a day; a retry of a filed case is still answered', async () => {
     const used = await filedBy(DEMO_USERS.resident3);
-    const app = await s.buildApp({ config: { ...testConfig(s.dataDir), INTAKE_QUOTA_RESIDENT_PER_DAY: used + 2, INTAKE_QUOTA_STAFF_PER_DAY: 1 } });
+    const app = await s.buildApp({
+      config: { ...testConfig(s.dataDir), INTAKE_QUOTA_RESIDENT_PER_DAY: used + 2, INTAKE_QUOTA_STAFF_PER_DAY: 1 },
+    });
     const resident3 = await as(app, 'resident3');
     const key = `quota-${randomUUID()}`;
     expect((await resident3.post('/api/v1/cases', intakeBody(), { 'idempotency-key': key })).statusCode).toBe(201);
@@ -221,7 +282,9 @@ describe('quotas', () => {
     // The first case again, with its key: the client's retry of an accepted case is never refused.
     expect((await resident3.post('/api/v1/cases', intakeBody(), { 'idempotency-key': key })).statusCode).toBe(200);
     // Another account has its own count.
-    expect((await (await as(app, 'resident1')).post('/api/v1/cases', intakeBody({ compoundCode: 'demo-fast' }))).statusCode).toBe(201);
+    expect(
+      (await (await as(app, 'resident1')).post('/api/v1/cases', intakeBody({ compoundCode: 'demo-fast' }))).statusCode,
+    ).toBe(201);
 
     // Staff have theirs (an account that filed nothing yet: department2).
     const department2 = await as(app, 'department2');
@@ -277,7 +340,10 @@ describe('photos', () => {
 
     // A photo stored again within the hour is touched, so the cleaner keeps it even though it was old before.
     fs.utimesSync(path.join(dir, named), old, old);
-    const again = await resident3.post('/api/v1/cases', intakeBody({ photos: [`data:image/png;base64,${fs.readFileSync(path.join(dir, named)).toString('base64')}`] }));
+    const again = await resident3.post(
+      '/api/v1/cases',
+      intakeBody({ photos: [`data:image/png;base64,${fs.readFileSync(path.join(dir, named)).toString('base64')}`] }),
+    );
     expect(again.statusCode).toBe(201);
     expect(Date.now() - fs.statSync(path.join(dir, named)).mtimeMs).toBeLessThan(ORPHAN_AGE_MS);
   });

@@ -29,22 +29,53 @@ export function ContactCheck({ c, complainant, onDone }: { c: CaseDetail; compla
   return (
     <Card title={t('case.contactCheck')} size="small" data-testid="contact-check">
       <Space direction="vertical" style={{ width: '100%' }}>
-        <Typography.Text type="secondary">{t(c.resident.phone ? 'case.contactCheck.unverified' : 'case.contactCheck.none')}</Typography.Text>
+        <Typography.Text type="secondary">
+          {t(c.resident.phone ? 'case.contactCheck.unverified' : 'case.contactCheck.none')}
+        </Typography.Text>
         {error && <Alert type="error" showIcon message={error} role="alert" />}
         {complainant && (
-          <Button loading={busy} onClick={() => void run(() => ok(api.POST('/api/v1/cases/{id}/contact/confirm', path)), onDone)}>
+          <Button
+            loading={busy}
+            onClick={() => void run(() => ok(api.POST('/api/v1/cases/{id}/contact/confirm', path)), onDone)}
+          >
             {t('case.contactCheck.useMine')}
           </Button>
         )}
         {c.resident.phone && (
           <Space wrap>
-            <Button loading={busy} onClick={() => void run(() => ok(api.POST('/api/v1/cases/{id}/contact/verification', path)), () => setSent(true))}>
+            <Button
+              loading={busy}
+              onClick={() =>
+                void run(
+                  () => ok(api.POST('/api/v1/cases/{id}/contact/verification', path)),
+                  () => setSent(true),
+                )
+              }
+            >
               {t(sent ? 'case.contactCheck.resend' : 'case.contactCheck.send')}
             </Button>
             {sent && (
               <>
-                <Input aria-label={t('case.contactCheck.code')} placeholder={t('case.contactCheck.code')} value={code} onChange={(e) => setCode(e.target.value.trim())} maxLength={6} inputMode="numeric" style={{ width: 140 }} />
-                <Button type="primary" loading={busy} disabled={code.length !== 6} onClick={() => void run(() => ok(api.POST('/api/v1/cases/{id}/contact/verify', { ...path, body: { code } })), onDone)}>
+                <Input
+                  aria-label={t('case.contactCheck.code')}
+                  placeholder={t('case.contactCheck.code')}
+                  value={code}
+                  onChange={(e) => setCode(e.target.value.trim())}
+                  maxLength={6}
+                  inputMode="numeric"
+                  style={{ width: 140 }}
+                />
+                <Button
+                  type="primary"
+                  loading={busy}
+                  disabled={code.length !== 6}
+                  onClick={() =>
+                    void run(
+                      () => ok(api.POST('/api/v1/cases/{id}/contact/verify', { ...path, body: { code } })),
+                      onDone,
+                    )
+                  }
+                >
                   {t('case.contactCheck.verify')}
                 </Button>
               </>
