@@ -1,6 +1,6 @@
 // How a case row leaves the API: names resolved, deadlines with the working time left on the case's own
 // calendar (the one fixed at intake, so the answer matches the workflow's timers), personal data only for those
-// who must contact the resident (api/visibility.ts personalDataAccess), and other users' ids made opaque.
+// who must contact the resident (api/visibility.ts personalDataAccess) and ask for it, and other users' ids made opaque.
 import { createHmac } from 'node:crypto';
 import type { z } from 'zod';
 import type { Actor } from '../domain/actions';
@@ -55,9 +55,9 @@ export type PersonalField = 'name' | 'phone' | 'householdId' | 'location';
 const finerThanBuilding = (loc: Record<string, string>) => Object.keys(loc).some((k) => k !== 'building');
 const buildingOnly = (loc: Record<string, string>): Record<string, string> => (loc.building === undefined ? {} : { building: loc.building });
 
-/** What of the resident's data a case view carries to this caller: empty for the complainant and for `none`. */
-export function disclosedFields(row: CaseViewRow | CaseDetailRow, access: PersonalDataAccess): PersonalField[] {
-  if (access !== 'contact') return [];
+/** What of the resident's data a case view carries to this caller, to be logged: empty for the complainant, for `none` and without `reveal`. */
+export function disclosedFields(row: CaseViewRow | CaseDetailRow, access: PersonalDataAccess, reveal: boolean): PersonalField[] {
+  if (access !== 'contact' || !reveal) return [];
   const fields: PersonalField[] = [];
   if (row.residentName !== null) fields.push('name');
   if (row.residentPhone !== null) fields.push('phone');
@@ -71,14 +71,21 @@ export function disclosedFields(row: CaseViewRow | CaseDetailRow, access: Person
  * family name only (a list is for choosing a case, not for calling anyone); nothing to everyone else.
  */
 function residentInList(row: CaseViewRow | CaseDetailRow, access: PersonalDataAccess): Summary['resident'] {
-  if (access === 'complainant') return { name: row.residentName, phone: row.residentPhone, masked: false };
-  const name = access === 'contact' && row.residentName !== null ? maskName(row.residentName) : null;
-  return { name, phone: null, masked: true };
+  if (access === 'complainant') return { name: row.residentName, phone: row.residentPhone, masked: false, revealable: false };
+  const revealable = access === 'contact';
+  return { name: revealable && row.residentName !== null ? maskName(row.residentName) : null, phone: null, masked: true, revealable };
 }
 
-function residentInView(row: CaseDetailRow, access: PersonalDataAccess): Summary['resident'] {
-  if (access === 'none') return { name: null, phone: null, masked: true };
-  return { name: row.residentName, phone: row.residentPhone, masked: false };
+/**
+ * Whether a case view carries the resident's personal data: always to the complainant (their own), to a caller who
+ * may contact the resident only when they asked for it (`?contact=reveal`), so that every such view is a deliberate
+ * one the log can show the resident, not a page polling; never to anyone else.
+ */
+export const showsPersonalData = (access: PersonalDataAccess, reveal: boolean): boolean => access === 'complainant' || (access === 'contact' && reveal);
+
+function residentInView(row: CaseDetailRow, access: PersonalDataAccess, shown: boolean): Summary['resident'] {
+  if (!shown) return residentInList(row, access);
+  return { name: row.residentName, phone: row.residentPhone, masked: false, revealable: access === 'contact' };
 }
 
 /** A row's time as the answer shows it: list rows carry Dates, the detail read brings them as ISO text already. */
@@ -173,15 +180,16 @@ function payloadOf(payload: Record<string, unknown>, ids: UserIds): Record<strin
 
 /**
  * A case in full, as the caller may have it: the resident's name, phone, household and location finer than the
- * building only with `access` (personalDataAccess) other than `none`; other users' ids through `ids`.
+ * building only as `showsPersonalData` says (without `reveal`, one who may contact the resident gets the family name
+ * and `revealable`); other users' ids through `ids`.
  */
-export function presentDetail(row: CaseDetailRow, actor: Actor, names: Names, now: number, ids: UserIds): Detail {
+export function presentDetail(row: CaseDetailRow, actor: Actor, names: Names, now: number, ids: UserIds, reveal = false): Detail {
   const access = personalDataAccess(actor, row);
-  const personal = access !== 'none';
+  const personal = showsPersonalData(access, reveal);
   // Object.assign onto the summary, not `{ ...summary, householdId, … }`: in Node 20's V8 each property added after
   // a spread costs about a microsecond (no cached map transition), 14 µs for these 13, on every read of a case
   // (bench/README.md "Where the time goes"; test/api/case-view.test.ts holds the answer the same).
-  return Object.assign(summaryOf(row, names, now, residentInView(row, access)), {
+  return Object.assign(summaryOf(row, names, now, residentInView(row, access, personal)), {
     householdId: personal ? row.householdId : null,
     location: personal ? row.location : buildingOnly(row.location),
     contactPreference: row.contactPreference,

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { WATCHED_DUTIES } from '../../domain/duty-watch';
 import { DEADLINE_KINDS, LEVELS, ORGANIZATION_KINDS } from '../../domain/types';
 import type { AccountabilityRow } from '../../db/queries/accountability';
+import type { UserIds } from '../case-view';
 import { text, type Bilingual } from '../i18n';
 import { codeSchema, shortText, storableString } from '../schemas';
 import { checkOptionalPeriod, periodFields } from './stats-common';
@@ -13,6 +14,8 @@ import { checkOptionalPeriod, periodFields } from './stats-common';
  */
 export const SOURCES = ['breach', 'unsatisfied', 'finding', 'silence'] as const;
 export const RECORD_STATUSES = ['open', 'answered', 'closed'] as const;
+
+const USER_ID_DOC = "the caller's own user id as it is; another user's as an opaque handle (u_ and 16 hex digits)";
 
 export const recordSchema = z.object({
   id: z.uuid(),
@@ -27,9 +30,9 @@ export const recordSchema = z.object({
   reason: z.string(),
   follows: z.object({ zh: z.string(), en: z.string() }).describe('what follows: the escalation a breach caused, or the rectification a finding demands'),
   status: z.enum(RECORD_STATUSES),
-  filedBy: z.string().nullable().describe('findings: the supervisor user who filed it'),
-  answer: z.object({ text: z.string(), at: z.string(), by: z.string().nullable() }).nullable(),
-  closed: z.object({ at: z.string(), by: z.string().nullable(), reason: z.string().nullable() }).nullable(),
+  filedBy: z.string().nullable().describe(`findings: the supervisor user who filed it (${USER_ID_DOC})`),
+  answer: z.object({ text: z.string(), at: z.string(), by: z.string().nullable().describe(USER_ID_DOC) }).nullable(),
+  closed: z.object({ at: z.string(), by: z.string().nullable().describe(USER_ID_DOC), reason: z.string().nullable() }).nullable(),
   createdAt: z.string(),
 });
 export type RecordView = z.infer<typeof recordSchema>;
@@ -74,7 +77,9 @@ function follows(r: AccountabilityRow): Bilingual {
 
 const iso = (d: Date) => d.toISOString();
 
-export function presentRecord(r: AccountabilityRow): RecordView {
+/** Users' ids through `ids` (api/case-view.ts opaqueUserIds): the caller's own as it is, others' opaque. */
+export function presentRecord(r: AccountabilityRow, ids: UserIds): RecordView {
+  const user = (id: string | null) => (id === null ? null : ids(id));
   return {
     id: r.id,
     case: r.caseId && r.trackingCode ? { id: r.caseId, trackingCode: r.trackingCode } : null,
@@ -86,9 +91,9 @@ export function presentRecord(r: AccountabilityRow): RecordView {
     reason: r.reason,
     follows: follows(r),
     status: r.closedAt ? 'closed' : r.answeredAt ? 'answered' : 'open',
-    filedBy: r.filedBy,
-    answer: r.answer !== null && r.answeredAt ? { text: r.answer, at: iso(r.answeredAt), by: r.answeredBy } : null,
-    closed: r.closedAt ? { at: iso(r.closedAt), by: r.closedBy, reason: r.closeReason } : null,
+    filedBy: user(r.filedBy),
+    answer: r.answer !== null && r.answeredAt ? { text: r.answer, at: iso(r.answeredAt), by: user(r.answeredBy) } : null,
+    closed: r.closedAt ? { at: iso(r.closedAt), by: user(r.closedBy), reason: r.closeReason } : null,
     createdAt: iso(r.createdAt),
   };
 }

@@ -11,7 +11,9 @@ import { getCaseView } from '../../db/queries/case-list';
 import { listResponsibilityDuties } from '../../db/queries/duties';
 import { periodInstants } from '../../db/queries/period';
 import { getOrganization } from '../../db/queries/reference';
+import { jwtSecret } from '../../config';
 import { actorOf, authenticate, requireRole } from '../auth';
+import { opaqueUserIds } from '../case-view';
 import type { ApiContext } from '../context';
 import { ApiError, errorResponses, errors } from '../errors';
 import { text } from '../i18n';
@@ -32,6 +34,8 @@ function scopeOf(actor: Actor): acc.AccountabilityScope {
 
 export const accountabilityRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (app, { ctx }) => {
   const signedIn = authenticate(ctx.reference);
+  const userIds = opaqueUserIds(jwtSecret(ctx.config));
+  const present = (actor: Actor, r: acc.AccountabilityRow) => presentRecord(r, userIds(actor.userId));
   const visible = async (actor: Actor, id: string) => {
     const row = await acc.getAccountability(ctx.pool, scopeOf(actor), id);
     if (!row) throw notFound();
@@ -76,16 +80,17 @@ export const accountabilityRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = 
     },
     handler: async (req) => {
       const q = req.query;
+      const actor = actorOf(req);
       const after = q.cursor ? decodeCursor(q.cursor) : undefined;
       if (after === null) throw errors.field('cursor', text('无效的分页游标', 'not a cursor this API issued'));
       const range = q.period || q.from ? periodInstants(periodOf(q)) : undefined;
       const { rows, next } = await acc.listAccountability(
         ctx.pool,
-        scopeOf(actorOf(req)),
+        scopeOf(actor),
         { organizationId: q.organization, caseId: q.case, source: q.source, status: q.status, from: range?.from, to: range?.to },
         { limit: q.limit, after },
       );
-      return { items: rows.map(presentRecord), nextCursor: next ? encodeCursor(next) : null };
+      return { items: rows.map((r) => present(actor, r)), nextCursor: next ? encodeCursor(next) : null };
     },
   });
 
@@ -98,7 +103,10 @@ export const accountabilityRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = 
       params: idParams,
       response: { 200: recordSchema, ...errorResponses(400, 401, 403, 404) },
     },
-    handler: async (req) => presentRecord(await visible(actorOf(req), req.params.id)),
+    handler: async (req) => {
+      const actor = actorOf(req);
+      return present(actor, await visible(actor, req.params.id));
+    },
   });
 
   app.post('/accountability', {
@@ -139,7 +147,7 @@ export const accountabilityRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = 
         filedBy: actor.userId,
         dedupeKey: `finding:${actor.userId}:${key ?? randomUUID()}`,
       });
-      return reply.code(created ? 201 : 200).send(presentRecord(await visible(actor, id)));
+      return reply.code(created ? 201 : 200).send(present(actor, await visible(actor, id)));
     },
   });
 
@@ -163,7 +171,7 @@ export const accountabilityRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = 
           ? errors.conflict('accountability.closed', text('问责记录已关闭', 'The record is closed'))
           : errors.conflict('accountability.already_answered', text('已说明过，每条记录只能说明一次', 'Already answered: a record is answered once'));
       }
-      return presentRecord(await visible(actor, row.id));
+      return present(actor, await visible(actor, row.id));
     },
   });
 
@@ -190,7 +198,7 @@ export const accountabilityRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = 
       if (!(await acc.closeRecord(ctx.pool, row.id, actor.userId, req.body.reason))) {
         throw errors.conflict('accountability.closed', text('问责记录已关闭', 'The record is already closed'));
       }
-      return presentRecord(await visible(actor, row.id));
+      return present(actor, await visible(actor, row.id));
     },
   });
 };

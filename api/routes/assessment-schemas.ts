@@ -5,16 +5,19 @@ import { ASSESSED_KINDS, ASSESSED_MEASURES, ASSESSMENT_STATUSES } from '../../do
 import type { Rate, RateSet } from '../../domain/rates';
 import type { AdjustmentRow, AssessmentRow } from '../../db/queries/assessments';
 import { monthOf } from '../../db/queries/period';
+import type { UserIds } from '../case-view';
 import { rateSchema, rateSetSchema } from './stats-common';
 
 const measure = <T extends z.ZodType>(s: T) => z.object(Object.fromEntries(ASSESSED_MEASURES.map((m) => [m, s])) as Record<(typeof ASSESSED_MEASURES)[number], T>);
+
+const USER_ID_DOC = "the caller's own user id as it is; another user's as an opaque handle (u_ and 16 hex digits)";
 
 const adjustmentItemSchema = z.object({
   id: z.uuid(),
   assessmentVersion: z.number().int().describe('the version it was signed on; it stays with the month across recomputations'),
   delta: z.number(),
   reason: z.string(),
-  signedBy: z.object({ userId: z.string(), nameZh: z.string().nullable(), nameEn: z.string().nullable() }),
+  signedBy: z.object({ userId: z.string().describe(USER_ID_DOC), nameZh: z.string().nullable(), nameEn: z.string().nullable() }),
   signedAt: z.string(),
 });
 
@@ -44,7 +47,7 @@ export const assessmentSchema = z.object({
   evaluated: z.number().int().describe('evaluated cases behind satisfaction and resolution'),
   minEvaluated: z.number().int().nullable().describe("the agreement's minimum of evaluated cases for a score (null before 0.3.0)"),
   rates: storedRatesSchema,
-  computedBy: z.string().nullable(),
+  computedBy: z.string().nullable().describe(`schedule: the monthly Schedule; otherwise who asked for it (${USER_ID_DOC})`),
   computedAt: z.string(),
   adjustments: z.object({
     total: z.number().describe('net sum of the signed adjustments (at most ±20 in all), shown beside the score and never added into it'),
@@ -99,13 +102,17 @@ export function assessmentFields(r: AssessmentRow) {
   };
 }
 
+/** computedBy of a run the Schedule started (workflows/assessment-workflow.ts), not a user. */
+const SCHEDULE = 'schedule';
+
 /** Rounded to the cent: deltas have two decimals, and float sums must not show 0.30000000000000004. */
 export const adjustmentTotal = (adjustments: Pick<AdjustmentRow, 'delta'>[]): number => Math.round(adjustments.reduce((sum, a) => sum + a.delta, 0) * 100) / 100;
 
-export function presentAssessment(r: AssessmentRow, adjustments: AdjustmentRow[]): AssessmentView {
+/** Users' ids through `ids` (api/case-view.ts opaqueUserIds): the caller's own as it is, others' opaque. */
+export function presentAssessment(r: AssessmentRow, adjustments: AdjustmentRow[], ids: UserIds): AssessmentView {
   return {
     ...assessmentFields(r),
-    computedBy: r.computedBy,
+    computedBy: r.computedBy === null || r.computedBy === SCHEDULE ? r.computedBy : ids(r.computedBy),
     adjustments: {
       total: adjustmentTotal(adjustments),
       count: adjustments.length,
@@ -114,7 +121,7 @@ export function presentAssessment(r: AssessmentRow, adjustments: AdjustmentRow[]
         assessmentVersion: a.assessmentVersion,
         delta: a.delta,
         reason: a.reason,
-        signedBy: { userId: a.signedBy, nameZh: a.signerNameZh, nameEn: a.signerNameEn },
+        signedBy: { userId: ids(a.signedBy), nameZh: a.signerNameZh, nameEn: a.signerNameEn },
         signedAt: a.signedAt.toISOString(),
       })),
     },

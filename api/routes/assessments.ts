@@ -12,7 +12,9 @@ import { adjustmentsFor, listAssessments, signAdjustment, type AssessmentScope }
 import { monthPeriod } from '../../db/queries/period';
 import { getOrganization } from '../../db/queries/reference';
 import { startAssessment } from '../../services/assessment-schedule';
+import { jwtSecret } from '../../config';
 import { actorOf, authenticate, requireRole } from '../auth';
+import { opaqueUserIds } from '../case-view';
 import type { ApiContext } from '../context';
 import { ApiError, errorResponses, errors } from '../errors';
 import { text } from '../i18n';
@@ -43,9 +45,11 @@ const adjustmentBody = z.strictObject({
 export const assessmentRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (app, { ctx }) => {
   app.addHook('onRequest', authenticate(ctx.reference));
 
-  const present = async (rows: Awaited<ReturnType<typeof listAssessments>>) => {
+  const userIds = opaqueUserIds(jwtSecret(ctx.config));
+  const present = async (actor: Actor, rows: Awaited<ReturnType<typeof listAssessments>>) => {
     const adjustments = await adjustmentsFor(ctx.pool, rows.map((r) => r.id));
-    return rows.map((r) => presentAssessment(r, adjustments.get(r.id) ?? []));
+    const ids = userIds(actor.userId);
+    return rows.map((r) => presentAssessment(r, adjustments.get(r.id) ?? [], ids));
   };
   const visible = async (actor: Actor, id: string) => {
     const [row] = await listAssessments(ctx.pool, scopeOf(actor), { id });
@@ -71,14 +75,15 @@ export const assessmentRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = asyn
     },
     handler: async (req) => {
       const q = req.query;
-      const rows = await listAssessments(ctx.pool, scopeOf(actorOf(req)), {
+      const actor = actorOf(req);
+      const rows = await listAssessments(ctx.pool, scopeOf(actor), {
         period: q.period ? monthPeriod(q.period) : undefined,
         organizationId: q.organization,
         organizationKind: q.kind,
         compoundCode: q.compound,
         allVersions: q.versions === 'all',
       });
-      return { items: await present(rows) };
+      return { items: await present(actor, rows) };
     },
   });
 
@@ -90,7 +95,10 @@ export const assessmentRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = asyn
       params: z.strictObject({ id: z.uuid() }),
       response: { 200: assessmentSchema, ...errorResponses(400, 401, 403, 404) },
     },
-    handler: async (req) => (await present([await visible(actorOf(req), req.params.id)]))[0],
+    handler: async (req) => {
+      const actor = actorOf(req);
+      return (await present(actor, [await visible(actor, req.params.id)]))[0];
+    },
   });
 
   app.post('/assessments/:id/adjustments', {
@@ -123,7 +131,7 @@ export const assessmentRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = asyn
       if (signed.kind === 'repeated' && !signed.sameMonth) {
         throw errors.conflict('idempotency.key_reused', text('该 Idempotency-Key 已用于另一项考核调整', 'This Idempotency-Key already signed an adjustment of another assessment'));
       }
-      return reply.code(signed.kind === 'signed' ? 201 : 200).send((await present([row]))[0]);
+      return reply.code(signed.kind === 'signed' ? 201 : 200).send((await present(actor, [row]))[0]);
     },
   });
 

@@ -50,9 +50,12 @@ export const caseSummarySchema = z.object({
       name: z.string().nullable(),
       phone: z.string().nullable(),
       masked: z.boolean().describe('true when any of the resident\'s data is withheld from the caller'),
+      revealable: z
+        .boolean()
+        .describe('true when the caller may have the resident\'s name, phone, household and room by asking the case view for them (contact=reveal); each such read is logged'),
     })
     .describe(
-      'The complainant sees their own; in a case view the current handler and follow-up owner while the case is open, and the community committee, see name and phone (each such read is logged: contact-views); in lists they see the family name only (张*); everyone else sees neither (null).',
+      'The complainant sees their own. The current handler and follow-up owner while the case is open, and the community committee, see the family name only (张*) with revealable true, in lists and case views alike; a case view asked with contact=reveal gives them name and phone (each such read is logged: contact-views). Everyone else sees neither (null).',
     ),
   description: z.string(),
   overdue: z.boolean(),
@@ -75,9 +78,9 @@ export const timelineEntrySchema = z.object({
 });
 
 export const caseDetailSchema = caseSummarySchema.extend({
-  /** Null unless the caller may see the resident's personal data (see resident). */
+  /** Null unless the answer carries the resident's personal data (see resident). */
   householdId: z.string().nullable(),
-  location: z.record(z.string(), z.string()).describe('only the building unless the caller may see the resident\'s personal data'),
+  location: z.record(z.string(), z.string()).describe('only the building unless the answer carries the resident\'s personal data (see resident)'),
   contactPreference: z.string().nullable(),
   photos: z.array(z.string()),
   pendingExtension: z.record(z.string(), z.unknown()).nullable(),
@@ -143,6 +146,15 @@ export const contactViewsResponseSchema = z.object({
     }),
   ),
   truncated: z.boolean().describe(`more than ${CONTACT_VIEWS_LIMIT} entries: the oldest are left out`),
+});
+
+export const caseViewQuerySchema = z.strictObject({
+  contact: z
+    .enum(['reveal'])
+    .optional()
+    .describe(
+      'reveal: the resident\'s name, phone, household and room, for a caller whose resident.revealable is true; the read is logged (contact-views) and the resident sees it. Anyone else asking: 403. Without it the complainant still sees their own.',
+    ),
 });
 
 export const trackingCodeParams = z.strictObject({

@@ -22,6 +22,7 @@ import { jwtSecret } from '../../config';
 import {
   CONTACT_VIEWS_LIMIT,
   caseDetailSchema,
+  caseViewQuerySchema,
   contactViewsResponseSchema,
   intakeBodySchema,
   intakeHeadersSchema,
@@ -30,6 +31,9 @@ import {
   listResponseSchema,
   trackingCodeParams,
 } from './case-schemas';
+
+const contactForbidden = () =>
+  new ApiError(403, 'case.contact_forbidden', text('只有正在办理的承办单位、跟踪人和社区居委会可以查看居民的联系方式', "Only the current handler, the follow-up owner and the community committee may see the resident's contact details"));
 
 /** Nine full-size photos in base64 plus the rest of the form. */
 export const INTAKE_BODY_LIMIT = MAX_PHOTOS * MAX_PHOTO_DATA_URL + 64 * 1024;
@@ -49,12 +53,7 @@ function decodeCursor(raw: string): CaseCursor {
 }
 
 export const caseRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (app, { ctx }) => {
-  // Every answer here may carry a resident's personal data: no cache, shared or private, may keep it. Set before
-  // authenticating, so a 401 says so too.
-  app.addHook('onRequest', (_req, reply, done) => {
-    reply.header('cache-control', 'no-store');
-    done();
-  });
+  // No cache keeps these answers: buildApp's no-store covers every API answer (a photo sets its own).
   app.addHook('onRequest', authenticate(ctx.reference));
   const userIds = opaqueUserIds(jwtSecret(ctx.config));
   // A case's detail is the most read answer, intake's the most written: both by fast-json-stringify, checked against
@@ -69,19 +68,22 @@ export const caseRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (app
   };
   /**
    * The same rule for reading a case, decided from one read of it with its timeline (getCaseDetail): by id from the
-   * case cache (db/case-cache.ts), by tracking code from Postgres. Names come from the reference cache. A read that
-   * shows the resident's personal data to anyone but the complainant is logged before it is answered, cached or not.
+   * case cache (db/case-cache.ts), by tracking code from Postgres. Names come from the reference cache. The resident's
+   * personal data goes to anyone but the complainant only when asked for (`reveal`), and that read is logged before it
+   * is answered, cached or not; asked for by someone who may not have it, it is refused rather than quietly withheld.
    */
-  const detail = async (actor: Actor, requestId: string, by: { id: string } | { trackingCode: string }) => {
+  const detail = async (actor: Actor, requestId: string, by: { id: string } | { trackingCode: string }, reveal: boolean) => {
     const row = 'id' in by ? await ctx.cases.detail(by.id) : await getCaseDetail(ctx.pool, by);
     if (!row || !canSee(actor, row)) throw errors.caseNotFound();
-    const fields = disclosedFields(row, personalDataAccess(actor, row));
+    const access = personalDataAccess(actor, row);
+    if (reveal && access === 'none') throw contactForbidden();
+    const fields = disclosedFields(row, access, reveal);
     const [names] = await Promise.all([
       loadNames(ctx.reference, [row]),
       fields.length > 0 &&
         recordPersonalDataView(ctx.pool, { caseId: row.id, viewerUserId: actor.userId, viewerRole: actor.role, viewerOrganizationId: actor.organizationId, fields, requestId }),
     ]);
-    return presentDetail(row, actor, names, Date.now(), userIds(actor.userId));
+    return presentDetail(row, actor, names, Date.now(), userIds(actor.userId), reveal);
   };
 
   app.post('/cases', {
@@ -151,22 +153,26 @@ export const caseRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (app
       summary: '按查询码查看 A case by its tracking code',
       security: bearer,
       params: trackingCodeParams,
-      response: { 200: caseDetailSchema, ...errorResponses(400, 401, 404) },
+      querystring: caseViewQuerySchema,
+      response: { 200: caseDetailSchema, ...errorResponses(400, 401, 403, 404) },
     },
     serializerCompiler: detailSerializer,
-    handler: async (req) => detail(actorOf(req), req.id, { trackingCode: req.params.code.toUpperCase() }),
+    handler: async (req) => detail(actorOf(req), req.id, { trackingCode: req.params.code.toUpperCase() }, req.query.contact === 'reveal'),
   });
 
   app.get('/cases/:id', {
     schema: {
       tags: ['cases'],
       summary: '工单详情 A case: state, deadlines, timeline',
+      description:
+        "The resident's name, phone, household and room: to the complainant always; to the current handler, the follow-up owner and the community committee (resident.revealable) only with contact=reveal, each such read logged (contact-views).",
       security: bearer,
       params: caseIdParams,
-      response: { 200: caseDetailSchema, ...errorResponses(400, 401, 404) },
+      querystring: caseViewQuerySchema,
+      response: { 200: caseDetailSchema, ...errorResponses(400, 401, 403, 404) },
     },
     serializerCompiler: detailSerializer,
-    handler: async (req) => detail(actorOf(req), req.id, { id: req.params.id }),
+    handler: async (req) => detail(actorOf(req), req.id, { id: req.params.id }, req.query.contact === 'reveal'),
   });
 
   app.get('/cases/:id/photos/:photoId', {

@@ -64,7 +64,7 @@ const NOT_AT_THIS_LEVEL: Partial<Record<DemoUsername, ActionType[]>> = {
   community1: ['report', 'forward'],
 };
 const SEES = new Set<DemoUsername>(['resident3', 'handler2', 'community1', 'street1', 'orgdept1', 'member1', 'admin']);
-/** Those who must contact the resident see name, phone and room in the case view; everyone else sees neither name nor anything finer than the building. */
+/** Those who must contact the resident see name, phone and room in the case view when they ask (contact=reveal); everyone else sees neither name nor anything finer than the building. */
 const UNMASKED = new Set<DemoUsername>(['resident3', 'handler2', 'community1', 'member1']);
 
 let shared: string;
@@ -198,16 +198,25 @@ test('the street committee decides a case escalated to it, and a re-route it ord
   expect(back.statusCode).toBe(403);
 });
 
-test.each(users)('%s sees the resident\'s name, phone and room only if they must contact the resident', async (user) => {
-  const res = await (await as(s.app, user)).get(`/api/v1/cases/${shared}`);
+test.each(users)('%s sees the resident\'s name, phone and room only if they must contact the resident, and asks for them', async (user) => {
+  const client = await as(s.app, user);
+  const [res, revealed] = [await client.get(`/api/v1/cases/${shared}`), await client.get(`/api/v1/cases/${shared}?contact=reveal`)];
   if (!SEES.has(user)) {
-    expect(res.statusCode).toBe(404);
+    expect([res.statusCode, revealed.statusCode]).toEqual([404, 404]);
     return;
   }
   expect(res.statusCode).toBe(200);
-  const { resident, location } = res.json();
-  if (UNMASKED.has(user)) expect([resident, location]).toEqual([{ name: '王芳', phone: '13800000003', masked: false }, { building: '1', unit: '1', room: '101' }]);
-  else expect([resident, location]).toEqual([{ name: null, phone: null, masked: true }, { building: '1' }]);
+  const shown = (r: typeof res) => [r.json().resident, r.json().location];
+  const room = { building: '1', unit: '1', room: '101' };
+  if (user === 'resident3') {
+    for (const r of [res, revealed]) expect(shown(r)).toEqual([{ name: '王芳', phone: '13800000003', masked: false, revealable: false }, room]);
+  } else if (UNMASKED.has(user)) {
+    expect(shown(res)).toEqual([{ name: '王*', phone: null, masked: true, revealable: true }, { building: '1' }]);
+    expect(shown(revealed)).toEqual([{ name: '王芳', phone: '13800000003', masked: false, revealable: true }, room]);
+  } else {
+    expect(shown(res)).toEqual([{ name: null, phone: null, masked: true, revealable: false }, { building: '1' }]);
+    expect([revealed.statusCode, revealed.json().error.code]).toEqual([403, 'case.contact_forbidden']);
+  }
 });
 
 test('a handler keeps seeing a case it was re-routed away from, masked', async () => {

@@ -123,39 +123,50 @@ describe('presentDetail', () => {
     expect(detail.deadlines[1].workingTimeLeftMs).toBe((8 + 45 + 18) * 3_600_000);
   });
 
-  it('shows the resident in full only to the complainant, the current handler of an open case and the community', () => {
-    const full = { name: '王芳', phone: '13800000003', masked: false };
-    for (const who of [resident, handler, community]) {
-      const shown = presentDetail(row, who, names, NOW, ids(who.userId));
-      expect([shown.resident, shown.householdId, shown.location]).toEqual([full, 'hh-lakeview-1-1-101', { building: '5', unit: '1', room: '101' }]);
-    }
+  it('shows the resident in full to the complainant always, and to the current handler of an open case and the community only when they ask', () => {
+    const own = { name: '王芳', phone: '13800000003', masked: false, revealable: false };
+    const revealed = { ...own, revealable: true };
+    const familyName = { name: '王*', phone: null, masked: true, revealable: true };
+    const withheld = { name: null, phone: null, masked: true, revealable: false };
+    const view = (r: CaseDetailRow, who: Actor, reveal: boolean) => {
+      const shown = presentDetail(r, who, names, NOW, ids(who.userId), reveal);
+      expect(caseDetailSchema.strict().parse(shown)).toEqual(shown);
+      return [shown.resident, shown.householdId, shown.location];
+    };
+    const full = ['hh-lakeview-1-1-101', { building: '5', unit: '1', room: '101' }];
+    const buildingOnly = [null, { building: '5' }];
+    for (const reveal of [false, true]) expect(view(row, resident, reveal)).toEqual([own, ...full]);
     const closed: CaseDetailRow = { ...row, status: 'closed', followUpOwner: { kind: 'party_member', id: 'p-member1' } };
     const member: Actor = { userId: 'u-member1', role: 'party_member', organizationId: 'grid-jinji-1', personId: 'p-member1' };
-    expect(presentDetail(row, member, names, NOW, ids(member.userId)).resident).toEqual(full);
-    // Neither name nor anything finer than the building: the street, an admin, the handler once the case is closed.
+    // A page that polls is not a view of the resident's data: the family name, and the offer to reveal it.
+    for (const [who, r] of [[handler, row], [community, row], [member, row], [community, closed]] as const) {
+      expect(view(r, who, false)).toEqual([familyName, ...buildingOnly]);
+      expect(view(r, who, true)).toEqual([revealed, ...full]);
+    }
+    // Neither name nor anything finer than the building, asked or not: the street, an admin, the handler once the case is closed.
     const admin: Actor = { userId: 'u-admin', role: 'admin', organizationId: 'org-dept', personId: null };
     for (const [who, r] of [[street, row], [admin, row], [handler, closed], [member, closed]] as const) {
-      const shown = presentDetail(r, who, names, NOW, ids(who.userId));
-      expect([shown.resident, shown.householdId, shown.location]).toEqual([{ name: null, phone: null, masked: true }, null, { building: '5' }]);
-      expect(caseDetailSchema.strict().parse(shown)).toEqual(shown);
+      for (const reveal of [false, true]) expect(view(r, who, reveal)).toEqual([withheld, ...buildingOnly]);
     }
-    expect(presentDetail(closed, community, names, NOW, ids(community.userId)).resident).toEqual(full);
   });
 
   it('keeps a free address out of the view of those who may not see personal data', () => {
     const addressed: CaseDetailRow = { ...row, location: { address: '湖景华庭东门保安亭旁' } };
-    expect(presentDetail(addressed, street, names, NOW, ids(street.userId)).location).toEqual({});
-    expect(disclosedFields(addressed, personalDataAccess(handler, addressed))).toEqual(['name', 'phone', 'householdId', 'location']);
-    expect(disclosedFields({ ...row, location: { building: '5' }, householdId: null }, 'contact')).toEqual(['name', 'phone']);
-    expect(disclosedFields(row, personalDataAccess(resident, row))).toEqual([]);
-    expect(disclosedFields(row, personalDataAccess(street, row))).toEqual([]);
+    expect(presentDetail(addressed, street, names, NOW, ids(street.userId), true).location).toEqual({});
+    expect(presentDetail(addressed, handler, names, NOW, ids(handler.userId)).location).toEqual({});
+    expect(disclosedFields(addressed, personalDataAccess(handler, addressed), true)).toEqual(['name', 'phone', 'householdId', 'location']);
+    expect(disclosedFields({ ...row, location: { building: '5' }, householdId: null }, 'contact', true)).toEqual(['name', 'phone']);
+    // Logged only when shown: not without asking, never for the complainant's own, never to those it is withheld from.
+    expect(disclosedFields(row, 'contact', false)).toEqual([]);
+    expect(disclosedFields(row, personalDataAccess(resident, row), true)).toEqual([]);
+    expect(disclosedFields(row, personalDataAccess(street, row), true)).toEqual([]);
   });
 
   it('lists carry no phone but the complainant\'s own, and the family name only to those who may contact the resident', () => {
-    expect(presentSummary(row, resident, names, NOW).resident).toEqual({ name: '王芳', phone: '13800000003', masked: false });
-    expect(presentSummary(row, handler, names, NOW).resident).toEqual({ name: '王*', phone: null, masked: true });
-    expect(presentSummary(row, community, names, NOW).resident).toEqual({ name: '王*', phone: null, masked: true });
-    expect(presentSummary(row, street, names, NOW).resident).toEqual({ name: null, phone: null, masked: true });
+    expect(presentSummary(row, resident, names, NOW).resident).toEqual({ name: '王芳', phone: '13800000003', masked: false, revealable: false });
+    expect(presentSummary(row, handler, names, NOW).resident).toEqual({ name: '王*', phone: null, masked: true, revealable: true });
+    expect(presentSummary(row, community, names, NOW).resident).toEqual({ name: '王*', phone: null, masked: true, revealable: true });
+    expect(presentSummary(row, street, names, NOW).resident).toEqual({ name: null, phone: null, masked: true, revealable: false });
   });
 
   it('shows other users\' ids as stable opaque handles and the caller\'s own as it is', () => {
