@@ -31,11 +31,12 @@ function hs256(claims: object, secret: string): string {
 }
 
 async function call(method: string, url: string, token?: string, body?: unknown): Promise<{ status: number; json: () => Promise<Record<string, unknown>> }> {
-  return fetch(`${base}/api/v1${url}`, {
+  const res = await fetch(`${base}/api/v1${url}`, {
     method,
     headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }), 'idempotency-key': randomUUID() },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
+  return { status: res.status, json: async () => (await res.json()) as Record<string, unknown> };
 }
 
 async function signIn(username: string): Promise<string> {
