@@ -122,10 +122,20 @@ test('a case runs the whole loop on screen, from a resident\'s photo to the publ
     [caseId],
   );
   expect(early.rows.map((e) => e.type)).not.toContain('breached');
-  // The company that opened the case was shown the resident's contact: the resident's page says so.
-  const views = r.getByTestId('contact-views');
-  await views.getByRole('button', { name: /刷\s*新/ }).click();
-  await views.getByText(/金湖物业/).first().waitFor();
+  // The handler's page has polled the case all along without the resident's phone, and without a row in the log;
+  // a click asks for it (a tel: link to call), and that one read is logged.
+  const views = async () => (await suite.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM personal_data_views WHERE case_id = $1', [caseId])).rows[0].n;
+  expect(await h.getByText(RESIDENT_PHONE).count()).toBe(0);
+  expect(await views()).toBe(0);
+  await h.getByRole('button', { name: '查看联系方式' }).click();
+  await h.locator(`a[href="tel:${RESIDENT_PHONE}"]`).waitFor();
+  await h.waitForTimeout(3500);
+  await h.locator(`a[href="tel:${RESIDENT_PHONE}"]`).waitFor();
+  expect(await views()).toBe(1);
+  // The company asked for the resident's contact: the resident's page says so.
+  const panel = r.getByTestId('contact-views');
+  await panel.getByRole('button', { name: /刷\s*新/ }).click();
+  await panel.getByText(/金湖物业/).first().waitFor();
   await check(r, 'case-resident');
   await h.goto(`${baseUrl}/queue`);
   await h.getByRole('link', { name: trackingCode }).first().waitFor();

@@ -131,6 +131,8 @@ export const en: Record<MessageKey, string> = {
   'case.contactPreference': 'Contact preference',
   'case.masked': ' (masked)',
   'case.contactHidden': 'visible only to the handler (while the case is open) and the community committee',
+  'case.revealContact': 'Show contact details',
+  'case.revealContact.logged': 'Each view is recorded and shown to the resident',
   'case.contactUnverified': ' (not verified)',
   'case.contactCheck': 'Verify the contact',
   'case.contactCheck.unverified': 'This contact phone is not verified yet: send a code to it and enter the code received.',

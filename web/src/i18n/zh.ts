@@ -130,6 +130,8 @@ export const zh = {
   'case.contactPreference': '联系方式偏好',
   'case.masked': '（已脱敏）',
   'case.contactHidden': '仅承办单位（办理期间）和社区可见',
+  'case.revealContact': '查看联系方式',
+  'case.revealContact.logged': '每次查看都会记录并告知居民',
   'case.contactUnverified': '（未核实）',
   'case.contactCheck': '核实联系方式',
   'case.contactCheck.unverified': '该联系电话尚未核实：向该号码发送验证码，收到后填入即可核实。',

@@ -9,6 +9,14 @@ export async function getCase(id: string): Promise<CaseDetail> {
   return c;
 }
 
+/**
+ * The case with the resident's name, phone, household and room, for staff whose `resident.revealable` is true.
+ * Each call is logged and shown to the resident, so only a click asks for it; the page's polling never does.
+ */
+export async function revealContact(id: string): Promise<CaseDetail> {
+  return ok(api.GET('/api/v1/cases/{id}', { params: { path: { id }, query: { contact: 'reveal' } } }));
+}
+
 export async function getCaseByTrackingCode(code: string): Promise<CaseDetail> {
   return ok(api.GET('/api/v1/cases/by-tracking-code/{code}', { params: { path: { code } } }));
 }

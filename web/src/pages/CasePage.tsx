@@ -2,6 +2,7 @@
 // happened in plain words, and the actions this user may take. It refreshes itself while the case is open,
 // so a reminder, a breach or an escalation appears without a reload.
 import { Alert, Button, Card, Descriptions, Result, Skeleton, Space, Tag, Typography } from 'antd';
+import { useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import type { CaseDetail } from '../api/types';
 import { ActionPanel } from '../components/ActionPanel';
@@ -10,10 +11,11 @@ import { CategoryIcon } from '../components/CategoryIcon';
 import { ContactCheck } from '../components/ContactCheck';
 import { ContactViews } from '../components/ContactViews';
 import { Deadlines } from '../components/Deadlines';
+import { ResidentContact } from '../components/ResidentContact';
 import { StageSteps } from '../components/StageSteps';
 import { CaseTimeline } from '../components/Timeline';
 import { useI18n } from '../i18n';
-import { getCase } from '../lib/cases';
+import { getCase, revealContact } from '../lib/cases';
 import { caseStatusColor, deadlineLabel, LEVEL_COLOR, levelLabel, outcomeLabel, statusLabel } from '../lib/labels';
 import { useLoad } from '../lib/load';
 import { useReference } from '../lib/reference';
@@ -22,6 +24,9 @@ import { useSession } from '../session';
 import './case-page.css';
 
 const POLL_MS = 3000;
+
+/** The resident's data of a case as its reveal answered it (see ResidentContact). */
+type Revealed = { caseId: string } & Pick<CaseDetail, 'resident' | 'householdId' | 'location'>;
 
 function Banners({ c }: { c: CaseDetail }) {
   const { t } = useI18n();
@@ -121,7 +126,7 @@ function Header({ c }: { c: CaseDetail }) {
   );
 }
 
-function Details({ c }: { c: CaseDetail }) {
+function Details({ c, onReveal }: { c: CaseDetail; onReveal: () => Promise<void> }) {
   const { t, lang, name } = useI18n();
   const loc = c.location;
   const place = [
@@ -132,7 +137,6 @@ function Details({ c }: { c: CaseDetail }) {
   ]
     .filter(Boolean)
     .join(' ');
-  const contact = [c.resident.name, c.resident.phone].filter(Boolean).join(' ');
   return (
     <Descriptions column={1} size="small" labelStyle={{ width: 110 }}>
       <Descriptions.Item label={t('case.description')}>
@@ -145,17 +149,9 @@ function Details({ c }: { c: CaseDetail }) {
           <CasePhotos caseId={c.id} photoIds={c.photos} />
         </Descriptions.Item>
       )}
-      {(contact || c.resident.masked) && (
+      {(c.resident.name || c.resident.phone || c.resident.masked) && (
         <Descriptions.Item label={t('case.contact')}>
-          {contact ? (
-            <>
-              {contact}
-              {c.resident.masked && t('case.masked')}
-              {!c.contactVerified && t('case.contactUnverified')}
-            </>
-          ) : (
-            <Typography.Text type="secondary">{t('case.contactHidden')}</Typography.Text>
-          )}
+          <ResidentContact c={c} onReveal={onReveal} />
         </Descriptions.Item>
       )}
       {c.contactPreference && <Descriptions.Item label={t('case.contactPreference')}>{t(`new.contact.${c.contactPreference}` as never)}</Descriptions.Item>}
@@ -174,7 +170,17 @@ export default function CasePage() {
   const ref = useReference();
   // Closed cases change no more; open ones are polled (timers move them without anyone acting).
   const loaded = useLoad(() => getCase(id), [id], POLL_MS, (x) => x.status !== 'closed');
-  const c = loaded.data;
+  // What a click on 查看联系方式 brought, kept while this case's page is open; the polled case never carries it.
+  const [revealed, setRevealed] = useState<Revealed | null>(null);
+  useEffect(() => setRevealed(null), [id]);
+  const polled = loaded.data;
+  // Shown over the polled case only while the caller may still have it (a handler loses it when the case closes).
+  const showRevealed = polled && revealed?.caseId === polled.id && polled.resident.revealable && polled.resident.masked;
+  const c = showRevealed ? { ...polled, resident: revealed.resident, householdId: revealed.householdId, location: revealed.location } : polled;
+  const reveal = async () => {
+    const r = await revealContact(id);
+    setRevealed({ caseId: r.id, resident: r.resident, householdId: r.householdId, location: r.location });
+  };
 
   if (loaded.error && !c) {
     return loaded.error.status === 404 || loaded.error.status === 400 ? (
@@ -203,7 +209,7 @@ export default function CasePage() {
       <div className="rs-case-side">{me && <ActionPanel c={c} me={me} reference={ref.data} onDone={() => void loaded.reload()} />}</div>
       <Space direction="vertical" size={16} className="rs-case-body" style={{ width: '100%' }}>
         <Card title={t('case.details')} size="small">
-          <Details c={c} />
+          <Details c={c} onReveal={reveal} />
         </Card>
         {/* A contact not proven the complainant's: they may put in their own, or a code proves the phone typed. */}
         {me && !c.contactVerified && c.status !== 'closed' && (me.role === 'resident' ? !c.resident.masked : c.resident.phone !== null) && (
