@@ -28,6 +28,7 @@ import { exportRoutes } from './routes/exports';
 import { publicRoutes, type PublicOptions } from './routes/public';
 import { referenceRoutes } from './routes/reference';
 import { statsRoutes } from './routes/stats';
+import { webhookRoutes } from './routes/webhooks';
 import { folderPhotoStorage, type PhotoStorage } from './storage';
 import { validatorCompiler } from './validation';
 import { DEFAULT_WEB_ROOT, registerWebApp } from './web';
@@ -155,6 +156,7 @@ async function registerEverything(app: FastifyInstance, deps: AppDeps, reference
       await api.register(exportRoutes, { ctx });
       await api.register(publicRoutes, { ctx, ...deps.public });
       await api.register(apiKeyRoutes, { ctx });
+      await api.register(webhookRoutes, { ctx });
     },
     { prefix: '/api/v1' },
   );

@@ -10,7 +10,8 @@ export interface AuditEntry {
   action: string;
   entity: string;
   entityId: string;
-  reason: string;
+  /** Null where the route asks for none (webhook endpoints: a staff member managing their own organisation's). */
+  reason: string | null;
   before: unknown;
   after: unknown;
   requestId: string;

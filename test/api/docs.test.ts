@@ -73,6 +73,13 @@ const EXPECTED: Array<[string, string, string[]]> = [
   ['get', '/api/v1/public/assessments', ['200', '400', '429', '500']],
   ['get', '/api/v1/public/cases', ['200', '400', '429', '500']],
   ['get', '/api/v1/public/notices', ['200', '400', '429', '500']],
+  // Webhooks for an organisation's own system (issue 26, docs/webhooks.md).
+  ['post', '/api/v1/webhooks', ['201', '400', '401', '403', '409', '500']],
+  ['get', '/api/v1/webhooks', ['200', '400', '401', '403', '500']],
+  ['delete', '/api/v1/webhooks/{id}', ['200', '400', '401', '403', '404', '500']],
+  ['post', '/api/v1/webhooks/{id}/rotate-secret', ['200', '400', '401', '403', '404', '500']],
+  ['get', '/api/v1/webhooks/{id}/deliveries', ['200', '400', '401', '403', '404', '500']],
+  ['post', '/api/v1/webhooks/{id}/deliveries/{outboxId}/redeliver', ['202', '400', '401', '403', '404', '409', '500']],
 ];
 
 test('/docs/json is a valid OpenAPI 3 document', async () => {
