@@ -4,7 +4,11 @@ import type { CaseEvent } from '../domain/actions';
 import type { CaseProjection } from '../domain/case-view';
 import type { OutboxEntry } from '../db/queries/case-events';
 
-type Recipient = { organizationId: string } | { caseResident: true };
+// `caseCommunity`: the case's community committee, which the projection does not carry; the in_app channel looks it
+// up (services/delivery/in-app-channel.ts).
+type Recipient = { organizationId: string } | { caseResident: true } | { caseCommunity: true };
+
+const recipientKey = (r: Recipient): string => ('organizationId' in r ? r.organizationId : 'caseResident' in r ? 'resident' : 'community');
 
 function recipientsFor(e: CaseEvent, p: CaseProjection): [Recipient, string][] {
   const handler = p.handlerOrgId ? [{ organizationId: p.handlerOrgId }] : [];
@@ -20,8 +24,12 @@ function recipientsFor(e: CaseEvent, p: CaseProjection): [Recipient, string][] {
       return to(handler, 'case.urged');
     case 'urged':
       return to(handler, 'case.urged');
-    case 'breached':
-      return to([{ organizationId: e.organizationId }, { organizationId: p.supervisorOrgId }], 'case.breached');
+    case 'breached': {
+      // A breach is known along the whole chain: the organisation that missed it, its supervisor, the case's community
+      // committee and the street committee (a user reached twice sees one notice: the inbox is keyed per event).
+      const orgs = [...new Set([e.organizationId, p.supervisorOrgId, p.streetOrgId])].map((organizationId) => ({ organizationId }));
+      return to([...orgs, { caseCommunity: true }], 'case.breached');
+    }
     case 'escalated':
       return to([{ organizationId: e.supervisorOrgId }], 'case.escalated');
     case 'reported':
@@ -57,7 +65,7 @@ function recipientsFor(e: CaseEvent, p: CaseProjection): [Recipient, string][] {
 export function notificationsFor(caseId: string, events: CaseEvent[], p: CaseProjection): OutboxEntry[] {
   return events.flatMap((e) =>
     recipientsFor(e, p).map(([recipient, template]) => ({
-      dedupeKey: `${caseId}:${e.seq}:${'organizationId' in recipient ? recipient.organizationId : 'resident'}`,
+      dedupeKey: `${caseId}:${e.seq}:${recipientKey(recipient)}`,
       channel: 'in_app',
       recipient: { ...recipient, caseId },
       template,

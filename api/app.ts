@@ -25,6 +25,7 @@ import { caseActionRoutes } from './routes/case-actions';
 import { caseContactRoutes } from './routes/case-contact';
 import { caseRoutes } from './routes/cases';
 import { exportRoutes } from './routes/exports';
+import { notificationRoutes } from './routes/notifications';
 import { publicRoutes, type PublicOptions } from './routes/public';
 import { referenceRoutes } from './routes/reference';
 import { statsRoutes } from './routes/stats';
@@ -157,6 +158,7 @@ async function registerEverything(app: FastifyInstance, deps: AppDeps, reference
       await api.register(publicRoutes, { ctx, ...deps.public });
       await api.register(apiKeyRoutes, { ctx });
       await api.register(webhookRoutes, { ctx });
+      await api.register(notificationRoutes, { ctx });
     },
     { prefix: '/api/v1' },
   );

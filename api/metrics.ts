@@ -12,6 +12,7 @@ import type { Pool } from 'pg';
 import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { OVERDUE_SQL } from '../db/queries/case-list';
 import { loadCalendarCoverage } from '../db/queries/calendar';
+import { outboxStats } from '../db/queries/outbox';
 import { cstDate } from '../domain/calendar';
 import { STAGES } from '../domain/types';
 
@@ -120,6 +121,8 @@ export function registerMetrics(app: FastifyInstance, pool: Pool, options: Metri
     },
   });
 
+  registerOutboxMetrics(registry, pool);
+
   // The route template, not the URL: /cases/:id is one series, not one per case.
   app.addHook('onResponse', (req, reply, done) => {
     const route = req.routeOptions.url ?? 'unmatched';
@@ -167,4 +170,45 @@ export async function serveMetrics(registry: Registry, host: string, port: numbe
     url: `http://${address.includes(':') ? `[${address}]` : address}:${bound}/metrics`,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/** The notification outbox per channel (services/README.md "Delivery"), read from Postgres at scrape time. */
+function registerOutboxMetrics(registry: Registry, pool: Pool): void {
+  let stats: ReturnType<typeof outboxStats> | null = null;
+  // The three gauges read one query per scrape, not one each.
+  const read = () => (stats ??= outboxStats(pool).finally(() => setImmediate(() => (stats = null))));
+  new Gauge({
+    name: 'redsteward_outbox_messages',
+    help: 'Notification outbox messages by channel (in_app, sms, webhook) and state: sent, pending (not yet sent, retrying or held by quiet hours), dead (no try left)',
+    labelNames: ['channel', 'state'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const s of await read()) {
+        this.set({ channel: s.channel, state: 'sent' }, s.sent);
+        this.set({ channel: s.channel, state: 'pending' }, s.pending);
+        this.set({ channel: s.channel, state: 'dead' }, s.dead);
+      }
+    },
+  });
+  new Gauge({
+    name: 'redsteward_outbox_failed_attempts',
+    help: 'Failed delivery tries of the outbox messages not sent (pending and dead), by channel',
+    labelNames: ['channel'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const s of await read()) this.set({ channel: s.channel }, s.failedAttempts);
+    },
+  });
+  new Gauge({
+    name: 'redsteward_outbox_oldest_unsent_seconds',
+    help: 'Age of the oldest pending outbox message, by channel (0 when none): a dispatcher that stopped shows here first',
+    labelNames: ['channel'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const s of await read()) this.set({ channel: s.channel }, s.oldestPendingSeconds);
+    },
+  });
 }

@@ -16,6 +16,7 @@ import { logCalendarCoverage } from '../services/calendar-coverage';
 import { createConfiguredWorker } from '../worker/worker';
 import { ensureAssessmentSchedule } from '../services/assessment-schedule';
 import { startDutyWatch } from '../services/duty-watch';
+import { startDispatcher } from '../services/delivery/dispatcher';
 import { startPhotoOrphanCleaner } from '../services/photo-orphans';
 import { fileDemoCases } from './demo-cases';
 import { startReconciler } from '../services/reconciler';
@@ -132,6 +133,9 @@ export async function startSystem(config: Config, log: (line: string) => void = 
     // Closed cases' personal data and photos, RETENTION_DAYS after closing: at start, then hourly.
     const retention = startRetention({ pool, photos: folderPhotoStorage(path.join(config.DATA_DIR, 'photos')), retentionDays: config.RETENTION_DAYS }, 3_600_000, log);
     stops.push(() => retention.stop());
+    // The notification outbox: in-app inbox (pushed live to the web app), SMS (DATA_DIR/sms.log by default), webhooks.
+    const dispatcher = startDispatcher({ pool, config, log });
+    stops.push(() => dispatcher.stop());
 
     if (firstRun) {
       // A first start gets a few demo cases so dashboards, queues and the public page show something. A failure

@@ -5,6 +5,7 @@ import { ConfigError, loadConfig, temporalTls } from '../config';
 import { connectPostgres, connectTemporal } from '../scripts/system';
 import { ensureAssessmentSchedule } from '../services/assessment-schedule';
 import { startDutyWatch } from '../services/duty-watch';
+import { startDispatcher } from '../services/delivery/dispatcher';
 import { startPhotoOrphanCleaner } from '../services/photo-orphans';
 import { startReconciler } from '../services/reconciler';
 import { startRetention } from '../services/retention';
@@ -28,6 +29,8 @@ async function main(): Promise<void> {
   const photoOrphans = startPhotoOrphanCleaner(pool, path.join(config.DATA_DIR, 'photos'));
   // Closed cases' personal data and photos, RETENTION_DAYS after closing: at start, then hourly.
   const retention = startRetention({ pool, photos: folderPhotoStorage(path.join(config.DATA_DIR, 'photos')), retentionDays: config.RETENTION_DAYS });
+  // The notification outbox: in-app inbox, SMS, webhooks. Every worker runs one; row locks keep them from sending twice.
+  const dispatcher = startDispatcher({ pool, config });
   // The monthly assessment (考核) Schedule: created once, left alone when it exists (every worker may run this).
   await ensureAssessmentSchedule(t.client, config.TEMPORAL_TASK_QUEUE);
   // Worker.run() resolves after a SIGINT/SIGTERM shutdown has drained in-flight tasks (the SDK installs those handlers).
@@ -36,6 +39,7 @@ async function main(): Promise<void> {
   dutyWatch.stop();
   photoOrphans.stop();
   await retention.stop();
+  await dispatcher.stop();
   await t.connection.close();
   await t.native.close();
   await pool.end();

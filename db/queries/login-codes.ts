@@ -1,5 +1,6 @@
 // One-time sign-in codes for residents (login_codes). Only a keyed hash of each code is stored; the code itself
-// travels once, in the notification outbox row that the SMS sender reads, written in the same transaction.
+// travels once, in the notification outbox row that the SMS channel reads, written in the same transaction, and is
+// removed from that row once sent.
 import type { Pool } from 'pg';
 import { withTransaction, type Queryable } from '../pool';
 import { enqueueNotifications } from './case-events';
@@ -30,7 +31,8 @@ export async function issueLoginCode(
         channel: 'sms',
         recipient: { phone: input.phone },
         template: 'auth.login_code',
-        payload: { code: input.code, expiresAt: expiresAt.toISOString() },
+        // Redacted by the sms channel once sent (services/delivery/sms-channel.ts).
+        payload: { code: input.code, minutes: Math.round(input.ttlSeconds / 60), expiresAt: expiresAt.toISOString() },
       },
     ]);
     return { id, expiresAt };

@@ -80,6 +80,13 @@ const EXPECTED: Array<[string, string, string[]]> = [
   ['post', '/api/v1/webhooks/{id}/rotate-secret', ['200', '400', '401', '403', '404', '500']],
   ['get', '/api/v1/webhooks/{id}/deliveries', ['200', '400', '401', '403', '404', '500']],
   ['post', '/api/v1/webhooks/{id}/deliveries/{outboxId}/redeliver', ['202', '400', '401', '403', '404', '409', '500']],
+  // The in-app inbox and its live stream (issue 26).
+  ['get', '/api/v1/notifications', ['200', '400', '401', '403', '500']],
+  ['get', '/api/v1/notifications/unread-count', ['200', '401', '403', '500']],
+  ['post', '/api/v1/notifications/{id}/read', ['200', '400', '401', '403', '404', '500']],
+  ['post', '/api/v1/notifications/read-all', ['200', '401', '403', '500']],
+  ['post', '/api/v1/notifications/stream-ticket', ['200', '401', '403', '409', '500']],
+  ['get', '/api/v1/notifications/stream', ['200', '400', '401', '500']],
 ];
 
 test('/docs/json is a valid OpenAPI 3 document', async () => {

@@ -1,0 +1,122 @@
+// What each in-app notice says, per template (activities/notifications.ts), in Chinese and English. A notice names
+// the case by tracking code and category only: the case page, behind its own visibility rules, shows the rest.
+import type { Bilingual, Lang } from '../i18n';
+
+type Texts = { title: Bilingual; body: Bilingual };
+
+const t = (titleZh: string, titleEn: string, bodyZh: string, bodyEn: string): Texts => ({
+  title: { zh: titleZh, en: titleEn },
+  body: { zh: bodyZh, en: bodyEn },
+});
+
+// {case} is "工单 <tracking code>（<category>）" / "case <tracking code> (<category>)".
+const TEXTS: Record<string, Texts> = {
+  'case.dispatched': t(
+    '新工单',
+    'New case',
+    '{case}已派给您的单位，请及时响应。',
+    '{case} was dispatched to your organisation: please respond in time.',
+  ),
+  'case.urged': t('催办', 'Urged', '{case}被催办，请尽快办理。', '{case} was urged: please act on it soon.'),
+  'case.please_evaluate': t(
+    '请评价',
+    'Please evaluate',
+    '{case}已办理完毕，请评价办理结果。',
+    '{case} has been resolved: please evaluate the result.',
+  ),
+  'case.decision_due': t(
+    '待审批',
+    'Decision due',
+    '{case}有申请等待您审批。',
+    '{case} has a request waiting for your decision.',
+  ),
+  'case.breached': t('超时', 'Deadline missed', '{case}已超过时限。', '{case} missed a deadline.'),
+  'case.escalated': t(
+    '升级督办',
+    'Escalated',
+    '{case}已升级到您的单位督办。',
+    '{case} was escalated to your organisation.',
+  ),
+  'case.reported': t('上报', 'Reported', '{case}已上报给您的单位。', '{case} was reported to your organisation.'),
+  'case.returned': t(
+    '回退申请',
+    'Return requested',
+    '{case}的办理单位申请回退。',
+    '{case}: the handler asks to return it.',
+  ),
+  'case.extension_requested': t(
+    '延期申请',
+    'Extension requested',
+    '{case}的办理单位申请延期。',
+    '{case}: the handler asks for an extension.',
+  ),
+  'case.pause_requested': t(
+    '挂起申请',
+    'Pause requested',
+    '{case}的办理单位申请挂起。',
+    '{case}: the handler asks to pause it.',
+  ),
+  'case.pause_decided': t(
+    '挂起审批结果',
+    'Pause decided',
+    '{case}的挂起申请已审批。',
+    '{case}: the pause request was decided.',
+  ),
+  'case.paused': t(
+    '工单挂起',
+    'Case paused',
+    '{case}已挂起，等待您补充情况。',
+    '{case} is paused, waiting for more information from you.',
+  ),
+  'case.extension_decided': t(
+    '延期审批结果',
+    'Extension decided',
+    '{case}的延期申请已审批。',
+    '{case}: the extension request was decided.',
+  ),
+  'case.return_decided': t(
+    '回退审批结果',
+    'Return decided',
+    '{case}的回退申请已审批。',
+    '{case}: the return request was decided.',
+  ),
+  'case.resumed': t('恢复办理', 'Resumed', '{case}已恢复办理。', '{case} was resumed.'),
+  'case.taken_over': t('上级接办', 'Taken over', '{case}已由上级接办。', '{case} was taken over by a supervisor.'),
+  'case.publicly_noticed': t(
+    '公开通报',
+    'Publicly noticed',
+    '{case}因多次未办结被公开通报。',
+    '{case} was publicly noticed after repeated misses.',
+  ),
+  'case.follow_up_assigned': t(
+    '跟踪督促',
+    'Follow-up assigned',
+    '{case}已指派您跟踪督促。',
+    '{case}: you were assigned to follow it up.',
+  ),
+  'case.acknowledged': t('已受理', 'Acknowledged', '{case}已受理。', '{case} was acknowledged.'),
+  'case.closed': t('已结案', 'Closed', '{case}已结案，感谢您的参与。', '{case} is closed. Thank you.'),
+  'case.reopened': t(
+    '重新办理',
+    'Reopened',
+    '{case}因居民不满意重新办理。',
+    '{case} was reopened after the resident was dissatisfied.',
+  ),
+};
+
+const FALLBACK = t('通知', 'Notice', '{case}有新动态。', '{case} has news.');
+
+export function renderNotice(
+  template: string,
+  lang: Lang,
+  c: { trackingCode: string | null; categoryNameZh: string | null; categoryNameEn: string | null },
+): { title: string; body: string } {
+  const texts = Object.hasOwn(TEXTS, template) ? TEXTS[template] : FALLBACK;
+  const category = lang === 'zh' ? c.categoryNameZh : c.categoryNameEn;
+  const name = !c.trackingCode
+    ? { zh: '工单', en: 'A case' }[lang]
+    : lang === 'zh'
+      ? `工单 ${c.trackingCode}${category ? `（${category}）` : ''}`
+      : `Case ${c.trackingCode}${category ? ` (${category})` : ''}`;
+  return { title: texts.title[lang], body: texts.body[lang].replace('{case}', name) };
+}
