@@ -134,7 +134,8 @@ async function act(user: DemoUsername, caseId: string, action: ActionType) {
 }
 
 beforeAll(async () => {
-  s = await startApiStack();
+  // Files more cases as one resident than a day's quota allows.
+  s = await startApiStack({ config: { INTAKE_QUOTA_RESIDENT_PER_DAY: 1_000 } });
   shared = await fileCase();
   primary = await fileCase();
   // member1 follows both, so a merge it tries is refused for its role (403), not for a primary it cannot see (400).
