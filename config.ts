@@ -36,6 +36,9 @@ const smsTemplates = z.string().transform((v, ctx) => {
 
 const hostPort = z.string().regex(/^[A-Za-z0-9.\-_[\]:]+:\d{1,5}$/, 'must be host:port, e.g. localhost:7233');
 
+// The project folder, run from source or compiled into dist/: a rebuild replaces dist/, never the data under it.
+const PROJECT_ROOT = path.basename(__dirname) === 'dist' ? path.dirname(__dirname) : __dirname;
+
 const baseSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -48,7 +51,7 @@ const baseSchema = z.object({
   TEMPORAL_PORT: z.coerce.number().int().min(1).max(65535).default(7233),
   TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(8233),
   TEMPORAL_CLI_PATH: z.string().min(1).optional(),
-  DATA_DIR: z.string().min(1).default(path.resolve(__dirname, '.data')),
+  DATA_DIR: z.string().min(1).default(path.join(PROJECT_ROOT, '.data')),
   JWT_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SEED_DEMO: z

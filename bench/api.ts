@@ -9,7 +9,8 @@ import Fastify from 'fastify';
 import { buildApp } from '../api/app';
 import { configSchema } from '../config';
 import { SMS_KINDS } from '../services/sms/texts';
-import { connectPostgres, connectTemporal } from '../scripts/system';
+import { connectPostgres } from '../db/connect';
+import { connectTemporalClient } from '../services/temporal-client';
 import { BARE_STEPS, bareLoopWorkflow, emptyWorkflow, stepUpdate } from './workflows';
 import { BENCH_METRICS_TOKEN } from './load';
 
@@ -38,8 +39,7 @@ async function main(): Promise<void> {
     ALIYUN_SMS_ACCESS_KEY_SECRET: 'bench',
   });
   const pool = await connectPostgres(databaseUrl, 15_000);
-  const t = await connectTemporal(address, 'default', 15_000);
-  await t.native.close();
+  const t = await connectTemporalClient(address, 'default', 15_000);
   const temporal = t.client;
 
   const app = await buildApp({ config, pool, temporal, taskQueue, logger: false, rateLimit: false, underPressure: false });

@@ -11,7 +11,8 @@ import type { Client } from '@temporalio/client';
 import { loadConfig } from '../config';
 import { migrate } from '../db/migrate';
 import { seedDemo } from '../db/seed';
-import { connectPostgres, connectTemporal } from '../scripts/system';
+import { connectPostgres } from '../db/connect';
+import { connectTemporalClient } from '../services/temporal-client';
 import { freePort, postgresDir, startEmbeddedPostgres, startTemporalDevServer } from '../scripts/stack';
 import { cpuMeter, type CpuMeter } from './cpu';
 import type { MemoryReport } from './worker';
@@ -88,8 +89,7 @@ export async function startBenchStack(log: (line: string) => void, profileDir?: 
     await migrate(pool);
     await seedDemo(pool);
     await pool.query('CREATE TABLE IF NOT EXISTS bench_rows (id uuid PRIMARY KEY, body jsonb NOT NULL, created_at timestamptz NOT NULL DEFAULT now())');
-    const t = await connectTemporal(address, 'default', config.START_TIMEOUT_MS);
-    await t.native.close();
+    const t = await connectTemporalClient(address, 'default', config.START_TIMEOUT_MS);
     stops.push(() => t.connection.close());
     // A task queue of its own, so a bench against configured servers never meets another worker.
     const taskQueue = `bench-${randomUUID().slice(0, 8)}`;

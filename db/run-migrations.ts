@@ -1,7 +1,8 @@
-// `npm run migrate`: applies pending migrations to DATABASE_URL (production runs this before the API starts).
+// `npm run migrate` (compiled: `node dist/db/run-migrations.js`): applies pending migrations to DATABASE_URL, as
+// production does once before the API and the worker start. It lives in db/ because production runs it.
 import { ConfigError, loadConfig } from '../config';
-import { migrate } from '../db/migrate';
-import { connectPostgres } from './system';
+import { connectPostgres } from './connect';
+import { migrate } from './migrate';
 
 async function main(): Promise<void> {
   const config = loadConfig();

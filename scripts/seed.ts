@@ -1,7 +1,7 @@
 // `npm run seed`: writes the demo district into DATABASE_URL (idempotent: a second run changes nothing).
 import { ConfigError, loadConfig } from '../config';
 import { seedDemo } from '../db/seed';
-import { connectPostgres } from './system';
+import { connectPostgres } from '../db/connect';
 
 async function main(): Promise<void> {
   const config = loadConfig();

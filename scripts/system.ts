@@ -3,17 +3,18 @@
 // Production runs `npm run worker` and `npm run api` separately against real servers instead.
 import path from 'node:path';
 import type { Pool } from 'pg';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, type Worker } from '@temporalio/worker';
+import type { Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
-import { ConfigError, listenHost, temporalTls, type Config } from '../config';
-import { createPool } from '../db/pool';
+import { listenHost, temporalTls, type Config } from '../config';
+import { connectPostgres } from '../db/connect';
 import { migrate } from '../db/migrate';
 import { seedDemo } from '../db/seed';
 import { buildApp } from '../api/app';
 import { serveMetrics } from '../api/metrics';
 import { logCalendarCoverage } from '../services/calendar-coverage';
+import { connectWorker } from '../worker/connect';
 import { createConfiguredWorker } from '../worker/worker';
+import { connectTemporalClient } from '../services/temporal-client';
 import { ensureAssessmentSchedule } from '../services/assessment-schedule';
 import { startDutyWatch } from '../services/duty-watch';
 import { startDispatcher } from '../services/delivery/dispatcher';
@@ -37,46 +38,6 @@ export interface System {
 }
 
 const redact = (url: string) => url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
-
-/** Connects a pool and proves it works, or fails with one line naming DATABASE_URL. */
-export async function connectPostgres(url: string, timeoutMs: number): Promise<Pool> {
-  const pool = createPool(url);
-  const u = new URL(url);
-  try {
-    await withTimeout(pool.query('SELECT 1'), timeoutMs);
-    return pool;
-  } catch (err) {
-    await pool.end().catch(() => {});
-    throw new ConfigError(`DATABASE_URL: cannot reach PostgreSQL at ${u.hostname}:${u.port || 5432} (${(err as Error).message})`);
-  }
-}
-
-/** Connects to Temporal and proves it answers, or fails with one line naming TEMPORAL_ADDRESS. */
-export async function connectTemporal(
-  address: string,
-  namespace: string,
-  timeoutMs: number,
-  tls?: ReturnType<typeof temporalTls>,
-): Promise<{ connection: Connection; native: NativeConnection; client: Client }> {
-  try {
-    // The client (API, schedules) and the worker's native connection use the same TLS settings: mTLS in production.
-    const connection = await withTimeout(Connection.connect({ address, connectTimeout: timeoutMs, ...(tls ? { tls } : {}) }), timeoutMs);
-    const client = new Client({ connection, namespace });
-    await withTimeout(client.workflowService.getSystemInfo({}), timeoutMs);
-    const native = await withTimeout(NativeConnection.connect({ address, ...(tls ? { tls } : {}) }), timeoutMs);
-    return { connection, native, client };
-  } catch (err) {
-    throw new ConfigError(`TEMPORAL_ADDRESS: cannot reach Temporal at ${address} (${(err as Error).message.split('\n')[0]})`);
-  }
-}
-
-export function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
-}
 
 export async function startSystem(config: Config, log: (line: string) => void = console.log): Promise<System> {
   const stops: (() => Promise<void>)[] = [];
@@ -109,11 +70,12 @@ export async function startSystem(config: Config, log: (line: string) => void = 
       if (created) log('demo data seeded');
       firstRun = created;
     }
-    const t = await connectTemporal(temporalAddress, config.TEMPORAL_NAMESPACE, config.START_TIMEOUT_MS, temporalTls(config));
+    const t = await connectTemporalClient(temporalAddress, config.TEMPORAL_NAMESPACE, config.START_TIMEOUT_MS, temporalTls(config));
     stops.push(() => t.connection.close());
-    stops.push(() => t.native.close());
+    const native = await connectWorker(temporalAddress, config.START_TIMEOUT_MS, temporalTls(config));
+    stops.push(() => native.close());
 
-    const worker: Worker = await createConfiguredWorker(config, t.native, pool, log);
+    const worker: Worker = await createConfiguredWorker(config, native, pool, log);
     await logCalendarCoverage(pool, log);
     const running = worker.run();
     // Drain the worker (in-flight tasks finish) before the connections and the pool close.

@@ -2,7 +2,8 @@
 // reconciler, so a case row whose workflow start was interrupted gets its workflow.
 import path from 'node:path';
 import { ConfigError, loadConfig, temporalTls } from '../config';
-import { connectPostgres, connectTemporal } from '../scripts/system';
+import { connectPostgres } from '../db/connect';
+import { connectTemporalClient } from '../services/temporal-client';
 import { ensureAssessmentSchedule } from '../services/assessment-schedule';
 import { startDutyWatch } from '../services/duty-watch';
 import { startDispatcher } from '../services/delivery/dispatcher';
@@ -11,6 +12,7 @@ import { startReconciler } from '../services/reconciler';
 import { startRetention } from '../services/retention';
 import { folderPhotoStorage } from '../api/storage';
 import { logCalendarCoverage } from '../services/calendar-coverage';
+import { connectWorker } from './connect';
 import { createConfiguredWorker } from './worker';
 
 async function main(): Promise<void> {
@@ -18,8 +20,9 @@ async function main(): Promise<void> {
   if (!config.DATABASE_URL) throw new ConfigError('DATABASE_URL: is required for `npm run worker` (npm start embeds Postgres)');
   if (!config.TEMPORAL_ADDRESS) throw new ConfigError('TEMPORAL_ADDRESS: is required for `npm run worker` (npm start embeds Temporal)');
   const pool = await connectPostgres(config.DATABASE_URL, config.START_TIMEOUT_MS);
-  const t = await connectTemporal(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE, config.START_TIMEOUT_MS, temporalTls(config));
-  const worker = await createConfiguredWorker(config, t.native, pool, console.log);
+  const t = await connectTemporalClient(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE, config.START_TIMEOUT_MS, temporalTls(config));
+  const native = await connectWorker(config.TEMPORAL_ADDRESS, config.START_TIMEOUT_MS, temporalTls(config));
+  const worker = await createConfiguredWorker(config, native, pool, console.log);
   await logCalendarCoverage(pool, console.log);
   const reconciler = startReconciler({ pool, temporal: t.client, taskQueue: config.TEMPORAL_TASK_QUEUE });
   // Party organisations' duties no case clock watches (a follow-up, a forward): recorded when missed.
@@ -41,7 +44,7 @@ async function main(): Promise<void> {
   await retention.stop();
   await dispatcher.stop();
   await t.connection.close();
-  await t.native.close();
+  await native.close();
   await pool.end();
 }
 

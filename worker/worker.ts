@@ -1,20 +1,23 @@
 // Builds the Temporal worker that runs case workflows and their activities. `npm run worker`, `npm start`
 // and the tests all build it here, so production and tests run the same wiring.
+import fs from 'node:fs';
 import path from 'node:path';
-import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
+import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundle, type WorkflowBundleOption } from '@temporalio/worker';
 import type { Pool } from 'pg';
 import { createActivities } from '../activities';
 import type { Config } from '../config';
 
 export const WORKFLOWS_PATH = path.resolve(__dirname, '..', 'workflows', 'index.ts');
+/** Where `npm run build` writes the workflow bundle: beside the compiled code, `dist/workflow-bundle.js`. */
+export const BUILT_BUNDLE_PATH = path.resolve(__dirname, '..', 'workflow-bundle.js');
 
 export interface WorkerOptions {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
   pool: Pool;
-  /** A pre-built bundle (tests build one per run); otherwise the worker bundles workflows/ at start. */
-  workflowBundle?: WorkflowBundle;
+  /** A pre-built bundle (tests build one per run); otherwise `defaultWorkflowBundle()`. */
+  workflowBundle?: WorkflowBundleOption;
   /** Cached workflows (sticky); lower it to see eviction and replay. */
   maxCachedWorkflows?: number;
   /** Activities beside Red Steward's own (the bench's bare baselines). */
@@ -36,12 +39,23 @@ const quietLogger = {
   error: (m: string) => console.error(m),
 };
 
+/**
+ * Compiled (`node dist/worker/main.js`), the worker loads the bundle `npm run build` wrote, so production runs the
+ * workflow code that was built and replay-tested rather than webpacking it at every start; from TypeScript (tsx:
+ * `npm start`, `npm run worker`) it bundles workflows/ as they are now.
+ */
+export async function defaultWorkflowBundle(): Promise<WorkflowBundleOption> {
+  if (path.extname(__filename) !== '.js') return bundleWorkflows();
+  if (!fs.existsSync(BUILT_BUNDLE_PATH)) throw new Error(`${BUILT_BUNDLE_PATH} is missing: \`npm run build\` writes it beside the compiled code`);
+  return { codePath: BUILT_BUNDLE_PATH };
+}
+
 export async function createWorker(o: WorkerOptions): Promise<Worker> {
   return Worker.create({
     connection: o.connection,
     namespace: o.namespace,
     taskQueue: o.taskQueue,
-    workflowBundle: o.workflowBundle ?? (await bundleWorkflows()),
+    workflowBundle: o.workflowBundle ?? (await defaultWorkflowBundle()),
     activities: { ...o.extraActivities, ...createActivities({ pool: o.pool }) },
     maxCachedWorkflows: o.maxCachedWorkflows,
   });
