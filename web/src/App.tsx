@@ -26,6 +26,7 @@ const Public = lazy(() => import('./pages/Public'));
 const Agreements = lazy(() => import('./pages/Agreements'));
 const CalendarYears = lazy(() => import('./pages/CalendarYears'));
 const NotFound = lazy(() => import('./pages/NotFound'));
+const Notifications = lazy(() => import('./pages/Notifications'));
 
 const Loading = () => (
   <div style={{ padding: 48, textAlign: 'center' }}>
@@ -102,6 +103,7 @@ export function App() {
                   <Route path="/my" element={<Guard roles={['resident']}><MyCases /></Guard>} />
                   <Route path="/track" element={<Guard><Track /></Guard>} />
                   <Route path="/cases/:id" element={<Guard><CasePage /></Guard>} />
+                  <Route path="/notifications" element={<Guard><Notifications /></Guard>} />
                   <Route path="/queue" element={<Guard roles={['handler', 'party_member']}><Queue /></Guard>} />
                   <Route path="/dashboard" element={<Guard roles={['supervisor', 'admin']}><Dashboard /></Guard>} />
                   <Route path="/accountability" element={<Guard roles={['supervisor', 'admin', 'handler']}><Accountability /></Guard>} />

@@ -677,6 +677,8 @@ export interface paths {
                     to?: string;
                     /** @description text in the description or tracking code */
                     q?: string;
+                    /** @description what waits for the caller's organisation: an extension, return (回退) or pause (挂起) it decides as the case's controller, or (follow_up) an open case of its community with no follow-up owner yet */
+                    pending?: "extension" | "return" | "pause" | "follow_up";
                     limit?: number;
                     /** @description nextCursor of the previous page */
                     cursor?: string;
@@ -735,12 +737,14 @@ export interface paths {
                                     nameZh: string;
                                     nameEn: string;
                                 } | null;
-                                /** @description The complainant sees their own; in a case view the current handler and follow-up owner while the case is open, and the community committee, see name and phone (each such read is logged: contact-views); in lists they see the family name only (张*); everyone else sees neither (null). */
+                                /** @description The complainant sees their own. The current handler and follow-up owner while the case is open, and the community committee, see the family name only (张*) with revealable true, in lists and case views alike; a case view asked with contact=reveal gives them name and phone (each such read is logged: contact-views). Everyone else sees neither (null). */
                                 resident: {
                                     name: string | null;
                                     phone: string | null;
                                     /** @description true when any of the resident's data is withheld from the caller */
                                     masked: boolean;
+                                    /** @description true when the caller may have the resident's name, phone, household and room by asking the case view for them (contact=reveal); each such read is logged */
+                                    revealable: boolean;
                                 };
                                 description: string;
                                 overdue: boolean;
@@ -995,7 +999,10 @@ export interface paths {
         /** 按查询码查看 A case by its tracking code */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description reveal: the resident's name, phone, household and room, for a caller whose resident.revealable is true; the read is logged (contact-views) and the resident sees it. Anyone else asking: 403. Without it the complainant still sees their own. */
+                    contact?: "reveal";
+                };
                 header?: never;
                 path: {
                     code: string;
@@ -1051,12 +1058,14 @@ export interface paths {
                                 nameZh: string;
                                 nameEn: string;
                             } | null;
-                            /** @description The complainant sees their own; in a case view the current handler and follow-up owner while the case is open, and the community committee, see name and phone (each such read is logged: contact-views); in lists they see the family name only (张*); everyone else sees neither (null). */
+                            /** @description The complainant sees their own. The current handler and follow-up owner while the case is open, and the community committee, see the family name only (张*) with revealable true, in lists and case views alike; a case view asked with contact=reveal gives them name and phone (each such read is logged: contact-views). Everyone else sees neither (null). */
                             resident: {
                                 name: string | null;
                                 phone: string | null;
                                 /** @description true when any of the resident's data is withheld from the caller */
                                 masked: boolean;
+                                /** @description true when the caller may have the resident's name, phone, household and room by asking the case view for them (contact=reveal); each such read is logged */
+                                revealable: boolean;
                             };
                             description: string;
                             overdue: boolean;
@@ -1076,7 +1085,7 @@ export interface paths {
                             createdAt: string;
                             updatedAt: string;
                             householdId: string | null;
-                            /** @description only the building unless the caller may see the resident's personal data */
+                            /** @description only the building unless the answer carries the resident's personal data (see resident) */
                             location: {
                                 [key: string]: string;
                             };
@@ -1143,6 +1152,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Not allowed for your role or organisation */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description Not found, or not visible to you */
                 404: {
                     headers: {
@@ -1178,10 +1196,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 工单详情 A case: state, deadlines, timeline */
+        /**
+         * 工单详情 A case: state, deadlines, timeline
+         * @description The resident's name, phone, household and room: to the complainant always; to the current handler, the follow-up owner and the community committee (resident.revealable) only with contact=reveal, each such read logged (contact-views).
+         */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description reveal: the resident's name, phone, household and room, for a caller whose resident.revealable is true; the read is logged (contact-views) and the resident sees it. Anyone else asking: 403. Without it the complainant still sees their own. */
+                    contact?: "reveal";
+                };
                 header?: never;
                 path: {
                     id: string;
@@ -1237,12 +1261,14 @@ export interface paths {
                                 nameZh: string;
                                 nameEn: string;
                             } | null;
-                            /** @description The complainant sees their own; in a case view the current handler and follow-up owner while the case is open, and the community committee, see name and phone (each such read is logged: contact-views); in lists they see the family name only (张*); everyone else sees neither (null). */
+                            /** @description The complainant sees their own. The current handler and follow-up owner while the case is open, and the community committee, see the family name only (张*) with revealable true, in lists and case views alike; a case view asked with contact=reveal gives them name and phone (each such read is logged: contact-views). Everyone else sees neither (null). */
                             resident: {
                                 name: string | null;
                                 phone: string | null;
                                 /** @description true when any of the resident's data is withheld from the caller */
                                 masked: boolean;
+                                /** @description true when the caller may have the resident's name, phone, household and room by asking the case view for them (contact=reveal); each such read is logged */
+                                revealable: boolean;
                             };
                             description: string;
                             overdue: boolean;
@@ -1262,7 +1288,7 @@ export interface paths {
                             createdAt: string;
                             updatedAt: string;
                             householdId: string | null;
-                            /** @description only the building unless the caller may see the resident's personal data */
+                            /** @description only the building unless the answer carries the resident's personal data (see resident) */
                             location: {
                                 [key: string]: string;
                             };
@@ -1322,6 +1348,15 @@ export interface paths {
                 };
                 /** @description Not signed in, or the token is invalid or expired */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed for your role or organisation */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5144,7 +5179,7 @@ export interface paths {
         put?: never;
         /**
          * 发送联系电话验证码 Send a code to the case's contact phone
-         * @description By the complainant or the account that filed the case. The code goes by SMS (the notification outbox); at most one a minute.
+         * @description By the complainant or the account that filed the case. The code goes by SMS (the notification outbox); one a minute to a case or a phone, 5 a day to a phone.
          */
         post: {
             parameters: {
@@ -7276,6 +7311,7 @@ export interface paths {
                                     /** @description median dispatched → resolved, ms */
                                     medianHandlingMs: number | null;
                                 };
+                                /** @description schedule: the monthly Schedule; otherwise who asked for it (the caller's own user id as it is; another user's as an opaque handle (u_ and 16 hex digits)) */
                                 computedBy: string | null;
                                 computedAt: string;
                                 adjustments: {
@@ -7290,6 +7326,7 @@ export interface paths {
                                         delta: number;
                                         reason: string;
                                         signedBy: {
+                                            /** @description the caller's own user id as it is; another user's as an opaque handle (u_ and 16 hex digits) */
                                             userId: string;
                                             nameZh: string | null;
                                             nameEn: string | null;
@@ -7526,6 +7563,7 @@ export interface paths {
                                 /** @description median dispatched → resolved, ms */
                                 medianHandlingMs: number | null;
                             };
+                            /** @description schedule: the monthly Schedule; otherwise who asked for it (the caller's own user id as it is; another user's as an opaque handle (u_ and 16 hex digits)) */
                             computedBy: string | null;
                             computedAt: string;
                             adjustments: {
@@ -7540,6 +7578,7 @@ export interface paths {
                                     delta: number;
                                     reason: string;
                                     signedBy: {
+                                        /** @description the caller's own user id as it is; another user's as an opaque handle (u_ and 16 hex digits) */
                                         userId: string;
                                         nameZh: string | null;
                                         nameEn: string | null;
@@ -7799,6 +7838,7 @@ export interface paths {
                                 /** @description median dispatched → resolved, ms */
                                 medianHandlingMs: number | null;
                             };
+                            /** @description schedule: the monthly Schedule; otherwise who asked for it (the caller's own user id as it is; another user's as an opaque handle (u_ and 16 hex digits)) */
                             computedBy: string | null;
                             computedAt: string;
                             adjustments: {
@@ -7813,6 +7853,7 @@ export interface paths {
                                     delta: number;
                                     reason: string;
                                     signedBy: {
+                                        /** @description the caller's own user id as it is; another user's as an opaque handle (u_ and 16 hex digits) */
                                         userId: string;
                                         nameZh: string | null;
                                         nameEn: string | null;
@@ -7983,6 +8024,7 @@ export interface paths {
                                 /** @description median dispatched → resolved, ms */
                                 medianHandlingMs: number | null;
                             };
+                            /** @description schedule: the monthly Schedule; otherwise who asked for it (the caller's own user id as it is; another user's as an opaque handle (u_ and 16 hex digits)) */
                             computedBy: string | null;
                             computedAt: string;
                             adjustments: {
@@ -7997,6 +8039,7 @@ export interface paths {
                                     delta: number;
                                     reason: string;
                                     signedBy: {
+                                        /** @description the caller's own user id as it is; another user's as an opaque handle (u_ and 16 hex digits) */
                                         userId: string;
                                         nameZh: string | null;
                                         nameEn: string | null;
@@ -8350,15 +8393,17 @@ export interface paths {
                                 };
                                 /** @enum {string} */
                                 status: "open" | "answered" | "closed";
-                                /** @description findings: the supervisor user who filed it */
+                                /** @description findings: the supervisor user who filed it (the caller's own user id as it is; another user's as an opaque handle (u_ and 16 hex digits)) */
                                 filedBy: string | null;
                                 answer: {
                                     text: string;
                                     at: string;
+                                    /** @description the caller's own user id as it is; another user's as an opaque handle (u_ and 16 hex digits) */
                                     by: string | null;
                                 } | null;
                                 closed: {
                                     at: string;
+                                    /** @description the caller's own user id as it is; another user's as an opaque handle (u_ and 16 hex digits) */
                                     by: string | null;
                                     reason: string | null;
                                 } | null;
@@ -8484,15 +8529,17 @@ export interface paths {
                             };
                             /** @enum {string} */
                             status: "open" | "answered" | "closed";
-                            /** @description findings: the supervisor user who filed it */
+                            /** @description findings: the supervisor user who filed it (the caller's own user id as it is; another user's as an opaque handle (u_ and 16 hex digits)) */
                             filedBy: string | null;
                             answer: {
                                 text: string;
                                 at: string;
+                                /** @description the caller's own user id as it is; another user's as an opaque handle (u_ and 16 hex digits) */
                                 by: string | null;
                             } | null;
                             closed: {
                                 at: string;
+                                /** @description the caller's own user id as it is; another user's as an opaque handle (u_ and 16 hex digits) */
                                 by: string | null;
                                 reason: string | null;
                             } | null;
@@ -8549,15 +8596,17 @@ export interface paths {
                             };
                             /** @enum {string} */
                             status: "open" | "answered" | "closed";
-                            /** @description findings: the supervisor user who filed it */
+                            /** @description findings: the supervisor user who filed it (the caller's own user id as it is; another user's as an opaque handle (u_ and 16 hex digits)) */
                             filedBy: string | null;
                             answer: {
                                 text: string;
                                 at: string;
+                                /** @description the caller's own user id as it is; another user's as an opaque handle (u_ and 16 hex digits) */
                                 by: string | null;
                             } | null;
                             closed: {
                                 at: string;
+                                /** @description the caller's own user id as it is; another user's as an opaque handle (u_ and 16 hex digits) */
                                 by: string | null;
                                 reason: string | null;
                             } | null;
@@ -8704,15 +8753,17 @@ export interface paths {
                             };
                             /** @enum {string} */
                             status: "open" | "answered" | "closed";
-                            /** @description findings: the supervisor user who filed it */
+                            /** @description findings: the supervisor user who filed it (the caller's own user id as it is; another user's as an opaque handle (u_ and 16 hex digits)) */
                             filedBy: string | null;
                             answer: {
                                 text: string;
                                 at: string;
+                                /** @description the caller's own user id as it is; another user's as an opaque handle (u_ and 16 hex digits) */
                                 by: string | null;
                             } | null;
                             closed: {
                                 at: string;
+                                /** @description the caller's own user id as it is; another user's as an opaque handle (u_ and 16 hex digits) */
                                 by: string | null;
                                 reason: string | null;
                             } | null;
@@ -8852,15 +8903,17 @@ export interface paths {
                             };
                             /** @enum {string} */
                             status: "open" | "answered" | "closed";
-                            /** @description findings: the supervisor user who filed it */
+                            /** @description findings: the supervisor user who filed it (the caller's own user id as it is; another user's as an opaque handle (u_ and 16 hex digits)) */
                             filedBy: string | null;
                             answer: {
                                 text: string;
                                 at: string;
+                                /** @description the caller's own user id as it is; another user's as an opaque handle (u_ and 16 hex digits) */
                                 by: string | null;
                             } | null;
                             closed: {
                                 at: string;
+                                /** @description the caller's own user id as it is; another user's as an opaque handle (u_ and 16 hex digits) */
                                 by: string | null;
                                 reason: string | null;
                             } | null;
@@ -9024,15 +9077,17 @@ export interface paths {
                             };
                             /** @enum {string} */
                             status: "open" | "answered" | "closed";
-                            /** @description findings: the supervisor user who filed it */
+                            /** @description findings: the supervisor user who filed it (the caller's own user id as it is; another user's as an opaque handle (u_ and 16 hex digits)) */
                             filedBy: string | null;
                             answer: {
                                 text: string;
                                 at: string;
+                                /** @description the caller's own user id as it is; another user's as an opaque handle (u_ and 16 hex digits) */
                                 by: string | null;
                             } | null;
                             closed: {
                                 at: string;
+                                /** @description the caller's own user id as it is; another user's as an opaque handle (u_ and 16 hex digits) */
                                 by: string | null;
                                 reason: string | null;
                             } | null;
@@ -10113,6 +10168,1002 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 推送地址列表 Webhook endpoints (no secrets) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description platform admin only: one organisation */
+                    organizationId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["WebhookEndpoint"][];
+                        };
+                    };
+                };
+                /** @description Invalid request: details name each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is invalid or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed for your role or organisation */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unexpected error (logged with the request id) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** 登记推送地址 Register a webhook endpoint (its secret is shown once) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description the organisation whose events are sent; staff: only their own (the default); the platform admin: required */
+                        organizationId?: string;
+                        /** @description https:// (production refuses this machine and private networks) */
+                        url: string;
+                        description?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WebhookEndpointWithSecret"];
+                    };
+                };
+                /** @description Invalid request: details name each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is invalid or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed for your role or organisation */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Illegal in the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unsupported content type: send application/json */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unexpected error (logged with the request id) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** 停用推送地址 Deactivate a webhook endpoint */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WebhookEndpoint"];
+                    };
+                };
+                /** @description Invalid request: details name each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is invalid or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed for your role or organisation */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not visible to you */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unexpected error (logged with the request id) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 更换推送密钥 Replace an endpoint’s secret (the new one is shown once; the old one stops signing at once) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WebhookEndpointWithSecret"];
+                    };
+                };
+                /** @description Invalid request: details name each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is invalid or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed for your role or organisation */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not visible to you */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unexpected error (logged with the request id) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 推送记录 An endpoint’s messages, newest first, each with its state and attempts */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                outboxId: string;
+                                /** @description X-RedSteward-Delivery and the body’s deliveryId */
+                                dedupeKey: string;
+                                event: string;
+                                /** @enum {string} */
+                                state: "sent" | "pending" | "dead";
+                                createdAt: string;
+                                /** @description POSTs so far, manual redeliveries included */
+                                attempts: number;
+                                /** @description the latest attempts first, at most 20 */
+                                log: {
+                                    attempt: number;
+                                    /** @description null: no answer (timeout, network error, refused address) */
+                                    statusCode: number | null;
+                                    latencyMs: number;
+                                    error: string | null;
+                                    at: string;
+                                }[];
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Invalid request: details name each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is invalid or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed for your role or organisation */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not visible to you */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unexpected error (logged with the request id) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/deliveries/{outboxId}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 重新推送 Send one message again now, sent or dead, with its tries counted afresh */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    outboxId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            outboxId: string;
+                            /** @enum {string} */
+                            state: "pending";
+                        };
+                    };
+                };
+                /** @description Invalid request: details name each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is invalid or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed for your role or organisation */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not visible to you */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Illegal in the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unexpected error (logged with the request id) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 站内通知 My notifications, unread first, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description true: unread only */
+                    unread?: "true" | "false";
+                    limit?: number;
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                caseId: string | null;
+                                trackingCode: string | null;
+                                /** @description what happened, e.g. case.dispatched, case.breached, case.please_evaluate */
+                                template: string;
+                                /** @description in the request's language (Accept-Language; Chinese by default) */
+                                title: string;
+                                body: string;
+                                createdAt: string;
+                                readAt: string | null;
+                            }[];
+                            nextCursor: string | null;
+                            unreadCount: number;
+                        };
+                    };
+                };
+                /** @description Invalid request: details name each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is invalid or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed for your role or organisation */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unexpected error (logged with the request id) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/unread-count": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 未读通知数 My unread count */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            unreadCount: number;
+                        };
+                    };
+                };
+                /** @description Not signed in, or the token is invalid or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed for your role or organisation */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unexpected error (logged with the request id) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/{id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 标为已读 Mark one notification read */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            unreadCount: number;
+                        };
+                    };
+                };
+                /** @description Invalid request: details name each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is invalid or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed for your role or organisation */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not visible to you */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unexpected error (logged with the request id) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/read-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 全部标为已读 Mark all my notifications read */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            unreadCount: number;
+                        };
+                    };
+                };
+                /** @description Not signed in, or the token is invalid or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed for your role or organisation */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unexpected error (logged with the request id) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/stream-ticket": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 实时通知票据 A ticket to open the live stream
+         * @description EventSource cannot send headers: open GET /notifications/stream?ticket=… with this ticket within 60 s. It names this session; after sign-out it opens nothing.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            ticket: string;
+                            expiresIn: number;
+                        };
+                    };
+                };
+                /** @description Not signed in, or the token is invalid or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed for your role or organisation */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Illegal in the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unexpected error (logged with the request id) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 实时通知 Live notifications (Server-Sent Events)
+         * @description text/event-stream. `event: notification` with `{id, caseId, template, unreadCount}` for each new notice; `event: unread` with `{unreadCount}` when notices were marked read (in any tab); `event: end` when the session ended (sign-out), then the stream closes; a comment line every 25 s. Authenticated by a ticket from POST /notifications/stream-ticket (EventSource sends no headers).
+         */
+        get: {
+            parameters: {
+                query: {
+                    ticket: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description text/event-stream */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description Invalid request: details name each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is invalid or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unexpected error (logged with the request id) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -10247,6 +11298,38 @@ export interface components {
             notice: string | null;
             importedAt: string | null;
         };
+        WebhookEndpointInput: {
+            id: string;
+            organizationId: string;
+            url: string;
+            description: string | null;
+            active: boolean;
+            createdAt: string;
+            secretRotatedAt: string | null;
+            deactivatedAt: string | null;
+            /**
+             * @description deleted by a user, or the receiver answered 410 Gone
+             * @enum {string|null}
+             */
+            deactivatedReason: "deleted" | "gone" | null;
+        };
+        WebhookEndpointWithSecretInput: {
+            id: string;
+            organizationId: string;
+            url: string;
+            description: string | null;
+            active: boolean;
+            createdAt: string;
+            secretRotatedAt: string | null;
+            deactivatedAt: string | null;
+            /**
+             * @description deleted by a user, or the receiver answered 410 Gone
+             * @enum {string|null}
+             */
+            deactivatedReason: "deleted" | "gone" | null;
+            /** @description shown this once: the HMAC-SHA256 key of X-RedSteward-Signature (docs/webhooks.md) */
+            secret: string;
+        };
         Error: {
             error: {
                 /** @description stable machine-readable code, e.g. case.illegal_transition */
@@ -10376,6 +11459,38 @@ export interface components {
             statutoryDaysWorked: string[];
             notice: string | null;
             importedAt: string | null;
+        };
+        WebhookEndpoint: {
+            id: string;
+            organizationId: string;
+            url: string;
+            description: string | null;
+            active: boolean;
+            createdAt: string;
+            secretRotatedAt: string | null;
+            deactivatedAt: string | null;
+            /**
+             * @description deleted by a user, or the receiver answered 410 Gone
+             * @enum {string|null}
+             */
+            deactivatedReason: "deleted" | "gone" | null;
+        };
+        WebhookEndpointWithSecret: {
+            id: string;
+            organizationId: string;
+            url: string;
+            description: string | null;
+            active: boolean;
+            createdAt: string;
+            secretRotatedAt: string | null;
+            deactivatedAt: string | null;
+            /**
+             * @description deleted by a user, or the receiver answered 410 Gone
+             * @enum {string|null}
+             */
+            deactivatedReason: "deleted" | "gone" | null;
+            /** @description shown this once: the HMAC-SHA256 key of X-RedSteward-Signature (docs/webhooks.md) */
+            secret: string;
         };
     };
     responses: never;

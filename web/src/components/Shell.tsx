@@ -1,5 +1,6 @@
 // The frame of every screen: a red header with the app's name, the role's navigation (a tab bar at the
-// bottom of a phone), the language switch and the signed-in user; a skip link for keyboard users.
+// bottom of a phone), the language switch, the notification bell and the signed-in user; a skip link for keyboard
+// users. The live unread count (NotificationsProvider) is held here, so every page can hear of new notices.
 import {
   AlertOutlined,
   AuditOutlined,
@@ -21,6 +22,8 @@ import { Link, NavLink, useLocation, useNavigate } from 'react-router';
 import type { Me } from '../api/types';
 import { useI18n, type MessageKey } from '../i18n';
 import { useSession } from '../session';
+import { NotificationsProvider } from '../lib/notifications';
+import { Bell } from './Bell';
 import { CalendarBanner } from './CalendarBanner';
 import './shell.css';
 
@@ -73,6 +76,14 @@ function Emblem() {
 }
 
 export function Shell({ children }: { children: ReactNode }) {
+  return (
+    <NotificationsProvider>
+      <Frame>{children}</Frame>
+    </NotificationsProvider>
+  );
+}
+
+function Frame({ children }: { children: ReactNode }) {
   const { t, lang, setLang, name } = useI18n();
   const { me, signOut } = useSession();
   const navigate = useNavigate();
@@ -109,6 +120,7 @@ export function Shell({ children }: { children: ReactNode }) {
           <Button type="text" className="rs-header-button" onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')} title={t('app.languageLabel')} lang={lang === 'zh' ? 'en' : 'zh-CN'}>
             {t('app.language')}
           </Button>
+          {me && <Bell />}
           {me ? (
             <Dropdown
               trigger={['click']}

@@ -29,6 +29,12 @@ export const en: Record<MessageKey, string> = {
   'nav.accountability': 'Accountability',
   'nav.assessment': 'Assessment',
   'nav.public': 'Disclosure',
+  'notifications.title': 'Notifications',
+  'notifications.bell': 'Notifications, {count} unread',
+  'notifications.empty': 'No notifications',
+  'notifications.readAll': 'Mark all read',
+  'notifications.all': 'See all',
+  'notifications.more': 'Load more',
   'nav.agreements': 'Agreements',
   'nav.calendar': 'Holidays',
 

@@ -28,6 +28,12 @@ export const zh = {
   'nav.accountability': '问责记录',
   'nav.assessment': '考核评价',
   'nav.public': '信息公开',
+  'notifications.title': '通知',
+  'notifications.bell': '通知，{count} 条未读',
+  'notifications.empty': '暂无通知',
+  'notifications.readAll': '全部标为已读',
+  'notifications.all': '查看全部',
+  'notifications.more': '加载更多',
   'nav.agreements': '协议设置',
   'nav.calendar': '节假日安排',
 

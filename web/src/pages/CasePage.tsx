@@ -18,6 +18,7 @@ import { useI18n } from '../i18n';
 import { getCase, revealContact } from '../lib/cases';
 import { caseStatusColor, deadlineLabel, LEVEL_COLOR, levelLabel, outcomeLabel, statusLabel } from '../lib/labels';
 import { useLoad } from '../lib/load';
+import { useNoticeEvents } from '../lib/notifications';
 import { useReference } from '../lib/reference';
 import { formatDateTime, formatDuration } from '../lib/time';
 import { useSession } from '../session';
@@ -170,6 +171,7 @@ export default function CasePage() {
   const ref = useReference();
   // Closed cases change no more; open ones are polled (timers move them without anyone acting).
   const loaded = useLoad(() => getCase(id), [id], POLL_MS, (x) => x.status !== 'closed');
+  useNoticeEvents((n) => n.caseId === id && void loaded.reload());
   // What a click on 查看联系方式 brought, kept while this case's page is open; the polled case never carries it.
   const [revealed, setRevealed] = useState<Revealed | null>(null);
   useEffect(() => setRevealed(null), [id]);

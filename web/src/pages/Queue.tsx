@@ -7,6 +7,7 @@ import { CaseList } from '../components/CaseList';
 import { useI18n } from '../i18n';
 import { listCases } from '../lib/cases';
 import { useLoad } from '../lib/load';
+import { useNoticeEvents } from '../lib/notifications';
 import { serverNow } from '../lib/time';
 import { byUrgency } from '../lib/urgency';
 import { useSession } from '../session';
@@ -16,6 +17,8 @@ export default function Queue() {
   const { me } = useSession();
   const [filters, setFilters] = useState<Filters>({});
   const list = useLoad(() => listCases(filters), [JSON.stringify(filters)], 5000);
+  // A new case or a change to one arrives as a notice: the queue shows it at once, not at the next poll.
+  useNoticeEvents(() => void list.reload());
   const cases = byUrgency(list.data?.items ?? [], serverNow());
   return (
     <>
