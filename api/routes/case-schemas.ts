@@ -119,6 +119,12 @@ export const listQuerySchema = z
     from: dateSchema.optional().describe('created on or after this day (China Standard Time)'),
     to: dateSchema.optional().describe('created on or before this day (China Standard Time)'),
     q: storableString().trim().min(1).max(100).optional().describe('text in the description or tracking code'),
+    pending: z
+      .enum(['extension', 'return', 'pause', 'follow_up'])
+      .optional()
+      .describe(
+        "what waits for the caller's organisation: an extension, return (回退) or pause (挂起) it decides as the case's controller, or (follow_up) an open case of its community with no follow-up owner yet",
+      ),
     limit: z.coerce.number().int().min(1).max(100).default(20),
     cursor: storableString().max(200).optional().describe('nextCursor of the previous page'),
   })

@@ -138,6 +138,9 @@ export const caseRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (app
           createdFrom: q.from ? new Date(cstTime(q.from, 0)) : undefined,
           createdBefore: q.to ? new Date(cstTime(addCalendarDays(q.to, 1), 0)) : undefined,
           text: q.q,
+          pending: q.pending,
+          // An admin decides nothing and sees what waits for anyone.
+          deciderOrgId: actor.role === 'admin' ? null : actor.organizationId,
         },
         { limit: q.limit, after: q.cursor ? decodeCursor(q.cursor) : undefined },
       );

@@ -221,6 +221,28 @@ export interface CaseListFilter {
   createdFrom?: Date;
   createdBefore?: Date;
   text?: string;
+  /** A decision or an assignment waiting for `deciderOrgId` (null: anyone's, for an admin): see PENDING_SQL. */
+  pending?: PendingKind;
+  deciderOrgId?: string | null;
+}
+
+export type PendingKind = 'extension' | 'return' | 'pause' | 'follow_up';
+
+// The organisation that decides a case's requests (domain/policy.ts controllerOf): never the one that asked.
+const CONTROLLER_SQL = `(CASE WHEN c.supervisor_org_id = c.handler_org_id THEN c.intake->'chain'->>'organizationDepartmentId' ELSE c.supervisor_org_id END)`;
+const PENDING_SQL: Record<PendingKind, string> = {
+  extension: 'c.pending_extension IS NOT NULL',
+  return: "c.pending_request->>'kind' = 'return'",
+  pause: "c.pending_request->>'kind' = 'pause'",
+  // 待指派: the community committee names a follow-up owner for each open case (domain.md 跟踪督促).
+  follow_up: "c.follow_up_owner IS NULL AND c.status NOT IN ('closed', 'resolved')",
+};
+
+/** What waits for the organisation: a request it decides as the controller, or a case of its community to assign. */
+function pendingSql(kind: PendingKind, org: string | null, p: Params): string {
+  if (org === null) return PENDING_SQL[kind];
+  const who = kind === 'follow_up' ? 'c.community_org_id' : CONTROLLER_SQL;
+  return `(${PENDING_SQL[kind]} AND ${who} = ${p.add(org)})`;
 }
 
 export interface CaseCursor {
@@ -248,6 +270,7 @@ export async function listCases(
   if (f.overdue !== undefined) where.push(f.overdue ? OVERDUE_SQL : `NOT ${OVERDUE_SQL}`);
   if (f.createdFrom) where.push(`c.created_at >= ${p.add(f.createdFrom)}`);
   if (f.createdBefore) where.push(`c.created_at < ${p.add(f.createdBefore)}`);
+  if (f.pending) where.push(pendingSql(f.pending, f.deciderOrgId ?? null, p));
   if (f.text) {
     const pattern = p.add(containsPattern(f.text));
     where.push(`(c.description ILIKE ${pattern} OR c.tracking_code ILIKE ${pattern})`);

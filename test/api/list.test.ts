@@ -251,9 +251,39 @@ test.each([
   [{ from: '2026-13-01' }, 'from'],
   [{ from: '2026-11-02', to: '2026-11-01' }, 'to'],
   [{ sort: 'oldest' }, 'sort'],
+  [{ pending: 'everything' }, 'pending'],
   [{ q: '长'.repeat(101) }, 'q'],
 ])('GET /cases?%j is a 400 naming %s', async (query, field) => {
   const res = await (await as(s.app, 'admin')).get(`/api/v1/cases?${new URLSearchParams(query as Record<string, string>).toString()}`);
   expect(res.statusCode).toBe(400);
   expect(res.json().error.details.map((d: { path: string }) => d.path)).toContain(field);
+});
+
+// What waits for a decision (待我审批) or an assignment (待指派): the waiting lists of the web app ask for these.
+test('pending lists the requests the caller decides as the controller, and its community\'s cases with no follow-up owner', async () => {
+  const open = (r: Row) => r.status === 'dispatched' || r.status === 'acknowledged';
+  const jinji = rows.filter((r) => open(r) && r.community_org_id === 'comm-jinji' && r.level === 'community_committee');
+  const atStreet = rows.find((r) => open(r) && r.community_org_id === 'comm-jinji' && r.level === 'street_committee');
+  const selfSupervised = rows.find((r) => open(r) && r.handler_org_id === 'dept-housing' && r.supervisor_org_id === 'dept-housing');
+  expect(jinji.length).toBeGreaterThanOrEqual(3);
+  expect(atStreet && selfSupervised).toBeTruthy();
+  const extension = { deadline: 'resolution', extendBy: { unit: 'hours', amount: 4 }, reason: '缺件' };
+  const set = (r: Row, column: string, value: object) => s.pool.query(`UPDATE cases SET ${column} = $2 WHERE id = $1`, [r.id, JSON.stringify(value)]);
+  await set(jinji[0], 'pending_extension', extension);
+  await set(jinji[1], 'pending_request', { kind: 'return', reason: '非本单位职责', requestedAt: NOW });
+  await set(jinji[2], 'pending_request', { kind: 'pause', reason: '等待业主在家', requestedAt: NOW });
+  // Decided one rung up, and (a department supervising its own case) by the organisation department.
+  await set(atStreet!, 'pending_extension', extension);
+  await set(selfSupervised!, 'pending_extension', extension);
+
+  expect(await listAll('community1', 'pending=extension')).toEqual([jinji[0].id]);
+  expect(await listAll('community1', 'pending=return')).toEqual([jinji[1].id]);
+  expect(await listAll('community1', 'pending=pause')).toEqual([jinji[2].id]);
+  expect(await listAll('street1', 'pending=extension')).toEqual([atStreet!.id]);
+  expect(await listAll('department2', 'pending=extension')).toEqual([]);
+  expect(await listAll('orgdept1', 'pending=extension')).toEqual([selfSupervised!.id]);
+  // The handler that asked never sees its own request as waiting for it.
+  expect(await listAll('handler1', 'pending=extension')).toEqual([]);
+  expect((await listAll('admin', 'pending=extension')).sort()).toEqual([jinji[0].id, atStreet!.id, selfSupervised!.id].sort());
+  expect(await listAll('community1', 'pending=follow_up')).toEqual(expectIds((r) => r.community_org_id === 'comm-jinji' && !r.follow_up_owner && open(r)));
 });
