@@ -6,6 +6,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { DEMO, DEMO_PASSWORD } from '../../db/seed-data';
+import { eventually } from '../helpers/cases';
 import { ownSystem, runScript, waitForReady, type Child, type OwnSystem } from '../helpers/processes';
 
 let child: Child | undefined;
@@ -136,4 +137,23 @@ test('the API and the metrics listen on loopback only: another address of this m
     });
     expect({ port, refused }).toEqual({ port, refused: true });
   }
+});
+
+test('a sign-in code for resident1 goes out by SMS (in development: a line of DATA_DIR/sms.log), signs in, and is in no log line', async () => {
+  const smsLog = path.join(sys.env.DATA_DIR, 'sms.log');
+  const linesBefore = fs.existsSync(smsLog) ? fs.readFileSync(smsLog, 'utf8').split('\n').filter(Boolean).length : 0;
+  const sent = await call('POST', '/auth/code', undefined, { phone: '13800000001' });
+  expect(sent.status).toBe(202);
+  let code = '';
+  await eventually(async () => {
+    const lines = fs.existsSync(smsLog) ? fs.readFileSync(smsLog, 'utf8').split('\n').filter(Boolean) : [];
+    const line = lines.slice(linesBefore).map((l) => JSON.parse(l) as { to: string; params: Record<string, string> }).find((l) => l.to === '13800000001' && /^\d{6}$/.test(l.params.code ?? ''));
+    code = line?.params.code ?? '';
+    return code !== '';
+  });
+  const verified = await call('POST', '/auth/code/verify', undefined, { phone: '13800000001', code });
+  expect(verified.status).toBe(200);
+  expect(((await verified.json()).user as { username: string }).username).toBe('resident1');
+  // Not on the terminal, not in the app's log (npm start writes both to its output).
+  expect(child!.output()).not.toMatch(new RegExp(`(?<!\\d)${code}(?!\\d)`));
 });
