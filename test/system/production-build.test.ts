@@ -134,11 +134,16 @@ test('node dist/api/server.js starts against configured servers, serves the buil
   expect(await api.stop('SIGTERM')).toBe(0);
 });
 
-test('node dist/worker/main.js runs the prebuilt workflow bundle: a case it drives answers, and SIGTERM drains it', async () => {
+test('node dist/worker/main.js runs the prebuilt workflow bundle: a case it drives answers, its health check passes, and SIGTERM drains it', async () => {
   const worker = runCompiled('worker/main.js', {});
   const l = loop(t, pool);
   const filed = await l.file();
   await l.actUntilAnswered(filed.caseId, actors.handler1, { type: 'acknowledge' }, `ack-${filed.caseId}`, 10);
+  // The container's health check (docker-compose.yml): this host's worker polls; on a queue nobody polls, unhealthy.
+  const healthy = runCompiled('worker/health.js', {});
+  expect({ code: await healthy.exited, out: healthy.output() }).toEqual({ code: 0, out: expect.stringContaining('worker: polling') });
+  const elsewhere = runCompiled('worker/health.js', { TEMPORAL_TASK_QUEUE: `${t.taskQueue}-nobody` });
+  expect(await elsewhere.exited).toBe(1);
   expect(await worker.stop('SIGTERM')).toBe(0);
 });
 
