@@ -2,8 +2,10 @@
 // committed) must replay on the current code; a change that would break running cases fails here. The corpus holds
 // one history per rule family of the loop, the assessment workflow and a run that continued as new, and each later
 // release's histories of what it changed. Record with RS_RECORD_HISTORIES=1 npx jest test/replay, optionally
-// RS_RECORD_ONLY=<scenario,…> (workflows/README.md, "Versioning").
+// RS_RECORD_ONLY=<scenario,…> (workflows/README.md, "Versioning"). The corpus is replayed on the bundle the build
+// makes (scripts/build-workflow-bundle.ts): the file the compiled worker loads.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { runScript } from '../helpers/processes';
@@ -166,12 +168,16 @@ const resident3: Actor = { userId: DEMO_USERS.resident3, role: 'resident', organ
 
 const corpus = () => fs.readdirSync(DIR).filter((f) => f.endsWith('.json'));
 
-test('every committed history replays on the current workflow code', async () => {
+test('every committed history replays on the workflow bundle the build makes', async () => {
   expect(corpus().length).toBeGreaterThanOrEqual(10);
-  const child = runScript('scripts/replay-histories.ts', { LOG_LEVEL: 'error' });
+  const bundle = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'rs-bundle-')), 'workflow-bundle.js');
+  const build = runScript('scripts/build-workflow-bundle.ts', {}, [bundle]);
+  expect(await build.exited).toBe(0);
+  const child = runScript('scripts/replay-histories.ts', { LOG_LEVEL: 'error' }, ['--bundle', bundle]);
   const code = await child.exited;
   expect(child.output()).toContain(`${corpus().length} replayed, 0 failed`);
   expect(code).toBe(0);
+  fs.rmSync(path.dirname(bundle), { recursive: true, force: true });
 });
 
 test('a workflow changed without going through the versioning policy fails the replay with a nondeterminism error', async () => {
