@@ -61,7 +61,7 @@ const baseSchema = z.object({
   EMBEDDED_POSTGRES_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
   START_TIMEOUT_MS: z.coerce.number().int().min(100).default(15000),
   // Workflows the worker keeps in memory between tasks (sticky cache). Each costs about 0.35 MB of RSS, mostly outside
-  // the JS heap from which the SDK sizes its default (bench/README.md, "Now (runs 28–30)"): set it to fit a container.
+  // the JS heap from which the SDK sizes its default: set it to fit a container.
   // 0 keeps none (every task replays its history). Unset: the SDK's default.
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(1_000_000).optional(),
 

@@ -188,7 +188,7 @@ export function presentDetail(row: CaseDetailRow, actor: Actor, names: Names, no
   const personal = showsPersonalData(access, reveal);
   // Object.assign onto the summary, not `{ ...summary, householdId, … }`: in Node 20's V8 each property added after
   // a spread costs about a microsecond (no cached map transition), 14 µs for these 13, on every read of a case
-  // (bench/README.md "Where the time goes"; test/api/case-view.test.ts holds the answer the same).
+  // (test/api/case-view.test.ts holds the answer the same).
   return Object.assign(summaryOf(row, names, now, residentInView(row, access, personal)), {
     householdId: personal ? row.householdId : null,
     location: personal ? row.location : buildingOnly(row.location),

@@ -14,7 +14,7 @@ import { text } from './i18n';
 /**
  * The headers helmet sets, computed once at start by running its middleware against a recording response: with
  * the default options they depend on nothing in the request. Going through @fastify/helmet on every request cost
- * about 30 µs of CPU each (`bench/README.md`, reads); test/api/ops.test.ts checks the set against helmet's own.
+ * about 30 µs of CPU each; test/api/ops.test.ts checks the set against helmet's own.
  */
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = (() => {
   const headers: Record<string, string> = {};

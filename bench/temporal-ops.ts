@@ -1,7 +1,7 @@
 // What the Temporal server does per operation: its own counters (requests by service and operation, persistence
 // calls, task executions), read from the embedded dev server's Prometheus endpoint before and after N bare starts
 // and N intakes, divided by N. `npx tsx bench/temporal-ops.ts [N]` (default 300). Used to check that an intake
-// costs the server the same calls as starting the empty workflow (bench/README.md, "Where the time goes").
+// costs the server the same calls as starting the empty workflow.
 import { runOps } from './load';
 import { benchContext, fileOverHttp, settle, startBare, warmUp } from './scenarios';
 import { startBenchStack } from './stack';
