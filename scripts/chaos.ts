@@ -17,7 +17,7 @@ import { migrate } from '../db/migrate';
 import { seedDemo } from '../db/seed';
 import { ChaosClient, driveAll, type CaseRecord } from './chaos/clients';
 import { PostgresProcess, TemporalProcess, WorkerProcess } from './chaos/services';
-import { failures, verify, type Verdict } from './chaos/verify';
+import { converge, failures, selfTest, type Verdict } from './chaos/verify';
 import { freePort } from './stack';
 import { findTemporalCli } from './temporal-cli';
 
@@ -149,13 +149,14 @@ async function main(): Promise<number> {
     const startedCases = await done;
     log(`clients done: ${startedCases} cases started, ${chaos.stats.requests} requests, ${chaos.stats.retries} retries`);
 
-    const verdict = await converge(r.pool, r.client, records.filter((rec) => rec.started), Number(flags['settle-seconds']) * 1000);
+    const verdict = await converge(r.pool, r.client, records.filter((rec) => rec.started), Number(flags['settle-seconds']) * 1000, log);
     report(verdict, records, counts, chaos.stats.retries, r.worker.selfExits);
     const checkerWorks = await selfTest(r.pool, r.client, records);
+    console.log(`chaos: checker self-test ${checkerWorks.message}`);
     // A kind of fault that never struck proves nothing about it: such a run fails rather than reads as a pass.
     const unstruck = faults.filter((f) => counts[f] === 0);
     if (unstruck.length > 0) console.log(`chaos: FAILED to inject ${unstruck.join(', ')} while cases were in flight (the clients finished or stopped starting first)`);
-    return failures(verdict) === 0 && checkerWorks && unstruck.length === 0 ? 0 : 1;
+    return failures(verdict) === 0 && checkerWorks.ok && unstruck.length === 0 ? 0 : 1;
   } finally {
     await stopAll(running);
   }
@@ -171,38 +172,6 @@ async function inject(fault: Fault, s: Running): Promise<void> {
   await s.pg.crash();
   await sleep(1_000);
   await s.pg.start();
-}
-
-/** The servers are back; give the worker and the reconciler time to catch up, checking until all is well. */
-async function converge(pool: ReturnType<typeof createPool>, client: Client, records: CaseRecord[], timeoutMs: number): Promise<Verdict> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await verify(pool, client, records).catch((err: Error) => ({ accepted: 0, lost: [`check failed: ${err.message}`], duplicated: [], timelines: [], states: [], rejected: [] }));
-    if (failures(v) === 0 || Date.now() > until) return v;
-    log(`waiting for the system to catch up: ${failures(v)} open findings (e.g. ${[...v.lost, ...v.duplicated, ...v.timelines, ...v.states][0] ?? v.rejected[0]})`);
-    await sleep(5_000);
-  }
-}
-
-/**
- * A check that cannot fail proves nothing: plant a case that was "accepted" but never filed, and a real case whose
- * record forgets its accepted steps, and require the checker to flag both.
- */
-async function selfTest(pool: ReturnType<typeof createPool>, client: Client, records: CaseRecord[]): Promise<boolean> {
-  const real = records.find((r) => r.caseId && r.accepted.length > 0 && !r.uncertain);
-  if (!real) {
-    // A run that accepted nothing proves nothing, and leaves the checker itself untried: it fails.
-    console.log('chaos: checker self-test could not run: no case was accepted without doubt');
-    return false;
-  }
-  const planted: CaseRecord[] = [
-    { index: -1, intakeKey: `planted-${randomUUID()}`, plan: 1, started: true, caseId: randomUUID(), accepted: ['acknowledge'], uncertain: null, rejected: null },
-    { ...real, index: -2, accepted: [] },
-  ];
-  const v = await verify(pool, client, planted);
-  const ok = v.lost.length >= 1 && v.states.length >= 1;
-  console.log(`chaos: checker self-test ${ok ? 'flagged both planted faults' : `MISSED a planted fault (lost ${v.lost.length}, wrong states ${v.states.length})`}`);
-  return ok;
 }
 
 function report(v: Verdict, records: CaseRecord[], counts: Record<Fault, number>, retries: number, selfExits: string[]): void {

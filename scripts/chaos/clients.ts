@@ -31,7 +31,7 @@ export interface ClientStats {
 const agent = new Agent({ connections: 64, headersTimeout: 30_000, bodyTimeout: 30_000 });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-interface Answer {
+export interface Answer {
   status: number;
   body: Record<string, unknown>;
 }
@@ -39,10 +39,15 @@ interface Answer {
 export class ChaosClient {
   readonly stats: ClientStats = { requests: 0, retries: 0 };
   private tokens = new Map<string, string>();
-  constructor(private readonly origin: string, private readonly runId: string, private readonly giveUpAt: number) {}
+  private readonly origins: string[];
+  private turn = 0;
+  /** `origin`: one API, or several that serve the same system, taken in turn request by request (retries included). */
+  constructor(origin: string | string[], private readonly runId: string, private readonly giveUpAt: number) {
+    this.origins = Array.isArray(origin) ? origin : [origin];
+  }
 
   /** Sends until a definite answer (2xx or 4xx); null if none came before the run's deadline. */
-  private async send(method: 'POST', path: string, body: unknown, headers: Record<string, string>): Promise<Answer | null> {
+  async send(method: 'GET' | 'POST' | 'PATCH', path: string, body: unknown, headers: Record<string, string>): Promise<Answer | null> {
     for (let attempt = 0; Date.now() < this.giveUpAt; attempt++) {
       if (attempt > 0) {
         this.stats.retries++;
@@ -50,7 +55,9 @@ export class ChaosClient {
       }
       this.stats.requests++;
       try {
-        const res = await request(`${this.origin}${path}`, { method, dispatcher: agent, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body ?? {}) });
+        const origin = this.origins[this.turn++ % this.origins.length];
+        const payload = method === 'GET' ? {} : { headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body ?? {}) };
+        const res = await request(`${origin}${path}`, { method, dispatcher: agent, headers, ...payload });
         const text = await res.body.text();
         if (res.statusCode < 500) return { status: res.statusCode, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
       } catch {
@@ -66,8 +73,8 @@ export class ChaosClient {
     this.tokens.set(username, `Bearer ${res.body.token as string}`);
   }
 
-  private as(username: string, key: string) {
-    return { authorization: this.tokens.get(username) ?? '', 'idempotency-key': key };
+  as(username: string, key?: string): Record<string, string> {
+    return { authorization: this.tokens.get(username) ?? '', ...(key ? { 'idempotency-key': key } : {}) };
   }
 
   /** Files case `index` and takes it through its planned steps, recording every answer. */

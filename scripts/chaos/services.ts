@@ -131,10 +131,19 @@ export class WorkerProcess {
   private stopping = false;
   /** Exits we did not cause (e.g. it could not reach a server that was down while it started), with the log's last line. */
   selfExits: string[] = [];
-  constructor(private readonly env: Record<string, string>, private readonly logFile: string) {}
+  /** `entry`: node's arguments; `npm run worker`'s by default, the compiled dist/worker/main.js where built. */
+  constructor(
+    private readonly env: Record<string, string>,
+    private readonly logFile: string,
+    private readonly entry: string[] = ['--import', 'tsx', path.join(ROOT, 'worker', 'main.ts')],
+  ) {}
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
 
   start(): void {
-    const child = spawnLogged(process.execPath, ['--import', 'tsx', path.join(ROOT, 'worker', 'main.ts')], this.logFile, { ...process.env, LOG_LEVEL: 'warn', ...this.env });
+    const child = spawnLogged(process.execPath, this.entry, this.logFile, { ...process.env, LOG_LEVEL: 'warn', ...this.env });
     this.child = child;
     child.once('exit', (code) => {
       if (this.stopping || this.child !== child) return;
@@ -146,24 +155,28 @@ export class WorkerProcess {
     });
   }
 
-  async crash(): Promise<void> {
+  /** SIGKILL, then a new process `restartAfterMs` later (a supervisor's restart delay; meanwhile others do the work). */
+  async crash(restartAfterMs = 0): Promise<void> {
     const child = this.child;
     this.child = null;
     if (child) {
       child.kill('SIGKILL');
       await exited(child);
     }
-    this.start();
+    if (restartAfterMs > 0) await sleep(restartAfterMs);
+    if (!this.stopping) this.start();
   }
 
-  async stop(): Promise<void> {
+  /** SIGTERM (the worker drains), SIGKILL after 15 s: the exit code, or null when it had to be killed. */
+  async stop(): Promise<number | null> {
     this.stopping = true;
     const child = this.child;
-    if (!child) return;
+    if (!child) return null;
     child.kill('SIGTERM');
     const done = exited(child);
-    if (await Promise.race([done.then(() => true), sleep(15_000).then(() => false)])) return;
+    if (await Promise.race([done.then(() => true), sleep(15_000).then(() => false)])) return child.exitCode;
     child.kill('SIGKILL');
     await done;
+    return null;
   }
 }

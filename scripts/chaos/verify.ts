@@ -1,5 +1,6 @@
 // The end-of-run check: every case that was accepted exists exactly once in Postgres and in Temporal, every
 // timeline runs 1..n with no duplicate event, and every case is in the state its accepted steps imply.
+import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import type { Client } from '@temporalio/client';
 import { statusQuery, workflowIdFor } from '../../workflows/messages';
@@ -87,4 +88,34 @@ async function temporalState(temporal: Client, caseId: string, projected: string
   if (d.status.name !== 'RUNNING') return `workflow ${d.status.name}`;
   if (projected === 'closed') return 'running';
   return (await handle.query(statusQuery)).status;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The servers are back; give the workers and the reconciler time to catch up, checking until all is well. */
+export async function converge(pool: Pool, client: Client, records: CaseRecord[], timeoutMs: number, log: (line: string) => void): Promise<Verdict> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await verify(pool, client, records).catch((err: Error) => ({ accepted: 0, lost: [`check failed: ${err.message}`], duplicated: [], timelines: [], states: [], rejected: [] }));
+    if (failures(v) === 0 || Date.now() > until) return v;
+    log(`waiting for the system to catch up: ${failures(v)} open findings (e.g. ${[...v.lost, ...v.duplicated, ...v.timelines, ...v.states][0] ?? v.rejected[0]})`);
+    await sleep(5_000);
+  }
+}
+
+/**
+ * A check that cannot fail proves nothing: plant a case that was "accepted" but never filed, and a real case whose
+ * record forgets its accepted steps, and require the checker to flag both.
+ */
+export async function selfTest(pool: Pool, client: Client, records: CaseRecord[]): Promise<{ ok: boolean; message: string }> {
+  const real = records.find((r) => r.caseId && r.accepted.length > 0 && !r.uncertain);
+  // A run that accepted nothing proves nothing, and leaves the checker itself untried: it fails.
+  if (!real) return { ok: false, message: 'could not run: no case was accepted without doubt' };
+  const planted: CaseRecord[] = [
+    { index: -1, intakeKey: `planted-${randomUUID()}`, plan: 1, started: true, caseId: randomUUID(), accepted: ['acknowledge'], uncertain: null, rejected: null },
+    { ...real, index: -2, accepted: [] },
+  ];
+  const v = await verify(pool, client, planted);
+  const ok = v.lost.length >= 1 && v.states.length >= 1;
+  return { ok, message: ok ? 'flagged both planted faults' : `MISSED a planted fault (lost ${v.lost.length}, wrong states ${v.states.length})` };
 }
