@@ -49,8 +49,9 @@ export interface CpuMeter {
  * `marker` is a path only our own servers' command lines contain (the run's temporary folder), so processes of
  * other runs on the same machine are never counted.
  */
-export function cpuMeter(o: { api?: number; worker?: number; marker: string; postmasterPidFile?: string }): CpuMeter {
-  const temporal = pidsWhere((c) => c.includes('start-dev') && c.includes(o.marker));
+export function cpuMeter(o: { api?: number; worker?: number; temporal?: number; marker: string; postmasterPidFile?: string }): CpuMeter {
+  // The production-shape server is known by its pid; the dev server, started by the SDK, by its command line.
+  const temporal = o.temporal ? [o.temporal] : pidsWhere((c) => c.includes('start-dev') && c.includes(o.marker));
   return {
     sample() {
       const s: CpuSample = { client: (process.cpuUsage().user + process.cpuUsage().system) / 1000 };

@@ -173,9 +173,10 @@ export function writeResults(machine: Record<string, unknown>, results: Result[]
   fs.mkdirSync(dir, { recursive: true });
   const doc = JSON.stringify({ machine: { ...machine, loadavg_at_end: os.loadavg().map((l) => Math.round(l * 100) / 100) }, results }, null, 2);
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  // A partial run (--only) never replaces latest.json: a script reading it must see every target.
-  const partial = Boolean(machine.only);
-  if (!partial) fs.writeFileSync(path.join(dir, 'latest.json'), doc);
-  fs.writeFileSync(path.join(dir, `${stamp}${partial ? '-partial' : ''}.json`), doc);
-  return path.join(dir, partial ? `${stamp}-partial.json` : 'latest.json');
+  // A partial run (--only) or one on the production-shape server never replaces latest.json: a script reading it
+  // must see every target, measured on the dev server as the targets are.
+  const suffix = machine.production ? '-production' : machine.only ? '-partial' : '';
+  if (!suffix) fs.writeFileSync(path.join(dir, 'latest.json'), doc);
+  fs.writeFileSync(path.join(dir, `${stamp}${suffix}.json`), doc);
+  return path.join(dir, suffix ? `${stamp}${suffix}.json` : 'latest.json');
 }

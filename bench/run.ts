@@ -1,5 +1,5 @@
-// `npm run bench [-- --quick] [--concurrency 16]`: Red Steward against the bare engine, in one run on the same
-// servers. See bench/README.md for what each figure means and the latest results.
+// `npm run bench [-- --quick] [--concurrency 16] [--production]`: Red Steward against the bare engine, in one run on
+// the same servers. See bench/README.md for what each figure means and the latest results.
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { csvExport } from './export';
@@ -15,7 +15,10 @@ const PLANS = {
 };
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, concurrency: { type: 'string', default: '16' }, scale: { type: 'string', default: '1' }, profile: { type: 'boolean', default: false }, only: { type: 'string' } } });
+  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, concurrency: { type: 'string', default: '16' }, scale: { type: 'string', default: '1' }, profile: { type: 'boolean', default: false }, only: { type: 'string' }, production: { type: 'boolean', default: false } } });
+  // --production: the production-shape Temporal server (PostgreSQL persistence, 4 history shards) in place of the dev
+  // server; intake, the full loop and the read unless --only says otherwise (growth and export measure the app, not it).
+  if (values.production && !values.only) values.only = 'intake,loop,read';
   // --only intake,loop,read,growth,export: run just those sections (while working on one of them).
   const only = values.only ? new Set(values.only.split(',').map((s) => s.trim())) : null;
   const wanted = (name: string) => only === null || only.has(name);
@@ -26,11 +29,11 @@ async function main(): Promise<void> {
   const concurrency = Number(values.concurrency);
   const started = Date.now();
   const log = (line: string) => console.log(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`);
-  const machine = machineInfo({ mode: values.quick ? 'quick' : 'full', scale, concurrency, started_at: new Date(started).toISOString(), ...(values.only ? { only: values.only } : {}) });
+  const machine = machineInfo({ mode: values.quick ? 'quick' : 'full', scale, concurrency, started_at: new Date(started).toISOString(), ...(values.only ? { only: values.only } : {}), ...(values.production ? { production: true } : {}) });
 
-  log(`starting the stack (${values.quick ? 'quick' : 'full'} run, concurrency ${concurrency})`);
+  log(`starting the stack (${values.quick ? 'quick' : 'full'} run, concurrency ${concurrency}${values.production ? ', production-shape Temporal server' : ''})`);
   const profileDir = values.profile ? path.join(__dirname, 'results', `profiles-${new Date(started).toISOString().replace(/[:.]/g, '-')}`) : undefined;
-  const stack = await startBenchStack(log, profileDir);
+  const stack = await startBenchStack(log, profileDir, { production: values.production });
   const stopOnSignal = () => void stack.stop().finally(() => process.exit(130));
   process.once('SIGINT', stopOnSignal);
   process.once('SIGTERM', stopOnSignal);

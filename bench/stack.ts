@@ -14,6 +14,7 @@ import { seedDemo } from '../db/seed';
 import { connectPostgres } from '../db/connect';
 import { connectTemporalClient } from '../services/temporal-client';
 import { freePort, postgresDir, startEmbeddedPostgres, startTemporalDevServer } from '../scripts/stack';
+import { startProductionServer } from '../scripts/production/temporal-server';
 import { cpuMeter, type CpuMeter } from './cpu';
 import type { MemoryReport } from './worker';
 
@@ -56,8 +57,11 @@ function exitedEarly(child: ChildProcess, what: string): Promise<never> {
   return new Promise((_, reject) => child.once('exit', (code) => reject(new Error(`${what} exited with code ${code} before it was ready`))));
 }
 
-/** `profileDir`: run the API and the worker under `node --cpu-prof`, writing their profiles there on exit. */
-export async function startBenchStack(log: (line: string) => void, profileDir?: string): Promise<BenchStack> {
+/**
+ * `profileDir`: run the API and the worker under `node --cpu-prof`, writing their profiles there on exit.
+ * `production`: the production-shape Temporal server (PostgreSQL persistence, scripts/production/) in place of the dev server.
+ */
+export async function startBenchStack(log: (line: string) => void, profileDir?: string, opts: { production?: boolean } = {}): Promise<BenchStack> {
   const prof = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
   const config = loadConfig();
   const stops: (() => Promise<void>)[] = [];
@@ -76,14 +80,22 @@ export async function startBenchStack(log: (line: string) => void, profileDir?: 
     }
     let address = config.TEMPORAL_ADDRESS;
     let temporalMetricsUrl: string | null = null;
-    if (!address) {
+    let temporalPid: number | undefined;
+    if (!address && opts.production) {
+      const u = new URL(databaseUrl);
+      const login = { host: u.hostname, port: Number(u.port || 5432), user: decodeURIComponent(u.username), password: decodeURIComponent(u.password) };
+      const server = await startProductionServer(login, dir, log);
+      stops.push(async () => void (await server.stop()));
+      [address, temporalMetricsUrl, temporalPid] = [server.address, server.metricsUrl, server.pid];
+    } else if (!address) {
       const metricsPort = await freePort();
       const temporal = await startTemporalDevServer({ dataDir: path.join(dir, 'temporal'), log: () => {}, extraArgs: ['--metrics-port', String(metricsPort)] });
       temporalMetricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
       stops.push(() => temporal.stop());
       address = temporal.address;
     }
-    log(`postgres ${config.DATABASE_URL ? 'from DATABASE_URL' : 'embedded'}, temporal ${config.TEMPORAL_ADDRESS ? 'from TEMPORAL_ADDRESS' : `dev server on ${address} (SQLite file, WAL)`}`);
+    const temporalKind = opts.production ? `the production-shape server on ${address} (PostgreSQL persistence)` : `dev server on ${address} (SQLite file, WAL)`;
+    log(`postgres ${config.DATABASE_URL ? 'from DATABASE_URL' : 'embedded'}, temporal ${config.TEMPORAL_ADDRESS ? 'from TEMPORAL_ADDRESS' : temporalKind}`);
     const pool = await connectPostgres(databaseUrl, config.START_TIMEOUT_MS);
     stops.push(() => pool.end());
     await migrate(pool);
@@ -112,7 +124,7 @@ export async function startBenchStack(log: (line: string) => void, profileDir?: 
       embedded: { postgres: !config.DATABASE_URL, temporal: !config.TEMPORAL_ADDRESS },
       maxCachedWorkflows: ready.maxCachedWorkflows,
       temporalMetricsUrl,
-      cpu: cpuMeter({ api: api.pid, worker: worker.pid, marker: dir, postmasterPidFile: config.DATABASE_URL ? undefined : path.join(postgresDir(dir), 'postmaster.pid') }),
+      cpu: cpuMeter({ api: api.pid, worker: worker.pid, temporal: temporalPid, marker: dir, postmasterPidFile: config.DATABASE_URL ? undefined : path.join(postgresDir(dir), 'postmaster.pid') }),
       workerMemory: () => {
         const answer = once<MemoryReport>(worker, (m) => m.type === 'memory');
         worker.send({ type: 'memory' });
