@@ -92,7 +92,7 @@ export async function signInWithPassword(page: Page, baseUrl: string, username: 
   await page.getByRole('tab', { name: '账号密码登录' }).click();
   await page.getByLabel('用户名', { exact: true }).fill(username);
   await page.getByLabel('密码', { exact: true }).fill(DEMO_PASSWORD);
-  await page.getByRole('button', { name: '登 录' }).last().click();
+  await page.getByRole('button', { name: /^登\s?录$/ }).last().click();
   await page.waitForURL((u) => !u.pathname.startsWith('/login'));
 }
 

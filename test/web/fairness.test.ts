@@ -23,7 +23,7 @@ async function check(page: Page, name: string): Promise<void> {
 }
 
 const waitStatus = (page: Page, status: string, timeout = 30_000) => page.locator(`[data-testid="case-status"] [data-status="${status}"]`).first().waitFor({ timeout });
-const eventText = async (page: Page, type: string) => (await page.locator(`[data-event="${type}"]`).last().innerText()).replace(/\s+/g, ' ');
+const eventText = async (page: Page, type: string) => (await page.locator(`[data-event="${type}"]`).first().innerText()).replace(/\s+/g, ' ');
 
 /** Opens an action's form; the caller fills it, then confirm() sends it and waits for the dialog to go. */
 async function openForm(page: Page, action: string): Promise<Locator> {

@@ -83,8 +83,10 @@ test('a case runs the whole loop on screen, from a resident\'s photo to the publ
   await r.getByText('已按您的住户预填').waitFor();
   expect(await r.getByLabel('房号').inputValue()).toBe('101');
   await r.getByRole('button', { name: '提交诉求' }).click();
-  await r.getByText('请选择问题类别').waitFor();
-  await r.getByText('请描述问题').waitFor();
+  // Each error beside its field, and all of them in the summary above the form.
+  await r.locator('#new-case_categoryCode_help').getByText('请选择问题类别').waitFor();
+  await r.locator('#new-case_description_help').getByText('请描述问题').waitFor();
+  expect(await r.getByTestId('error-summary').innerText()).toMatch(/请选择问题类别[\s\S]*请描述问题/);
   await r.getByRole('radio', { name: '电梯故障' }).click();
   await r.getByLabel('问题描述').fill('1号楼电梯停在三楼不动，老人上下楼困难');
   await r.locator('input[type="file"]').setInputFiles({ name: 'lift.png', mimeType: 'image/png', buffer: redSquarePng() });

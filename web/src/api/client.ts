@@ -1,6 +1,8 @@
 // The one way the app talks to the API: openapi-fetch typed by schema.d.ts, which scripts/web-api-types.ts
 // generates from the API's own OpenAPI document. A route or field the API does not have fails `tsc -p web`.
 import createClient, { type Middleware } from 'openapi-fetch';
+import { en } from '../i18n/en';
+import { zh } from '../i18n/zh';
 import type { paths } from './schema';
 import type { ActionBody, ActionPath, ActionResult } from './types';
 
@@ -200,8 +202,9 @@ export async function ok<T>(call: Promise<{ data?: T; error?: unknown; response:
   let res: { data?: T; error?: unknown; response: Response };
   try {
     res = await call;
-  } catch (err) {
-    throw new ApiError(0, 'network', err instanceof Error ? err.message : String(err));
+  } catch {
+    // The browser's own words ("Failed to fetch") mean nothing to a resident: say it in the user's language.
+    throw new ApiError(0, 'network', (language === 'zh' ? zh : en)['app.networkError']);
   }
   if (res.response.ok && res.data !== undefined) return res.data;
   const body = res.error as { error?: { code?: string; message?: string; details?: ErrorDetail[] } } | undefined;

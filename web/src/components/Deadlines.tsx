@@ -4,13 +4,15 @@ import { Progress, Space, Tag, Typography } from 'antd';
 import type { Deadline } from '../api/types';
 import { useI18n } from '../i18n';
 import { deadlineLabel } from '../lib/labels';
-import { deadlineNow, formatDateTime, formatDuration, useNow } from '../lib/time';
+import { deadlineNow, formatDateTime, formatDuration, serverNow, useNow } from '../lib/time';
 
 const MINUTE = 60_000;
 
-export function DeadlineCountdown({ d, fetchedAt, compact = false }: { d: Deadline; fetchedAt: number; compact?: boolean }) {
+/** `frozen`: the data may be out of date (offline), so the countdown stands still at the moment it arrived. */
+export function DeadlineCountdown({ d, fetchedAt, compact = false, frozen = false }: { d: Deadline; fetchedAt: number; compact?: boolean; frozen?: boolean }) {
   const { t, lang } = useI18n();
-  const now = useNow();
+  const ticking = useNow();
+  const now = frozen ? fetchedAt + (serverNow() - Date.now()) : ticking;
   const { clockLeft, workingLeft, overdue, used } = deadlineNow(d, now, fetchedAt);
   const main = overdue ? t('deadline.overdue', { t: formatDuration(-clockLeft, t) }) : t('deadline.left', { t: formatDuration(clockLeft, t) });
   const showWorking = !overdue && workingLeft > 0 && Math.abs(workingLeft - clockLeft) >= MINUTE;
@@ -35,18 +37,19 @@ export function DeadlineCountdown({ d, fetchedAt, compact = false }: { d: Deadli
       <Typography.Text type="secondary" style={{ fontSize: 13 }}>
         {t('deadline.due', { at: formatDateTime(d.dueAt, lang) })}
         {showWorking && ` · ${t('deadline.working', { t: formatDuration(workingLeft, t) })}`}
+        {d.kind === 'evaluation' && ` · ${t('deadline.evaluationHint')}`}
       </Typography.Text>
     </div>
   );
 }
 
-export function Deadlines({ deadlines, fetchedAt }: { deadlines: Deadline[]; fetchedAt: number }) {
+export function Deadlines({ deadlines, fetchedAt, frozen = false }: { deadlines: Deadline[]; fetchedAt: number; frozen?: boolean }) {
   const { t } = useI18n();
   if (!deadlines.length) return <Typography.Text type="secondary">{t('case.noDeadlines')}</Typography.Text>;
   return (
     <div style={{ display: 'grid', gap: 16, gridTemplateColumns: 'repeat(auto-fit, minmax(220px, 1fr))' }}>
       {deadlines.map((d) => (
-        <DeadlineCountdown key={d.kind} d={d} fetchedAt={fetchedAt} />
+        <DeadlineCountdown key={d.kind} d={d} fetchedAt={fetchedAt} frozen={frozen} />
       ))}
     </div>
   );

@@ -85,7 +85,7 @@ export function Shell({ children }: { children: ReactNode }) {
 
 function Frame({ children }: { children: ReactNode }) {
   const { t, lang, setLang, name } = useI18n();
-  const { me, signOut } = useSession();
+  const { me, loading, signOut } = useSession();
   const navigate = useNavigate();
   const location = useLocation();
   const screens = Grid.useBreakpoint();
@@ -143,7 +143,8 @@ function Frame({ children }: { children: ReactNode }) {
               </Button>
             </Dropdown>
           ) : (
-            !onLogin && (
+            // While the stored session is being checked, a signed-in user must not be offered 登录.
+            !onLogin && !loading && (
               <Button type="text" className="rs-header-button" icon={<AuditOutlined />} onClick={() => navigate('/login')}>
                 {t('app.signIn')}
               </Button>

@@ -1,4 +1,4 @@
-// What happened to a case, in plain words, newest last. Each event of the loop (domain/actions.ts
+// What happened to a case, in plain words, newest first. Each event of the loop (domain/actions.ts
 // CaseEventBody) has one sentence; reminders (催办), breaches and escalations stand out by colour.
 import { Timeline as AntTimeline, Typography } from 'antd';
 import type { CaseEventType } from '../../../domain/actions';
@@ -138,7 +138,35 @@ interface Named {
   nameEn: string;
 }
 
-export function CaseTimeline({ entries, reference, people = [] }: { entries: TimelineEntry[]; reference: Reference | undefined; people?: Named[] }) {
+/** Entries a resident is not shown: the accountability kept against organisations is the supervisors' record. */
+const INTERNAL = new Set(['accountability_recorded']);
+
+type Row = { e: TimelineEntry; folded: number };
+
+/** Newest first, with a run of consecutive reminders folded into one row that counts them. */
+export function timelineRows(entries: readonly TimelineEntry[], resident: boolean): Row[] {
+  const rows: Row[] = [];
+  for (const e of [...entries].reverse()) {
+    if (resident && INTERNAL.has(e.type)) continue;
+    const last = rows[rows.length - 1];
+    if (e.type === 'reminder_sent' && last?.e.type === 'reminder_sent') last.folded += 1;
+    else rows.push({ e, folded: 1 });
+  }
+  return rows;
+}
+
+export function CaseTimeline({
+  entries,
+  reference,
+  people = [],
+  resident = false,
+}: {
+  entries: TimelineEntry[];
+  reference: Reference | undefined;
+  people?: Named[];
+  /** The complainant's view: internal accountability entries left out. */
+  resident?: boolean;
+}) {
   const { t, lang, name } = useI18n();
   const ctx: Ctx = {
     t,
@@ -149,12 +177,12 @@ export function CaseTimeline({ entries, reference, people = [] }: { entries: Tim
   };
   return (
     <AntTimeline
-      items={entries.map((e) => ({
+      items={timelineRows(entries, resident).map(({ e, folded }) => ({
         key: e.seq,
         color: COLORS[e.type] ?? '#1677ff',
         children: (
-          <div data-event={e.type}>
-            <div>{describeEvent(e, ctx)}</div>
+          <div data-event={e.type} data-folded={folded > 1 ? folded : undefined}>
+            <div>{folded > 1 ? t('timeline.reminders', { n: folded }) : describeEvent(e, ctx)}</div>
             <Typography.Text type="secondary" style={{ fontSize: 12 }}>
               {formatDateTime(e.at, lang)}
               {e.actor.role && e.actor.role !== 'system' ? ` · ${t(`role.${e.actor.role}` as never)}` : ` · ${t('event.automatic')}`}

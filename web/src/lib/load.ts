@@ -52,3 +52,19 @@ export function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[], pol
 
   return { data: state.data, error: state.error, loading: state.loading, at: state.at, reload };
 }
+
+/** Whether the browser says it is online; it changes on the window's online and offline events. */
+export function useOnline(): boolean {
+  const [online, setOnline] = useState(() => typeof navigator === 'undefined' || navigator.onLine);
+  useEffect(() => {
+    const on = () => setOnline(true);
+    const off = () => setOnline(false);
+    window.addEventListener('online', on);
+    window.addEventListener('offline', off);
+    return () => {
+      window.removeEventListener('online', on);
+      window.removeEventListener('offline', off);
+    };
+  }, []);
+  return online;
+}

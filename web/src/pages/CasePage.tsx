@@ -1,7 +1,7 @@
 // One case, for everyone who may see it: the stage bar, every deadline counting down, the complaint, what
 // happened in plain words, and the actions this user may take. It refreshes itself while the case is open,
 // so a reminder, a breach or an escalation appears without a reload.
-import { Alert, Button, Card, Descriptions, Result, Skeleton, Space, Tag, Typography } from 'antd';
+import { Alert, Button, Card, Descriptions, Result, Skeleton, Space, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import type { CaseDetail } from '../api/types';
@@ -16,12 +16,13 @@ import { StageSteps } from '../components/StageSteps';
 import { CaseTimeline } from '../components/Timeline';
 import { useI18n } from '../i18n';
 import { getCase, revealContact } from '../lib/cases';
-import { caseStatusColor, deadlineLabel, LEVEL_COLOR, levelLabel, outcomeLabel, statusLabel } from '../lib/labels';
-import { useLoad } from '../lib/load';
+import { deadlineLabel, levelLabel, outcomeLabel, statusLabel } from '../lib/labels';
+import { useLoad, useOnline } from '../lib/load';
+import { plainStatus } from '../lib/plain-status';
 import { useNoticeEvents } from '../lib/notifications';
 import { useReference } from '../lib/reference';
 import { formatDateTime, formatDuration } from '../lib/time';
-import { useSession } from '../session';
+import { homeOf, useSession } from '../session';
 import './case-page.css';
 
 const POLL_MS = 3000;
@@ -31,20 +32,10 @@ type Revealed = { caseId: string } & Pick<CaseDetail, 'resident' | 'householdId'
 
 function Banners({ c }: { c: CaseDetail }) {
   const { t } = useI18n();
-  const reminders = c.timeline.filter((e) => e.type === 'reminder_sent').length;
-  const breaches = c.timeline.filter((e) => e.type === 'breached').length;
   const pending = c.pendingExtension as { deadline?: string; reason?: string; extendBy?: { unit: string; amount: number } } | null;
   const by = pending?.extendBy ? (pending.extendBy.unit === 'working_days' ? `${pending.extendBy.amount} ${t('action.unit.working_days')}` : formatDuration(pending.extendBy.amount * (pending.extendBy.unit === 'hours' ? 3600_000 : 1000), t)) : '';
   return (
     <>
-      {(reminders > 0 || breaches > 0 || c.counts.escalation > 0 || c.counts.reopen > 0) && (
-        <Space wrap size={4} data-testid="case-flags">
-          {reminders > 0 && <Tag color="gold">{t('case.reminders', { n: reminders })}</Tag>}
-          {breaches > 0 && <Tag color="red">{t('case.breaches', { n: breaches })}</Tag>}
-          {c.counts.escalation > 0 && <Tag color="orange">{t('case.escalations', { n: c.counts.escalation })}</Tag>}
-          {c.counts.reopen > 0 && <Tag color="purple">{t('case.reopened', { n: c.counts.reopen })}</Tag>}
-        </Space>
-      )}
       {pending && <Alert type="info" showIcon message={t('case.pendingExtension', { deadline: deadlineLabel(t, pending.deadline ?? ''), by, reason: pending.reason ?? '' })} />}
       <FairnessBanners c={c} />
     </>
@@ -86,9 +77,10 @@ function FairnessBanners({ c }: { c: CaseDetail }) {
 }
 
 function Header({ c }: { c: CaseDetail }) {
-  const { t, name } = useI18n();
+  const { t, lang, name } = useI18n();
   const ref = useReference();
   const icon = ref.data?.categories.find((x) => x.code === c.category.code)?.icon;
+  const plain = plainStatus(c, t, lang, (id) => name(ref.data?.orgs.get(id)));
   return (
     <Space direction="vertical" size={8} style={{ width: '100%' }}>
       <Space align="center" wrap>
@@ -102,26 +94,24 @@ function Header({ c }: { c: CaseDetail }) {
           {c.trackingCode}
         </Typography.Text>
       </Space>
-      <Space wrap size={4} data-testid="case-status">
-        <Tag color={caseStatusColor(c)} data-status={c.status}>
-          {c.overdue ? t('case.overdue') : statusLabel(t, c.status)}
-        </Tag>
-        {c.overdue && <Tag>{statusLabel(t, c.status)}</Tag>}
-        <Tag color={LEVEL_COLOR[c.level]} data-level={c.level}>
-          {levelLabel(t, c.level)}
-        </Tag>
-        {c.outcome && <Tag color="green">{outcomeLabel(t, c.outcome)}</Tag>}
-        {c.pausedSince && (
-          <Tag color="default" data-paused="true">
-            {t('case.paused')}
-          </Tag>
-        )}
-        {c.publiclyNoticed && (
-          <Tag color="red" data-noticed="true">
-            {t('case.publiclyNoticed')}
-          </Tag>
-        )}
-      </Space>
+      {/* One status, and one sentence saying who must do what by when (lib/plain-status.ts); the level, pause and
+          public notice are carried as data for tests and said in the sentence and the banners below. */}
+      <div data-testid="case-status" data-paused={c.pausedSince ? 'true' : undefined} data-noticed={c.publiclyNoticed ? 'true' : undefined}>
+        <Alert
+          type={plain.tone}
+          showIcon
+          data-testid="plain-status"
+          data-status={c.status}
+          data-level={c.level}
+          message={<span className="rs-plain-status">{plain.text}</span>}
+          description={
+            <Typography.Text type="secondary" style={{ fontSize: 13 }}>
+              {statusLabel(t, c.status)} · {levelLabel(t, c.level)}
+              {c.outcome ? ` · ${outcomeLabel(t, c.outcome)}` : ''}
+            </Typography.Text>
+          }
+        />
+      </div>
       <Banners c={c} />
     </Space>
   );
@@ -164,11 +154,31 @@ function Details({ c, onReveal }: { c: CaseDetail; onReveal: () => Promise<void>
   );
 }
 
+/** The handler's 办结说明 and evidence for the resolution the resident is asked to rate. */
+function ResultCard({ c, entry }: { c: CaseDetail; entry: CaseDetail['timeline'][number] }) {
+  const { t, lang, name } = useI18n();
+  const evidence = Array.isArray(entry.payload.evidence) ? entry.payload.evidence.filter((x): x is string => typeof x === 'string') : [];
+  return (
+    <Card title={t('case.result')} size="small" data-testid="result-card">
+      <Typography.Paragraph style={{ whiteSpace: 'pre-wrap', fontSize: 16 }}>{String(entry.payload.summary ?? '')}</Typography.Paragraph>
+      {evidence.length > 0 && (
+        <Typography.Paragraph>
+          {t('case.resultEvidence')}：{evidence.join('、')}
+        </Typography.Paragraph>
+      )}
+      <Typography.Text type="secondary" style={{ fontSize: 13 }}>
+        {t('case.resultAt', { handler: name(c.handler), at: formatDateTime(entry.at, lang) })}
+      </Typography.Text>
+    </Card>
+  );
+}
+
 export default function CasePage() {
   const { id = '' } = useParams();
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const { me } = useSession();
   const ref = useReference();
+  const online = useOnline();
   // Closed cases change no more; open ones are polled (timers move them without anyone acting).
   const loaded = useLoad(() => getCase(id), [id], POLL_MS, (x) => x.status !== 'closed');
   useNoticeEvents((n) => n.caseId === id && void loaded.reload());
@@ -176,6 +186,8 @@ export default function CasePage() {
   const [revealed, setRevealed] = useState<Revealed | null>(null);
   useEffect(() => setRevealed(null), [id]);
   const polled = loaded.data;
+  // Offline, or the last poll failed on the network: what is shown is as of loaded.at, and the clocks stop.
+  const stale = polled !== undefined && (!online || loaded.error?.status === 0);
   // Shown over the polled case only while the caller may still have it (a handler loses it when the case closes).
   const showRevealed = polled && revealed?.caseId === polled.id && polled.resident.revealable && polled.resident.masked;
   const c = showRevealed ? { ...polled, resident: revealed.resident, householdId: revealed.householdId, location: revealed.location } : polled;
@@ -185,13 +197,28 @@ export default function CasePage() {
   };
 
   if (loaded.error && !c) {
+    const back = (
+      <Link key="back" to={me?.role === 'resident' ? '/my' : homeOf(me)}>
+        <Button type="primary">{me?.role === 'resident' ? t('case.backToMine') : t('app.home')}</Button>
+      </Link>
+    );
     return loaded.error.status === 404 || loaded.error.status === 400 ? (
-      <Result status="404" title={t('case.notFound')} />
+      <Result status="404" title={t('case.notFound')} extra={[back, <Link key="track" to="/track"><Button>{t('nav.track')}</Button></Link>]} />
     ) : (
-      <Result status="error" title={t('app.error')} subTitle={loaded.error.message} extra={<Button onClick={() => void loaded.reload()}>{t('app.retry')}</Button>} />
+      <Result
+        status="error"
+        title={t('app.error')}
+        subTitle={loaded.error.status === 0 ? t('app.networkError') : loaded.error.message}
+        extra={[<Button key="retry" onClick={() => void loaded.reload()}>{t('app.retry')}</Button>, back]}
+      />
     );
   }
   if (!c) return <Skeleton active paragraph={{ rows: 10 }} />;
+  const resident = me?.role === 'resident';
+  // A response or resolution deadline missed since the case was last sent back for rework: 响应处理 gets a ✕.
+  const round = c.timeline.slice(c.timeline.map((e) => e.type).lastIndexOf('reopened') + 1);
+  const missed = round.some((e) => e.type === 'breached' && (e.payload.deadline === 'response' || e.payload.deadline === 'resolution'));
+  const result = [...c.timeline].reverse().find((e) => e.type === 'resolved');
 
   return (
     <div className="rs-case-grid">
@@ -199,16 +226,31 @@ export default function CasePage() {
         <Card>
           <Header c={c} />
           <div style={{ marginTop: 20, overflowX: 'auto' }}>
-            <StageSteps c={c} />
+            <StageSteps c={c} missed={missed} />
           </div>
         </Card>
+        {stale && <Alert type="warning" showIcon role="alert" data-testid="stale-banner" message={t('case.staleBanner', { at: formatDateTime(loaded.at, lang) })} />}
         {c.status !== 'closed' && (
-          <Card title={t('case.deadlines')} size="small" extra={<Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('case.live')}</Typography.Text>}>
-            <Deadlines deadlines={c.deadlines} fetchedAt={loaded.at} />
+          <Card
+            title={t('case.deadlines')}
+            size="small"
+            extra={
+              <Typography.Text type={stale ? 'warning' : 'secondary'} style={{ fontSize: 12 }} data-testid="live-state">
+                {stale ? t('case.offline') : t('case.live')}
+              </Typography.Text>
+            }
+          >
+            <Deadlines deadlines={c.deadlines} fetchedAt={loaded.at} frozen={stale} />
           </Card>
         )}
       </Space>
-      <div className="rs-case-side">{me && <ActionPanel c={c} me={me} reference={ref.data} onDone={() => void loaded.reload()} />}</div>
+      <div className="rs-case-side">
+        <Space direction="vertical" size={16} style={{ width: '100%' }}>
+          {/* What the handler did, directly above the evaluation that rates it. */}
+          {result && (c.status === 'resolved' || c.status === 'closed') && <ResultCard c={c} entry={result} />}
+          {me && <ActionPanel c={c} me={me} reference={ref.data} onDone={() => void loaded.reload()} />}
+        </Space>
+      </div>
       <Space direction="vertical" size={16} className="rs-case-body" style={{ width: '100%' }}>
         <Card title={t('case.details')} size="small">
           <Details c={c} onReveal={reveal} />
@@ -220,7 +262,7 @@ export default function CasePage() {
         {/* The complainant's own case: who was shown their name, phone or room. */}
         {me?.role === 'resident' && !c.resident.masked && <ContactViews caseId={c.id} />}
         <Card title={t('case.timeline')} size="small">
-          <CaseTimeline entries={c.timeline} reference={ref.data} people={c.followUpOwner ? [c.followUpOwner] : []} />
+          <CaseTimeline entries={c.timeline} reference={ref.data} people={c.followUpOwner ? [c.followUpOwner] : []} resident={resident} />
         </Card>
       </Space>
     </div>

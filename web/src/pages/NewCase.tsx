@@ -17,7 +17,8 @@ import { useSession } from '../session';
 
 const MAX_PHOTOS = 9;
 
-function CategoryPicker({ value, onChange, categories, label }: { value?: string; onChange?: (v: string) => void; categories: Category[]; label: string }) {
+// `id` is the one Form.Item gives its control ("new-case_categoryCode"): the form scrolls to it on an error.
+function CategoryPicker({ id, value, onChange, categories, label }: { id?: string; value?: string; onChange?: (v: string) => void; categories: Category[]; label: string }) {
   const { name } = useI18n();
   const refs = useRef<Array<HTMLButtonElement | null>>([]);
   // Arrow keys move within the group, as in any radio group.
@@ -31,7 +32,7 @@ function CategoryPicker({ value, onChange, categories, label }: { value?: string
   };
   const selected = Math.max(0, categories.findIndex((c) => c.code === value));
   return (
-    <div role="radiogroup" aria-label={label} className="rs-category-grid" id="categoryCode">
+    <div role="radiogroup" aria-label={label} className="rs-category-grid" id={id}>
       {categories.map((c, i) => (
         <button
           type="button"
@@ -77,6 +78,10 @@ export default function NewCase() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState<IntakeResult | null>(null);
+  // The fields still wrong after a submit, listed above the form; each entry leads to its field.
+  const [invalid, setInvalid] = useState<{ name: (string | number)[]; error: string }[]>([]);
+  const summarise = (fields: { name: (string | number)[]; errors: string[] }[]) =>
+    setInvalid(fields.filter((f) => f.errors.length).map((f) => ({ name: f.name, error: f.errors[0] })));
   const key = useRef(newIdempotencyKey());
   const households = useMemo(() => me?.households ?? [], [me]);
   const household = households[0];
@@ -101,6 +106,7 @@ export default function NewCase() {
   const submit = async (v: Values) => {
     setBusy(true);
     setError(null);
+    setInvalid([]);
     try {
       const dataUrls = await Promise.all((v.photos ?? []).map((p) => photoToDataUrl(p.originFileObj as File)));
       const body: IntakeBody = {
@@ -120,6 +126,7 @@ export default function NewCase() {
       key.current = newIdempotencyKey();
     } catch (err) {
       const rest = showFieldErrors(form, err, { location: ['location', 'building'] });
+      summarise(form.getFieldsError());
       if (err instanceof ApiError) {
         setError(rest.length || !err.details.length ? [err.message, ...rest.map((d) => d.issue)].join('；') : t('new.fixErrors'));
         if (err.status < 500 && err.status !== 0) key.current = newIdempotencyKey();
@@ -172,7 +179,37 @@ export default function NewCase() {
         {t('new.title')}
       </Typography.Title>
       <Typography.Paragraph type="secondary">{t('new.intro')}</Typography.Paragraph>
-      <Form form={form} layout="vertical" onFinish={submit} initialValues={initial} name="new-case" scrollToFirstError>
+      <Form
+        form={form}
+        layout="vertical"
+        onFinish={submit}
+        onFinishFailed={({ errorFields }) => summarise(errorFields)}
+        onFieldsChange={() => invalid.length && summarise(form.getFieldsError())}
+        initialValues={initial}
+        name="new-case"
+        scrollToFirstError={{ block: 'center' }}
+      >
+        {invalid.length > 0 && (
+          <Alert
+            type="error"
+            showIcon
+            role="alert"
+            data-testid="error-summary"
+            style={{ marginBottom: 16 }}
+            message={t('new.errorSummary', { n: invalid.length })}
+            description={
+              <ul style={{ margin: 0, paddingLeft: 20 }}>
+                {invalid.map((f) => (
+                  <li key={f.name.join('.')}>
+                    <Button type="link" style={{ padding: 0, height: 'auto', whiteSpace: 'normal', textAlign: 'left' }} onClick={() => form.scrollToField(f.name, { block: 'center', focus: true })}>
+                      {f.error}
+                    </Button>
+                  </li>
+                ))}
+              </ul>
+            }
+          />
+        )}
         {error && <Alert type="error" showIcon message={error} role="alert" style={{ marginBottom: 16 }} />}
         <Form.Item name="categoryCode" label={t('new.category')} rules={[{ required: true, message: t('new.categoryRequired') }]}>
           <CategoryPicker categories={ref.data?.categories ?? []} label={t('new.category')} />
