@@ -67,12 +67,25 @@ export const SCHEMA_STEPS: { database: string; schemaName: string; commands: str
 export const NAMESPACE = { name: 'default', retention: '168h' };
 
 /** The case workflow's search attributes, with the type names `temporal operator search-attribute create` takes. */
-export const CLI_SEARCH_ATTRIBUTES = SEARCH_ATTRIBUTES.map((a) => ({ name: a.name, type: TypedSearchAttributes.toMetadataType(a.type) }));
+export const CLI_SEARCH_ATTRIBUTES = SEARCH_ATTRIBUTES.map((a) => ({
+  name: a.name,
+  type: TypedSearchAttributes.toMetadataType(a.type),
+}));
 
 /** `temporal` CLI arguments (after `--address`) that create the namespace, then register each search attribute. */
 export function namespaceCommands(): { namespace: string[]; searchAttributes: string[][] } {
   return {
     namespace: ['operator', 'namespace', 'create', '--namespace', NAMESPACE.name, '--retention', NAMESPACE.retention],
-    searchAttributes: CLI_SEARCH_ATTRIBUTES.map((a) => ['operator', 'search-attribute', 'create', '--namespace', NAMESPACE.name, '--name', a.name, '--type', a.type]),
+    searchAttributes: CLI_SEARCH_ATTRIBUTES.map((a) => [
+      'operator',
+      'search-attribute',
+      'create',
+      '--namespace',
+      NAMESPACE.name,
+      '--name',
+      a.name,
+      '--type',
+      a.type,
+    ]),
   };
 }

@@ -19,10 +19,15 @@ export function entry(name: 'api/server' | 'worker/main', compiled: boolean): st
  * as the compose file's migrate job runs them, or `npm run migrate`) and `npm run seed` (development data).
  */
 export async function runJob(job: 'migrate' | 'seed', env: Record<string, string>, compiled: boolean): Promise<string> {
-  const [cmd, args] = job === 'migrate' && compiled ? [process.execPath, [path.join(ROOT, 'dist', 'db', 'run-migrations.js')]] : ['npm', ['run', '--silent', job]];
-  const { stdout } = await promisify(execFile)(cmd, args, { cwd: ROOT, env: { ...process.env, ...env } }).catch((err: Error & { stdout?: string; stderr?: string }) => {
-    throw new Error(`${job} failed: ${err.stderr || err.stdout || err.message}`);
-  });
+  const [cmd, args] =
+    job === 'migrate' && compiled
+      ? [process.execPath, [path.join(ROOT, 'dist', 'db', 'run-migrations.js')]]
+      : ['npm', ['run', '--silent', job]];
+  const { stdout } = await promisify(execFile)(cmd, args, { cwd: ROOT, env: { ...process.env, ...env } }).catch(
+    (err: Error & { stdout?: string; stderr?: string }) => {
+      throw new Error(`${job} failed: ${err.stderr || err.stdout || err.message}`);
+    },
+  );
   return stdout.trim();
 }
 
@@ -44,13 +49,21 @@ export class ApiProcess {
   /** Starts it and waits until /readyz answers 200 (it reaches PostgreSQL and Temporal). */
   async start(timeoutMs = 60_000): Promise<void> {
     const out = fs.openSync(this.logFile, 'a');
-    const child = spawn(process.execPath, this.args, { cwd: ROOT, env: { ...process.env, ...this.env }, stdio: ['ignore', out, out] });
+    const child = spawn(process.execPath, this.args, {
+      cwd: ROOT,
+      env: { ...process.env, ...this.env },
+      stdio: ['ignore', out, out],
+    });
     fs.closeSync(out);
     this.child = child;
     const until = Date.now() + timeoutMs;
     for (;;) {
-      if (child.exitCode !== null) throw new Error(`API exited with ${child.exitCode}: ${fs.readFileSync(this.logFile, 'utf8').slice(-2000)}`);
-      const ready = await fetch(`${this.origin}/readyz`).then((r) => r.status === 200, () => false);
+      if (child.exitCode !== null)
+        throw new Error(`API exited with ${child.exitCode}: ${fs.readFileSync(this.logFile, 'utf8').slice(-2000)}`);
+      const ready = await fetch(`${this.origin}/readyz`).then(
+        (r) => r.status === 200,
+        () => false,
+      );
       if (ready) return;
       if (Date.now() > until) throw new Error(`API not ready within ${timeoutMs} ms; see ${this.logFile}`);
       await sleep(300);

@@ -39,9 +39,13 @@ export function obtainServerBinaries(log: (line: string) => void): ServerBinarie
     return { ...found, route: 'cache', dir };
   }
   if (spawnSync('go', ['version']).status !== 0) {
-    throw new Error(`no Temporal server ${TEMPORAL_SERVER_VERSION} in ${dir} and no Go toolchain to build one: install Go (https://go.dev/dl) or put temporal-server and temporal-sql-tool there`);
+    throw new Error(
+      `no Temporal server ${TEMPORAL_SERVER_VERSION} in ${dir} and no Go toolchain to build one: install Go (https://go.dev/dl) or put temporal-server and temporal-sql-tool there`,
+    );
   }
-  log(`temporal server ${TEMPORAL_SERVER_VERSION}: building ${GO_MODULES.server} and ${GO_MODULES.sqlTool} with Go into ${dir} (about 2–3 minutes, once)…`);
+  log(
+    `temporal server ${TEMPORAL_SERVER_VERSION}: building ${GO_MODULES.server} and ${GO_MODULES.sqlTool} with Go into ${dir} (about 2–3 minutes, once)…`,
+  );
   // Built into a scratch folder and moved in whole: an interrupted build leaves no half-written binary in the cache.
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'rs-temporal-build-'));
   try {
@@ -58,7 +62,8 @@ export function obtainServerBinaries(log: (line: string) => void): ServerBinarie
     fs.rmSync(scratch, { recursive: true, force: true });
   }
   const built = cached(dir);
-  if (!built) throw new Error(`the Go build did not leave a working temporal-server ${TEMPORAL_SERVER_VERSION} in ${dir}`);
+  if (!built)
+    throw new Error(`the Go build did not leave a working temporal-server ${TEMPORAL_SERVER_VERSION} in ${dir}`);
   log(`temporal server ${TEMPORAL_SERVER_VERSION}: ${built.server} (route: go-install)`);
   return { ...built, route: 'go-install', dir };
 }

@@ -8,7 +8,14 @@ import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
-import { MAX_MEMBERSHIP_PORT, NAMESPACE, namespaceCommands, SCHEMA_STEPS, SERVER_ENV, SQL_PLUGIN } from '../../deploy/temporal/server';
+import {
+  MAX_MEMBERSHIP_PORT,
+  NAMESPACE,
+  namespaceCommands,
+  SCHEMA_STEPS,
+  SERVER_ENV,
+  SQL_PLUGIN,
+} from '../../deploy/temporal/server';
 import { findTemporalCli } from '../temporal-cli';
 import { obtainServerBinaries, type ServerBinaries } from './binaries';
 import { namespaceUsable } from './server-checks';
@@ -24,7 +31,18 @@ export interface PostgresLogin {
   password: string;
 }
 
-const PORT_NAMES = ['FRONTEND_GRPC_PORT', 'FRONTEND_HTTP_PORT', 'HISTORY_GRPC_PORT', 'MATCHING_GRPC_PORT', 'WORKER_GRPC_PORT', 'FRONTEND_MEMBERSHIP_PORT', 'HISTORY_MEMBERSHIP_PORT', 'MATCHING_MEMBERSHIP_PORT', 'WORKER_MEMBERSHIP_PORT', 'PROMETHEUS_PORT'] as const;
+const PORT_NAMES = [
+  'FRONTEND_GRPC_PORT',
+  'FRONTEND_HTTP_PORT',
+  'HISTORY_GRPC_PORT',
+  'MATCHING_GRPC_PORT',
+  'WORKER_GRPC_PORT',
+  'FRONTEND_MEMBERSHIP_PORT',
+  'HISTORY_MEMBERSHIP_PORT',
+  'MATCHING_MEMBERSHIP_PORT',
+  'WORKER_MEMBERSHIP_PORT',
+  'PROMETHEUS_PORT',
+] as const;
 export type ServerPorts = Record<(typeof PORT_NAMES)[number], number>;
 
 const bindable = (port: number) =>
@@ -82,12 +100,27 @@ export class ProductionTemporal {
 
   /** temporal-sql-tool's steps for both databases; each is idempotent, so a second run changes nothing. */
   async setupSchemas(log: (line: string) => void): Promise<void> {
-    const login = ['--plugin', SQL_PLUGIN, '--ep', this.pg.host, '-p', String(this.pg.port), '-u', this.pg.user, '--pw', this.pg.password];
+    const login = [
+      '--plugin',
+      SQL_PLUGIN,
+      '--ep',
+      this.pg.host,
+      '-p',
+      String(this.pg.port),
+      '-u',
+      this.pg.user,
+      '--pw',
+      this.pg.password,
+    ];
     for (const step of SCHEMA_STEPS) {
       for (const command of step.commands) {
-        await run(this.bins.sqlTool, [...login, ...command], { cwd: ROOT }).catch((err: Error & { stderr?: string }) => {
-          throw new Error(`temporal-sql-tool ${command.join(' ')}: ${err.stderr?.trim().split('\n').pop() ?? err.message}`);
-        });
+        await run(this.bins.sqlTool, [...login, ...command], { cwd: ROOT }).catch(
+          (err: Error & { stderr?: string }) => {
+            throw new Error(
+              `temporal-sql-tool ${command.join(' ')}: ${err.stderr?.trim().split('\n').pop() ?? err.message}`,
+            );
+          },
+        );
       }
       log(`schema ${step.database}: created and updated to the newest version (${step.schemaName})`);
     }
@@ -95,13 +128,22 @@ export class ProductionTemporal {
 
   async start(): Promise<void> {
     const out = fs.openSync(this.logFile, 'a');
-    const args = ['--root', ROOT, '--config', path.join('deploy', 'temporal', 'config'), '--env', 'production', 'start'];
+    const args = [
+      '--root',
+      ROOT,
+      '--config',
+      path.join('deploy', 'temporal', 'config'),
+      '--env',
+      'production',
+      'start',
+    ];
     const child = spawn(this.bins.server, args, { cwd: ROOT, env: this.env(), stdio: ['ignore', out, out] });
     fs.closeSync(out);
     this.child = child;
     const until = Date.now() + 60_000;
     for (;;) {
-      if (child.exitCode !== null) throw new Error(`temporal server exited with ${child.exitCode}; see ${this.logFile}`);
+      if (child.exitCode !== null)
+        throw new Error(`temporal server exited with ${child.exitCode}; see ${this.logFile}`);
       if (await this.answers()) return;
       if (Date.now() > until) throw new Error(`temporal server did not answer within 60 s; see ${this.logFile}`);
       await sleep(200);
@@ -132,7 +174,10 @@ export class ProductionTemporal {
     for (const command of [namespace, ...searchAttributes]) {
       const until = Date.now() + 60_000;
       for (;;) {
-        const r = await run(cli, [...command, '--address', this.address]).then(() => null, (err: Error & { stderr?: string }) => err.stderr || err.message);
+        const r = await run(cli, [...command, '--address', this.address]).then(
+          () => null,
+          (err: Error & { stderr?: string }) => err.stderr || err.message,
+        );
         if (r === null || /already exists|already registered/i.test(r)) break;
         // A namespace just created reaches the frontend's namespace cache some seconds later.
         if (Date.now() > until) throw new Error(`temporal ${command.slice(0, 3).join(' ')}: ${r.trim()}`);
@@ -172,7 +217,11 @@ function exited(child: ChildProcess): Promise<void> {
  * the server started, the namespace and search attributes created and usable. Used by this run and by
  * `npm run bench -- --production`.
  */
-export async function startProductionServer(pg: PostgresLogin, dir: string, log: (line: string) => void): Promise<ProductionTemporal> {
+export async function startProductionServer(
+  pg: PostgresLogin,
+  dir: string,
+  log: (line: string) => void,
+): Promise<ProductionTemporal> {
   const bins = obtainServerBinaries(log);
   const cli = findTemporalCli(() => {}).path;
   if (!cli) throw new Error('the namespace is created with the temporal CLI: run `npm run temporal:path` once');
@@ -182,12 +231,16 @@ export async function startProductionServer(pg: PostgresLogin, dir: string, log:
   try {
     await server.createNamespace(cli, log);
     const connection = await Connection.connect({ address: server.address });
-    const problem = await namespaceUsable(new Client({ connection, namespace: NAMESPACE.name }), 60_000).finally(() => connection.close());
+    const problem = await namespaceUsable(new Client({ connection, namespace: NAMESPACE.name }), 60_000).finally(() =>
+      connection.close(),
+    );
     if (problem) throw new Error(`namespace ${NAMESPACE.name} not usable: ${problem}`);
   } catch (err) {
     await server.stop();
     throw err;
   }
-  log(`temporal server ${bins.server} pid ${server.pid} on ${server.address} (deploy/temporal/config/production.yaml), logging to ${path.join(dir, 'temporal.log')}`);
+  log(
+    `temporal server ${bins.server} pid ${server.pid} on ${server.address} (deploy/temporal/config/production.yaml), logging to ${path.join(dir, 'temporal.log')}`,
+  );
   return server;
 }

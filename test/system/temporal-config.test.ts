@@ -5,12 +5,26 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
-import { DATABASES, MAX_MEMBERSHIP_PORT, NUM_HISTORY_SHARDS, SERVER_ENV, SQL_PLUGIN } from '../../deploy/temporal/server';
+import {
+  DATABASES,
+  MAX_MEMBERSHIP_PORT,
+  NUM_HISTORY_SHARDS,
+  SERVER_ENV,
+  SQL_PLUGIN,
+} from '../../deploy/temporal/server';
 
-const template = fs.readFileSync(path.join(__dirname, '..', '..', 'deploy', 'temporal', 'config', 'production.yaml'), 'utf8');
+const template = fs.readFileSync(
+  path.join(__dirname, '..', '..', 'deploy', 'temporal', 'config', 'production.yaml'),
+  'utf8',
+);
 const rendered = template
-  .replace(/\{\{ default "([^"]*)" \(env "(\w+)"\)( \| quote)? \}\}/g, (_m, value: string, _name: string, quote?: string) => (quote ? JSON.stringify(value) : value))
-  .replace(/\{\{ env "(\w+)"( \| quote)? \}\}/g, (_m, name: string, quote?: string) => (quote ? JSON.stringify(`$${name}`) : `$${name}`));
+  .replace(
+    /\{\{ default "([^"]*)" \(env "(\w+)"\)( \| quote)? \}\}/g,
+    (_m, value: string, _name: string, quote?: string) => (quote ? JSON.stringify(value) : value),
+  )
+  .replace(/\{\{ env "(\w+)"( \| quote)? \}\}/g, (_m, name: string, quote?: string) =>
+    quote ? JSON.stringify(`$${name}`) : `$${name}`,
+  );
 const config = YAML.parse(rendered);
 type Rpc = { grpcPort: number; membershipPort: number };
 
@@ -23,8 +37,14 @@ test('persistence is PostgreSQL for both stores, with the shards and database na
   expect(config.persistence.numHistoryShards).toBe(NUM_HISTORY_SHARDS);
   expect(String(NUM_HISTORY_SHARDS)).toBe(SERVER_ENV.NUM_HISTORY_SHARDS);
   const stores = config.persistence.datastores;
-  expect(stores[config.persistence.defaultStore].sql).toMatchObject({ pluginName: SQL_PLUGIN, databaseName: DATABASES.persistence });
-  expect(stores[config.persistence.visibilityStore].sql).toMatchObject({ pluginName: SQL_PLUGIN, databaseName: DATABASES.visibility });
+  expect(stores[config.persistence.defaultStore].sql).toMatchObject({
+    pluginName: SQL_PLUGIN,
+    databaseName: DATABASES.persistence,
+  });
+  expect(stores[config.persistence.visibilityStore].sql).toMatchObject({
+    pluginName: SQL_PLUGIN,
+    databaseName: DATABASES.visibility,
+  });
   expect(template).toMatch(/databaseName: \{\{ default "temporal" \(env "DBNAME"\)/);
   expect(template).toMatch(/databaseName: \{\{ default "temporal_visibility" \(env "VISIBILITY_DBNAME"\)/);
 });
