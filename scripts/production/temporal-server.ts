@@ -223,7 +223,7 @@ export async function startProductionServer(
   log: (line: string) => void,
 ): Promise<ProductionTemporal> {
   const bins = obtainServerBinaries(log);
-  const cli = findTemporalCli(() => {}).path;
+  const cli = findTemporalCli(log).path;
   if (!cli) throw new Error('the namespace is created with the temporal CLI: run `npm run temporal:path` once');
   const server = new ProductionTemporal(bins, pg, await serverPorts(), path.join(dir, 'temporal.log'));
   await server.setupSchemas(log);
