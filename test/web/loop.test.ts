@@ -44,7 +44,11 @@ async function evaluate(page: Page, satisfaction: string, solved: string): Promi
 }
 
 async function companyRate(page: Page, rate: 'responseRate' | 'resolutionRate' | 'satisfactionRate'): Promise<string> {
-  const cell = page.locator('[data-testid="ranking-property_company"] [data-org="pc-demo-fast"] [data-rate="' + rate + '"]');
+  const card = page.locator('[data-testid="ranking-property_company"]');
+  const cell = card.locator('[data-org="pc-demo-fast"] [data-rate="' + rate + '"]');
+  // A company with no case this month is listed only behind the switch.
+  await card.locator('[data-org], [role="switch"]').first().waitFor();
+  if (!(await cell.count())) await card.getByRole('switch').click();
   await cell.waitFor();
   return (await cell.innerText()).replace(/\s+/g, ' ').trim();
 }

@@ -11,6 +11,7 @@ import { setApiLanguage } from './api/client';
 import type { Role } from './api/types';
 import { Shell } from './components/Shell';
 import { I18nProvider, useI18n } from './i18n';
+import { LargeTextProvider, useLargeText } from './lib/large-text';
 import { homeOf, SessionProvider, useSession } from './session';
 
 const Login = lazy(() => import('./pages/Login'));
@@ -27,6 +28,7 @@ const Agreements = lazy(() => import('./pages/Agreements'));
 const CalendarYears = lazy(() => import('./pages/CalendarYears'));
 const NotFound = lazy(() => import('./pages/NotFound'));
 const Notifications = lazy(() => import('./pages/Notifications'));
+const Waiting = lazy(() => import('./pages/Waiting'));
 
 const Loading = () => (
   <div style={{ padding: 48, textAlign: 'center' }}>
@@ -50,8 +52,13 @@ function Home() {
   return <Navigate to={me ? homeOf(me) : '/login'} replace />;
 }
 
+// 长辈版: every size antd derives from these, so text, controls and tap targets grow together.
+const LARGE = { fontSize: 18, fontSizeSM: 16, fontSizeLG: 20, fontSizeIcon: 18, controlHeight: 48, controlHeightSM: 44, controlHeightLG: 52 };
+const LARGE_COMPONENTS = { Radio: { radioSize: 24, dotSize: 12 }, Checkbox: { controlInteractiveSize: 24 }, Switch: { trackHeight: 44, handleSize: 38, trackMinWidth: 72 } };
+
 function Themed({ children }: { children: ReactNode }) {
   const { lang } = useI18n();
+  const large = useLargeText().on;
   useEffect(() => {
     setApiLanguage(lang);
     dayjs.locale(lang === 'zh' ? 'zh-cn' : 'en');
@@ -75,12 +82,16 @@ function Themed({ children }: { children: ReactNode }) {
           colorTextDescription: 'rgba(0,0,0,0.6)',
           colorTextPlaceholder: 'rgba(0,0,0,0.5)',
           colorTextDisabled: 'rgba(0,0,0,0.56)',
+          // The default stays readable too: 15 px body text rather than antd's 14.
+          fontSize: 15,
+          ...(large ? LARGE : {}),
         },
         // Fields in focus are blue, so a focused field never looks like one in error (errors are red).
         components: {
           Input: { activeBorderColor: '#2f54eb', hoverBorderColor: '#597ef7', activeShadow: '0 0 0 2px rgba(47,84,235,0.15)' },
           InputNumber: { activeBorderColor: '#2f54eb', hoverBorderColor: '#597ef7', activeShadow: '0 0 0 2px rgba(47,84,235,0.15)' },
           Select: { activeBorderColor: '#2f54eb', hoverBorderColor: '#597ef7', activeOutlineColor: 'rgba(47,84,235,0.15)' },
+          ...(large ? LARGE_COMPONENTS : {}),
         },
       }}
     >
@@ -92,8 +103,9 @@ function Themed({ children }: { children: ReactNode }) {
 export function App() {
   return (
     <I18nProvider>
-      <Themed>
-        <SessionProvider>
+      <SessionProvider>
+        <LargeTextProvider>
+          <Themed>
           <BrowserRouter>
             <Shell>
               <Suspense fallback={<Loading />}>
@@ -107,6 +119,7 @@ export function App() {
                   <Route path="/cases/:id" element={<Guard><CasePage /></Guard>} />
                   <Route path="/notifications" element={<Guard><Notifications /></Guard>} />
                   <Route path="/queue" element={<Guard roles={['handler', 'party_member']}><Queue /></Guard>} />
+                  <Route path="/waiting" element={<Guard roles={['supervisor', 'admin']}><Waiting /></Guard>} />
                   <Route path="/dashboard" element={<Guard roles={['supervisor', 'admin']}><Dashboard /></Guard>} />
                   <Route path="/accountability" element={<Guard roles={['supervisor', 'admin', 'handler']}><Accountability /></Guard>} />
                   <Route path="/assessment" element={<Guard roles={['supervisor', 'admin', 'handler']}><Assessment /></Guard>} />
@@ -117,8 +130,9 @@ export function App() {
               </Suspense>
             </Shell>
           </BrowserRouter>
-        </SessionProvider>
-      </Themed>
+          </Themed>
+        </LargeTextProvider>
+      </SessionProvider>
     </I18nProvider>
   );
 }

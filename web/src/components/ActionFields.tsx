@@ -4,6 +4,7 @@ import { Form, Input, InputNumber, Radio, Select, Space, Switch, Typography } fr
 import type { ActionPath, CaseDetail, Me } from '../api/types';
 import { useI18n } from '../i18n';
 import { deadlineLabel } from '../lib/labels';
+import { formatDateTime } from '../lib/time';
 import { orgsOfKind, type Reference } from '../lib/reference';
 import { CloseFields, DecidePauseFields, DecideReturnFields, HandlerPicker, HintedReason, MergeFields, ResumeFields } from './ControlFields';
 import { ChannelField, EvaluateFields } from './EvaluateFields';
@@ -21,7 +22,7 @@ interface Props {
 }
 
 export function ActionFields({ action, c, me, reference }: Props) {
-  const { t, name } = useI18n();
+  const { t, lang, name } = useI18n();
   const reason = (
     <Form.Item name="reason" label={t('action.reason')} rules={required(t('action.reasonRequired'))}>
       <Input.TextArea rows={3} maxLength={500} showCount />
@@ -82,13 +83,30 @@ export function ActionFields({ action, c, me, reference }: Props) {
       );
     }
     case 'decide-extension': {
-      const p = c.pendingExtension as { deadline?: string; reason?: string } | null;
+      const p = c.pendingExtension as { deadline?: string; reason?: string; extendBy?: { unit: 'hours' | 'working_days' | 'seconds'; amount: number }; proposedDueAt?: string | number } | null;
+      const current = c.deadlines.find((d) => d.kind === p?.deadline);
+      const by = p?.extendBy;
       return (
         <>
           {p && (
-            <Typography.Paragraph>
-              {deadlineLabel(t, p.deadline ?? '')} · {p.reason}
-            </Typography.Paragraph>
+            <div data-testid="extension-request">
+              {by && (
+                <Typography.Paragraph strong>
+                  {t('action.extensionAsked', { deadline: deadlineLabel(t, p.deadline ?? ''), amount: by.amount, unit: t(`action.unit.${by.unit}`) })}
+                </Typography.Paragraph>
+              )}
+              {current && by && (
+                <Typography.Paragraph data-testid="extension-new-due">
+                  {/* The workflow computed the new due moment on the case's calendar when the request came in. */}
+                  {p.proposedDueAt !== undefined
+                    ? t('action.extensionNewDue', { now: formatDateTime(current.dueAt, lang), at: formatDateTime(p.proposedDueAt, lang) })
+                    : t('action.extensionNewDueWorking', { now: formatDateTime(current.dueAt, lang), amount: by.amount, unit: t(`action.unit.${by.unit}`) })}
+                </Typography.Paragraph>
+              )}
+              <Typography.Paragraph>
+                {t('action.reason')}：{p.reason}
+              </Typography.Paragraph>
+            </div>
           )}
           <Form.Item name="approve" label={t('action.decide_extension')} rules={[{ required: true, message: t('action.decide_extension') }]}>
             <Plain>

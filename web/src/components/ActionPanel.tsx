@@ -23,7 +23,7 @@ interface Props {
   onDone(): void;
 }
 
-function useSubmit(c: CaseDetail, onDone: () => void) {
+export function useSubmit(c: Pick<CaseDetail, 'id'>, onDone: () => void) {
   const { t } = useI18n();
   const { message } = AntApp.useApp();
   const [busy, setBusy] = useState(false);
@@ -76,10 +76,7 @@ export function ActionPanel({ c, me, reference, onDone }: Props) {
   const { t } = useI18n();
   const [open, setOpen] = useState<ActionPath | null>(null);
   const [form] = Form.useForm();
-  const { busy, error, setError, submit } = useSubmit(c, () => {
-    setOpen(null);
-    onDone();
-  });
+  const { busy, error, setError, submit } = useSubmit(c, onDone);
   const actions = allowedActions(me, c, serverNow(), reference);
   const evaluate = actions.includes('evaluate');
   const buttons = actions.filter((a) => a !== 'evaluate');
@@ -95,7 +92,7 @@ export function ActionPanel({ c, me, reference, onDone }: Props) {
     <Space direction="vertical" size="middle" style={{ width: '100%' }}>
       {evaluate && <EvaluateCard c={c} onDone={onDone} />}
       <Card title={t('case.actions')} size="small">
-        {error && !open && <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} role="alert" />}
+        {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} role="alert" />}
         {buttons.length === 0 ? (
           <Typography.Text type="secondary">{t('case.noActions')}</Typography.Text>
         ) : (
@@ -108,24 +105,40 @@ export function ActionPanel({ c, me, reference, onDone }: Props) {
           </Space>
         )}
       </Card>
-      <Modal
-        open={open !== null}
-        title={open ? actionLabel(t, open) : ''}
-        okText={t('action.confirm')}
-        cancelText={t('action.cancel')}
-        confirmLoading={busy}
-        onOk={() => open && void submit(open, form)}
-        onCancel={() => setOpen(null)}
-        destroyOnHidden
-        okButtonProps={{ danger: open ? DANGER.has(open) : false }}
-      >
-        {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 16 }} role="alert" />}
-        {open && (
-          <Form form={form} layout="vertical" preserve={false} initialValues={{ extendBy: { unit: 'hours' } }} onFinish={() => void submit(open, form)}>
-            <ActionFields action={open} c={c} me={me} reference={reference} />
-          </Form>
-        )}
-      </Modal>
+      <ActionDialog c={c} me={me} reference={reference} action={open} onClose={() => setOpen(null)} onDone={onDone} />
     </Space>
+  );
+}
+
+/**
+ * One action's form in a dialog, for the case page and for a row of a list (待我处理, 待我审批): the same fields,
+ * the same Idempotency-Key per intent, the same errors beside their fields.
+ */
+export function ActionDialog({ c, me, reference, action, onClose, onDone }: Props & { action: ActionPath | null; onClose(): void }) {
+  const { t } = useI18n();
+  const [form] = Form.useForm();
+  const { busy, error, submit } = useSubmit(c, () => {
+    onClose();
+    onDone();
+  });
+  return (
+    <Modal
+      open={action !== null}
+      title={action ? actionLabel(t, action) : ''}
+      okText={t('action.confirm')}
+      cancelText={t('action.cancel')}
+      confirmLoading={busy}
+      onOk={() => action && void submit(action, form)}
+      onCancel={onClose}
+      destroyOnHidden
+      okButtonProps={{ danger: action ? DANGER.has(action) : false }}
+    >
+      {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 16 }} role="alert" />}
+      {action && (
+        <Form form={form} layout="vertical" preserve={false} initialValues={{ extendBy: { unit: 'hours' } }} onFinish={() => void submit(action, form)}>
+          <ActionFields action={action} c={c} me={me} reference={reference} />
+        </Form>
+      )}
+    </Modal>
   );
 }

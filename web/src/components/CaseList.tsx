@@ -1,13 +1,15 @@
 // Cases as cards on a phone and as a table on a desk. Each row links to the case page by its id (never by
-// anything personal), shows its state, and counts down its nearest deadline.
+// anything personal), shows its state, and counts down its nearest deadline: amber when near it, red once overdue.
+// A list of what waits for the reader puts the next step in the row (`actions`).
 import { Card, Empty, Grid, List, Space, Table, Tag, Typography } from 'antd';
-import type { ReactNode } from 'react';
+import type { HTMLAttributes, ReactNode } from 'react';
 import { Link } from 'react-router';
 import type { CaseSummary, Deadline } from '../api/types';
 import { useI18n } from '../i18n';
 import { caseStatusColor, LEVEL_COLOR, levelLabel, stageLabel, statusLabel } from '../lib/labels';
 import { useReference } from '../lib/reference';
-import { formatDateTime } from '../lib/time';
+import { formatDateTime, useNow } from '../lib/time';
+import { urgencyOf, type Urgency } from '../lib/waiting';
 import { CategoryIcon } from './CategoryIcon';
 import { DeadlineCountdown } from './Deadlines';
 
@@ -27,6 +29,19 @@ function Tags({ c, stage = false }: { c: CaseSummary; stage?: boolean }) {
   );
 }
 
+/** The countdown with a word for the colour-blind: 即将超时 in amber, 已超时 in red (the tags say it already). */
+function Left({ c, fetchedAt, urgency }: { c: CaseSummary; fetchedAt: number; urgency: Urgency }) {
+  const { t } = useI18n();
+  const d = nearest(c);
+  if (!d || c.status === 'closed') return <>—</>;
+  return (
+    <span className={urgency === 'near' ? 'rs-near' : undefined} data-urgency={urgency}>
+      {urgency === 'near' && <span className="rs-near-label">{t('queue.near')} · </span>}
+      <DeadlineCountdown d={d} fetchedAt={fetchedAt} compact />
+    </span>
+  );
+}
+
 function useIcons() {
   const ref = useReference();
   return (code: string) => ref.data?.categories.find((x) => x.code === code)?.icon ?? null;
@@ -39,22 +54,29 @@ interface Props {
   empty: ReactNode;
   /** Always cards (residents), whatever the width. */
   cards?: boolean;
+  /** The next step on this case, shown in its row (a list of what waits for the reader). */
+  actions?: (c: CaseSummary) => ReactNode;
 }
 
-export function CaseCards({ cases, fetchedAt, loading, empty }: Omit<Props, 'cards'>) {
+const BORDER: Record<Urgency, string | undefined> = { overdue: '#ffa39e', near: '#d48806', ok: undefined };
+
+export function CaseCards({ cases, fetchedAt, loading, empty, actions }: Omit<Props, 'cards'>) {
   const { lang, name } = useI18n();
   const iconOf = useIcons();
+  const now = useNow();
   return (
     <List
       loading={loading}
       dataSource={cases}
       locale={{ emptyText: <Empty description={empty} /> }}
       renderItem={(c) => {
-        const d = nearest(c);
+        const urgency = urgencyOf(c, now, fetchedAt);
+        const border = BORDER[urgency];
+        const action = actions?.(c);
         return (
-          <List.Item style={{ padding: '6px 0', border: 'none' }}>
+          <List.Item style={{ padding: '6px 0', border: 'none', display: 'block' }} data-case={c.trackingCode}>
             <Link to={`/cases/${c.id}`} style={{ display: 'block', width: '100%', color: 'inherit' }}>
-              <Card size="small" hoverable styles={{ body: { padding: 12 } }} style={c.overdue ? { borderColor: '#ffa39e' } : undefined}>
+              <Card size="small" hoverable styles={{ body: { padding: 12 } }} style={border ? { borderColor: border, borderWidth: 2 } : undefined}>
                 <div style={{ display: 'flex', gap: 10, alignItems: 'flex-start' }}>
                   <span style={{ color: '#c8161d', paddingTop: 2 }}>
                     <CategoryIcon icon={iconOf(c.category.code)} size={24} />
@@ -74,12 +96,13 @@ export function CaseCards({ cases, fetchedAt, loading, empty }: Omit<Props, 'car
                       <Typography.Text type="secondary" style={{ fontSize: 12 }}>
                         {name(c.compound)} · {formatDateTime(c.createdAt, lang)}
                       </Typography.Text>
-                      {d && c.status !== 'closed' && <DeadlineCountdown d={d} fetchedAt={fetchedAt} compact />}
+                      {nearest(c) && c.status !== 'closed' && <Left c={c} fetchedAt={fetchedAt} urgency={urgency} />}
                     </div>
                   </div>
                 </div>
               </Card>
             </Link>
+            {action && <div className="rs-row-action">{action}</div>}
           </List.Item>
         );
       }}
@@ -87,9 +110,10 @@ export function CaseCards({ cases, fetchedAt, loading, empty }: Omit<Props, 'car
   );
 }
 
-export function CaseTable({ cases, fetchedAt, loading, empty }: Omit<Props, 'cards'>) {
+export function CaseTable({ cases, fetchedAt, loading, empty, actions }: Omit<Props, 'cards'>) {
   const { t, lang, name } = useI18n();
   const iconOf = useIcons();
+  const now = useNow();
   return (
     <Table<CaseSummary>
       rowKey="id"
@@ -98,7 +122,8 @@ export function CaseTable({ cases, fetchedAt, loading, empty }: Omit<Props, 'car
       dataSource={cases}
       pagination={{ pageSize: 20, hideOnSinglePage: true }}
       locale={{ emptyText: <Empty description={empty} /> }}
-      rowClassName={(c) => (c.overdue ? 'rs-row-overdue' : '')}
+      rowClassName={(c) => ({ overdue: 'rs-row-overdue', near: 'rs-row-near', ok: '' })[urgencyOf(c, now, fetchedAt)]}
+      onRow={(c) => ({ 'data-case': c.trackingCode }) as HTMLAttributes<HTMLElement>}
       scroll={{ x: 900 }}
       columns={[
         {
@@ -122,11 +147,9 @@ export function CaseTable({ cases, fetchedAt, loading, empty }: Omit<Props, 'car
         {
           title: t('list.column.timeLeft'),
           key: 'left',
-          render: (_, c) => {
-            const d = nearest(c);
-            return d && c.status !== 'closed' ? <DeadlineCountdown d={d} fetchedAt={fetchedAt} compact /> : '—';
-          },
+          render: (_, c) => <Left c={c} fetchedAt={fetchedAt} urgency={urgencyOf(c, now, fetchedAt)} />,
         },
+        ...(actions ? [{ title: t('queue.next'), key: 'next', render: (_: unknown, c: CaseSummary) => actions(c) }] : []),
         { title: t('list.column.handler'), key: 'handler', render: (_, c) => name(c.handler) },
         { title: t('list.column.created'), key: 'created', render: (_, c) => formatDateTime(c.createdAt, lang) },
       ]}

@@ -6,9 +6,11 @@ import {
   AuditOutlined,
   BarChartOutlined,
   CalendarOutlined,
+  CheckSquareOutlined,
   DashboardOutlined,
   EditOutlined,
   FileSearchOutlined,
+  FontSizeOutlined,
   GlobalOutlined,
   LogoutOutlined,
   OrderedListOutlined,
@@ -24,6 +26,7 @@ import { useI18n, type MessageKey } from '../i18n';
 import { useSession } from '../session';
 import { NotificationsProvider } from '../lib/notifications';
 import { Bell } from './Bell';
+import { useLargeText } from '../lib/large-text';
 import { CalendarBanner } from './CalendarBanner';
 import './shell.css';
 
@@ -51,6 +54,7 @@ function navFor(me: Me | null): NavItem[] {
     case 'admin':
       return [
         { to: '/dashboard', label: 'nav.dashboard', icon: <DashboardOutlined /> },
+        { to: '/waiting', label: 'nav.waiting', icon: <CheckSquareOutlined /> },
         { to: '/accountability', label: 'nav.accountability', icon: <AlertOutlined /> },
         { to: '/assessment', label: 'nav.assessment', icon: <BarChartOutlined /> },
         ...(me.role === 'admin'
@@ -120,6 +124,7 @@ function Frame({ children }: { children: ReactNode }) {
           <Button type="text" className="rs-header-button" onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')} title={t('app.languageLabel')} lang={lang === 'zh' ? 'en' : 'zh-CN'}>
             {t('app.language')}
           </Button>
+          <LargeTextToggle />
           {me && <Bell />}
           {me ? (
             <Dropdown
@@ -164,5 +169,16 @@ function Frame({ children }: { children: ReactNode }) {
       )}
       {phone && items.length > 1 && nav}
     </Layout>
+  );
+}
+
+/** 长辈版: a switch in the header, pressed while on (remembered per user: lib/large-text.tsx). */
+function LargeTextToggle() {
+  const { t } = useI18n();
+  const large = useLargeText();
+  return (
+    <Button type="text" className="rs-header-button" icon={<FontSizeOutlined />} aria-pressed={large.on} aria-label={t('largeText.label')} title={t('largeText.toggle')} onClick={large.toggle} data-testid="large-text">
+      <span className="rs-large-text-label">{t('largeText.label')}</span>
+    </Button>
   );
 }

@@ -31,9 +31,10 @@ export function monthOf(at: number, back = 0): string {
 }
 
 /** A CSV export (bearer-authenticated, so not a plain link) saved under the name the API gives it. */
-export async function downloadCsv(path: '/api/v1/exports/rates.csv' | '/api/v1/exports/cases.csv', query: Record<string, string>): Promise<void> {
+/** Saves the export as a file and answers its name (for the user's feedback); throws with the API's message. */
+export async function downloadCsv(path: '/api/v1/exports/rates.csv' | '/api/v1/exports/cases.csv', query: Record<string, string>): Promise<string> {
   const { data, response } = await api.GET(path, { params: { query: query as never }, parseAs: 'blob' });
-  if (!response.ok || !data) throw new Error(`export ${response.status}`);
+  if (!response.ok || !data) throw new Error(`HTTP ${response.status}`);
   const name = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? 'export.csv';
   const url = URL.createObjectURL(data);
   const a = document.createElement('a');
@@ -43,4 +44,5 @@ export async function downloadCsv(path: '/api/v1/exports/rates.csv' | '/api/v1/e
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  return name;
 }

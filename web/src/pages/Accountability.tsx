@@ -1,15 +1,17 @@
 // 问责: the accountability records against the organisations under this supervisor (and, for a handler, against
-// itself), each with the duty of the responsibility list it breaks, the case, and what follows.
-import { Alert, Button, Card, Select, Space, Table, Tag, Typography } from 'antd';
+// itself), each with the duty of the responsibility list it breaks, the case, and what follows. The organisation held
+// to account answers a record (说明整改) and a supervisor of it closes one, from the row; the API decides who may.
+import { Alert, App as AntApp, Button, Card, Form, Input, Modal, Select, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { Link } from 'react-router';
-import { api, ok } from '../api/client';
+import { api, ApiError, ok } from '../api/client';
 import type { paths } from '../api/schema';
 import { pickLang, useI18n } from '../i18n';
 import { levelLabel } from '../lib/labels';
 import { useLoad } from '../lib/load';
 import { monthOf } from '../lib/rates';
 import { formatDateTime, serverNow } from '../lib/time';
+import { useSession } from '../session';
 
 type Query = NonNullable<paths['/api/v1/accountability']['get']['parameters']['query']>;
 type Record_ = paths['/api/v1/accountability']['get']['responses'][200]['content']['application/json']['items'][number];
@@ -25,8 +27,55 @@ const SOURCE_LABEL: Record<string, { zh: string; en: string }> = {
 };
 const STATUS_LABEL = { open: { zh: '待说明', en: 'Open' }, answered: { zh: '已说明', en: 'Answered' }, closed: { zh: '已关闭', en: 'Closed' } } as const;
 
+type Step = 'answer' | 'close';
+
+/** Answer (说明整改) or close a record in a dialog; a refusal (403/409) is shown in it, in the user's language. */
+function RecordAction({ r, step, onDone }: { r: Record_; step: Step; onDone(): void }) {
+  const { t } = useI18n();
+  const { message } = AntApp.useApp();
+  const [open, setOpen] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [form] = Form.useForm<{ text: string }>();
+  const send = async () => {
+    const values = await form.validateFields().catch(() => null);
+    if (!values) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const params = { path: { id: r.id } };
+      if (step === 'answer') await ok(api.POST('/api/v1/accountability/{id}/answer', { params, body: { answer: values.text } }));
+      else await ok(api.POST('/api/v1/accountability/{id}/close', { params, body: { reason: values.text } }));
+      void message.success(t(step === 'answer' ? 'acc.answered' : 'acc.closed'));
+      setOpen(false);
+      onDone();
+    } catch (err) {
+      setError(err instanceof ApiError ? err.message : String(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const label = t(step === 'answer' ? 'acc.answer' : 'acc.close');
+  return (
+    <>
+      <Button size="small" type={step === 'answer' ? 'primary' : 'default'} onClick={() => setOpen(true)} data-record-action={step}>
+        {label}
+      </Button>
+      <Modal open={open} title={label} okText={t('action.confirm')} cancelText={t('action.cancel')} confirmLoading={busy} onOk={() => void send()} onCancel={() => setOpen(false)} destroyOnHidden>
+        {error && <Alert type="error" showIcon message={error} role="alert" style={{ marginBottom: 12 }} />}
+        <Form form={form} layout="vertical" preserve={false}>
+          <Form.Item name="text" label={t(step === 'answer' ? 'acc.answerLabel' : 'acc.closeReason')} rules={[{ required: true, whitespace: true, message: t('action.textRequired') }]}>
+            <Input.TextArea rows={4} maxLength={step === 'answer' ? 2000 : 1000} showCount />
+          </Form.Item>
+        </Form>
+      </Modal>
+    </>
+  );
+}
+
 export default function Accountability() {
   const { t, lang, name } = useI18n();
+  const { me } = useSession();
   const months = Array.from({ length: 12 }, (_, i) => monthOf(serverNow(), i));
   const [query, setQuery] = useState<Pick<Query, 'period' | 'source' | 'status'>>({ period: months[0] });
   const list = useLoad(async () => {
@@ -94,6 +143,19 @@ export default function Accountability() {
             { title: t('case.level'), key: 'level', render: (_, r) => (r.level ? levelLabel(t, r.level) : '—') },
             { title: t('acc.status'), key: 'status', render: (_, r) => STATUS_LABEL[r.status][lang] },
             { title: t('acc.case'), key: 'case', render: (_, r) => (r.case ? <Link to={`/cases/${r.case.id}`}>{r.case.trackingCode}</Link> : '—') },
+            {
+              title: t('acc.actions'),
+              key: 'actions',
+              render: (_, r) => {
+                const own = r.organization.id === me?.organizationId;
+                return (
+                  <Space wrap>
+                    {own && r.status === 'open' && <RecordAction r={r} step="answer" onDone={() => void list.reload()} />}
+                    {!own && me?.role === 'supervisor' && r.status !== 'closed' && <RecordAction r={r} step="close" onDone={() => void list.reload()} />}
+                  </Space>
+                );
+              },
+            },
           ]}
         />
       </Card>

@@ -70,9 +70,10 @@ export default function Assessment() {
 
   const exportCsv = async () => {
     try {
-      await downloadCsv('/api/v1/exports/rates.csv', { period, groupBy });
+      const file = await downloadCsv('/api/v1/exports/rates.csv', { period, groupBy });
+      void message.success(t('export.done', { name: file }));
     } catch (err) {
-      void message.error(String(err));
+      void message.error(t('export.failed', { reason: err instanceof Error ? err.message : String(err) }));
     }
   };
 

@@ -1,8 +1,11 @@
 // A supervisor's dashboard: the cases of the organisations it supervises (its level and below), counted by
 // stage, level and category, the overdue ones first in the list, and this month's rates with 参评率 beside
-// satisfaction and the cases still pending. Charts are ECharts, loaded with this page.
-import { Alert, Button, Card, Col, Row, Statistic, Typography } from 'antd';
-import { useMemo, useState } from 'react';
+// satisfaction and the cases still pending. Each figure is a link to the cases it counts (?show=…), and 待我审批
+// to the waiting list. Charts are ECharts, loaded with this page.
+import { DownloadOutlined } from '@ant-design/icons';
+import { Alert, App as AntApp, Button, Card, Col, Row, Space, Statistic, Typography } from 'antd';
+import { useEffect, useMemo, useState } from 'react';
+import { Link, useSearchParams } from 'react-router';
 import { api, ok } from '../api/client';
 import type { CaseSummary, Level } from '../api/types';
 import { CaseFilters, type Filters } from '../components/CaseFilters';
@@ -12,14 +15,37 @@ import { useI18n } from '../i18n';
 import { listCases } from '../lib/cases';
 import { LEVELS, levelLabel, STAGES, stageLabel } from '../lib/labels';
 import { useLoad } from '../lib/load';
-import { fraction, monthOf, pct, pendingOf, RATE_LABEL, type RateSet } from '../lib/rates';
+import { downloadCsv, fraction, monthOf, pct, pendingOf, RATE_LABEL, type RateSet } from '../lib/rates';
 import { serverNow } from '../lib/time';
 import { byUrgency } from '../lib/urgency';
 import { useSession } from '../session';
+import { loadWaiting } from './Waiting';
 
 const MAX = 500;
 
-function matches(c: CaseSummary, f: Filters): boolean {
+/** The list's filters, and "open" (not closed), which only a figure sets. */
+type DashFilters = Filters & { open?: boolean };
+
+const SHOW = ['open', 'overdue', 'atMyLevel', 'awaitingEvaluation', 'closed'] as const;
+type Show = (typeof SHOW)[number];
+
+function filtersOf(show: Show, myLevel: Level | null): DashFilters {
+  switch (show) {
+    case 'open':
+      return { open: true };
+    case 'overdue':
+      return { overdue: 'true' };
+    case 'atMyLevel':
+      return { open: true, ...(myLevel ? { level: myLevel } : {}) };
+    case 'awaitingEvaluation':
+      return { status: 'resolved' };
+    case 'closed':
+      return { status: 'closed' };
+  }
+}
+
+function matches(c: CaseSummary, f: DashFilters): boolean {
+  if (f.open && c.status === 'closed') return false;
   if (f.status && c.status !== f.status) return false;
   if (f.stage && c.stage !== f.stage) return false;
   if (f.level && c.level !== f.level) return false;
@@ -60,12 +86,22 @@ const count = <K extends string>(cases: CaseSummary[], key: (c: CaseSummary) => 
 export default function Dashboard() {
   const { t, name } = useI18n();
   const { me } = useSession();
-  const [filters, setFilters] = useState<Filters>({});
+  const { message } = AntApp.useApp();
+  const [filters, setFilters] = useState<DashFilters>({});
+  const [params] = useSearchParams();
+  const show = SHOW.find((s) => s === params.get('show')) ?? null;
   const list = useLoad(() => listCases({}, MAX), [], 5000);
+  const waiting = useLoad(() => loadWaiting(['extension', 'return', 'pause']), [], 15_000);
   const month = monthOf(serverNow());
   const rates = useLoad(() => ok(api.GET('/api/v1/stats/rates', { params: { query: { period: month, groupBy: 'district' } } })), [month], 30_000);
   const all = useMemo(() => list.data?.items ?? [], [list.data]);
   const myLevel = (LEVELS as string[]).includes(me?.organization?.kind ?? '') ? (me?.organization?.kind as Level) : null;
+  // A figure's link shows its cases: the filters are set from it and the list comes into view.
+  useEffect(() => {
+    if (!show) return;
+    setFilters(filtersOf(show, myLevel));
+    document.getElementById('dash-cases')?.scrollIntoView({ block: 'start' });
+  }, [show, myLevel]);
 
   const open = all.filter((c) => c.status !== 'closed');
   const byStage = count(all, (c) => c.stage);
@@ -75,13 +111,23 @@ export default function Dashboard() {
   const shown = byUrgency(all.filter((c) => matches(c, filters)), serverNow());
   const categoryNames = new Map(all.map((c) => [c.category.code, name(c.category)]));
 
-  const kpis: Array<[string, number, string?]> = [
-    [t('dash.open'), open.length],
-    [t('dash.overdue'), overdue, overdue ? '#b3261e' : undefined],
-    [t('dash.atMyLevel'), myLevel ? open.filter((c) => c.level === myLevel).length : open.length],
-    [t('dash.awaitingEvaluation'), all.filter((c) => c.status === 'resolved').length],
-    [t('dash.closed'), all.length - open.length],
+  const waitingCount = waiting.data ? waiting.data.extension.length + waiting.data.return.length + waiting.data.pause.length : 0;
+  const kpis: Array<[string, number, string, string?]> = [
+    [t('dash.waiting'), waitingCount, '/waiting', waitingCount ? '#ad4e00' : undefined],
+    [t('dash.open'), open.length, '?show=open'],
+    [t('dash.overdue'), overdue, '?show=overdue', overdue ? '#b3261e' : undefined],
+    [t('dash.atMyLevel'), myLevel ? open.filter((c) => c.level === myLevel).length : open.length, '?show=atMyLevel'],
+    [t('dash.awaitingEvaluation'), all.filter((c) => c.status === 'resolved').length, '?show=awaitingEvaluation'],
+    [t('dash.closed'), all.length - open.length, '?show=closed'],
   ];
+  const exportCases = async () => {
+    try {
+      const name = await downloadCsv('/api/v1/exports/cases.csv', { period: month });
+      void message.success(t('export.done', { name }));
+    } catch (err) {
+      void message.error(t('export.failed', { reason: err instanceof Error ? err.message : String(err) }));
+    }
+  };
   const stages = [...STAGES, 'closed' as const];
 
   return (
@@ -89,14 +135,18 @@ export default function Dashboard() {
       <Typography.Title level={1} className="rs-page-title" style={{ fontSize: 22 }}>
         {t('dash.title')}
       </Typography.Title>
-      <Typography.Paragraph type="secondary">{t('dash.scope', { org: name(me?.organization) || t('role.admin') })}</Typography.Paragraph>
+      <Typography.Paragraph type="secondary">
+        {t('dash.scope', { org: name(me?.organization) || t('role.admin') })} · {t('dash.clickHint')}
+      </Typography.Paragraph>
       {list.error && <Alert type="error" showIcon message={list.error.message} action={<Button onClick={() => void list.reload()}>{t('app.retry')}</Button>} />}
       {list.data?.truncated && <Alert type="info" message={t('dash.truncated', { n: MAX })} style={{ marginBottom: 12 }} />}
       <div className="rs-kpis rs-kpi" data-testid="kpis">
-        {kpis.map(([label, value, color]) => (
-          <Card size="small" key={label} loading={list.loading && !list.data}>
-            <Statistic title={label} value={value} valueStyle={color ? { color } : undefined} />
-          </Card>
+        {kpis.map(([label, value, to, color]) => (
+          <Link to={to} key={label} className="rs-kpi-link" data-kpi={to}>
+            <Card size="small" hoverable loading={list.loading && !list.data}>
+              <Statistic title={label} value={value} valueStyle={color ? { color } : undefined} />
+            </Card>
+          </Link>
         ))}
       </div>
       {rates.data && <MonthRates rates={rates.data.overall} period={month} />}
@@ -177,7 +227,25 @@ export default function Dashboard() {
           </Card>
         </Col>
       </Row>
-      <Card title={t('dash.cases')} size="small" style={{ marginTop: 12 }}>
+      <Card
+        title={t('dash.cases')}
+        size="small"
+        style={{ marginTop: 12 }}
+        id="dash-cases"
+        extra={
+          <Button icon={<DownloadOutlined aria-hidden />} onClick={() => void exportCases()}>
+            {t('dash.exportCases')}
+          </Button>
+        }
+      >
+        {show && (
+          <Space style={{ marginBottom: 8 }} wrap>
+            <Typography.Text strong>{t('dash.showing', { what: kpis.find(([, , to]) => to === `?show=${show}`)?.[0] ?? '' })}</Typography.Text>
+            <Link to="/dashboard" onClick={() => setFilters({})}>
+              {t('dash.showAll')}
+            </Link>
+          </Space>
+        )}
         <CaseFilters value={filters} onChange={setFilters} levels />
         <CaseList cases={shown} fetchedAt={list.at} loading={list.loading && !list.data} empty={t('list.empty')} />
       </Card>
