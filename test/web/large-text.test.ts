@@ -12,17 +12,53 @@ interface Finding {
   what: string;
 }
 
+// The few DOM shapes measure() uses: the root tsconfig has no DOM types (it runs in the page, not in Node).
+interface Box {
+  left: number;
+  right: number;
+  bottom: number;
+  width: number;
+  height: number;
+}
+interface Element {
+  tagName: string;
+  textContent: string | null;
+  getAttribute(name: string): string | null;
+  getBoundingClientRect(): Box;
+  closest(selector: string): Element | null;
+}
+interface Page_ {
+  body: Element;
+  createTreeWalker(
+    root: Element,
+    show: number,
+  ): { nextNode(): unknown; currentNode: { textContent: string | null; parentElement: Element | null } };
+  querySelectorAll(selector: string): Iterable<Element>;
+}
+interface Window_ {
+  innerWidth: number;
+  getComputedStyle(el: Element): { fontSize: string; visibility: string; opacity: string };
+}
+
 /** Runs in the page: every visible text under 16 px and every visible tap target under 44×44 px. */
 function measure(): Finding[] {
   const out: Finding[] = [];
-  const doc = (globalThis as unknown as { document: Document }).document;
-  const win = globalThis as unknown as Window;
+  const doc = (globalThis as unknown as { document: Page_ }).document;
+  const win = globalThis as unknown as Window_;
   const shown = (el: Element) => {
     const r = el.getBoundingClientRect();
     const st = win.getComputedStyle(el);
-    return r.width > 1 && r.height > 1 && r.right > 0 && r.bottom > 0 && st.visibility !== 'hidden' && Number(st.opacity) > 0.05;
+    return (
+      r.width > 1 &&
+      r.height > 1 &&
+      r.right > 0 &&
+      r.bottom > 0 &&
+      st.visibility !== 'hidden' &&
+      Number(st.opacity) > 0.05
+    );
   };
-  const name = (el: Element) => `<${el.tagName.toLowerCase()} class="${String(el.getAttribute('class') ?? '').slice(0, 60)}">`;
+  const name = (el: Element) =>
+    `<${el.tagName.toLowerCase()} class="${String(el.getAttribute('class') ?? '').slice(0, 60)}">`;
   const walker = doc.createTreeWalker(doc.body, 4 /* NodeFilter.SHOW_TEXT */);
   while (walker.nextNode()) {
     const node = walker.currentNode;
@@ -32,14 +68,18 @@ function measure(): Finding[] {
     const size = parseFloat(win.getComputedStyle(el).fontSize);
     if (size < 16) out.push({ kind: 'text', what: `${size}px "${text.slice(0, 24)}" in ${name(el)}` });
   }
-  const TARGETS = 'a[href], button, input:not([type="hidden"]), select, textarea, [role="button"], [role="tab"], [role="switch"], [role="combobox"], label:has(input[type="radio"]), label:has(input[type="checkbox"])';
+  const TARGETS =
+    'a[href], button, input:not([type="hidden"]), select, textarea, [role="button"], [role="tab"], [role="switch"], [role="combobox"], label:has(input[type="radio"]), label:has(input[type="checkbox"])';
   const big = (el: Element) => {
     const r = el.getBoundingClientRect();
     return r.width >= 43.5 && r.height >= 43.5;
   };
   for (const el of doc.querySelectorAll(TARGETS)) {
     // antd draws radios, checkboxes, switches and selects over a visually hidden input: the drawn control counts.
-    const host = el.closest('label, .ant-select, .ant-switch, .ant-input-number, .ant-input-affix-wrapper, .ant-picker, .ant-radio-button-wrapper, button, a[href]') ?? el;
+    const host =
+      el.closest(
+        'label, .ant-select, .ant-switch, .ant-input-number, .ant-input-affix-wrapper, .ant-picker, .ant-radio-button-wrapper, button, a[href]',
+      ) ?? el;
     if (!shown(host) || el.closest('[aria-hidden="true"]')) continue;
     const box = host.getBoundingClientRect();
     // The header's buttons must fit the screen: a cut-off sign-out button is as good as none.
@@ -48,7 +88,10 @@ function measure(): Finding[] {
     }
     if (big(el) || big(host)) continue;
     const r = host.getBoundingClientRect();
-    out.push({ kind: 'target', what: `${Math.round(r.width)}×${Math.round(r.height)} ${name(el)} "${(el.textContent ?? el.getAttribute('aria-label') ?? '').trim().slice(0, 24)}"` });
+    out.push({
+      kind: 'target',
+      what: `${Math.round(r.width)}×${Math.round(r.height)} ${name(el)} "${(el.textContent ?? el.getAttribute('aria-label') ?? '').trim().slice(0, 24)}"`,
+    });
   }
   return out;
 }
@@ -80,12 +123,21 @@ async function signIn(page: Page, baseUrl: string, who: DemoUsername): Promise<v
 
 test('large text: no text under 16 px, no tap target under 44 px, nothing serious for axe, on the main pages', async () => {
   const { baseUrl, browser, app } = stack();
-  const login = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'resident1', password: DEMO_PASSWORD } });
+  const login = await app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/login',
+    payload: { username: 'resident1', password: DEMO_PASSWORD },
+  });
   const filed = await app.inject({
     method: 'POST',
     url: '/api/v1/cases',
     headers: { authorization: `Bearer ${login.json().token}`, 'idempotency-key': 'large-text-0001' },
-    payload: { categoryCode: 'lift', compoundCode: 'demo-fast', location: { building: '1', unit: '1', room: '101' }, description: '1号楼电梯停在三楼不动' },
+    payload: {
+      categoryCode: 'lift',
+      compoundCode: 'demo-fast',
+      location: { building: '1', unit: '1', room: '101' },
+      description: '1号楼电梯停在三楼不动',
+    },
   });
   expect(filed.statusCode).toBe(201);
   const { caseId } = filed.json() as { caseId: string };
@@ -138,9 +190,12 @@ test('the default is readable: body text is at least 15 px with large text off',
   const { page } = await personAt(browser, PHONE);
   await page.goto(`${baseUrl}/public`);
   await page.locator('main').waitFor();
-  const size = await page.evaluate(() => {
-    const g = globalThis as unknown as { document: Document; getComputedStyle(e: Element): CSSStyleDeclaration };
-    return parseFloat(g.getComputedStyle(g.document.body).fontSize);
+  // The page's own paragraphs, in antd's body size (the browser's 16 px on <body> says nothing about them).
+  const intro = page.locator('main div.ant-typography').first();
+  await intro.waitFor();
+  const size = await intro.evaluate((el) => {
+    const g = globalThis as unknown as Window_;
+    return parseFloat(g.getComputedStyle(el as unknown as Element).fontSize);
   });
   expect(size).toBeGreaterThanOrEqual(15);
 });

@@ -14,18 +14,43 @@ const problems: string[] = [];
 const state: { caseId?: string; trackingCode?: string } = {};
 
 async function tokenOf(app: FastifyInstance, username: DemoUsername): Promise<string> {
-  const res = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password: DEMO_PASSWORD } });
+  const res = await app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/login',
+    payload: { username, password: DEMO_PASSWORD },
+  });
   return res.json().token as string;
 }
 
 async function post(app: FastifyInstance, token: string, url: string, payload: object, key: string) {
-  const res = await app.inject({ method: 'POST', url, headers: { authorization: `Bearer ${token}`, 'idempotency-key': key }, payload });
+  const res = await app.inject({
+    method: 'POST',
+    url,
+    headers: { authorization: `Bearer ${token}`, 'idempotency-key': key },
+    payload,
+  });
   if (res.statusCode !== 200 && res.statusCode !== 201) throw new Error(`${url}: ${res.statusCode} ${res.body}`);
   return res.json();
 }
 
-async function file(app: FastifyInstance, resident: string, key: string, description: string): Promise<{ caseId: string; trackingCode: string }> {
-  return post(app, resident, '/api/v1/cases', { categoryCode: 'lift', compoundCode: 'demo-fast', location: { building: '1', unit: '1', room: '101' }, description }, key);
+async function file(
+  app: FastifyInstance,
+  resident: string,
+  key: string,
+  description: string,
+): Promise<{ caseId: string; trackingCode: string }> {
+  return post(
+    app,
+    resident,
+    '/api/v1/cases',
+    {
+      categoryCode: 'lift',
+      compoundCode: 'demo-fast',
+      location: { building: '1', unit: '1', room: '101' },
+      description,
+    },
+    key,
+  );
 }
 
 test('the queue puts the case the handler must act on first, and it is acknowledged from its row', async () => {
@@ -35,9 +60,25 @@ test('the queue puts the case the handler must act on first, and it is acknowled
   const mine = await file(app, resident, 'staff-journey-1', '1号楼电梯停在三楼不动');
   // Filed later (so newest first would put it on top) and re-routed to the owners' committee: handler1 only follows it.
   const away = await file(app, resident, 'staff-journey-2', '2号楼电梯按钮失灵');
-  await eventually(async () => (await suite.pool.query(`SELECT 1 FROM cases WHERE id = $1 AND status = 'dispatched'`, [away.caseId])).rowCount === 1, 30_000);
-  await post(app, community, `/api/v1/cases/${away.caseId}/reroute`, { handlerOrgId: 'oc-demo-fast', reason: '属业主委员会管理的设施' }, 'staff-journey-3');
-  await eventually(async () => (await suite.pool.query(`SELECT 1 FROM cases WHERE id = $1 AND handler_org_id = 'oc-demo-fast'`, [away.caseId])).rowCount === 1, 30_000);
+  await eventually(
+    async () =>
+      (await suite.pool.query(`SELECT 1 FROM cases WHERE id = $1 AND status = 'dispatched'`, [away.caseId]))
+        .rowCount === 1,
+    30_000,
+  );
+  await post(
+    app,
+    community,
+    `/api/v1/cases/${away.caseId}/reroute`,
+    { handlerOrgId: 'oc-demo-fast', reason: '属业主委员会管理的设施' },
+    'staff-journey-3',
+  );
+  await eventually(
+    async () =>
+      (await suite.pool.query(`SELECT 1 FROM cases WHERE id = $1 AND handler_org_id = 'oc-demo-fast'`, [away.caseId]))
+        .rowCount === 1,
+    30_000,
+  );
 
   const { page } = await personAt(browser, DESKTOP);
   await signInWithPassword(page, baseUrl, 'handler1');
@@ -58,7 +99,12 @@ test('the queue puts the case the handler must act on first, and it is acknowled
   problems.push(...(await checkPage(page, 'queue-mine')));
 
   await myTurn.getByRole('button', { name: `受理 ${mine.trackingCode}` }).click();
-  await eventually(async () => (await suite.pool.query(`SELECT 1 FROM cases WHERE id = $1 AND status = 'acknowledged'`, [mine.caseId])).rowCount === 1, 30_000);
+  await eventually(
+    async () =>
+      (await suite.pool.query(`SELECT 1 FROM cases WHERE id = $1 AND status = 'acknowledged'`, [mine.caseId]))
+        .rowCount === 1,
+    30_000,
+  );
   // Its next step is now 办结, still from the row.
   await myTurn.getByRole('button', { name: `办结 ${mine.trackingCode}` }).waitFor();
   state.caseId = mine.caseId;
@@ -69,8 +115,19 @@ test('the community committee sees the pending extension on its waiting list and
   const { baseUrl, browser, app, suite } = stack();
   expect(state.caseId).toBeTruthy();
   const handler = await tokenOf(app, 'handler1');
-  await post(app, handler, `/api/v1/cases/${state.caseId}/request-extension`, { deadline: 'resolution', extendBy: { unit: 'seconds', amount: 60 }, reason: '配件需从厂家调货' }, 'staff-journey-4');
-  await eventually(async () => (await suite.pool.query(`SELECT 1 FROM cases WHERE id = $1 AND pending_extension IS NOT NULL`, [state.caseId])).rowCount === 1, 30_000);
+  await post(
+    app,
+    handler,
+    `/api/v1/cases/${state.caseId}/request-extension`,
+    { deadline: 'resolution', extendBy: { unit: 'seconds', amount: 60 }, reason: '配件需从厂家调货' },
+    'staff-journey-4',
+  );
+  await eventually(
+    async () =>
+      (await suite.pool.query(`SELECT 1 FROM cases WHERE id = $1 AND pending_extension IS NOT NULL`, [state.caseId]))
+        .rowCount === 1,
+    30_000,
+  );
 
   const { page } = await personAt(browser, DESKTOP);
   await signInWithPassword(page, baseUrl, 'community1');
@@ -90,13 +147,23 @@ test('the community committee sees the pending extension on its waiting list and
   await modal.getByText('批准', { exact: true }).click();
   await modal.getByRole('button', { name: OK_BUTTON }).click();
   await modal.waitFor({ state: 'detached' });
-  await eventually(async () => (await suite.pool.query(`SELECT 1 FROM cases WHERE id = $1 AND pending_extension IS NULL`, [state.caseId])).rowCount === 1, 30_000);
-  await extensions.locator(`[data-case="${state.trackingCode}"]`).first().waitFor({ state: 'detached', timeout: 15_000 });
-  const { rows } = await suite.pool.query<{ type: string }>(`SELECT type FROM case_events WHERE case_id = $1 ORDER BY seq DESC LIMIT 3`, [state.caseId]);
+  await eventually(
+    async () =>
+      (await suite.pool.query(`SELECT 1 FROM cases WHERE id = $1 AND pending_extension IS NULL`, [state.caseId]))
+        .rowCount === 1,
+    30_000,
+  );
+  await extensions
+    .locator(`[data-case="${state.trackingCode}"]`)
+    .first()
+    .waitFor({ state: 'detached', timeout: 15_000 });
+  const { rows } = await suite.pool.query<{ type: string }>(
+    `SELECT type FROM case_events WHERE case_id = $1 ORDER BY seq DESC LIMIT 3`,
+    [state.caseId],
+  );
   expect(rows.map((r) => r.type)).toContain('extension_decided');
 });
 
 test('no serious accessibility finding on the staff pages', () => {
   expect(problems).toEqual([]);
 });
-

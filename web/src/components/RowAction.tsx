@@ -38,7 +38,13 @@ export function RowAction({ c, action, onDone }: { c: CaseSummary; action: Actio
     <div>
       {/* The one-click action has no fields; the form only carries useSubmit's validation. */}
       <Form form={form} component={false} />
-      <Button type="primary" onClick={() => void start()} loading={busy || reading} data-row-action={action} aria-label={`${actionLabel(t, action)} ${c.trackingCode}`}>
+      <Button
+        type="primary"
+        onClick={() => void start()}
+        loading={busy || reading}
+        data-row-action={action}
+        aria-label={`${actionLabel(t, action)} ${c.trackingCode}`}
+      >
         {actionLabel(t, action)}
       </Button>
       {error && (
@@ -46,7 +52,16 @@ export function RowAction({ c, action, onDone }: { c: CaseSummary; action: Actio
           {error}
         </Typography.Paragraph>
       )}
-      {detail && me && <ActionDialog c={detail} me={me} reference={ref.data} action={open ? action : null} onClose={() => setOpen(false)} onDone={onDone} />}
+      {detail && me && (
+        <ActionDialog
+          c={detail}
+          me={me}
+          reference={ref.data}
+          action={open ? action : null}
+          onClose={() => setOpen(false)}
+          onDone={onDone}
+        />
+      )}
     </div>
   );
 }

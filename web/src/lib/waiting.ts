@@ -14,8 +14,8 @@ export function nearestHandling(c: CaseSummary): CaseSummary['deadlines'][number
 export type Urgency = 'overdue' | 'near' | 'ok';
 
 /**
- * Red once overdue; amber with less than a quarter of the phase's time or under one working hour left (what a
- * handler can still do today), so the case that must be acknowledged in seconds stands out from the others.
+ * Red once overdue; amber with less than a quarter of the phase's time or under one working hour of a longer phase
+ * left (what a handler can still do today), so the case that must be acknowledged in seconds stands out from the others.
  */
 export function urgencyOf(c: CaseSummary, now: number, fetchedAt: number): Urgency {
   if (c.status === 'closed' || c.status === 'resolved') return 'ok';
@@ -24,7 +24,9 @@ export function urgencyOf(c: CaseSummary, now: number, fetchedAt: number): Urgen
   if (!d) return 'ok';
   const { overdue, used, workingLeft } = deadlineNow(d, now, fetchedAt);
   if (overdue) return 'overdue';
-  return used >= 0.75 || workingLeft < HOUR ? 'near' : 'ok';
+  // The hour counts only where a phase is hours long (not demo-fast's seconds, where it would mark every case).
+  const span = Date.parse(d.dueAt) - Date.parse(d.startedAt);
+  return used >= 0.75 || (workingLeft < HOUR && span >= 4 * HOUR) ? 'near' : 'ok';
 }
 
 /**
@@ -34,9 +36,16 @@ export function urgencyOf(c: CaseSummary, now: number, fetchedAt: number): Urgen
 export function mustAct(me: Me, c: CaseSummary): boolean {
   if (me.role === 'party_member') {
     const o = c.followUpOwner;
-    return c.status !== 'closed' && o !== null && (o.kind === 'party_member' ? o.id === me.personId : o.id === me.organizationId);
+    return (
+      c.status !== 'closed' &&
+      o !== null &&
+      (o.kind === 'party_member' ? o.id === me.personId : o.id === me.organizationId)
+    );
   }
-  return c.handler?.id === me.organizationId && (c.status === 'dispatched' || c.status === 'acknowledged' || c.status === 'returned');
+  return (
+    c.handler?.id === me.organizationId &&
+    (c.status === 'dispatched' || c.status === 'acknowledged' || c.status === 'returned')
+  );
 }
 
 /** The one next step offered in the row (the case page has every other action). */

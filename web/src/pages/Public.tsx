@@ -61,7 +61,12 @@ function Ranking({ kind, period, by }: { kind: Kind; period: string; by: By }) {
           message={data.error.status === 404 ? t('public.unavailable') : data.error.message}
         />
       )}
-      <Groups items={ranked} by={by} loading={data.loading && !data.data} empty={t('public.noData')} testId="ranked" />
+      {data.data && ranked.length === 0 && items.length > 0 ? (
+        // Nobody ranked yet, but organisations listed below: one line, not an empty-box picture.
+        <Typography.Paragraph data-testid="ranked">{t('public.noData')}</Typography.Paragraph>
+      ) : (
+        <Groups items={ranked} by={by} loading={data.loading && !data.data} empty={t('public.noData')} testId="ranked" />
+      )}
       {few.length > 0 && (
         <section data-testid="insufficient">
           <Typography.Title level={3} style={{ fontSize: 16, marginTop: 12 }}>

@@ -23,7 +23,9 @@ type Pending = (typeof PENDING)[number][0];
 
 /** Up to 100 cases of each kind, oldest request first: the one waiting longest is decided first. */
 export async function loadWaiting(kinds: readonly Pending[]): Promise<Record<Pending, CaseSummary[]>> {
-  const lists = await Promise.all(kinds.map((pending) => ok(api.GET('/api/v1/cases', { params: { query: { pending, limit: 100 } } }))));
+  const lists = await Promise.all(
+    kinds.map((pending) => ok(api.GET('/api/v1/cases', { params: { query: { pending, limit: 100 } } }))),
+  );
   const out = { extension: [], return: [], pause: [], follow_up: [] } as Record<Pending, CaseSummary[]>;
   kinds.forEach((k, i) => {
     out[k] = [...lists[i].items].reverse();
@@ -37,7 +39,9 @@ export default function Waiting() {
   const { t, name } = useI18n();
   const { me } = useSession();
   // Only a community committee assigns follow-up owners.
-  const kinds = PENDING.filter(([k]) => k !== 'follow_up' || me?.organization?.kind === 'community_committee' || me?.role === 'admin');
+  const kinds = PENDING.filter(
+    ([k]) => k !== 'follow_up' || me?.organization?.kind === 'community_committee' || me?.role === 'admin',
+  );
   const list = useLoad(() => loadWaiting(kinds.map(([k]) => k)), [me?.id], 5000);
   useNoticeEvents(() => void list.reload());
   const reload = () => void list.reload();
@@ -50,8 +54,17 @@ export default function Waiting() {
           {name(me?.organization)}
         </Typography.Text>
       </Typography.Title>
-      <Typography.Paragraph type="secondary">{list.data && total === 0 ? t('waiting.none') : t('waiting.hint')}</Typography.Paragraph>
-      {list.error && <Alert type="error" showIcon message={list.error.message} action={<Button onClick={reload}>{t('app.retry')}</Button>} />}
+      <Typography.Paragraph type="secondary">
+        {list.data && total === 0 ? t('waiting.none') : t('waiting.hint')}
+      </Typography.Paragraph>
+      {list.error && (
+        <Alert
+          type="error"
+          showIcon
+          message={list.error.message}
+          action={<Button onClick={reload}>{t('app.retry')}</Button>}
+        />
+      )}
       <Space direction="vertical" size="middle" style={{ width: '100%' }}>
         {kinds.map(([kind, action, title]) => (
           <Card
@@ -64,13 +77,17 @@ export default function Waiting() {
               </Typography.Title>
             }
           >
-            <CaseList
-              cases={list.data?.[kind] ?? []}
-              fetchedAt={list.at}
-              loading={list.loading && !list.data}
-              empty={t('waiting.empty')}
-              actions={(c) => <RowAction c={c} action={action} onDone={reload} />}
-            />
+            {list.data?.[kind].length === 0 ? (
+              <Typography.Text type="secondary">{t('waiting.empty')}</Typography.Text>
+            ) : (
+              <CaseList
+                cases={list.data?.[kind] ?? []}
+                fetchedAt={list.at}
+                loading={list.loading && !list.data}
+                empty={t('waiting.empty')}
+                actions={(c) => <RowAction c={c} action={action} onDone={reload} />}
+              />
+            )}
           </Card>
         ))}
       </Space>
