@@ -4,7 +4,9 @@ import { Alert, App as AntApp, Button, Card, Form, Modal, Space, Typography } fr
 import { useRef, useState } from 'react';
 import { act, ApiError, newIdempotencyKey } from '../api/client';
 import type { ActionPath, CaseDetail, Me } from '../api/types';
-import { useI18n } from '../i18n';
+import { useI18n, type Lang, type Translate } from '../i18n';
+import { getCase } from '../lib/cases';
+import { shortMoment } from '../lib/plain-status';
 import { allowedActions } from '../lib/allowed';
 import { showFieldErrors } from '../lib/forms';
 import { actionLabel } from '../lib/labels';
@@ -23,8 +25,17 @@ interface Props {
   onDone(): void;
 }
 
+/** After an evaluation: completed, or — not satisfied — sent back, with the handler's fresh resolution due. */
+async function evaluatedText(caseId: string, status: string, t: Translate, lang: Lang): Promise<string> {
+  if (status === 'closed') return t('action.evaluatedClosed');
+  const fresh = await getCase(caseId).catch(() => null);
+  const due = fresh?.deadlines.find((d) => d.kind === 'resolution');
+  const handler = (lang === 'zh' ? fresh?.handler?.nameZh : fresh?.handler?.nameEn) ?? '';
+  return t('action.reworkDone', { handler, at: due ? shortMoment(due.dueAt, lang) : '—' });
+}
+
 export function useSubmit(c: Pick<CaseDetail, 'id'>, onDone: () => void) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const { message } = AntApp.useApp();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -36,9 +47,9 @@ export function useSubmit(c: Pick<CaseDetail, 'id'>, onDone: () => void) {
     if (!values) return false;
     setBusy(true);
     try {
-      await act(c.id, action, bodyOf(action, values as Record<string, unknown>) as never, key.current);
+      const result = await act(c.id, action, bodyOf(action, values as Record<string, unknown>) as never, key.current);
       key.current = newIdempotencyKey();
-      void message.success(t('action.done', { action: actionLabel(t, action) }));
+      void message.success(action === 'evaluate' ? await evaluatedText(c.id, result.status, t, lang) : t('action.done', { action: actionLabel(t, action) }));
       form.resetFields();
       onDone();
       return true;
@@ -56,13 +67,15 @@ export function useSubmit(c: Pick<CaseDetail, 'id'>, onDone: () => void) {
 
 /** The resident's evaluation, in the page rather than a dialog: it is what the case is waiting for. */
 function EvaluateCard({ c, onDone }: Pick<Props, 'c' | 'onDone'>) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
+  const due = c.deadlines.find((d) => d.kind === 'evaluation');
   const [form] = Form.useForm();
   const { busy, error, submit } = useSubmit(c, onDone);
   return (
     <Card title={actionLabel(t, 'evaluate')} style={{ borderColor: '#c8161d' }} data-testid="evaluate-card">
       <Form form={form} layout="vertical" onFinish={() => void submit('evaluate', form)} aria-label={actionLabel(t, 'evaluate')}>
         {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 16 }} role="alert" />}
+        {due && <Alert type="info" showIcon data-testid="evaluation-due" message={t('case.evaluationDue', { at: shortMoment(due.dueAt, lang) })} style={{ marginBottom: 16 }} />}
         <EvaluateFields />
         <Button type="primary" htmlType="submit" loading={busy}>
           {t('action.confirm')}
