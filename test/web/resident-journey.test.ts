@@ -22,7 +22,8 @@ async function check(page: Page, name: string): Promise<void> {
 }
 
 const plain = (page: Page) => page.getByTestId('plain-status');
-const waitStatus = (page: Page, status: string, timeout = 30_000) => page.locator(`[data-testid="case-status"] [data-status="${status}"]`).first().waitFor({ timeout });
+const waitStatus = (page: Page, status: string, timeout = 30_000) =>
+  page.locator(`[data-testid="case-status"] [data-status="${status}"]`).first().waitFor({ timeout });
 
 /** Whether the element is inside the viewport as the page is scrolled now. */
 const inView = (l: Locator) =>
@@ -83,12 +84,16 @@ test('a resident files, watches an escalation explained, reads the result and ev
 
   // One sentence: who must do what by when, and who supervises if not. No pile of tags.
   await waitStatus(r, 'dispatched');
-  expect(await plain(r).innerText()).toMatch(/金湖物业.* 将在 \d+月\d+日 [\d:]+ 前受理联系您、\d+月\d+日 [\d:]+ 前办结；超时将升级到街道党工委督办/);
+  expect(await plain(r).innerText()).toMatch(
+    /金湖物业.* 将在 \d+月\d+日 [\d:]+ 前受理联系您、\d+月\d+日 [\d:]+ 前办结；超时将升级到街道党工委督办/,
+  );
   expect(await r.locator('[data-step="respond"]').getAttribute('data-state')).toBe('current');
   await check(r, 'resident-case-filed');
 
   // Nobody acknowledges: the line says what was missed, who supervises now and why; 响应处理 gets a ✕.
-  await r.locator('[data-testid="plain-status"][data-level="street_committee"]').waitFor({ timeout: (RESPONSE_S + 40) * 1000 });
+  await r
+    .locator('[data-testid="plain-status"][data-level="street_committee"]')
+    .waitFor({ timeout: (RESPONSE_S + 40) * 1000 });
   await r.getByText(/超过响应时限，已交街道党工委（.+）督办，期限重新计算/).waitFor();
   expect(await r.locator('[data-step="respond"]').getAttribute('data-state')).toBe('error');
   expect(await r.locator('[data-step="respond"] .anticon-check').count()).toBe(0);
@@ -97,11 +102,17 @@ test('a resident files, watches an escalation explained, reads the result and ev
   expect(events[events.length - 1]).toBe('submitted');
   expect(events.indexOf('escalated')).toBeLessThan(events.indexOf('breached'));
   expect(events).not.toContain('accountability_recorded');
-  const stored = await suite.pool.query('SELECT 1 FROM case_events WHERE case_id = $1 AND type = $2', [caseId, 'accountability_recorded']);
+  const stored = await suite.pool.query('SELECT 1 FROM case_events WHERE case_id = $1 AND type = $2', [
+    caseId,
+    'accountability_recorded',
+  ]);
   expect(stored.rowCount).toBeGreaterThan(0);
   // Reminders in a row are one line that counts them.
   const reminderRows = await r.locator('[data-event="reminder_sent"]').count();
-  const reminders = await suite.pool.query('SELECT 1 FROM case_events WHERE case_id = $1 AND type = $2', [caseId, 'reminder_sent']);
+  const reminders = await suite.pool.query('SELECT 1 FROM case_events WHERE case_id = $1 AND type = $2', [
+    caseId,
+    'reminder_sent',
+  ]);
   expect(reminderRows).toBeLessThanOrEqual(reminders.rowCount ?? 0);
   await check(r, 'resident-case-escalated');
 
@@ -163,7 +174,7 @@ test('a resident files, watches an escalation explained, reads the result and ev
   await card.getByRole('button', { name: OK_BUTTON }).click();
   await r.locator('.ant-message-notice').getByText('评价已提交，工单已办结').waitFor();
   await waitStatus(r, 'closed');
-  expect(await plain(r).innerText()).toBe('已办结：您的评价是“满意”');
+  expect(await plain(r).locator('.rs-plain-status').innerText()).toBe('已办结：您的评价是“满意”');
   await check(r, 'resident-case-closed');
 
   // A case that is not there has a way back.
@@ -175,6 +186,7 @@ test('a resident files, watches an escalation explained, reads the result and ev
   await context.close();
   expect(problems).toEqual([]);
   for (const name of ['resident-case-escalated', 'resident-evaluate']) {
-    for (const width of [PHONE.width, DESKTOP.width]) expect(fs.existsSync(path.join(SCREENSHOTS, `${name}-${width}.png`))).toBe(true);
+    for (const width of [PHONE.width, DESKTOP.width])
+      expect(fs.existsSync(path.join(SCREENSHOTS, `${name}-${width}.png`))).toBe(true);
   }
 }, 400_000);
