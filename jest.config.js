@@ -7,7 +7,10 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: {
-    '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
+    '^.+\\.ts$': [
+      '@swc/jest',
+      { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } },
+    ],
     // A few dependencies ship ES modules only (content-disposition via @fastify/swagger-ui, cookie via
     // light-my-request, json-schema-ref-parser via swagger-parser). Node 20 loads them natively; Jest's module
     // system cannot, so they are compiled to CommonJS like our own code.

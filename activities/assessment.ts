@@ -34,7 +34,9 @@ export interface ComputeAssessmentsInput {
 const MONTHS_BACK = 3;
 
 const factsOf = (facts: CaseOutcomeFacts[], u: AssessmentUnit) =>
-  facts.filter((f) => f.handlerOrgId === u.organizationId && (u.compoundCode === null || f.compoundCode === u.compoundCode));
+  facts.filter(
+    (f) => f.handlerOrgId === u.organizationId && (u.compoundCode === null || f.compoundCode === u.compoundCode),
+  );
 
 /** The cut-off of each unit: its agreement's settleCutoff counted from the month's last day, on the working-day calendar. */
 async function cutoffs(db: Queryable, period: Period, units: AssessmentUnit[]): Promise<Map<string, number>> {
@@ -45,14 +47,21 @@ async function cutoffs(db: Queryable, period: Period, units: AssessmentUnit[]): 
 }
 
 /** The units of a month the Schedule has still to store and that are ready at `asOf` (none if it must have begun and has not). */
-async function unitsDue(db: Queryable, period: Period, asOf: number, begun = false): Promise<{ units: AssessmentUnit[]; facts: CaseOutcomeFacts[] }> {
+async function unitsDue(
+  db: Queryable,
+  period: Period,
+  asOf: number,
+  begun = false,
+): Promise<{ units: AssessmentUnit[]; facts: CaseOutcomeFacts[] }> {
   const done = await scheduledUnits(db, period);
   if (begun && done.size === 0) return { units: [], facts: [] };
   const [all, facts] = await Promise.all([assessmentUnits(db, period), loadOutcomeFacts(db, period, { kind: 'all' })]);
   const open = all.filter((u) => !done.has(unitKey(u)));
   if (open.length === 0) return { units: [], facts };
   const cut = await cutoffs(db, period, open);
-  const units = open.filter((u) => readyToAssess(outcomesSettleAt(factsOf(facts, u)), cut.get(unitKey(u)) as number, asOf));
+  const units = open.filter((u) =>
+    readyToAssess(outcomesSettleAt(factsOf(facts, u)), cut.get(unitKey(u)) as number, asOf),
+  );
   return { units, facts };
 }
 
@@ -75,7 +84,11 @@ export function createAssessmentActivities({ pool, clock = Date.now }: { pool: P
      * Scores the month's units and returns the stored rows' ids. By hand: every unit, as the cases stand now. By the
      * Schedule: the units it has not stored yet that are ready now.
      */
-    async computeAssessments({ period: month, computationId, computedBy }: ComputeAssessmentsInput): Promise<{ ids: string[] }> {
+    async computeAssessments({
+      period: month,
+      computationId,
+      computedBy,
+    }: ComputeAssessmentsInput): Promise<{ ids: string[] }> {
       const period = monthPeriod(month);
       const ids = await withTransaction(pool, async (client) => {
         await lockPeriod(client, period);
@@ -85,7 +98,10 @@ export function createAssessmentActivities({ pool, clock = Date.now }: { pool: P
         const { units, facts } =
           computedBy === 'schedule'
             ? await unitsDue(client, period, asOf)
-            : { units: await assessmentUnits(client, period), facts: await loadOutcomeFacts(client, period, { kind: 'all' }) };
+            : {
+                units: await assessmentUnits(client, period),
+                facts: await loadOutcomeFacts(client, period, { kind: 'all' }),
+              };
         const created: string[] = [];
         for (const unit of units) {
           const rates = computeRates(factsOf(facts, unit), asOf);

@@ -27,10 +27,14 @@ const isDataError = (err: unknown): boolean => sqlState(err)?.startsWith('22') =
 // NUL and unpaired surrogates are what PostgreSQL cannot store in text or jsonb; the API refuses both at the door.
 // eslint-disable-next-line no-control-regex -- NUL is exactly what must be found
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
-const repairText = <T>(value: T): T => JSON.parse(JSON.stringify(value, (_k, v: unknown) => (typeof v === 'string' ? v.replace(UNSTORABLE, '\ufffd') : v))) as T;
+const repairText = <T>(value: T): T =>
+  JSON.parse(
+    JSON.stringify(value, (_k, v: unknown) => (typeof v === 'string' ? v.replace(UNSTORABLE, '\ufffd') : v)),
+  ) as T;
 
 export function createActivities({ pool }: ActivityDeps) {
-  const write = (input: RecordEventsInput) => recordCaseEvents(pool, { ...input, notifications: notificationsFor(input.caseId, input.events, input.projection) });
+  const write = (input: RecordEventsInput) =>
+    recordCaseEvents(pool, { ...input, notifications: notificationsFor(input.caseId, input.events, input.projection) });
   return {
     /** Appends the events, moves the projection forward, files accountability records and notifications: one statement. */
     async recordEvents(input: RecordEventsInput): Promise<void> {
@@ -39,7 +43,13 @@ export function createActivities({ pool }: ActivityDeps) {
       } catch (err) {
         if (!isDataError(err)) throw err;
         // Retrying for ever would freeze the case: store the batch with the unstorable text replaced, and say so.
-        const failure = { caseId: input.caseId, fromSeq: input.events[0].seq, toSeq: input.events[input.events.length - 1].seq, sqlstate: sqlState(err)!, error: (err as Error).message };
+        const failure = {
+          caseId: input.caseId,
+          fromSeq: input.events[0].seq,
+          toSeq: input.events[input.events.length - 1].seq,
+          sqlstate: sqlState(err)!,
+          error: (err as Error).message,
+        };
         log.error('case events refused as a data error; writing them with the text replaced', failure);
         try {
           await write(repairText(input));
@@ -47,7 +57,10 @@ export function createActivities({ pool }: ActivityDeps) {
         } catch (again) {
           if (!isDataError(again)) throw again;
           await recordWriteFailure(pool, { ...failure, repaired: false });
-          throw ApplicationFailure.nonRetryable(`case events ${failure.fromSeq}–${failure.toSeq} cannot be stored: ${(again as Error).message}`, 'events.unstorable');
+          throw ApplicationFailure.nonRetryable(
+            `case events ${failure.fromSeq}–${failure.toSeq} cannot be stored: ${(again as Error).message}`,
+            'events.unstorable',
+          );
         }
       }
     },

@@ -8,7 +8,8 @@ import type { OutboxEntry } from '../db/queries/case-events';
 // up (services/delivery/in-app-channel.ts).
 type Recipient = { organizationId: string } | { caseResident: true } | { caseCommunity: true };
 
-const recipientKey = (r: Recipient): string => ('organizationId' in r ? r.organizationId : 'caseResident' in r ? 'resident' : 'community');
+const recipientKey = (r: Recipient): string =>
+  'organizationId' in r ? r.organizationId : 'caseResident' in r ? 'resident' : 'community';
 
 function recipientsFor(e: CaseEvent, p: CaseProjection): [Recipient, string][] {
   const handler = p.handlerOrgId ? [{ organizationId: p.handlerOrgId }] : [];
@@ -27,7 +28,9 @@ function recipientsFor(e: CaseEvent, p: CaseProjection): [Recipient, string][] {
     case 'breached': {
       // A breach is known along the whole chain: the organisation that missed it, its supervisor, the case's community
       // committee and the street committee (a user reached twice sees one notice: the inbox is keyed per event).
-      const orgs = [...new Set([e.organizationId, p.supervisorOrgId, p.streetOrgId])].map((organizationId) => ({ organizationId }));
+      const orgs = [...new Set([e.organizationId, p.supervisorOrgId, p.streetOrgId])].map((organizationId) => ({
+        organizationId,
+      }));
       return to([...orgs, { caseCommunity: true }], 'case.breached');
     }
     case 'escalated':
@@ -40,7 +43,9 @@ function recipientsFor(e: CaseEvent, p: CaseProjection): [Recipient, string][] {
       return to([{ organizationId: p.supervisorOrgId }], `case.${e.type}`);
     case 'pause_decided':
       // 挂起 waits on the resident: the resident is told, with the handler.
-      return e.approve ? [...to(handler, 'case.pause_decided'), ...to([{ caseResident: true }], 'case.paused')] : to(handler, 'case.pause_decided');
+      return e.approve
+        ? [...to(handler, 'case.pause_decided'), ...to([{ caseResident: true }], 'case.paused')]
+        : to(handler, 'case.pause_decided');
     case 'extension_decided':
     case 'return_decided':
     case 'resumed':

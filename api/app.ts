@@ -13,7 +13,13 @@ import { registerAuth } from './auth';
 import type { ApiContext } from './context';
 import { registerDocs } from './docs';
 import { frameworkErrors, registerErrorHandling } from './error-handler';
-import { DEFAULT_PRESSURE_LIMITS, rateLimitsOf, registerHardening, type PressureLimits, type RateLimits } from './hardening';
+import {
+  DEFAULT_PRESSURE_LIMITS,
+  rateLimitsOf,
+  registerHardening,
+  type PressureLimits,
+  type RateLimits,
+} from './hardening';
 import { registerMetrics, type CacheStats, type MetricsOptions } from './metrics';
 import { accountabilityRoutes } from './routes/accountability';
 import { adminRoutes } from './routes/admin';
@@ -76,7 +82,10 @@ const requestIdOf = (req: { headers: FastifyRequest['headers'] }) => {
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: deps.logger === false ? false : { level: deps.config.LOG_LEVEL, ...(deps.logStream ? { stream: deps.logStream } : {}) },
+    logger:
+      deps.logger === false
+        ? false
+        : { level: deps.config.LOG_LEVEL, ...(deps.logStream ? { stream: deps.logStream } : {}) },
     genReqId: requestIdOf,
     requestIdHeader: false,
     bodyLimit: DEFAULT_BODY_LIMIT,
@@ -99,11 +108,20 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     done(null, payload);
   });
 
-  const cache = deps.cache === false ? null : await createReferenceCache(deps.pool, { ...deps.cache, log: (message) => app.log.warn(message) });
+  const cache =
+    deps.cache === false
+      ? null
+      : await createReferenceCache(deps.pool, { ...deps.cache, log: (message) => app.log.warn(message) });
   // Closing the app closes the cache's LISTEN connection; so does a failure while the app is being built.
   if (cache) app.addHook('onClose', () => cache.close());
   try {
-    await registerEverything(app, deps, cache ?? readThrough(deps.pool), cache?.cases ?? caseReadsThrough(deps.pool), cache?.stats);
+    await registerEverything(
+      app,
+      deps,
+      cache ?? readThrough(deps.pool),
+      cache?.cases ?? caseReadsThrough(deps.pool),
+      cache?.stats,
+    );
   } catch (err) {
     await cache?.close();
     throw err;
@@ -111,7 +129,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   return app;
 }
 
-async function registerEverything(app: FastifyInstance, deps: AppDeps, reference: ApiContext['reference'], cases: ApiContext['cases'], cacheStats?: CacheStats): Promise<void> {
+async function registerEverything(
+  app: FastifyInstance,
+  deps: AppDeps,
+  reference: ApiContext['reference'],
+  cases: ApiContext['cases'],
+  cacheStats?: CacheStats,
+): Promise<void> {
   const ctx: ApiContext = {
     config: deps.config,
     pool: deps.pool,
@@ -134,10 +158,16 @@ async function registerEverything(app: FastifyInstance, deps: AppDeps, reference
   // Ready only when both real dependencies answer; 503 names what is down.
   app.get('/readyz', async (_req, reply) => {
     const [postgres, temporal] = await Promise.all([
-      deps.pool.query('SELECT 1').then(() => 'up' as const, () => 'down' as const),
+      deps.pool.query('SELECT 1').then(
+        () => 'up' as const,
+        () => 'down' as const,
+      ),
       deps.temporal
         .withDeadline(Date.now() + 2_000, () => deps.temporal.workflowService.getSystemInfo({}))
-        .then(() => 'up' as const, () => 'down' as const),
+        .then(
+          () => 'up' as const,
+          () => 'down' as const,
+        ),
     ]);
     return reply.code(postgres === 'up' && temporal === 'up' ? 200 : 503).send({ postgres, temporal });
   });

@@ -87,8 +87,18 @@ export const actorFromUser = (u: Pick<User, 'id' | 'role' | 'organizationId' | '
   personId: u.personId,
 });
 
-export function signAccessToken(app: FastifyInstance, user: Pick<User, 'id' | 'role' | 'organizationId' | 'personId'>, sessionId: string): string {
-  return app.jwt.sign({ userId: user.id, sid: sessionId, role: user.role, organizationId: user.organizationId, personId: user.personId });
+export function signAccessToken(
+  app: FastifyInstance,
+  user: Pick<User, 'id' | 'role' | 'organizationId' | 'personId'>,
+  sessionId: string,
+): string {
+  return app.jwt.sign({
+    userId: user.id,
+    sid: sessionId,
+    role: user.role,
+    organizationId: user.organizationId,
+    personId: user.personId,
+  });
 }
 
 const SESSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -142,9 +152,14 @@ export function authenticate(reads: ReferenceReads): onRequestHookHandler {
       }
       if (header !== undefined) req.server.verifiedTokens.add(header, claims);
     }
-    if (typeof claims.userId !== 'string' || typeof claims.sid !== 'string' || !SESSION_ID.test(claims.sid)) throw errors.unauthenticated();
+    if (typeof claims.userId !== 'string' || typeof claims.sid !== 'string' || !SESSION_ID.test(claims.sid))
+      throw errors.unauthenticated();
     const [session, user] = await Promise.all([reads.session(claims.sid), reads.account(claims.userId)]);
-    const ended = !session || session.revokedAt !== null || session.userId !== claims.userId || session.expiresAt.getTime() <= Date.now();
+    const ended =
+      !session ||
+      session.revokedAt !== null ||
+      session.userId !== claims.userId ||
+      session.expiresAt.getTime() <= Date.now();
     if (ended || !user || !user.active) throw errors.unauthenticated();
     req.actor = actorFromUser(user);
     req.sessionId = session.id;

@@ -53,10 +53,15 @@ export type PersonalField = 'name' | 'phone' | 'householdId' | 'location';
 
 /** Location finer than the building (unit, room, a free address) is personal data; the building alone is not. */
 const finerThanBuilding = (loc: Record<string, string>) => Object.keys(loc).some((k) => k !== 'building');
-const buildingOnly = (loc: Record<string, string>): Record<string, string> => (loc.building === undefined ? {} : { building: loc.building });
+const buildingOnly = (loc: Record<string, string>): Record<string, string> =>
+  loc.building === undefined ? {} : { building: loc.building };
 
 /** What of the resident's data a case view carries to this caller, to be logged: empty for the complainant, for `none` and without `reveal`. */
-export function disclosedFields(row: CaseViewRow | CaseDetailRow, access: PersonalDataAccess, reveal: boolean): PersonalField[] {
+export function disclosedFields(
+  row: CaseViewRow | CaseDetailRow,
+  access: PersonalDataAccess,
+  reveal: boolean,
+): PersonalField[] {
   if (access !== 'contact' || !reveal) return [];
   const fields: PersonalField[] = [];
   if (row.residentName !== null) fields.push('name');
@@ -71,9 +76,15 @@ export function disclosedFields(row: CaseViewRow | CaseDetailRow, access: Person
  * family name only (a list is for choosing a case, not for calling anyone); nothing to everyone else.
  */
 function residentInList(row: CaseViewRow | CaseDetailRow, access: PersonalDataAccess): Summary['resident'] {
-  if (access === 'complainant') return { name: row.residentName, phone: row.residentPhone, masked: false, revealable: false };
+  if (access === 'complainant')
+    return { name: row.residentName, phone: row.residentPhone, masked: false, revealable: false };
   const revealable = access === 'contact';
-  return { name: revealable && row.residentName !== null ? maskName(row.residentName) : null, phone: null, masked: true, revealable };
+  return {
+    name: revealable && row.residentName !== null ? maskName(row.residentName) : null,
+    phone: null,
+    masked: true,
+    revealable,
+  };
 }
 
 /**
@@ -81,7 +92,8 @@ function residentInList(row: CaseViewRow | CaseDetailRow, access: PersonalDataAc
  * may contact the resident only when they asked for it (`?contact=reveal`), so that every such view is a deliberate
  * one the log can show the resident, not a page polling; never to anyone else.
  */
-export const showsPersonalData = (access: PersonalDataAccess, reveal: boolean): boolean => access === 'complainant' || (access === 'contact' && reveal);
+export const showsPersonalData = (access: PersonalDataAccess, reveal: boolean): boolean =>
+  access === 'complainant' || (access === 'contact' && reveal);
 
 function residentInView(row: CaseDetailRow, access: PersonalDataAccess, shown: boolean): Summary['resident'] {
   if (!shown) return residentInList(row, access);
@@ -120,7 +132,10 @@ function deadlinesOf(row: Pick<CaseViewRow, 'deadlines'>, now: number, cal: Work
     .sort((a, b) => Date.parse(a.dueAt) - Date.parse(b.dueAt));
 }
 
-export async function loadNames(reads: ReferenceReads, rows: Pick<CaseViewRow, 'handlerOrgId' | 'supervisorOrgId' | 'followUpOwner'>[]): Promise<Names> {
+export async function loadNames(
+  reads: ReferenceReads,
+  rows: Pick<CaseViewRow, 'handlerOrgId' | 'supervisorOrgId' | 'followUpOwner'>[],
+): Promise<Names> {
   const orgIds: string[] = [];
   const personIds: string[] = [];
   for (const r of rows) {
@@ -135,18 +150,28 @@ export async function loadNames(reads: ReferenceReads, rows: Pick<CaseViewRow, '
   return { orgs, people };
 }
 
-const orgRef = (o: Organization | undefined) => (o ? { id: o.id, kind: o.kind as NonNullable<Summary['handler']>['kind'], nameZh: o.nameZh, nameEn: o.nameEn } : null);
+const orgRef = (o: Organization | undefined) =>
+  o ? { id: o.id, kind: o.kind as NonNullable<Summary['handler']>['kind'], nameZh: o.nameZh, nameEn: o.nameEn } : null;
 
 /** A case in a list. */
 export function presentSummary(row: CaseViewRow | CaseDetailRow, actor: Actor, names: Names, now: number): Summary {
   return summaryOf(row, names, now, residentInList(row, personalDataAccess(actor, row)));
 }
 
-function summaryOf(row: CaseViewRow | CaseDetailRow, names: Names, now: number, resident: Summary['resident']): Summary {
+function summaryOf(
+  row: CaseViewRow | CaseDetailRow,
+  names: Names,
+  now: number,
+  resident: Summary['resident'],
+): Summary {
   const cal = calendarOf(row);
   const deadlines = deadlinesOf(row, now, cal);
   const owner = row.followUpOwner;
-  const ownerName = owner ? (owner.kind === 'party_member' ? names.people.get(owner.id) : names.orgs.get(owner.id)) : undefined;
+  const ownerName = owner
+    ? owner.kind === 'party_member'
+      ? names.people.get(owner.id)
+      : names.orgs.get(owner.id)
+    : undefined;
   return {
     id: row.id,
     trackingCode: row.trackingCode,
@@ -157,7 +182,9 @@ function summaryOf(row: CaseViewRow | CaseDetailRow, names: Names, now: number, 
     level: row.level as Summary['level'],
     handler: row.handlerOrgId ? orgRef(names.orgs.get(row.handlerOrgId)) : null,
     supervisor: row.supervisorOrgId ? orgRef(names.orgs.get(row.supervisorOrgId)) : null,
-    followUpOwner: owner ? { kind: owner.kind, id: owner.id, nameZh: ownerName?.nameZh ?? '', nameEn: ownerName?.nameEn ?? '' } : null,
+    followUpOwner: owner
+      ? { kind: owner.kind, id: owner.id, nameZh: ownerName?.nameZh ?? '', nameEn: ownerName?.nameEn ?? '' }
+      : null,
     resident,
     description: row.description,
     overdue: row.status !== 'closed' && (row.overdue || deadlines.some((d) => d.overdue && OVERDUE_KINDS.has(d.kind))),
@@ -173,7 +200,8 @@ function payloadOf(payload: Record<string, unknown>, ids: UserIds): Record<strin
   let out = payload;
   for (const k in payload) {
     const v = payload[k];
-    if (typeof v === 'string' && (k === 'userId' || k.endsWith('UserId')) && ids(v) !== v) out = { ...out, [k]: ids(v) };
+    if (typeof v === 'string' && (k === 'userId' || k.endsWith('UserId')) && ids(v) !== v)
+      out = { ...out, [k]: ids(v) };
   }
   return out;
 }
@@ -183,7 +211,14 @@ function payloadOf(payload: Record<string, unknown>, ids: UserIds): Record<strin
  * building only as `showsPersonalData` says (without `reveal`, one who may contact the resident gets the family name
  * and `revealable`); other users' ids through `ids`.
  */
-export function presentDetail(row: CaseDetailRow, actor: Actor, names: Names, now: number, ids: UserIds, reveal = false): Detail {
+export function presentDetail(
+  row: CaseDetailRow,
+  actor: Actor,
+  names: Names,
+  now: number,
+  ids: UserIds,
+  reveal = false,
+): Detail {
   const access = personalDataAccess(actor, row);
   const personal = showsPersonalData(access, reveal);
   // Object.assign onto the summary, not `{ ...summary, householdId, … }`: in Node 20's V8 each property added after
@@ -195,7 +230,14 @@ export function presentDetail(row: CaseDetailRow, actor: Actor, names: Names, no
     contactPreference: row.contactPreference,
     photos: row.photos,
     pendingExtension: row.pendingExtension,
-    pendingRequest: row.pendingRequest === null ? null : { kind: row.pendingRequest.kind, reason: row.pendingRequest.reason, requestedAt: row.pendingRequest.requestedAt },
+    pendingRequest:
+      row.pendingRequest === null
+        ? null
+        : {
+            kind: row.pendingRequest.kind,
+            reason: row.pendingRequest.reason,
+            requestedAt: row.pendingRequest.requestedAt,
+          },
     pausedSince: row.pausedSince === null ? null : iso(row.pausedSince),
     mergedInto: row.mergedInto,
     awaitingVerification: row.awaitingVerification,
@@ -212,7 +254,11 @@ export function presentDetail(row: CaseDetailRow, actor: Actor, names: Names, no
       seq: e.seq,
       type: e.type,
       at: e.at,
-      actor: { userId: e.actor.userId === undefined ? null : ids(e.actor.userId), role: e.actor.role ?? null, organizationId: e.actor.organizationId ?? null },
+      actor: {
+        userId: e.actor.userId === undefined ? null : ids(e.actor.userId),
+        role: e.actor.role ?? null,
+        organizationId: e.actor.organizationId ?? null,
+      },
       payload: payloadOf(e.payload, ids),
     })),
   });

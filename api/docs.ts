@@ -13,13 +13,22 @@ type Document = ReturnType<typeof jsonSchemaTransformObject>;
  * fuzzers that hold the API to its document).
  */
 function withoutNoContentBodies(doc: Document): Document {
-  const paths = (doc as { paths?: Record<string, Record<string, { responses?: Record<string, { content?: unknown; description?: string }> }>> }).paths ?? {};
+  const paths =
+    (
+      doc as {
+        paths?: Record<
+          string,
+          Record<string, { responses?: Record<string, { content?: unknown; description?: string }> }>
+        >;
+      }
+    ).paths ?? {};
   for (const operations of Object.values(paths)) {
     for (const op of Object.values(operations)) {
       const noContent = op.responses?.['204'];
       if (noContent) {
         delete noContent.content;
-        if (!noContent.description || noContent.description === 'Default Response') noContent.description = 'No Content';
+        if (!noContent.description || noContent.description === 'Default Response')
+          noContent.description = 'No Content';
       }
     }
   }
@@ -40,7 +49,12 @@ export async function registerDocs(app: FastifyInstance): Promise<void> {
       components: {
         securitySchemes: {
           bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
-          apiKeyAuth: { type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'Integrations: rsk_<id>.<secret>, issued by an admin' },
+          apiKeyAuth: {
+            type: 'apiKey',
+            in: 'header',
+            name: 'X-API-Key',
+            description: 'Integrations: rsk_<id>.<secret>, issued by an admin',
+          },
         },
       },
       tags: [
@@ -51,7 +65,10 @@ export async function registerDocs(app: FastifyInstance): Promise<void> {
         { name: 'admin', description: '管理 Administration (audited)' },
         { name: 'stats', description: '统计 The 三率 and companion rates, with numerators and denominators' },
         { name: 'assessments', description: '考核 Monthly assessment of property companies under their agreements' },
-        { name: 'accountability', description: '问责 Accountability records against the responsibility list (责任清单)' },
+        {
+          name: 'accountability',
+          description: '问责 Accountability records against the responsibility list (责任清单)',
+        },
         { name: 'public', description: '信息公开 Public disclosure: no sign-in, no personal data' },
         { name: 'exports', description: '导出 CSV exports (UTF-8 with BOM)' },
       ],

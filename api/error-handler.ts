@@ -30,7 +30,8 @@ function fromDomain(err: DomainError): ApiError {
     const code = isCode ? err.field : 'validation.failed';
     return new ApiError(400, code, message, isCode ? [] : [{ path: err.field, issue: message }]);
   }
-  const headers: Record<string, string> = err.kind === 'unavailable' ? { 'retry-after': String(RETRY_AFTER_SECONDS) } : {};
+  const headers: Record<string, string> =
+    err.kind === 'unavailable' ? { 'retry-after': String(RETRY_AFTER_SECONDS) } : {};
   return new ApiError(status, isCode ? err.field : `case.${err.kind}`, message, [], headers);
 }
 
@@ -39,25 +40,41 @@ function fromFastify(err: FastifyError): ApiError | null {
   switch (err.code) {
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
     case 'FST_ERR_CTP_INVALID_TYPE':
-      return new ApiError(415, 'request.unsupported_media_type', text('仅支持 application/json 请求体', 'Only application/json bodies are accepted'));
+      return new ApiError(
+        415,
+        'request.unsupported_media_type',
+        text('仅支持 application/json 请求体', 'Only application/json bodies are accepted'),
+      );
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new ApiError(413, 'request.too_large', text('请求体过大', 'The request body is too large'), [{ path: 'body', issue: text('超过大小上限', 'exceeds the size limit') }]);
+      return new ApiError(413, 'request.too_large', text('请求体过大', 'The request body is too large'), [
+        { path: 'body', issue: text('超过大小上限', 'exceeds the size limit') },
+      ]);
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return errors.field('body', text('请求体不能为空', 'the JSON body is empty'));
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-      return new ApiError(400, 'request.malformed', text('请求体不是合法的 JSON', 'The body is not valid JSON'), [{ path: 'body', issue: text('JSON 格式错误', 'malformed JSON') }]);
+      return new ApiError(400, 'request.malformed', text('请求体不是合法的 JSON', 'The body is not valid JSON'), [
+        { path: 'body', issue: text('JSON 格式错误', 'malformed JSON') },
+      ]);
     case 'FST_UNDER_PRESSURE':
-      return new ApiError(503, 'server.overloaded', text('服务繁忙，请稍后重试', 'The service is overloaded; please retry shortly'), [], {
-        'retry-after': String(OVERLOAD_RETRY_AFTER_SECONDS),
-      });
+      return new ApiError(
+        503,
+        'server.overloaded',
+        text('服务繁忙，请稍后重试', 'The service is overloaded; please retry shortly'),
+        [],
+        {
+          'retry-after': String(OVERLOAD_RETRY_AFTER_SECONDS),
+        },
+      );
     default:
       break;
   }
   if (err.code?.startsWith('FST_JWT_') || err.code === 'FAST_JWT_MISSING_SIGNATURE') return errors.unauthenticated();
   // JSON.parse's SyntaxError and secure-json-parse's prototype-poisoning refusal arrive as plain 400s.
   if (err instanceof SyntaxError || (err.statusCode === 400 && /JSON|prototype/i.test(err.message))) {
-    return new ApiError(400, 'request.malformed', text('请求体不是合法的 JSON', 'The body is not valid JSON'), [{ path: 'body', issue: text('JSON 格式错误', 'malformed JSON') }]);
+    return new ApiError(400, 'request.malformed', text('请求体不是合法的 JSON', 'The body is not valid JSON'), [
+      { path: 'body', issue: text('JSON 格式错误', 'malformed JSON') },
+    ]);
   }
   if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
     return new ApiError(err.statusCode, 'request.invalid', text('请求无效', 'Invalid request'));
@@ -73,7 +90,11 @@ export function toApiError(err: unknown): ApiError | null {
   return null;
 }
 
-const INTERNAL = new ApiError(500, 'internal', text('服务器内部错误，请稍后重试', 'Something went wrong on our side; please try again'));
+const INTERNAL = new ApiError(
+  500,
+  'internal',
+  text('服务器内部错误，请稍后重试', 'Something went wrong on our side; please try again'),
+);
 
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: unknown, req: FastifyRequest, reply: FastifyReply) => {
@@ -87,7 +108,9 @@ export function registerErrorHandling(app: FastifyInstance): void {
 
   app.setNotFoundHandler((req, reply) => {
     const route = `${req.method} ${req.url.split('?')[0]}`.slice(0, 200);
-    const e = new ApiError(404, 'route.not_found', text('接口不存在', 'No such route'), [{ path: 'url', issue: text(route, route) }]);
+    const e = new ApiError(404, 'route.not_found', text('接口不存在', 'No such route'), [
+      { path: 'url', issue: text(route, route) },
+    ]);
     return reply.code(404).send(renderError(e, langOf(req)));
   });
 }
@@ -98,6 +121,11 @@ export function registerErrorHandling(app: FastifyInstance): void {
  * own shape; found by test/fuzz/routes.test.ts.
  */
 export function frameworkErrors(_err: FastifyError, req: FastifyRequest, reply: FastifyReply): void {
-  const e = new ApiError(400, 'request.malformed', text('请求地址无效', 'The request URL is malformed'), [{ path: 'url', issue: text('路径含无效编码或过长的片段', 'a path segment is badly encoded or too long') }]);
-  void reply.code(400).header('x-request-id', req.id).send(renderError(e, langOf(req)));
+  const e = new ApiError(400, 'request.malformed', text('请求地址无效', 'The request URL is malformed'), [
+    { path: 'url', issue: text('路径含无效编码或过长的片段', 'a path segment is badly encoded or too long') },
+  ]);
+  void reply
+    .code(400)
+    .header('x-request-id', req.id)
+    .send(renderError(e, langOf(req)));
 }

@@ -27,7 +27,9 @@ export const errorBodySchema = z
     error: z.object({
       code: z.string().describe('stable machine-readable code, e.g. case.illegal_transition'),
       message: z.string().describe('zh or en by Accept-Language'),
-      details: z.array(z.object({ path: z.string().describe('request field, e.g. location.building'), issue: z.string() })),
+      details: z.array(
+        z.object({ path: z.string().describe('request field, e.g. location.building'), issue: z.string() }),
+      ),
     }),
   })
   .meta({ id: 'Error' });
@@ -35,7 +37,13 @@ export const errorBodySchema = z
 export type ErrorBody = z.infer<typeof errorBodySchema>;
 
 export function renderError(e: ApiError, lang: Lang): ErrorBody {
-  return { error: { code: e.code, message: e.text[lang], details: e.details.map((d) => ({ path: d.path, issue: d.issue[lang] })) } };
+  return {
+    error: {
+      code: e.code,
+      message: e.text[lang],
+      details: e.details.map((d) => ({ path: d.path, issue: d.issue[lang] })),
+    },
+  };
 }
 
 const DESCRIPTIONS: Record<number, string> = {
@@ -69,17 +77,23 @@ export const errors = {
   invalidCode: () =>
     new ApiError(401, 'auth.invalid_code', text('验证码错误或已过期', 'The code is wrong or has expired')),
   invalidRefreshToken: () =>
-    new ApiError(401, 'auth.invalid_refresh_token', text('登录已失效，请重新登录', 'The session has ended; sign in again')),
+    new ApiError(
+      401,
+      'auth.invalid_refresh_token',
+      text('登录已失效，请重新登录', 'The session has ended; sign in again'),
+    ),
   signInLocked: (retryAfterSeconds: number) =>
     new ApiError(
       429,
       'auth.sign_in_locked',
-      text(`登录失败次数过多，请 ${Math.ceil(retryAfterSeconds / 60)} 分钟后再试`, `Too many failed sign-ins; try again in ${Math.ceil(retryAfterSeconds / 60)} min`),
+      text(
+        `登录失败次数过多，请 ${Math.ceil(retryAfterSeconds / 60)} 分钟后再试`,
+        `Too many failed sign-ins; try again in ${Math.ceil(retryAfterSeconds / 60)} min`,
+      ),
       [],
       { 'retry-after': String(retryAfterSeconds) },
     ),
-  roleForbidden: () =>
-    new ApiError(403, 'auth.forbidden', text('当前角色无权执行此操作', 'Your role may not do this')),
+  roleForbidden: () => new ApiError(403, 'auth.forbidden', text('当前角色无权执行此操作', 'Your role may not do this')),
   notFound: (code: string, what: Bilingual) => new ApiError(404, code, what),
   caseNotFound: () => new ApiError(404, 'case.not_found', text('工单不存在', 'Case not found')),
   conflict: (code: string, what: Bilingual) => new ApiError(409, code, what),

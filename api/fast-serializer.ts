@@ -22,14 +22,22 @@ export function fastSerializerCompiler(opts: { verify: boolean }): FastifySerial
     const route = { ...def, schema: def.schema as ZodType };
     // OpenAPI 3.0 output: nullable fields as `nullable: true`, which fast-json-stringify writes without trying
     // each branch of an anyOf at run time.
-    const fast = fastJson(z.toJSONSchema(route.schema, { target: 'openapi-3.0', io: 'output', unrepresentable: 'throw' }) as unknown as Schema);
+    const fast = fastJson(
+      z.toJSONSchema(route.schema, {
+        target: 'openapi-3.0',
+        io: 'output',
+        unrepresentable: 'throw',
+      }) as unknown as Schema,
+    );
     if (!opts.verify) return fast;
     const checked = zodSerializerCompiler(route) as (data: unknown) => string;
     return (data) => {
       const expected = checked(data);
       const actual = fast(data);
       if (actual !== expected) {
-        throw new Error(`fast serializer of ${route.method} ${route.url} (${route.httpStatus}) differs from zod's:\n${actual}\n${expected}`);
+        throw new Error(
+          `fast serializer of ${route.method} ${route.url} (${route.httpStatus}) differs from zod's:\n${actual}\n${expected}`,
+        );
       }
       return actual;
     };

@@ -43,20 +43,32 @@ export interface RateLimits {
 const MINUTE = 60_000;
 
 /** The limits an operator set (RATE_LIMIT_*_PER_MINUTE; config.ts has the defaults: 600, 10 and 30). */
-export const rateLimitsOf = (config: Pick<Config, 'RATE_LIMIT_GLOBAL_PER_MINUTE' | 'RATE_LIMIT_SIGN_IN_PER_MINUTE' | 'RATE_LIMIT_INTAKE_PER_MINUTE'>): RateLimits => ({
+export const rateLimitsOf = (
+  config: Pick<
+    Config,
+    'RATE_LIMIT_GLOBAL_PER_MINUTE' | 'RATE_LIMIT_SIGN_IN_PER_MINUTE' | 'RATE_LIMIT_INTAKE_PER_MINUTE'
+  >,
+): RateLimits => ({
   global: { max: config.RATE_LIMIT_GLOBAL_PER_MINUTE, timeWindow: MINUTE },
   signIn: { max: config.RATE_LIMIT_SIGN_IN_PER_MINUTE, timeWindow: MINUTE },
   intake: { max: config.RATE_LIMIT_INTAKE_PER_MINUTE, timeWindow: MINUTE },
 });
 
-export type PressureLimits = Pick<FastifyUnderPressureOptions, 'maxEventLoopDelay' | 'maxEventLoopUtilization' | 'maxHeapUsedBytes' | 'maxRssBytes' | 'sampleInterval'>;
+export type PressureLimits = Pick<
+  FastifyUnderPressureOptions,
+  'maxEventLoopDelay' | 'maxEventLoopUtilization' | 'maxHeapUsedBytes' | 'maxRssBytes' | 'sampleInterval'
+>;
 
 export const DEFAULT_PRESSURE_LIMITS: PressureLimits = { maxEventLoopDelay: 1000, maxEventLoopUtilization: 0.98 };
 
 /** Seconds an overloaded API asks callers to wait. */
 export const OVERLOAD_RETRY_AFTER_SECONDS = 10;
 
-export async function registerHardening(app: FastifyInstance, limits: RateLimits | false, pressure: PressureLimits | false): Promise<void> {
+export async function registerHardening(
+  app: FastifyInstance,
+  limits: RateLimits | false,
+  pressure: PressureLimits | false,
+): Promise<void> {
   // helmet's default headers on every answer; swagger-ui (/docs, staticCSP) and the web app's shell replace the CSP
   // with their own. Set as one precomputed object in a synchronous hook (see SECURITY_HEADERS).
   app.addHook('onRequest', (_req, reply, done) => {
@@ -72,8 +84,17 @@ export async function registerHardening(app: FastifyInstance, limits: RateLimits
     timeWindow: limits.global.timeWindow,
     // Thrown, so the central error handler renders it in the shared shape and language.
     errorResponseBuilder: (_req, ctx) =>
-      new ApiError(429, 'request.rate_limited', text(`请求过于频繁，请 ${Math.ceil(ctx.ttl / 1000)} 秒后重试`, `Too many requests; retry in ${Math.ceil(ctx.ttl / 1000)} s`), [], {
-        'retry-after': String(Math.ceil(ctx.ttl / 1000)),
-      }),
+      new ApiError(
+        429,
+        'request.rate_limited',
+        text(
+          `请求过于频繁，请 ${Math.ceil(ctx.ttl / 1000)} 秒后重试`,
+          `Too many requests; retry in ${Math.ceil(ctx.ttl / 1000)} s`,
+        ),
+        [],
+        {
+          'retry-after': String(Math.ceil(ctx.ttl / 1000)),
+        },
+      ),
   });
 }

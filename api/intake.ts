@@ -43,11 +43,17 @@ interface Complainant {
  */
 async function residentFiling(ctx: ApiContext, actor: Actor, body: IntakeBody): Promise<Complainant> {
   if (body.residentUserId !== undefined && body.residentUserId !== actor.userId) {
-    throw errors.field('residentUserId', text('居民只能为自己提交诉求 (residents file for themselves)', 'residents file for themselves'));
+    throw errors.field(
+      'residentUserId',
+      text('居民只能为自己提交诉求 (residents file for themselves)', 'residents file for themselves'),
+    );
   }
   const account = await ctx.reference.residentContact(actor.userId);
   if (!account?.households.some((h) => h.compoundCode === body.compoundCode)) {
-    throw errors.field('compoundCode', text('只能为本人住户所在的小区提交诉求', 'residents file only about a compound where they have a household'));
+    throw errors.field(
+      'compoundCode',
+      text('只能为本人住户所在的小区提交诉求', 'residents file only about a compound where they have a household'),
+    );
   }
   const phone = body.contact?.phone ?? account.phone;
   return {
@@ -68,7 +74,10 @@ const NOT_A_RESIDENT_HERE = text('不是该小区可代为提交的居民账号'
  * resident confirms their own contact (POST /cases/:id/contact/confirm) or a code sent to the phone comes back.
  */
 async function staffFiling(ctx: ApiContext, actor: Actor, body: IntakeBody): Promise<Complainant> {
-  if (actor.role !== 'admin' && !(actor.organizationId && (await filesForCompound(ctx.pool, actor.organizationId, body.compoundCode)))) {
+  if (
+    actor.role !== 'admin' &&
+    !(actor.organizationId && (await filesForCompound(ctx.pool, actor.organizationId, body.compoundCode)))
+  ) {
     throw errors.field('compoundCode', NOT_YOURS);
   }
   const residentUserId = body.residentUserId ?? null;
@@ -76,7 +85,12 @@ async function staffFiling(ctx: ApiContext, actor: Actor, body: IntakeBody): Pro
     throw errors.field('residentUserId', NOT_A_RESIDENT_HERE);
   }
   const account = residentUserId ? await ctx.reference.residentContact(residentUserId) : null;
-  return { residentUserId, account, contact: { name: body.contact?.name ?? null, phone: body.contact?.phone ?? null }, contactVerified: false };
+  return {
+    residentUserId,
+    account,
+    contact: { name: body.contact?.name ?? null, phone: body.contact?.phone ?? null },
+    contactVerified: false,
+  };
 }
 
 function householdFor(who: Complainant, body: IntakeBody): string | null {
@@ -95,18 +109,27 @@ function householdFor(who: Complainant, body: IntakeBody): string | null {
 async function checkQuota(ctx: ApiContext, actor: Actor, intakeKey: string | null): Promise<boolean> {
   const usage = await intakeUsage(ctx.pool, actor.userId, intakeKey);
   if (usage.retry) return true;
-  const quota = actor.role === 'resident' ? ctx.config.INTAKE_QUOTA_RESIDENT_PER_DAY : ctx.config.INTAKE_QUOTA_STAFF_PER_DAY;
+  const quota =
+    actor.role === 'resident' ? ctx.config.INTAKE_QUOTA_RESIDENT_PER_DAY : ctx.config.INTAKE_QUOTA_STAFF_PER_DAY;
   if (usage.count < quota) return false;
   throw new ApiError(
     429,
     'intake.quota_exceeded',
-    text(`24 小时内最多提交 ${quota} 件诉求，请稍后再试`, `At most ${quota} cases per 24 hours from one account; try again later`),
+    text(
+      `24 小时内最多提交 ${quota} 件诉求，请稍后再试`,
+      `At most ${quota} cases per 24 hours from one account; try again later`,
+    ),
     [],
     { 'retry-after': String(usage.freesInSeconds) },
   );
 }
 
-export async function fileFromRequest(ctx: ApiContext, actor: Actor, body: IntakeBody, key: string | undefined): Promise<{ result: IntakeResult; response: IntakeResponse }> {
+export async function fileFromRequest(
+  ctx: ApiContext,
+  actor: Actor,
+  body: IntakeBody,
+  key: string | undefined,
+): Promise<{ result: IntakeResult; response: IntakeResponse }> {
   // Scoped by submitter: two users who happen to pick the same key never get each other's case.
   const intakeKey = key ? `${actor.userId}:${key}` : null;
   // Every check comes before any photo is stored: a refused request writes nothing to disk. A retry of a case this
@@ -134,12 +157,24 @@ export async function fileFromRequest(ctx: ApiContext, actor: Actor, body: Intak
   };
   let result: IntakeResult;
   try {
-    result = await fileCase({ pool: ctx.pool, temporal: ctx.temporal, taskQueue: ctx.taskQueue, reference: ctx.reference }, request);
+    result = await fileCase(
+      { pool: ctx.pool, temporal: ctx.temporal, taskQueue: ctx.taskQueue, reference: ctx.reference },
+      request,
+    );
   } catch (err) {
     if (!(err instanceof DomainError) && intakeKey && (await findCaseByIntakeKey(ctx.pool, intakeKey))) {
-      throw new ApiError(503, 'case.unavailable', text('工单已保存，正在启动，请用同一 Idempotency-Key 重试', 'The case is saved but not started yet; retry with the same Idempotency-Key'), [], {
-        'retry-after': String(RETRY_AFTER_SECONDS),
-      });
+      throw new ApiError(
+        503,
+        'case.unavailable',
+        text(
+          '工单已保存，正在启动，请用同一 Idempotency-Key 重试',
+          'The case is saved but not started yet; retry with the same Idempotency-Key',
+        ),
+        [],
+        {
+          'retry-after': String(RETRY_AFTER_SECONDS),
+        },
+      );
     }
     throw err;
   }
@@ -150,11 +185,23 @@ export async function fileFromRequest(ctx: ApiContext, actor: Actor, body: Intak
 /** A key reused for a different complaint is a client bug; answering with the first case would hide it. */
 async function assertSameRequest(ctx: ApiContext, caseId: string, body: IntakeBody): Promise<void> {
   const row = await getCaseView(ctx.pool, { id: caseId });
-  if (row && row.categoryCode === body.categoryCode && row.compoundCode === body.compoundCode && row.description === body.description) return;
-  throw errors.conflict('idempotency.key_reused', text('该 Idempotency-Key 已用于另一份诉求', 'This Idempotency-Key was already used for a different case'));
+  if (
+    row &&
+    row.categoryCode === body.categoryCode &&
+    row.compoundCode === body.compoundCode &&
+    row.description === body.description
+  )
+    return;
+  throw errors.conflict(
+    'idempotency.key_reused',
+    text('该 Idempotency-Key 已用于另一份诉求', 'This Idempotency-Key was already used for a different case'),
+  );
 }
 
-async function intakeResponse(ctx: ApiContext, { caseId, trackingCode, intake, dueAt }: IntakeResult): Promise<IntakeResponse> {
+async function intakeResponse(
+  ctx: ApiContext,
+  { caseId, trackingCode, intake, dueAt }: IntakeResult,
+): Promise<IntakeResponse> {
   const orgs = await ctx.reference.organizations([intake.handlerOrgId, intake.chain.communityOrgId]);
   const ref = (id: string) => {
     const o = orgs.get(id);
@@ -162,6 +209,15 @@ async function intakeResponse(ctx: ApiContext, { caseId, trackingCode, intake, d
     return { id: o.id, kind: o.kind as IntakeResponse['handler']['kind'], nameZh: o.nameZh, nameEn: o.nameEn };
   };
   // As written with the case's first events (domain openCase), which the workflow derives from the same intake.
-  const deadlines = (['response', 'resolution'] as const).map((kind) => ({ kind, dueAt: new Date(dueAt[kind]).toISOString() }));
-  return { caseId, trackingCode, handler: ref(intake.handlerOrgId), supervisor: ref(intake.chain.communityOrgId), deadlines };
+  const deadlines = (['response', 'resolution'] as const).map((kind) => ({
+    kind,
+    dueAt: new Date(dueAt[kind]).toISOString(),
+  }));
+  return {
+    caseId,
+    trackingCode,
+    handler: ref(intake.handlerOrgId),
+    supervisor: ref(intake.chain.communityOrgId),
+    deadlines,
+  };
 }

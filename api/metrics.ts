@@ -38,7 +38,12 @@ const sameSecret = (presented: string, expected: string): boolean => {
 /** Hits, misses and entries of each section of the API's caches (db/cache.ts), when it has them. */
 export type CacheStats = () => Record<string, { size: number; hits: number; misses: number }>;
 
-export function registerMetrics(app: FastifyInstance, pool: Pool, options: MetricsOptions = {}, cacheStats?: CacheStats): Registry {
+export function registerMetrics(
+  app: FastifyInstance,
+  pool: Pool,
+  options: MetricsOptions = {},
+  cacheStats?: CacheStats,
+): Registry {
   const registry = new Registry();
   if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry });
 
@@ -81,7 +86,9 @@ export function registerMetrics(app: FastifyInstance, pool: Pool, options: Metri
     labelNames: ['stage'] as const,
     registers: [registry],
     async collect() {
-      const { rows } = await pool.query<{ stage: string; n: string }>('SELECT stage, count(*) AS n FROM cases GROUP BY stage');
+      const { rows } = await pool.query<{ stage: string; n: string }>(
+        'SELECT stage, count(*) AS n FROM cases GROUP BY stage',
+      );
       const counts = new Map(rows.map((r) => [r.stage, Number(r.n)]));
       for (const stage of STAGES) this.set({ stage }, counts.get(stage) ?? 0);
     },
@@ -136,9 +143,15 @@ export function registerMetrics(app: FastifyInstance, pool: Pool, options: Metri
     app.get('/metrics', { schema: { hide: true } }, async (req, reply) => {
       const presented = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
       if (!presented || !sameSecret(presented, token)) {
-        return reply.code(401).header('www-authenticate', 'Bearer').send({ error: { code: 'auth.required', message: 'metrics need the operator token', details: [] } });
+        return reply
+          .code(401)
+          .header('www-authenticate', 'Bearer')
+          .send({ error: { code: 'auth.required', message: 'metrics need the operator token', details: [] } });
       }
-      return reply.type(registry.contentType).header('cache-control', 'no-store').send(await registry.metrics());
+      return reply
+        .type(registry.contentType)
+        .header('cache-control', 'no-store')
+        .send(await registry.metrics());
     });
   }
   return registry;

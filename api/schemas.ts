@@ -7,7 +7,11 @@ import { DEADLINE_KINDS, ORGANIZATION_KINDS } from '../domain/types';
 export const phoneSchema = z.string().regex(/^1[3-9]\d{9}$/, '手机号格式不正确 (not a mainland mobile number)');
 
 /** Text codes of reference data (categories, compounds, organisations, households): ids, never free text. */
-export const codeSchema = z.string().min(1).max(64).regex(/^[a-z0-9][a-z0-9_-]*$/, '编码只能包含小写字母、数字、- 和 _ (a code is lower-case letters, digits, - and _)');
+export const codeSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[a-z0-9][a-z0-9_-]*$/, '编码只能包含小写字母、数字、- 和 _ (a code is lower-case letters, digits, - and _)');
 
 export const caseIdParams = z.strictObject({ id: z.uuid() });
 
@@ -20,12 +24,30 @@ export const idempotencyKeySchema = z
 
 /** Durations as agreements state them (domain/types.ts Duration), bounded so no deadline runs for years. */
 export const durationSchema = z.discriminatedUnion('unit', [
-  z.strictObject({ unit: z.literal('seconds'), amount: z.number().int().min(1).max(30 * 86_400) }),
-  z.strictObject({ unit: z.literal('hours'), amount: z.number().positive().max(24 * 60) }),
+  z.strictObject({
+    unit: z.literal('seconds'),
+    amount: z
+      .number()
+      .int()
+      .min(1)
+      .max(30 * 86_400),
+  }),
+  z.strictObject({
+    unit: z.literal('hours'),
+    amount: z
+      .number()
+      .positive()
+      .max(24 * 60),
+  }),
   z.strictObject({ unit: z.literal('working_days'), amount: z.number().int().min(1).max(60) }),
 ]);
 
-export const orgRefSchema = z.object({ id: z.string(), kind: z.enum(ORGANIZATION_KINDS), nameZh: z.string(), nameEn: z.string() });
+export const orgRefSchema = z.object({
+  id: z.string(),
+  kind: z.enum(ORGANIZATION_KINDS),
+  nameZh: z.string(),
+  nameEn: z.string(),
+});
 
 export const deadlineViewSchema = z.object({
   kind: z.enum(DEADLINE_KINDS),
@@ -42,7 +64,8 @@ export const deadlineViewSchema = z.object({
 /** Either a signed-in user's bearer token or an integration's API key (`X-API-Key: rsk_<id>.<secret>`). */
 export const bearer: { [scheme: string]: string[] }[] = [{ bearerAuth: [] }, { apiKeyAuth: [] }];
 
-export const UNSTORABLE_TEXT = '不能包含空字符或无效的 Unicode 字符 (must not contain NUL or unpaired surrogate characters)';
+export const UNSTORABLE_TEXT =
+  '不能包含空字符或无效的 Unicode 字符 (must not contain NUL or unpaired surrogate characters)';
 
 // String.prototype.isWellFormed is ES2024 (Node 20 has it; tsconfig's lib stops at ES2022), and O(1) on Latin-1 text.
 const wellFormed = (s: string): boolean => (s as string & { isWellFormed(): boolean }).isWellFormed();
@@ -59,5 +82,11 @@ export const shortText = (max = 500) => storableString().trim().min(1, '不能�
 /** A real calendar day as YYYY-MM-DD in the years 2000–2100 (2026-02-30 is refused, not rolled over). */
 export const dateSchema = z
   .string()
-  .regex(/^(20\d{2}|2100)-\d{2}-\d{2}$/, '日期格式为 YYYY-MM-DD，年份 2000–2100 (dates are YYYY-MM-DD in the years 2000–2100)')
-  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), '不存在的日期 (no such date)');
+  .regex(
+    /^(20\d{2}|2100)-\d{2}-\d{2}$/,
+    '日期格式为 YYYY-MM-DD，年份 2000–2100 (dates are YYYY-MM-DD in the years 2000–2100)',
+  )
+  .refine(
+    (d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d),
+    '不存在的日期 (no such date)',
+  );

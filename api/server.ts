@@ -7,14 +7,24 @@ import { serveMetrics } from './metrics';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  if (!config.DATABASE_URL) throw new ConfigError('DATABASE_URL: is required for `npm run api` (npm start embeds Postgres)');
-  if (!config.TEMPORAL_ADDRESS) throw new ConfigError('TEMPORAL_ADDRESS: is required for `npm run api` (npm start embeds Temporal)');
+  if (!config.DATABASE_URL)
+    throw new ConfigError('DATABASE_URL: is required for `npm run api` (npm start embeds Postgres)');
+  if (!config.TEMPORAL_ADDRESS)
+    throw new ConfigError('TEMPORAL_ADDRESS: is required for `npm run api` (npm start embeds Temporal)');
   const pool = await connectPostgres(config.DATABASE_URL, config.START_TIMEOUT_MS);
-  const t = await connectTemporalClient(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE, config.START_TIMEOUT_MS, temporalTls(config));
+  const t = await connectTemporalClient(
+    config.TEMPORAL_ADDRESS,
+    config.TEMPORAL_NAMESPACE,
+    config.START_TIMEOUT_MS,
+    temporalTls(config),
+  );
   const app = await buildApp({ config, pool, temporal: t.client, taskQueue: config.TEMPORAL_TASK_QUEUE });
   await app.listen({ port: config.PORT, host: listenHost(config) });
   // Metrics on their own listener, never the public port (METRICS_PORT=0: none; SECURITY.md "Operations").
-  const metrics = config.METRICS_PORT === 0 ? null : await serveMetrics(app.metricsRegistry, config.METRICS_HOST, config.METRICS_PORT);
+  const metrics =
+    config.METRICS_PORT === 0
+      ? null
+      : await serveMetrics(app.metricsRegistry, config.METRICS_HOST, config.METRICS_PORT);
   const shutdown = async () => {
     await metrics?.close();
     await app.close(); // stop accepting, finish in-flight requests

@@ -19,7 +19,9 @@ const normalUsername = (username: string) => username.trim().normalize('NFKC').t
  * that behaves the same, so a lockout says nothing about whether an account exists.
  */
 export function signInNames(presented: PresentedName, account: Pick<Account, 'username' | 'phone'> | null): string[] {
-  const names = ['username' in presented ? `username:${normalUsername(presented.username)}` : `phone:${presented.phone}`];
+  const names = [
+    'username' in presented ? `username:${normalUsername(presented.username)}` : `phone:${presented.phone}`,
+  ];
   if (account) {
     names.push(`username:${normalUsername(account.username)}`);
     if (account.phone) names.push(`phone:${account.phone}`);
@@ -48,20 +50,36 @@ export function signInBudget(ctx: ApiContext): SignInBudget {
 type Signable = Pick<Account, 'id' | 'username' | 'role' | 'organizationId' | 'personId'>;
 
 /** The answer of every sign-in and refresh: a short access token, the session's refresh token, who signed in. */
-export function tokenAnswer(app: FastifyInstance, ctx: ApiContext, user: Signable, session: { id: string; expiresAt: Date }, refreshSecret: string) {
+export function tokenAnswer(
+  app: FastifyInstance,
+  ctx: ApiContext,
+  user: Signable,
+  session: { id: string; expiresAt: Date },
+  refreshSecret: string,
+) {
   return {
     token: signAccessToken(app, user, session.id),
     tokenType: 'Bearer' as const,
     expiresIn: ctx.config.ACCESS_TOKEN_TTL_SECONDS,
     refreshToken: refreshTokenOf(session.id, refreshSecret),
     refreshExpiresIn: Math.max(0, Math.round((session.expiresAt.getTime() - Date.now()) / 1000)),
-    user: { id: user.id, username: user.username, role: user.role, organizationId: user.organizationId, personId: user.personId },
+    user: {
+      id: user.id,
+      username: user.username,
+      role: user.role,
+      organizationId: user.organizationId,
+      personId: user.personId,
+    },
   };
 }
 
 /** Opens a session for a user who has just proved who they are. */
 export async function openSession(app: FastifyInstance, ctx: ApiContext, user: Signable) {
   const { secret, hash } = newRefreshSecret();
-  const session = await createSession(ctx.pool, { userId: user.id, refreshTokenHash: hash, ttlSeconds: ctx.config.REFRESH_TOKEN_TTL_SECONDS });
+  const session = await createSession(ctx.pool, {
+    userId: user.id,
+    refreshTokenHash: hash,
+    ttlSeconds: ctx.config.REFRESH_TOKEN_TTL_SECONDS,
+  });
   return tokenAnswer(app, ctx, user, session, secret);
 }

@@ -55,7 +55,8 @@ export function issueDetails(part: Part, issues: z.core.$ZodIssue[]): ErrorDetai
   for (const issue of issues) {
     const at = pathOf(part, issue.path);
     if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) details.push({ path: join(at, key, part), issue: text('不允许的字段', 'unknown field') });
+      for (const key of issue.keys)
+        details.push({ path: join(at, key, part), issue: text('不允许的字段', 'unknown field') });
     } else {
       details.push({ path: at, issue: describeIssue(issue) });
     }

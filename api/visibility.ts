@@ -10,12 +10,25 @@ import type { CaseScopeRow, ListScope } from '../db/queries/case-list';
 type Scope = Parameters<typeof maySee>[1];
 type ScopeFields = Pick<
   CaseScopeRow,
-  'residentUserId' | 'coComplainants' | 'handlerOrgId' | 'handlerHistory' | 'level' | 'supervisorOrgId' | 'chain' | 'communityOrgId' | 'streetOrgId' | 'followUpOwner'
+  | 'residentUserId'
+  | 'coComplainants'
+  | 'handlerOrgId'
+  | 'handlerHistory'
+  | 'level'
+  | 'supervisorOrgId'
+  | 'chain'
+  | 'communityOrgId'
+  | 'streetOrgId'
+  | 'followUpOwner'
 >;
 
 export function scopeOfRow(row: ScopeFields): Scope {
   // The intake row always carries the chain; the columns are the fallback for a row without it.
-  const chain = row.chain ?? { communityOrgId: row.communityOrgId, streetOrgId: row.streetOrgId ?? '', organizationDepartmentId: '' };
+  const chain = row.chain ?? {
+    communityOrgId: row.communityOrgId,
+    streetOrgId: row.streetOrgId ?? '',
+    organizationDepartmentId: '',
+  };
   return {
     residentUserId: row.residentUserId,
     coComplainants: row.coComplainants ?? [],

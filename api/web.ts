@@ -55,7 +55,10 @@ export async function registerWebApp(app: FastifyInstance, root: string): Promis
       return reply.header('cache-control', 'public, max-age=3600').sendFile(url.slice(1), root, OWN_CACHE_HEADER);
     }
     if (LOOKS_LIKE_A_FILE.test(url)) return reply.callNotFound();
-    return reply.header('cache-control', 'no-cache').header('content-security-policy', SHELL_CSP).sendFile('index.html', root, OWN_CACHE_HEADER);
+    return reply
+      .header('cache-control', 'no-cache')
+      .header('content-security-policy', SHELL_CSP)
+      .sendFile('index.html', root, OWN_CACHE_HEADER);
   };
   app.get('/', shell);
   app.get('/*', shell);

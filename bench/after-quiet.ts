@@ -16,7 +16,14 @@ async function main(): Promise<void> {
   try {
     const ctx = await benchContext(stack, 1, 1, () => {});
     await warmUp(ctx, 20);
-    const sessions = async () => Number((await stack.pool.query<{ n: string }>('SELECT sessions AS n FROM pg_stat_database WHERE datname = current_database()')).rows[0].n);
+    const sessions = async () =>
+      Number(
+        (
+          await stack.pool.query<{ n: string }>(
+            'SELECT sessions AS n FROM pg_stat_database WHERE datname = current_database()',
+          )
+        ).rows[0].n,
+      );
     const timed = async <T>(fn: () => Promise<T>): Promise<[number, T]> => {
       const t0 = performance.now();
       const v = await fn();
@@ -30,15 +37,25 @@ async function main(): Promise<void> {
         await new Promise((r) => setTimeout(r, quiet * 1000));
         const [bareMs] = await timed(() => ctx.bare.expect(200, 'POST', '/bare/start', { body: { kind: 'empty' } }));
         await new Promise((r) => setTimeout(r, quiet * 1000));
-        const [intakeMs, filed] = await timed(() => ctx.api.expect(201, 'POST', '/api/v1/cases', { body: intakeBody(i), headers: { ...ctx.resident, 'idempotency-key': randomUUID() } }));
-        const [ackMs] = await timed(() => ctx.api.expect(200, 'POST', `/api/v1/cases/${String(filed.caseId)}/acknowledge`, { headers: { ...ctx.handler, 'idempotency-key': randomUUID() } }));
+        const [intakeMs, filed] = await timed(() =>
+          ctx.api.expect(201, 'POST', '/api/v1/cases', {
+            body: intakeBody(i),
+            headers: { ...ctx.resident, 'idempotency-key': randomUUID() },
+          }),
+        );
+        const [ackMs] = await timed(() =>
+          ctx.api.expect(200, 'POST', `/api/v1/cases/${String(filed.caseId)}/acknowledge`, {
+            headers: { ...ctx.handler, 'idempotency-key': randomUUID() },
+          }),
+        );
         add(`bare start + INSERT after ${quiet} s`, bareMs);
         add(`intake after ${quiet} s`, intakeMs);
         add(`acknowledge, just after that intake`.concat(quiet === 1 ? '' : ` (${quiet} s)`), ackMs);
       }
     }
     const opened = (await sessions()) - opened0;
-    for (const [key, ms] of Object.entries(seen)) console.log(`${key.padEnd(40)} median ${String(percentile(ms, 50)).padStart(4)} ms   ${ms.join(', ')}`);
+    for (const [key, ms] of Object.entries(seen))
+      console.log(`${key.padEnd(40)} median ${String(percentile(ms, 50)).padStart(4)} ms   ${ms.join(', ')}`);
     console.log(`PostgreSQL connections opened meanwhile: ${opened}`);
   } finally {
     await stack.stop();

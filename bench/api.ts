@@ -16,7 +16,8 @@ import { BENCH_METRICS_TOKEN } from './load';
 
 async function main(): Promise<void> {
   const [databaseUrl, address, taskQueue, apiPort, barePort, dataDir] = process.argv.slice(2);
-  if (!dataDir) throw new Error('usage: bench/api.ts <databaseUrl> <temporalAddress> <taskQueue> <apiPort> <barePort> <dataDir>');
+  if (!dataDir)
+    throw new Error('usage: bench/api.ts <databaseUrl> <temporalAddress> <taskQueue> <apiPort> <barePort> <dataDir>');
   const config = configSchema.parse({
     NODE_ENV: 'production',
     DATABASE_URL: databaseUrl,
@@ -42,7 +43,15 @@ async function main(): Promise<void> {
   const t = await connectTemporalClient(address, 'default', 15_000);
   const temporal = t.client;
 
-  const app = await buildApp({ config, pool, temporal, taskQueue, logger: false, rateLimit: false, underPressure: false });
+  const app = await buildApp({
+    config,
+    pool,
+    temporal,
+    taskQueue,
+    logger: false,
+    rateLimit: false,
+    underPressure: false,
+  });
   await app.listen({ port: Number(apiPort), host: '127.0.0.1' });
 
   const bare = Fastify({ logger: false });
@@ -50,13 +59,16 @@ async function main(): Promise<void> {
     const id = randomUUID();
     await pool.query('INSERT INTO bench_rows (id, body) VALUES ($1, $2)', [id, JSON.stringify(req.body)]);
     const options = { workflowId: `bench-${id}`, taskQueue };
-    if (req.body.kind === 'loop') await temporal.workflow.start(bareLoopWorkflow, { ...options, args: [{ steps: BARE_STEPS }] });
+    if (req.body.kind === 'loop')
+      await temporal.workflow.start(bareLoopWorkflow, { ...options, args: [{ steps: BARE_STEPS }] });
     else await temporal.workflow.start(emptyWorkflow, options);
     return { id };
   });
   bare.post<{ Params: { id: string } }>('/bare/:id/step', async (req) => {
     const requestId = randomUUID();
-    const taken = await temporal.workflow.getHandle(`bench-${req.params.id}`).executeUpdate(stepUpdate, { args: [{ requestId }], updateId: requestId });
+    const taken = await temporal.workflow
+      .getHandle(`bench-${req.params.id}`)
+      .executeUpdate(stepUpdate, { args: [{ requestId }], updateId: requestId });
     return { taken };
   });
   bare.get<{ Params: { id: string } }>('/bare/cases/:id', async (req, reply) => {
@@ -97,7 +109,13 @@ function answerMemoryQuestions(): void {
       }, 20);
     } else if (m?.type === 'sample-stop') {
       clearInterval(timer);
-      process.send?.({ type: 'sample', idleRssMb: mb(idle.rss), idleHeapMb: mb(idle.heapUsed), peakRssMb: mb(peak.rss), peakHeapMb: mb(peak.heapUsed) });
+      process.send?.({
+        type: 'sample',
+        idleRssMb: mb(idle.rss),
+        idleHeapMb: mb(idle.heapUsed),
+        peakRssMb: mb(peak.rss),
+        peakHeapMb: mb(peak.heapUsed),
+      });
     }
   });
 }

@@ -49,7 +49,13 @@ export interface CpuMeter {
  * `marker` is a path only our own servers' command lines contain (the run's temporary folder), so processes of
  * other runs on the same machine are never counted.
  */
-export function cpuMeter(o: { api?: number; worker?: number; temporal?: number; marker: string; postmasterPidFile?: string }): CpuMeter {
+export function cpuMeter(o: {
+  api?: number;
+  worker?: number;
+  temporal?: number;
+  marker: string;
+  postmasterPidFile?: string;
+}): CpuMeter {
   // The production-shape server is known by its pid; the dev server, started by the SDK, by its command line.
   const temporal = o.temporal ? [o.temporal] : pidsWhere((c) => c.includes('start-dev') && c.includes(o.marker));
   return {
@@ -61,10 +67,15 @@ export function cpuMeter(o: { api?: number; worker?: number; temporal?: number; 
       if (api) s.api = api.self;
       if (worker) s.worker = worker.self;
       if (temporal.length) s.temporal = temporal.reduce((n, pid) => n + (times(pid)?.self ?? 0), 0);
-      const postmaster = o.postmasterPidFile && fs.existsSync(o.postmasterPidFile) ? Number(fs.readFileSync(o.postmasterPidFile, 'utf8').split('\n')[0]) : 0;
+      const postmaster =
+        o.postmasterPidFile && fs.existsSync(o.postmasterPidFile)
+          ? Number(fs.readFileSync(o.postmasterPidFile, 'utf8').split('\n')[0])
+          : 0;
       const pm = one(postmaster);
       if (pm) {
-        const backends = pidsWhere((c) => c.startsWith('postgres:')).map(times).filter((t) => t?.ppid === postmaster);
+        const backends = pidsWhere((c) => c.startsWith('postgres:'))
+          .map(times)
+          .filter((t) => t?.ppid === postmaster);
         s.postgres = pm.self + pm.children + backends.reduce((n, t) => n + (t?.self ?? 0), 0);
       }
       return s;

@@ -29,14 +29,23 @@ export async function csvExport(ctx: BenchContext, rows: number): Promise<Result
   ctx.log(`export: ${rows} cases through GET /exports/cases.csv`);
   const total = await topUp(ctx, rows);
   const http = new Pool(ctx.stack.apiOrigin, { connections: 1, bodyTimeout: 600_000 });
-  const login = await http.request({ method: 'POST', path: '/api/v1/auth/login', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: DEMO_PASSWORD }) });
+  const login = await http.request({
+    method: 'POST',
+    path: '/api/v1/auth/login',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'admin', password: DEMO_PASSWORD }),
+  });
   const token = ((await login.body.json()) as { token: string }).token;
   const from = cstDate(Date.now() - 30 * DAY);
   const to = cstDate(Date.now() + DAY);
   const t0 = performance.now();
   let firstByte = 0;
   const { result, memory } = await ctx.stack.apiMemoryDuring(async () => {
-    const res = await http.request({ method: 'GET', path: `/api/v1/exports/cases.csv?from=${from}&to=${to}`, headers: { authorization: `Bearer ${token}` } });
+    const res = await http.request({
+      method: 'GET',
+      path: `/api/v1/exports/cases.csv?from=${from}&to=${to}`,
+      headers: { authorization: `Bearer ${token}` },
+    });
     let lines = 0;
     let bytes = 0;
     for await (const chunk of res.body as AsyncIterable<Buffer>) {

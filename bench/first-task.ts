@@ -14,13 +14,21 @@ type History = temporal.api.history.v1.IHistory;
 const HISTORIES = path.join(__dirname, '..', 'test', 'replay', 'histories');
 
 function caseFirstTask(): History {
-  const newest = fs.readdirSync(HISTORIES).filter((f) => f.endsWith('-happy-path.json')).sort().at(-1)!;
+  const newest = fs
+    .readdirSync(HISTORIES)
+    .filter((f) => f.endsWith('-happy-path.json'))
+    .sort()
+    .at(-1)!;
   const events = JSON.parse(fs.readFileSync(path.join(HISTORIES, newest), 'utf8')).events as Record<string, unknown>[];
   return { events: events.slice(0, 5) } as unknown as History;
 }
 
 function emptyFirstTask(from: History): History {
-  type Event = { eventTime?: string; taskId?: string; workflowExecutionStartedEventAttributes?: Record<string, unknown> };
+  type Event = {
+    eventTime?: string;
+    taskId?: string;
+    workflowExecutionStartedEventAttributes?: Record<string, unknown>;
+  };
   const events = JSON.parse(JSON.stringify((from.events as unknown[]).slice(0, 4))) as Event[];
   const started = events[0].workflowExecutionStartedEventAttributes!;
   started.workflowType = { name: 'emptyWorkflow' };
@@ -57,7 +65,10 @@ async function measure(workflowBundle: { code: string }, history: History, round
 async function main() {
   const rounds = Number(process.argv[2] ?? 400);
   Runtime.install({ logger: new DefaultLogger('WARN') });
-  const workflowBundle = await bundleWorkflowCode({ workflowsPath: path.join(__dirname, 'all-workflows.ts'), logger: new DefaultLogger('WARN') });
+  const workflowBundle = await bundleWorkflowCode({
+    workflowsPath: path.join(__dirname, 'all-workflows.ts'),
+    logger: new DefaultLogger('WARN'),
+  });
   const caseHistory = caseFirstTask();
   const emptyHistory = emptyFirstTask(caseHistory);
   const only = process.env.RS_ONLY;
@@ -66,7 +77,10 @@ async function main() {
     if (only !== 'case') rows.push(await measure(workflowBundle, emptyHistory, rounds, 'empty'));
     if (only !== 'empty') rows.push(await measure(workflowBundle, caseHistory, rounds, 'case'));
   }
-  for (const r of rows) console.log(`${r.label.padEnd(6)} ${r.msPerTask.toFixed(3)} ms CPU, ${r.promisesPerTask.toFixed(1)} promises per first task`);
+  for (const r of rows)
+    console.log(
+      `${r.label.padEnd(6)} ${r.msPerTask.toFixed(3)} ms CPU, ${r.promisesPerTask.toFixed(1)} promises per first task`,
+    );
 }
 
 main().catch((e) => {

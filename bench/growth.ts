@@ -16,9 +16,14 @@ const HOUR = 3_600_000;
 const BURST_TARGET_MS = 1000;
 
 export const openCases = async (ctx: BenchContext): Promise<number> =>
-  (await ctx.stack.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM cases WHERE status <> 'closed'")).rows[0].n;
+  (await ctx.stack.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM cases WHERE status <> 'closed'")).rows[0]
+    .n;
 
-const deps = (ctx: BenchContext) => ({ pool: ctx.stack.pool, temporal: ctx.stack.temporal, taskQueue: ctx.stack.taskQueue });
+const deps = (ctx: BenchContext) => ({
+  pool: ctx.stack.pool,
+  temporal: ctx.stack.temporal,
+  taskQueue: ctx.stack.taskQueue,
+});
 
 const FILL_BATCH = 2000;
 
@@ -27,7 +32,10 @@ const FILL_BATCH = 2000;
  * until the worker has caught up: filing outruns the worker on two cores, and an unbounded backlog would measure
  * the backlog. The rate returned is end to end (filed and projected).
  */
-export async function fill(ctx: BenchContext, n: number): Promise<{ filed: number; seconds: number; errors: number; firstError: string | null }> {
+export async function fill(
+  ctx: BenchContext,
+  n: number,
+): Promise<{ filed: number; seconds: number; errors: number; firstError: string | null }> {
   const t0 = Date.now();
   let errors = 0;
   let firstError: string | null = null;
@@ -49,9 +57,14 @@ async function fillBatch(ctx: BenchContext, n: number, offset: number): Promise<
     contact: { name: '居民', phone: '13800000003' },
     residentUserId: DEMO_USERS.resident3,
   });
-  return runOps(n, ctx.concurrency, async (i) => {
-    track((await fileCase(deps(ctx), req(i))).caseId);
-  }, offset);
+  return runOps(
+    n,
+    ctx.concurrency,
+    async (i) => {
+      track((await fileCase(deps(ctx), req(i))).caseId);
+    },
+    offset,
+  );
 }
 
 /**
@@ -62,10 +75,10 @@ async function fillBatch(ctx: BenchContext, n: number, offset: number): Promise<
 export async function timers(ctx: BenchContext, n: number, filingRate: number): Promise<Result> {
   const { pool } = ctx.stack;
   const phase = { response: { unit: 'seconds', amount: 3600 }, resolution: { unit: 'seconds', amount: 7200 } };
-  await pool.query(`UPDATE agreements SET terms = terms || jsonb_build_object('deadlines', $1::jsonb) WHERE compound_code = $2`, [
-    JSON.stringify({ emergency: phase, utilities: phase, general: phase, complex: phase }),
-    DEMO.compound,
-  ]);
+  await pool.query(
+    `UPDATE agreements SET terms = terms || jsonb_build_object('deadlines', $1::jsonb) WHERE compound_code = $2`,
+    [JSON.stringify({ emergency: phase, utilities: phase, general: phase, complex: phase }), DEMO.compound],
+  );
   const open = await openCases(ctx);
   const dueAt = Date.now() + Math.max(10_000, Math.ceil((2 * n * 1000) / Math.max(filingRate, 1)));
   const ids: string[] = [];
@@ -85,7 +98,12 @@ export async function timers(ctx: BenchContext, n: number, filingRate: number): 
   const spare = dueAt - Date.now();
   ctx.log(`  timers: ${ids.length} cases filed, all due in ${(spare / 1000).toFixed(1)} s`);
   const burst = await lateness(ctx, BREACH_LATENESS, ids, dueAt, dueAt + 120_000);
-  const row = latenessRow(`timers: escalation lateness, ${n} due at once, ${open} open`, burst, n, await engineSplit(ctx, ids.map(workflowIdFor)));
+  const row = latenessRow(
+    `timers: escalation lateness, ${n} due at once, ${open} open`,
+    burst,
+    n,
+    await engineSplit(ctx, ids.map(workflowIdFor)),
+  );
   return {
     ...row,
     target: `p99 lateness ≤ ${BURST_TARGET_MS} ms with 10k open cases`,
@@ -96,7 +114,8 @@ export async function timers(ctx: BenchContext, n: number, filingRate: number): 
 }
 
 /** A burst row against the absolute target, judged on the p99 it prints: all `n` deadlines written, p99 ≤ 1 s. */
-const inTime = (row: Result, n: number): boolean => row.ops === n && row.p99_ms !== null && row.p99_ms <= BURST_TARGET_MS;
+const inTime = (row: Result, n: number): boolean =>
+  row.ops === n && row.p99_ms !== null && row.p99_ms <= BURST_TARGET_MS;
 
 /**
  * A burst of ours beside the bare engine's burst of the same size: its p99 over the bare one's, and whether the bare
@@ -122,16 +141,28 @@ export async function bareTimers(ctx: BenchContext, n: number): Promise<Result> 
   const ids = Array.from({ length: n }, () => randomUUID());
   const workflowId = (id: string) => `bench-timer-${id}`;
   await runOps(n, ctx.concurrency, async (i) => {
-    await temporal.workflow.start(bareTimerWorkflow, { taskQueue, workflowId: workflowId(ids[i]), args: [{ id: ids[i], dueAt }] });
+    await temporal.workflow.start(bareTimerWorkflow, {
+      taskQueue,
+      workflowId: workflowId(ids[i]),
+      args: [{ id: ids[i], dueAt }],
+    });
   });
   const burst = await lateness(ctx, BARE_TIMER_LATENESS, ids, dueAt, dueAt + 120_000);
   const open = await openCases(ctx);
   const split = await engineSplit(ctx, ids.map(workflowId));
-  return { ...latenessRow(`baseline: bare timer + local-activity INSERT, ${n} due at once, ${open} open`, burst, n, split), open_cases: open };
+  return {
+    ...latenessRow(`baseline: bare timer + local-activity INSERT, ${n} due at once, ${open} open`, burst, n, split),
+    open_cases: open,
+  };
 }
 
 /** p50/p99 of a burst's lateness, with where it comes from (until the woken workflow task ran; then the write). */
-function latenessRow(name: string, { parts, cpu, wallMs, maintenance }: Burst, n: number, engine: EngineSplit | null): Result {
+function latenessRow(
+  name: string,
+  { parts, cpu, wallMs, maintenance }: Burst,
+  n: number,
+  engine: EngineSplit | null,
+): Result {
   const late = parts.map((p) => p.late);
   const woke = parts.map((p) => p.woke);
   const wrote = parts.map((p) => p.late - p.woke);
@@ -170,7 +201,8 @@ const BARE_TIMER_LATENESS = `SELECT extract(epoch FROM created_at) * 1000 - (bod
  * (activations, the local activity's write, the completion). Null if no history shows a fired timer.
  */
 async function engineSplit(ctx: BenchContext, workflowIds: string[]): Promise<EngineSplit | null> {
-  const ms = (t: { seconds?: unknown; nanos?: number | null } | null | undefined) => Number(t?.seconds ?? 0) * 1000 + (t?.nanos ?? 0) / 1e6;
+  const ms = (t: { seconds?: unknown; nanos?: number | null } | null | undefined) =>
+    Number(t?.seconds ?? 0) * 1000 + (t?.nanos ?? 0) / 1e6;
   const late: number[] = [];
   const toWorker: number[] = [];
   const inWorker: number[] = [];
@@ -183,7 +215,9 @@ async function engineSplit(ctx: BenchContext, workflowIds: string[]): Promise<En
     const taskStarted = events.slice(f).find((e) => e.workflowTaskStartedEventAttributes != null);
     const taskDone = events.slice(f).find((e) => e.workflowTaskCompletedEventAttributes != null);
     if (!started || !taskStarted || !taskDone) return;
-    late.push(ms(fired.eventTime) - ms(started.eventTime) - ms(started.timerStartedEventAttributes?.startToFireTimeout));
+    late.push(
+      ms(fired.eventTime) - ms(started.eventTime) - ms(started.timerStartedEventAttributes?.startToFireTimeout),
+    );
     toWorker.push(ms(taskStarted.eventTime) - ms(fired.eventTime));
     inWorker.push(ms(taskDone.eventTime) - ms(taskStarted.eventTime));
   });
@@ -210,7 +244,10 @@ async function lateness(ctx: BenchContext, sql: string, ids: string[], dueAt: nu
   const checkpoints0 = await checkpointCount(ctx);
   const vacuums = new Set<string>();
   for (;;) {
-    const [{ rows }, av] = await Promise.all([ctx.stack.pool.query<{ late: number; woke: number }>(sql, [ids]), autovacuums(ctx)]);
+    const [{ rows }, av] = await Promise.all([
+      ctx.stack.pool.query<{ late: number; woke: number }>(sql, [ids]),
+      autovacuums(ctx),
+    ]);
     av.forEach((v) => vacuums.add(v));
     if (rows.length >= ids.length || Date.now() > until) {
       const cpu = cpuDelta(c0, ctx.stack.cpu.sample());
@@ -226,14 +263,18 @@ async function lateness(ctx: BenchContext, sql: string, ids: string[], dueAt: nu
 // of a table of 10k cases or a checkpoint costs as much CPU as dozens of breaches: whichever side it lands on loses.
 // The window reports what it saw; quietPostgres, before each pair of bursts, does that work beforehand.
 async function autovacuums(ctx: BenchContext): Promise<string[]> {
-  const { rows } = await ctx.stack.pool.query<{ q: string }>("SELECT query AS q FROM pg_stat_activity WHERE backend_type = 'autovacuum worker' AND query <> ''");
+  const { rows } = await ctx.stack.pool.query<{ q: string }>(
+    "SELECT query AS q FROM pg_stat_activity WHERE backend_type = 'autovacuum worker' AND query <> ''",
+  );
   return rows.map((r) => r.q.replace(/^autovacuum:\s*/, 'autovacuum ').toLowerCase());
 }
 
 /** Checkpoints so far (PostgreSQL 17 and later: pg_stat_checkpointer); null where the view is missing. */
 async function checkpointCount(ctx: BenchContext): Promise<number | null> {
   try {
-    const { rows } = await ctx.stack.pool.query<{ n: string }>('SELECT num_timed + num_requested AS n FROM pg_stat_checkpointer');
+    const { rows } = await ctx.stack.pool.query<{ n: string }>(
+      'SELECT num_timed + num_requested AS n FROM pg_stat_checkpointer',
+    );
     return Number(rows[0].n);
   } catch {
     return null;
@@ -291,8 +332,11 @@ async function withMaintenance<T extends { rows: Result[] }>(ctx: BenchContext, 
  * caused. Intake and the loop, measured over rounds of many seconds, carry their share of it as they ran.
  */
 export async function quietPostgres(ctx: BenchContext): Promise<void> {
-  for (const until = Date.now() + 60_000; Date.now() < until && (await autovacuums(ctx)).length > 0; ) await new Promise((r) => setTimeout(r, 250));
-  await ctx.stack.pool.query('VACUUM (ANALYZE) cases, case_events, notification_outbox, accountability_records, bench_rows');
+  for (const until = Date.now() + 60_000; Date.now() < until && (await autovacuums(ctx)).length > 0;)
+    await new Promise((r) => setTimeout(r, 250));
+  await ctx.stack.pool.query(
+    'VACUUM (ANALYZE) cases, case_events, notification_outbox, accountability_records, bench_rows',
+  );
   await ctx.stack.pool.query('CHECKPOINT');
 }
 
@@ -300,14 +344,20 @@ export async function quietPostgres(ctx: BenchContext): Promise<void> {
  * At each size: fill to that many open cases, then intake and reads against their baselines, and worker memory.
  * Rows go into `results` as they are measured, so a failure at 50k keeps what 1k and 10k showed.
  */
-export async function growth(ctx: BenchContext, o: { sizes: number[]; intakeOps: number; readOps: number; timersAt: number; timerCases: number; filingRate: number }, results: Result[]): Promise<void> {
+export async function growth(
+  ctx: BenchContext,
+  o: { sizes: number[]; intakeOps: number; readOps: number; timersAt: number; timerCases: number; filingRate: number },
+  results: Result[],
+): Promise<void> {
   const memory: Result[] = [];
   for (const size of o.sizes) {
     const missing = size - (await openCases(ctx));
     if (missing > 0) {
       ctx.log(`growth: filing ${missing} cases to reach ${size} open`);
       const f = await fill(ctx, missing);
-      ctx.log(`  filled at ${Math.round(f.filed / f.seconds)} cases/s end to end${f.errors ? `, ${f.errors} failed (${f.firstError})` : ''}`);
+      ctx.log(
+        `  filled at ${Math.round(f.filed / f.seconds)} cases/s end to end${f.errors ? `, ${f.errors} failed (${f.firstError})` : ''}`,
+      );
     }
     await settle(ctx.stack, 600_000);
     // The fill leaves PostgreSQL its maintenance to do (tens of thousands of new rows past autovacuum's thresholds),
@@ -319,7 +369,21 @@ export async function growth(ctx: BenchContext, o: { sizes: number[]; intakeOps:
     const open = await openCases(ctx);
     const label = ` @ ${open >= 1000 ? `${Math.round(open / 100) / 10}k` : open} open`;
     const m = await ctx.stack.workerMemory();
-    const mem: Result = { name: `worker memory${label}`, ops: open, concurrency: null, throughput: null, p50_ms: null, p99_ms: null, baseline: null, ratio: null, target: null, met: null, open_cases: open, rss_mb: m.rssMb, heap_used_mb: m.heapUsedMb };
+    const mem: Result = {
+      name: `worker memory${label}`,
+      ops: open,
+      concurrency: null,
+      throughput: null,
+      p50_ms: null,
+      p99_ms: null,
+      baseline: null,
+      ratio: null,
+      target: null,
+      met: null,
+      open_cases: open,
+      rss_mb: m.rssMb,
+      heap_used_mb: m.heapUsedMb,
+    };
     memory.push(mem);
     results.push(mem);
     ctx.log(`growth${label}: worker RSS ${m.rssMb} MB, heap ${m.heapUsedMb} MB`);
@@ -332,7 +396,9 @@ export async function growth(ctx: BenchContext, o: { sizes: number[]; intakeOps:
       "SELECT id FROM cases WHERE status <> 'closed' AND resident_user_id = $1 AND id <> ALL($3::uuid[]) ORDER BY random() LIMIT $2",
       [DEMO_USERS.resident3, spread, ids],
     );
-    const read = await withMaintenance(ctx, async () => ({ rows: await reads(ctx, [...ids, ...sample.rows.map((r) => r.id)], o.readOps, label) }));
+    const read = await withMaintenance(ctx, async () => ({
+      rows: await reads(ctx, [...ids, ...sample.rows.map((r) => r.id)], o.readOps, label),
+    }));
     results.push(...read.rows.map((r) => ({ ...r, open_cases: open })));
     // A small burst shows what one deadline waits with this many cases open; the larger one, a burst's queueing.
     // Each beside the bare engine's burst of the same size, measured just before it.
@@ -358,9 +424,21 @@ function judgeMemory(rows: Result[], cache: number): Result[] {
   const ref = rows.find((r) => (r.open_cases ?? 0) > cache);
   return rows.map((r) => {
     if (!ref || r === ref || (r.open_cases ?? 0) <= cache) {
-      return { ...r, note: r === ref ? `reference: first size past the worker's cache of ${cache} workflows` : `below the worker's cache of ${cache} workflows: memory may grow here` };
+      return {
+        ...r,
+        note:
+          r === ref
+            ? `reference: first size past the worker's cache of ${cache} workflows`
+            : `below the worker's cache of ${cache} workflows: memory may grow here`,
+      };
     }
     const ratio = (r.rss_mb ?? 0) / (ref.rss_mb ?? 1);
-    return { ...r, baseline: ref.name, ratio: Math.round(ratio * 100) / 100, target: 'RSS ≤ 1.2× the first size past the cache', met: ratio <= 1.2 };
+    return {
+      ...r,
+      baseline: ref.name,
+      ratio: Math.round(ratio * 100) / 100,
+      target: 'RSS ≤ 1.2× the first size past the cache',
+      met: ratio <= 1.2,
+    };
   });
 }

@@ -80,7 +80,15 @@ const SIDES: readonly Side[] = ['baseline', 'subject'];
  * round left behind), merged per side. The order alternates (B S, S B, B S, …) so that neither side always runs
  * second, on a server the other side has just loaded (a WAL checkpoint, a vacuum, warmer caches).
  */
-export async function compare(o: { ops: number; concurrency: number; rounds: number; baseline: Op; subject: Op; settle?: () => Promise<void>; meter?: CpuMeter }): Promise<Comparison> {
+export async function compare(o: {
+  ops: number;
+  concurrency: number;
+  rounds: number;
+  baseline: Op;
+  subject: Op;
+  settle?: () => Promise<void>;
+  meter?: CpuMeter;
+}): Promise<Comparison> {
   const per = Math.ceil(o.ops / o.rounds);
   const measured: Record<Side, Measured[]> = { baseline: [], subject: [] };
   const cpu: Record<Side, CpuSample> = { baseline: {}, subject: {} };
@@ -110,10 +118,19 @@ export class Http {
     this.pool = new Pool(origin, { connections, pipelining: 1, keepAliveTimeout: 30_000 });
   }
 
-  async request(method: 'GET' | 'POST', path: string, opts: { body?: unknown; headers?: Record<string, string> } = {}): Promise<HttpAnswer> {
+  async request(
+    method: 'GET' | 'POST',
+    path: string,
+    opts: { body?: unknown; headers?: Record<string, string> } = {},
+  ): Promise<HttpAnswer> {
     const headers: Record<string, string> = { ...opts.headers };
     if (opts.body !== undefined) headers['content-type'] = 'application/json';
-    const res = await this.pool.request({ method, path, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
+    const res = await this.pool.request({
+      method,
+      path,
+      headers,
+      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+    });
     const text = await res.body.text();
     return { status: res.statusCode, body: text ? JSON.parse(text) : null };
   }
@@ -125,9 +142,15 @@ export class Http {
     return res.body.text();
   }
 
-  async expect(expected: number, method: 'GET' | 'POST', path: string, opts: { body?: unknown; headers?: Record<string, string> } = {}): Promise<Record<string, unknown>> {
+  async expect(
+    expected: number,
+    method: 'GET' | 'POST',
+    path: string,
+    opts: { body?: unknown; headers?: Record<string, string> } = {},
+  ): Promise<Record<string, unknown>> {
     const res = await this.request(method, path, opts);
-    if (res.status !== expected) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
+    if (res.status !== expected)
+      throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
     return res.body as Record<string, unknown>;
   }
 

@@ -89,12 +89,23 @@ export function row(name: string, m: Measured, extra: Partial<Result> = {}): Res
 }
 
 /** The baseline row and the subject row with its ratio, judged against a throughput (and optional p99) target. */
-export function judged(baseName: string, subjectName: string, c: Comparison, target: { throughput: number; p99?: number }, extra: Partial<Result> = {}): Result[] {
-  const cpu = (side: 'baseline' | 'subject', m: Measured) => (c.cpu ? { cpu_ms_per_op: perOp(c.cpu[side], m.ops) } : {});
+export function judged(
+  baseName: string,
+  subjectName: string,
+  c: Comparison,
+  target: { throughput: number; p99?: number },
+  extra: Partial<Result> = {},
+): Result[] {
+  const cpu = (side: 'baseline' | 'subject', m: Measured) =>
+    c.cpu ? { cpu_ms_per_op: perOp(c.cpu[side], m.ops) } : {};
   const base = row(baseName, c.baseline, { ...extra, ...cpu('baseline', c.baseline) });
   const ratio = throughputOf(c.subject) / throughputOf(c.baseline);
   const p99Ratio = percentile(c.subject.latencies, 99) / percentile(c.baseline.latencies, 99);
-  const met = ratio >= target.throughput && (target.p99 === undefined || p99Ratio <= target.p99) && c.subject.errors === 0 && c.baseline.errors === 0;
+  const met =
+    ratio >= target.throughput &&
+    (target.p99 === undefined || p99Ratio <= target.p99) &&
+    c.subject.errors === 0 &&
+    c.baseline.errors === 0;
   const text = `throughput ≥ ${target.throughput}× baseline${target.p99 === undefined ? '' : `, p99 ≤ ${target.p99}× baseline p99`}`;
   const cpuRatio = c.cpu ? cpuTotal(c.cpu.baseline) / c.baseline.ops / (cpuTotal(c.cpu.subject) / c.subject.ops) : NaN;
   const subject = row(subjectName, c.subject, {
@@ -110,31 +121,59 @@ export function judged(baseName: string, subjectName: string, c: Comparison, tar
   return [base, subject];
 }
 
-const fmt = (v: number | null | undefined, width: number) => (v === null || v === undefined ? '—' : String(v)).padStart(width);
+const fmt = (v: number | null | undefined, width: number) =>
+  (v === null || v === undefined ? '—' : String(v)).padStart(width);
 
 export function printTable(results: Result[], out: (line: string) => void = console.log): void {
   const nameWidth = Math.max(...results.map((r) => r.name.length), 10);
-  out(`${'name'.padEnd(nameWidth)}  ${'ops'.padStart(6)}  ${'conc'.padStart(4)}  ${'ops/s'.padStart(8)}  ${'p50 ms'.padStart(8)}  ${'p99 ms'.padStart(8)}  ${'ratio'.padStart(6)}  target`);
+  out(
+    `${'name'.padEnd(nameWidth)}  ${'ops'.padStart(6)}  ${'conc'.padStart(4)}  ${'ops/s'.padStart(8)}  ${'p50 ms'.padStart(8)}  ${'p99 ms'.padStart(8)}  ${'ratio'.padStart(6)}  target`,
+  );
   for (const r of results) {
-    const extra = r.rss_mb !== undefined ? `RSS ${r.rss_mb} MB, heap ${r.heap_used_mb} MB` : r.cache_hit_rate !== undefined ? `(case cache hits ${Math.round(r.cache_hit_rate * 100)}%)` : '';
-    const verdict = r.met === null ? '' : `${r.met ? 'MET' : 'MISSED'}${r.baseline_met === undefined ? '' : ` (the baseline: ${r.baseline_met ? 'met' : 'missed'})`}`;
-    const target = [r.target, r.p99_ratio !== undefined ? `(p99 ${r.p99_ratio}×)` : '', verdict, extra].filter(Boolean).join(' ');
-    out(`${r.name.padEnd(nameWidth)}  ${fmt(r.ops, 6)}  ${fmt(r.concurrency, 4)}  ${fmt(r.throughput, 8)}  ${fmt(r.p50_ms, 8)}  ${fmt(r.p99_ms, 8)}  ${fmt(r.ratio, 6)}  ${target}`);
+    const extra =
+      r.rss_mb !== undefined
+        ? `RSS ${r.rss_mb} MB, heap ${r.heap_used_mb} MB`
+        : r.cache_hit_rate !== undefined
+          ? `(case cache hits ${Math.round(r.cache_hit_rate * 100)}%)`
+          : '';
+    const verdict =
+      r.met === null
+        ? ''
+        : `${r.met ? 'MET' : 'MISSED'}${r.baseline_met === undefined ? '' : ` (the baseline: ${r.baseline_met ? 'met' : 'missed'})`}`;
+    const target = [r.target, r.p99_ratio !== undefined ? `(p99 ${r.p99_ratio}×)` : '', verdict, extra]
+      .filter(Boolean)
+      .join(' ');
+    out(
+      `${r.name.padEnd(nameWidth)}  ${fmt(r.ops, 6)}  ${fmt(r.concurrency, 4)}  ${fmt(r.throughput, 8)}  ${fmt(r.p50_ms, 8)}  ${fmt(r.p99_ms, 8)}  ${fmt(r.ratio, 6)}  ${target}`,
+    );
     if (r.errors) out(`${''.padEnd(nameWidth)}  ${r.errors} failed operations; ${r.note}`);
     if (r.engine_ms) {
       const e = r.engine_ms;
-      out(`${''.padEnd(nameWidth)}  in Temporal, p50/p99 ms: timer fired ${e.timer_late.p50}/${e.timer_late.p99} after the deadline, its workflow task waited ${e.to_worker.p50}/${e.to_worker.p99} for a worker, held ${e.in_worker.p50}/${e.in_worker.p99} in it`);
+      out(
+        `${''.padEnd(nameWidth)}  in Temporal, p50/p99 ms: timer fired ${e.timer_late.p50}/${e.timer_late.p99} after the deadline, its workflow task waited ${e.to_worker.p50}/${e.to_worker.p99} for a worker, held ${e.in_worker.p50}/${e.in_worker.p99} in it`,
+      );
     }
-    if (r.pg_maintenance?.length) out(`${''.padEnd(nameWidth)}  PostgreSQL maintenance during it: ${r.pg_maintenance.join(', ')}`);
+    if (r.pg_maintenance?.length)
+      out(`${''.padEnd(nameWidth)}  PostgreSQL maintenance during it: ${r.pg_maintenance.join(', ')}`);
     if (r.round_throughputs) out(`${''.padEnd(nameWidth)}  ops/s by round: ${r.round_throughputs.join(', ')}`);
-    if (r.cpu_ms_per_op) out(`${''.padEnd(nameWidth)}  cpu ms/op: ${Object.entries(r.cpu_ms_per_op).map(([k, v]) => `${k} ${v}`).join(', ')}${r.cpu_ratio === undefined ? '' : `; cpu ratio ${r.cpu_ratio}`}`);
-    if (r.cpu_floor_ms !== undefined) out(`${''.padEnd(nameWidth)}  cpu floor: ${r.cpu_floor_ms} ms (the burst's CPU ÷ the cores)`);
+    if (r.cpu_ms_per_op)
+      out(
+        `${''.padEnd(nameWidth)}  cpu ms/op: ${Object.entries(r.cpu_ms_per_op)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ')}${r.cpu_ratio === undefined ? '' : `; cpu ratio ${r.cpu_ratio}`}`,
+      );
+    if (r.cpu_floor_ms !== undefined)
+      out(`${''.padEnd(nameWidth)}  cpu floor: ${r.cpu_floor_ms} ms (the burst's CPU ÷ the cores)`);
   }
 }
 
 function versionOf(pkg: string): string | null {
   try {
-    return (JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string }).version;
+    return (
+      JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'node_modules', pkg, 'package.json'), 'utf8')) as {
+        version: string;
+      }
+    ).version;
   } catch {
     return null;
   }
@@ -142,7 +181,10 @@ function versionOf(pkg: string): string | null {
 
 function gitCommit(): string | null {
   try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: path.join(__dirname, '..'), encoding: 'utf8' }).trim();
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+      cwd: path.join(__dirname, '..'),
+      encoding: 'utf8',
+    }).trim();
   } catch {
     return null;
   }
@@ -171,7 +213,11 @@ export function machineInfo(extra: Record<string, unknown>): Record<string, unkn
 export function writeResults(machine: Record<string, unknown>, results: Result[]): string {
   const dir = path.join(__dirname, 'results');
   fs.mkdirSync(dir, { recursive: true });
-  const doc = JSON.stringify({ machine: { ...machine, loadavg_at_end: os.loadavg().map((l) => Math.round(l * 100) / 100) }, results }, null, 2);
+  const doc = JSON.stringify(
+    { machine: { ...machine, loadavg_at_end: os.loadavg().map((l) => Math.round(l * 100) / 100) }, results },
+    null,
+    2,
+  );
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   // A partial run (--only) or one on the production-shape server never replaces latest.json: a script reading it
   // must see every target, measured on the dev server as the targets are.

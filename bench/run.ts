@@ -10,12 +10,45 @@ import { benchContext, fullLoop, intake, reads, warmUp } from './scenarios';
 import { startBenchStack } from './stack';
 
 const PLANS = {
-  quick: { warmUp: 20, intake: 160, loop: 32, reads: 800, rounds: 2, sizes: [300, 1000], timersAt: 1000, timerCases: 100, growthIntake: 80, growthReads: 800, exportRows: 20_000 },
-  full: { warmUp: 100, intake: 2000, loop: 400, reads: 5000, rounds: 4, sizes: [1000, 10_000, 50_000], timersAt: 10_000, timerCases: 100, growthIntake: 1000, growthReads: 6000, exportRows: 100_000 },
+  quick: {
+    warmUp: 20,
+    intake: 160,
+    loop: 32,
+    reads: 800,
+    rounds: 2,
+    sizes: [300, 1000],
+    timersAt: 1000,
+    timerCases: 100,
+    growthIntake: 80,
+    growthReads: 800,
+    exportRows: 20_000,
+  },
+  full: {
+    warmUp: 100,
+    intake: 2000,
+    loop: 400,
+    reads: 5000,
+    rounds: 4,
+    sizes: [1000, 10_000, 50_000],
+    timersAt: 10_000,
+    timerCases: 100,
+    growthIntake: 1000,
+    growthReads: 6000,
+    exportRows: 100_000,
+  },
 };
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, concurrency: { type: 'string', default: '16' }, scale: { type: 'string', default: '1' }, profile: { type: 'boolean', default: false }, only: { type: 'string' }, production: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({
+    options: {
+      quick: { type: 'boolean', default: false },
+      concurrency: { type: 'string', default: '16' },
+      scale: { type: 'string', default: '1' },
+      profile: { type: 'boolean', default: false },
+      only: { type: 'string' },
+      production: { type: 'boolean', default: false },
+    },
+  });
   // --production: the production-shape Temporal server (PostgreSQL persistence, 4 history shards) in place of the dev
   // server; intake, the full loop and the read unless --only says otherwise (growth and export measure the app, not it).
   if (values.production && !values.only) values.only = 'intake,loop,read';
@@ -25,14 +58,34 @@ async function main(): Promise<void> {
   // --scale multiplies every count (e.g. 0.25 for a smoke run while developing); figures at other scales are not comparable.
   const scale = Number(values.scale);
   const base = values.quick ? PLANS.quick : PLANS.full;
-  const plan = Object.fromEntries(Object.entries(base).map(([k, v]) => [k, k === 'rounds' ? v : Array.isArray(v) ? v.map((n) => Math.max(1, Math.round(n * scale))) : Math.max(1, Math.round((v as number) * scale))])) as typeof base;
+  const plan = Object.fromEntries(
+    Object.entries(base).map(([k, v]) => [
+      k,
+      k === 'rounds'
+        ? v
+        : Array.isArray(v)
+          ? v.map((n) => Math.max(1, Math.round(n * scale)))
+          : Math.max(1, Math.round((v as number) * scale)),
+    ]),
+  ) as typeof base;
   const concurrency = Number(values.concurrency);
   const started = Date.now();
   const log = (line: string) => console.log(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`);
-  const machine = machineInfo({ mode: values.quick ? 'quick' : 'full', scale, concurrency, started_at: new Date(started).toISOString(), ...(values.only ? { only: values.only } : {}), ...(values.production ? { production: true } : {}) });
+  const machine = machineInfo({
+    mode: values.quick ? 'quick' : 'full',
+    scale,
+    concurrency,
+    started_at: new Date(started).toISOString(),
+    ...(values.only ? { only: values.only } : {}),
+    ...(values.production ? { production: true } : {}),
+  });
 
-  log(`starting the stack (${values.quick ? 'quick' : 'full'} run, concurrency ${concurrency}${values.production ? ', production-shape Temporal server' : ''})`);
-  const profileDir = values.profile ? path.join(__dirname, 'results', `profiles-${new Date(started).toISOString().replace(/[:.]/g, '-')}`) : undefined;
+  log(
+    `starting the stack (${values.quick ? 'quick' : 'full'} run, concurrency ${concurrency}${values.production ? ', production-shape Temporal server' : ''})`,
+  );
+  const profileDir = values.profile
+    ? path.join(__dirname, 'results', `profiles-${new Date(started).toISOString().replace(/[:.]/g, '-')}`)
+    : undefined;
   const stack = await startBenchStack(log, profileDir, { production: values.production });
   const stopOnSignal = () => void stack.stop().finally(() => process.exit(130));
   process.once('SIGINT', stopOnSignal);
@@ -44,7 +97,19 @@ async function main(): Promise<void> {
       results.push(...(await fn()));
     } catch (err) {
       log(`${name} failed: ${(err as Error).message}`);
-      results.push({ name: `${name}: failed`, ops: 0, concurrency: null, throughput: null, p50_ms: null, p99_ms: null, baseline: null, ratio: null, target: null, met: false, note: (err as Error).message });
+      results.push({
+        name: `${name}: failed`,
+        ops: 0,
+        concurrency: null,
+        throughput: null,
+        p50_ms: null,
+        p99_ms: null,
+        baseline: null,
+        ratio: null,
+        target: null,
+        met: false,
+        note: (err as Error).message,
+      });
     }
   };
   try {
@@ -69,23 +134,39 @@ async function main(): Promise<void> {
     }
     if (wanted('read')) {
       // Without the intake section, the warm-up's cases are read.
-      if (ids.length === 0) ids = (await stack.pool.query<{ id: string }>('SELECT id FROM cases ORDER BY created_at DESC LIMIT 200')).rows.map((r) => r.id);
+      if (ids.length === 0)
+        ids = (
+          await stack.pool.query<{ id: string }>('SELECT id FROM cases ORDER BY created_at DESC LIMIT 200')
+        ).rows.map((r) => r.id);
       log(`reads: ${plan.reads} GET /cases/:id against a bare PK SELECT route`);
       await section('read', () => reads(ctx, ids, plan.reads));
     }
 
     const intakeRow = results.find((r) => r.name.startsWith('intake'));
-    if (wanted('growth')) await section('growth', async () => {
-      await growth(ctx, { sizes: plan.sizes, intakeOps: plan.growthIntake, readOps: plan.growthReads, timersAt: plan.timersAt, timerCases: plan.timerCases, filingRate: intakeRow?.throughput ?? 50 }, results);
-      return [];
-    });
+    if (wanted('growth'))
+      await section('growth', async () => {
+        await growth(
+          ctx,
+          {
+            sizes: plan.sizes,
+            intakeOps: plan.growthIntake,
+            readOps: plan.growthReads,
+            timersAt: plan.timersAt,
+            timerCases: plan.timerCases,
+            filingRate: intakeRow?.throughput ?? 50,
+          },
+          results,
+        );
+        return [];
+      });
     if (wanted('export')) await section('export', async () => [await csvExport(ctx, plan.exportRows)]);
     await Promise.all([ctx.api.close(), ctx.bare.close()]);
   } finally {
     await stack.stop();
   }
   machine.duration_s = Math.round((Date.now() - started) / 1000);
-  if (profileDir) console.log(`\n${summariseAll(profileDir)}\n(profiles in ${profileDir}; open them in Chrome DevTools)`);
+  if (profileDir)
+    console.log(`\n${summariseAll(profileDir)}\n(profiles in ${profileDir}; open them in Chrome DevTools)`);
   console.log('');
   printTable(results);
   const file = writeResults(machine, results);
@@ -95,10 +176,15 @@ async function main(): Promise<void> {
     `\n${results.filter((r) => r.met === true).length} targets met, ${missed.length} missed${bareMissedToo ? ` (${bareMissedToo} of them an absolute target the bare engine missed too, on the same servers)` : ''}; written to ${file} (${machine.duration_s} s)`,
   );
   // A quick run's rounds last a second or two: one stall moves a ratio by a tenth either way (bench/README.md).
-  if (values.quick || scale !== 1) console.log(`(a ${values.quick ? 'quick' : 'scaled'} run: its counts are too small to judge a target by; the full run, \`npm run bench\`, does)`);
+  if (values.quick || scale !== 1)
+    console.log(
+      `(a ${values.quick ? 'quick' : 'scaled'} run: its counts are too small to judge a target by; the full run, \`npm run bench\`, does)`,
+    );
 }
 
-async function serverVersions(stack: Awaited<ReturnType<typeof startBenchStack>>): Promise<Record<string, string | null>> {
+async function serverVersions(
+  stack: Awaited<ReturnType<typeof startBenchStack>>,
+): Promise<Record<string, string | null>> {
   const pg = await stack.pool.query<{ v: string }>("SELECT current_setting('server_version') AS v");
   const info = await stack.temporal.workflowService.getSystemInfo({}).catch(() => null);
   return { postgres: pg.rows[0].v, temporal_server: info?.serverVersion ?? null };

@@ -19,14 +19,28 @@ export interface BenchContext {
   log: (line: string) => void;
 }
 
-export async function benchContext(stack: BenchStack, concurrency: number, rounds: number, log: (line: string) => void): Promise<BenchContext> {
+export async function benchContext(
+  stack: BenchStack,
+  concurrency: number,
+  rounds: number,
+  log: (line: string) => void,
+): Promise<BenchContext> {
   const api = new Http(stack.apiOrigin, concurrency);
   const bare = new Http(stack.bareOrigin, concurrency);
   const login = async (username: string) => {
     const body = await api.expect(200, 'POST', '/api/v1/auth/login', { body: { username, password: DEMO_PASSWORD } });
     return { authorization: `Bearer ${body.token as string}` };
   };
-  return { stack, api, bare, resident: await login('resident3'), handler: await login('handler2'), concurrency, rounds, log };
+  return {
+    stack,
+    api,
+    bare,
+    resident: await login('resident3'),
+    handler: await login('handler2'),
+    concurrency,
+    rounds,
+    log,
+  };
 }
 
 /** A lakeview case: its deadlines run in days, so no timer fires while the bench runs. */
@@ -69,14 +83,21 @@ const WORKFLOW_TASKS = 1;
  * baseline's bare ones, which were queued last — still has a task pending or running. (The backlog count alone
  * is not enough: tasks already handed to the worker, and waiting there for its workflow thread, are not in it.)
  */
-export async function settle(stack: Pick<BenchStack, 'pool' | 'temporal' | 'taskQueue'>, timeoutMs = 120_000): Promise<void> {
+export async function settle(
+  stack: Pick<BenchStack, 'pool' | 'temporal' | 'taskQueue'>,
+  timeoutMs = 120_000,
+): Promise<void> {
   const until = Date.now() + timeoutMs;
   const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
   while (unsettled.size > 0) {
-    const { rows } = await stack.pool.query<{ id: string }>('SELECT id FROM cases WHERE id = ANY($1::uuid[]) AND last_seq >= 2', [[...unsettled]]);
+    const { rows } = await stack.pool.query<{ id: string }>(
+      'SELECT id FROM cases WHERE id = ANY($1::uuid[]) AND last_seq >= 2',
+      [[...unsettled]],
+    );
     for (const r of rows) unsettled.delete(r.id);
     if (unsettled.size === 0) break;
-    if (Date.now() > until) throw new Error(`${unsettled.size} cases still without their intake events after ${timeoutMs} ms`);
+    if (Date.now() > until)
+      throw new Error(`${unsettled.size} cases still without their intake events after ${timeoutMs} ms`);
     await wait(unsettled.size > 200 ? 1_000 : 100);
   }
   const backlog = async () => {
@@ -88,12 +109,14 @@ export async function settle(stack: Pick<BenchStack, 'pool' | 'temporal' | 'task
     });
     return Number(r.stats?.approximateBacklogCount ?? 0);
   };
-  const pending = async (workflowId: string) => Boolean((await stack.temporal.workflow.getHandle(workflowId).describe()).raw.pendingWorkflowTask);
+  const pending = async (workflowId: string) =>
+    Boolean((await stack.temporal.workflow.getHandle(workflowId).describe()).raw.pendingWorkflowTask);
   // Cheap checks first (one RPC per poll), so the polling itself costs the servers little CPU: it is metered too.
   for (;;) {
     const queued = await backlog();
     if (queued === 0) break;
-    if (Date.now() > until) throw new Error(`the worker has not caught up after ${timeoutMs} ms (${queued} workflow tasks queued)`);
+    if (Date.now() > until)
+      throw new Error(`the worker has not caught up after ${timeoutMs} ms (${queued} workflow tasks queued)`);
     await wait(queued > 100 ? 1_000 : 100);
   }
   let busy = [...latest];
@@ -101,14 +124,20 @@ export async function settle(stack: Pick<BenchStack, 'pool' | 'temporal' | 'task
     const still = await Promise.all(busy.map(pending));
     busy = busy.filter((_, i) => still[i]);
     if (busy.length === 0) return;
-    if (Date.now() > until) throw new Error(`the worker has not caught up after ${timeoutMs} ms (${busy.length} recent cases with a task pending)`);
+    if (Date.now() > until)
+      throw new Error(
+        `the worker has not caught up after ${timeoutMs} ms (${busy.length} recent cases with a task pending)`,
+      );
     await wait(100);
   }
 }
 
 export function fileOverHttp(ctx: BenchContext, ids?: string[]) {
   return async (i: number) => {
-    const body = await ctx.api.expect(201, 'POST', '/api/v1/cases', { body: intakeBody(i), headers: { ...ctx.resident, 'idempotency-key': randomUUID() } });
+    const body = await ctx.api.expect(201, 'POST', '/api/v1/cases', {
+      body: intakeBody(i),
+      headers: { ...ctx.resident, 'idempotency-key': randomUUID() },
+    });
     ids?.push(track(body.caseId as string));
   };
 }
@@ -131,8 +160,19 @@ async function firstCase(pool: Pool): Promise<string> {
 
 export async function intake(ctx: BenchContext, ops: number, suffix = ''): Promise<{ rows: Result[]; ids: string[] }> {
   const ids: string[] = [];
-  const c = await compare({ ops, concurrency: ctx.concurrency, rounds: ctx.rounds, baseline: startBare(ctx), subject: fileOverHttp(ctx, ids), settle: () => settle(ctx.stack), meter: ctx.stack.cpu });
-  const rows = judged(`baseline: start empty workflow + INSERT${suffix}`, `intake: POST /cases${suffix}`, c, { throughput: 0.8, p99: 2 });
+  const c = await compare({
+    ops,
+    concurrency: ctx.concurrency,
+    rounds: ctx.rounds,
+    baseline: startBare(ctx),
+    subject: fileOverHttp(ctx, ids),
+    settle: () => settle(ctx.stack),
+    meter: ctx.stack.cpu,
+  });
+  const rows = judged(`baseline: start empty workflow + INSERT${suffix}`, `intake: POST /cases${suffix}`, c, {
+    throughput: 0.8,
+    p99: 2,
+  });
   return { rows, ids };
 }
 
@@ -143,17 +183,34 @@ export async function fullLoop(ctx: BenchContext, ops: number): Promise<Result[]
     for (let step = 0; step < 3; step++) await bare.expect(200, 'POST', `/bare/${id}/step`);
   };
   const subject = async (i: number) => {
-    const { caseId } = (await api.expect(201, 'POST', '/api/v1/cases', { body: intakeBody(i), headers: { ...resident, 'idempotency-key': randomUUID() } })) as { caseId: string };
+    const { caseId } = (await api.expect(201, 'POST', '/api/v1/cases', {
+      body: intakeBody(i),
+      headers: { ...resident, 'idempotency-key': randomUUID() },
+    })) as { caseId: string };
     track(caseId);
     const act = (who: Record<string, string>, action: string, body?: unknown) =>
-      api.expect(200, 'POST', `/api/v1/cases/${caseId}/${action}`, { body, headers: { ...who, 'idempotency-key': randomUUID() } });
+      api.expect(200, 'POST', `/api/v1/cases/${caseId}/${action}`, {
+        body,
+        headers: { ...who, 'idempotency-key': randomUUID() },
+      });
     await act(handler, 'acknowledge');
     await act(handler, 'resolve', { summary: '已更换灯泡' });
     const last = await act(resident, 'evaluate', { satisfaction: 'satisfied', solved: true });
-    if (last.status !== 'closed') throw new Error(`case ${caseId} is ${String(last.status)} after evaluation, not closed`);
+    if (last.status !== 'closed')
+      throw new Error(`case ${caseId} is ${String(last.status)} after evaluation, not closed`);
   };
-  const c = await compare({ ops, concurrency: ctx.concurrency, rounds: ctx.rounds, baseline, subject, settle: () => settle(ctx.stack), meter: ctx.stack.cpu });
-  return judged('baseline: start + 3 Updates, bare workflow', 'full loop: intake→ack→resolve→evaluate→closed', c, { throughput: 0.6 });
+  const c = await compare({
+    ops,
+    concurrency: ctx.concurrency,
+    rounds: ctx.rounds,
+    baseline,
+    subject,
+    settle: () => settle(ctx.stack),
+    meter: ctx.stack.cpu,
+  });
+  return judged('baseline: start + 3 Updates, bare workflow', 'full loop: intake→ack→resolve→evaluate→closed', c, {
+    throughput: 0.6,
+  });
 }
 
 function readBare(ctx: BenchContext, ids: string[]) {
@@ -167,11 +224,20 @@ export async function reads(ctx: BenchContext, ids: string[], ops: number, suffi
     await ctx.api.expect(200, 'GET', `/api/v1/cases/${ids[i % ids.length]}`, { headers: ctx.resident });
   };
   const before = await caseCacheReads(ctx);
-  const c = await compare({ ops, concurrency: ctx.concurrency, rounds: ctx.rounds, baseline: readBare(ctx, ids), subject, meter: ctx.stack.cpu });
+  const c = await compare({
+    ops,
+    concurrency: ctx.concurrency,
+    rounds: ctx.rounds,
+    baseline: readBare(ctx, ids),
+    subject,
+    meter: ctx.stack.cpu,
+  });
   const after = await caseCacheReads(ctx);
   const hits = after.hit - before.hit;
   const all = hits + after.miss - before.miss;
-  const [base, read] = judged(`baseline: bare route, PK SELECT${suffix}`, `read: GET /cases/:id${suffix}`, c, { throughput: 0.9 });
+  const [base, read] = judged(`baseline: bare route, PK SELECT${suffix}`, `read: GET /cases/:id${suffix}`, c, {
+    throughput: 0.9,
+  });
   // How many reads memory answered: the first read of each case goes to Postgres (the cache is db/case-cache.ts).
   return [base, all > 0 ? { ...read, cache_hit_rate: Math.round((hits / all) * 100) / 100 } : read];
 }
@@ -179,6 +245,10 @@ export async function reads(ctx: BenchContext, ids: string[], ops: number, suffi
 /** The API's case cache counters, from its /metrics. */
 async function caseCacheReads(ctx: BenchContext): Promise<{ hit: number; miss: number }> {
   const res = await ctx.api.requestText('GET', '/metrics', { authorization: `Bearer ${BENCH_METRICS_TOKEN}` });
-  const count = (result: string) => Number(new RegExp(`^redsteward_cache_reads\\{section="caseDetails",result="${result}"\\} (\\d+)$`, 'm').exec(res)?.[1] ?? 0);
+  const count = (result: string) =>
+    Number(
+      new RegExp(`^redsteward_cache_reads\\{section="caseDetails",result="${result}"\\} (\\d+)$`, 'm').exec(res)?.[1] ??
+        0,
+    );
   return { hit: count('hit'), miss: count('miss') };
 }

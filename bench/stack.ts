@@ -46,7 +46,11 @@ export interface BenchStack {
 const ROOT = path.resolve(__dirname, '..');
 
 // stdout is read for the API's ready line and dropped for the worker (the SDK logs its state changes there).
-function spawnTs(script: string, args: string[], opts: { nodeFlags?: string[]; stdout: 'pipe' | 'ignore' }): ChildProcess {
+function spawnTs(
+  script: string,
+  args: string[],
+  opts: { nodeFlags?: string[]; stdout: 'pipe' | 'ignore' },
+): ChildProcess {
   return spawn(process.execPath, [...(opts.nodeFlags ?? []), '--import', 'tsx', path.join(ROOT, script), ...args], {
     cwd: ROOT,
     stdio: ['ignore', opts.stdout, 'inherit', 'ipc'],
@@ -54,14 +58,20 @@ function spawnTs(script: string, args: string[], opts: { nodeFlags?: string[]; s
 }
 
 function exitedEarly(child: ChildProcess, what: string): Promise<never> {
-  return new Promise((_, reject) => child.once('exit', (code) => reject(new Error(`${what} exited with code ${code} before it was ready`))));
+  return new Promise((_, reject) =>
+    child.once('exit', (code) => reject(new Error(`${what} exited with code ${code} before it was ready`))),
+  );
 }
 
 /**
  * `profileDir`: run the API and the worker under `node --cpu-prof`, writing their profiles there on exit.
  * `production`: the production-shape Temporal server (PostgreSQL persistence, scripts/production/) in place of the dev server.
  */
-export async function startBenchStack(log: (line: string) => void, profileDir?: string, opts: { production?: boolean } = {}): Promise<BenchStack> {
+export async function startBenchStack(
+  log: (line: string) => void,
+  profileDir?: string,
+  opts: { production?: boolean } = {},
+): Promise<BenchStack> {
   const prof = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
   const config = loadConfig();
   const stops: (() => Promise<void>)[] = [];
@@ -83,35 +93,59 @@ export async function startBenchStack(log: (line: string) => void, profileDir?: 
     let temporalPid: number | undefined;
     if (!address && opts.production) {
       const u = new URL(databaseUrl);
-      const login = { host: u.hostname, port: Number(u.port || 5432), user: decodeURIComponent(u.username), password: decodeURIComponent(u.password) };
+      const login = {
+        host: u.hostname,
+        port: Number(u.port || 5432),
+        user: decodeURIComponent(u.username),
+        password: decodeURIComponent(u.password),
+      };
       const server = await startProductionServer(login, dir, log);
       stops.push(async () => void (await server.stop()));
       [address, temporalMetricsUrl, temporalPid] = [server.address, server.metricsUrl, server.pid];
     } else if (!address) {
       const metricsPort = await freePort();
-      const temporal = await startTemporalDevServer({ dataDir: path.join(dir, 'temporal'), log: () => {}, extraArgs: ['--metrics-port', String(metricsPort)] });
+      const temporal = await startTemporalDevServer({
+        dataDir: path.join(dir, 'temporal'),
+        log: () => {},
+        extraArgs: ['--metrics-port', String(metricsPort)],
+      });
       temporalMetricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
       stops.push(() => temporal.stop());
       address = temporal.address;
     }
-    const temporalKind = opts.production ? `the production-shape server on ${address} (PostgreSQL persistence)` : `dev server on ${address} (SQLite file, WAL)`;
-    log(`postgres ${config.DATABASE_URL ? 'from DATABASE_URL' : 'embedded'}, temporal ${config.TEMPORAL_ADDRESS ? 'from TEMPORAL_ADDRESS' : temporalKind}`);
+    const temporalKind = opts.production
+      ? `the production-shape server on ${address} (PostgreSQL persistence)`
+      : `dev server on ${address} (SQLite file, WAL)`;
+    log(
+      `postgres ${config.DATABASE_URL ? 'from DATABASE_URL' : 'embedded'}, temporal ${config.TEMPORAL_ADDRESS ? 'from TEMPORAL_ADDRESS' : temporalKind}`,
+    );
     const pool = await connectPostgres(databaseUrl, config.START_TIMEOUT_MS);
     stops.push(() => pool.end());
     await migrate(pool);
     await seedDemo(pool);
-    await pool.query('CREATE TABLE IF NOT EXISTS bench_rows (id uuid PRIMARY KEY, body jsonb NOT NULL, created_at timestamptz NOT NULL DEFAULT now())');
+    await pool.query(
+      'CREATE TABLE IF NOT EXISTS bench_rows (id uuid PRIMARY KEY, body jsonb NOT NULL, created_at timestamptz NOT NULL DEFAULT now())',
+    );
     const t = await connectTemporalClient(address, 'default', config.START_TIMEOUT_MS);
     stops.push(() => t.connection.close());
     // A task queue of its own, so a bench against configured servers never meets another worker.
     const taskQueue = `bench-${randomUUID().slice(0, 8)}`;
 
-    const worker = spawnTs('bench/worker.ts', [databaseUrl, address, taskQueue], { nodeFlags: ['--expose-gc', ...prof], stdout: 'ignore' });
+    const worker = spawnTs('bench/worker.ts', [databaseUrl, address, taskQueue], {
+      nodeFlags: ['--expose-gc', ...prof],
+      stdout: 'ignore',
+    });
     stops.push(() => stopChild(worker));
-    const ready = await Promise.race([once<{ type: string; maxCachedWorkflows: number }>(worker, (m) => m.type === 'ready'), exitedEarly(worker, 'bench worker')]);
+    const ready = await Promise.race([
+      once<{ type: string; maxCachedWorkflows: number }>(worker, (m) => m.type === 'ready'),
+      exitedEarly(worker, 'bench worker'),
+    ]);
 
     const [apiPort, barePort] = [await freePort(), await freePort()];
-    const api = spawnTs('bench/api.ts', [databaseUrl, address, taskQueue, String(apiPort), String(barePort), dir], { nodeFlags: prof, stdout: 'pipe' });
+    const api = spawnTs('bench/api.ts', [databaseUrl, address, taskQueue, String(apiPort), String(barePort), dir], {
+      nodeFlags: prof,
+      stdout: 'pipe',
+    });
     stops.push(() => stopChild(api));
     await Promise.race([readyLine(api), exitedEarly(api, 'bench API')]);
 
@@ -124,7 +158,13 @@ export async function startBenchStack(log: (line: string) => void, profileDir?: 
       embedded: { postgres: !config.DATABASE_URL, temporal: !config.TEMPORAL_ADDRESS },
       maxCachedWorkflows: ready.maxCachedWorkflows,
       temporalMetricsUrl,
-      cpu: cpuMeter({ api: api.pid, worker: worker.pid, temporal: temporalPid, marker: dir, postmasterPidFile: config.DATABASE_URL ? undefined : path.join(postgresDir(dir), 'postmaster.pid') }),
+      cpu: cpuMeter({
+        api: api.pid,
+        worker: worker.pid,
+        temporal: temporalPid,
+        marker: dir,
+        postmasterPidFile: config.DATABASE_URL ? undefined : path.join(postgresDir(dir), 'postmaster.pid'),
+      }),
       workerMemory: () => {
         const answer = once<MemoryReport>(worker, (m) => m.type === 'memory');
         worker.send({ type: 'memory' });

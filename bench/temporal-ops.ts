@@ -47,9 +47,14 @@ async function main(): Promise<void> {
     };
     const bare = await measure(startBare(ctx));
     const intake = await measure(fileOverHttp(ctx, []));
-    const keys = [...new Set([...bare.keys(), ...intake.keys()])].sort((a, b) => (intake.get(b) ?? 0) - (intake.get(a) ?? 0));
+    const keys = [...new Set([...bare.keys(), ...intake.keys()])].sort(
+      (a, b) => (intake.get(b) ?? 0) - (intake.get(a) ?? 0),
+    );
     console.log(`\nper operation (${n} each)        bare start   intake`);
-    for (const k of keys) console.log(`${k.padEnd(60)} ${(bare.get(k) ?? 0).toFixed(2).padStart(6)} ${(intake.get(k) ?? 0).toFixed(2).padStart(8)}`);
+    for (const k of keys)
+      console.log(
+        `${k.padEnd(60)} ${(bare.get(k) ?? 0).toFixed(2).padStart(6)} ${(intake.get(k) ?? 0).toFixed(2).padStart(8)}`,
+      );
   } finally {
     await stack.stop();
   }

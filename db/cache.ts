@@ -30,7 +30,13 @@ interface Entry<V> {
 
 /** Frozen, because one cached object is shared by every request that reads it: a caller changing it would change it for all. */
 export function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value) && !(value instanceof Date) && !(value instanceof Map)) {
+  if (
+    value !== null &&
+    typeof value === 'object' &&
+    !Object.isFrozen(value) &&
+    !(value instanceof Date) &&
+    !(value instanceof Map)
+  ) {
     Object.freeze(value);
     for (const v of Object.values(value)) deepFreeze(v);
   }
@@ -61,7 +67,10 @@ export class CacheSection<V> {
   }
 
   /** Several keys at once: one `loadMissing` call for every key not cached; keys it does not answer stay absent. */
-  async getMany(keys: readonly string[], loadMissing: (keys: string[]) => Promise<Map<string, V>>): Promise<Map<string, V>> {
+  async getMany(
+    keys: readonly string[],
+    loadMissing: (keys: string[]) => Promise<Map<string, V>>,
+  ): Promise<Map<string, V>> {
     const found = new Map<string, V>();
     const missing: string[] = [];
     for (const key of new Set(keys)) {

@@ -13,7 +13,9 @@ export async function connectPostgres(url: string, timeoutMs: number): Promise<P
     return pool;
   } catch (err) {
     await pool.end().catch(() => {});
-    throw new ConfigError(`DATABASE_URL: cannot reach PostgreSQL at ${u.hostname}:${u.port || 5432} (${(err as Error).message})`);
+    throw new ConfigError(
+      `DATABASE_URL: cannot reach PostgreSQL at ${u.hostname}:${u.port || 5432} (${(err as Error).message})`,
+    );
   }
 }
 

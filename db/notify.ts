@@ -84,7 +84,9 @@ class PgChangeFeed implements ChangeFeed {
     client.on('notification', (n) => this.notified(n));
     try {
       await client.connect();
-      await client.query(`LISTEN ${REFERENCE_CHANNEL}; LISTEN ${USER_CHANNEL}; LISTEN ${CASE_CHANNEL}; LISTEN ${SESSION_CHANNEL}`);
+      await client.query(
+        `LISTEN ${REFERENCE_CHANNEL}; LISTEN ${USER_CHANNEL}; LISTEN ${CASE_CHANNEL}; LISTEN ${SESSION_CHANNEL}`,
+      );
     } catch (err) {
       this.lost(client, err);
       return;

@@ -47,7 +47,10 @@ export function createPool(connectionString: string, options: PoolOptions = {}):
  * One line for the first idle connection lost, and one line for the rest lost within the next second: a server
  * restart cuts every idle connection at once (up to `max` per process), which is one event, not ten.
  */
-export function idleErrorLogger(log: (line: string) => void = (line) => console.error(line), windowMs = 1_000): (err: Error) => void {
+export function idleErrorLogger(
+  log: (line: string) => void = (line) => console.error(line),
+  windowMs = 1_000,
+): (err: Error) => void {
   let more = 0;
   let lastMessage = '';
   let window: NodeJS.Timeout | null = null;
@@ -60,7 +63,10 @@ export function idleErrorLogger(log: (line: string) => void = (line) => console.
     log(`[db] idle client error ${err.message}`);
     window = setTimeout(() => {
       window = null;
-      if (more > 0) log(`[db] ${more} more idle connection${more > 1 ? 's' : ''} lost within ${windowMs} ms (last: ${lastMessage})`);
+      if (more > 0)
+        log(
+          `[db] ${more} more idle connection${more > 1 ? 's' : ''} lost within ${windowMs} ms (last: ${lastMessage})`,
+        );
       more = 0;
     }, windowMs);
     window.unref();

@@ -21,7 +21,19 @@ import type { AgreementTerms } from '../domain/types';
 import { InvalidatedCache, type CacheOptions } from './cache';
 import { cachedCaseReads, type CaseReads } from './case-cache';
 import { listenForChanges, listenerConfig, type ChangeFeed } from './notify';
-import { readThrough, type Account, type CalendarOverride, type Category, type Compound, type Household, type Organization, type ResidentContact, type PersonName, type ReferenceReads, type SupervisionChain } from './queries/reference';
+import {
+  readThrough,
+  type Account,
+  type CalendarOverride,
+  type Category,
+  type Compound,
+  type Household,
+  type Organization,
+  type ResidentContact,
+  type PersonName,
+  type ReferenceReads,
+  type SupervisionChain,
+} from './queries/reference';
 import type { ApiKey } from './queries/api-keys';
 import type { CalendarYearRow } from './queries/calendar-years';
 import type { SessionState } from './queries/sessions';
@@ -54,15 +66,35 @@ export async function createReferenceCache(pool: Pool, opts: ReferenceCacheOptio
     apiKeys: cache.section<ApiKey | null>('apiKeys', { tables: ['api_keys'], maxEntries: 1_000, keep: known }),
     organizations: cache.section<Organization>('organizations', { tables: ['organizations'], maxEntries: 10_000 }),
     people: cache.section<PersonName>('people', { tables: ['people'], maxEntries: 10_000 }),
-    categories: cache.section<Category | null>('categories', { tables: ['categories'], maxEntries: 1_000, keep: known }),
+    categories: cache.section<Category | null>('categories', {
+      tables: ['categories'],
+      maxEntries: 1_000,
+      keep: known,
+    }),
     compounds: cache.section<Compound | null>('compounds', { tables: ['compounds'], maxEntries: 10_000, keep: known }),
-    households: cache.section<Household | null>('households', { tables: ['households', 'people'], maxEntries: 10_000, keep: known }),
-    residents: cache.section<ResidentContact | null>('residents', { tables: ['users', 'people', 'households', 'household_members'], keyedByRow: true, maxEntries: 10_000 }),
+    households: cache.section<Household | null>('households', {
+      tables: ['households', 'people'],
+      maxEntries: 10_000,
+      keep: known,
+    }),
+    residents: cache.section<ResidentContact | null>('residents', {
+      tables: ['users', 'people', 'households', 'household_members'],
+      keyedByRow: true,
+      maxEntries: 10_000,
+    }),
     chains: cache.section<SupervisionChain | null>('chains', { tables: ['organizations'], maxEntries: 1_000 }),
     agreements: cache.section<AgreementTerms | null>('agreements', { tables: ['agreements'], maxEntries: 10_000 }),
-    overrides: cache.section<CalendarOverride[]>('calendarOverrides', { tables: ['calendar_overrides'], maxEntries: 16 }),
+    overrides: cache.section<CalendarOverride[]>('calendarOverrides', {
+      tables: ['calendar_overrides'],
+      maxEntries: 16,
+    }),
     calendarYears: cache.section<CalendarYearRow[]>('calendarYears', { tables: ['calendar_years'], maxEntries: 1 }),
-    sessions: cache.section<SessionState | null>('sessions', { tables: ['sessions'], keyedByRow: true, maxEntries: 20_000, keep: known }),
+    sessions: cache.section<SessionState | null>('sessions', {
+      tables: ['sessions'],
+      keyedByRow: true,
+      maxEntries: 20_000,
+      keep: known,
+    }),
   };
   return {
     get live() {
@@ -77,7 +109,8 @@ export async function createReferenceCache(pool: Pool, opts: ReferenceCacheOptio
     household: (id) => sections.households.get(id, () => db.household(id)),
     residentContact: (userId) => sections.residents.get(userId, () => db.residentContact(userId)),
     supervisionChain: (id) => sections.chains.get(id, () => db.supervisionChain(id)),
-    activeAgreement: (compoundCode, day) => sections.agreements.get(`${compoundCode}\n${day}`, () => db.activeAgreement(compoundCode, day)),
+    activeAgreement: (compoundCode, day) =>
+      sections.agreements.get(`${compoundCode}\n${day}`, () => db.activeAgreement(compoundCode, day)),
     calendarOverrides: (from, to) => sections.overrides.get(`${from}\n${to}`, () => db.calendarOverrides(from, to)),
     calendarYears: () => sections.calendarYears.get('all', () => db.calendarYears()),
     session: (id) => sections.sessions.get(id, () => db.session(id)),

@@ -1,6 +1,18 @@
 // Every action a person can take on a case (each a workflow Update and an API route), and every event the
 // loop records. Actions are what someone asks for; events are what happened. Wire names are snake_case.
-import type { CalendarData, CallbackChannel, CloseGround, Duration, DeadlineKind, HandlerDeadlineKind, Level, Outcome, Role, Satisfaction, Status } from './types';
+import type {
+  CalendarData,
+  CallbackChannel,
+  CloseGround,
+  Duration,
+  DeadlineKind,
+  HandlerDeadlineKind,
+  Level,
+  Outcome,
+  Role,
+  Satisfaction,
+  Status,
+} from './types';
 
 export interface Actor {
   userId: string;
@@ -121,32 +133,79 @@ export type CaseEventBody =
   | { type: 'acknowledged'; note?: string }
   | { type: 'progress_reported'; note: string }
   | { type: 'resolved'; summary: string; evidence: string[]; evaluationDeadline: DeadlineState }
-  | { type: 'extension_requested'; deadline: HandlerDeadlineKind; extendBy: Duration; proposedDueAt: number; reason: string }
-  | { type: 'extension_decided'; approve: boolean; deadline: HandlerDeadlineKind; newDueAt: number | null; reason?: string; updated?: DeadlineState; deemed?: boolean }
+  | {
+      type: 'extension_requested';
+      deadline: HandlerDeadlineKind;
+      extendBy: Duration;
+      proposedDueAt: number;
+      reason: string;
+    }
+  | {
+      type: 'extension_decided';
+      approve: boolean;
+      deadline: HandlerDeadlineKind;
+      newDueAt: number | null;
+      reason?: string;
+      updated?: DeadlineState;
+      deemed?: boolean;
+    }
   | { type: 'extension_withdrawn'; deadline: HandlerDeadlineKind; reason: string }
   | { type: 'returned'; reason: string; handlerOrgId: string; decisionDeadline: DeadlineState }
   | { type: 'return_decided'; decision: 'reroute' | 'refuse'; handlerOrgId: string; reason: string }
   | { type: 'return_withdrawn'; reason: string }
   | { type: 'pause_requested'; reason: string; decisionDeadline: DeadlineState }
   | { type: 'pause_decided'; approve: boolean; reason?: string; deemed?: boolean }
-  | { type: 'resumed'; cause: 'handler' | 'supervisor' | 'resident_information' | 'limit'; pausedMs: number; deadlines: DeadlineState[] }
+  | {
+      type: 'resumed';
+      cause: 'handler' | 'supervisor' | 'resident_information' | 'limit';
+      pausedMs: number;
+      deadlines: DeadlineState[];
+    }
   | { type: 'follow_up_assigned'; owner: FollowUpOwner; suggested: boolean; note?: string }
   | { type: 'follow_up_recorded'; findings: string; onSite: boolean }
   | { type: 'urged'; message: string; deadline?: DeadlineKind; automatic: boolean; deadlines?: DeadlineState[] }
   | { type: 'reminder_sent'; deadline: DeadlineKind; index: number; dueAt: number }
   | { type: 'breached'; deadline: DeadlineKind; dueAt: number; organizationId: string; level: Level }
   | Accountability
-  | { type: 'escalated'; fromLevel: Level; toLevel: Level; supervisorOrgId: string; reason: string; automatic: boolean; deadlines: DeadlineState[] }
+  | {
+      type: 'escalated';
+      fromLevel: Level;
+      toLevel: Level;
+      supervisorOrgId: string;
+      reason: string;
+      automatic: boolean;
+      deadlines: DeadlineState[];
+    }
   | { type: 'reported'; toOrgId: string; reason: string; automatic: boolean; deadlines: DeadlineState[] }
   | { type: 'forwarded'; departmentOrgId: string; reason: string; automatic: boolean; deadlines: DeadlineState[] }
-  | { type: 'taken_over'; fromLevel: Level; toLevel: Level; supervisorOrgId: string; reason: string; deadlines: DeadlineState[] }
+  | {
+      type: 'taken_over';
+      fromLevel: Level;
+      toLevel: Level;
+      supervisorOrgId: string;
+      reason: string;
+      deadlines: DeadlineState[];
+    }
   | { type: 'publicly_noticed'; missedCadences: number; reason: string }
   | { type: 'merged'; primaryCaseId: string; primaryTrackingCode: string; reason: string }
   | { type: 'complainant_joined'; fromCaseId: string; fromTrackingCode: string; residentUserId: string }
-  | { type: 'evaluated'; satisfaction: Satisfaction; solved: boolean; comment?: string; counts: boolean; channel: 'app' | CallbackChannel }
+  | {
+      type: 'evaluated';
+      satisfaction: Satisfaction;
+      solved: boolean;
+      comment?: string;
+      counts: boolean;
+      channel: 'app' | CallbackChannel;
+    }
   | { type: 'reopened'; reopenCount: number; deadlines: DeadlineState[]; reason: string; beyondLimit: boolean }
   | { type: 'information_added'; text: string }
-  | { type: 'deadline_recalculated'; reason: string; calendar: CalendarData; moved: { kind: DeadlineKind; fromDueAt: number; toDueAt: number }[]; deadlines: DeadlineState[] }
+  | {
+      type: 'deadline_recalculated';
+      reason: string;
+      calendar: CalendarData;
+      moved: { kind: DeadlineKind; fromDueAt: number; toDueAt: number }[];
+      deadlines: DeadlineState[];
+    }
   | { type: 'closed'; outcome: Outcome; reason?: string; ground?: CloseGround };
 
 export type CaseEventType = CaseEventBody['type'];

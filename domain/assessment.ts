@@ -8,7 +8,12 @@ export const ASSESSED_MEASURES = ['response', 'resolution', 'satisfaction', 'onT
 export type AssessedMeasure = (typeof ASSESSED_MEASURES)[number];
 
 /** Every handler kind is assessed (DOMAIN.md); Party organisations are held to account by their duties instead. */
-export const ASSESSED_KINDS = ['property_company', 'owners_committee', 'resident_association', 'functional_department'] as const satisfies readonly HandlerKind[];
+export const ASSESSED_KINDS = [
+  'property_company',
+  'owners_committee',
+  'resident_association',
+  'functional_department',
+] as const satisfies readonly HandlerKind[];
 export type AssessedKind = (typeof ASSESSED_KINDS)[number];
 
 const workingDays = (amount: number): Duration => ({ unit: 'working_days', amount });

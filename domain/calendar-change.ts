@@ -21,10 +21,20 @@ export function recalculation(s: CaseState, change: CalendarChanged, now: number
     if (d.breachedAt !== null || d.dueAt <= now || d.duration.unit !== 'working_days') continue;
     const dueAt = Math.max(now, addWorkingMs(d.startedAt, workingMsBetween(d.startedAt, d.dueAt, before), after));
     if (dueAt === d.dueAt) continue;
-    const ahead = remindersFor(next, d.duration, now, dueAt).slice(0, Math.max(0, d.reminderAt.length - d.remindersSent));
-    deadlines.push({ ...d, dueAt, firstDueAt: d.firstDueAt + (dueAt - d.dueAt), reminderAt: [...d.reminderAt.slice(0, d.remindersSent), ...ahead] });
+    const ahead = remindersFor(next, d.duration, now, dueAt).slice(
+      0,
+      Math.max(0, d.reminderAt.length - d.remindersSent),
+    );
+    deadlines.push({
+      ...d,
+      dueAt,
+      firstDueAt: d.firstDueAt + (dueAt - d.dueAt),
+      reminderAt: [...d.reminderAt.slice(0, d.remindersSent), ...ahead],
+    });
   }
-  const same = s.calendar.holidays.join() === change.calendar.holidays.join() && s.calendar.workdays.join() === change.calendar.workdays.join();
+  const same =
+    s.calendar.holidays.join() === change.calendar.holidays.join() &&
+    s.calendar.workdays.join() === change.calendar.workdays.join();
   if (same && deadlines.length === 0) return null;
   const moved = deadlines.map((d) => ({ kind: d.kind, fromDueAt: s.deadlines[d.kind]!.dueAt, toDueAt: d.dueAt }));
   return { type: 'deadline_recalculated', reason: change.reason, calendar: change.calendar, moved, deadlines };

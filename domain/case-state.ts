@@ -2,7 +2,20 @@
 // Evolve never decides anything: every choice was made in case-machine.ts and written into the event,
 // so replaying the events always rebuilds the same state.
 import type { CaseEvent, DeadlineState, FollowUpOwner } from './actions';
-import type { CalendarData, DeadlineKind, Duration, FairnessTerms, HandlerDeadlineKind, Level, Outcome, PhaseDeadlines, Satisfaction, Stage, Status, Tier } from './types';
+import type {
+  CalendarData,
+  DeadlineKind,
+  Duration,
+  FairnessTerms,
+  HandlerDeadlineKind,
+  Level,
+  Outcome,
+  PhaseDeadlines,
+  Satisfaction,
+  Stage,
+  Status,
+  Tier,
+} from './types';
 
 export interface SupervisionChain {
   communityOrgId: string;
@@ -165,13 +178,22 @@ function withDeadlines(state: CaseState, list: DeadlineState[], clear: DeadlineK
   return next;
 }
 
-const without = (deadlines: CaseState['deadlines'], ...kinds: DeadlineKind[]): CaseState['deadlines'] => withDeadlines({ deadlines } as CaseState, [], kinds);
+const without = (deadlines: CaseState['deadlines'], ...kinds: DeadlineKind[]): CaseState['deadlines'] =>
+  withDeadlines({ deadlines } as CaseState, [], kinds);
 
-const handlerDeadlines = (s: CaseState): DeadlineState[] => [s.deadlines.response, s.deadlines.resolution].filter((d): d is DeadlineState => d !== undefined);
+const handlerDeadlines = (s: CaseState): DeadlineState[] =>
+  [s.deadlines.response, s.deadlines.resolution].filter((d): d is DeadlineState => d !== undefined);
 
 /** Moving to a new level: the new supervisor's own decision deadline, if any, travels in the event. */
 function atLevel(s: CaseState, level: Level, supervisorOrgId: string, deadlines: DeadlineState[]): CaseState {
-  return { ...s, level, supervisorOrgId, escalationCount: s.escalationCount + 1, deadlines: withDeadlines(s, deadlines), overdue: isOverdue(withDeadlines(s, deadlines), -Infinity) };
+  return {
+    ...s,
+    level,
+    supervisorOrgId,
+    escalationCount: s.escalationCount + 1,
+    deadlines: withDeadlines(s, deadlines),
+    overdue: isOverdue(withDeadlines(s, deadlines), -Infinity),
+  };
 }
 
 export function evolve(state: CaseState, e: CaseEvent): CaseState {
@@ -182,14 +204,21 @@ export function evolve(state: CaseState, e: CaseEvent): CaseState {
     case 'dispatched': {
       // The handler it leaves parks its running deadlines; coming back, they are what it resumes.
       const leaving = s.currentHandlerOrgId;
-      const parked: ParkedDeadlines = { deadlines: handlerDeadlines(s), since: e.at, byReturn: e.leavingByReturn === true };
-      const parkedDeadlines = leaving && leaving !== e.handlerOrgId ? { ...s.parkedDeadlines, [leaving]: parked } : s.parkedDeadlines;
+      const parked: ParkedDeadlines = {
+        deadlines: handlerDeadlines(s),
+        since: e.at,
+        byReturn: e.leavingByReturn === true,
+      };
+      const parkedDeadlines =
+        leaving && leaving !== e.handlerOrgId ? { ...s.parkedDeadlines, [leaving]: parked } : s.parkedDeadlines;
       const deadlines = withDeadlines(s, e.deadlines, ['response', 'resolution', 'evaluation', 'decision']);
       return {
         ...s,
         status: 'dispatched',
         currentHandlerOrgId: e.handlerOrgId,
-        handlerHistory: s.handlerHistory.includes(e.handlerOrgId) ? s.handlerHistory : [...s.handlerHistory, e.handlerOrgId],
+        handlerHistory: s.handlerHistory.includes(e.handlerOrgId)
+          ? s.handlerHistory
+          : [...s.handlerHistory, e.handlerOrgId],
         parkedDeadlines,
         supervisorOrgId: e.supervisorOrgId,
         level: e.level,
@@ -206,14 +235,38 @@ export function evolve(state: CaseState, e: CaseEvent): CaseState {
     }
     case 'acknowledged': {
       const deadlines = without(s.deadlines, 'response');
-      return { ...s, status: 'acknowledged', deadlines, acknowledgedAt: s.acknowledgedAt ?? e.at, overdue: isOverdue(deadlines, e.at) };
+      return {
+        ...s,
+        status: 'acknowledged',
+        deadlines,
+        acknowledgedAt: s.acknowledgedAt ?? e.at,
+        overdue: isOverdue(deadlines, e.at),
+      };
     }
     case 'resolved': {
       const deadlines = withDeadlines(s, [e.evaluationDeadline], ['response', 'resolution', 'decision']);
-      return { ...s, status: 'resolved', deadlines, resolvedAt: e.at, pendingExtension: null, pendingRequest: null, pausedSince: null, overdue: false };
+      return {
+        ...s,
+        status: 'resolved',
+        deadlines,
+        resolvedAt: e.at,
+        pendingExtension: null,
+        pendingRequest: null,
+        pausedSince: null,
+        overdue: false,
+      };
     }
     case 'extension_requested':
-      return { ...s, pendingExtension: { deadline: e.deadline, extendBy: e.extendBy, proposedDueAt: e.proposedDueAt, reason: e.reason, requestedAt: e.at } };
+      return {
+        ...s,
+        pendingExtension: {
+          deadline: e.deadline,
+          extendBy: e.extendBy,
+          proposedDueAt: e.proposedDueAt,
+          reason: e.reason,
+          requestedAt: e.at,
+        },
+      };
     case 'extension_decided':
       return { ...s, pendingExtension: null, deadlines: e.updated ? withDeadlines(s, [e.updated]) : s.deadlines };
     case 'extension_withdrawn':
@@ -227,27 +280,48 @@ export function evolve(state: CaseState, e: CaseEvent): CaseState {
         returnedCount: s.returnedCount + 1,
       };
     case 'return_withdrawn':
-      return { ...s, status: s.pendingRequest?.statusBefore ?? 'dispatched', pendingRequest: null, deadlines: without(s.deadlines, 'decision') };
+      return {
+        ...s,
+        status: s.pendingRequest?.statusBefore ?? 'dispatched',
+        pendingRequest: null,
+        deadlines: without(s.deadlines, 'decision'),
+      };
     case 'return_decided': {
       // A refusal sends the case back as it was: the handler's deadlines never stopped.
       const status = e.decision === 'refuse' ? (s.pendingRequest?.statusBefore ?? 'dispatched') : s.status;
       return { ...s, status, pendingRequest: null, deadlines: without(s.deadlines, 'decision') };
     }
     case 'pause_requested':
-      return { ...s, deadlines: withDeadlines(s, [e.decisionDeadline]), pendingRequest: { kind: 'pause', reason: e.reason, requestedAt: e.at, statusBefore: s.status } };
+      return {
+        ...s,
+        deadlines: withDeadlines(s, [e.decisionDeadline]),
+        pendingRequest: { kind: 'pause', reason: e.reason, requestedAt: e.at, statusBefore: s.status },
+      };
     case 'pause_decided': {
       // 视为同意: a pause the supervisor left undecided counts from the request, so its silence costs the handler
       // none of the time it had left when it asked.
       const since = e.deemed ? (s.pendingRequest?.requestedAt ?? e.at) : e.at;
-      return { ...s, pendingRequest: null, deadlines: without(s.deadlines, 'decision'), pausedSince: e.approve ? since : null };
+      return {
+        ...s,
+        pendingRequest: null,
+        deadlines: without(s.deadlines, 'decision'),
+        pausedSince: e.approve ? since : null,
+      };
     }
     case 'resumed': {
       // A pending extension names a due the pause has just moved: it moves with it.
       const p = s.pendingExtension;
       const before = p ? s.deadlines[p.deadline] : undefined;
       const after = p ? e.deadlines.find((d) => d.kind === p.deadline) : undefined;
-      const pendingExtension = p && before && after ? { ...p, proposedDueAt: p.proposedDueAt + (after.dueAt - before.dueAt) } : p;
-      return { ...s, pausedSince: null, pausedMs: s.pausedMs + e.pausedMs, deadlines: withDeadlines(s, e.deadlines), pendingExtension };
+      const pendingExtension =
+        p && before && after ? { ...p, proposedDueAt: p.proposedDueAt + (after.dueAt - before.dueAt) } : p;
+      return {
+        ...s,
+        pausedSince: null,
+        pausedMs: s.pausedMs + e.pausedMs,
+        deadlines: withDeadlines(s, e.deadlines),
+        pendingExtension,
+      };
     }
     case 'deadline_recalculated':
       return { ...s, calendar: e.calendar, deadlines: withDeadlines(s, e.deadlines) };
@@ -277,16 +351,36 @@ export function evolve(state: CaseState, e: CaseEvent): CaseState {
     case 'merged':
       return { ...s, mergedInto: { caseId: e.primaryCaseId, trackingCode: e.primaryTrackingCode } };
     case 'complainant_joined':
-      return s.coComplainants.includes(e.residentUserId) ? s : { ...s, coComplainants: [...s.coComplainants, e.residentUserId] };
+      return s.coComplainants.includes(e.residentUserId)
+        ? s
+        : { ...s, coComplainants: [...s.coComplainants, e.residentUserId] };
     case 'evaluated':
       return e.counts ? { ...s, satisfaction: e.satisfaction, solved: e.solved } : s;
     case 'reopened': {
       const deadlines = withDeadlines(s, e.deadlines, ['evaluation']);
       const awaitingVerification = s.awaitingVerification || e.beyondLimit;
-      return { ...s, status: 'acknowledged', reopenCount: e.reopenCount, deadlines, awaitingVerification, resolvedAt: null, overdue: isOverdue(deadlines, e.at) };
+      return {
+        ...s,
+        status: 'acknowledged',
+        reopenCount: e.reopenCount,
+        deadlines,
+        awaitingVerification,
+        resolvedAt: null,
+        overdue: isOverdue(deadlines, e.at),
+      };
     }
     case 'closed':
-      return { ...s, status: 'closed', outcome: e.outcome, closedAt: e.at, deadlines: {}, pendingExtension: null, pendingRequest: null, pausedSince: null, overdue: false };
+      return {
+        ...s,
+        status: 'closed',
+        outcome: e.outcome,
+        closedAt: e.at,
+        deadlines: {},
+        pendingExtension: null,
+        pendingRequest: null,
+        pausedSince: null,
+        overdue: false,
+      };
     default:
       // progress_reported, follow_up_recorded, accountability_recorded, information_added
       return s;

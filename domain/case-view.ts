@@ -14,7 +14,10 @@ export interface CaseProjection {
   supervisorOrgId: string;
   streetOrgId: string;
   followUpOwner: CaseState['followUpOwner'];
-  deadlines: Record<string, { dueAt: string; startedAt: string; breachedAt: string | null; extended: number; duration: unknown }>;
+  deadlines: Record<
+    string,
+    { dueAt: string; startedAt: string; breachedAt: string | null; extended: number; duration: unknown }
+  >;
   pendingExtension: CaseState['pendingExtension'];
   pendingRequest: CaseState['pendingRequest'];
   pausedSince: number | null;
@@ -46,7 +49,14 @@ const iso = (ms: number) => new Date(ms).toISOString();
 export function projectCase(s: CaseState): CaseProjection {
   const deadlines: CaseProjection['deadlines'] = {};
   for (const d of Object.values(s.deadlines)) {
-    if (d) deadlines[d.kind] = { dueAt: iso(d.dueAt), startedAt: iso(d.startedAt), breachedAt: d.breachedAt === null ? null : iso(d.breachedAt), extended: d.extended, duration: d.duration };
+    if (d)
+      deadlines[d.kind] = {
+        dueAt: iso(d.dueAt),
+        startedAt: iso(d.startedAt),
+        breachedAt: d.breachedAt === null ? null : iso(d.breachedAt),
+        extended: d.extended,
+        duration: d.duration,
+      };
   }
   return {
     caseId: s.caseId,

@@ -36,13 +36,22 @@ export function dutyMissed(d: DutyStart, cal: WorkCalendar, now: number): boolea
   return due < now && !by(d.doneAt) && !by(d.supersededAt) && !by(d.closedAt);
 }
 
-const PARTY_KINDS: readonly OrganizationKind[] = ['organization_department', 'street_committee', 'community_committee', 'grid_branch'];
+const PARTY_KINDS: readonly OrganizationKind[] = [
+  'organization_department',
+  'street_committee',
+  'community_committee',
+  'grid_branch',
+];
 
 /**
  * Who a missed follow-up is recorded against: a grid branch owner itself; a party member's own Party organisation
  * (the branch that manages the member, 队伍统管); the community committee that assigned it when the member has none.
  */
-export function followUpParty(owner: { kind: 'grid_branch' | 'party_member'; id: string }, memberOrg: { id: string; kind: OrganizationKind } | null, communityOrgId: string): string {
+export function followUpParty(
+  owner: { kind: 'grid_branch' | 'party_member'; id: string },
+  memberOrg: { id: string; kind: OrganizationKind } | null,
+  communityOrgId: string,
+): string {
   if (owner.kind === 'grid_branch') return owner.id;
   return memberOrg && PARTY_KINDS.includes(memberOrg.kind) ? memberOrg.id : communityOrgId;
 }

@@ -49,7 +49,14 @@ export const ACTION_POLICY: Record<ActionType, Who[]> = {
 
 type Scope = Pick<
   CaseState,
-  'residentUserId' | 'coComplainants' | 'currentHandlerOrgId' | 'handlerHistory' | 'chain' | 'followUpOwner' | 'level' | 'supervisorOrgId'
+  | 'residentUserId'
+  | 'coComplainants'
+  | 'currentHandlerOrgId'
+  | 'handlerHistory'
+  | 'chain'
+  | 'followUpOwner'
+  | 'level'
+  | 'supervisorOrgId'
 >;
 
 const levelIndex = (l: Level): number => LEVELS.indexOf(l);
@@ -105,19 +112,39 @@ export function maySee(actor: Actor, c: Scope): boolean {
   return actor.role === 'admin' || participation(actor, c).size > 0;
 }
 
-const HANDLER_ONLY = new Set<ActionType>(['acknowledge', 'resolve', 'progress', 'request_extension', 'return', 'request_pause']);
-const CONTROL = new Set<ActionType>(['decide_extension', 'decide_return', 'decide_pause', 'reroute', 'close', 'escalate', 'report', 'forward', 'merge']);
+const HANDLER_ONLY = new Set<ActionType>([
+  'acknowledge',
+  'resolve',
+  'progress',
+  'request_extension',
+  'return',
+  'request_pause',
+]);
+const CONTROL = new Set<ActionType>([
+  'decide_extension',
+  'decide_return',
+  'decide_pause',
+  'reroute',
+  'close',
+  'escalate',
+  'report',
+  'forward',
+  'merge',
+]);
 
 /** null when allowed; otherwise the reason, for a 403. The system actor never reaches here from outside the loop. */
 export function authorize(actor: Actor, action: ActionType, c: Scope): string | null {
   const who = participation(actor, c);
   if (ACTION_POLICY[action].some((w) => who.has(w))) return null;
-  if (HANDLER_ONLY.has(action) && who.has('supervisor')) return '补位不越位：监督方不能代替承办单位办理 (a supervisor may not act as the handler)';
-  if (action === 'record_callback' && who.has('handler')) return '回访须由监督方进行，承办单位不能代为评价 (the handler may not record its own evaluation)';
+  if (HANDLER_ONLY.has(action) && who.has('supervisor'))
+    return '补位不越位：监督方不能代替承办单位办理 (a supervisor may not act as the handler)';
+  if (action === 'record_callback' && who.has('handler'))
+    return '回访须由监督方进行，承办单位不能代为评价 (the handler may not record its own evaluation)';
   if (CONTROL.has(action) && who.has('supervisor')) {
     return '工单已由上级督办，只有当前层级可以作出决定 (the case is controlled by the level it has reached)';
   }
-  if (action === 'take_over' && who.has('supervisor')) return '只有上级可以提级督办 (only a higher level may take a case over)';
+  if (action === 'take_over' && who.has('supervisor'))
+    return '只有上级可以提级督办 (only a higher level may take a case over)';
   if (who.size === 0) return "无权处理此工单 (this case is not within your organisation's scope)";
   return `当前角色不能执行此操作 (your role may not ${action.replace(/_/g, ' ')} this case)`;
 }

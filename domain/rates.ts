@@ -65,7 +65,14 @@ export interface RateSet {
   medianHandlingMs: number | null;
 }
 
-export const RATE_GROUP_KEYS = ['handlerOrgId', 'compoundCode', 'communityOrgId', 'streetOrgId', 'categoryCode', 'building'] as const;
+export const RATE_GROUP_KEYS = [
+  'handlerOrgId',
+  'compoundCode',
+  'communityOrgId',
+  'streetOrgId',
+  'categoryCode',
+  'building',
+] as const;
 export type RateGroupKey = (typeof RATE_GROUP_KEYS)[number];
 
 type Facts = readonly CaseOutcomeFacts[];
@@ -75,7 +82,8 @@ type Measure = (f: CaseOutcomeFacts, asOf: number) => Verdict;
 
 const isWithdrawn = (f: CaseOutcomeFacts) => f.outcome === 'withdrawn' || f.closeGround === 'resident_request';
 /** Withdrawn (by the resident, or closed at the resident's request) before the deadline ran out. */
-const withdrawnBefore = (f: CaseOutcomeFacts, due: number | null) => isWithdrawn(f) && (due === null || (f.closedAt ?? Infinity) < due);
+const withdrawnBefore = (f: CaseOutcomeFacts, due: number | null) =>
+  isWithdrawn(f) && (due === null || (f.closedAt ?? Infinity) < due);
 const isClosed = (f: CaseOutcomeFacts) => f.closedAt !== null;
 const within = (at: number, due: number | null) => due === null || at <= due;
 
@@ -117,7 +125,9 @@ const overEvaluated =
   };
 
 export const solvedMeasure: Measure = overEvaluated((f) => f.solved === true);
-export const satisfiedMeasure: Measure = overEvaluated((f) => f.satisfaction === 'satisfied' || f.satisfaction === 'basically_satisfied');
+export const satisfiedMeasure: Measure = overEvaluated(
+  (f) => f.satisfaction === 'satisfied' || f.satisfaction === 'basically_satisfied',
+);
 export const reworkedMeasure: Measure = overEvaluated((f) => f.reopenCount > 0);
 
 /** 参评率: of the closed cases a resident could judge, how many were evaluated (in the app or by 回访). */
@@ -196,7 +206,8 @@ export function groupKeyOf(f: CaseOutcomeFacts, key: RateGroupKey): string {
   return key === 'building' ? buildingKey(f.compoundCode, f.building) : f[key];
 }
 
-export const buildingKey = (compoundCode: string, building: string | null): string => `${compoundCode}/${building ?? ''}`;
+export const buildingKey = (compoundCode: string, building: string | null): string =>
+  `${compoundCode}/${building ?? ''}`;
 
 /** Rates per handler, compound, community, street, category or building, in order of first appearance. */
 export function groupRates(facts: Facts, key: RateGroupKey, asOf: number): Record<string, RateSet> {

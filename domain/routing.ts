@@ -3,7 +3,13 @@
 // department (e.g. illegal construction → urban management) goes straight to its owning department. Every
 // category's owning department is also where a breach at street level is forwarded to.
 import type { CaseIntake, CaseTerms, SupervisionChain } from './case-state';
-import { DEFAULT_EVALUATION_WINDOW, DEFAULT_FAIRNESS, DEFAULT_REMINDER_POINTS, DEFAULT_REWORK_LIMIT, deadlinesFor } from './calendar';
+import {
+  DEFAULT_EVALUATION_WINDOW,
+  DEFAULT_FAIRNESS,
+  DEFAULT_REMINDER_POINTS,
+  DEFAULT_REWORK_LIMIT,
+  deadlinesFor,
+} from './calendar';
 import type { AgreementTerms, CalendarData, HandlerKind, Tier } from './types';
 
 export interface RoutingInput {
@@ -17,7 +23,9 @@ export interface RoutingInput {
   residentAssociationOrgId?: string | null;
 }
 
-export type RoutingResult = { ok: true; handlerOrgId: string; departmentOrgId: string; terms: CaseTerms; direct: boolean } | { ok: false; reason: string };
+export type RoutingResult =
+  | { ok: true; handlerOrgId: string; departmentOrgId: string; terms: CaseTerms; direct: boolean }
+  | { ok: false; reason: string };
 
 export function termsFor(tier: Tier, categoryCode: string, agreement: AgreementTerms | null): CaseTerms {
   return {
@@ -34,7 +42,8 @@ export function route(r: RoutingInput): RoutingResult {
   const terms = termsFor(r.category.tier, r.category.code, r.agreement);
   const departmentOrgId = r.category.ownerDepartmentId ?? r.regulatorDepartmentId;
   if (r.category.defaultHandlerKind === 'functional_department') {
-    if (!r.category.ownerDepartmentId) return { ok: false, reason: `类别 ${r.category.code} 未指定职能部门 (the category names no department)` };
+    if (!r.category.ownerDepartmentId)
+      return { ok: false, reason: `类别 ${r.category.code} 未指定职能部门 (the category names no department)` };
     return { ok: true, handlerOrgId: r.category.ownerDepartmentId, departmentOrgId, terms, direct: true };
   }
   const byKind: Record<HandlerKind, string | null | undefined> = {
@@ -56,5 +65,13 @@ export function buildIntake(
   if (!routed.ok) return { error: routed.reason };
   // A department's own case starts at community level like any other: the department handles, the community
   // committee supervises and follows up, and a breach climbs the same ladder.
-  return { ...base, tier: r.category.tier, chain: r.chain, handlerOrgId: routed.handlerOrgId, departmentOrgId: routed.departmentOrgId, terms: routed.terms, calendar };
+  return {
+    ...base,
+    tier: r.category.tier,
+    chain: r.chain,
+    handlerOrgId: routed.handlerOrgId,
+    departmentOrgId: routed.departmentOrgId,
+    terms: routed.terms,
+    calendar,
+  };
 }

@@ -13,7 +13,12 @@ export const ORGANIZATION_KINDS = [
 ] as const;
 export type OrganizationKind = (typeof ORGANIZATION_KINDS)[number];
 
-export const HANDLER_KINDS = ['property_company', 'owners_committee', 'resident_association', 'functional_department'] as const;
+export const HANDLER_KINDS = [
+  'property_company',
+  'owners_committee',
+  'resident_association',
+  'functional_department',
+] as const;
 export type HandlerKind = (typeof HANDLER_KINDS)[number];
 
 export const SUPERVISOR_KINDS = ['community_committee', 'street_committee', 'organization_department'] as const;
@@ -31,7 +36,12 @@ export const STATUSES = ['submitted', 'dispatched', 'acknowledged', 'returned', 
 export type Status = (typeof STATUSES)[number];
 
 /** Where the case sits on the escalation ladder (who supervises it now). */
-export const LEVELS = ['community_committee', 'street_committee', 'organization_department', 'functional_department'] as const;
+export const LEVELS = [
+  'community_committee',
+  'street_committee',
+  'organization_department',
+  'functional_department',
+] as const;
 export type Level = (typeof LEVELS)[number];
 
 export const TIERS = ['emergency', 'utilities', 'general', 'complex'] as const;
@@ -77,9 +87,7 @@ export type CallbackChannel = (typeof CALLBACK_CHANNELS)[number];
  * Monday); day tiers count working days on the calendar; `seconds` is clock time for demos and tests.
  */
 export type Duration =
-  | { unit: 'seconds'; amount: number }
-  | { unit: 'hours'; amount: number }
-  | { unit: 'working_days'; amount: number };
+  { unit: 'seconds'; amount: number } | { unit: 'hours'; amount: number } | { unit: 'working_days'; amount: number };
 
 /** ISO date strings (YYYY-MM-DD, China Standard Time) that differ from the Monday–Friday rule. */
 export interface CalendarData {

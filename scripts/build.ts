@@ -15,13 +15,19 @@ async function main(): Promise<void> {
   const out = path.resolve(at >= 0 ? process.argv[at + 1] : path.join(ROOT, 'dist'));
   // A file deleted from the source must not live on in the output.
   fs.rmSync(out, { recursive: true, force: true });
-  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(ROOT, 'tsconfig.build.json'), '--outDir', out], { stdio: 'inherit' });
+  execFileSync(
+    process.execPath,
+    [require.resolve('typescript/bin/tsc'), '-p', path.join(ROOT, 'tsconfig.build.json'), '--outDir', out],
+    { stdio: 'inherit' },
+  );
   fs.cpSync(path.join(ROOT, 'db', 'migrations'), path.join(out, 'db', 'migrations'), { recursive: true });
   const web = path.join(ROOT, 'web', 'dist');
   if (fs.existsSync(path.join(web, 'index.html'))) fs.cpSync(web, path.join(out, 'web', 'dist'), { recursive: true });
   else console.log('web app not built (npm run build:web): the compiled API will serve the API only');
   const bytes = await buildWorkflowBundle(path.join(out, 'workflow-bundle.js'));
-  console.log(`built ${path.relative(process.cwd(), out) || '.'}: compiled code, migrations, workflow bundle (${Math.round(bytes / 1024)} KiB)`);
+  console.log(
+    `built ${path.relative(process.cwd(), out) || '.'}: compiled code, migrations, workflow bundle (${Math.round(bytes / 1024)} KiB)`,
+  );
 }
 
 main().catch((err) => {

@@ -38,7 +38,8 @@ const { values: flags } = parseArgs({
 });
 
 const started = Date.now();
-const log = (line: string) => console.log(`[chaos ${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`);
+const log = (line: string) =>
+  console.log(`[chaos ${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface Running {
@@ -58,7 +59,15 @@ async function startAll(dir: string, cli: string): Promise<Running & { origin: s
   const pg = new PostgresProcess(dir, await freePort(), logs('postgres'));
   const temporal = new TemporalProcess(cli, path.join(dir, 'temporal.sqlite'), await freePort(), logs('temporal'));
   const taskQueue = 'red-steward-chaos';
-  const worker = new WorkerProcess({ DATABASE_URL: pg.url, TEMPORAL_ADDRESS: temporal.address, TEMPORAL_TASK_QUEUE: taskQueue, START_TIMEOUT_MS: '30000' }, logs('worker'));
+  const worker = new WorkerProcess(
+    {
+      DATABASE_URL: pg.url,
+      TEMPORAL_ADDRESS: temporal.address,
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      START_TIMEOUT_MS: '30000',
+    },
+    logs('worker'),
+  );
   const r: Running = { dir, pg, temporal, worker, pool: createPool(pg.url, { applicationName: 'red-steward-chaos' }) };
   running = r;
   log(`servers under ${dir}`);
@@ -81,7 +90,15 @@ async function startAll(dir: string, cli: string): Promise<Running & { origin: s
     // Its clients sign in once for a run that may last longer than an access token.
     ACCESS_TOKEN_TTL_SECONDS: '86400',
   });
-  r.app = await buildApp({ config, pool: r.pool, temporal: client, taskQueue, logger: false, rateLimit: false, underPressure: false });
+  r.app = await buildApp({
+    config,
+    pool: r.pool,
+    temporal: client,
+    taskQueue,
+    logger: false,
+    rateLimit: false,
+    underPressure: false,
+  });
   await r.app.listen({ port: 0, host: '127.0.0.1' });
   return { ...r, client, origin: `http://127.0.0.1:${(r.app.server.address() as { port: number }).port}` };
 }
@@ -105,7 +122,13 @@ async function stopAll(r: Running | undefined): Promise<void> {
  * before the timer has cycled once, and every kind must still have struck while cases were in flight. With --rounds
  * the whole schedule runs on the timer alone, even if the clients finish first.
  */
-async function runFaults(r: Running, faults: Fault[], done: Promise<unknown>, isDone: () => boolean, progress: () => number): Promise<Record<Fault, number>> {
+async function runFaults(
+  r: Running,
+  faults: Fault[],
+  done: Promise<unknown>,
+  isDone: () => boolean,
+  progress: () => number,
+): Promise<Record<Fault, number>> {
   const rounds = Number(flags.rounds);
   const counts: Record<Fault, number> = { worker: 0, temporal: 0, postgres: 0 };
   const marks = rounds > 0 ? [] : faults.map((_, j) => (j + 1) / (faults.length + 1));
@@ -114,7 +137,11 @@ async function runFaults(r: Running, faults: Fault[], done: Promise<unknown>, is
     while (progress() < at) await sleep(250);
   };
   for (let k = 0; rounds > 0 ? k < rounds * faults.length : !isDone(); k++) {
-    await Promise.race([sleep(Number(flags.every) * 1000), rounds > 0 ? new Promise(() => {}) : done, ...(mark < marks.length ? [passed(marks[mark])] : [])]);
+    await Promise.race([
+      sleep(Number(flags.every) * 1000),
+      rounds > 0 ? new Promise(() => {}) : done,
+      ...(mark < marks.length ? [passed(marks[mark])] : []),
+    ]);
     if (rounds === 0 && isDone()) break;
     const fault = faults[k % faults.length];
     log(`fault ${k + 1}: ${fault} (${Math.round(progress() * 100)} % of cases started)`);
@@ -131,7 +158,10 @@ async function main(): Promise<number> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rs-chaos-'));
   fs.chmodSync(dir, 0o755); // the embedded server runs as the `postgres` user when we are root
   const cli = findTemporalCli(() => {}).path;
-  if (!cli) throw new Error('chaos needs a temporal CLI binary it can restart (TEMPORAL_CLI_PATH, PATH or .temporal/bin): run `npm run temporal:path` once');
+  if (!cli)
+    throw new Error(
+      'chaos needs a temporal CLI binary it can restart (TEMPORAL_CLI_PATH, PATH or .temporal/bin): run `npm run temporal:path` once',
+    );
   try {
     const r = await startAll(dir, cli);
     const runId = randomUUID().slice(0, 8);
@@ -140,22 +170,52 @@ async function main(): Promise<number> {
     await chaos.signIn('resident3');
     await chaos.signIn('handler2');
     const records: CaseRecord[] = Array.from({ length: Number(flags.cases) }, (_, index) => ({
-      index, intakeKey: `chaos-${runId}-${index}`, plan: [0, 1, 2, 3, 3, 3][index % 6], started: false, caseId: null, accepted: [], uncertain: null, rejected: null,
+      index,
+      intakeKey: `chaos-${runId}-${index}`,
+      plan: [0, 1, 2, 3, 3, 3][index % 6],
+      started: false,
+      caseId: null,
+      accepted: [],
+      uncertain: null,
+      rejected: null,
     }));
-    log(`driving ${records.length} cases (concurrency ${flags.concurrency}${Number(flags.rate) > 0 ? `, ${flags.rate}/s` : ''}); faults every ${flags.every} s: ${faults.join(', ')}`);
+    log(
+      `driving ${records.length} cases (concurrency ${flags.concurrency}${Number(flags.rate) > 0 ? `, ${flags.rate}/s` : ''}); faults every ${flags.every} s: ${faults.join(', ')}`,
+    );
     let clientsDone = false;
-    const done = driveAll(chaos, records, { concurrency: Number(flags.concurrency), rate: Number(flags.rate), stopStartingAt }).finally(() => (clientsDone = true));
-    const counts = await runFaults(r, faults, done, () => clientsDone, () => records.filter((rec) => rec.started).length / records.length);
+    const done = driveAll(chaos, records, {
+      concurrency: Number(flags.concurrency),
+      rate: Number(flags.rate),
+      stopStartingAt,
+    }).finally(() => (clientsDone = true));
+    const counts = await runFaults(
+      r,
+      faults,
+      done,
+      () => clientsDone,
+      () => records.filter((rec) => rec.started).length / records.length,
+    );
     const startedCases = await done;
-    log(`clients done: ${startedCases} cases started, ${chaos.stats.requests} requests, ${chaos.stats.retries} retries`);
+    log(
+      `clients done: ${startedCases} cases started, ${chaos.stats.requests} requests, ${chaos.stats.retries} retries`,
+    );
 
-    const verdict = await converge(r.pool, r.client, records.filter((rec) => rec.started), Number(flags['settle-seconds']) * 1000, log);
+    const verdict = await converge(
+      r.pool,
+      r.client,
+      records.filter((rec) => rec.started),
+      Number(flags['settle-seconds']) * 1000,
+      log,
+    );
     report(verdict, records, counts, chaos.stats.retries, r.worker.selfExits);
     const checkerWorks = await selfTest(r.pool, r.client, records);
     console.log(`chaos: checker self-test ${checkerWorks.message}`);
     // A kind of fault that never struck proves nothing about it: such a run fails rather than reads as a pass.
     const unstruck = faults.filter((f) => counts[f] === 0);
-    if (unstruck.length > 0) console.log(`chaos: FAILED to inject ${unstruck.join(', ')} while cases were in flight (the clients finished or stopped starting first)`);
+    if (unstruck.length > 0)
+      console.log(
+        `chaos: FAILED to inject ${unstruck.join(', ')} while cases were in flight (the clients finished or stopped starting first)`,
+      );
     return failures(verdict) === 0 && checkerWorks.ok && unstruck.length === 0 ? 0 : 1;
   } finally {
     await stopAll(running);
@@ -174,9 +234,21 @@ async function inject(fault: Fault, s: Running): Promise<void> {
   await s.pg.start();
 }
 
-function report(v: Verdict, records: CaseRecord[], counts: Record<Fault, number>, retries: number, selfExits: string[]): void {
+function report(
+  v: Verdict,
+  records: CaseRecord[],
+  counts: Record<Fault, number>,
+  retries: number,
+  selfExits: string[],
+): void {
   for (const line of selfExits) console.log(`  worker exited by itself (restarted): ${line}`);
-  for (const [what, list] of Object.entries({ lost: v.lost, duplicated: v.duplicated, 'timeline errors': v.timelines, 'wrong states': v.states, 'unexpected answers': v.rejected })) {
+  for (const [what, list] of Object.entries({
+    lost: v.lost,
+    duplicated: v.duplicated,
+    'timeline errors': v.timelines,
+    'wrong states': v.states,
+    'unexpected answers': v.rejected,
+  })) {
     for (const line of list.slice(0, 20)) console.log(`  ${what}: ${line}`);
     if (list.length > 20) console.log(`  … and ${list.length - 20} more ${what}`);
   }

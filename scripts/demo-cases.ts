@@ -7,8 +7,16 @@ import { DEMO, DEMO_USERS } from '../db/seed-data';
 import { performAction } from '../services/case-actions';
 import { fileCase, type IntakeDeps, type IntakeRequest } from '../services/intake';
 
-const resident = (u: keyof typeof DEMO_USERS): Actor => ({ userId: DEMO_USERS[u], role: 'resident', organizationId: null });
-const handler = (u: keyof typeof DEMO_USERS, org: string): Actor => ({ userId: DEMO_USERS[u], role: 'handler', organizationId: org });
+const resident = (u: keyof typeof DEMO_USERS): Actor => ({
+  userId: DEMO_USERS[u],
+  role: 'resident',
+  organizationId: null,
+});
+const handler = (u: keyof typeof DEMO_USERS, org: string): Actor => ({
+  userId: DEMO_USERS[u],
+  role: 'handler',
+  organizationId: org,
+});
 
 interface DemoCase {
   key: string;
@@ -16,7 +24,11 @@ interface DemoCase {
   steps: [Actor, CaseAction][];
 }
 
-const at = (compoundCode: string, householdId: string, room: string) => ({ compoundCode, householdId, location: { building: '1', unit: '1', room } });
+const at = (compoundCode: string, householdId: string, room: string) => ({
+  compoundCode,
+  householdId,
+  location: { building: '1', unit: '1', room },
+});
 const lakeview = at(DEMO.siblingCompound, 'hh-lakeview-1-1-101', '101');
 const dushu = at('dushu-court', 'hh-dushu-court-1-1-101', '101');
 const h2 = handler('handler2', DEMO.siblingPropertyCompanyOrgId);
@@ -27,39 +39,96 @@ const r3 = resident('resident3');
 const CASES: DemoCase[] = [
   {
     key: 'demo-lakeview-noise',
-    intake: { ...lakeview, categoryCode: 'noise', description: '楼上装修每天早上七点开始电钻，影响老人休息', contact: { name: '王芳', phone: '13800000003' }, residentUserId: DEMO_USERS.resident3 },
-    steps: [[h2, { type: 'acknowledge', note: '已联系装修户' }], [h2, { type: 'resolve', summary: '已约定施工时间为 9:00–18:00' }], [r3, { type: 'evaluate', satisfaction: 'satisfied', solved: true }]],
+    intake: {
+      ...lakeview,
+      categoryCode: 'noise',
+      description: '楼上装修每天早上七点开始电钻，影响老人休息',
+      contact: { name: '王芳', phone: '13800000003' },
+      residentUserId: DEMO_USERS.resident3,
+    },
+    steps: [
+      [h2, { type: 'acknowledge', note: '已联系装修户' }],
+      [h2, { type: 'resolve', summary: '已约定施工时间为 9:00–18:00' }],
+      [r3, { type: 'evaluate', satisfaction: 'satisfied', solved: true }],
+    ],
   },
   {
     key: 'demo-lakeview-repairs',
-    intake: { ...lakeview, categoryCode: 'repairs', description: '单元门禁坏了三天，外来人员随意进出', contact: { name: '王芳', phone: '13800000003' }, residentUserId: DEMO_USERS.resident3 },
-    steps: [[h2, { type: 'acknowledge' }], [h2, { type: 'resolve', summary: '已重启门禁主机' }], [r3, { type: 'evaluate', satisfaction: 'unsatisfied', solved: false, comment: '第二天又坏了' }]],
+    intake: {
+      ...lakeview,
+      categoryCode: 'repairs',
+      description: '单元门禁坏了三天，外来人员随意进出',
+      contact: { name: '王芳', phone: '13800000003' },
+      residentUserId: DEMO_USERS.resident3,
+    },
+    steps: [
+      [h2, { type: 'acknowledge' }],
+      [h2, { type: 'resolve', summary: '已重启门禁主机' }],
+      [r3, { type: 'evaluate', satisfaction: 'unsatisfied', solved: false, comment: '第二天又坏了' }],
+    ],
   },
   {
     key: 'demo-lakeview-greenery',
-    intake: { ...lakeview, categoryCode: 'greenery', description: '中心花园的树枝压到了二楼窗户', contact: { name: '王芳', phone: '13800000003' }, residentUserId: DEMO_USERS.resident3 },
-    steps: [[h2, { type: 'acknowledge' }], [h2, { type: 'resolve', summary: '已修剪' }]],
+    intake: {
+      ...lakeview,
+      categoryCode: 'greenery',
+      description: '中心花园的树枝压到了二楼窗户',
+      contact: { name: '王芳', phone: '13800000003' },
+      residentUserId: DEMO_USERS.resident3,
+    },
+    steps: [
+      [h2, { type: 'acknowledge' }],
+      [h2, { type: 'resolve', summary: '已修剪' }],
+    ],
   },
   {
     key: 'demo-dushu-parking',
-    intake: { ...dushu, categoryCode: 'parking', description: '消防通道旁长期停放僵尸车', contact: { name: '住户', phone: '13900000101' }, residentUserId: null },
+    intake: {
+      ...dushu,
+      categoryCode: 'parking',
+      description: '消防通道旁长期停放僵尸车',
+      contact: { name: '住户', phone: '13900000101' },
+      residentUserId: null,
+    },
     steps: [[h3, { type: 'acknowledge', note: '已张贴挪车通知' }]],
   },
   {
     key: 'demo-dushu-cleaning',
-    intake: { ...dushu, categoryCode: 'cleaning', description: '垃圾房三天没有清运，气味很大', contact: { name: '住户', phone: '13900000102' }, residentUserId: null },
+    intake: {
+      ...dushu,
+      categoryCode: 'cleaning',
+      description: '垃圾房三天没有清运，气味很大',
+      contact: { name: '住户', phone: '13900000102' },
+      residentUserId: null,
+    },
     steps: [],
   },
   {
     key: 'demo-fast-lift',
-    intake: { ...at(DEMO.compound, DEMO.resident1HouseholdId, '101'), categoryCode: 'lift', description: '1号楼电梯停在三楼不动，老人上下楼困难', contact: { name: '张伟', phone: '13800000001' }, residentUserId: DEMO_USERS.resident1 },
+    intake: {
+      ...at(DEMO.compound, DEMO.resident1HouseholdId, '101'),
+      categoryCode: 'lift',
+      description: '1号楼电梯停在三楼不动，老人上下楼困难',
+      contact: { name: '张伟', phone: '13800000001' },
+      residentUserId: DEMO_USERS.resident1,
+    },
     // Nobody answers: watch the 催办 reminders, the breach and the escalation to the street committee live.
     steps: [],
   },
   {
     key: 'demo-fast-cleaning',
-    intake: { ...at(DEMO.compound, DEMO.resident1HouseholdId, '101'), categoryCode: 'cleaning', description: '楼道里堆满了装修垃圾', contact: { name: '张伟', phone: '13800000001' }, residentUserId: DEMO_USERS.resident1 },
-    steps: [[h1, { type: 'acknowledge' }], [h1, { type: 'resolve', summary: '已清运' }], [resident('resident1'), { type: 'evaluate', satisfaction: 'basically_satisfied', solved: true }]],
+    intake: {
+      ...at(DEMO.compound, DEMO.resident1HouseholdId, '101'),
+      categoryCode: 'cleaning',
+      description: '楼道里堆满了装修垃圾',
+      contact: { name: '张伟', phone: '13800000001' },
+      residentUserId: DEMO_USERS.resident1,
+    },
+    steps: [
+      [h1, { type: 'acknowledge' }],
+      [h1, { type: 'resolve', summary: '已清运' }],
+      [resident('resident1'), { type: 'evaluate', satisfaction: 'basically_satisfied', solved: true }],
+    ],
   },
 ];
 

@@ -15,8 +15,14 @@ async function main(): Promise<void> {
   const bundleAt = args.indexOf('--bundle');
   const codePath = bundleAt >= 0 ? path.resolve(args.splice(bundleAt, 2)[1]) : undefined;
   const dir = args[0] ?? path.join(__dirname, '..', 'test', 'replay', 'histories');
-  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
-  const histories = files.map((f) => ({ workflowId: f, history: JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) }));
+  const files = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort();
+  const histories = files.map((f) => ({
+    workflowId: f,
+    history: JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')),
+  }));
   const workflowBundle: WorkflowBundleOption = codePath ? { codePath } : await bundleWorkflows(workflowsPath);
   let failed = 0;
   for await (const result of Worker.runReplayHistories({ workflowBundle }, histories)) {

@@ -49,14 +49,24 @@ export async function startSystem(config: Config, log: (line: string) => void = 
     let databaseUrl = config.DATABASE_URL;
     if (!databaseUrl) {
       // scripts/start.ts handles Ctrl-C and SIGTERM: stopAll (below) stops Postgres last.
-      pg = await startEmbeddedPostgres({ dataDir: config.DATA_DIR, port: config.EMBEDDED_POSTGRES_PORT, log, ownSignals: true });
+      pg = await startEmbeddedPostgres({
+        dataDir: config.DATA_DIR,
+        port: config.EMBEDDED_POSTGRES_PORT,
+        log,
+        ownSignals: true,
+      });
       stops.push(() => pg!.stop());
       databaseUrl = pg.url;
     }
     let temporal: TemporalHandle | undefined;
     let temporalAddress = config.TEMPORAL_ADDRESS;
     if (!temporalAddress) {
-      temporal = await startTemporalDevServer({ dataDir: path.join(config.DATA_DIR, 'temporal'), port: config.TEMPORAL_PORT, uiPort: config.TEMPORAL_UI_PORT, log });
+      temporal = await startTemporalDevServer({
+        dataDir: path.join(config.DATA_DIR, 'temporal'),
+        port: config.TEMPORAL_PORT,
+        uiPort: config.TEMPORAL_UI_PORT,
+        log,
+      });
       stops.push(() => temporal!.stop());
       temporalAddress = temporal.address;
     }
@@ -70,7 +80,12 @@ export async function startSystem(config: Config, log: (line: string) => void = 
       if (created) log('demo data seeded');
       firstRun = created;
     }
-    const t = await connectTemporalClient(temporalAddress, config.TEMPORAL_NAMESPACE, config.START_TIMEOUT_MS, temporalTls(config));
+    const t = await connectTemporalClient(
+      temporalAddress,
+      config.TEMPORAL_NAMESPACE,
+      config.START_TIMEOUT_MS,
+      temporalTls(config),
+    );
     stops.push(() => t.connection.close());
     const native = await connectWorker(temporalAddress, config.START_TIMEOUT_MS, temporalTls(config));
     stops.push(() => native.close());
@@ -93,7 +108,11 @@ export async function startSystem(config: Config, log: (line: string) => void = 
     const photoOrphans = startPhotoOrphanCleaner(pool, path.join(config.DATA_DIR, 'photos'), 10 * 60_000, log);
     stops.push(async () => photoOrphans.stop());
     // Closed cases' personal data and photos, RETENTION_DAYS after closing: at start, then hourly.
-    const retention = startRetention({ pool, photos: folderPhotoStorage(path.join(config.DATA_DIR, 'photos')), retentionDays: config.RETENTION_DAYS }, 3_600_000, log);
+    const retention = startRetention(
+      { pool, photos: folderPhotoStorage(path.join(config.DATA_DIR, 'photos')), retentionDays: config.RETENTION_DAYS },
+      3_600_000,
+      log,
+    );
     stops.push(() => retention.stop());
     // The notification outbox: in-app inbox (pushed live to the web app), SMS (DATA_DIR/sms.log by default), webhooks.
     const dispatcher = startDispatcher({ pool, config, log });
@@ -108,7 +127,10 @@ export async function startSystem(config: Config, log: (line: string) => void = 
     await app.listen({ port: config.PORT, host: listenHost(config) });
     // Stop accepting requests first: pushed last, so it runs first.
     stops.push(() => app.close());
-    const metrics = config.METRICS_PORT === 0 ? null : await serveMetrics(app.metricsRegistry, config.METRICS_HOST, config.METRICS_PORT);
+    const metrics =
+      config.METRICS_PORT === 0
+        ? null
+        : await serveMetrics(app.metricsRegistry, config.METRICS_HOST, config.METRICS_PORT);
     if (metrics) stops.push(() => metrics.close());
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.PORT;

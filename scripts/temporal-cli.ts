@@ -72,9 +72,7 @@ export function findTemporalCli(log: (line: string) => void = console.log): Temp
 
 /** The `executable` option of @temporalio/testing's createLocal for a found CLI. */
 export function executableOption(cli: TemporalCli) {
-  return cli.path
-    ? ({ type: 'existing-path', path: cli.path } as const)
-    : ({ type: 'cached-download' } as const);
+  return cli.path ? ({ type: 'existing-path', path: cli.path } as const) : ({ type: 'cached-download' } as const);
 }
 
 if (require.main === module) {

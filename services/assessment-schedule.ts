@@ -2,19 +2,35 @@
 // start (scripts/system.ts, worker/main.ts) and is idempotent: it creates the Schedule when absent and leaves an
 // existing one alone, so an operator's pause or edit in the Temporal UI survives a restart — except the spec of
 // releases before 0.3.0 (days 1–10 only), which is moved to every day: a month's cut-off can fall after the 10th.
-import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, WorkflowExecutionAlreadyStartedError, type Client, type ScheduleSpec } from '@temporalio/client';
+import {
+  ScheduleAlreadyRunning,
+  ScheduleOverlapPolicy,
+  WorkflowExecutionAlreadyStartedError,
+  type Client,
+  type ScheduleSpec,
+} from '@temporalio/client';
 import { ASSESSMENT_SCHEDULE_ID, assessmentWorkflow, assessmentWorkflowId } from '../workflows/assessment-workflow';
 
 const COMMENT = '02:00 CST every day: each unit of the previous months is assessed once its outcomes are settled';
 const SPEC: ScheduleSpec = { calendars: [{ hour: 2, comment: COMMENT }], timezone: 'Asia/Shanghai' };
 const OLD_COMMENT = '02:00 CST, days 1–10: the first working day computes the previous month';
 
-export async function ensureAssessmentSchedule(client: Client, taskQueue: string, scheduleId = ASSESSMENT_SCHEDULE_ID): Promise<'created' | 'exists' | 'updated'> {
+export async function ensureAssessmentSchedule(
+  client: Client,
+  taskQueue: string,
+  scheduleId = ASSESSMENT_SCHEDULE_ID,
+): Promise<'created' | 'exists' | 'updated'> {
   try {
     await client.schedule.create({
       scheduleId,
       spec: SPEC,
-      action: { type: 'startWorkflow', workflowType: assessmentWorkflow, workflowId: scheduleId, taskQueue, args: [{}] },
+      action: {
+        type: 'startWorkflow',
+        workflowType: assessmentWorkflow,
+        workflowId: scheduleId,
+        taskQueue,
+        args: [{}],
+      },
       // A run missed while Temporal was down is still taken within ten days; the activities decide from the
       // scheduled time and the cases' deadlines, not from the run's own clock, what is ready.
       policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '10 days' },
@@ -39,7 +55,11 @@ export interface StartAssessment {
 }
 
 /** Starts the same workflow the Schedule runs, for one period; `started` is false for a repeated request. */
-export async function startAssessment(client: Client, taskQueue: string, s: StartAssessment): Promise<{ workflowId: string; started: boolean }> {
+export async function startAssessment(
+  client: Client,
+  taskQueue: string,
+  s: StartAssessment,
+): Promise<{ workflowId: string; started: boolean }> {
   const workflowId = assessmentWorkflowId(s.period, `${s.requestedBy}-${s.requestKey}`);
   try {
     await client.workflow.start(assessmentWorkflow, {

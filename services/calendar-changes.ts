@@ -3,7 +3,10 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { calendarChangeWorkflow, calendarChangeWorkflowId } from '../workflows/calendar-change-workflow';
 
-export async function announceCalendarChange(deps: { temporal: Client; taskQueue: string }, change: { id: string; reason: string }): Promise<void> {
+export async function announceCalendarChange(
+  deps: { temporal: Client; taskQueue: string },
+  change: { id: string; reason: string },
+): Promise<void> {
   try {
     await deps.temporal.workflow.start(calendarChangeWorkflow, {
       workflowId: calendarChangeWorkflowId(change.id),

@@ -28,7 +28,13 @@ export class CaseClosedError extends DomainError {
   }
 }
 
-export async function performAction(deps: ActionDeps, caseId: string, actor: Actor, action: CaseAction, requestId: string): Promise<ActionResult> {
+export async function performAction(
+  deps: ActionDeps,
+  caseId: string,
+  actor: Actor,
+  action: CaseAction,
+  requestId: string,
+): Promise<ActionResult> {
   const handle = deps.temporal.workflow.getHandle(workflowIdFor(caseId));
   const def = actionUpdates[action.type] as (typeof actionUpdates)['acknowledge'];
   const abort = new AbortController();
@@ -47,15 +53,23 @@ export async function performAction(deps: ActionDeps, caseId: string, actor: Act
     }
     if (err instanceof WorkflowNotFoundError) {
       // An Update to a completed workflow also reads as "not found": tell a closed case from a missing one.
-      const closed = await handle.describe().then((d) => d.status.name !== 'RUNNING', () => false);
+      const closed = await handle.describe().then(
+        (d) => d.status.name !== 'RUNNING',
+        () => false,
+      );
       if (closed) throw new CaseClosedError();
       throw new DomainError('not_found', 'case.not_found', '工单不存在 (case not found)');
     }
     if (abort.signal.aborted) {
-      throw new DomainError('unavailable', 'case.unavailable', '处理服务暂时不可用，请用同一请求编号重试 (no worker answered in time; retry with the same Idempotency-Key)');
+      throw new DomainError(
+        'unavailable',
+        'case.unavailable',
+        '处理服务暂时不可用，请用同一请求编号重试 (no worker answered in time; retry with the same Idempotency-Key)',
+      );
     }
     // A completed workflow rejects new Updates: the case is closed.
-    if (/workflow execution already completed|already completed/i.test((err as Error).message)) throw new CaseClosedError();
+    if (/workflow execution already completed|already completed/i.test((err as Error).message))
+      throw new CaseClosedError();
     throw err;
   } finally {
     clearTimeout(timer);

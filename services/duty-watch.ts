@@ -27,7 +27,14 @@ export async function watchDutiesOnce(pool: Pool, now: number = Date.now()): Pro
   for (const s of starts) {
     const organizationId = partyOf(s);
     if (organizationId === null || !dutyMissed(s, calendar, now)) continue;
-    missed.push({ caseId: s.caseId, seq: s.seq, duty: s.duty, organizationId, level: s.level, reason: WATCH_REASONS[s.duty] });
+    missed.push({
+      caseId: s.caseId,
+      seq: s.seq,
+      duty: s.duty,
+      organizationId,
+      level: s.level,
+      reason: WATCH_REASONS[s.duty],
+    });
   }
   return recordMissedDuties(pool, missed);
 }

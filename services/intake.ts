@@ -81,7 +81,12 @@ export function newTrackingCode(now: number): string {
  * the intake events. `confirm`: `now` writes workflow_started before returning (the reconciler); `soon` batches it (intake's own
  * path; services/started-marks.ts says why that is safe).
  */
-export async function startCaseWorkflow(deps: IntakeDeps, intake: CaseIntake, confirm: 'now' | 'soon', opened = openCase(intake).state): Promise<void> {
+export async function startCaseWorkflow(
+  deps: IntakeDeps,
+  intake: CaseIntake,
+  confirm: 'now' | 'soon',
+  opened = openCase(intake).state,
+): Promise<void> {
   try {
     await deps.temporal.workflow.start(caseWorkflow, {
       workflowId: workflowIdFor(intake.caseId),
@@ -99,14 +104,21 @@ export async function startCaseWorkflow(deps: IntakeDeps, intake: CaseIntake, co
   else confirmStartedSoon(deps.pool, intake.caseId);
 }
 
-async function resolveIntake(deps: IntakeDeps, req: IntakeRequest, caseId: string, trackingCode: string, now: number): Promise<CaseIntake> {
+async function resolveIntake(
+  deps: IntakeDeps,
+  req: IntakeRequest,
+  caseId: string,
+  trackingCode: string,
+  now: number,
+): Promise<CaseIntake> {
   const reads = deps.reference ?? ref.readThrough(deps.pool);
   const [category, compound, household] = await Promise.all([
     reads.category(req.categoryCode),
     reads.compound(req.compoundCode),
     req.householdId ? reads.household(req.householdId) : null,
   ]);
-  if (!category || !category.active) throw new DomainError('validation', 'categoryCode', '未知的诉求类别 (unknown category)');
+  if (!category || !category.active)
+    throw new DomainError('validation', 'categoryCode', '未知的诉求类别 (unknown category)');
   if (!compound) throw new DomainError('validation', 'compoundCode', '未知的小区 (unknown compound)');
   if (req.householdId && (!household || household.compoundCode !== compound.code)) {
     throw new DomainError('validation', 'householdId', '住户不属于该小区 (the household is not in this compound)');
@@ -117,7 +129,8 @@ async function resolveIntake(deps: IntakeDeps, req: IntakeRequest, caseId: strin
     reads.activeAgreement(compound.code, today),
     calendarDataFrom(reads, addCalendarDays(today, -1), addCalendarDays(today, 400)),
   ]);
-  if (!chain?.streetOrgId || !chain.organizationDepartmentId) throw new Error(`incomplete supervision chain for ${compound.communityOrgId}`);
+  if (!chain?.streetOrgId || !chain.organizationDepartmentId)
+    throw new Error(`incomplete supervision chain for ${compound.communityOrgId}`);
   const intake = buildIntake(
     {
       caseId,
@@ -132,7 +145,11 @@ async function resolveIntake(deps: IntakeDeps, req: IntakeRequest, caseId: strin
     {
       category,
       compound,
-      chain: { communityOrgId: chain.communityOrgId, streetOrgId: chain.streetOrgId, organizationDepartmentId: chain.organizationDepartmentId },
+      chain: {
+        communityOrgId: chain.communityOrgId,
+        streetOrgId: chain.streetOrgId,
+        organizationDepartmentId: chain.organizationDepartmentId,
+      },
       agreement,
       regulatorDepartmentId: 'dept-housing',
     },
@@ -163,7 +180,11 @@ export async function fileCase(deps: IntakeDeps, req: IntakeRequest, now = Date.
     const { state, events } = openCase(intake);
     const projection = projectCase(state);
     try {
-      const inserted = await insertCase(deps.pool, row, { events, projection, notifications: notificationsFor(caseId, events, projection) });
+      const inserted = await insertCase(deps.pool, row, {
+        events,
+        projection,
+        notifications: notificationsFor(caseId, events, projection),
+      });
       if (!inserted) {
         // A retry, or a concurrent request, with the same Idempotency-Key: answer with its case.
         const existing = await existingCase();
@@ -185,8 +206,17 @@ function dueAtOf(state: CaseState): IntakeResult['dueAt'] {
   return { response: response.dueAt, resolution: resolution.dueAt };
 }
 
-async function replay(deps: IntakeDeps, existing: { intake: CaseIntake; workflowStarted: boolean; recorded: boolean }): Promise<IntakeResult> {
+async function replay(
+  deps: IntakeDeps,
+  existing: { intake: CaseIntake; workflowStarted: boolean; recorded: boolean },
+): Promise<IntakeResult> {
   const opened = openCase(existing.intake).state;
   if (!existing.workflowStarted) await startCaseWorkflow(deps, existing.intake, 'soon', opened);
-  return { caseId: existing.intake.caseId, trackingCode: existing.intake.trackingCode, created: false, intake: existing.intake, dueAt: dueAtOf(opened) };
+  return {
+    caseId: existing.intake.caseId,
+    trackingCode: existing.intake.trackingCode,
+    created: false,
+    intake: existing.intake,
+    dueAt: dueAtOf(opened),
+  };
 }

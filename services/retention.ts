@@ -28,7 +28,11 @@ export interface RetentionResult {
 const DAY_MS = 86_400_000;
 
 /** Anonymises every case closed more than `retentionDays` before `now`, batch by batch; returns what it removed. */
-export async function anonymiseExpired(pool: Pool, photos: PhotoRemover, opts: RetentionOptions): Promise<RetentionResult> {
+export async function anonymiseExpired(
+  pool: Pool,
+  photos: PhotoRemover,
+  opts: RetentionOptions,
+): Promise<RetentionResult> {
   const now = opts.now ?? Date.now();
   const batchSize = opts.batchSize ?? 500;
   const cutoff = new Date(now - opts.retentionDays * DAY_MS);
@@ -67,7 +71,10 @@ export function startRetention(
   const run = async () => {
     try {
       const { cases, photos } = await anonymiseExpired(deps.pool, deps.photos, { retentionDays: deps.retentionDays });
-      if (cases > 0) log(`[retention] anonymised ${cases} case(s) closed over ${deps.retentionDays} days ago; ${photos} photo(s) deleted`);
+      if (cases > 0)
+        log(
+          `[retention] anonymised ${cases} case(s) closed over ${deps.retentionDays} days ago; ${photos} photo(s) deleted`,
+        );
     } catch (err) {
       log(`[retention] ${(err as Error).message}`);
     }

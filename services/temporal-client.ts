@@ -12,10 +12,18 @@ export interface TemporalClient {
 }
 
 /** Connects to Temporal and proves it answers (getSystemInfo), or fails with one line naming TEMPORAL_ADDRESS. */
-export async function connectTemporalClient(address: string, namespace: string, timeoutMs: number, tls?: TemporalTls): Promise<TemporalClient> {
+export async function connectTemporalClient(
+  address: string,
+  namespace: string,
+  timeoutMs: number,
+  tls?: TemporalTls,
+): Promise<TemporalClient> {
   try {
     // The same TLS settings as the worker's native connection: mTLS in production (SECURITY.md "Temporal").
-    const connection = await withTimeout(Connection.connect({ address, connectTimeout: timeoutMs, ...(tls ? { tls } : {}) }), timeoutMs);
+    const connection = await withTimeout(
+      Connection.connect({ address, connectTimeout: timeoutMs, ...(tls ? { tls } : {}) }),
+      timeoutMs,
+    );
     const client = new Client({ connection, namespace });
     await withTimeout(client.workflowService.getSystemInfo({}), timeoutMs);
     return { connection, client };
@@ -25,5 +33,7 @@ export async function connectTemporalClient(address: string, namespace: string, 
 }
 
 export function temporalUnreachable(address: string, err: unknown): ConfigError {
-  return new ConfigError(`TEMPORAL_ADDRESS: cannot reach Temporal at ${address} (${(err as Error).message.split('\n')[0]})`);
+  return new ConfigError(
+    `TEMPORAL_ADDRESS: cannot reach Temporal at ${address} (${(err as Error).message.split('\n')[0]})`,
+  );
 }

@@ -22,7 +22,9 @@ async function main(): Promise<boolean> {
       taskQueueType: WORKFLOW_TASK_QUEUE,
     });
     const host = `@${os.hostname()}`;
-    return (pollers ?? []).some((p) => p.identity?.endsWith(host) && Date.now() - Number(p.lastAccessTime?.seconds ?? 0) * 1000 < FRESH_MS);
+    return (pollers ?? []).some(
+      (p) => p.identity?.endsWith(host) && Date.now() - Number(p.lastAccessTime?.seconds ?? 0) * 1000 < FRESH_MS,
+    );
   } finally {
     await t.connection.close();
   }

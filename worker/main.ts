@@ -17,10 +17,17 @@ import { createConfiguredWorker } from './worker';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  if (!config.DATABASE_URL) throw new ConfigError('DATABASE_URL: is required for `npm run worker` (npm start embeds Postgres)');
-  if (!config.TEMPORAL_ADDRESS) throw new ConfigError('TEMPORAL_ADDRESS: is required for `npm run worker` (npm start embeds Temporal)');
+  if (!config.DATABASE_URL)
+    throw new ConfigError('DATABASE_URL: is required for `npm run worker` (npm start embeds Postgres)');
+  if (!config.TEMPORAL_ADDRESS)
+    throw new ConfigError('TEMPORAL_ADDRESS: is required for `npm run worker` (npm start embeds Temporal)');
   const pool = await connectPostgres(config.DATABASE_URL, config.START_TIMEOUT_MS);
-  const t = await connectTemporalClient(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE, config.START_TIMEOUT_MS, temporalTls(config));
+  const t = await connectTemporalClient(
+    config.TEMPORAL_ADDRESS,
+    config.TEMPORAL_NAMESPACE,
+    config.START_TIMEOUT_MS,
+    temporalTls(config),
+  );
   const native = await connectWorker(config.TEMPORAL_ADDRESS, config.START_TIMEOUT_MS, temporalTls(config));
   const worker = await createConfiguredWorker(config, native, pool, console.log);
   await logCalendarCoverage(pool, console.log);
@@ -31,7 +38,11 @@ async function main(): Promise<void> {
   // under its DATA_DIR: a worker whose DATA_DIR is another machine's finds no folder and does nothing.
   const photoOrphans = startPhotoOrphanCleaner(pool, path.join(config.DATA_DIR, 'photos'));
   // Closed cases' personal data and photos, RETENTION_DAYS after closing: at start, then hourly.
-  const retention = startRetention({ pool, photos: folderPhotoStorage(path.join(config.DATA_DIR, 'photos')), retentionDays: config.RETENTION_DAYS });
+  const retention = startRetention({
+    pool,
+    photos: folderPhotoStorage(path.join(config.DATA_DIR, 'photos')),
+    retentionDays: config.RETENTION_DAYS,
+  });
   // The notification outbox: in-app inbox, SMS, webhooks. Every worker runs one; row locks keep them from sending twice.
   const dispatcher = startDispatcher({ pool, config });
   // The monthly assessment (考核) Schedule: created once, left alone when it exists (every worker may run this).

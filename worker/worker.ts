@@ -2,7 +2,13 @@
 // and the tests all build it here, so production and tests run the same wiring.
 import fs from 'node:fs';
 import path from 'node:path';
-import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundle, type WorkflowBundleOption } from '@temporalio/worker';
+import {
+  NativeConnection,
+  Worker,
+  bundleWorkflowCode,
+  type WorkflowBundle,
+  type WorkflowBundleOption,
+} from '@temporalio/worker';
 import type { Pool } from 'pg';
 import { createActivities } from '../activities';
 import type { Config } from '../config';
@@ -46,7 +52,8 @@ const quietLogger = {
  */
 export async function defaultWorkflowBundle(): Promise<WorkflowBundleOption> {
   if (path.extname(__filename) !== '.js') return bundleWorkflows();
-  if (!fs.existsSync(BUILT_BUNDLE_PATH)) throw new Error(`${BUILT_BUNDLE_PATH} is missing: \`npm run build\` writes it beside the compiled code`);
+  if (!fs.existsSync(BUILT_BUNDLE_PATH))
+    throw new Error(`${BUILT_BUNDLE_PATH} is missing: \`npm run build\` writes it beside the compiled code`);
   return { codePath: BUILT_BUNDLE_PATH };
 }
 
@@ -65,7 +72,12 @@ export async function createWorker(o: WorkerOptions): Promise<Worker> {
  * The worker `npm start` and `npm run worker` run, built from the configuration in this one place (so an option
  * read from the environment reaches both), and the cache size it runs with said in the log.
  */
-export async function createConfiguredWorker(config: Config, connection: NativeConnection, pool: Pool, log: (line: string) => void): Promise<Worker> {
+export async function createConfiguredWorker(
+  config: Config,
+  connection: NativeConnection,
+  pool: Pool,
+  log: (line: string) => void,
+): Promise<Worker> {
   const worker = await createWorker({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,

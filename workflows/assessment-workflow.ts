@@ -42,6 +42,10 @@ export async function assessmentWorkflow(input: AssessmentWorkflowInput = {}): P
     period = await periodToAssess({ at });
     if (period === null) return { period: null, skipped: true, assessmentIds: [] };
   }
-  const { ids } = await computeAssessments({ period, computationId: workflowInfo().workflowId, computedBy: input.requestedBy ?? 'schedule' });
+  const { ids } = await computeAssessments({
+    period,
+    computationId: workflowInfo().workflowId,
+    computedBy: input.requestedBy ?? 'schedule',
+  });
   return { period, skipped: false, assessmentIds: ids };
 }

@@ -36,7 +36,13 @@ export async function calendarChangeWorkflow(input: CalendarChangeInput): Promis
     const ids = await openCaseIds({ after, limit: PAGE });
     if (ids.length === 0) return { sent };
     // A case that closed meanwhile has no deadline left to move.
-    await Promise.all(ids.map((id) => getExternalWorkflowHandle(workflowIdFor(id)).signal(calendarChangedSignal, change).catch(() => undefined)));
+    await Promise.all(
+      ids.map((id) =>
+        getExternalWorkflowHandle(workflowIdFor(id))
+          .signal(calendarChangedSignal, change)
+          .catch(() => undefined),
+      ),
+    );
     sent += ids.length;
     after = ids[ids.length - 1];
   }

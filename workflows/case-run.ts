@@ -59,7 +59,8 @@ export class CaseRun {
   validate(type: ActionType, req: ActionInput): void {
     // The clock acts as `system` inside the workflow only; an Update claiming it comes from outside the API (someone
     // with access to Temporal), and is refused before it reaches history (SECURITY.md "Temporal").
-    if (req.actor?.role === 'system' || !PEOPLE_ROLES.has(req.actor?.role)) reject('actor.forbidden', '不接受系统身份的外部操作 (no action from outside the loop may act as the system)');
+    if (req.actor?.role === 'system' || !PEOPLE_ROLES.has(req.actor?.role))
+      reject('actor.forbidden', '不接受系统身份的外部操作 (no action from outside the loop may act as the system)');
     // Who may see the case is decided here, from the state, which knows every handler the case has had.
     if (!maySee(req.actor, this.state)) reject('case.not_visible', '工单不存在 (case not found)');
     if (this.applied.has(req.requestId)) return;
@@ -76,7 +77,14 @@ export class CaseRun {
     if (!d.ok) return reject(d.code, d.reason);
     const events = this.commit(d.events, req.actor, req.requestId);
     const s = this.state;
-    const result: ActionResult = { caseId: s.caseId, status: s.status, stage: stageOf(s), level: s.level, seq: s.seq, events: events.map((e) => ({ seq: e.seq, type: e.type })) };
+    const result: ActionResult = {
+      caseId: s.caseId,
+      status: s.status,
+      stage: stageOf(s),
+      level: s.level,
+      seq: s.seq,
+      events: events.map((e) => ({ seq: e.seq, type: e.type })),
+    };
     this.applied.set(req.requestId, result);
     await this.written(s.seq);
     return result;
@@ -131,7 +139,12 @@ export class CaseRun {
       } catch (err) {
         // A write that can never succeed is reported by the activity (log line, metric); the case keeps its clock.
         if (!(err instanceof ActivityFailure)) throw err;
-        log.error('case events could not be written', { caseId: this.state.caseId, fromSeq: batch[0].seq, toSeq: last, error: err.cause?.message });
+        log.error('case events could not be written', {
+          caseId: this.state.caseId,
+          fromSeq: batch[0].seq,
+          toSeq: last,
+          error: err.cause?.message,
+        });
       }
       this.writtenSeq = last;
       while (this.waiting.length > 0 && this.waiting[0].seq <= last) this.waiting.shift()!.done();

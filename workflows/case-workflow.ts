@@ -1,7 +1,16 @@
 // One durable workflow per case: 民意收集 → 响应处理 → 跟踪督促 → 评估评价.
 // Handlers are registered first; then the main loop waits for the next deadline or a change, lets the clock act,
 // and keeps the triage search attributes current. The rules live in domain/, the state and its writer in CaseRun.
-import { allHandlersFinished, condition, continueAsNew, getExternalWorkflowHandle, patched, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  getExternalWorkflowHandle,
+  patched,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
 import { ACTION_TYPES } from '../domain/actions';
 import { nextWakeUp } from '../domain/case-machine';
 import type { CaseState } from '../domain/case-state';
@@ -22,7 +31,9 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
   const run = new CaseRun(input);
   for (const type of ACTION_TYPES) {
     const update = actionUpdates[type] as (typeof actionUpdates)['acknowledge'];
-    setHandler(update, (req: ActionInput) => run.act(req), { validator: (req: ActionInput) => run.validate(type, req) });
+    setHandler(update, (req: ActionInput) => run.act(req), {
+      validator: (req: ActionInput) => run.validate(type, req),
+    });
   }
   setHandler(complainantJoinedSignal, (joined) => run.join(joined));
   // 0.3.0: a case started on 0.2.0 left this signal unhandled; replaying its history, it still does.
@@ -54,7 +65,11 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
   const primary = run.state.mergedInto;
   if (primary && run.state.residentUserId) {
     // 合并: the complainant now follows the primary case. A primary closed meanwhile has nobody left to tell.
-    const joined = { fromCaseId: run.state.caseId, fromTrackingCode: run.state.trackingCode, residentUserId: run.state.residentUserId };
+    const joined = {
+      fromCaseId: run.state.caseId,
+      fromTrackingCode: run.state.trackingCode,
+      residentUserId: run.state.residentUserId,
+    };
     await getExternalWorkflowHandle(workflowIdFor(primary.caseId))
       .signal(complainantJoinedSignal, joined)
       .catch(() => undefined);

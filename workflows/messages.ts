@@ -25,7 +25,8 @@ export interface CaseWorkflowInput {
   applied?: [string, ActionResult][];
 }
 
-const update = <T extends ActionType>(name: T) => defineUpdate<ActionResult, [ActionInput<Extract<CaseAction, { type: T }>>]>(name);
+const update = <T extends ActionType>(name: T) =>
+  defineUpdate<ActionResult, [ActionInput<Extract<CaseAction, { type: T }>>]>(name);
 
 /** The Update for each action type, for code that dispatches by name (the API's action routes). */
 export const actionUpdates = {

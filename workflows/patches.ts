@@ -6,6 +6,7 @@ export const PATCHES = {
   calendarChanges: {
     id: 'calendar-changes',
     added: '0.3.0',
-    removeWhen: 'deprecatePatch once no case started before 0.3.0 is running (and the 0.2.0 histories leave the corpus); remove once none started before that release is',
+    removeWhen:
+      'deprecatePatch once no case started before 0.3.0 is running (and the 0.2.0 histories leave the corpus); remove once none started before that release is',
   },
 } as const satisfies Record<string, { id: string; added: string; removeWhen: string }>;

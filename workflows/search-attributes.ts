@@ -23,4 +23,5 @@ export function caseSearchAttributes(state: CaseState): SearchAttributePair[] {
 }
 
 /** What can change after intake (the community never does): equal keys need no upsert. */
-export const searchAttributesKey = (state: CaseState): string => [state.level, state.currentHandlerOrgId, state.overdue].join('|');
+export const searchAttributesKey = (state: CaseState): string =>
+  [state.level, state.currentHandlerOrgId, state.overdue].join('|');

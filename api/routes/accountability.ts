@@ -22,14 +22,17 @@ import { canSee } from '../visibility';
 import { findingBody, listQuerySchema, presentRecord, recordSchema } from './accountability-schemas';
 import { decodeCursor, encodeCursor, periodOf } from './stats-common';
 
-const notFound = () => errors.notFound('accountability.not_found', text('问责记录不存在', 'Accountability record not found'));
+const notFound = () =>
+  errors.notFound('accountability.not_found', text('问责记录不存在', 'Accountability record not found'));
 const forbidden = (zh: string, en: string) => new ApiError(403, 'accountability.forbidden', text(zh, en));
 const idParams = z.strictObject({ id: z.uuid() });
 
 function scopeOf(actor: Actor): acc.AccountabilityScope {
   if (actor.role === 'admin') return { kind: 'all' };
   if (!actor.organizationId || actor.role === 'resident') throw errors.roleForbidden();
-  return actor.role === 'supervisor' ? { kind: 'supervisor', orgId: actor.organizationId } : { kind: 'organization', orgId: actor.organizationId };
+  return actor.role === 'supervisor'
+    ? { kind: 'supervisor', orgId: actor.organizationId }
+    : { kind: 'organization', orgId: actor.organizationId };
 }
 
 export const accountabilityRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (app, { ctx }) => {
@@ -45,9 +48,9 @@ export const accountabilityRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = 
   app.get('/responsibility-duties', {
     schema: {
       tags: ['accountability'],
-      summary: '责任清单 The responsibility list: each organisation kind\'s duties',
+      summary: "责任清单 The responsibility list: each organisation kind's duties",
       description:
-        'Public, like the rest of how the loop is set up (信息公开). Party organisations have eighteen duties in six areas (政治统领、组织统联、阵地统建、队伍统管、资源统筹、治理统筹: the areas are the Runzhou list\'s, the eighteen duties this project\'s reading of them); handlers have their service duties (area null).',
+        "Public, like the rest of how the loop is set up (信息公开). Party organisations have eighteen duties in six areas (政治统领、组织统联、阵地统建、队伍统管、资源统筹、治理统筹: the areas are the Runzhou list's, the eighteen duties this project's reading of them); handlers have their service duties (area null).",
       querystring: z.strictObject({ organizationKind: z.enum(ORGANIZATION_KINDS).optional() }),
       response: {
         200: z.object({
@@ -58,14 +61,19 @@ export const accountabilityRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = 
               titleZh: z.string(),
               titleEn: z.string(),
               description: z.string().nullable(),
-              area: z.object({ code: z.string(), titleZh: z.string(), titleEn: z.string() }).nullable().describe('the area of a Party organisation\'s duty; null: a service duty'),
+              area: z
+                .object({ code: z.string(), titleZh: z.string(), titleEn: z.string() })
+                .nullable()
+                .describe("the area of a Party organisation's duty; null: a service duty"),
             }),
           ),
         }),
         ...errorResponses(400),
       },
     },
-    handler: async (req) => ({ items: await listResponsibilityDuties(ctx.pool, { organizationKind: req.query.organizationKind }) }),
+    handler: async (req) => ({
+      items: await listResponsibilityDuties(ctx.pool, { organizationKind: req.query.organizationKind }),
+    }),
   });
 
   app.get('/accountability', {
@@ -73,10 +81,14 @@ export const accountabilityRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = 
     schema: {
       tags: ['accountability'],
       summary: '问责记录 Accountability records per organisation and period',
-      description: 'An organisation sees the records against it; a supervisor also those against the organisations it supervises and those on its cases. Newest first.',
+      description:
+        'An organisation sees the records against it; a supervisor also those against the organisations it supervises and those on its cases. Newest first.',
       security: bearer,
       querystring: listQuerySchema,
-      response: { 200: z.object({ items: z.array(recordSchema), nextCursor: z.string().nullable() }), ...errorResponses(400, 401, 403) },
+      response: {
+        200: z.object({ items: z.array(recordSchema), nextCursor: z.string().nullable() }),
+        ...errorResponses(400, 401, 403),
+      },
     },
     handler: async (req) => {
       const q = req.query;
@@ -87,7 +99,14 @@ export const accountabilityRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = 
       const { rows, next } = await acc.listAccountability(
         ctx.pool,
         scopeOf(actor),
-        { organizationId: q.organization, caseId: q.case, source: q.source, status: q.status, from: range?.from, to: range?.to },
+        {
+          organizationId: q.organization,
+          caseId: q.case,
+          source: q.source,
+          status: q.status,
+          from: range?.from,
+          to: range?.to,
+        },
         { limit: q.limit, after },
       );
       return { items: rows.map((r) => present(actor, r)), nextCursor: next ? encodeCursor(next) : null };
@@ -115,7 +134,8 @@ export const accountabilityRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = 
     schema: {
       tags: ['accountability'],
       summary: '提出问责 File a finding against an organisation you supervise',
-      description: 'Names a duty of the responsibility list for the organisation\'s kind, optionally the case, and what follows. The same Idempotency-Key files one record (200 on a repeat).',
+      description:
+        "Names a duty of the responsibility list for the organisation's kind, optionally the case, and what follows. The same Idempotency-Key files one record (200 on a repeat).",
       security: bearer,
       headers: z.looseObject({ 'idempotency-key': idempotencyKeySchema.optional() }),
       body: findingBody,
@@ -128,10 +148,17 @@ export const accountabilityRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = 
       const target = await getOrganization(ctx.pool, b.organizationId);
       if (!target) throw errors.field('organizationId', text('组织不存在', 'no such organisation'));
       if (!supervisor || !(await acc.supervises(ctx.pool, supervisor.id, target.id))) {
-        throw forbidden('只能对本组织督导的单位提出问责', 'you may file findings only against organisations you supervise');
+        throw forbidden(
+          '只能对本组织督导的单位提出问责',
+          'you may file findings only against organisations you supervise',
+        );
       }
       const duties = await listResponsibilityDuties(ctx.pool, { organizationKind: target.kind });
-      if (!duties.some((d) => d.code === b.dutyCode)) throw errors.field('dutyCode', text('该单位的责任清单中没有这项职责', "not a duty on this organisation's responsibility list"));
+      if (!duties.some((d) => d.code === b.dutyCode))
+        throw errors.field(
+          'dutyCode',
+          text('该单位的责任清单中没有这项职责', "not a duty on this organisation's responsibility list"),
+        );
       if (b.caseId) {
         const row = await getCaseView(ctx.pool, { id: b.caseId });
         if (!row || !canSee(actor, row)) throw errors.caseNotFound();
@@ -143,7 +170,9 @@ export const accountabilityRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = 
         caseId: b.caseId ?? null,
         reason: b.reason,
         consequence: b.consequence,
-        level: (LEVELS as readonly string[]).includes(supervisor.kind) ? (supervisor.kind as Level) : 'community_committee',
+        level: (LEVELS as readonly string[]).includes(supervisor.kind)
+          ? (supervisor.kind as Level)
+          : 'community_committee',
         filedBy: actor.userId,
         dedupeKey: `finding:${actor.userId}:${key ?? randomUUID()}`,
       });
@@ -164,12 +193,16 @@ export const accountabilityRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = 
     handler: async (req) => {
       const actor = actorOf(req);
       const row = await visible(actor, req.params.id);
-      if (actor.organizationId !== row.organizationId) throw forbidden('只有被问责单位可以说明', 'only the organisation held to account may answer');
+      if (actor.organizationId !== row.organizationId)
+        throw forbidden('只有被问责单位可以说明', 'only the organisation held to account may answer');
       if (!(await acc.answerRecord(ctx.pool, row.id, actor.userId, req.body.answer))) {
         const now = await visible(actor, row.id);
         throw now.closedAt
           ? errors.conflict('accountability.closed', text('问责记录已关闭', 'The record is closed'))
-          : errors.conflict('accountability.already_answered', text('已说明过，每条记录只能说明一次', 'Already answered: a record is answered once'));
+          : errors.conflict(
+              'accountability.already_answered',
+              text('已说明过，每条记录只能说明一次', 'Already answered: a record is answered once'),
+            );
       }
       return present(actor, await visible(actor, row.id));
     },
@@ -193,7 +226,10 @@ export const accountabilityRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = 
       // breach on its case but does not close it (补位不越位); the organisation department, which supervises
       // departments, does. Nobody closes a record against their own organisation.
       if (!actor.organizationId || !(await acc.supervises(ctx.pool, actor.organizationId, row.organizationId))) {
-        throw forbidden('只有被问责单位的上级督导方可以关闭', "only a supervisor of the organisation held to account may close it");
+        throw forbidden(
+          '只有被问责单位的上级督导方可以关闭',
+          'only a supervisor of the organisation held to account may close it',
+        );
       }
       if (!(await acc.closeRecord(ctx.pool, row.id, actor.userId, req.body.reason))) {
         throw errors.conflict('accountability.closed', text('问责记录已关闭', 'The record is already closed'));

@@ -25,17 +25,28 @@ const apiKeySchema = z.object({
   createdAt: z.string(),
   revokedAt: z.string().nullable(),
 });
-const view = (k: ApiKey) => ({ ...k, keyHash: undefined, createdAt: k.createdAt.toISOString(), revokedAt: k.revokedAt?.toISOString() ?? null });
+const view = (k: ApiKey) => ({
+  ...k,
+  keyHash: undefined,
+  createdAt: k.createdAt.toISOString(),
+  revokedAt: k.revokedAt?.toISOString() ?? null,
+});
 
 export const apiKeyRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (app, { ctx }) => {
   app.addHook('onRequest', authenticate(ctx.reference));
   app.addHook('preHandler', requireRole('admin'));
   const security = [{ bearerAuth: [] }];
   // This process's cache forgets a revoked key at once, before the change notification arrives (db/reference-cache.ts).
-  const changingKeys = <T>(fn: (client: PoolClient) => Promise<T>): Promise<T> => withTransaction(ctx.pool, fn).finally(() => ctx.reference.changed('api_keys'));
+  const changingKeys = <T>(fn: (client: PoolClient) => Promise<T>): Promise<T> =>
+    withTransaction(ctx.pool, fn).finally(() => ctx.reference.changed('api_keys'));
 
   app.get('/admin/api-keys', {
-    schema: { tags: ['admin'], summary: '接口密钥列表 List API keys (no secrets)', security, response: { 200: z.object({ items: z.array(apiKeySchema) }), ...errorResponses(401, 403) } },
+    schema: {
+      tags: ['admin'],
+      summary: '接口密钥列表 List API keys (no secrets)',
+      security,
+      response: { 200: z.object({ items: z.array(apiKeySchema) }), ...errorResponses(401, 403) },
+    },
     handler: async () => ({ items: (await listApiKeys(ctx.pool)).map(view) }),
   });
 
@@ -51,12 +62,28 @@ export const apiKeyRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (a
       const org = await getOrganization(ctx.pool, req.body.organizationId);
       const kinds: readonly string[] = req.body.role === 'handler' ? HANDLER_KINDS : SUPERVISOR_KINDS;
       if (!org) throw errors.field('organizationId', text('组织不存在', 'no such organisation'));
-      if (!kinds.includes(org.kind)) throw errors.field('role', text(`该组织不能以此角色接入`, `a ${org.kind} cannot act as ${req.body.role}`));
+      if (!kinds.includes(org.kind))
+        throw errors.field('role', text(`该组织不能以此角色接入`, `a ${org.kind} cannot act as ${req.body.role}`));
       const id = randomBytes(8).toString('hex');
       const secret = randomBytes(32).toString('base64url');
       const created = await changingKeys(async (client) => {
-        const k = await insertApiKey(client, { id, keyHash: hashApiSecret(secret), organizationId: org.id, role: req.body.role, label: req.body.label });
-        await admin.insertAudit(client, { actorUserId: actorOf(req).userId, requestId: req.id, action: 'api_key.issue', entity: 'api_key', entityId: id, reason: req.body.reason, before: null, after: view(k) });
+        const k = await insertApiKey(client, {
+          id,
+          keyHash: hashApiSecret(secret),
+          organizationId: org.id,
+          role: req.body.role,
+          label: req.body.label,
+        });
+        await admin.insertAudit(client, {
+          actorUserId: actorOf(req).userId,
+          requestId: req.id,
+          action: 'api_key.issue',
+          entity: 'api_key',
+          entityId: id,
+          reason: req.body.reason,
+          before: null,
+          after: view(k),
+        });
         return k;
       });
       return reply.code(201).send({ ...view(created), key: `rsk_${id}.${secret}` });
@@ -74,8 +101,18 @@ export const apiKeyRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (a
     },
     handler: async (req, reply) => {
       await changingKeys(async (client) => {
-        if (!(await revokeApiKey(client, req.params.id))) throw errors.notFound('api_key.not_found', text('密钥不存在或已吊销', 'No such active API key'));
-        await admin.insertAudit(client, { actorUserId: actorOf(req).userId, requestId: req.id, action: 'api_key.revoke', entity: 'api_key', entityId: req.params.id, reason: req.body.reason, before: null, after: null });
+        if (!(await revokeApiKey(client, req.params.id)))
+          throw errors.notFound('api_key.not_found', text('密钥不存在或已吊销', 'No such active API key'));
+        await admin.insertAudit(client, {
+          actorUserId: actorOf(req).userId,
+          requestId: req.id,
+          action: 'api_key.revoke',
+          entity: 'api_key',
+          entityId: req.params.id,
+          reason: req.body.reason,
+          before: null,
+          after: null,
+        });
       });
       return reply.code(204).send(null);
     },

@@ -8,16 +8,24 @@ import { monthOf } from '../../db/queries/period';
 import type { UserIds } from '../case-view';
 import { rateSchema, rateSetSchema } from './stats-common';
 
-const measure = <T extends z.ZodType>(s: T) => z.object(Object.fromEntries(ASSESSED_MEASURES.map((m) => [m, s])) as Record<(typeof ASSESSED_MEASURES)[number], T>);
+const measure = <T extends z.ZodType>(s: T) =>
+  z.object(Object.fromEntries(ASSESSED_MEASURES.map((m) => [m, s])) as Record<(typeof ASSESSED_MEASURES)[number], T>);
 
 const USER_ID_DOC = "the caller's own user id as it is; another user's as an opaque handle (u_ and 16 hex digits)";
 
 const adjustmentItemSchema = z.object({
   id: z.uuid(),
-  assessmentVersion: z.number().int().describe('the version it was signed on; it stays with the month across recomputations'),
+  assessmentVersion: z
+    .number()
+    .int()
+    .describe('the version it was signed on; it stays with the month across recomputations'),
   delta: z.number(),
   reason: z.string(),
-  signedBy: z.object({ userId: z.string().describe(USER_ID_DOC), nameZh: z.string().nullable(), nameEn: z.string().nullable() }),
+  signedBy: z.object({
+    userId: z.string().describe(USER_ID_DOC),
+    nameZh: z.string().nullable(),
+    nameEn: z.string().nullable(),
+  }),
   signedAt: z.string(),
 });
 
@@ -36,21 +44,39 @@ export const assessmentSchema = z.object({
   compound: z
     .object({ code: z.string(), nameZh: z.string(), nameEn: z.string() })
     .nullable()
-    .describe("the agreement's compound (property companies, owners' committees); null: every case of the organisation"),
+    .describe(
+      "the agreement's compound (property companies, owners' committees); null: every case of the organisation",
+    ),
   agreementId: z.string().nullable(),
   communityOrgId: z.string().nullable(),
   assessorOrgId: z.string().describe('who assesses (考核权) and may sign adjustments'),
   weights: measure(z.number()),
   parts: measure(z.object({ value: z.number().nullable().describe('rate × 100'), weight: z.number() })),
-  status: z.enum(ASSESSMENT_STATUSES).describe('scored; insufficient_data: fewer evaluated cases than minEvaluated; no_cases'),
-  score: z.number().nullable().describe('computed score (weighted mean of the parts with a value); null unless status is scored'),
+  status: z
+    .enum(ASSESSMENT_STATUSES)
+    .describe('scored; insufficient_data: fewer evaluated cases than minEvaluated; no_cases'),
+  score: z
+    .number()
+    .nullable()
+    .describe('computed score (weighted mean of the parts with a value); null unless status is scored'),
   evaluated: z.number().int().describe('evaluated cases behind satisfaction and resolution'),
-  minEvaluated: z.number().int().nullable().describe("the agreement's minimum of evaluated cases for a score (null before 0.3.0)"),
+  minEvaluated: z
+    .number()
+    .int()
+    .nullable()
+    .describe("the agreement's minimum of evaluated cases for a score (null before 0.3.0)"),
   rates: storedRatesSchema,
-  computedBy: z.string().nullable().describe(`schedule: the monthly Schedule; otherwise who asked for it (${USER_ID_DOC})`),
+  computedBy: z
+    .string()
+    .nullable()
+    .describe(`schedule: the monthly Schedule; otherwise who asked for it (${USER_ID_DOC})`),
   computedAt: z.string(),
   adjustments: z.object({
-    total: z.number().describe('net sum of the signed adjustments (at most ±20 in all), shown beside the score and never added into it'),
+    total: z
+      .number()
+      .describe(
+        'net sum of the signed adjustments (at most ±20 in all), shown beside the score and never added into it',
+      ),
     count: z.number().int(),
     items: z.array(adjustmentItemSchema),
   }),
@@ -62,7 +88,10 @@ const settled = (r: StoredRate): Rate => ({ ...r, pending: r.pending ?? 0 });
 
 /** Stored rates as the API shows them: rows of before 0.3.0 lack the pending counts (nothing was pending then). */
 export function storedRates(stored: RateSet): z.infer<typeof storedRatesSchema> {
-  const r = stored as Omit<RateSet, 'excluded' | 'evaluationCoverage'> & { excluded?: number; evaluationCoverage?: Rate };
+  const r = stored as Omit<RateSet, 'excluded' | 'evaluationCoverage'> & {
+    excluded?: number;
+    evaluationCoverage?: Rate;
+  };
   return {
     cases: r.cases,
     excluded: r.excluded ?? 0,
@@ -86,8 +115,20 @@ export function assessmentFields(r: AssessmentRow) {
     periodStart: r.periodStart,
     periodEnd: r.periodEnd,
     version: r.version,
-    organization: { id: r.organizationId, kind: r.organizationKind, nameZh: r.organizationNameZh, nameEn: r.organizationNameEn },
-    compound: r.compoundCode === null ? null : { code: r.compoundCode, nameZh: r.compoundNameZh ?? r.compoundCode, nameEn: r.compoundNameEn ?? r.compoundCode },
+    organization: {
+      id: r.organizationId,
+      kind: r.organizationKind,
+      nameZh: r.organizationNameZh,
+      nameEn: r.organizationNameEn,
+    },
+    compound:
+      r.compoundCode === null
+        ? null
+        : {
+            code: r.compoundCode,
+            nameZh: r.compoundNameZh ?? r.compoundCode,
+            nameEn: r.compoundNameEn ?? r.compoundCode,
+          },
     agreementId: r.agreementId,
     communityOrgId: r.communityOrgId,
     assessorOrgId: r.assessorOrgId,
@@ -106,7 +147,8 @@ export function assessmentFields(r: AssessmentRow) {
 const SCHEDULE = 'schedule';
 
 /** Rounded to the cent: deltas have two decimals, and float sums must not show 0.30000000000000004. */
-export const adjustmentTotal = (adjustments: Pick<AdjustmentRow, 'delta'>[]): number => Math.round(adjustments.reduce((sum, a) => sum + a.delta, 0) * 100) / 100;
+export const adjustmentTotal = (adjustments: Pick<AdjustmentRow, 'delta'>[]): number =>
+  Math.round(adjustments.reduce((sum, a) => sum + a.delta, 0) * 100) / 100;
 
 /** Users' ids through `ids` (api/case-view.ts opaqueUserIds): the caller's own as it is, others' opaque. */
 export function presentAssessment(r: AssessmentRow, adjustments: AdjustmentRow[], ids: UserIds): AssessmentView {

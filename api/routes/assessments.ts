@@ -38,7 +38,10 @@ const adjustmentBody = z.strictObject({
     .number()
     .min(-ADJUSTMENT_CAP, CAP)
     .max(ADJUSTMENT_CAP, CAP)
-    .refine((d) => d !== 0 && Math.abs(d * 100 - Math.round(d * 100)) < 1e-9, '须为非零且最多两位小数 (non-zero, at most two decimals)'),
+    .refine(
+      (d) => d !== 0 && Math.abs(d * 100 - Math.round(d * 100)) < 1e-9,
+      '须为非零且最多两位小数 (non-zero, at most two decimals)',
+    ),
   reason: shortText(1000).describe('the inspection finding behind the adjustment'),
 });
 
@@ -47,7 +50,10 @@ export const assessmentRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = asyn
 
   const userIds = opaqueUserIds(jwtSecret(ctx.config));
   const present = async (actor: Actor, rows: Awaited<ReturnType<typeof listAssessments>>) => {
-    const adjustments = await adjustmentsFor(ctx.pool, rows.map((r) => r.id));
+    const adjustments = await adjustmentsFor(
+      ctx.pool,
+      rows.map((r) => r.id),
+    );
     const ids = userIds(actor.userId);
     return rows.map((r) => presentAssessment(r, adjustments.get(r.id) ?? [], ids));
   };
@@ -118,18 +124,44 @@ export const assessmentRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = asyn
       const row = await visible(actor, req.params.id);
       // 考核权 belongs to the assessor (the community committee that signed the agreement), not to the levels above it.
       if (actor.organizationId !== row.assessorOrgId) {
-        throw new ApiError(403, 'assessment.forbidden', text('只有考核单位可以调整考核', 'Only the assessing organisation may adjust it'));
+        throw new ApiError(
+          403,
+          'assessment.forbidden',
+          text('只有考核单位可以调整考核', 'Only the assessing organisation may adjust it'),
+        );
       }
       const key = req.headers['idempotency-key'];
-      const adjustment = { assessmentId: row.id, delta: req.body.delta, reason: req.body.reason, userId: actor.userId, dedupeKey: key ? `${actor.userId}:${key}` : null };
+      const adjustment = {
+        assessmentId: row.id,
+        delta: req.body.delta,
+        reason: req.body.reason,
+        userId: actor.userId,
+        dedupeKey: key ? `${actor.userId}:${key}` : null,
+      };
       // No score, nothing to adjust: "insufficient data" is not a number to move.
-      if (row.score === null) throw errors.conflict('assessment.no_score', text('该考核没有得分，不能调整', 'This assessment has no score to adjust'));
+      if (row.score === null)
+        throw errors.conflict(
+          'assessment.no_score',
+          text('该考核没有得分，不能调整', 'This assessment has no score to adjust'),
+        );
       const signed = await withTransaction(ctx.pool, (client) => signAdjustment(client, adjustment, adjustmentFits));
       if (signed.kind === 'over_cap') {
-        throw errors.conflict('assessment.adjustment_cap', text(`本月调整合计已为 ${signed.total} 分，不能超过 ±${ADJUSTMENT_CAP} 分`, `The month's adjustments total ${signed.total} already; the total stays within ±${ADJUSTMENT_CAP}`));
+        throw errors.conflict(
+          'assessment.adjustment_cap',
+          text(
+            `本月调整合计已为 ${signed.total} 分，不能超过 ±${ADJUSTMENT_CAP} 分`,
+            `The month's adjustments total ${signed.total} already; the total stays within ±${ADJUSTMENT_CAP}`,
+          ),
+        );
       }
       if (signed.kind === 'repeated' && !signed.sameMonth) {
-        throw errors.conflict('idempotency.key_reused', text('该 Idempotency-Key 已用于另一项考核调整', 'This Idempotency-Key already signed an adjustment of another assessment'));
+        throw errors.conflict(
+          'idempotency.key_reused',
+          text(
+            '该 Idempotency-Key 已用于另一项考核调整',
+            'This Idempotency-Key already signed an adjustment of another assessment',
+          ),
+        );
       }
       return reply.code(signed.kind === 'signed' ? 201 : 200).send((await present(actor, [row]))[0]);
     },
@@ -140,12 +172,17 @@ export const assessmentRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = asyn
     schema: {
       tags: ['assessments'],
       summary: '计算考核 Compute a past month now',
-      description: 'Starts the monthly assessment workflow for the period (admins and the organisation department). Each run stores a new version; the same Idempotency-Key never computes twice.',
+      description:
+        'Starts the monthly assessment workflow for the period (admins and the organisation department). Each run stores a new version; the same Idempotency-Key never computes twice.',
       security: bearer,
       headers: z.looseObject({ 'idempotency-key': idempotencyKeySchema.optional() }),
       body: z.strictObject({ period: monthSchema }),
       response: {
-        202: z.object({ workflowId: z.string(), period: z.string(), started: z.boolean().describe('false: this Idempotency-Key already started it') }),
+        202: z.object({
+          workflowId: z.string(),
+          period: z.string(),
+          started: z.boolean().describe('false: this Idempotency-Key already started it'),
+        }),
         ...errorResponses(400, 401, 403, 413, 415),
       },
     },
@@ -160,7 +197,11 @@ export const assessmentRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = asyn
         throw errors.field('period', text('只能计算已结束的月份', 'only a month that has ended can be assessed'));
       }
       const key = req.headers['idempotency-key'] ?? randomUUID();
-      const r = await startAssessment(ctx.temporal, ctx.taskQueue, { period, requestedBy: actor.userId, requestKey: key });
+      const r = await startAssessment(ctx.temporal, ctx.taskQueue, {
+        period,
+        requestedBy: actor.userId,
+        requestKey: key,
+      });
       return reply.code(202).send({ ...r, period });
     },
   });

@@ -37,18 +37,26 @@ const tokenSchema = z.object({
   token: z.string().describe('access token (JWT): send it as `Authorization: Bearer …`'),
   tokenType: z.literal('Bearer'),
   expiresIn: z.number().int().describe('seconds the access token lasts (ACCESS_TOKEN_TTL_SECONDS)'),
-  refreshToken: z.string().describe('POST it to /auth/refresh for a new access token; each use replaces it, and using a replaced one ends the session'),
+  refreshToken: z
+    .string()
+    .describe(
+      'POST it to /auth/refresh for a new access token; each use replaces it, and using a replaced one ends the session',
+    ),
   refreshExpiresIn: z.number().int().describe('seconds until the session ends and the user signs in again'),
   user: userSchema,
 });
 
-const refreshTokenSchema = z.string().regex(/^[0-9a-f-]{36}\.[A-Za-z0-9_-]{43}$/, '刷新令牌格式不正确 (not a refresh token)');
+const refreshTokenSchema = z
+  .string()
+  .regex(/^[0-9a-f-]{36}\.[A-Za-z0-9_-]{43}$/, '刷新令牌格式不正确 (not a refresh token)');
 
 const profileSchema = userSchema.extend({
   phone: z.string().nullable(),
   nameZh: z.string().nullable(),
   nameEn: z.string().nullable(),
-  organization: z.object({ id: z.string(), kind: z.enum(ORGANIZATION_KINDS), nameZh: z.string(), nameEn: z.string() }).nullable(),
+  organization: z
+    .object({ id: z.string(), kind: z.enum(ORGANIZATION_KINDS), nameZh: z.string(), nameEn: z.string() })
+    .nullable(),
   households: z
     .array(
       z.object({
@@ -61,13 +69,16 @@ const profileSchema = userSchema.extend({
       }),
     )
     .optional()
-    .describe('residents only: their households (the intake form is prefilled from them) and each one\'s linked party member (党员联户)'),
+    .describe(
+      "residents only: their households (the intake form is prefilled from them) and each one's linked party member (党员联户)",
+    ),
 });
 
 const codeSchema = z.string().regex(/^\d{6}$/, '验证码为 6 位数字 (the code is 6 digits)');
 
 export const authRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (app, { ctx }) => {
-  const hashCode = (phone: string, code: string) => createHmac('sha256', jwtSecret(ctx.config)).update(`${phone}:${code}`).digest('hex');
+  const hashCode = (phone: string, code: string) =>
+    createHmac('sha256', jwtSecret(ctx.config)).update(`${phone}:${code}`).digest('hex');
   const budget = signInBudget(ctx);
 
   app.post('/auth/login', {
@@ -75,7 +86,10 @@ export const authRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (app
     schema: {
       tags: ['auth'],
       summary: '登录 Sign in with username and password',
-      body: z.strictObject({ username: storableString().trim().min(1).max(64), password: storableString().min(1).max(200) }),
+      body: z.strictObject({
+        username: storableString().trim().min(1).max(64),
+        password: storableString().min(1).max(200),
+      }),
       response: { 200: tokenSchema, ...errorResponses(400, 401, 413, 415, 429) },
     },
     handler: async (req) => {
@@ -98,7 +112,10 @@ export const authRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (app
         'Always 202, whether or not the phone has an account, so the route cannot be used to probe for residents; 429 while the ' +
         "phone's sign-in budget is spent (each request spends one attempt of it, as a wrong code does).",
       body: z.strictObject({ phone: phoneSchema }),
-      response: { 202: z.object({ sent: z.literal(true), expiresInSeconds: z.number().int() }), ...errorResponses(400, 413, 415, 429) },
+      response: {
+        202: z.object({ sent: z.literal(true), expiresInSeconds: z.number().int() }),
+        ...errorResponses(400, 413, 415, 429),
+      },
     },
     handler: async (req, reply) => {
       const { phone } = req.body;
@@ -137,8 +154,9 @@ export const authRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (app
   app.post('/auth/refresh', {
     schema: {
       tags: ['auth'],
-      summary: '续期 A new access token for the session\'s refresh token',
-      description: 'Answers a new access token and a new refresh token; the one presented stops working. Presenting it again ends the session (it was copied).',
+      summary: "续期 A new access token for the session's refresh token",
+      description:
+        'Answers a new access token and a new refresh token; the one presented stops working. Presenting it again ends the session (it was copied).',
       body: z.strictObject({ refreshToken: refreshTokenSchema }),
       response: { 200: tokenSchema, ...errorResponses(400, 401, 413, 415) },
     },
@@ -149,7 +167,10 @@ export const authRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (app
       const rotation = await rotateRefreshToken(ctx.pool, presented.sessionId, presented.hash, next.hash);
       if (rotation.kind === 'reused') {
         ctx.reference.changed('sessions', presented.sessionId);
-        req.log.warn({ sessionId: presented.sessionId, userId: rotation.session.userId }, 'a replaced refresh token was presented: session revoked');
+        req.log.warn(
+          { sessionId: presented.sessionId, userId: rotation.session.userId },
+          'a replaced refresh token was presented: session revoked',
+        );
       }
       if (rotation.kind !== 'rotated') throw errors.invalidRefreshToken();
       const account = await ctx.reference.account(rotation.session.userId);
@@ -162,14 +183,18 @@ export const authRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (app
     onRequest: authenticate(ctx.reference),
     schema: {
       tags: ['auth'],
-      summary: '退出登录 Sign out: end this token\'s session',
+      summary: "退出登录 Sign out: end this token's session",
       description: 'Its access tokens and refresh token stop working at once, in every API process.',
       security: [{ bearerAuth: [] }],
       response: { 204: z.null(), ...errorResponses(401, 409) },
     },
     handler: async (req, reply) => {
       const sessionId = req.sessionId;
-      if (!sessionId) throw errors.conflict('auth.no_session', text('接口密钥没有会话可退出，请吊销密钥', 'An API key has no session to end; revoke the key instead'));
+      if (!sessionId)
+        throw errors.conflict(
+          'auth.no_session',
+          text('接口密钥没有会话可退出，请吊销密钥', 'An API key has no session to end; revoke the key instead'),
+        );
       await revokeSession(ctx.pool, sessionId, 'sign_out');
       ctx.reference.changed('sessions', sessionId);
       return reply.code(204).send(null);

@@ -33,12 +33,19 @@ export const ACTION_BODIES = {
   request_extension: z.strictObject({ deadline: z.enum(['response', 'resolution']), extendBy: durationSchema, reason }),
   decide_extension: z.strictObject({ approve: z.boolean(), reason: reason.optional() }),
   return: z.strictObject({ reason }),
-  decide_return: z.strictObject({ decision: z.enum(['reroute', 'refuse']), handlerOrgId: codeSchema.optional(), reason }),
+  decide_return: z.strictObject({
+    decision: z.enum(['reroute', 'refuse']),
+    handlerOrgId: codeSchema.optional(),
+    reason,
+  }),
   reroute: z.strictObject({ handlerOrgId: codeSchema, reason }),
   request_pause: z.strictObject({ reason }),
   decide_pause: z.strictObject({ approve: z.boolean(), reason: reason.optional() }),
   resume: z.strictObject({ note: note.optional() }),
-  assign_follow_up: z.strictObject({ owner: z.strictObject({ kind: z.enum(['grid_branch', 'party_member']), id: codeSchema }).optional(), note: note.optional() }),
+  assign_follow_up: z.strictObject({
+    owner: z.strictObject({ kind: z.enum(['grid_branch', 'party_member']), id: codeSchema }).optional(),
+    note: note.optional(),
+  }),
   record_follow_up: z.strictObject({ findings: note, onSite: z.boolean().optional() }),
   urge: z.strictObject({ message: reason }),
   escalate: z.strictObject({ reason }),
@@ -46,8 +53,17 @@ export const ACTION_BODIES = {
   forward: z.strictObject({ departmentOrgId: codeSchema, reason }),
   take_over: z.strictObject({ reason }),
   merge: z.strictObject({ primaryCaseId: z.uuid(), reason }),
-  evaluate: z.strictObject({ satisfaction: z.enum(SATISFACTIONS), solved: z.boolean(), comment: shortText(1000).optional() }),
-  record_callback: z.strictObject({ channel: z.enum(CALLBACK_CHANNELS), satisfaction: z.enum(SATISFACTIONS), solved: z.boolean(), comment: shortText(1000).optional() }),
+  evaluate: z.strictObject({
+    satisfaction: z.enum(SATISFACTIONS),
+    solved: z.boolean(),
+    comment: shortText(1000).optional(),
+  }),
+  record_callback: z.strictObject({
+    channel: z.enum(CALLBACK_CHANNELS),
+    satisfaction: z.enum(SATISFACTIONS),
+    solved: z.boolean(),
+    comment: shortText(1000).optional(),
+  }),
   add_information: z.strictObject({ text: note }),
   withdraw: z.strictObject({ reason: reason.optional() }),
   close: z.strictObject({ ground: z.enum(CLOSE_GROUNDS), reason }),
@@ -73,14 +89,16 @@ const SUMMARIES: Record<ActionType, string> = {
   urge: '催办 Urge the handler (supervisor)',
   escalate: '上报 Escalate to the street committee (supervisor)',
   report: '报告 Report to the organisation department (street committee)',
-  forward: "转交 Forward to a functional department's Party organisation, which then supervises (organisation department)",
+  forward:
+    "转交 Forward to a functional department's Party organisation, which then supervises (organisation department)",
   take_over: '提级督办 Take the case over from a lower level (higher supervisor)',
   merge: '合并 Merge into a primary case of the same compound (supervisor)',
   evaluate: '评价 Evaluate the result (resident)',
   record_callback: '回访 Record the resident’s evaluation by phone or visit (supervising committee)',
   add_information: '补充信息 Add information; ends a pause (resident)',
   withdraw: '撤回 Withdraw (resident)',
-  close: '关闭 Close a duplicate, invalid or withdrawn case before resolution, or verified-unreasonable dissatisfaction (supervisor)',
+  close:
+    '关闭 Close a duplicate, invalid or withdrawn case before resolution, or verified-unreasonable dissatisfaction (supervisor)',
 };
 
 const actionResultSchema = z.object({
@@ -95,9 +113,18 @@ const actionResultSchema = z.object({
 const actionHeaders = z.looseObject({ 'idempotency-key': idempotencyKeySchema });
 
 const notStartedYet = () =>
-  new ApiError(503, 'case.unavailable', text('工单正在启动，请用同一 Idempotency-Key 稍后重试', 'The case is still being started; retry with the same Idempotency-Key'), [], {
-    'retry-after': String(RETRY_AFTER_SECONDS),
-  });
+  new ApiError(
+    503,
+    'case.unavailable',
+    text(
+      '工单正在启动，请用同一 Idempotency-Key 稍后重试',
+      'The case is still being started; retry with the same Idempotency-Key',
+    ),
+    [],
+    {
+      'retry-after': String(RETRY_AFTER_SECONDS),
+    },
+  );
 
 type Body<T extends ActionType> = z.infer<(typeof ACTION_BODIES)[T]>;
 
@@ -105,31 +132,57 @@ type Body<T extends ActionType> = z.infer<(typeof ACTION_BODIES)[T]>;
  * The action as the workflow takes it. Organisations a body names must serve the case's compound or community
  * (jurisdiction); a merge's primary case must be one the caller sees, open, in the same compound.
  */
-async function resolveAction(ctx: ApiContext, actor: Actor, row: CaseScopeRow, type: ActionType, body: Record<string, unknown> | null): Promise<CaseAction> {
+async function resolveAction(
+  ctx: ApiContext,
+  actor: Actor,
+  row: CaseScopeRow,
+  type: ActionType,
+  body: Record<string, unknown> | null,
+): Promise<CaseAction> {
   const community = row.chain?.communityOrgId ?? row.communityOrgId;
-  const notHere = (path: string) => errors.field(path, text('不是服务本工单小区或社区的单位', "not an organisation serving this case's compound or community"));
+  const notHere = (path: string) =>
+    errors.field(
+      path,
+      text('不是服务本工单小区或社区的单位', "not an organisation serving this case's compound or community"),
+    );
   const handlerOrgId = (body?.handlerOrgId as string | undefined) ?? undefined;
-  if (handlerOrgId !== undefined && !(await servesAsHandler(ctx.pool, handlerOrgId, row.compoundCode, community))) throw notHere('handlerOrgId');
+  if (handlerOrgId !== undefined && !(await servesAsHandler(ctx.pool, handlerOrgId, row.compoundCode, community)))
+    throw notHere('handlerOrgId');
   if (type === 'forward') {
     const org = await getOrganization(ctx.pool, (body as Body<'forward'>).departmentOrgId);
-    if (!org || org.kind !== 'functional_department') throw errors.field('departmentOrgId', text('不是职能部门', 'not a functional department'));
+    if (!org || org.kind !== 'functional_department')
+      throw errors.field('departmentOrgId', text('不是职能部门', 'not a functional department'));
   }
   const owner = (body as Body<'assign_follow_up'> | null)?.owner;
-  if (type === 'assign_follow_up' && owner && !(await servesForFollowUp(ctx.pool, owner, community))) throw notHere('owner.id');
+  if (type === 'assign_follow_up' && owner && !(await servesForFollowUp(ctx.pool, owner, community)))
+    throw notHere('owner.id');
   if (type === 'merge') {
     const { primaryCaseId, reason } = body as Body<'merge'>;
     const primary = await getCaseScope(ctx.pool, primaryCaseId.toLowerCase());
     if (!primary || !canSee(actor, primary)) throw errors.field('primaryCaseId', text('找不到主工单', 'no such case'));
-    if (primary.compoundCode !== row.compoundCode) throw errors.field('primaryCaseId', text('主工单须属于同一小区', 'the primary case must be in the same compound'));
-    if (primary.status === 'closed') throw errors.field('primaryCaseId', text('主工单已关闭', 'the primary case is closed'));
-    return { type, reason, primary: { caseId: primary.id, trackingCode: primary.trackingCode, compoundCode: primary.compoundCode } };
+    if (primary.compoundCode !== row.compoundCode)
+      throw errors.field(
+        'primaryCaseId',
+        text('主工单须属于同一小区', 'the primary case must be in the same compound'),
+      );
+    if (primary.status === 'closed')
+      throw errors.field('primaryCaseId', text('主工单已关闭', 'the primary case is closed'));
+    return {
+      type,
+      reason,
+      primary: { caseId: primary.id, trackingCode: primary.trackingCode, compoundCode: primary.compoundCode },
+    };
   }
   return { type, ...(body ?? {}) } as CaseAction;
 }
 
 /** Actions that name an organisation or a case: these read the case first, so 404 comes before their 400. */
 const namesSomething = (type: ActionType, body: Record<string, unknown> | null): boolean =>
-  type === 'reroute' || type === 'forward' || type === 'merge' || (type === 'decide_return' && body?.handlerOrgId !== undefined) || (type === 'assign_follow_up' && body?.owner !== undefined);
+  type === 'reroute' ||
+  type === 'forward' ||
+  type === 'merge' ||
+  (type === 'decide_return' && body?.handlerOrgId !== undefined) ||
+  (type === 'assign_follow_up' && body?.owner !== undefined);
 
 export const caseActionRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (app, { ctx }) => {
   app.addHook('onRequest', authenticate(ctx.reference));
@@ -148,7 +201,8 @@ export const caseActionRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = asyn
       schema: {
         tags: ['case actions'],
         summary: SUMMARIES[type],
-        description: 'Idempotency-Key is required: a retry with the same key is applied once and answers the first result.',
+        description:
+          'Idempotency-Key is required: a retry with the same key is applied once and answers the first result.',
         security: bearer,
         params: caseIdParams,
         headers: actionHeaders,
@@ -161,7 +215,9 @@ export const caseActionRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = asyn
         // Workflow ids carry the id as Postgres spells it.
         const caseId = req.params.id.toLowerCase();
         const body = (req.body ?? null) as Record<string, unknown> | null;
-        const action = namesSomething(type, body) ? await resolveAction(ctx, actor, await visibleScope(actor, caseId), type, body) : ({ type, ...(body ?? {}) } as CaseAction);
+        const action = namesSomething(type, body)
+          ? await resolveAction(ctx, actor, await visibleScope(actor, caseId), type, body)
+          : ({ type, ...(body ?? {}) } as CaseAction);
         // Scoped by user and action: another user's key, or this key on another action, is a different request.
         const requestId = `${actor.userId}:${type}:${req.headers['idempotency-key']}`;
         // Applied (its events are in Postgres before the Update answers), or perhaps applied (timed out): this
@@ -170,7 +226,13 @@ export const caseActionRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = asyn
         const perform = async (): Promise<ActionResult> => {
           let mayHaveApplied = true;
           try {
-            return await performAction({ temporal: ctx.temporal, timeoutMs: ctx.actionTimeoutMs }, caseId, actor, action, requestId);
+            return await performAction(
+              { temporal: ctx.temporal, timeoutMs: ctx.actionTimeoutMs },
+              caseId,
+              actor,
+              action,
+              requestId,
+            );
           } catch (err) {
             mayHaveApplied = !(err instanceof DomainError) || err.kind === 'unavailable';
             throw err;

@@ -2,7 +2,15 @@
 import { z } from 'zod';
 import { LEVELS, OUTCOMES, ROLES, SATISFACTIONS, STAGES, STATUSES } from '../../domain/types';
 import { MAX_PHOTOS, photoSchema } from '../photos';
-import { codeSchema, dateSchema, deadlineViewSchema, idempotencyKeySchema, orgRefSchema, phoneSchema, storableString } from '../schemas';
+import {
+  codeSchema,
+  dateSchema,
+  deadlineViewSchema,
+  idempotencyKeySchema,
+  orgRefSchema,
+  phoneSchema,
+  storableString,
+} from '../schemas';
 
 const locationPart = storableString().trim().min(1).max(20);
 
@@ -11,11 +19,24 @@ export const intakeBodySchema = z.strictObject({
   compoundCode: codeSchema,
   householdId: codeSchema.max(100).optional(),
   location: z
-    .strictObject({ building: locationPart.optional(), unit: locationPart.optional(), room: locationPart.optional(), address: storableString().trim().min(1).max(200).optional() })
-    .refine((l) => Object.values(l).some((v) => v !== undefined), '请填写楼栋单元房号或地址 (give a building, unit, room or an address)'),
-  description: storableString().trim().min(5, '描述至少 5 个字 (describe the problem in at least 5 characters)').max(2000),
+    .strictObject({
+      building: locationPart.optional(),
+      unit: locationPart.optional(),
+      room: locationPart.optional(),
+      address: storableString().trim().min(1).max(200).optional(),
+    })
+    .refine(
+      (l) => Object.values(l).some((v) => v !== undefined),
+      '请填写楼栋单元房号或地址 (give a building, unit, room or an address)',
+    ),
+  description: storableString()
+    .trim()
+    .min(5, '描述至少 5 个字 (describe the problem in at least 5 characters)')
+    .max(2000),
   contactPreference: z.enum(['phone', 'sms', 'in_app', 'none']).optional(),
-  contact: z.strictObject({ name: storableString().trim().min(1).max(50).optional(), phone: phoneSchema.optional() }).optional(),
+  contact: z
+    .strictObject({ name: storableString().trim().min(1).max(50).optional(), phone: phoneSchema.optional() })
+    .optional(),
   photos: z.array(photoSchema).max(MAX_PHOTOS, `最多 ${MAX_PHOTOS} 张照片 (at most ${MAX_PHOTOS} photos)`).optional(),
   /** Staff filing on a resident's behalf name the resident's account, if they have one. */
   residentUserId: storableString().min(1).max(64).optional(),
@@ -44,15 +65,19 @@ export const caseSummarySchema = z.object({
   level: z.enum(LEVELS),
   handler: orgRefSchema.nullable(),
   supervisor: orgRefSchema.nullable(),
-  followUpOwner: z.object({ kind: z.enum(['grid_branch', 'party_member']), id: z.string(), nameZh: z.string(), nameEn: z.string() }).nullable(),
+  followUpOwner: z
+    .object({ kind: z.enum(['grid_branch', 'party_member']), id: z.string(), nameZh: z.string(), nameEn: z.string() })
+    .nullable(),
   resident: z
     .object({
       name: z.string().nullable(),
       phone: z.string().nullable(),
-      masked: z.boolean().describe('true when any of the resident\'s data is withheld from the caller'),
+      masked: z.boolean().describe("true when any of the resident's data is withheld from the caller"),
       revealable: z
         .boolean()
-        .describe('true when the caller may have the resident\'s name, phone, household and room by asking the case view for them (contact=reveal); each such read is logged'),
+        .describe(
+          "true when the caller may have the resident's name, phone, household and room by asking the case view for them (contact=reveal); each such read is logged",
+        ),
     })
     .describe(
       'The complainant sees their own. The current handler and follow-up owner while the case is open, and the community committee, see the family name only (张*) with revealable true, in lists and case views alike; a case view asked with contact=reveal gives them name and phone (each such read is logged: contact-views). Everyone else sees neither (null).',
@@ -70,7 +95,10 @@ export const timelineEntrySchema = z.object({
   type: z.string(),
   at: z.string(),
   actor: z.object({
-    userId: z.string().nullable().describe('the caller\'s own id as it is; another user\'s as an opaque handle (u_ and 16 hex digits)'),
+    userId: z
+      .string()
+      .nullable()
+      .describe("the caller's own id as it is; another user's as an opaque handle (u_ and 16 hex digits)"),
     role: z.string().nullable(),
     organizationId: z.string().nullable(),
   }),
@@ -80,12 +108,16 @@ export const timelineEntrySchema = z.object({
 export const caseDetailSchema = caseSummarySchema.extend({
   /** Null unless the answer carries the resident's personal data (see resident). */
   householdId: z.string().nullable(),
-  location: z.record(z.string(), z.string()).describe('only the building unless the answer carries the resident\'s personal data (see resident)'),
+  location: z
+    .record(z.string(), z.string())
+    .describe("only the building unless the answer carries the resident's personal data (see resident)"),
   contactPreference: z.string().nullable(),
   photos: z.array(z.string()),
   pendingExtension: z.record(z.string(), z.unknown()).nullable(),
   /** A return (回退) or pause (挂起) waiting for the supervisor's decision. */
-  pendingRequest: z.object({ kind: z.enum(['return', 'pause']), reason: z.string(), requestedAt: z.number() }).nullable(),
+  pendingRequest: z
+    .object({ kind: z.enum(['return', 'pause']), reason: z.string(), requestedAt: z.number() })
+    .nullable(),
   /** Set while the handler's clock is paused: paused time does not count. */
   pausedSince: z.string().nullable(),
   /** 合并: the primary case this one was merged into. */
@@ -128,7 +160,10 @@ export const listQuerySchema = z
     limit: z.coerce.number().int().min(1).max(100).default(20),
     cursor: storableString().max(200).optional().describe('nextCursor of the previous page'),
   })
-  .refine((q) => !q.from || !q.to || q.from <= q.to, { message: '结束日期不能早于开始日期 (to must not be before from)', path: ['to'] });
+  .refine((q) => !q.from || !q.to || q.from <= q.to, {
+    message: '结束日期不能早于开始日期 (to must not be before from)',
+    path: ['to'],
+  });
 
 export const listResponseSchema = z.object({ items: z.array(caseSummarySchema), nextCursor: z.string().nullable() });
 
@@ -141,7 +176,11 @@ export const contactViewsResponseSchema = z.object({
   items: z.array(
     z.object({
       at: z.string().describe('the latest read of this entry'),
-      firstAt: z.string().describe('the first read of this entry (reads of one viewer with the same fields within one hour are one entry)'),
+      firstAt: z
+        .string()
+        .describe(
+          'the first read of this entry (reads of one viewer with the same fields within one hour are one entry)',
+        ),
       reads: z.number().int(),
       viewer: z.object({
         role: z.enum(ROLES),
@@ -159,10 +198,15 @@ export const caseViewQuerySchema = z.strictObject({
     .enum(['reveal'])
     .optional()
     .describe(
-      'reveal: the resident\'s name, phone, household and room, for a caller whose resident.revealable is true; the read is logged (contact-views) and the resident sees it. Anyone else asking: 403. Without it the complainant still sees their own.',
+      "reveal: the resident's name, phone, household and room, for a caller whose resident.revealable is true; the read is logged (contact-views) and the resident sees it. Anyone else asking: 403. Without it the complainant still sees their own.",
     ),
 });
 
 export const trackingCodeParams = z.strictObject({
-  code: z.string().regex(/^\d{4}-[0-9A-HJKMNP-TV-Za-hjkmnp-tv-z]{6}$/, '查询码格式为 YYMM-XXXXXX (a tracking code looks like 2611-7K3M9Q)'),
+  code: z
+    .string()
+    .regex(
+      /^\d{4}-[0-9A-HJKMNP-TV-Za-hjkmnp-tv-z]{6}$/,
+      '查询码格式为 YYMM-XXXXXX (a tracking code looks like 2611-7K3M9Q)',
+    ),
 });

@@ -5,10 +5,24 @@ import { z } from 'zod';
 import type { Actor } from '../../domain/actions';
 import type { Role } from '../../domain/types';
 import { cstTime, addCalendarDays } from '../../domain/calendar';
-import { getCaseDetail, getCaseScope, getCaseView, listCases, type CaseCursor, type CaseViewRow } from '../../db/queries/case-list';
+import {
+  getCaseDetail,
+  getCaseScope,
+  getCaseView,
+  listCases,
+  type CaseCursor,
+  type CaseViewRow,
+} from '../../db/queries/case-list';
 import { listContactViews, recordPersonalDataView } from '../../db/queries/personal-data-views';
 import { actorOf, authenticate, requireRole } from '../auth';
-import { disclosedFields, loadNames, opaqueUserIds, presentDetail, presentSummary, type PersonalField } from '../case-view';
+import {
+  disclosedFields,
+  loadNames,
+  opaqueUserIds,
+  presentDetail,
+  presentSummary,
+  type PersonalField,
+} from '../case-view';
 import type { ApiContext } from '../context';
 import { fastSerializerCompiler } from '../fast-serializer';
 import { ApiError, errorResponses, errors } from '../errors';
@@ -33,7 +47,14 @@ import {
 } from './case-schemas';
 
 const contactForbidden = () =>
-  new ApiError(403, 'case.contact_forbidden', text('只有正在办理的承办单位、跟踪人和社区居委会可以查看居民的联系方式', "Only the current handler, the follow-up owner and the community committee may see the resident's contact details"));
+  new ApiError(
+    403,
+    'case.contact_forbidden',
+    text(
+      '只有正在办理的承办单位、跟踪人和社区居委会可以查看居民的联系方式',
+      "Only the current handler, the follow-up owner and the community committee may see the resident's contact details",
+    ),
+  );
 
 /** Nine full-size photos in base64 plus the rest of the form. */
 export const INTAKE_BODY_LIMIT = MAX_PHOTOS * MAX_PHOTO_DATA_URL + 64 * 1024;
@@ -45,7 +66,14 @@ const encodeCursor = (c: CaseCursor) => Buffer.from(JSON.stringify([c.at, c.id])
 function decodeCursor(raw: string): CaseCursor {
   try {
     const [at, id] = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as unknown[];
-    if (typeof at === 'string' && CURSOR_AT.test(at) && !Number.isNaN(Date.parse(at)) && typeof id === 'string' && z.uuid().safeParse(id).success) return { at, id };
+    if (
+      typeof at === 'string' &&
+      CURSOR_AT.test(at) &&
+      !Number.isNaN(Date.parse(at)) &&
+      typeof id === 'string' &&
+      z.uuid().safeParse(id).success
+    )
+      return { at, id };
   } catch {
     // fall through: any undecodable cursor is the client's error, not ours
   }
@@ -72,7 +100,12 @@ export const caseRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (app
    * personal data goes to anyone but the complainant only when asked for (`reveal`), and that read is logged before it
    * is answered, cached or not; asked for by someone who may not have it, it is refused rather than quietly withheld.
    */
-  const detail = async (actor: Actor, requestId: string, by: { id: string } | { trackingCode: string }, reveal: boolean) => {
+  const detail = async (
+    actor: Actor,
+    requestId: string,
+    by: { id: string } | { trackingCode: string },
+    reveal: boolean,
+  ) => {
     const row = 'id' in by ? await ctx.cases.detail(by.id) : await getCaseDetail(ctx.pool, by);
     if (!row || !canSee(actor, row)) throw errors.caseNotFound();
     const access = personalDataAccess(actor, row);
@@ -81,7 +114,14 @@ export const caseRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (app
     const [names] = await Promise.all([
       loadNames(ctx.reference, [row]),
       fields.length > 0 &&
-        recordPersonalDataView(ctx.pool, { caseId: row.id, viewerUserId: actor.userId, viewerRole: actor.role, viewerOrganizationId: actor.organizationId, fields, requestId }),
+        recordPersonalDataView(ctx.pool, {
+          caseId: row.id,
+          viewerUserId: actor.userId,
+          viewerRole: actor.role,
+          viewerOrganizationId: actor.organizationId,
+          fields,
+          requestId,
+        }),
     ]);
     return presentDetail(row, actor, names, Date.now(), userIds(actor.userId), reveal);
   };
@@ -94,11 +134,15 @@ export const caseRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (app
       tags: ['cases'],
       summary: '提交诉求 File a case',
       description:
-        'A resident files for themselves, about a compound where they have a household; staff file about compounds they serve or supervise, on behalf of a resident living there (the resident\'s own contact is not copied until they confirm it). Each account may file a number of cases a day (429 with Retry-After beyond it). A retry with the same Idempotency-Key returns the same case (200) instead of a second one.',
+        "A resident files for themselves, about a compound where they have a household; staff file about compounds they serve or supervise, on behalf of a resident living there (the resident's own contact is not copied until they confirm it). Each account may file a number of cases a day (429 with Retry-After beyond it). A retry with the same Idempotency-Key returns the same case (200) instead of a second one.",
       security: bearer,
       headers: intakeHeadersSchema,
       body: intakeBodySchema,
-      response: { 201: intakeResponseSchema, 200: intakeResponseSchema, ...errorResponses(400, 401, 403, 409, 413, 415, 429, 503) },
+      response: {
+        201: intakeResponseSchema,
+        200: intakeResponseSchema,
+        ...errorResponses(400, 401, 403, 409, 413, 415, 429, 503),
+      },
     },
     serializerCompiler: detailSerializer,
     handler: async (req, reply) => {
@@ -146,7 +190,10 @@ export const caseRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (app
       );
       const names = await loadNames(ctx.reference, rows);
       const now = Date.now();
-      return { items: rows.map((r) => presentSummary(r, actor, names, now)), nextCursor: next ? encodeCursor(next) : null };
+      return {
+        items: rows.map((r) => presentSummary(r, actor, names, now)),
+        nextCursor: next ? encodeCursor(next) : null,
+      };
     },
   });
 
@@ -160,7 +207,8 @@ export const caseRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (app
       response: { 200: caseDetailSchema, ...errorResponses(400, 401, 403, 404) },
     },
     serializerCompiler: detailSerializer,
-    handler: async (req) => detail(actorOf(req), req.id, { trackingCode: req.params.code.toUpperCase() }, req.query.contact === 'reveal'),
+    handler: async (req) =>
+      detail(actorOf(req), req.id, { trackingCode: req.params.code.toUpperCase() }, req.query.contact === 'reveal'),
   });
 
   app.get('/cases/:id', {
@@ -183,9 +231,19 @@ export const caseRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (app
       tags: ['cases'],
       summary: '工单照片 A photo of a case',
       security: bearer,
-      params: z.strictObject({ id: z.uuid(), photoId: z.string().regex(PHOTO_ID_PATTERN, '无效的照片编号 (not a photo id)') }),
+      params: z.strictObject({
+        id: z.uuid(),
+        photoId: z.string().regex(PHOTO_ID_PATTERN, '无效的照片编号 (not a photo id)'),
+      }),
       response: {
-        200: { description: 'The image', content: { 'image/jpeg': { schema: z.string() }, 'image/png': { schema: z.string() }, 'image/webp': { schema: z.string() } } },
+        200: {
+          description: 'The image',
+          content: {
+            'image/jpeg': { schema: z.string() },
+            'image/png': { schema: z.string() },
+            'image/webp': { schema: z.string() },
+          },
+        },
         ...errorResponses(400, 401, 404),
       },
     },
@@ -195,13 +253,16 @@ export const caseRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (app
       const photo = row.photos.includes(req.params.photoId) ? await ctx.storage.get(req.params.photoId) : null;
       if (!photo) throw errors.notFound('photo.not_found', text('照片不存在', 'Photo not found'));
       // A Buffer is sent as it is (Fastify never serializes one); the schema's string type is for the document.
-      return reply.type(photo.mime).header('cache-control', 'private, no-store').send(photo.bytes as unknown as string);
+      return reply
+        .type(photo.mime)
+        .header('cache-control', 'private, no-store')
+        .send(photo.bytes as unknown as string);
     },
   });
   app.get('/cases/:id/contact-views', {
     schema: {
       tags: ['cases'],
-      summary: '谁查看了我的联系方式 Who viewed the resident\'s contact details',
+      summary: "谁查看了我的联系方式 Who viewed the resident's contact details",
       description: `Every read that showed the resident's name, phone, household or location finer than the building to someone other than the complainant, newest first; reads of one viewer with the same fields within one hour are one entry, at most ${CONTACT_VIEWS_LIMIT}. For the complainant, the supervising community committee and admins.`,
       security: bearer,
       params: caseIdParams,
@@ -212,7 +273,14 @@ export const caseRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (app
       const row = await getCaseScope(ctx.pool, req.params.id);
       if (!row || !canSee(actor, row)) throw errors.caseNotFound();
       if (!mayReadViewLog(actor, row)) {
-        throw new ApiError(403, 'case.forbidden', text('只有投诉人、社区居委会和管理员可以查看此记录', 'Only the complainant, the community committee and admins may read this log'));
+        throw new ApiError(
+          403,
+          'case.forbidden',
+          text(
+            '只有投诉人、社区居委会和管理员可以查看此记录',
+            'Only the complainant, the community committee and admins may read this log',
+          ),
+        );
       }
       const rows = await listContactViews(ctx.pool, row.id, CONTACT_VIEWS_LIMIT + 1);
       return {
@@ -222,7 +290,10 @@ export const caseRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (app
           reads: v.reads,
           viewer: {
             role: v.viewerRole as Role,
-            organization: v.organizationId === null ? null : { id: v.organizationId, nameZh: v.organizationNameZh ?? '', nameEn: v.organizationNameEn ?? '' },
+            organization:
+              v.organizationId === null
+                ? null
+                : { id: v.organizationId, nameZh: v.organizationNameZh ?? '', nameEn: v.organizationNameEn ?? '' },
             name: v.viewerNameZh === null ? null : { nameZh: v.viewerNameZh, nameEn: v.viewerNameEn ?? '' },
           },
           fields: v.fields as PersonalField[],

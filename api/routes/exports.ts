@@ -39,7 +39,8 @@ export const exportRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (a
     schema: {
       tags: ['exports'],
       summary: '导出工单 Cases you may see, filed in the period, as CSV',
-      description: 'Same scope and filters as GET /cases (period on the filing time, to exclusive). No personal data: no name, phone, location or description.',
+      description:
+        'Same scope and filters as GET /cases (period on the filing time, to exclusive). No personal data: no name, phone, location or description.',
       security: bearer,
       querystring: casesQuery,
       response: { 200: csvResponse, ...errorResponses(400, 401, 403) },
@@ -48,7 +49,17 @@ export const exportRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (a
       const q = req.query;
       const period = periodOf(q);
       const { from, to } = periodInstants(period);
-      const filter = { status: q.status, stage: q.stage, level: q.level, communityOrgId: q.community, compoundCode: q.compound, handlerOrgId: q.handler, categoryCode: q.category, createdFrom: from, createdBefore: to };
+      const filter = {
+        status: q.status,
+        stage: q.stage,
+        level: q.level,
+        communityOrgId: q.community,
+        compoundCode: q.compound,
+        handlerOrgId: q.handler,
+        categoryCode: q.category,
+        createdFrom: from,
+        createdBefore: to,
+      };
       const stream = exportCasesCsv(ctx.pool, listScopeFor(actorOf(req)), filter, { lang: langOf(req) });
       // A failure after the first bytes cannot become an error response any more; the log keeps the request id.
       stream.on('error', (err) => req.log.error({ err }, 'cases export failed mid-stream'));
@@ -72,7 +83,13 @@ export const exportRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (a
     handler: async (req, reply) => {
       const q = req.query;
       const period = periodOf(q);
-      const filter = { communityOrgId: q.community, streetOrgId: q.street, compoundCode: q.compound, handlerOrgId: q.handler, categoryCode: q.category };
+      const filter = {
+        communityOrgId: q.community,
+        streetOrgId: q.street,
+        compoundCode: q.compound,
+        handlerOrgId: q.handler,
+        categoryCode: q.category,
+      };
       const { items } = await ratesByGroup(ctx.pool, period, listScopeFor(actorOf(req)), q.groupBy, filter);
       return reply
         .type('text/csv; charset=utf-8')

@@ -210,7 +210,10 @@ export const notificationRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = as
         '`{unreadCount}` when notices were marked read (in any tab); `event: end` when the session ended (sign-out), then the stream closes; ' +
         `a comment line every ${HEARTBEAT_MS / 1000} s. Authenticated by a ticket from POST /notifications/stream-ticket (EventSource sends no headers).`,
       querystring: z.strictObject({ ticket: z.string().min(1).max(600) }),
-      response: { 200: { description: 'The stream', content: { 'text/event-stream': { schema: z.string() } } }, ...errorResponses(400, 401) },
+      response: {
+        200: { description: 'The stream', content: { 'text/event-stream': { schema: z.string() } } },
+        ...errorResponses(400, 401),
+      },
     },
     handler: async (req, reply) => {
       const ticket = readStreamTicket(secret, req.query.ticket);

@@ -31,5 +31,9 @@ export class TtlCache<V> {
 
 /** A cache key independent of the order the client wrote the query parameters in. */
 export function cacheKey(route: string, query: Record<string, unknown>): string {
-  return `${route}?${JSON.stringify(Object.keys(query).sort().map((k) => [k, query[k]]))}`;
+  return `${route}?${JSON.stringify(
+    Object.keys(query)
+      .sort()
+      .map((k) => [k, query[k]]),
+  )}`;
 }

@@ -8,7 +8,14 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ASSESSED_KINDS, DEFAULT_ASSESSMENT_TERMS } from '../../domain/assessment';
 import { cstDate } from '../../domain/calendar';
-import { computeRates, leavesEveryMeasure, resolvedOnTime, responded, type RateSet, type Verdict } from '../../domain/rates';
+import {
+  computeRates,
+  leavesEveryMeasure,
+  resolvedOnTime,
+  responded,
+  type RateSet,
+  type Verdict,
+} from '../../domain/rates';
 import { OUTCOMES, STAGES, STATUSES, LEVELS } from '../../domain/types';
 import { adjustmentsFor, listAssessments } from '../../db/queries/assessments';
 import { listPublicCases, listPublicNotices } from '../../db/queries/disclosure';
@@ -21,7 +28,18 @@ import { text } from '../i18n';
 import { codeSchema, storableString } from '../schemas';
 import { adjustmentTotal, assessmentFields, assessmentSchema } from './assessment-schemas';
 import { cacheKey, TtlCache } from './public-cache';
-import { checkPeriod, decodeCursor, encodeCursor, monthSchema, periodFields, periodOf, periodSchema, rateSetSchema, ratesByGroup, type RateGroup } from './stats-common';
+import {
+  checkPeriod,
+  decodeCursor,
+  encodeCursor,
+  monthSchema,
+  periodFields,
+  periodOf,
+  periodSchema,
+  rateSetSchema,
+  ratesByGroup,
+  type RateGroup,
+} from './stats-common';
 
 export const PUBLIC_RATE_LIMIT: RateLimit = { max: 120, timeWindow: 60_000 };
 export const PUBLIC_CACHE_TTL_MS = 60_000;
@@ -33,15 +51,26 @@ export interface PublicOptions {
 }
 
 const RANKED_KINDS = [...ASSESSED_KINDS, 'community'] as const;
-const RANK_BY = { satisfaction: 'satisfactionRate', resolution: 'resolutionRate', response: 'responseRate', onTime: 'onTimeResolutionRate' } as const;
+const RANK_BY = {
+  satisfaction: 'satisfactionRate',
+  resolution: 'resolutionRate',
+  response: 'responseRate',
+  onTime: 'onTimeResolutionRate',
+} as const;
 type RankBy = keyof typeof RANK_BY;
 
 /** Fewer settled cases than this for the ranked rate and an organisation is listed, not ranked: 1 of 1 is not 100%. */
 export const MIN_RANKED = DEFAULT_ASSESSMENT_TERMS.minEvaluated;
 
 const rankedSchema = z.object({
-  rank: z.number().int().nullable().describe(`1 = best; equal values share a rank; null: fewer than ${MIN_RANKED} cases to rank by`),
-  insufficientData: z.boolean().describe(`fewer than ${MIN_RANKED} settled cases for the ranked rate: listed, not ranked`),
+  rank: z
+    .number()
+    .int()
+    .nullable()
+    .describe(`1 = best; equal values share a rank; null: fewer than ${MIN_RANKED} cases to rank by`),
+  insufficientData: z
+    .boolean()
+    .describe(`fewer than ${MIN_RANKED} settled cases for the ranked rate: listed, not ranked`),
   id: z.string(),
   nameZh: z.string(),
   nameEn: z.string(),
@@ -52,7 +81,11 @@ const rankedSchema = z.object({
  * Best first by the chosen rate, then more cases, then id; equal rates share a rank (1, 1, 3). An organisation with
  * fewer than `min` settled cases for that rate is listed after the ranked ones, without a rank.
  */
-export function rank(groups: Pick<RateGroup, 'id' | 'nameZh' | 'nameEn' | 'rates'>[], by: RankBy, min = MIN_RANKED): z.infer<typeof rankedSchema>[] {
+export function rank(
+  groups: Pick<RateGroup, 'id' | 'nameZh' | 'nameEn' | 'rates'>[],
+  by: RankBy,
+  min = MIN_RANKED,
+): z.infer<typeof rankedSchema>[] {
   const valueOf = (r: RateSet) => (r[RANK_BY[by]].denominator >= Math.max(min, 1) ? r[RANK_BY[by]].value : null);
   const sorted = [...groups].sort((a, b) => {
     const [va, vb] = [valueOf(a.rates), valueOf(b.rates)];
@@ -62,7 +95,14 @@ export function rank(groups: Pick<RateGroup, 'id' | 'nameZh' | 'nameEn' | 'rates
   return sorted.map((g, i) => {
     const v = valueOf(g.rates);
     const first = sorted.findIndex((o) => valueOf(o.rates) === v);
-    return { rank: v === null ? null : (i === first ? i : first) + 1, insufficientData: v === null, id: g.id, nameZh: g.nameZh, nameEn: g.nameEn, rates: g.rates };
+    return {
+      rank: v === null ? null : (i === first ? i : first) + 1,
+      insufficientData: v === null,
+      id: g.id,
+      nameZh: g.nameZh,
+      nameEn: g.nameEn,
+      rates: g.rates,
+    };
   });
 }
 
@@ -79,7 +119,10 @@ const publicCaseSchema = z.object({
   status: z.enum(STATUSES),
   level: z.enum(LEVELS),
   outcome: z.enum(OUTCOMES).nullable(),
-  respondedOnTime: z.boolean().nullable().describe('null while the response deadline still runs, or when the case left the rates'),
+  respondedOnTime: z
+    .boolean()
+    .nullable()
+    .describe('null while the response deadline still runs, or when the case left the rates'),
   resolvedOnTime: z.boolean().nullable().describe('null until settled: the deadline passed, or the case closed'),
   reworked: z.boolean(),
   escalated: z.boolean(),
@@ -109,8 +152,22 @@ export const publicRoutes: FastifyPluginAsyncZod<PublicOptions> = async (app, { 
       tags: ['public'],
       summary: '排名公示 Rates and rankings of handlers or communities',
       description: `Every organisation of the kind in the district, ranked by one rate; each rate with numerator, denominator and pending count, satisfaction beside the evaluation coverage (参评率). Fewer than ${MIN_RANKED} settled cases for the ranked rate: listed, not ranked.`,
-      querystring: z.strictObject({ ...periodFields, kind: z.enum(RANKED_KINDS), by: z.enum(['satisfaction', 'resolution', 'response', 'onTime']).default('satisfaction') }).superRefine(checkPeriod),
-      response: { 200: z.object({ period: periodSchema, kind: z.enum(RANKED_KINDS), by: z.string(), items: z.array(rankedSchema) }), ...errorResponses(400, 429) },
+      querystring: z
+        .strictObject({
+          ...periodFields,
+          kind: z.enum(RANKED_KINDS),
+          by: z.enum(['satisfaction', 'resolution', 'response', 'onTime']).default('satisfaction'),
+        })
+        .superRefine(checkPeriod),
+      response: {
+        200: z.object({
+          period: periodSchema,
+          kind: z.enum(RANKED_KINDS),
+          by: z.string(),
+          items: z.array(rankedSchema),
+        }),
+        ...errorResponses(400, 429),
+      },
     },
     handler: async (req, reply) =>
       cached(reply, cacheKey('rankings', req.query), async () => {
@@ -118,7 +175,13 @@ export const publicRoutes: FastifyPluginAsyncZod<PublicOptions> = async (app, { 
         const period = periodOf(q);
         const orgKind = q.kind === 'community' ? 'community_committee' : q.kind;
         const [{ items }, orgs] = await Promise.all([
-          ratesByGroup(ctx.pool, period, { kind: 'all' }, q.kind === 'community' ? 'community' : 'handler', q.kind === 'community' ? {} : { handlerKind: q.kind }),
+          ratesByGroup(
+            ctx.pool,
+            period,
+            { kind: 'all' },
+            q.kind === 'community' ? 'community' : 'handler',
+            q.kind === 'community' ? {} : { handlerKind: q.kind },
+          ),
           listOrganizations(ctx.pool, { kind: orgKind }),
         ]);
         // Organisations with no case in the period are listed too (unranked): absence is also information.
@@ -140,15 +203,26 @@ export const publicRoutes: FastifyPluginAsyncZod<PublicOptions> = async (app, { 
       response: {
         200: z.object({
           period: z.string(),
-          items: z.array(assessmentSchema.omit({ adjustments: true, computedBy: true }).extend({ adjustments: z.object({ total: z.number(), count: z.number().int() }) })),
+          items: z.array(
+            assessmentSchema
+              .omit({ adjustments: true, computedBy: true })
+              .extend({ adjustments: z.object({ total: z.number(), count: z.number().int() }) }),
+          ),
         }),
         ...errorResponses(400, 429),
       },
     },
     handler: async (req, reply) =>
       cached(reply, cacheKey('assessments', req.query), async () => {
-        const rows = await listAssessments(ctx.pool, { kind: 'all' }, { period: monthPeriod(req.query.period), organizationKind: req.query.kind });
-        const adjustments = await adjustmentsFor(ctx.pool, rows.map((r) => r.id));
+        const rows = await listAssessments(
+          ctx.pool,
+          { kind: 'all' },
+          { period: monthPeriod(req.query.period), organizationKind: req.query.kind },
+        );
+        const adjustments = await adjustmentsFor(
+          ctx.pool,
+          rows.map((r) => r.id),
+        );
         const items = rows.map((r) => {
           const adj = adjustments.get(r.id) ?? [];
           return { ...assessmentFields(r), adjustments: { total: adjustmentTotal(adj), count: adj.length } };
@@ -162,7 +236,8 @@ export const publicRoutes: FastifyPluginAsyncZod<PublicOptions> = async (app, { 
     schema: {
       tags: ['public'],
       summary: '工单公开 Anonymised cases of a period',
-      description: 'Category, compound, days, stage and outcome only: no name, phone, room, location, description or any other text.',
+      description:
+        'Category, compound, days, stage and outcome only: no name, phone, room, location, description or any other text.',
       querystring: z
         .strictObject({
           ...periodFields,
@@ -175,7 +250,10 @@ export const publicRoutes: FastifyPluginAsyncZod<PublicOptions> = async (app, { 
           cursor: storableString().max(200).optional(),
         })
         .superRefine(checkPeriod),
-      response: { 200: z.object({ period: periodSchema, items: z.array(publicCaseSchema), nextCursor: z.string().nullable() }), ...errorResponses(400, 429) },
+      response: {
+        200: z.object({ period: periodSchema, items: z.array(publicCaseSchema), nextCursor: z.string().nullable() }),
+        ...errorResponses(400, 429),
+      },
     },
     handler: async (req, reply) => {
       const q = req.query;
@@ -183,7 +261,13 @@ export const publicRoutes: FastifyPluginAsyncZod<PublicOptions> = async (app, { 
       if (after === null) throw errors.field('cursor', text('无效的分页游标', 'not a cursor this API issued'));
       return cached(reply, cacheKey('cases', q), async () => {
         const period = periodOf(q);
-        const filter = { compoundCode: q.compound, communityOrgId: q.community, categoryCode: q.category, stage: q.stage, outcome: q.outcome };
+        const filter = {
+          compoundCode: q.compound,
+          communityOrgId: q.community,
+          categoryCode: q.category,
+          stage: q.stage,
+          outcome: q.outcome,
+        };
         const { rows, next } = await listPublicCases(ctx.pool, period, filter, { limit: q.limit, after });
         const now = Date.now();
         const items = rows.map(({ facts: f, ...r }) => ({
@@ -216,7 +300,10 @@ export const publicRoutes: FastifyPluginAsyncZod<PublicOptions> = async (app, { 
       summary: '通报 Public notices: cases whose handler kept missing the top rung’s 督办 cadence',
       description:
         'A case is noticed once its handler has missed the agreement’s number of 督办 cadences at the functional department. Category, compound, days, handler and supervisor only: nothing about the resident.',
-      querystring: z.strictObject({ days: z.coerce.number().int().min(1).max(366).default(90), limit: z.coerce.number().int().min(1).max(200).default(50) }),
+      querystring: z.strictObject({
+        days: z.coerce.number().int().min(1).max(366).default(90),
+        limit: z.coerce.number().int().min(1).max(200).default(50),
+      }),
       response: {
         200: z.object({
           items: z.array(
@@ -246,7 +333,9 @@ export const publicRoutes: FastifyPluginAsyncZod<PublicOptions> = async (app, { 
             missedCadences: r.missedCadences,
             category: { code: r.categoryCode, nameZh: r.categoryNameZh, nameEn: r.categoryNameEn },
             compound: { code: r.compoundCode, nameZh: r.compoundNameZh, nameEn: r.compoundNameEn },
-            handler: r.handlerOrgId ? { id: r.handlerOrgId, nameZh: r.handlerNameZh ?? '', nameEn: r.handlerNameEn ?? '' } : null,
+            handler: r.handlerOrgId
+              ? { id: r.handlerOrgId, nameZh: r.handlerNameZh ?? '', nameEn: r.handlerNameEn ?? '' }
+              : null,
             supervisor: r.supervisorNameZh ? { nameZh: r.supervisorNameZh, nameEn: r.supervisorNameEn ?? '' } : null,
             resolved: r.status === 'resolved' || r.status === 'closed',
           })),

@@ -54,14 +54,22 @@ const weight = z.number().min(0).max(100);
 
 /** domain/types.ts AgreementTerms without id, bounded to values a real agreement would state. */
 export const agreementTermsSchema = z.strictObject({
-  deadlines: z.strictObject({ emergency: phaseSchema, utilities: phaseSchema, general: phaseSchema, complex: phaseSchema }),
+  deadlines: z.strictObject({
+    emergency: phaseSchema,
+    utilities: phaseSchema,
+    general: phaseSchema,
+    complex: phaseSchema,
+  }),
   categoryDeadlines: z.record(codeSchema, phaseSchema).optional(),
   reminderPoints: z.array(z.number().gt(0).lt(1)).max(5),
   evaluationWindow: durationSchema,
   reworkLimit: z.number().int().min(0).max(5),
   weights: z
     .strictObject({ response: weight, resolution: weight, satisfaction: weight, onTime: weight })
-    .refine((w) => w.response + w.resolution + w.satisfaction + w.onTime > 0, '权重之和须大于 0 (the weights must not all be zero)'),
+    .refine(
+      (w) => w.response + w.resolution + w.satisfaction + w.onTime > 0,
+      '权重之和须大于 0 (the weights must not all be zero)',
+    ),
   /** The fairness terms (docs/domain.md "Fairness rules"); any left out take the reference values. */
   fairness: z
     .strictObject({
@@ -78,11 +86,17 @@ export const agreementTermsSchema = z.strictObject({
   assessment: z
     .strictObject({
       minEvaluated: z.number().int().min(0).max(100),
-      settleCutoff: durationSchema.refine((d) => d.unit !== 'working_days' || d.amount <= 20, '截止时间不超过 20 个工作日 (a cut-off of at most 20 working days)'),
+      settleCutoff: durationSchema.refine(
+        (d) => d.unit !== 'working_days' || d.amount <= 20,
+        '截止时间不超过 20 个工作日 (a cut-off of at most 20 working days)',
+      ),
       followUpTime: durationSchema,
       ownersCommitteeWeights: z
         .strictObject({ response: weight, resolution: weight, satisfaction: weight, onTime: weight })
-        .refine((w) => w.response + w.resolution + w.satisfaction + w.onTime > 0, '权重之和须大于 0 (the weights must not all be zero)'),
+        .refine(
+          (w) => w.response + w.resolution + w.satisfaction + w.onTime > 0,
+          '权重之和须大于 0 (the weights must not all be zero)',
+        ),
     })
     .partial()
     .optional(),
@@ -100,7 +114,11 @@ export const agreementSchema = z.object({
   terms: z.record(z.string(), z.unknown()),
 });
 
-export const calendarOverrideSchema = z.object({ date: z.string(), kind: z.enum(['holiday', 'workday']), note: z.string().nullable() });
+export const calendarOverrideSchema = z.object({
+  date: z.string(),
+  kind: z.enum(['holiday', 'workday']),
+  note: z.string().nullable(),
+});
 
 /** Every admin change says why; the reason goes into audit_log with who and when. */
 export const reasonSchema = shortText(500);

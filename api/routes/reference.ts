@@ -27,19 +27,27 @@ export const referenceRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async
       querystring: z.strictObject({ includeInactive: z.enum(['true', 'false']).default('false') }),
       response: { 200: z.object({ items: z.array(categorySchema) }), ...errorResponses(400) },
     },
-    handler: async (req) => ({ items: await listCategories(ctx.pool, { activeOnly: req.query.includeInactive !== 'true' }) }),
+    handler: async (req) => ({
+      items: await listCategories(ctx.pool, { activeOnly: req.query.includeInactive !== 'true' }),
+    }),
   });
 
   app.get('/organizations', {
     schema: {
       tags: ['reference'],
       summary: '组织树 The organisation tree',
-      description: 'Roots are the organisation department, property companies and functional departments (see db/README.md).',
+      description:
+        'Roots are the organisation department, property companies and functional departments (see db/README.md).',
       response: { 200: z.object({ items: z.array(organizationNodeSchema) }), ...errorResponses() },
     },
     handler: async () => {
       const orgs = await listOrganizations(ctx.pool);
-      const nodes = new Map<string, OrganizationNode>(orgs.map((o) => [o.id, { id: o.id, kind: o.kind, nameZh: o.nameZh, nameEn: o.nameEn, supervisedBy: o.supervisedBy, children: [] }]));
+      const nodes = new Map<string, OrganizationNode>(
+        orgs.map((o) => [
+          o.id,
+          { id: o.id, kind: o.kind, nameZh: o.nameZh, nameEn: o.nameEn, supervisedBy: o.supervisedBy, children: [] },
+        ]),
+      );
       const roots: OrganizationNode[] = [];
       for (const o of orgs) {
         const parent = o.parentId ? nodes.get(o.parentId) : undefined;
@@ -80,7 +88,11 @@ export const referenceRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async
     handler: async (req) => {
       const from = req.query.from ?? cstDate(Date.now());
       const to = req.query.to ?? addCalendarDays(from, 366);
-      if (to < from || to > addCalendarDays(from, 731)) throw errors.field('to', text('日期范围须在 2 年以内且不倒置', 'the range must run forwards and span at most 2 years'));
+      if (to < from || to > addCalendarDays(from, 731))
+        throw errors.field(
+          'to',
+          text('日期范围须在 2 年以内且不倒置', 'the range must run forwards and span at most 2 years'),
+        );
       return { items: await listCalendarOverrides(ctx.pool, from, to) };
     },
   });

@@ -7,7 +7,16 @@ import type { ApiContext } from '../context';
 import { errorResponses } from '../errors';
 import { bearer, codeSchema } from '../schemas';
 import { listScopeFor } from '../visibility';
-import { checkPeriod, GROUP_BYS, groupSchema, periodFields, periodOf, periodSchema, rateSetSchema, ratesByGroup } from './stats-common';
+import {
+  checkPeriod,
+  GROUP_BYS,
+  groupSchema,
+  periodFields,
+  periodOf,
+  periodSchema,
+  rateSetSchema,
+  ratesByGroup,
+} from './stats-common';
 
 /** Roles that read measures: residents see their own cases, party members their follow-ups; neither is a population. */
 export const STATS_ROLES = ['handler', 'supervisor', 'admin'] as const;
@@ -37,14 +46,25 @@ export const statsRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (ap
       security: bearer,
       querystring: ratesQuerySchema,
       response: {
-        200: z.object({ period: periodSchema, groupBy: z.enum(GROUP_BYS), items: z.array(groupSchema), overall: rateSetSchema }),
+        200: z.object({
+          period: periodSchema,
+          groupBy: z.enum(GROUP_BYS),
+          items: z.array(groupSchema),
+          overall: rateSetSchema,
+        }),
         ...errorResponses(400, 401, 403),
       },
     },
     handler: async (req) => {
       const q = req.query;
       const period = periodOf(q);
-      const filter = { communityOrgId: q.community, streetOrgId: q.street, compoundCode: q.compound, handlerOrgId: q.handler, categoryCode: q.category };
+      const filter = {
+        communityOrgId: q.community,
+        streetOrgId: q.street,
+        compoundCode: q.compound,
+        handlerOrgId: q.handler,
+        categoryCode: q.category,
+      };
       const { items, overall } = await ratesByGroup(ctx.pool, period, listScopeFor(actorOf(req)), q.groupBy, filter);
       return { period, groupBy: q.groupBy, items, overall };
     },

@@ -25,7 +25,8 @@ export async function supervises(db: Queryable, supervisorOrgId: string, orgId: 
 }
 
 /** Who may read which records: admins all; an organisation its own; a supervisor also what it supervises. */
-export type AccountabilityScope = { kind: 'all' } | { kind: 'organization'; orgId: string } | { kind: 'supervisor'; orgId: string };
+export type AccountabilityScope =
+  { kind: 'all' } | { kind: 'organization'; orgId: string } | { kind: 'supervisor'; orgId: string };
 
 function scopeWhere(scope: AccountabilityScope, p: Params): string {
   if (scope.kind === 'all') return 'TRUE';
@@ -113,7 +114,8 @@ export async function listAccountability(
   if (f.status) where.push(STATUS_SQL[f.status]);
   if (f.from) where.push(`r.created_at >= ${p.add(f.from)}`);
   if (f.to) where.push(`r.created_at < ${p.add(f.to)}`);
-  if (page.after) where.push(`(r.created_at, r.id) < (${p.add(page.after.at)}::timestamptz, ${p.add(page.after.id)}::uuid)`);
+  if (page.after)
+    where.push(`(r.created_at, r.id) < (${p.add(page.after.at)}::timestamptz, ${p.add(page.after.id)}::uuid)`);
   const sql = `${SELECT} WHERE ${where.join(' AND ')} ORDER BY r.created_at DESC, r.id DESC LIMIT ${p.add(page.limit + 1)}`;
   const { rows } = await db.query<AccountabilityRow>(sql, p.values);
   const more = rows.length > page.limit;
@@ -122,7 +124,11 @@ export async function listAccountability(
   return { rows: pageRows, next: more && last ? { at: last.cursorAt, id: last.id } : null };
 }
 
-export async function getAccountability(db: Queryable, scope: AccountabilityScope, id: string): Promise<AccountabilityRow | null> {
+export async function getAccountability(
+  db: Queryable,
+  scope: AccountabilityScope,
+  id: string,
+): Promise<AccountabilityRow | null> {
   return (await listAccountability(db, scope, { id }, { limit: 1 })).rows[0] ?? null;
 }
 
@@ -164,6 +170,8 @@ export async function insertFinding(db: Queryable, f: Finding): Promise<{ id: st
     [f.caseId, f.organizationId, f.dutyCode, f.reason, f.level, f.dedupeKey, f.filedBy, f.consequence],
   );
   if (inserted.rows[0]) return { id: inserted.rows[0].id, created: true };
-  const { rows } = await db.query<{ id: string }>('SELECT id FROM accountability_records WHERE dedupe_key = $1', [f.dedupeKey]);
+  const { rows } = await db.query<{ id: string }>('SELECT id FROM accountability_records WHERE dedupe_key = $1', [
+    f.dedupeKey,
+  ]);
   return { id: rows[0].id, created: false };
 }

@@ -21,7 +21,16 @@ export async function insertAudit(client: PoolClient, e: AuditEntry): Promise<vo
   await client.query(
     `INSERT INTO audit_log (actor_user_id, action, entity, entity_id, reason, before, after, request_id)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-    [e.actorUserId, e.action, e.entity, e.entityId, e.reason, JSON.stringify(e.before ?? null), JSON.stringify(e.after ?? null), e.requestId],
+    [
+      e.actorUserId,
+      e.action,
+      e.entity,
+      e.entityId,
+      e.reason,
+      JSON.stringify(e.before ?? null),
+      JSON.stringify(e.after ?? null),
+      e.requestId,
+    ],
   );
 }
 
@@ -33,7 +42,10 @@ const CATEGORY_RETURNING = `code, name_zh AS "nameZh", name_en AS "nameEn", tier
 
 /** Locks the row, so two admins editing one category are applied one after the other, each audited. */
 export async function lockCategory(client: PoolClient, code: string): Promise<Category | null> {
-  const { rows } = await client.query<Category>(`SELECT ${CATEGORY_RETURNING} FROM categories WHERE code = $1 FOR UPDATE`, [code]);
+  const { rows } = await client.query<Category>(
+    `SELECT ${CATEGORY_RETURNING} FROM categories WHERE code = $1 FOR UPDATE`,
+    [code],
+  );
   return rows[0] ?? null;
 }
 
@@ -83,7 +95,12 @@ export async function getAgreementRow(db: Queryable, id: string): Promise<Agreem
  * A renegotiated agreement is a new version (rows never change in place, see 0001): it starts on `validFrom`,
  * and earlier open versions end there. Running cases keep the terms they were filed under.
  */
-export async function insertAgreementVersion(client: PoolClient, base: AgreementRow, terms: Omit<AgreementTerms, 'id'>, validFrom: string): Promise<AgreementRow> {
+export async function insertAgreementVersion(
+  client: PoolClient,
+  base: AgreementRow,
+  terms: Omit<AgreementTerms, 'id'>,
+  validFrom: string,
+): Promise<AgreementRow> {
   // The compound's rows are locked so two revisions cannot both take the same next version number.
   const { rows: versions } = await client.query<{ max: number }>(
     'SELECT max(version) AS max FROM (SELECT version FROM agreements WHERE compound_code = $1 FOR UPDATE) v',
@@ -99,7 +116,16 @@ export async function insertAgreementVersion(client: PoolClient, base: Agreement
   await client.query(
     `INSERT INTO agreements (id, compound_code, community_org_id, owners_committee_org_id, property_company_org_id, terms, valid_from, version)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-    [id, base.compoundCode, base.communityOrgId, base.ownersCommitteeOrgId, base.propertyCompanyOrgId, JSON.stringify(terms), validFrom, version],
+    [
+      id,
+      base.compoundCode,
+      base.communityOrgId,
+      base.ownersCommitteeOrgId,
+      base.propertyCompanyOrgId,
+      JSON.stringify(terms),
+      validFrom,
+      version,
+    ],
   );
   return (await getAgreementRow(client, id)) as AgreementRow;
 }

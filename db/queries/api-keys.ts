@@ -16,7 +16,10 @@ export interface ApiKey {
 const COLUMNS = `id, key_hash AS "keyHash", organization_id AS "organizationId", role, label,
   created_at AS "createdAt", revoked_at AS "revokedAt"`;
 
-export async function insertApiKey(db: Queryable, k: Pick<ApiKey, 'id' | 'keyHash' | 'organizationId' | 'role' | 'label'>): Promise<ApiKey> {
+export async function insertApiKey(
+  db: Queryable,
+  k: Pick<ApiKey, 'id' | 'keyHash' | 'organizationId' | 'role' | 'label'>,
+): Promise<ApiKey> {
   const { rows } = await db.query<ApiKey>(
     `INSERT INTO api_keys (id, key_hash, organization_id, role, label) VALUES ($1, $2, $3, $4, $5) RETURNING ${COLUMNS}`,
     [k.id, k.keyHash, k.organizationId, k.role, k.label],
@@ -36,6 +39,8 @@ export async function listApiKeys(db: Queryable): Promise<ApiKey[]> {
 
 /** Revokes once; false when the key does not exist or was already revoked. */
 export async function revokeApiKey(db: Queryable, id: string): Promise<boolean> {
-  const { rowCount } = await db.query('UPDATE api_keys SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL', [id]);
+  const { rowCount } = await db.query('UPDATE api_keys SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL', [
+    id,
+  ]);
   return rowCount === 1;
 }

@@ -88,7 +88,8 @@ function unitOf(r: UnitRow): AssessmentUnit {
 }
 
 /** A unit's key within a period: the same organisation may be assessed under two compounds' agreements. */
-export const unitKey = (u: Pick<AssessmentUnit, 'organizationId' | 'agreementId'>): string => `${u.organizationId}|${u.agreementId ?? ''}`;
+export const unitKey = (u: Pick<AssessmentUnit, 'organizationId' | 'agreementId'>): string =>
+  `${u.organizationId}|${u.agreementId ?? ''}`;
 
 /** The units a scheduled run has already stored for the period (a scheduled run stores each unit once). */
 export async function scheduledUnits(db: Queryable, period: Period): Promise<Set<string>> {

@@ -14,7 +14,10 @@ export async function lockPeriod(client: PoolClient, period: Period): Promise<vo
 }
 
 export async function idsOfComputation(db: Queryable, computationId: string): Promise<string[]> {
-  const { rows } = await db.query<{ id: string }>('SELECT id FROM assessments WHERE computation_id = $1 ORDER BY organization_id, agreement_id', [computationId]);
+  const { rows } = await db.query<{ id: string }>(
+    'SELECT id FROM assessments WHERE computation_id = $1 ORDER BY organization_id, agreement_id',
+    [computationId],
+  );
   return rows.map((r) => r.id);
 }
 
@@ -36,16 +39,27 @@ export async function insertAssessment(client: PoolClient, a: NewAssessment): Pr
         AND period_start = $4::date AND period_end = $5::date
      RETURNING id`,
     [
-      a.unit.organizationId, a.unit.agreementId, a.unit.assessorOrgId, a.period.from, a.period.to,
-      JSON.stringify(a.rates), JSON.stringify(a.unit.weights), JSON.stringify(a.assessment.parts), a.assessment.score,
-      a.assessment.status, a.assessment.minEvaluated, a.computationId, a.computedBy,
+      a.unit.organizationId,
+      a.unit.agreementId,
+      a.unit.assessorOrgId,
+      a.period.from,
+      a.period.to,
+      JSON.stringify(a.rates),
+      JSON.stringify(a.unit.weights),
+      JSON.stringify(a.assessment.parts),
+      a.assessment.score,
+      a.assessment.status,
+      a.assessment.minEvaluated,
+      a.computationId,
+      a.computedBy,
     ],
   );
   return rows[0].id;
 }
 
 /** Which assessments a caller may read (api/routes/assessments.ts derives it from the actor). */
-export type AssessmentScope = { kind: 'all' } | { kind: 'organization'; orgId: string } | { kind: 'supervisor'; orgId: string };
+export type AssessmentScope =
+  { kind: 'all' } | { kind: 'organization'; orgId: string } | { kind: 'supervisor'; orgId: string };
 
 export interface AssessmentRow {
   id: string;
@@ -90,7 +104,11 @@ function scopeWhere(scope: AssessmentScope, add: (v: unknown) => string): string
   return `(asr.id = ${org} OR asr.parent_id = ${org} OR up.parent_id = ${org})`;
 }
 
-export async function listAssessments(db: Queryable, scope: AssessmentScope, f: AssessmentFilter): Promise<AssessmentRow[]> {
+export async function listAssessments(
+  db: Queryable,
+  scope: AssessmentScope,
+  f: AssessmentFilter,
+): Promise<AssessmentRow[]> {
   const values: unknown[] = [];
   const add = (v: unknown) => `$${values.push(v)}`;
   const where = [scopeWhere(scope, add)];
@@ -99,7 +117,8 @@ export async function listAssessments(db: Queryable, scope: AssessmentScope, f: 
   if (f.organizationKind) where.push(`o.kind = ${add(f.organizationKind)}`);
   if (f.compoundCode) where.push(`ag.compound_code = ${add(f.compoundCode)}`);
   if (f.id) where.push(`x.id = ${add(f.id)}`);
-  const latest = f.allVersions || f.id ? '' : 'DISTINCT ON (x.organization_id, x.agreement_id, x.period_start, x.period_end)';
+  const latest =
+    f.allVersions || f.id ? '' : 'DISTINCT ON (x.organization_id, x.agreement_id, x.period_start, x.period_end)';
   const { rows } = await db.query<AssessmentRow>(
     `SELECT * FROM (
        SELECT ${latest} x.id, x.organization_id AS "organizationId", o.kind AS "organizationKind",
@@ -180,7 +199,11 @@ export type SignResult =
  * transaction lock, so two adjustments at once cannot both fit under the cap. Refreshes the row's summary, the
  * only column of an assessment that may change.
  */
-export async function signAdjustment(client: PoolClient, a: NewAdjustment, fits: (total: number, delta: number) => boolean): Promise<SignResult> {
+export async function signAdjustment(
+  client: PoolClient,
+  a: NewAdjustment,
+  fits: (total: number, delta: number) => boolean,
+): Promise<SignResult> {
   const unit = await client.query<{ key: string }>(
     `SELECT organization_id || '|' || COALESCE(agreement_id, '') || '|' || period_start || '|' || period_end AS key FROM assessments WHERE id = $1`,
     [a.assessmentId],

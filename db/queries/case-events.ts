@@ -44,7 +44,13 @@ export function projectionColumns(p: CaseProjection): [column: string, value: un
 }
 
 /** The projection's column names, in projectionColumns' order (for statements built once at load). */
-export const PROJECTION_COLUMNS = projectionColumns({ deadlines: {}, followUpOwner: null, pendingExtension: null, pendingRequest: null, pausedSince: null } as unknown as CaseProjection).map(([c]) => c);
+export const PROJECTION_COLUMNS = projectionColumns({
+  deadlines: {},
+  followUpOwner: null,
+  pendingExtension: null,
+  pendingRequest: null,
+  pausedSince: null,
+} as unknown as CaseProjection).map(([c]) => c);
 const LAST_SEQ_PARAM = PROJECTION_COLUMNS.indexOf('last_seq') + 2;
 // Moves the projection forward only: a late retry of an older batch never overwrites a newer state. Only the
 // worker writes it, so the workflow evidently runs: workflow_started is confirmed too.
@@ -66,7 +72,13 @@ export function eventRows(events: CaseEvent[]) {
 
 /** Outbox entries as rows of notification_outbox, for jsonb_to_recordset. */
 export const outboxRows = (entries: OutboxEntry[]) =>
-  entries.map((e) => ({ dedupe_key: e.dedupeKey, channel: e.channel, recipient: e.recipient, template: e.template, payload: e.payload }));
+  entries.map((e) => ({
+    dedupe_key: e.dedupeKey,
+    channel: e.channel,
+    recipient: e.recipient,
+    template: e.template,
+    payload: e.payload,
+  }));
 
 export interface OutboxEntry {
   dedupeKey: string;
@@ -128,13 +140,29 @@ const RECORD_EVENTS = `
 export async function recordCaseEvents(db: Pool | PoolClient, r: RecordedEvents): Promise<void> {
   const accountability = r.events.flatMap((e) =>
     e.type === 'accountability_recorded'
-      ? [{ organization_id: e.organizationId, duty_code: e.dutyCode, reason: e.reason, source: e.source, deadline_kind: e.deadline ?? null, level: e.level, dedupe_key: `${r.caseId}:${e.seq}` }]
+      ? [
+          {
+            organization_id: e.organizationId,
+            duty_code: e.dutyCode,
+            reason: e.reason,
+            source: e.source,
+            deadline_kind: e.deadline ?? null,
+            level: e.level,
+            dedupe_key: `${r.caseId}:${e.seq}`,
+          },
+        ]
       : [],
   );
   // A named statement: parsed and planned once per connection, not on every write.
   await db.query({
     name: 'rs-record-events',
     text: RECORD_EVENTS,
-    values: [r.caseId, ...projectionColumns(r.projection).map(([, v]) => v), JSON.stringify(eventRows(r.events)), JSON.stringify(accountability), JSON.stringify(outboxRows(r.notifications))],
+    values: [
+      r.caseId,
+      ...projectionColumns(r.projection).map(([, v]) => v),
+      JSON.stringify(eventRows(r.events)),
+      JSON.stringify(accountability),
+      JSON.stringify(outboxRows(r.notifications)),
+    ],
   });
 }

@@ -101,7 +101,10 @@ const VIEW_FROM = `
     JOIN compounds cp ON cp.code = c.compound_code`;
 const VIEW_SELECT = `SELECT ${VIEW_COLUMNS}, c.intake->'calendar' AS calendar ${VIEW_FROM}`;
 
-export async function getCaseView(db: Queryable, by: { id: string } | { trackingCode: string }): Promise<CaseViewRow | null> {
+export async function getCaseView(
+  db: Queryable,
+  by: { id: string } | { trackingCode: string },
+): Promise<CaseViewRow | null> {
   const [column, value] = 'id' in by ? ['c.id', by.id] : ['c.tracking_code', by.trackingCode];
   const { rows } = await db.query<CaseViewRow>(`${VIEW_SELECT} WHERE ${column} = $1`, [value]);
   return rows[0] ?? null;
@@ -110,7 +113,20 @@ export async function getCaseView(db: Queryable, by: { id: string } | { tracking
 /** What deciding who may see a case needs (api/visibility.ts scopeOfRow): no names, times or timeline. */
 export type CaseScopeRow = Pick<
   CaseViewRow,
-  'id' | 'residentUserId' | 'coComplainants' | 'handlerOrgId' | 'handlerHistory' | 'level' | 'supervisorOrgId' | 'chain' | 'communityOrgId' | 'streetOrgId' | 'followUpOwner' | 'compoundCode' | 'trackingCode' | 'status'
+  | 'id'
+  | 'residentUserId'
+  | 'coComplainants'
+  | 'handlerOrgId'
+  | 'handlerHistory'
+  | 'level'
+  | 'supervisorOrgId'
+  | 'chain'
+  | 'communityOrgId'
+  | 'streetOrgId'
+  | 'followUpOwner'
+  | 'compoundCode'
+  | 'trackingCode'
+  | 'status'
 >;
 
 // Named, so each pooled connection plans it once: every action reads it before its Update.
@@ -164,8 +180,14 @@ const DETAIL_BY_ID = `${DETAIL_SELECT} WHERE c.id = $1) d`;
 const DETAIL_BY_TRACKING_CODE = `${DETAIL_SELECT} WHERE c.tracking_code = $1) d`;
 
 /** One case with its timeline and calendar. */
-export async function getCaseDetail(db: Pool | PoolClient, by: { id: string } | { trackingCode: string }): Promise<CaseDetailRow | null> {
-  const [name, text, value] = 'id' in by ? ['case-detail-by-id', DETAIL_BY_ID, by.id] : ['case-detail-by-tracking-code', DETAIL_BY_TRACKING_CODE, by.trackingCode];
+export async function getCaseDetail(
+  db: Pool | PoolClient,
+  by: { id: string } | { trackingCode: string },
+): Promise<CaseDetailRow | null> {
+  const [name, text, value] =
+    'id' in by
+      ? ['case-detail-by-id', DETAIL_BY_ID, by.id]
+      : ['case-detail-by-tracking-code', DETAIL_BY_TRACKING_CODE, by.trackingCode];
   const { rows } = await db.query<{ detail: CaseDetailRow }>({ name, text, values: [value] });
   return rows[0]?.detail ?? null;
 }
@@ -275,7 +297,8 @@ export async function listCases(
     const pattern = p.add(containsPattern(f.text));
     where.push(`(c.description ILIKE ${pattern} OR c.tracking_code ILIKE ${pattern})`);
   }
-  if (page.after) where.push(`(c.created_at, c.id) < (${p.add(page.after.at)}::timestamptz, ${p.add(page.after.id)}::uuid)`);
+  if (page.after)
+    where.push(`(c.created_at, c.id) < (${p.add(page.after.at)}::timestamptz, ${p.add(page.after.id)}::uuid)`);
   const sql = `${VIEW_SELECT} WHERE ${where.join(' AND ')} ORDER BY c.created_at DESC, c.id DESC LIMIT ${p.add(page.limit + 1)}`;
   const { rows } = await db.query<CaseViewRow>(sql, p.values);
   const more = rows.length > page.limit;

@@ -30,9 +30,26 @@ export interface OpenedCase {
 }
 
 const BASE_COLUMNS = [
-  'id', 'tracking_code', 'workflow_id', 'intake_key', 'category_code', 'compound_code', 'household_id',
-  'resident_user_id', 'resident_name', 'resident_phone', 'location', 'description', 'contact_preference', 'photos',
-  'community_org_id', 'street_org_id', 'intake', 'created_at', 'filed_by', 'contact_verified',
+  'id',
+  'tracking_code',
+  'workflow_id',
+  'intake_key',
+  'category_code',
+  'compound_code',
+  'household_id',
+  'resident_user_id',
+  'resident_name',
+  'resident_phone',
+  'location',
+  'description',
+  'contact_preference',
+  'photos',
+  'community_org_id',
+  'street_org_id',
+  'intake',
+  'created_at',
+  'filed_by',
+  'contact_verified',
 ];
 
 const INSERT_COLUMNS = [...BASE_COLUMNS, ...PROJECTION_COLUMNS];
@@ -59,12 +76,32 @@ const INSERT_CASE = `WITH c AS (
  * (so one round trip, and atomic without a transaction); false when a row with the same intake key already
  * exists, in which case nothing is written. `workflow_started` stays false until the start is confirmed.
  */
-export async function insertCase(db: Pool | PoolClient, { intake: i, req }: CaseRowInput, opened: OpenedCase): Promise<boolean> {
+export async function insertCase(
+  db: Pool | PoolClient,
+  { intake: i, req }: CaseRowInput,
+  opened: OpenedCase,
+): Promise<boolean> {
   const base = [
-    i.caseId, i.trackingCode, `case-${i.caseId}`, req.intakeKey ?? null, i.categoryCode, i.compoundCode, i.householdId,
-    i.residentUserId, req.contact.name ?? null, req.contact.phone ?? null, JSON.stringify(req.location), req.description,
-    req.contactPreference ?? null, JSON.stringify(req.photos ?? []), i.chain.communityOrgId, i.chain.streetOrgId,
-    JSON.stringify(i), new Date(i.submittedAt), req.filedBy ?? null, req.contactVerified ?? true,
+    i.caseId,
+    i.trackingCode,
+    `case-${i.caseId}`,
+    req.intakeKey ?? null,
+    i.categoryCode,
+    i.compoundCode,
+    i.householdId,
+    i.residentUserId,
+    req.contact.name ?? null,
+    req.contact.phone ?? null,
+    JSON.stringify(req.location),
+    req.description,
+    req.contactPreference ?? null,
+    JSON.stringify(req.photos ?? []),
+    i.chain.communityOrgId,
+    i.chain.streetOrgId,
+    JSON.stringify(i),
+    new Date(i.submittedAt),
+    req.filedBy ?? null,
+    req.contactVerified ?? true,
   ];
   // A named statement: parsed and planned once per connection, not on every intake.
   const { rows } = await db.query<{ n: number }>({
@@ -86,16 +123,23 @@ export interface UnstartedCase {
   recorded: boolean;
 }
 
-export async function findCaseByIntakeKey(db: Queryable, intakeKey: string): Promise<(UnstartedCase & { workflowStarted: boolean }) | null> {
+export async function findCaseByIntakeKey(
+  db: Queryable,
+  intakeKey: string,
+): Promise<(UnstartedCase & { workflowStarted: boolean }) | null> {
   const { rows } = await db.query<{ intake: CaseIntake; workflow_started: boolean; recorded: boolean }>(
     'SELECT intake, workflow_started, last_seq > 0 AS recorded FROM cases WHERE intake_key = $1',
     [intakeKey],
   );
-  return rows[0] ? { intake: rows[0].intake, workflowStarted: rows[0].workflow_started, recorded: rows[0].recorded } : null;
+  return rows[0]
+    ? { intake: rows[0].intake, workflowStarted: rows[0].workflow_started, recorded: rows[0].recorded }
+    : null;
 }
 
 export async function markWorkflowsStarted(db: Pool, caseIds: string[]): Promise<void> {
-  await db.query('UPDATE cases SET workflow_started = true WHERE id = ANY($1::uuid[]) AND NOT workflow_started', [caseIds]);
+  await db.query('UPDATE cases SET workflow_started = true WHERE id = ANY($1::uuid[]) AND NOT workflow_started', [
+    caseIds,
+  ]);
 }
 
 /** Cases whose workflow start was never confirmed, oldest first (the reconciler's work list). */

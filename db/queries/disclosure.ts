@@ -42,11 +42,14 @@ export async function listPublicCases(
   page: { limit: number; after?: { at: string; id: string } },
 ): Promise<{ rows: PublicCaseRow[]; next: { at: string; id: string } | null }> {
   const p = new Params();
-  const where = [factsWhere(p, period, { kind: 'all' }, { compoundCode: f.compoundCode, communityOrgId: f.communityOrgId })];
+  const where = [
+    factsWhere(p, period, { kind: 'all' }, { compoundCode: f.compoundCode, communityOrgId: f.communityOrgId }),
+  ];
   if (f.categoryCode) where.push(`c.category_code = ${p.add(f.categoryCode)}`);
   if (f.stage) where.push(`c.stage = ${p.add(f.stage)}`);
   if (f.outcome) where.push(`c.outcome = ${p.add(f.outcome)}`);
-  if (page.after) where.push(`(c.dispatched_at, c.id) < (${p.add(page.after.at)}::timestamptz, ${p.add(page.after.id)}::uuid)`);
+  if (page.after)
+    where.push(`(c.dispatched_at, c.id) < (${p.add(page.after.at)}::timestamptz, ${p.add(page.after.id)}::uuid)`);
   const facts = FACTS_SELECT.replace(
     'SELECT c.id AS "caseId",',
     `SELECT c.created_at AS "createdAt", c.stage, c.status, c.level,

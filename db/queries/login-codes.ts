@@ -43,7 +43,12 @@ export async function issueLoginCode(
  * Checks a code against the phone's latest live one and spends an attempt doing so: true once, on a match, after
  * which the code is used up. The row lock makes two concurrent verifications of one code succeed at most once.
  */
-export async function consumeLoginCode(db: Queryable, phone: string, codeHash: string, maxAttempts: number): Promise<boolean> {
+export async function consumeLoginCode(
+  db: Queryable,
+  phone: string,
+  codeHash: string,
+  maxAttempts: number,
+): Promise<boolean> {
   const { rows } = await db.query<{ ok: boolean }>(
     `WITH latest AS (
        SELECT id, code_hash FROM login_codes

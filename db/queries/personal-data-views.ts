@@ -19,7 +19,11 @@ const INSERT_VIEW = `
 
 /** One row, awaited by the caller before it answers: a view that was shown is a view that was logged. */
 export async function recordPersonalDataView(db: Pool | PoolClient, v: PersonalDataView): Promise<void> {
-  await db.query({ name: 'personal-data-view-insert', text: INSERT_VIEW, values: [v.caseId, v.viewerUserId, v.viewerRole, v.viewerOrganizationId, v.fields, v.requestId] });
+  await db.query({
+    name: 'personal-data-view-insert',
+    text: INSERT_VIEW,
+    values: [v.caseId, v.viewerUserId, v.viewerRole, v.viewerOrganizationId, v.fields, v.requestId],
+  });
 }
 
 /** Reads of one viewer with the same fields within one hour, as the complainant sees them: a page left open polls. */

@@ -326,11 +326,17 @@ export function readThrough(db: Queryable): ReferenceReads {
     account: (id) => one(db, `SELECT ${ACCOUNT_COLUMNS} FROM users WHERE id = $1`, [id]),
     apiKey: (id) => getApiKey(db, id),
     organizations: async (ids) => {
-      const { rows } = await db.query<Organization>(`SELECT ${ORGANIZATION_COLUMNS} FROM organizations WHERE id = ANY($1::text[])`, [[...new Set(ids)]]);
+      const { rows } = await db.query<Organization>(
+        `SELECT ${ORGANIZATION_COLUMNS} FROM organizations WHERE id = ANY($1::text[])`,
+        [[...new Set(ids)]],
+      );
       return new Map(rows.map((o) => [o.id, o]));
     },
     personNames: async (ids) => {
-      const { rows } = await db.query<PersonName>('SELECT id, name_zh AS "nameZh", name_en AS "nameEn" FROM people WHERE id = ANY($1::text[])', [[...new Set(ids)]]);
+      const { rows } = await db.query<PersonName>(
+        'SELECT id, name_zh AS "nameZh", name_en AS "nameEn" FROM people WHERE id = ANY($1::text[])',
+        [[...new Set(ids)]],
+      );
       return new Map(rows.map((p) => [p.id, p]));
     },
     category: (code) => getCategory(db, code),

@@ -36,7 +36,12 @@ const ANONYMISE_CASES = `
  * Anonymises up to `limit` cases closed before `cutoff`, oldest first. Rows another worker holds are skipped
  * (SKIP LOCKED), so several workers share the backlog instead of queueing on it. Run inside a transaction.
  */
-export async function anonymiseCases(client: PoolClient, cutoff: Date, at: Date, limit: number): Promise<AnonymisedCase[]> {
+export async function anonymiseCases(
+  client: PoolClient,
+  cutoff: Date,
+  at: Date,
+  limit: number,
+): Promise<AnonymisedCase[]> {
   const { rows } = await client.query<AnonymisedCase>(ANONYMISE_CASES, [cutoff, at, limit]);
   if (rows.length === 0) return rows;
   const ids = rows.map((r) => r.id);

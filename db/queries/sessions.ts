@@ -16,7 +16,10 @@ export type RevokedReason = 'sign_out' | 'refresh_reuse';
 const SESSION_COLUMNS = `id::text, user_id AS "userId", expires_at AS "expiresAt", revoked_at AS "revokedAt"`;
 
 /** A new session of `userId`; the user's sessions that ended more than a day ago go at the same time. */
-export async function createSession(db: Queryable, input: { userId: string; refreshTokenHash: string; ttlSeconds: number }): Promise<SessionState> {
+export async function createSession(
+  db: Queryable,
+  input: { userId: string; refreshTokenHash: string; ttlSeconds: number },
+): Promise<SessionState> {
   const { rows } = await db.query<SessionState>(
     `WITH gone AS (DELETE FROM sessions WHERE user_id = $1 AND expires_at < now() - interval '1 day')
      INSERT INTO sessions (user_id, refresh_token_hash, expires_at) VALUES ($1, $2, now() + make_interval(secs => $3))
@@ -31,14 +34,20 @@ export async function getSession(db: Queryable, id: string): Promise<SessionStat
   return rows[0] ?? null;
 }
 
-export type Rotation = { kind: 'rotated'; session: SessionState } | { kind: 'reused'; session: SessionState } | { kind: 'invalid' };
+export type Rotation =
+  { kind: 'rotated'; session: SessionState } | { kind: 'reused'; session: SessionState } | { kind: 'invalid' };
 
 /**
  * Replaces the refresh token of a live session when `presentedHash` is its current one. A live session presented
  * with any other secret is revoked: that is a refresh token already rotated (a copy in someone else's hands, or
  * the rightful client's that the thief renewed first), and neither holder can be told from the other.
  */
-export async function rotateRefreshToken(db: Queryable, id: string, presentedHash: string, newHash: string): Promise<Rotation> {
+export async function rotateRefreshToken(
+  db: Queryable,
+  id: string,
+  presentedHash: string,
+  newHash: string,
+): Promise<Rotation> {
   const { rows } = await db.query<SessionState & { matched: boolean }>(
     `WITH live AS (
        SELECT id, refresh_token_hash = $2 AS matched FROM sessions
@@ -60,6 +69,9 @@ export async function rotateRefreshToken(db: Queryable, id: string, presentedHas
 
 /** Ends a session; true when it was live. Every API process refuses its access tokens from the commit on. */
 export async function revokeSession(db: Queryable, id: string, reason: RevokedReason): Promise<boolean> {
-  const { rowCount } = await db.query(`UPDATE sessions SET revoked_at = now(), revoked_reason = $2 WHERE id = $1 AND revoked_at IS NULL`, [id, reason]);
+  const { rowCount } = await db.query(
+    `UPDATE sessions SET revoked_at = now(), revoked_reason = $2 WHERE id = $1 AND revoked_at IS NULL`,
+    [id, reason],
+  );
   return (rowCount ?? 0) > 0;
 }

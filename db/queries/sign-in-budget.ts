@@ -20,7 +20,10 @@ export async function takeSignInAttempt(pool: Pool, subjects: readonly string[],
   // One order for every caller, so two attempts on the same names cannot deadlock.
   const names = [...new Set(subjects)].sort();
   return withTransaction(pool, async (client) => {
-    await client.query(`INSERT INTO sign_in_budgets (subject) SELECT unnest($1::text[]) ON CONFLICT (subject) DO NOTHING`, [names]);
+    await client.query(
+      `INSERT INTO sign_in_budgets (subject) SELECT unnest($1::text[]) ON CONFLICT (subject) DO NOTHING`,
+      [names],
+    );
     const { rows } = await client.query<{ retry: number | null }>(
       `SELECT ceil(extract(epoch FROM max(locked_until) FILTER (WHERE locked_until > now()) - now()))::int AS retry
          FROM (SELECT locked_until FROM sign_in_budgets WHERE subject = ANY($1::text[]) ORDER BY subject FOR UPDATE) b`,

@@ -135,12 +135,18 @@ export function factsWhere(p: Params, period: Period, scope: ListScope, f: FactF
   if (f.compoundCode) where.push(`c.compound_code = ${p.add(f.compoundCode)}`);
   if (f.categoryCode) where.push(`c.category_code = ${p.add(f.categoryCode)}`);
   if (f.handlerOrgId) where.push(`c.intake->>'handlerOrgId' = ${p.add(f.handlerOrgId)}`);
-  if (f.handlerKind) where.push(`(SELECT o.kind FROM organizations o WHERE o.id = c.intake->>'handlerOrgId') = ${p.add(f.handlerKind)}`);
+  if (f.handlerKind)
+    where.push(`(SELECT o.kind FROM organizations o WHERE o.id = c.intake->>'handlerOrgId') = ${p.add(f.handlerKind)}`);
   return where.join(' AND ');
 }
 
 /** Every dispatched case of the period the scope allows, as domain facts. */
-export async function loadOutcomeFacts(db: Queryable, period: Period, scope: ListScope, filter: FactFilter = {}): Promise<CaseOutcomeFacts[]> {
+export async function loadOutcomeFacts(
+  db: Queryable,
+  period: Period,
+  scope: ListScope,
+  filter: FactFilter = {},
+): Promise<CaseOutcomeFacts[]> {
   const p = new Params();
   const sql = `${FACTS_SELECT} WHERE ${factsWhere(p, period, scope, filter)} ORDER BY c.dispatched_at, c.id`;
   const { rows } = await db.query<FactRow>(sql, p.values);

@@ -17,7 +17,13 @@ export interface Profile {
 }
 
 export async function getProfile(db: Queryable, userId: string): Promise<Profile | null> {
-  const { rows } = await db.query<Omit<Profile, 'organization'> & { orgKind: OrganizationKind | null; orgNameZh: string | null; orgNameEn: string | null }>(
+  const { rows } = await db.query<
+    Omit<Profile, 'organization'> & {
+      orgKind: OrganizationKind | null;
+      orgNameZh: string | null;
+      orgNameEn: string | null;
+    }
+  >(
     `SELECT u.id, u.username, u.role, u.organization_id AS "organizationId", u.person_id AS "personId",
             COALESCE(u.phone, p.phone) AS phone, p.name_zh AS "nameZh", p.name_en AS "nameEn",
             o.kind AS "orgKind", o.name_zh AS "orgNameZh", o.name_en AS "orgNameEn"
@@ -31,7 +37,9 @@ export async function getProfile(db: Queryable, userId: string): Promise<Profile
   if (!r) return null;
   const { orgKind, orgNameZh, orgNameEn, ...profile } = r;
   const organization =
-    profile.organizationId && orgKind ? { id: profile.organizationId, kind: orgKind, nameZh: orgNameZh ?? '', nameEn: orgNameEn ?? '' } : null;
+    profile.organizationId && orgKind
+      ? { id: profile.organizationId, kind: orgKind, nameZh: orgNameZh ?? '', nameEn: orgNameEn ?? '' }
+      : null;
   return { ...profile, organization };
 }
 

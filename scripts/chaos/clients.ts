@@ -42,12 +42,21 @@ export class ChaosClient {
   private readonly origins: string[];
   private turn = 0;
   /** `origin`: one API, or several that serve the same system, taken in turn request by request (retries included). */
-  constructor(origin: string | string[], private readonly runId: string, private readonly giveUpAt: number) {
+  constructor(
+    origin: string | string[],
+    private readonly runId: string,
+    private readonly giveUpAt: number,
+  ) {
     this.origins = Array.isArray(origin) ? origin : [origin];
   }
 
   /** Sends until a definite answer (2xx or 4xx); null if none came before the run's deadline. */
-  async send(method: 'GET' | 'POST' | 'PATCH', path: string, body: unknown, headers: Record<string, string>): Promise<Answer | null> {
+  async send(
+    method: 'GET' | 'POST' | 'PATCH',
+    path: string,
+    body: unknown,
+    headers: Record<string, string>,
+  ): Promise<Answer | null> {
     for (let attempt = 0; Date.now() < this.giveUpAt; attempt++) {
       if (attempt > 0) {
         this.stats.retries++;
@@ -56,10 +65,14 @@ export class ChaosClient {
       this.stats.requests++;
       try {
         const origin = this.origins[this.turn++ % this.origins.length];
-        const payload = method === 'GET' ? {} : { headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body ?? {}) };
+        const payload =
+          method === 'GET'
+            ? {}
+            : { headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body ?? {}) };
         const res = await request(`${origin}${path}`, { method, dispatcher: agent, headers, ...payload });
         const text = await res.body.text();
-        if (res.statusCode < 500) return { status: res.statusCode, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+        if (res.statusCode < 500)
+          return { status: res.statusCode, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
       } catch {
         // no answer: send it again
       }
@@ -79,7 +92,12 @@ export class ChaosClient {
 
   /** Files case `index` and takes it through its planned steps, recording every answer. */
   async drive(rec: CaseRecord): Promise<void> {
-    const filed = await this.send('POST', '/api/v1/cases', intakeBody(rec.index, this.runId), this.as('resident3', rec.intakeKey));
+    const filed = await this.send(
+      'POST',
+      '/api/v1/cases',
+      intakeBody(rec.index, this.runId),
+      this.as('resident3', rec.intakeKey),
+    );
     if (!filed) return;
     if (filed.status !== 201 && filed.status !== 200) {
       rec.rejected = `intake answered ${filed.status} ${JSON.stringify(filed.body)}`;
@@ -88,8 +106,18 @@ export class ChaosClient {
     rec.caseId = filed.body.caseId as string;
     for (const step of STEPS.slice(0, rec.plan)) {
       const who = step === 'evaluate' ? 'resident3' : 'handler2';
-      const body = step === 'resolve' ? { summary: '已更换灯泡' } : step === 'evaluate' ? { satisfaction: 'satisfied', solved: true } : {};
-      const res = await this.send('POST', `/api/v1/cases/${rec.caseId}/${step}`, body, this.as(who, `${rec.intakeKey}-${step}`));
+      const body =
+        step === 'resolve'
+          ? { summary: '已更换灯泡' }
+          : step === 'evaluate'
+            ? { satisfaction: 'satisfied', solved: true }
+            : {};
+      const res = await this.send(
+        'POST',
+        `/api/v1/cases/${rec.caseId}/${step}`,
+        body,
+        this.as(who, `${rec.intakeKey}-${step}`),
+      );
       if (res?.status === 200) {
         rec.accepted.push(step);
         continue;
@@ -112,7 +140,11 @@ export function intakeBody(index: number, runId: string) {
 }
 
 /** Runs `drive` for each record with `concurrency` lanes, starting at most `rate` cases a second, none after `stopStartingAt`. */
-export async function driveAll(client: ChaosClient, records: CaseRecord[], o: { concurrency: number; rate: number; stopStartingAt: number }): Promise<number> {
+export async function driveAll(
+  client: ChaosClient,
+  records: CaseRecord[],
+  o: { concurrency: number; rate: number; stopStartingAt: number },
+): Promise<number> {
   let next = 0;
   let started = 0;
   const t0 = Date.now();

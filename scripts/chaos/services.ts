@@ -45,19 +45,32 @@ function exited(child: ChildProcess): Promise<void> {
 export class PostgresProcess {
   private child: ChildProcess | null = null;
   readonly url: string;
-  constructor(private readonly dir: string, private readonly port: number, private readonly logFile: string) {
+  constructor(
+    private readonly dir: string,
+    private readonly port: number,
+    private readonly logFile: string,
+  ) {
     this.url = `postgres://postgres:postgres@127.0.0.1:${port}/redsteward`;
   }
 
   async start(): Promise<void> {
-    const child = spawnLogged(process.execPath, ['--import', 'tsx', path.join(__dirname, 'postgres-server.ts'), this.dir, String(this.port)], this.logFile);
+    const child = spawnLogged(
+      process.execPath,
+      ['--import', 'tsx', path.join(__dirname, 'postgres-server.ts'), this.dir, String(this.port)],
+      this.logFile,
+    );
     this.child = child;
     const logText = () => fs.readFileSync(this.logFile, 'utf8');
     const before = logText().length;
-    await waitFor('postgres start', () => {
-      if (child.exitCode !== null) throw new Error(`postgres wrapper exited with ${child.exitCode}:\n${logText().slice(before)}`);
-      return logText().slice(before).includes('"url"');
-    }, 90_000);
+    await waitFor(
+      'postgres start',
+      () => {
+        if (child.exitCode !== null)
+          throw new Error(`postgres wrapper exited with ${child.exitCode}:\n${logText().slice(before)}`);
+        return logText().slice(before).includes('"url"');
+      },
+      90_000,
+    );
   }
 
   /** Immediate shutdown (SIGQUIT to the postmaster): what a crash leaves behind, recovered from WAL on start. */
@@ -84,29 +97,61 @@ export class PostgresProcess {
 export class TemporalProcess {
   private child: ChildProcess | null = null;
   readonly address: string;
-  constructor(private readonly cli: string, private readonly dbFile: string, port: number, private readonly logFile: string) {
+  constructor(
+    private readonly cli: string,
+    private readonly dbFile: string,
+    port: number,
+    private readonly logFile: string,
+  ) {
     this.address = `127.0.0.1:${port}`;
   }
 
   async start(): Promise<void> {
     const [, port] = this.address.split(':');
-    const args = ['server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--port', port, '--namespace', 'default', '--db-filename', this.dbFile,
-      '--log-level', 'error', '--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal',
-      '--dynamic-config-value', 'frontend.enableUpdateWorkflowExecution=true', '--dynamic-config-value', 'frontend.enableUpdateWorkflowExecutionAsyncAccepted=true',
-      ...SEARCH_ATTRIBUTES.flatMap((a) => ['--search-attribute', `${a.name}=${TypedSearchAttributes.toMetadataType(a.type)}`])];
+    const args = [
+      'server',
+      'start-dev',
+      '--headless',
+      '--ip',
+      '127.0.0.1',
+      '--port',
+      port,
+      '--namespace',
+      'default',
+      '--db-filename',
+      this.dbFile,
+      '--log-level',
+      'error',
+      '--sqlite-pragma',
+      'journal_mode=wal',
+      '--sqlite-pragma',
+      'synchronous=normal',
+      '--dynamic-config-value',
+      'frontend.enableUpdateWorkflowExecution=true',
+      '--dynamic-config-value',
+      'frontend.enableUpdateWorkflowExecutionAsyncAccepted=true',
+      ...SEARCH_ATTRIBUTES.flatMap((a) => [
+        '--search-attribute',
+        `${a.name}=${TypedSearchAttributes.toMetadataType(a.type)}`,
+      ]),
+    ];
     const child = spawnLogged(this.cli, args, this.logFile);
     this.child = child;
-    await waitFor('temporal start', async () => {
-      if (child.exitCode !== null) throw new Error(`temporal exited with ${child.exitCode}; see ${this.logFile}`);
-      try {
-        const c = await Connection.connect({ address: this.address, connectTimeout: 1_000 });
-        await c.workflowService.getSystemInfo({});
-        await c.close();
-        return true;
-      } catch {
-        return false;
-      }
-    }, 60_000);
+    await waitFor(
+      'temporal start',
+      async () => {
+        if (child.exitCode !== null) throw new Error(`temporal exited with ${child.exitCode}; see ${this.logFile}`);
+        try {
+          const c = await Connection.connect({ address: this.address, connectTimeout: 1_000 });
+          await c.workflowService.getSystemInfo({});
+          await c.close();
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      60_000,
+    );
   }
 
   async crash(): Promise<void> {
@@ -143,11 +188,19 @@ export class WorkerProcess {
   }
 
   start(): void {
-    const child = spawnLogged(process.execPath, this.entry, this.logFile, { ...process.env, LOG_LEVEL: 'warn', ...this.env });
+    const child = spawnLogged(process.execPath, this.entry, this.logFile, {
+      ...process.env,
+      LOG_LEVEL: 'warn',
+      ...this.env,
+    });
     this.child = child;
     child.once('exit', (code) => {
       if (this.stopping || this.child !== child) return;
-      const lines = fs.readFileSync(this.logFile, 'utf8').trim().split('\n').filter((l) => !/^\s|^}|Worker state changed/.test(l));
+      const lines = fs
+        .readFileSync(this.logFile, 'utf8')
+        .trim()
+        .split('\n')
+        .filter((l) => !/^\s|^}|Worker state changed/.test(l));
       this.selfExits.push(`exit ${code}: ${(lines[lines.length - 1] ?? '').slice(0, 200)}`);
       setTimeout(() => {
         if (!this.stopping && this.child === child) this.start();

@@ -49,4 +49,5 @@ export interface Channel {
 }
 
 /** Exponential backoff with a cap: base × 2^(attempt-1), at most `maxMs`. */
-export const exponentialBackoff = (baseMs: number, maxMs: number) => (attempt: number) => Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
+export const exponentialBackoff = (baseMs: number, maxMs: number) => (attempt: number) =>
+  Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));

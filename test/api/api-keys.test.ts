@@ -12,7 +12,12 @@ afterAll(async () => {
 
 async function issue(organizationId: string, role: 'handler' | 'supervisor') {
   const admin = await as(s.app, 'admin');
-  return admin.post('/api/v1/admin/api-keys', { organizationId, role, label: '物业工单系统对接', reason: '对接物业公司自有工单系统' });
+  return admin.post('/api/v1/admin/api-keys', {
+    organizationId,
+    role,
+    label: '物业工单系统对接',
+    reason: '对接物业公司自有工单系统',
+  });
 }
 
 test("a property company's ticket system acknowledges its cases with an API key", async () => {
@@ -22,7 +27,10 @@ test("a property company's ticket system acknowledges its cases with an API key"
   expect(key).toMatch(new RegExp(`^rsk_${id}\\.`));
   const stored = await s.pool.query('SELECT key_hash FROM api_keys WHERE id = $1', [id]);
   expect(stored.rows[0].key_hash).not.toContain(key.split('.')[1]);
-  const audit = await s.pool.query("SELECT actor_user_id, reason FROM audit_log WHERE entity = 'api_key' AND entity_id = $1", [id]);
+  const audit = await s.pool.query(
+    "SELECT actor_user_id, reason FROM audit_log WHERE entity = 'api_key' AND entity_id = $1",
+    [id],
+  );
   expect(audit.rows).toEqual([{ actor_user_id: 'u-admin', reason: '对接物业公司自有工单系统' }]);
 
   const filed = await (await as(s.app, 'resident3')).post('/api/v1/cases', intakeBody());
@@ -30,8 +38,14 @@ test("a property company's ticket system acknowledges its cases with an API key"
   const integration = await as(s.app, null);
   const ack = await integration.act(caseId, 'acknowledge', {}, undefined, { 'x-api-key': key });
   expect(ack.statusCode).toBe(200);
-  const events = await s.pool.query("SELECT actor FROM case_events WHERE case_id = $1 AND type = 'acknowledged'", [caseId]);
-  expect(events.rows[0].actor).toMatchObject({ userId: `api-key:${id}`, role: 'handler', organizationId: DEMO.siblingPropertyCompanyOrgId });
+  const events = await s.pool.query("SELECT actor FROM case_events WHERE case_id = $1 AND type = 'acknowledged'", [
+    caseId,
+  ]);
+  expect(events.rows[0].actor).toMatchObject({
+    userId: `api-key:${id}`,
+    role: 'handler',
+    organizationId: DEMO.siblingPropertyCompanyOrgId,
+  });
 
   // Another company's key sees nothing of this case.
   const other = (await issue(DEMO.propertyCompanyOrgId, 'handler')).json().key;
@@ -58,6 +72,11 @@ test('a key must match its organisation’s kind, and only admins issue keys', a
   expect(wrongKind.statusCode).toBe(400);
   expect(wrongKind.json().error.details[0].path).toBe('role');
   const handler = await as(s.app, 'handler1');
-  const res = await handler.post('/api/v1/admin/api-keys', { organizationId: DEMO.propertyCompanyOrgId, role: 'handler', label: 'x', reason: '自己签发' });
+  const res = await handler.post('/api/v1/admin/api-keys', {
+    organizationId: DEMO.propertyCompanyOrgId,
+    role: 'handler',
+    label: 'x',
+    reason: '自己签发',
+  });
   expect(res.statusCode).toBe(403);
 });

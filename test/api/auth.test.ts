@@ -12,14 +12,18 @@ afterAll(async () => {
   await s?.close();
 });
 
-const login = (username: string, password: string) => s.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password } });
+const login = (username: string, password: string) =>
+  s.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password } });
 const sendCode = (phone: string) => s.app.inject({ method: 'POST', url: '/api/v1/auth/code', payload: { phone } });
-const verify = (phone: string, code: string) => s.app.inject({ method: 'POST', url: '/api/v1/auth/code/verify', payload: { phone, code } });
+const verify = (phone: string, code: string) =>
+  s.app.inject({ method: 'POST', url: '/api/v1/auth/code/verify', payload: { phone, code } });
 const codesFor = async (phone: string) =>
-  (await s.pool.query<{ code_hash: string; payload: { code: string } }>(
-    `SELECT l.code_hash, o.payload FROM login_codes l JOIN notification_outbox o ON o.dedupe_key = 'login-code:' || l.id WHERE l.phone = $1 ORDER BY l.id`,
-    [phone],
-  )).rows;
+  (
+    await s.pool.query<{ code_hash: string; payload: { code: string } }>(
+      `SELECT l.code_hash, o.payload FROM login_codes l JOIN notification_outbox o ON o.dedupe_key = 'login-code:' || l.id WHERE l.phone = $1 ORDER BY l.id`,
+      [phone],
+    )
+  ).rows;
 
 test('a handler signs in with a password and the token says who they are', async () => {
   const res = await login('handler1', DEMO_PASSWORD);
@@ -30,12 +34,28 @@ test('a handler signs in with a password and the token says who they are', async
     expiresIn: 900,
     refreshToken: expect.stringMatching(/^[0-9a-f-]{36}\.[A-Za-z0-9_-]{43}$/),
     refreshExpiresIn: 30 * 86_400,
-    user: { id: DEMO_USERS.handler1, username: 'handler1', role: 'handler', organizationId: DEMO.propertyCompanyOrgId, personId: 'p-handler1' },
+    user: {
+      id: DEMO_USERS.handler1,
+      username: 'handler1',
+      role: 'handler',
+      organizationId: DEMO.propertyCompanyOrgId,
+      personId: 'p-handler1',
+    },
   });
   const claims = JSON.parse(Buffer.from(res.json().token.split('.')[1], 'base64url').toString());
-  expect(claims).toMatchObject({ userId: DEMO_USERS.handler1, sid: res.json().refreshToken.split('.')[0], role: 'handler', organizationId: DEMO.propertyCompanyOrgId, personId: 'p-handler1' });
+  expect(claims).toMatchObject({
+    userId: DEMO_USERS.handler1,
+    sid: res.json().refreshToken.split('.')[0],
+    role: 'handler',
+    organizationId: DEMO.propertyCompanyOrgId,
+    personId: 'p-handler1',
+  });
   expect(claims.exp - claims.iat).toBe(900);
-  const me = await s.app.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: `Bearer ${res.json().token}` } });
+  const me = await s.app.inject({
+    method: 'GET',
+    url: '/api/v1/me',
+    headers: { authorization: `Bearer ${res.json().token}` },
+  });
   expect(me.json()).toEqual({
     id: DEMO_USERS.handler1,
     username: 'handler1',
@@ -45,7 +65,12 @@ test('a handler signs in with a password and the token says who they are', async
     phone: '13700000001',
     nameZh: '王强',
     nameEn: 'Wang Qiang',
-    organization: { id: DEMO.propertyCompanyOrgId, kind: 'property_company', nameZh: '苏州金湖物业服务有限公司', nameEn: 'Jinhu Property Services Co.' },
+    organization: {
+      id: DEMO.propertyCompanyOrgId,
+      kind: 'property_company',
+      nameZh: '苏州金湖物业服务有限公司',
+      nameEn: 'Jinhu Property Services Co.',
+    },
   });
 });
 
@@ -92,8 +117,13 @@ test('a code survives only five wrong guesses', async () => {
   await post('/api/v1/auth/code', { phone });
   const [{ payload }] = await codesFor(phone);
   const wrong = payload.code === '000000' ? '111111' : '000000';
-  for (let i = 0; i < 5; i++) expect((await post('/api/v1/auth/code/verify', { phone, code: wrong })).json().error.code).toBe('auth.invalid_code');
-  expect((await post('/api/v1/auth/code/verify', { phone, code: payload.code })).json().error.code).toBe('auth.invalid_code');
+  for (let i = 0; i < 5; i++)
+    expect((await post('/api/v1/auth/code/verify', { phone, code: wrong })).json().error.code).toBe(
+      'auth.invalid_code',
+    );
+  expect((await post('/api/v1/auth/code/verify', { phone, code: payload.code })).json().error.code).toBe(
+    'auth.invalid_code',
+  );
 });
 
 test('no code goes to an unknown phone or a staff phone, though the answer is the same', async () => {
@@ -115,10 +145,19 @@ test('asking again within a minute does not send a second code', async () => {
 test('sign-in is rate limited per client, in the shared error shape', async () => {
   const limited = await s.buildApp({ rateLimit: { signIn: { max: 3, timeWindow: 60_000 } } });
   const attempts = [];
-  for (let i = 0; i < 4; i++) attempts.push(await limited.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'admin', password: 'guess' } }));
+  for (let i = 0; i < 4; i++)
+    attempts.push(
+      await limited.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { username: 'admin', password: 'guess' },
+      }),
+    );
   expect(attempts.map((a) => a.statusCode)).toEqual([401, 401, 401, 429]);
   expect(attempts[3].headers['retry-after']).toBeDefined();
-  expect(attempts[3].json()).toEqual({ error: { code: 'request.rate_limited', message: expect.stringContaining('请求过于频繁'), details: [] } });
+  expect(attempts[3].json()).toEqual({
+    error: { code: 'request.rate_limited', message: expect.stringContaining('请求过于频繁'), details: [] },
+  });
   // Other routes keep their own, wider limit.
   expect((await limited.inject({ method: 'GET', url: '/api/v1/categories' })).statusCode).toBe(200);
 });

@@ -75,7 +75,11 @@ const BODY: Record<ActionType, () => object> = {
   acknowledge: () => ({ note: '已电话联系业主' }),
   progress: () => ({ note: '维修工已到场' }),
   resolve: () => ({ summary: '已更换楼道灯' }),
-  request_extension: () => ({ deadline: 'resolution', extendBy: { unit: 'working_days', amount: 2 }, reason: '配件需订购' }),
+  request_extension: () => ({
+    deadline: 'resolution',
+    extendBy: { unit: 'working_days', amount: 2 },
+    reason: '配件需订购',
+  }),
   decide_extension: () => ({ approve: true, reason: '同意' }),
   return: () => ({ reason: '不属于物业职责' }),
   decide_return: () => ({ decision: 'refuse', reason: '属于物业职责，请继续办理' }),
@@ -103,15 +107,30 @@ const PREPARE: Partial<Record<ActionType, Array<[DemoUsername, ActionType]>>> = 
   progress: [['handler2', 'acknowledge']],
   resolve: [['handler2', 'acknowledge']],
   request_extension: [['handler2', 'acknowledge']],
-  decide_extension: [['handler2', 'acknowledge'], ['handler2', 'request_extension']],
+  decide_extension: [
+    ['handler2', 'acknowledge'],
+    ['handler2', 'request_extension'],
+  ],
   decide_return: [['handler2', 'return']],
   decide_pause: [['handler2', 'request_pause']],
-  resume: [['handler2', 'request_pause'], ['community1', 'decide_pause']],
+  resume: [
+    ['handler2', 'request_pause'],
+    ['community1', 'decide_pause'],
+  ],
   record_follow_up: [['community1', 'assign_follow_up']],
   report: [['community1', 'escalate']],
-  forward: [['community1', 'escalate'], ['street1', 'report']],
-  evaluate: [['handler2', 'acknowledge'], ['handler2', 'resolve']],
-  record_callback: [['handler2', 'acknowledge'], ['handler2', 'resolve']],
+  forward: [
+    ['community1', 'escalate'],
+    ['street1', 'report'],
+  ],
+  evaluate: [
+    ['handler2', 'acknowledge'],
+    ['handler2', 'resolve'],
+  ],
+  record_callback: [
+    ['handler2', 'acknowledge'],
+    ['handler2', 'resolve'],
+  ],
 };
 
 const users = Object.keys(DEMO_USERS) as DemoUsername[];
@@ -139,7 +158,8 @@ beforeAll(async () => {
   shared = await fileCase();
   primary = await fileCase();
   // member1 follows both, so a merge it tries is refused for its role (403), not for a primary it cannot see (400).
-  for (const caseId of [shared, primary]) expect((await act('community1', caseId, 'assign_follow_up')).statusCode).toBe(200);
+  for (const caseId of [shared, primary])
+    expect((await act('community1', caseId, 'assign_follow_up')).statusCode).toBe(200);
 });
 afterAll(async () => {
   await s?.close();
@@ -181,44 +201,59 @@ const CONTROL: Array<[ActionType, 'street1' | 'orgdept1']> = [
   ['merge', 'street1'],
 ];
 
-test.each(CONTROL)('once the case is escalated to the street, the community committee may not %s it (403) but still urges', async (action) => {
-  const caseId = await fileCase();
-  expect((await act('community1', caseId, 'escalate')).statusCode).toBe(200);
-  const res = await act('community1', caseId, action);
-  expect(res.statusCode).toBe(403);
-  expect(res.json().error.code).toBe('case.forbidden');
-  expect((await act('community1', caseId, 'urge')).statusCode).toBe(200);
-});
+test.each(CONTROL)(
+  'once the case is escalated to the street, the community committee may not %s it (403) but still urges',
+  async (action) => {
+    const caseId = await fileCase();
+    expect((await act('community1', caseId, 'escalate')).statusCode).toBe(200);
+    const res = await act('community1', caseId, action);
+    expect(res.statusCode).toBe(403);
+    expect(res.json().error.code).toBe('case.forbidden');
+    expect((await act('community1', caseId, 'urge')).statusCode).toBe(200);
+  },
+);
 
 test('the street committee decides a case escalated to it, and a re-route it orders stands against the community', async () => {
   const caseId = await fileCase();
   expect((await act('community1', caseId, 'escalate')).statusCode).toBe(200);
-  expect((await act('street1', caseId, 'reroute')).json()).toMatchObject({ status: 'dispatched', level: 'street_committee' });
+  expect((await act('street1', caseId, 'reroute')).json()).toMatchObject({
+    status: 'dispatched',
+    level: 'street_committee',
+  });
   // The community cannot undo the street's decision by re-routing back.
-  const back = await (await as(s.app, 'community1')).act(caseId, 'reroute', { handlerOrgId: 'pc-lakeview', reason: '改回物业' });
+  const back = await (
+    await as(s.app, 'community1')
+  ).act(caseId, 'reroute', { handlerOrgId: 'pc-lakeview', reason: '改回物业' });
   expect(back.statusCode).toBe(403);
 });
 
-test.each(users)('%s sees the resident\'s name, phone and room only if they must contact the resident, and asks for them', async (user) => {
-  const client = await as(s.app, user);
-  const [res, revealed] = [await client.get(`/api/v1/cases/${shared}`), await client.get(`/api/v1/cases/${shared}?contact=reveal`)];
-  if (!SEES.has(user)) {
-    expect([res.statusCode, revealed.statusCode]).toEqual([404, 404]);
-    return;
-  }
-  expect(res.statusCode).toBe(200);
-  const shown = (r: typeof res) => [r.json().resident, r.json().location];
-  const room = { building: '1', unit: '1', room: '101' };
-  if (user === 'resident3') {
-    for (const r of [res, revealed]) expect(shown(r)).toEqual([{ name: '王芳', phone: '13800000003', masked: false, revealable: false }, room]);
-  } else if (UNMASKED.has(user)) {
-    expect(shown(res)).toEqual([{ name: '王*', phone: null, masked: true, revealable: true }, { building: '1' }]);
-    expect(shown(revealed)).toEqual([{ name: '王芳', phone: '13800000003', masked: false, revealable: true }, room]);
-  } else {
-    expect(shown(res)).toEqual([{ name: null, phone: null, masked: true, revealable: false }, { building: '1' }]);
-    expect([revealed.statusCode, revealed.json().error.code]).toEqual([403, 'case.contact_forbidden']);
-  }
-});
+test.each(users)(
+  "%s sees the resident's name, phone and room only if they must contact the resident, and asks for them",
+  async (user) => {
+    const client = await as(s.app, user);
+    const [res, revealed] = [
+      await client.get(`/api/v1/cases/${shared}`),
+      await client.get(`/api/v1/cases/${shared}?contact=reveal`),
+    ];
+    if (!SEES.has(user)) {
+      expect([res.statusCode, revealed.statusCode]).toEqual([404, 404]);
+      return;
+    }
+    expect(res.statusCode).toBe(200);
+    const shown = (r: typeof res) => [r.json().resident, r.json().location];
+    const room = { building: '1', unit: '1', room: '101' };
+    if (user === 'resident3') {
+      for (const r of [res, revealed])
+        expect(shown(r)).toEqual([{ name: '王芳', phone: '13800000003', masked: false, revealable: false }, room]);
+    } else if (UNMASKED.has(user)) {
+      expect(shown(res)).toEqual([{ name: '王*', phone: null, masked: true, revealable: true }, { building: '1' }]);
+      expect(shown(revealed)).toEqual([{ name: '王芳', phone: '13800000003', masked: false, revealable: true }, room]);
+    } else {
+      expect(shown(res)).toEqual([{ name: null, phone: null, masked: true, revealable: false }, { building: '1' }]);
+      expect([revealed.statusCode, revealed.json().error.code]).toEqual([403, 'case.contact_forbidden']);
+    }
+  },
+);
 
 test('a handler keeps seeing a case it was re-routed away from, masked', async () => {
   const caseId = await fileCase();
@@ -236,7 +271,9 @@ test.each(users)('%s: the list holds exactly the cases the detail route lets the
   const listed: string[] = [];
   let cursor: string | null = null;
   do {
-    const page: { items: { id: string }[]; nextCursor: string | null } = (await client.get(`/api/v1/cases?limit=7${cursor ? `&cursor=${cursor}` : ''}`)).json();
+    const page: { items: { id: string }[]; nextCursor: string | null } = (
+      await client.get(`/api/v1/cases?limit=7${cursor ? `&cursor=${cursor}` : ''}`)
+    ).json();
     listed.push(...page.items.map((c) => c.id));
     cursor = page.nextCursor;
   } while (cursor);

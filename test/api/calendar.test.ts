@@ -255,7 +255,8 @@ describe('importing a year’s notice', () => {
       async () => {
         const c = (await resident.get(`/api/v1/cases/${id}`)).json();
         // Other tests of this file change the calendar too: this import's own recalculation is the one to wait for.
-        const ours = (e: { type: string; payload: { reason?: string } }) => e.type === 'deadline_recalculated' && e.payload.reason?.includes(`${year} notice imported`);
+        const ours = (e: { type: string; payload: { reason?: string } }) =>
+          e.type === 'deadline_recalculated' && e.payload.reason?.includes(`${year} notice imported`);
         return c.timeline.some(ours) && c;
       },
       30_000,

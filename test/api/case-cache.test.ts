@@ -26,7 +26,10 @@ async function fileCase(): Promise<string> {
 }
 
 /** Working and clock time left are computed at each read, so two reads differ there and nowhere else. */
-const withoutTimeLeft = (c: { deadlines: object[] }) => ({ ...c, deadlines: c.deadlines.map((d) => ({ ...d, workingTimeLeftMs: 0, clockTimeLeftMs: 0 })) });
+const withoutTimeLeft = (c: { deadlines: object[] }) => ({
+  ...c,
+  deadlines: c.deadlines.map((d) => ({ ...d, workingTimeLeftMs: 0, clockTimeLeftMs: 0 })),
+});
 
 test('a case read again is answered from memory: the same answer, no SQL', async () => {
   const caseId = await fileCase();
@@ -54,8 +57,12 @@ test('a case changed by plain SQL on another connection is read fresh within mil
   const resident = await as(s.app, 'resident3');
   const read = async () => (await resident.get(`/api/v1/cases/${caseId}`)).json();
   expect((await read()).description).toBe(intakeBody().description);
-  await elsewhere.query(`UPDATE cases SET description = '楼道灯还是不亮（补充）', updated_at = now() WHERE id = $1`, [caseId]);
-  expect((await seenWithin(read, (c) => c.description !== intakeBody().description)).description).toBe('楼道灯还是不亮（补充）');
+  await elsewhere.query(`UPDATE cases SET description = '楼道灯还是不亮（补充）', updated_at = now() WHERE id = $1`, [
+    caseId,
+  ]);
+  expect((await seenWithin(read, (c) => c.description !== intakeBody().description)).description).toBe(
+    '楼道灯还是不亮（补充）',
+  );
 });
 
 test("the worker's writes reach the cache: an action is seen by every API process", async () => {
@@ -99,7 +106,11 @@ test('an action answered by this process shows in its next read here, without wa
 test("intake's confirmation that a workflow started notifies nobody; every other change of a case does", async () => {
   const caseId = await fileCase();
   // Intake's own confirmation first (batched, off the answer path), so the flips below are the only ones.
-  await seenWithin(async () => (await s.pool.query('SELECT workflow_started FROM cases WHERE id = $1', [caseId])).rows[0].workflow_started, (started) => started === true);
+  await seenWithin(
+    async () =>
+      (await s.pool.query('SELECT workflow_started FROM cases WHERE id = $1', [caseId])).rows[0].workflow_started,
+    (started) => started === true,
+  );
   const listener = new Client({ connectionString: s.pool.options.connectionString });
   await listener.connect();
   try {
@@ -110,7 +121,10 @@ test("intake's confirmation that a workflow started notifies nobody; every other
     await elsewhere.query('UPDATE cases SET workflow_started = true WHERE id = $1', [caseId]);
     await elsewhere.query(`UPDATE cases SET contact_preference = 'phone' WHERE id = $1`, [caseId]);
     // Notifications arrive in commit order: once the last one is here, the first two would have been too.
-    await seenWithin(async () => heard.length, (n) => n > 0);
+    await seenWithin(
+      async () => heard.length,
+      (n) => n > 0,
+    );
     expect(heard).toEqual([`rs_case_changed ${caseId}`]);
   } finally {
     await listener.end();
@@ -124,9 +138,14 @@ test("a category's new name is in the next read of its cases", async () => {
   const before = await read();
   await elsewhere.query(`UPDATE categories SET name_zh = '报修（更名）' WHERE code = $1`, [before.category.code]);
   try {
-    expect((await seenWithin(read, (c) => c.category.nameZh !== before.category.nameZh)).category.nameZh).toBe('报修（更名）');
+    expect((await seenWithin(read, (c) => c.category.nameZh !== before.category.nameZh)).category.nameZh).toBe(
+      '报修（更名）',
+    );
   } finally {
-    await elsewhere.query(`UPDATE categories SET name_zh = $2 WHERE code = $1`, [before.category.code, before.category.nameZh]);
+    await elsewhere.query(`UPDATE categories SET name_zh = $2 WHERE code = $1`, [
+      before.category.code,
+      before.category.nameZh,
+    ]);
   }
 });
 
@@ -135,7 +154,9 @@ test('/metrics reports the case cache: a second read is a hit', async () => {
   const resident = await as(s.app, 'resident3');
   const count = async (result: 'hit' | 'miss') => {
     const text = await scrape(s.app);
-    const line = new RegExp(`^redsteward_cache_reads\\{section="caseDetails",result="${result}"\\} (\\d+)$`, 'm').exec(text);
+    const line = new RegExp(`^redsteward_cache_reads\\{section="caseDetails",result="${result}"\\} (\\d+)$`, 'm').exec(
+      text,
+    );
     return Number(line?.[1] ?? NaN);
   };
   const [hits, misses] = [await count('hit'), await count('miss')];

@@ -43,8 +43,18 @@ const row: CaseDetailRow = {
   publiclyNoticed: false,
   contactVerified: true,
   deadlines: {
-    resolution: { dueAt: '2026-12-08T10:00:00.000Z', startedAt: '2026-11-26T20:58:34.889Z', breachedAt: null, extended: 1 },
-    response: { dueAt: '2026-11-27T01:00:00.000Z', startedAt: '2026-11-26T20:58:34.889Z', breachedAt: '2026-11-27T01:00:00.200Z', extended: 0 },
+    resolution: {
+      dueAt: '2026-12-08T10:00:00.000Z',
+      startedAt: '2026-11-26T20:58:34.889Z',
+      breachedAt: null,
+      extended: 1,
+    },
+    response: {
+      dueAt: '2026-11-27T01:00:00.000Z',
+      startedAt: '2026-11-26T20:58:34.889Z',
+      breachedAt: '2026-11-27T01:00:00.200Z',
+      extended: 0,
+    },
   },
   overdue: true,
   pendingExtension: null,
@@ -63,8 +73,20 @@ const row: CaseDetailRow = {
   resolvedAt: null,
   closedAt: null,
   timeline: [
-    { seq: 1, type: 'submitted', at: '2026-11-26T20:58:34.889Z', actor: { userId: 'system', role: 'system' }, payload: { categoryCode: 'repairs' } },
-    { seq: 2, type: 'acknowledged', at: '2026-11-26T21:00:00.000Z', actor: { userId: 'u-handler2', role: 'handler', organizationId: 'pc-lakeview' }, payload: {} },
+    {
+      seq: 1,
+      type: 'submitted',
+      at: '2026-11-26T20:58:34.889Z',
+      actor: { userId: 'system', role: 'system' },
+      payload: { categoryCode: 'repairs' },
+    },
+    {
+      seq: 2,
+      type: 'acknowledged',
+      at: '2026-11-26T21:00:00.000Z',
+      actor: { userId: 'u-handler2', role: 'handler', organizationId: 'pc-lakeview' },
+      payload: {},
+    },
   ],
 };
 
@@ -111,8 +133,20 @@ describe('presentDetail', () => {
       overdue: true,
     });
     expect(detail.timeline).toEqual([
-      { seq: 1, type: 'submitted', at: '2026-11-26T20:58:34.889Z', actor: { userId: 'system', role: 'system', organizationId: null }, payload: { categoryCode: 'repairs' } },
-      { seq: 2, type: 'acknowledged', at: '2026-11-26T21:00:00.000Z', actor: { userId: ids('u-resident3')('u-handler2'), role: 'handler', organizationId: 'pc-lakeview' }, payload: {} },
+      {
+        seq: 1,
+        type: 'submitted',
+        at: '2026-11-26T20:58:34.889Z',
+        actor: { userId: 'system', role: 'system', organizationId: null },
+        payload: { categoryCode: 'repairs' },
+      },
+      {
+        seq: 2,
+        type: 'acknowledged',
+        at: '2026-11-26T21:00:00.000Z',
+        actor: { userId: ids('u-resident3')('u-handler2'), role: 'handler', organizationId: 'pc-lakeview' },
+        payload: {},
+      },
     ]);
     expect(detail.deadlines.map((d) => [d.kind, d.overdue, d.extended])).toEqual([
       ['response', true, 0],
@@ -136,16 +170,35 @@ describe('presentDetail', () => {
     const full = ['hh-lakeview-1-1-101', { building: '5', unit: '1', room: '101' }];
     const buildingOnly = [null, { building: '5' }];
     for (const reveal of [false, true]) expect(view(row, resident, reveal)).toEqual([own, ...full]);
-    const closed: CaseDetailRow = { ...row, status: 'closed', followUpOwner: { kind: 'party_member', id: 'p-member1' } };
-    const member: Actor = { userId: 'u-member1', role: 'party_member', organizationId: 'grid-jinji-1', personId: 'p-member1' };
+    const closed: CaseDetailRow = {
+      ...row,
+      status: 'closed',
+      followUpOwner: { kind: 'party_member', id: 'p-member1' },
+    };
+    const member: Actor = {
+      userId: 'u-member1',
+      role: 'party_member',
+      organizationId: 'grid-jinji-1',
+      personId: 'p-member1',
+    };
     // A page that polls is not a view of the resident's data: the family name, and the offer to reveal it.
-    for (const [who, r] of [[handler, row], [community, row], [member, row], [community, closed]] as const) {
+    for (const [who, r] of [
+      [handler, row],
+      [community, row],
+      [member, row],
+      [community, closed],
+    ] as const) {
       expect(view(r, who, false)).toEqual([familyName, ...buildingOnly]);
       expect(view(r, who, true)).toEqual([revealed, ...full]);
     }
     // Neither name nor anything finer than the building, asked or not: the street, an admin, the handler once the case is closed.
     const admin: Actor = { userId: 'u-admin', role: 'admin', organizationId: 'org-dept', personId: null };
-    for (const [who, r] of [[street, row], [admin, row], [handler, closed], [member, closed]] as const) {
+    for (const [who, r] of [
+      [street, row],
+      [admin, row],
+      [handler, closed],
+      [member, closed],
+    ] as const) {
       for (const reveal of [false, true]) expect(view(r, who, reveal)).toEqual([withheld, ...buildingOnly]);
     }
   });
@@ -154,28 +207,68 @@ describe('presentDetail', () => {
     const addressed: CaseDetailRow = { ...row, location: { address: '湖景华庭东门保安亭旁' } };
     expect(presentDetail(addressed, street, names, NOW, ids(street.userId), true).location).toEqual({});
     expect(presentDetail(addressed, handler, names, NOW, ids(handler.userId)).location).toEqual({});
-    expect(disclosedFields(addressed, personalDataAccess(handler, addressed), true)).toEqual(['name', 'phone', 'householdId', 'location']);
-    expect(disclosedFields({ ...row, location: { building: '5' }, householdId: null }, 'contact', true)).toEqual(['name', 'phone']);
+    expect(disclosedFields(addressed, personalDataAccess(handler, addressed), true)).toEqual([
+      'name',
+      'phone',
+      'householdId',
+      'location',
+    ]);
+    expect(disclosedFields({ ...row, location: { building: '5' }, householdId: null }, 'contact', true)).toEqual([
+      'name',
+      'phone',
+    ]);
     // Logged only when shown: not without asking, never for the complainant's own, never to those it is withheld from.
     expect(disclosedFields(row, 'contact', false)).toEqual([]);
     expect(disclosedFields(row, personalDataAccess(resident, row), true)).toEqual([]);
     expect(disclosedFields(row, personalDataAccess(street, row), true)).toEqual([]);
   });
 
-  it('lists carry no phone but the complainant\'s own, and the family name only to those who may contact the resident', () => {
-    expect(presentSummary(row, resident, names, NOW).resident).toEqual({ name: '王芳', phone: '13800000003', masked: false, revealable: false });
-    expect(presentSummary(row, handler, names, NOW).resident).toEqual({ name: '王*', phone: null, masked: true, revealable: true });
-    expect(presentSummary(row, community, names, NOW).resident).toEqual({ name: '王*', phone: null, masked: true, revealable: true });
-    expect(presentSummary(row, street, names, NOW).resident).toEqual({ name: null, phone: null, masked: true, revealable: false });
+  it("lists carry no phone but the complainant's own, and the family name only to those who may contact the resident", () => {
+    expect(presentSummary(row, resident, names, NOW).resident).toEqual({
+      name: '王芳',
+      phone: '13800000003',
+      masked: false,
+      revealable: false,
+    });
+    expect(presentSummary(row, handler, names, NOW).resident).toEqual({
+      name: '王*',
+      phone: null,
+      masked: true,
+      revealable: true,
+    });
+    expect(presentSummary(row, community, names, NOW).resident).toEqual({
+      name: '王*',
+      phone: null,
+      masked: true,
+      revealable: true,
+    });
+    expect(presentSummary(row, street, names, NOW).resident).toEqual({
+      name: null,
+      phone: null,
+      masked: true,
+      revealable: false,
+    });
   });
 
-  it('shows other users\' ids as stable opaque handles and the caller\'s own as it is', () => {
+  it("shows other users' ids as stable opaque handles and the caller's own as it is", () => {
     const joined: CaseDetailRow = {
       ...row,
       timeline: [
         ...row.timeline,
-        { seq: 3, type: 'complainant_joined', at: '2026-11-26T22:00:00.000Z', actor: { userId: 'system', role: 'system' }, payload: { fromCaseId: 'x', fromTrackingCode: '2611-AAAAAA', residentUserId: 'u-resident1' } },
-        { seq: 4, type: 'information_added', at: '2026-11-26T23:00:00.000Z', actor: { userId: 'u-resident3', role: 'resident' }, payload: { text: '晚上更暗' } },
+        {
+          seq: 3,
+          type: 'complainant_joined',
+          at: '2026-11-26T22:00:00.000Z',
+          actor: { userId: 'system', role: 'system' },
+          payload: { fromCaseId: 'x', fromTrackingCode: '2611-AAAAAA', residentUserId: 'u-resident1' },
+        },
+        {
+          seq: 4,
+          type: 'information_added',
+          at: '2026-11-26T23:00:00.000Z',
+          actor: { userId: 'u-resident3', role: 'resident' },
+          payload: { text: '晚上更暗' },
+        },
       ],
     };
     const byStreet = presentDetail(joined, street, names, NOW, ids(street.userId));
@@ -190,7 +283,10 @@ describe('presentDetail', () => {
     expect(byHandler.timeline[3].actor.userId).toBe(added.actor.userId);
     expect(opaqueUserIds('another-secret-0123456789abcdef')('u-street')('u-handler2')).not.toBe(acked.actor.userId);
     // The resident who joined by a merge finds their own id in the payload, as the web app compares it with /me.
-    expect(presentDetail(joined, { ...resident, userId: 'u-resident1' }, names, NOW, ids('u-resident1')).timeline[2].payload.residentUserId).toBe('u-resident1');
+    expect(
+      presentDetail(joined, { ...resident, userId: 'u-resident1' }, names, NOW, ids('u-resident1')).timeline[2].payload
+        .residentUserId,
+    ).toBe('u-resident1');
     // The cached row is shared by every caller: presenting never changes it.
     expect(joined.timeline[2].payload.residentUserId).toBe('u-resident1');
   });
@@ -200,18 +296,36 @@ describe('presentDetail', () => {
       ...row,
       status: 'returned',
       pendingRequest: { kind: 'return', reason: '不属于物业职责', requestedAt: Date.parse('2026-11-27T01:30:00.000Z') },
-      deadlines: { ...row.deadlines, decision: { dueAt: '2026-11-27T03:00:00.000Z', startedAt: '2026-11-27T01:30:00.000Z', breachedAt: null, extended: 0 } },
+      deadlines: {
+        ...row.deadlines,
+        decision: {
+          dueAt: '2026-11-27T03:00:00.000Z',
+          startedAt: '2026-11-27T01:30:00.000Z',
+          breachedAt: null,
+          extended: 0,
+        },
+      },
     };
     const shown = presentDetail(returned, street, names, NOW, ids(street.userId));
     expect(caseDetailSchema.strict().parse(shown)).toEqual(shown);
-    expect(shown.pendingRequest).toEqual({ kind: 'return', reason: '不属于物业职责', requestedAt: Date.parse('2026-11-27T01:30:00.000Z') });
+    expect(shown.pendingRequest).toEqual({
+      kind: 'return',
+      reason: '不属于物业职责',
+      requestedAt: Date.parse('2026-11-27T01:30:00.000Z'),
+    });
     // A return never stops the handler's clock: the supervisor's decision deadline is one more, in due order.
     expect(shown.deadlines.map((d) => [d.kind, d.overdue])).toEqual([
       ['response', true],
       ['decision', false],
       ['resolution', false],
     ]);
-    const paused = presentDetail({ ...row, pausedSince: new Date('2026-11-27T01:45:00.000Z') }, resident, names, NOW, ids(resident.userId));
+    const paused = presentDetail(
+      { ...row, pausedSince: new Date('2026-11-27T01:45:00.000Z') },
+      resident,
+      names,
+      NOW,
+      ids(resident.userId),
+    );
     expect(paused).toMatchObject({ pausedSince: '2026-11-27T01:45:00.000Z', pendingRequest: null, mergedInto: null });
   });
 });

@@ -7,7 +7,10 @@ import { startApiStack, type ApiStack } from './helpers';
 
 let s: ApiStack;
 let app: FastifyInstance;
-let doc: { paths: Record<string, Record<string, { responses: Record<string, unknown>; security?: unknown }>>; components: { schemas: Record<string, unknown> } };
+let doc: {
+  paths: Record<string, Record<string, { responses: Record<string, unknown>; security?: unknown }>>;
+  components: { schemas: Record<string, unknown> };
+};
 
 beforeAll(async () => {
   s = await startApiStack({ worker: false });
@@ -36,7 +39,11 @@ const EXPECTED: Array<[string, string, string[]]> = [
   ['post', '/api/v1/cases/{id}/contact/confirm', ['200', '400', '401', '403', '404', '500']],
   ['post', '/api/v1/cases/{id}/contact/verification', ['202', '400', '401', '403', '404', '409', '429', '500']],
   ['post', '/api/v1/cases/{id}/contact/verify', ['200', '400', '401', '403', '404', '429', '500']],
-  ...Object.keys(ACTION_BODIES).map((t): [string, string, string[]] => ['post', `/api/v1/cases/{id}/${kebab(t)}`, ['200', '400', '401', '403', '404', '409', '503', '500']]),
+  ...Object.keys(ACTION_BODIES).map((t): [string, string, string[]] => [
+    'post',
+    `/api/v1/cases/{id}/${kebab(t)}`,
+    ['200', '400', '401', '403', '404', '409', '503', '500'],
+  ]),
   ['get', '/api/v1/categories', ['200', '400', '500']],
   ['get', '/api/v1/organizations', ['200', '500']],
   ['get', '/api/v1/compounds', ['200', '400', '500']],
@@ -122,7 +129,9 @@ test('every error response refers to the one shared error body', () => {
 });
 
 test('a 204 promises no body, as it sends none (schemathesis held the revoke route to its JSON schema)', () => {
-  const noContent = Object.values(doc.paths).flatMap((ops) => Object.values(ops).flatMap((op) => (op.responses['204'] ? [op.responses['204']] : [])));
+  const noContent = Object.values(doc.paths).flatMap((ops) =>
+    Object.values(ops).flatMap((op) => (op.responses['204'] ? [op.responses['204']] : [])),
+  );
   expect(noContent.length).toBeGreaterThan(0);
   for (const res of noContent) expect(res).not.toHaveProperty('content');
 });

@@ -15,24 +15,50 @@ afterAll(async () => {
 });
 
 const post = (url: string, payload: string | object, headers: Record<string, string> = {}) =>
-  s.app.inject({ method: 'POST', url, payload, headers: { authorization: `Bearer ${residentToken}`, 'content-type': 'application/json', ...headers } });
+  s.app.inject({
+    method: 'POST',
+    url,
+    payload,
+    headers: { authorization: `Bearer ${residentToken}`, 'content-type': 'application/json', ...headers },
+  });
 
 test('broken JSON is a 400 naming the body', async () => {
   const res = await post('/api/v1/cases', '{"categoryCode": "lift",');
   expect(res.statusCode).toBe(400);
-  expect(res.json()).toEqual({ error: { code: 'request.malformed', message: '请求体不是合法的 JSON', details: [{ path: 'body', issue: 'JSON 格式错误' }] } });
+  expect(res.json()).toEqual({
+    error: {
+      code: 'request.malformed',
+      message: '请求体不是合法的 JSON',
+      details: [{ path: 'body', issue: 'JSON 格式错误' }],
+    },
+  });
 });
 
 test('a body that is not JSON is a 415', async () => {
-  const res = await post('/api/v1/cases', 'categoryCode=lift', { 'content-type': 'text/plain', 'accept-language': 'en' });
+  const res = await post('/api/v1/cases', 'categoryCode=lift', {
+    'content-type': 'text/plain',
+    'accept-language': 'en',
+  });
   expect(res.statusCode).toBe(415);
-  expect(res.json()).toEqual({ error: { code: 'request.unsupported_media_type', message: 'Only application/json bodies are accepted', details: [] } });
+  expect(res.json()).toEqual({
+    error: {
+      code: 'request.unsupported_media_type',
+      message: 'Only application/json bodies are accepted',
+      details: [],
+    },
+  });
 });
 
 test('a body over the limit is a 413 and is not read further', async () => {
-  const res = await post(`/api/v1/cases/${randomUUID()}/add-information`, { text: 'x'.repeat(300 * 1024) }, { 'idempotency-key': 'key-413-0001' });
+  const res = await post(
+    `/api/v1/cases/${randomUUID()}/add-information`,
+    { text: 'x'.repeat(300 * 1024) },
+    { 'idempotency-key': 'key-413-0001' },
+  );
   expect(res.statusCode).toBe(413);
-  expect(res.json()).toEqual({ error: { code: 'request.too_large', message: '请求体过大', details: [{ path: 'body', issue: '超过大小上限' }] } });
+  expect(res.json()).toEqual({
+    error: { code: 'request.too_large', message: '请求体过大', details: [{ path: 'body', issue: '超过大小上限' }] },
+  });
 });
 
 test('an empty JSON body is a 400 naming the body', async () => {
@@ -82,7 +108,13 @@ test('validation errors come in English when the client prefers it, one detail p
 test('a rule the service checks (an unknown category) names its field too', async () => {
   const res = await post('/api/v1/cases', intakeBody({ categoryCode: 'no_such_category' }));
   expect(res.statusCode).toBe(400);
-  expect(res.json()).toEqual({ error: { code: 'validation.failed', message: '未知的诉求类别', details: [{ path: 'categoryCode', issue: '未知的诉求类别' }] } });
+  expect(res.json()).toEqual({
+    error: {
+      code: 'validation.failed',
+      message: '未知的诉求类别',
+      details: [{ path: 'categoryCode', issue: '未知的诉求类别' }],
+    },
+  });
 });
 
 test('an action without an Idempotency-Key is a 400 naming the header', async () => {
@@ -98,11 +130,17 @@ test('an illegal transition is a 409 with the reason in the chosen language', as
   const res = await s.app.inject({
     method: 'POST',
     url: `/api/v1/cases/${filed.json().caseId}/evaluate`,
-    headers: { authorization: `Bearer ${residentToken}`, 'idempotency-key': 'eval-too-early-1', 'accept-language': 'en' },
+    headers: {
+      authorization: `Bearer ${residentToken}`,
+      'idempotency-key': 'eval-too-early-1',
+      'accept-language': 'en',
+    },
     payload: { satisfaction: 'satisfied', solved: true },
   });
   expect(res.statusCode).toBe(409);
-  expect(res.json()).toEqual({ error: { code: 'case.illegal_transition', message: 'the case is not resolved yet', details: [] } });
+  expect(res.json()).toEqual({
+    error: { code: 'case.illegal_transition', message: 'the case is not resolved yet', details: [] },
+  });
 });
 
 test('no token, or a forged one, is a 401', async () => {
@@ -110,22 +148,42 @@ test('no token, or a forged one, is a 401', async () => {
   expect(none.statusCode).toBe(401);
   expect(none.json()).toEqual({ error: { code: 'auth.unauthenticated', message: '请先登录', details: [] } });
   const [header, , signature] = residentToken.split('.');
-  const forgedClaims = Buffer.from(JSON.stringify({ userId: 'u-admin', role: 'admin', organizationId: null, personId: null })).toString('base64url');
-  const forged = await s.app.inject({ method: 'GET', url: '/api/v1/cases', headers: { authorization: `Bearer ${header}.${forgedClaims}.${signature}` } });
+  const forgedClaims = Buffer.from(
+    JSON.stringify({ userId: 'u-admin', role: 'admin', organizationId: null, personId: null }),
+  ).toString('base64url');
+  const forged = await s.app.inject({
+    method: 'GET',
+    url: '/api/v1/cases',
+    headers: { authorization: `Bearer ${header}.${forgedClaims}.${signature}` },
+  });
   expect(forged.statusCode).toBe(401);
 });
 
 test('an unknown route is a 404 in the same shape', async () => {
-  const res = await s.app.inject({ method: 'GET', url: '/api/v1/nothing-here?x=1', headers: { 'accept-language': 'en' } });
+  const res = await s.app.inject({
+    method: 'GET',
+    url: '/api/v1/nothing-here?x=1',
+    headers: { 'accept-language': 'en' },
+  });
   expect(res.statusCode).toBe(404);
-  expect(res.json()).toEqual({ error: { code: 'route.not_found', message: 'No such route', details: [{ path: 'url', issue: 'GET /api/v1/nothing-here' }] } });
+  expect(res.json()).toEqual({
+    error: {
+      code: 'route.not_found',
+      message: 'No such route',
+      details: [{ path: 'url', issue: 'GET /api/v1/nothing-here' }],
+    },
+  });
 });
 
 test('an unexpected failure is a generic 500 whose log line carries the request id', async () => {
   const lines: string[] = [];
   const stream = new PassThrough();
   stream.on('data', (chunk: Buffer) => lines.push(...chunk.toString().split('\n').filter(Boolean)));
-  const app = await s.buildApp({ logger: true, logStream: stream, config: { ...testConfig(s.dataDir), LOG_LEVEL: 'info' } });
+  const app = await s.buildApp({
+    logger: true,
+    logStream: stream,
+    config: { ...testConfig(s.dataDir), LOG_LEVEL: 'info' },
+  });
   app.get('/boom', async () => {
     throw new Error('database password is hunter2');
   });
@@ -135,12 +193,18 @@ test('an unexpected failure is a generic 500 whose log line carries the request 
   expect(res.json()).toEqual({ error: { code: 'internal', message: '服务器内部错误，请稍后重试', details: [] } });
   expect(res.body).not.toContain('hunter2');
   await new Promise((r) => setImmediate(r));
-  const logged = lines.map((l) => JSON.parse(l) as { reqId?: string; msg?: string; err?: { message: string } }).find((l) => l.msg === 'unhandled error');
+  const logged = lines
+    .map((l) => JSON.parse(l) as { reqId?: string; msg?: string; err?: { message: string } })
+    .find((l) => l.msg === 'unhandled error');
   expect(logged).toMatchObject({ reqId: 'req-boom-1', err: { message: 'database password is hunter2' } });
 });
 
 test('a request id that is unsafe to log is replaced by our own', async () => {
-  const res = await s.app.inject({ method: 'GET', url: '/healthz', headers: { 'x-request-id': 'evil\nINJECTED log line' } });
+  const res = await s.app.inject({
+    method: 'GET',
+    url: '/healthz',
+    headers: { 'x-request-id': 'evil\nINJECTED log line' },
+  });
   expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
 });
 
@@ -160,7 +224,13 @@ describe('language negotiation', () => {
   });
 
   test('a domain reason "中文 (English)" splits into its two languages', () => {
-    expect(splitBilingual('工单已办结，不能再操作 (the case is closed)')).toEqual({ zh: '工单已办结，不能再操作', en: 'the case is closed' });
-    expect(splitBilingual('plain (not bilingual)')).toEqual({ zh: 'plain (not bilingual)', en: 'plain (not bilingual)' });
+    expect(splitBilingual('工单已办结，不能再操作 (the case is closed)')).toEqual({
+      zh: '工单已办结，不能再操作',
+      en: 'the case is closed',
+    });
+    expect(splitBilingual('plain (not bilingual)')).toEqual({
+      zh: 'plain (not bilingual)',
+      en: 'plain (not bilingual)',
+    });
   });
 });

@@ -20,14 +20,22 @@ test('a handler who misses the resolution deadline sees the case escalate to the
     method: 'PATCH',
     url: `/api/v1/admin/agreements/${DEMO.agreementId}`,
     headers: { authorization: `Bearer ${await tokenOf(s.app, 'admin')}` },
-    payload: { terms: { deadlines: { emergency: phase, utilities: phase, general: phase, complex: phase } }, reason: '演示：缩短办结时限' },
+    payload: {
+      terms: { deadlines: { emergency: phase, utilities: phase, general: phase, complex: phase } },
+      reason: '演示：缩短办结时限',
+    },
   });
   expect(revised.statusCode).toBe(201);
 
   const resident = await as(s.app, 'resident1');
   const filed = await resident.post(
     '/api/v1/cases',
-    { categoryCode: 'lift', compoundCode: DEMO.compound, location: { building: '1', unit: '1', room: '101' }, description: '1号楼电梯停在三楼不动' },
+    {
+      categoryCode: 'lift',
+      compoundCode: DEMO.compound,
+      location: { building: '1', unit: '1', room: '101' },
+      description: '1号楼电梯停在三楼不动',
+    },
     { 'idempotency-key': 'demo-0001' },
   );
   expect(filed.statusCode).toBe(201);
@@ -44,11 +52,19 @@ test('a handler who misses the resolution deadline sees the case escalate to the
   expect(types.slice(0, 3)).toEqual(['submitted', 'dispatched', 'acknowledged']);
   const breach = types.indexOf('breached');
   expect(types.slice(breach, breach + 3)).toEqual(['breached', 'accountability_recorded', 'escalated']);
-  expect(escalated.timeline[breach + 2]).toMatchObject({ actor: { role: 'system' }, payload: { toLevel: 'street_committee', automatic: true, supervisorOrgId: DEMO.streetOrgId } });
+  expect(escalated.timeline[breach + 2]).toMatchObject({
+    actor: { role: 'system' },
+    payload: { toLevel: 'street_committee', automatic: true, supervisorOrgId: DEMO.streetOrgId },
+  });
 
   // The street committee now has it in its list; the accountability record names the property company.
   const street = await as(s.app, 'street1');
   expect((await street.get('/api/v1/cases')).json().items.map((c: { id: string }) => c.id)).toContain(caseId);
-  const { rows } = await s.pool.query('SELECT organization_id, duty_code, source FROM accountability_records WHERE case_id = $1 ORDER BY created_at LIMIT 1', [caseId]);
-  expect(rows).toEqual([{ organization_id: DEMO.propertyCompanyOrgId, duty_code: 'property_company.resolve_in_time', source: 'breach' }]);
+  const { rows } = await s.pool.query(
+    'SELECT organization_id, duty_code, source FROM accountability_records WHERE case_id = $1 ORDER BY created_at LIMIT 1',
+    [caseId],
+  );
+  expect(rows).toEqual([
+    { organization_id: DEMO.propertyCompanyOrgId, duty_code: 'property_company.resolve_in_time', source: 'breach' },
+  ]);
 });

@@ -22,7 +22,14 @@ beforeAll(async () => {
     payload: {
       terms: {
         deadlines: { emergency: phase, utilities: phase, general: phase, complex: phase },
-        fairness: { decisionTime: seconds(3), extensionMaxCount: 2, extensionMaxTotal: seconds(60), maxPause: seconds(30), topRungCadence: seconds(60), noticeAfter: 2 },
+        fairness: {
+          decisionTime: seconds(3),
+          extensionMaxCount: 2,
+          extensionMaxTotal: seconds(60),
+          maxPause: seconds(30),
+          topRungCadence: seconds(60),
+          noticeAfter: 2,
+        },
         assessment: { minEvaluated: 3, followUpTime: seconds(3) },
       },
       reason: '演示：考核与跟踪时限',
@@ -47,10 +54,17 @@ async function file(): Promise<string> {
 
 type Rate = { numerator: number; denominator: number; pending: number };
 async function handlerRates(): Promise<{ onTimeResolutionRate: Rate; responseRate: Rate }> {
-  const res = await (await as(s.app, 'community1')).get(`/api/v1/stats/rates?period=${cstDate(Date.now()).slice(0, 7)}&groupBy=handler&compound=${DEMO.compound}`);
+  const res = await (
+    await as(s.app, 'community1')
+  ).get(`/api/v1/stats/rates?period=${cstDate(Date.now()).slice(0, 7)}&groupBy=handler&compound=${DEMO.compound}`);
   expect(res.statusCode).toBe(200);
   const none = { numerator: 0, denominator: 0, pending: 0 };
-  return res.json().items.find((i: { id: string }) => i.id === DEMO.propertyCompanyOrgId)?.rates ?? { onTimeResolutionRate: none, responseRate: none };
+  return (
+    res.json().items.find((i: { id: string }) => i.id === DEMO.propertyCompanyOrgId)?.rates ?? {
+      onTimeResolutionRate: none,
+      responseRate: none,
+    }
+  );
 }
 
 test.each([
@@ -88,15 +102,25 @@ test('a case left unresolved is pending until its deadline, then in its handler�
 test('a follow-up nobody records in time is recorded against the grid branch that owned it', async () => {
   const id = await file();
   const community = await as(s.app, 'community1');
-  const assigned = await community.act(id, 'assign-follow-up', { owner: { kind: 'grid_branch', id: 'grid-jinji-1' }, note: '请上门核实' });
+  const assigned = await community.act(id, 'assign-follow-up', {
+    owner: { kind: 'grid_branch', id: 'grid-jinji-1' },
+    note: '请上门核实',
+  });
   expect(assigned.statusCode).toBe(200);
   const record = await eventually(async () => {
-    const items = (await community.get(`/api/v1/accountability?case=${id}`)).json().items as { duty: { code: string }; organization: { id: string } }[];
+    const items = (await community.get(`/api/v1/accountability?case=${id}`)).json().items as {
+      duty: { code: string };
+      organization: { id: string };
+    }[];
     return items.find((r) => r.duty.code === 'grid_branch.follow_up');
   }, 20_000);
   expect(record).toMatchObject({
     organization: { id: 'grid-jinji-1', kind: 'grid_branch' },
-    duty: { code: 'grid_branch.follow_up', titleZh: '跟踪督促', area: { code: 'team_management', titleZh: '队伍统管' } },
+    duty: {
+      code: 'grid_branch.follow_up',
+      titleZh: '跟踪督促',
+      area: { code: 'team_management', titleZh: '队伍统管' },
+    },
     source: 'silence',
     deadlineKind: 'follow_up',
   });
@@ -112,15 +136,25 @@ test('a case reported to the organisation department and not forwarded in time i
     const items = (await orgdept.get(`/api/v1/accountability?case=${id}`)).json().items as { duty: { code: string } }[];
     return items.find((r) => r.duty.code === 'organization_department.forward');
   }, 20_000);
-  expect(record).toMatchObject({ organization: { id: 'org-dept' }, duty: { area: { titleZh: '资源统筹' } }, source: 'silence', deadlineKind: 'forward' });
+  expect(record).toMatchObject({
+    organization: { id: 'org-dept' },
+    duty: { area: { titleZh: '资源统筹' } },
+    source: 'silence',
+    deadlineKind: 'forward',
+  });
 }, 30_000);
 
 test('the responsibility list gives each Party organisation eighteen duties in six areas, each handler its service duties', async () => {
-  const res = await s.app.inject({ method: 'GET', url: '/api/v1/responsibility-duties?organizationKind=community_committee' });
+  const res = await s.app.inject({
+    method: 'GET',
+    url: '/api/v1/responsibility-duties?organizationKind=community_committee',
+  });
   const items = res.json().items as { code: string; area: { titleZh: string } | null }[];
   expect(items).toHaveLength(18);
   expect(new Set(items.map((d) => d.area?.titleZh)).size).toBe(6);
-  const company = (await s.app.inject({ method: 'GET', url: '/api/v1/responsibility-duties?organizationKind=property_company' })).json().items;
+  const company = (
+    await s.app.inject({ method: 'GET', url: '/api/v1/responsibility-duties?organizationKind=property_company' })
+  ).json().items;
   expect(company.map((d: { code: string; area: unknown }) => [d.code, d.area])).toEqual([
     ['property_company.respond_in_time', null],
     ['property_company.resolve_in_time', null],

@@ -9,7 +9,13 @@ import type { Pool } from 'pg';
 import { buildApp, type AppDeps } from '../../api/app';
 import { configSchema, type Config } from '../../config';
 import { DEMO, DEMO_PASSWORD, DEMO_USERS, type DemoUsername } from '../../db/seed-data';
-import { connectTemporal, createTestDatabase, startWorker, type RunningWorker, type TestTemporal } from '../helpers/stack';
+import {
+  connectTemporal,
+  createTestDatabase,
+  startWorker,
+  type RunningWorker,
+  type TestTemporal,
+} from '../helpers/stack';
 
 export interface ApiStack {
   app: FastifyInstance;
@@ -26,17 +32,29 @@ export interface ApiStack {
 export const TEST_METRICS_TOKEN = 'test-metrics-token-0123456789';
 
 export const testConfig = (dataDir: string) =>
-  configSchema.parse({ NODE_ENV: 'test', DATA_DIR: dataDir, LOG_LEVEL: 'silent', JWT_SECRET: 'test-secret-0123456789abcdef', METRICS_TOKEN: TEST_METRICS_TOKEN });
+  configSchema.parse({
+    NODE_ENV: 'test',
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'silent',
+    JWT_SECRET: 'test-secret-0123456789abcdef',
+    METRICS_TOKEN: TEST_METRICS_TOKEN,
+  });
 
 /** The app's metrics, as an operator with the token reads them. */
 export async function scrape(app: FastifyInstance): Promise<string> {
-  const res = await app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${TEST_METRICS_TOKEN}` } });
+  const res = await app.inject({
+    method: 'GET',
+    url: '/metrics',
+    headers: { authorization: `Bearer ${TEST_METRICS_TOKEN}` },
+  });
   if (res.statusCode !== 200) throw new Error(`/metrics: ${res.statusCode} ${res.body}`);
   return res.body;
 }
 
 /** `config`: keys over the test configuration (e.g. a file that files more cases than a resident's daily quota). */
-export async function startApiStack(opts: { worker?: boolean; app?: Partial<AppDeps>; config?: Partial<Config> } = {}): Promise<ApiStack> {
+export async function startApiStack(
+  opts: { worker?: boolean; app?: Partial<AppDeps>; config?: Partial<Config> } = {},
+): Promise<ApiStack> {
   const { pool } = await createTestDatabase();
   const t = await connectTemporal();
   const worker = opts.worker === false ? null : await startWorker(t, pool);
@@ -92,7 +110,11 @@ export async function tokenOf(app: FastifyInstance, username: DemoUsername): Pro
   tokenCache.set(app, cache);
   const cached = cache.get(username);
   if (cached) return cached;
-  const res = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password: DEMO_PASSWORD } });
+  const res = await app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/login',
+    payload: { username, password: DEMO_PASSWORD },
+  });
   if (res.statusCode !== 200) throw new Error(`login ${username}: ${res.statusCode} ${res.body}`);
   const token = res.json().token as string;
   cache.set(username, token);
@@ -103,16 +125,33 @@ export interface Client {
   get(url: string, headers?: Record<string, string>): Promise<LightMyRequestResponse>;
   post(url: string, body?: unknown, headers?: Record<string, string>): Promise<LightMyRequestResponse>;
   /** POST an action with a fresh Idempotency-Key unless one is given. */
-  act(caseId: string, action: string, body?: unknown, key?: string, headers?: Record<string, string>): Promise<LightMyRequestResponse>;
+  act(
+    caseId: string,
+    action: string,
+    body?: unknown,
+    key?: string,
+    headers?: Record<string, string>,
+  ): Promise<LightMyRequestResponse>;
 }
 
 export async function as(app: FastifyInstance, username: DemoUsername | null): Promise<Client> {
   const auth: Record<string, string> = username ? { authorization: `Bearer ${await tokenOf(app, username)}` } : {};
   return {
     get: (url, headers = {}) => app.inject({ method: 'GET', url, headers: { ...auth, ...headers } }),
-    post: (url, body, headers = {}) => app.inject({ method: 'POST', url, headers: { ...auth, ...headers }, ...(body === undefined ? {} : { payload: body as object }) }),
+    post: (url, body, headers = {}) =>
+      app.inject({
+        method: 'POST',
+        url,
+        headers: { ...auth, ...headers },
+        ...(body === undefined ? {} : { payload: body as object }),
+      }),
     act: (caseId, action, body, key = randomUUID(), headers = {}) =>
-      app.inject({ method: 'POST', url: `/api/v1/cases/${caseId}/${action}`, headers: { ...auth, 'idempotency-key': key, ...headers }, ...(body === undefined ? {} : { payload: body as object }) }),
+      app.inject({
+        method: 'POST',
+        url: `/api/v1/cases/${caseId}/${action}`,
+        headers: { ...auth, 'idempotency-key': key, ...headers },
+        ...(body === undefined ? {} : { payload: body as object }),
+      }),
   };
 }
 

@@ -29,8 +29,18 @@ test('a resident files a case and gets its tracking code, routing and deadlines'
   expect(body).toEqual({
     caseId: expect.stringMatching(/^[0-9a-f-]{36}$/),
     trackingCode: expect.stringMatching(/^\d{4}-[0-9A-Z]{6}$/),
-    handler: { id: DEMO.siblingPropertyCompanyOrgId, kind: 'property_company', nameZh: '苏州湖景物业服务有限公司', nameEn: 'Lakeview Property Services Co.' },
-    supervisor: { id: DEMO.communityOrgId, kind: 'community_committee', nameZh: '金鸡湖社区党委', nameEn: 'Jinji Lake Community Party Committee' },
+    handler: {
+      id: DEMO.siblingPropertyCompanyOrgId,
+      kind: 'property_company',
+      nameZh: '苏州湖景物业服务有限公司',
+      nameEn: 'Lakeview Property Services Co.',
+    },
+    supervisor: {
+      id: DEMO.communityOrgId,
+      kind: 'community_committee',
+      nameZh: '金鸡湖社区党委',
+      nameEn: 'Jinji Lake Community Party Committee',
+    },
     deadlines: [
       { kind: 'response', dueAt: expect.any(String) },
       { kind: 'resolution', dueAt: expect.any(String) },
@@ -41,7 +51,9 @@ test('a resident files a case and gets its tracking code, routing and deadlines'
     const d = (await resident.get(`/api/v1/cases/${body.caseId}`)).json();
     return d.status === 'dispatched' && d;
   });
-  expect(detail.deadlines.map((d: { kind: string; dueAt: string }) => ({ kind: d.kind, dueAt: d.dueAt }))).toEqual(body.deadlines);
+  expect(detail.deadlines.map((d: { kind: string; dueAt: string }) => ({ kind: d.kind, dueAt: d.dueAt }))).toEqual(
+    body.deadlines,
+  );
   // The household and contact come from the resident's own records (党员联户 follows the household), so the contact is
   // verified; the case counts against the resident's own daily quota.
   expect(await rowOf(body.caseId)).toMatchObject({
@@ -58,7 +70,11 @@ test('a resident files a case and gets its tracking code, routing and deadlines'
 test('ten concurrent retries of one Idempotency-Key make exactly one case', async () => {
   const resident = await as(s.app, 'resident3');
   const key = `retry-${randomUUID()}`;
-  const answers = await Promise.all(Array.from({ length: 10 }, () => resident.post('/api/v1/cases', intakeBody({ description: '同一诉求重复提交十次' }), { 'idempotency-key': key })));
+  const answers = await Promise.all(
+    Array.from({ length: 10 }, () =>
+      resident.post('/api/v1/cases', intakeBody({ description: '同一诉求重复提交十次' }), { 'idempotency-key': key }),
+    ),
+  );
   const codes = answers.map((a) => a.statusCode).sort();
   expect(codes).toEqual([200, 200, 200, 200, 200, 200, 200, 200, 200, 201]);
   const ids = new Set(answers.map((a) => a.json().caseId));
@@ -68,7 +84,10 @@ test('ten concurrent retries of one Idempotency-Key make exactly one case', asyn
   // One workflow: its intake events are recorded once.
   const [caseId] = [...ids];
   await eventually(async () => (await rowOf(caseId)).status === 'dispatched');
-  const events = await s.pool.query(`SELECT count(*)::int AS n FROM case_events WHERE case_id = $1 AND type = 'submitted'`, [caseId]);
+  const events = await s.pool.query(
+    `SELECT count(*)::int AS n FROM case_events WHERE case_id = $1 AND type = 'submitted'`,
+    [caseId],
+  );
   expect(events.rows[0].n).toBe(1);
 });
 
@@ -76,7 +95,9 @@ test('a key reused for a different complaint is refused rather than answered wit
   const resident = await as(s.app, 'resident3');
   const key = `reuse-${randomUUID()}`;
   expect((await resident.post('/api/v1/cases', intakeBody(), { 'idempotency-key': key })).statusCode).toBe(201);
-  const other = await resident.post('/api/v1/cases', intakeBody({ description: '完全不同的另一件事情' }), { 'idempotency-key': key });
+  const other = await resident.post('/api/v1/cases', intakeBody({ description: '完全不同的另一件事情' }), {
+    'idempotency-key': key,
+  });
   expect(other.statusCode).toBe(409);
   expect(other.json().error.code).toBe('idempotency.key_reused');
 });
@@ -84,13 +105,21 @@ test('a key reused for a different complaint is refused rather than answered wit
 test('a retry is answered with its case even after the reference data it was filed against changed', async () => {
   const resident = await as(s.app, 'resident3');
   const key = `retired-${randomUUID()}`;
-  const first = await resident.post('/api/v1/cases', intakeBody({ categoryCode: 'parking' }), { 'idempotency-key': key });
+  const first = await resident.post('/api/v1/cases', intakeBody({ categoryCode: 'parking' }), {
+    'idempotency-key': key,
+  });
   expect(first.statusCode).toBe(201);
   // Retired by plain SQL: the API's cache hears of it through Postgres (a new case in it is now refused).
   await s.pool.query("UPDATE categories SET active = false WHERE code = 'parking'");
   try {
-    await eventually(async () => (await resident.post('/api/v1/cases', intakeBody({ categoryCode: 'parking' }))).statusCode === 400, 5_000, 50);
-    const retry = await resident.post('/api/v1/cases', intakeBody({ categoryCode: 'parking' }), { 'idempotency-key': key });
+    await eventually(
+      async () => (await resident.post('/api/v1/cases', intakeBody({ categoryCode: 'parking' }))).statusCode === 400,
+      5_000,
+      50,
+    );
+    const retry = await resident.post('/api/v1/cases', intakeBody({ categoryCode: 'parking' }), {
+      'idempotency-key': key,
+    });
     expect(retry.statusCode).toBe(200);
     expect(retry.json().caseId).toBe(first.json().caseId);
   } finally {
@@ -120,7 +149,7 @@ test('a resident files only for themselves, their own household and its compound
   expect(elsewhere.json().error.details[0].path).toBe('compoundCode');
 });
 
-test('staff file on a resident\'s behalf, or for a caller without an account', async () => {
+test("staff file on a resident's behalf, or for a caller without an account", async () => {
   const community = await as(s.app, 'community1');
   const forResident = await community.post('/api/v1/cases', intakeBody({ residentUserId: DEMO_USERS.resident3 }));
   expect(forResident.statusCode).toBe(201);
@@ -135,9 +164,17 @@ test('staff file on a resident\'s behalf, or for a caller without an account', a
   const listed = (await (await as(s.app, 'resident3')).get('/api/v1/cases?limit=100')).json();
   expect(listed.items.map((c: { id: string }) => c.id)).toContain(forResident.json().caseId);
 
-  const phoneIn = await community.post('/api/v1/cases', intakeBody({ contact: { name: '赵先生', phone: '13912345678' } }));
+  const phoneIn = await community.post(
+    '/api/v1/cases',
+    intakeBody({ contact: { name: '赵先生', phone: '13912345678' } }),
+  );
   expect(phoneIn.statusCode).toBe(201);
-  expect(await rowOf(phoneIn.json().caseId)).toMatchObject({ resident_user_id: null, resident_name: '赵先生', resident_phone: '13912345678', contact_verified: false });
+  expect(await rowOf(phoneIn.json().caseId)).toMatchObject({
+    resident_user_id: null,
+    resident_name: '赵先生',
+    resident_phone: '13912345678',
+    contact_verified: false,
+  });
 
   const notResident = await community.post('/api/v1/cases', intakeBody({ residentUserId: DEMO_USERS.handler1 }));
   expect(notResident.statusCode).toBe(400);
@@ -162,7 +199,12 @@ test('photos are checked by content, stored once, and shown only to those who ma
   const stranger = await (await as(s.app, 'handler1')).get(`/api/v1/cases/${res.json().caseId}/photos/${photos[0]}`);
   expect(stranger.statusCode).toBe(404);
 
-  const disguised = await resident.post('/api/v1/cases', intakeBody({ photos: [png, `data:image/png;base64,${Buffer.from('<script>alert(1)</script>').toString('base64')}`] }));
+  const disguised = await resident.post(
+    '/api/v1/cases',
+    intakeBody({
+      photos: [png, `data:image/png;base64,${Buffer.from('<script>alert(1)</script>').toString('base64')}`],
+    }),
+  );
   expect(disguised.statusCode).toBe(400);
   expect(disguised.json().error.details).toEqual([{ path: 'photos.1', issue: '文件内容与声明的图片类型不符' }]);
   const tooMany = await resident.post('/api/v1/cases', intakeBody({ photos: Array(10).fill(png) }));
@@ -176,7 +218,9 @@ test('a resident looks a case up by its tracking code; another resident cannot',
   const found = await resident.get(`/api/v1/cases/by-tracking-code/${trackingCode.toLowerCase()}`);
   expect(found.statusCode).toBe(200);
   expect(found.json()).toMatchObject({ id: caseId, trackingCode });
-  expect((await (await as(s.app, 'resident1')).get(`/api/v1/cases/by-tracking-code/${trackingCode}`)).statusCode).toBe(404);
+  expect((await (await as(s.app, 'resident1')).get(`/api/v1/cases/by-tracking-code/${trackingCode}`)).statusCode).toBe(
+    404,
+  );
 });
 
 test('reads come from Postgres and never wait on a worker: a new case is dispatched with its first events at once', async () => {
@@ -188,8 +232,16 @@ test('reads come from Postgres and never wait on a worker: a new case is dispatc
   expect(read.statusCode).toBe(200);
   // Intake writes the first events with the row (services/intake.ts), so no worker has to run for them.
   expect(read.json()).toMatchObject({ status: 'dispatched', stage: 'respond', handler: { id: expect.any(String) } });
-  expect(read.json().timeline.map((e: { seq: number; type: string }) => [e.seq, e.type])).toEqual([[1, 'submitted'], [2, 'dispatched']]);
-  expect(read.json().deadlines.map((d: { kind: string }) => d.kind).sort()).toEqual(['resolution', 'response']);
+  expect(read.json().timeline.map((e: { seq: number; type: string }) => [e.seq, e.type])).toEqual([
+    [1, 'submitted'],
+    [2, 'dispatched'],
+  ]);
+  expect(
+    read
+      .json()
+      .deadlines.map((d: { kind: string }) => d.kind)
+      .sort(),
+  ).toEqual(['resolution', 'response']);
 });
 
 test('a started workflow is confirmed on its row shortly after the answer, so the reconciler leaves it alone', async () => {
@@ -211,7 +263,9 @@ test('a case whose workflow start failed after its row was written still complet
   expect(res.statusCode).toBe(503);
   expect(res.headers['retry-after']).toBe('5');
   expect(res.json().error.code).toBe('case.unavailable');
-  const { rows } = await s.pool.query('SELECT id, workflow_started FROM cases WHERE intake_key = $1', [`${DEMO_USERS.resident3}:${key}`]);
+  const { rows } = await s.pool.query('SELECT id, workflow_started FROM cases WHERE intake_key = $1', [
+    `${DEMO_USERS.resident3}:${key}`,
+  ]);
   expect(rows).toEqual([{ id: expect.any(String), workflow_started: false }]);
   const caseId = rows[0].id as string;
   // Until then an action on it cannot run: 503, retry later, rather than a misleading 404.
@@ -220,12 +274,16 @@ test('a case whose workflow start failed after its row was written still complet
   expect(early.json().error.code).toBe('case.unavailable');
 
   // The reconciler every worker runs starts the same workflow; the case then runs its whole loop.
-  expect(await reconcileOnce({ pool: s.pool, temporal: s.t.client, taskQueue: s.t.taskQueue }, 0)).toBeGreaterThanOrEqual(1);
+  expect(
+    await reconcileOnce({ pool: s.pool, temporal: s.t.client, taskQueue: s.t.taskQueue }, 0),
+  ).toBeGreaterThanOrEqual(1);
   await eventually(async () => (await rowOf(caseId)).status === 'dispatched');
   const handler = await as(s.app, 'handler2');
   expect((await handler.act(caseId, 'acknowledge')).statusCode).toBe(200);
   expect((await handler.act(caseId, 'resolve', { summary: '已更换楼道灯' })).statusCode).toBe(200);
-  const closed = await (await as(s.app, 'resident3')).act(caseId, 'evaluate', { satisfaction: 'satisfied', solved: true });
+  const closed = await (
+    await as(s.app, 'resident3')
+  ).act(caseId, 'evaluate', { satisfaction: 'satisfied', solved: true });
   expect(closed.json()).toMatchObject({ status: 'closed', stage: 'closed' });
   // And the client's retry with its key gets that same case.
   const retried = await (await as(s.app, 'resident3')).post('/api/v1/cases', intakeBody(), { 'idempotency-key': key });

@@ -46,7 +46,15 @@ const STATES = [
   ['resolved', 'evaluate', 'community_committee'],
   ['closed', 'closed', 'community_committee'],
 ] as const;
-const TEXTS = ['电梯停运三天', '楼道漏水严重', '垃圾无人清运', '车位被占用', '夜间施工噪声', '物业费上涨100%_不合理', '单元门禁损坏'];
+const TEXTS = [
+  '电梯停运三天',
+  '楼道漏水严重',
+  '垃圾无人清运',
+  '车位被占用',
+  '夜间施工噪声',
+  '物业费上涨100%_不合理',
+  '单元门禁损坏',
+];
 const RESIDENTS = [DEMO_USERS.resident1, DEMO_USERS.resident2, DEMO_USERS.resident3, null];
 
 /** mulberry32: a fixed seed gives the same 200 cases on every run. */
@@ -64,7 +72,7 @@ const HOUR = 3_600_000;
 
 function generate(n: number): Row[] {
   const rnd = prng(20261126);
-  const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
   const rows: Row[] = [];
   for (let i = 0; i < n; i++) {
     const [compound, community, street] = pick(COMPOUNDS);
@@ -79,8 +87,10 @@ function generate(n: number): Row[] {
     // Some cases were re-routed (改派) from the property company to the owners' committee; a few went to the housing
     // department from intake. A forward to the department's Party organisation changes the supervisor, not the handler.
     const routed = rnd();
-    const history = routed < 0.15 ? [`pc-${compound}`, `oc-${compound}`] : routed < 0.25 ? ['dept-housing'] : [`pc-${compound}`];
-    const supervisor = level === 'functional_department' ? 'dept-housing' : level === 'street_committee' ? street : community;
+    const history =
+      routed < 0.15 ? [`pc-${compound}`, `oc-${compound}`] : routed < 0.25 ? ['dept-housing'] : [`pc-${compound}`];
+    const supervisor =
+      level === 'functional_department' ? 'dept-housing' : level === 'street_committee' ? street : community;
     rows.push({
       id: randomUUID(),
       tracking_code: `2610-L${String(i).padStart(5, '0')}`,
@@ -95,8 +105,22 @@ function generate(n: number): Row[] {
       supervisor_org_id: supervisor,
       community_org_id: community,
       street_org_id: street,
-      follow_up_owner: rnd() < 0.3 ? (rnd() < 0.5 ? { kind: 'party_member', id: 'p-member1' } : { kind: 'grid_branch', id: pick(['grid-jinji-1', 'grid-jinji-2']) }) : null,
-      deadlines: open ? { resolution: { dueAt: new Date(due).toISOString(), startedAt: new Date(base).toISOString(), breachedAt: null, extended: 0 } } : {},
+      follow_up_owner:
+        rnd() < 0.3
+          ? rnd() < 0.5
+            ? { kind: 'party_member', id: 'p-member1' }
+            : { kind: 'grid_branch', id: pick(['grid-jinji-1', 'grid-jinji-2']) }
+          : null,
+      deadlines: open
+        ? {
+            resolution: {
+              dueAt: new Date(due).toISOString(),
+              startedAt: new Date(base).toISOString(),
+              breachedAt: null,
+              extended: 0,
+            },
+          }
+        : {},
       overdue: rnd() < 0.1,
       created_at: createdAt,
       handler_history: history,
@@ -112,7 +136,10 @@ async function insert(s: ApiStack, rows: Row[]): Promise<void> {
     location: { address: '测试地址' },
     resident_name: '测试',
     resident_phone: '13800009999',
-    intake: { chain: { communityOrgId: r.community_org_id, streetOrgId: r.street_org_id, organizationDepartmentId: 'org-dept' }, calendar: { holidays: [], workdays: [] } },
+    intake: {
+      chain: { communityOrgId: r.community_org_id, streetOrgId: r.street_org_id, organizationDepartmentId: 'org-dept' },
+      calendar: { holidays: [], workdays: [] },
+    },
   }));
   // Visibility is read from the projection alone (cases.handler_history), as the worker writes it: no history needed.
   await s.pool.query(
@@ -130,8 +157,10 @@ async function insert(s: ApiStack, rows: Row[]): Promise<void> {
   );
 }
 
-const newestFirst = (a: Row, b: Row) => (a.created_at === b.created_at ? (a.id < b.id ? 1 : -1) : a.created_at < b.created_at ? 1 : -1);
-const isOverdue = (r: Row) => r.status !== 'closed' && (r.overdue || Object.values(r.deadlines).some((d) => Date.parse(d.dueAt) <= Date.now()));
+const newestFirst = (a: Row, b: Row) =>
+  a.created_at === b.created_at ? (a.id < b.id ? 1 : -1) : a.created_at < b.created_at ? 1 : -1;
+const isOverdue = (r: Row) =>
+  r.status !== 'closed' && (r.overdue || Object.values(r.deadlines).some((d) => Date.parse(d.dueAt) <= Date.now()));
 
 let s: ApiStack;
 let rows: Row[];
@@ -149,7 +178,9 @@ async function listAll(user: DemoUsername, query = '', limit = 13): Promise<stri
   const ids: string[] = [];
   let cursor: string | null = null;
   for (let pages = 0; pages < 100; pages++) {
-    const res = await client.get(`/api/v1/cases?limit=${limit}${query ? `&${query}` : ''}${cursor ? `&cursor=${cursor}` : ''}`);
+    const res = await client.get(
+      `/api/v1/cases?limit=${limit}${query ? `&${query}` : ''}${cursor ? `&cursor=${cursor}` : ''}`,
+    );
     expect(res.statusCode).toBe(200);
     const page = res.json() as { items: { id: string }[]; nextCursor: string | null };
     expect(page.items.length).toBeLessThanOrEqual(limit);
@@ -160,7 +191,11 @@ async function listAll(user: DemoUsername, query = '', limit = 13): Promise<stri
   throw new Error('pagination did not end');
 }
 
-const expectIds = (f: (r: Row) => boolean) => rows.filter(f).sort(newestFirst).map((r) => r.id);
+const expectIds = (f: (r: Row) => boolean) =>
+  rows
+    .filter(f)
+    .sort(newestFirst)
+    .map((r) => r.id);
 
 test('pages walk every case once, newest first, ties broken by id to the microsecond', async () => {
   const ids = await listAll('admin', '', 25);
@@ -180,11 +215,18 @@ const FILTERS: Array<[string, (r: Row) => boolean]> = [
   ['category=lift', (r) => r.category_code === 'lift'],
   ['overdue=true', isOverdue],
   ['overdue=false', (r) => !isOverdue(r)],
-  [`from=${from}&to=${to}`, (r) => Date.parse(r.created_at) >= cstTime(from, 0) && Date.parse(r.created_at) < cstTime(addCalendarDays(to, 1), 0)],
+  [
+    `from=${from}&to=${to}`,
+    (r) =>
+      Date.parse(r.created_at) >= cstTime(from, 0) && Date.parse(r.created_at) < cstTime(addCalendarDays(to, 1), 0),
+  ],
   ['q=%E6%BC%8F%E6%B0%B4', (r) => r.description.includes('漏水')],
   ['q=100%25_', (r) => r.description.includes('100%_')],
   ['q=2610-L0001', (r) => r.tracking_code.startsWith('2610-L0001')],
-  ['status=dispatched&community=comm-jinji&overdue=true', (r) => r.status === 'dispatched' && r.community_org_id === 'comm-jinji' && isOverdue(r)],
+  [
+    'status=dispatched&community=comm-jinji&overdue=true',
+    (r) => r.status === 'dispatched' && r.community_org_id === 'comm-jinji' && isOverdue(r),
+  ],
 ];
 
 test.each(FILTERS)('filter %s returns exactly the matching cases in order', async (query, f) => {
@@ -211,7 +253,12 @@ const SCOPES: Array<[DemoUsername, (r: Row) => boolean]> = [
   ['community2', (r) => r.community_org_id === 'comm-xinghai'],
   ['street2', (r) => r.street_org_id === 'street-xietang'],
   ['orgdept1', () => true],
-  ['member1', (r) => (r.follow_up_owner?.kind === 'party_member' && r.follow_up_owner.id === 'p-member1') || (r.follow_up_owner?.kind === 'grid_branch' && r.follow_up_owner.id === 'grid-jinji-1')],
+  [
+    'member1',
+    (r) =>
+      (r.follow_up_owner?.kind === 'party_member' && r.follow_up_owner.id === 'p-member1') ||
+      (r.follow_up_owner?.kind === 'grid_branch' && r.follow_up_owner.id === 'grid-jinji-1'),
+  ],
   ['department1', () => false],
 ];
 
@@ -234,7 +281,12 @@ test('a scope and a filter combine: a handler filtering by another handler gets 
 test('a case filed while paging does not shift the pages already promised', async () => {
   const client = await as(s.app, 'admin');
   const first = (await client.get('/api/v1/cases?limit=10')).json();
-  const newer: Row = { ...rows[0], id: randomUUID(), tracking_code: '2611-NEWONE', created_at: new Date(Date.now() + HOUR).toISOString() };
+  const newer: Row = {
+    ...rows[0],
+    id: randomUUID(),
+    tracking_code: '2611-NEWONE',
+    created_at: new Date(Date.now() + HOUR).toISOString(),
+  };
   await insert(s, [newer]);
   const second = (await client.get(`/api/v1/cases?limit=10&cursor=${first.nextCursor}`)).json();
   const all = expectIds(() => true);
@@ -254,21 +306,26 @@ test.each([
   [{ pending: 'everything' }, 'pending'],
   [{ q: '长'.repeat(101) }, 'q'],
 ])('GET /cases?%j is a 400 naming %s', async (query, field) => {
-  const res = await (await as(s.app, 'admin')).get(`/api/v1/cases?${new URLSearchParams(query as Record<string, string>).toString()}`);
+  const res = await (
+    await as(s.app, 'admin')
+  ).get(`/api/v1/cases?${new URLSearchParams(query as Record<string, string>).toString()}`);
   expect(res.statusCode).toBe(400);
   expect(res.json().error.details.map((d: { path: string }) => d.path)).toContain(field);
 });
 
 // What waits for a decision (待我审批) or an assignment (待指派): the waiting lists of the web app ask for these.
-test('pending lists the requests the caller decides as the controller, and its community\'s cases with no follow-up owner', async () => {
+test("pending lists the requests the caller decides as the controller, and its community's cases with no follow-up owner", async () => {
   const open = (r: Row) => r.status === 'dispatched' || r.status === 'acknowledged';
   const jinji = rows.filter((r) => open(r) && r.community_org_id === 'comm-jinji' && r.level === 'community_committee');
   const atStreet = rows.find((r) => open(r) && r.community_org_id === 'comm-jinji' && r.level === 'street_committee');
-  const selfSupervised = rows.find((r) => open(r) && r.handler_org_id === 'dept-housing' && r.supervisor_org_id === 'dept-housing');
+  const selfSupervised = rows.find(
+    (r) => open(r) && r.handler_org_id === 'dept-housing' && r.supervisor_org_id === 'dept-housing',
+  );
   expect(jinji.length).toBeGreaterThanOrEqual(3);
   expect(atStreet && selfSupervised).toBeTruthy();
   const extension = { deadline: 'resolution', extendBy: { unit: 'hours', amount: 4 }, reason: '缺件' };
-  const set = (r: Row, column: string, value: object) => s.pool.query(`UPDATE cases SET ${column} = $2 WHERE id = $1`, [r.id, JSON.stringify(value)]);
+  const set = (r: Row, column: string, value: object) =>
+    s.pool.query(`UPDATE cases SET ${column} = $2 WHERE id = $1`, [r.id, JSON.stringify(value)]);
   await set(jinji[0], 'pending_extension', extension);
   await set(jinji[1], 'pending_request', { kind: 'return', reason: '非本单位职责', requestedAt: NOW });
   await set(jinji[2], 'pending_request', { kind: 'pause', reason: '等待业主在家', requestedAt: NOW });
@@ -284,6 +341,10 @@ test('pending lists the requests the caller decides as the controller, and its c
   expect(await listAll('orgdept1', 'pending=extension')).toEqual([selfSupervised!.id]);
   // The handler that asked never sees its own request as waiting for it.
   expect(await listAll('handler1', 'pending=extension')).toEqual([]);
-  expect((await listAll('admin', 'pending=extension')).sort()).toEqual([jinji[0].id, atStreet!.id, selfSupervised!.id].sort());
-  expect(await listAll('community1', 'pending=follow_up')).toEqual(expectIds((r) => r.community_org_id === 'comm-jinji' && !r.follow_up_owner && open(r)));
+  expect((await listAll('admin', 'pending=extension')).sort()).toEqual(
+    [jinji[0].id, atStreet!.id, selfSupervised!.id].sort(),
+  );
+  expect(await listAll('community1', 'pending=follow_up')).toEqual(
+    expectIds((r) => r.community_org_id === 'comm-jinji' && !r.follow_up_owner && open(r)),
+  );
 });

@@ -32,14 +32,28 @@ test('/metrics reports request durations by route template, cases by stage, over
   expect(escalated.statusCode).toBe(200);
   // A second case, past its resolution deadline in the projection (as between the due moment and the timer).
   const late = (await resident.post('/api/v1/cases', intakeBody())).json();
-  await eventually(async () => (await s.pool.query('SELECT last_seq FROM cases WHERE id = $1', [late.caseId])).rows[0].last_seq === 2);
-  await s.pool.query(`UPDATE cases SET deadlines = '{"resolution": {"dueAt": "2020-01-02T00:00:00.000Z", "startedAt": "2020-01-01T00:00:00.000Z", "breachedAt": null, "extended": 0}}' WHERE id = $1`, [late.caseId]);
+  await eventually(
+    async () => (await s.pool.query('SELECT last_seq FROM cases WHERE id = $1', [late.caseId])).rows[0].last_seq === 2,
+  );
+  await s.pool.query(
+    `UPDATE cases SET deadlines = '{"resolution": {"dueAt": "2020-01-02T00:00:00.000Z", "startedAt": "2020-01-01T00:00:00.000Z", "breachedAt": null, "extended": 0}}' WHERE id = $1`,
+    [late.caseId],
+  );
 
-  const res = await s.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${TEST_METRICS_TOKEN}` } });
+  const res = await s.app.inject({
+    method: 'GET',
+    url: '/metrics',
+    headers: { authorization: `Bearer ${TEST_METRICS_TOKEN}` },
+  });
   expect(res.statusCode).toBe(200);
   expect(res.headers['content-type']).toContain('text/plain');
   const text = res.body;
-  expect(metric(text, /^redsteward_http_request_duration_seconds_count\{method="GET",route="\/api\/v1\/cases\/:id",status_code="200"\}/)).toBe(1);
+  expect(
+    metric(
+      text,
+      /^redsteward_http_request_duration_seconds_count\{method="GET",route="\/api\/v1\/cases\/:id",status_code="200"\}/,
+    ),
+  ).toBe(1);
   expect(text).not.toContain(filed.caseId); // one series per route, not per case
   expect(metric(text, /^redsteward_cases\{stage="follow_up"\}/)).toBe(1);
   expect(metric(text, /^redsteward_cases\{stage="respond"\}/)).toBe(1);
@@ -61,9 +75,29 @@ describe('/metrics is for operators, not the public port', () => {
 
   test('with a token, the API port answers only a caller presenting it', async () => {
     expect((await s.app.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(401);
-    expect((await s.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: 'Bearer wrong-token-0123456789ab' } })).statusCode).toBe(401);
-    expect((await s.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${TEST_METRICS_TOKEN}x` } })).statusCode).toBe(401);
-    const ok = await s.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${TEST_METRICS_TOKEN}` } });
+    expect(
+      (
+        await s.app.inject({
+          method: 'GET',
+          url: '/metrics',
+          headers: { authorization: 'Bearer wrong-token-0123456789ab' },
+        })
+      ).statusCode,
+    ).toBe(401);
+    expect(
+      (
+        await s.app.inject({
+          method: 'GET',
+          url: '/metrics',
+          headers: { authorization: `Bearer ${TEST_METRICS_TOKEN}x` },
+        })
+      ).statusCode,
+    ).toBe(401);
+    const ok = await s.app.inject({
+      method: 'GET',
+      url: '/metrics',
+      headers: { authorization: `Bearer ${TEST_METRICS_TOKEN}` },
+    });
     expect(ok.statusCode).toBe(200);
     expect(ok.headers['cache-control']).toBe('no-store');
   });
@@ -83,7 +117,11 @@ describe('/metrics is for operators, not the public port', () => {
 });
 
 test('responses carry security headers and the request id', async () => {
-  const res = await s.app.inject({ method: 'GET', url: '/api/v1/categories', headers: { 'x-request-id': 'trace-abc-123' } });
+  const res = await s.app.inject({
+    method: 'GET',
+    url: '/api/v1/categories',
+    headers: { 'x-request-id': 'trace-abc-123' },
+  });
   expect(res.headers).toMatchObject({
     'x-request-id': 'trace-abc-123',
     'x-content-type-options': 'nosniff',
@@ -94,7 +132,7 @@ test('responses carry security headers and the request id', async () => {
   expect(res.headers['x-powered-by']).toBeUndefined();
 });
 
-test('every answer carries all of helmet\'s headers, errors included, and /docs keeps its own policy', async () => {
+test("every answer carries all of helmet's headers, errors included, and /docs keeps its own policy", async () => {
   expect(Object.keys(SECURITY_HEADERS).length).toBeGreaterThanOrEqual(10);
   const answers = [
     await s.app.inject({ method: 'GET', url: '/api/v1/categories' }),
@@ -138,5 +176,7 @@ test('an overloaded API sheds load with a 503 and Retry-After in the shared shap
   const res = await app.inject({ method: 'GET', url: '/api/v1/categories', headers: { 'accept-language': 'en' } });
   expect(res.statusCode).toBe(503);
   expect(res.headers['retry-after']).toBe('10');
-  expect(res.json()).toEqual({ error: { code: 'server.overloaded', message: 'The service is overloaded; please retry shortly', details: [] } });
+  expect(res.json()).toEqual({
+    error: { code: 'server.overloaded', message: 'The service is overloaded; please retry shortly', details: [] },
+  });
 });

@@ -35,7 +35,12 @@ function phonePhoto(format: 'jpeg' | 'png' | 'webp'): Promise<Buffer> {
 const dataUrl = (mime: string, bytes: Buffer) => `data:${mime};base64,${bytes.toString('base64')}`;
 const storedFiles = () => {
   const dir = path.join(s.dataDir, 'photos');
-  return fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => !f.startsWith('.')).sort() : [];
+  return fs.existsSync(dir)
+    ? fs
+        .readdirSync(dir)
+        .filter((f) => !f.startsWith('.'))
+        .sort()
+    : [];
 };
 
 async function fileAndFetch(photos: string[]) {
@@ -57,26 +62,40 @@ test.each([
   ['jpeg', 'image/jpeg'],
   ['png', 'image/png'],
   ['webp', 'image/webp'],
-] as const)('a %s photo is stored upright in its own format without GPS, camera model, XMP or colour profile', async (format, mime) => {
-  const original = await phonePhoto(format);
-  const before = await sharp(original).metadata();
-  // The photo really carries what must not leave the resident's phone, so the test can fail.
-  expect([before.exif !== undefined, before.icc !== undefined, before.orientation]).toEqual([true, true, 6]);
-  expect(original.includes('iPhone-of-resident3')).toBe(true);
-  expect(before.xmp?.toString()).toContain('exif:GPSLatitude');
+] as const)(
+  'a %s photo is stored upright in its own format without GPS, camera model, XMP or colour profile',
+  async (format, mime) => {
+    const original = await phonePhoto(format);
+    const before = await sharp(original).metadata();
+    // The photo really carries what must not leave the resident's phone, so the test can fail.
+    expect([before.exif !== undefined, before.icc !== undefined, before.orientation]).toEqual([true, true, 6]);
+    expect(original.includes('iPhone-of-resident3')).toBe(true);
+    expect(before.xmp?.toString()).toContain('exif:GPSLatitude');
 
-  const [stored] = await fileAndFetch([dataUrl(mime, original)]);
-  expect(stored.type).toBe(mime);
-  const after = await sharp(stored.bytes).metadata();
-  expect(after).toMatchObject({ format, width: 20, height: 40 });
-  expect([after.exif, after.xmp, after.icc, after.iptc, after.orientation]).toEqual([undefined, undefined, undefined, undefined, undefined]);
-  for (const secret of ['iPhone-of-resident3', 'Apple', 'GPS', 'xmpmeta', 'Exif']) expect(stored.bytes.includes(secret)).toBe(false);
-  // Content-addressed on what is stored, not on what was sent.
-  expect(stored.id).toBe(`${createHash('sha256').update(stored.bytes).digest('hex')}.${format === 'jpeg' ? 'jpg' : format}`);
-});
+    const [stored] = await fileAndFetch([dataUrl(mime, original)]);
+    expect(stored.type).toBe(mime);
+    const after = await sharp(stored.bytes).metadata();
+    expect(after).toMatchObject({ format, width: 20, height: 40 });
+    expect([after.exif, after.xmp, after.icc, after.iptc, after.orientation]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
+    for (const secret of ['iPhone-of-resident3', 'Apple', 'GPS', 'xmpmeta', 'Exif'])
+      expect(stored.bytes.includes(secret)).toBe(false);
+    // Content-addressed on what is stored, not on what was sent.
+    expect(stored.id).toBe(
+      `${createHash('sha256').update(stored.bytes).digest('hex')}.${format === 'jpeg' ? 'jpg' : format}`,
+    );
+  },
+);
 
 test('a script appended after the end of a JPEG is not stored', async () => {
-  const jpeg = await sharp({ create: { width: 8, height: 8, channels: 3, background: 'white' } }).jpeg().toBuffer();
+  const jpeg = await sharp({ create: { width: 8, height: 8, channels: 3, background: 'white' } })
+    .jpeg()
+    .toBuffer();
   const polyglot = Buffer.concat([jpeg, Buffer.from('<script>alert(document.cookie)</script>')]);
   const [stored] = await fileAndFetch([dataUrl('image/jpeg', polyglot)]);
   expect(stored.bytes.includes('<script>')).toBe(false);
@@ -85,9 +104,16 @@ test('a script appended after the end of a JPEG is not stored', async () => {
 
 test('a decompression bomb and a file that only starts like a JPEG are refused naming the photo, and nothing is stored', async () => {
   const resident = await as(s.app, 'resident3');
-  const good = dataUrl('image/png', await sharp({ create: { width: 4, height: 4, channels: 3, background: 'blue' } }).png().toBuffer());
+  const good = dataUrl(
+    'image/png',
+    await sharp({ create: { width: 4, height: 4, channels: 3, background: 'blue' } })
+      .png()
+      .toBuffer(),
+  );
   // 100 megapixels of one colour: a few hundred kB of PNG, gigabytes once decoded.
-  const bomb = await sharp({ create: { width: 10_000, height: 10_000, channels: 3, background: 'black' } }).png({ compressionLevel: 9 }).toBuffer();
+  const bomb = await sharp({ create: { width: 10_000, height: 10_000, channels: 3, background: 'black' } })
+    .png({ compressionLevel: 9 })
+    .toBuffer();
   expect(bomb.length).toBeLessThan(2 * 1024 * 1024);
   expect(10_000 * 10_000).toBeGreaterThan(MAX_PHOTO_PIXELS);
   const fake = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from('not really a photo '.repeat(20))]);
@@ -95,9 +121,14 @@ test('a decompression bomb and a file that only starts like a JPEG are refused n
   const cases = async () => (await s.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM cases')).rows[0].n;
   const casesBefore = await cases();
 
-  const bombed = await resident.post('/api/v1/cases', intakeBody({ photos: [good, dataUrl('image/png', bomb)] }), { 'accept-language': 'en' });
+  const bombed = await resident.post('/api/v1/cases', intakeBody({ photos: [good, dataUrl('image/png', bomb)] }), {
+    'accept-language': 'en',
+  });
   expect(bombed.statusCode).toBe(400);
-  expect(bombed.json().error).toMatchObject({ code: 'validation.failed', details: [{ path: 'photos.1', issue: 'the image has too many pixels (at most 50 megapixels)' }] });
+  expect(bombed.json().error).toMatchObject({
+    code: 'validation.failed',
+    details: [{ path: 'photos.1', issue: 'the image has too many pixels (at most 50 megapixels)' }],
+  });
 
   const faked = await resident.post('/api/v1/cases', intakeBody({ photos: [good, good, dataUrl('image/jpeg', fake)] }));
   expect(faked.statusCode).toBe(400);

@@ -20,19 +20,36 @@ import { signAdjustment } from '../../db/queries/assessments';
 import { eventually } from '../helpers/cases';
 import { as, DEMO, DEMO_USERS, intakeBody, startApiStack, type ApiStack } from './helpers';
 
-const PNG = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
+const PNG =
+  'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
 const NAME = '王芳';
 const PHONE = '13800000003';
 const HOUSEHOLD = 'hh-lakeview-1-1-101';
 const HANDLE = /^u_[0-9a-f]{16}$/;
 const ROOM = { building: '1', unit: '1', room: '101' };
 /** The complainant's own case. */
-const OWN = { resident: { name: NAME, phone: PHONE, masked: false, revealable: false }, householdId: HOUSEHOLD, location: ROOM };
+const OWN = {
+  resident: { name: NAME, phone: PHONE, masked: false, revealable: false },
+  householdId: HOUSEHOLD,
+  location: ROOM,
+};
 /** Asked for (contact=reveal) by one who may contact the resident. */
-const FULL = { resident: { name: NAME, phone: PHONE, masked: false, revealable: true }, householdId: HOUSEHOLD, location: ROOM };
+const FULL = {
+  resident: { name: NAME, phone: PHONE, masked: false, revealable: true },
+  householdId: HOUSEHOLD,
+  location: ROOM,
+};
 /** The same caller without asking: what a page polling gets. */
-const REVEALABLE = { resident: { name: '王*', phone: null, masked: true, revealable: true }, householdId: null, location: { building: '1' } };
-const WITHHELD = { resident: { name: null, phone: null, masked: true, revealable: false }, householdId: null, location: { building: '1' } };
+const REVEALABLE = {
+  resident: { name: '王*', phone: null, masked: true, revealable: true },
+  householdId: null,
+  location: { building: '1' },
+};
+const WITHHELD = {
+  resident: { name: null, phone: null, masked: true, revealable: false },
+  householdId: null,
+  location: { building: '1' },
+};
 const REVEAL = '?contact=reveal';
 const ALL_FIELDS = ['name', 'phone', 'householdId', 'location'];
 
@@ -40,7 +57,9 @@ let s: ApiStack;
 let caseId: string;
 
 async function fileCase(): Promise<{ id: string; trackingCode: string }> {
-  const res = await (await as(s.app, 'resident3')).post('/api/v1/cases', intakeBody({ householdId: HOUSEHOLD, photos: [PNG] }));
+  const res = await (
+    await as(s.app, 'resident3')
+  ).post('/api/v1/cases', intakeBody({ householdId: HOUSEHOLD, photos: [PNG] }));
   expect(res.statusCode).toBe(201);
   return { id: res.json().caseId, trackingCode: res.json().trackingCode };
 }
@@ -63,7 +82,10 @@ async function viewsOf(id: string) {
   return rows;
 }
 /** Every other demo user's id that appears verbatim in an answer. */
-const foreignIds = (body: string, me: DemoUsername) => Object.entries(DEMO_USERS).filter(([u, id]) => u !== me && body.includes(id)).map(([, id]) => id);
+const foreignIds = (body: string, me: DemoUsername) =>
+  Object.entries(DEMO_USERS)
+    .filter(([u, id]) => u !== me && body.includes(id))
+    .map(([, id]) => id);
 
 beforeAll(async () => {
   s = await startApiStack();
@@ -104,7 +126,15 @@ test('the handler of an open case and the community see the resident when they a
   const { id, trackingCode } = await fileCase();
   const first = await reveal('handler2', id);
   expect(shown(first)).toEqual(FULL);
-  expect(await viewsOf(id)).toEqual([{ userId: DEMO_USERS.handler2, role: 'handler', orgId: 'pc-lakeview', fields: ALL_FIELDS, requestId: first.headers['x-request-id'] }]);
+  expect(await viewsOf(id)).toEqual([
+    {
+      userId: DEMO_USERS.handler2,
+      role: 'handler',
+      orgId: 'pc-lakeview',
+      fields: ALL_FIELDS,
+      requestId: first.headers['x-request-id'],
+    },
+  ]);
   // Asked again from the case cache, and by tracking code: each is one more row; a read between that does not ask is none.
   expect(shown(await reveal('handler2', id))).toEqual(FULL);
   expect(shown(await get('handler2', `/api/v1/cases/${id}`))).toEqual(REVEALABLE);
@@ -136,12 +166,18 @@ test('a read from memory still writes its log row, and a read whose row cannot b
   const { id } = await fileCase();
   expect((await reveal('handler2', id)).statusCode).toBe(200);
   // Intake's batched "workflow started" confirmation is a statement of its own: let it pass first.
-  await eventually(async () => (await s.pool.query('SELECT workflow_started FROM cases WHERE id = $1', [id])).rows[0].workflow_started === true, 10_000);
+  await eventually(
+    async () =>
+      (await s.pool.query('SELECT workflow_started FROM cases WHERE id = $1', [id])).rows[0].workflow_started === true,
+    10_000,
+  );
   const spy = jest.spyOn(s.pool, 'query') as unknown as jest.SpyInstance;
   try {
     expect(shown(await reveal('handler2', id))).toEqual(FULL);
     // Answered from the cache: the one statement is the log's INSERT.
-    expect(spy.mock.calls.map(([q]) => JSON.stringify(q))).toEqual([expect.stringContaining('INSERT INTO personal_data_views')]);
+    expect(spy.mock.calls.map(([q]) => JSON.stringify(q))).toEqual([
+      expect.stringContaining('INSERT INTO personal_data_views'),
+    ]);
     spy.mockRejectedValueOnce(new Error('the log cannot be written'));
     const refused = await reveal('handler2', id);
     expect(refused.statusCode).toBe(500);
@@ -159,16 +195,19 @@ async function refusedReveal(user: DemoUsername, url: string): Promise<void> {
   for (const leak of [NAME, PHONE, HOUSEHOLD]) expect(res.body).not.toContain(leak);
 }
 
-test.each(['street1', 'orgdept1', 'admin'] as const)('%s sees neither name, phone, household nor anything finer than the building, is refused when asking, and logs nothing', async (user) => {
-  const res = await get(user, `/api/v1/cases/${caseId}`);
-  expect(res.statusCode).toBe(200);
-  expect(shown(res)).toEqual(WITHHELD);
-  for (const leak of [NAME, '王*', PHONE, HOUSEHOLD, '"room"']) expect(res.body).not.toContain(leak);
-  await refusedReveal(user, `/api/v1/cases/${caseId}${REVEAL}`);
-  const { trackingCode } = res.json();
-  await refusedReveal(user, `/api/v1/cases/by-tracking-code/${trackingCode}${REVEAL}`);
-  expect(await viewsOf(caseId)).toEqual([]);
-});
+test.each(['street1', 'orgdept1', 'admin'] as const)(
+  '%s sees neither name, phone, household nor anything finer than the building, is refused when asking, and logs nothing',
+  async (user) => {
+    const res = await get(user, `/api/v1/cases/${caseId}`);
+    expect(res.statusCode).toBe(200);
+    expect(shown(res)).toEqual(WITHHELD);
+    for (const leak of [NAME, '王*', PHONE, HOUSEHOLD, '"room"']) expect(res.body).not.toContain(leak);
+    await refusedReveal(user, `/api/v1/cases/${caseId}${REVEAL}`);
+    const { trackingCode } = res.json();
+    await refusedReveal(user, `/api/v1/cases/by-tracking-code/${trackingCode}${REVEAL}`);
+    expect(await viewsOf(caseId)).toEqual([]);
+  },
+);
 
 test('a department the case was forwarded to, and a company it was re-routed away from, see neither', async () => {
   const forwarded = (await fileCase()).id;
@@ -209,15 +248,25 @@ test('the complainant sees who viewed their contact details: organisation, role,
   expect(res.headers['cache-control']).toBe('no-store');
   const { items, truncated } = res.json();
   expect(truncated).toBe(false);
-  expect(items[0]).toMatchObject({ viewer: { role: 'supervisor', organization: { id: DEMO.communityOrgId }, name: { nameZh: expect.any(String) } }, fields: ALL_FIELDS, reads: 1 });
-  const company = items.filter((v: { viewer: { organization: { id: string } } }) => v.viewer.organization.id === 'pc-lakeview');
+  expect(items[0]).toMatchObject({
+    viewer: { role: 'supervisor', organization: { id: DEMO.communityOrgId }, name: { nameZh: expect.any(String) } },
+    fields: ALL_FIELDS,
+    reads: 1,
+  });
+  const company = items.filter(
+    (v: { viewer: { organization: { id: string } } }) => v.viewer.organization.id === 'pc-lakeview',
+  );
   // Reads of one viewer within an hour are one entry (two if the test crossed the hour).
   expect(company.reduce((n: number, v: { reads: number }) => n + v.reads, 0)).toBe(3);
   expect(company[0]).toEqual({
     at: expect.any(String),
     firstAt: expect.any(String),
     reads: expect.any(Number),
-    viewer: { role: 'handler', organization: { id: 'pc-lakeview', nameZh: expect.any(String), nameEn: expect.any(String) }, name: { nameZh: '林峰', nameEn: 'Lin Feng' } },
+    viewer: {
+      role: 'handler',
+      organization: { id: 'pc-lakeview', nameZh: expect.any(String), nameEn: expect.any(String) },
+      name: { nameZh: '林峰', nameEn: 'Lin Feng' },
+    },
     fields: ALL_FIELDS,
   });
   expect(foreignIds(res.body, 'resident3')).toEqual([]);
@@ -225,7 +274,7 @@ test('the complainant sees who viewed their contact details: organisation, role,
   expect(res.body).not.toContain(DEMO.streetOrgId);
 });
 
-test('the view log is the complainant\'s, the community committee\'s and an admin\'s to read: 403 for other participants, 404 for strangers', async () => {
+test("the view log is the complainant's, the community committee's and an admin's to read: 403 for other participants, 404 for strangers", async () => {
   const url = `/api/v1/cases/${caseId}/contact-views`;
   for (const user of ['community1', 'admin'] as const) expect((await get(user, url)).statusCode).toBe(200);
   for (const user of ['handler2', 'street1', 'orgdept1'] as const) {
@@ -233,7 +282,8 @@ test('the view log is the complainant\'s, the community committee\'s and an admi
     expect(res.statusCode).toBe(403);
     expect(res.json().error.code).toBe('case.forbidden');
   }
-  for (const user of ['resident1', 'handler1', 'community2', 'member1'] as const) expect((await get(user, url)).statusCode).toBe(404);
+  for (const user of ['resident1', 'handler1', 'community2', 'member1'] as const)
+    expect((await get(user, url)).statusCode).toBe(404);
   const anonymous = await (await as(s.app, null)).get(url);
   expect(anonymous.statusCode).toBe(401);
   expect(anonymous.headers['cache-control']).toBe('no-store');
@@ -244,11 +294,18 @@ test('no other user\'s id appears in a case answer; the caller\'s own does, so t
   await act('handler2', id, 'acknowledge', { note: '已电话联系业主' });
   await act('community1', id, 'urge', { message: '请尽快处理' });
   for (const user of ['street1', 'resident3', 'community1', 'admin'] as const) {
-    for (const url of [`/api/v1/cases/${id}`, `/api/v1/cases/by-tracking-code/${trackingCode}`, '/api/v1/cases?limit=100']) {
+    for (const url of [
+      `/api/v1/cases/${id}`,
+      `/api/v1/cases/by-tracking-code/${trackingCode}`,
+      '/api/v1/cases?limit=100',
+    ]) {
       expect(foreignIds((await get(user, url)).body, user)).toEqual([]);
     }
   }
-  const timeline = (await get('handler2', `/api/v1/cases/${id}`)).json().timeline as { type: string; actor: { userId: string } }[];
+  const timeline = (await get('handler2', `/api/v1/cases/${id}`)).json().timeline as {
+    type: string;
+    actor: { userId: string };
+  }[];
   const actorOf = (type: string) => timeline.find((e) => e.type === type)?.actor.userId;
   expect(actorOf('acknowledged')).toBe(DEMO_USERS.handler2);
   expect(actorOf('urged')).toMatch(HANDLE);
@@ -257,11 +314,14 @@ test('no other user\'s id appears in a case answer; the caller\'s own does, so t
   expect(byStreet.find((e) => e.type === 'urged')?.actor.userId).toBe(actorOf('urged'));
 });
 
-test('the resident of a merged duplicate follows the primary without its complainant\'s name, room or id', async () => {
+test("the resident of a merged duplicate follows the primary without its complainant's name, room or id", async () => {
   const resident1 = await as(s.app, 'resident1');
   const resident2 = await as(s.app, 'resident2');
   const file = async (who: typeof resident1, householdId: string, location: object) => {
-    const res = await who.post('/api/v1/cases', intakeBody({ compoundCode: DEMO.compound, householdId, location, description: '单元门禁坏了，外人随意进出' }));
+    const res = await who.post(
+      '/api/v1/cases',
+      intakeBody({ compoundCode: DEMO.compound, householdId, location, description: '单元门禁坏了，外人随意进出' }),
+    );
     expect(res.statusCode).toBe(201);
     return res.json().caseId as string;
   };
@@ -274,9 +334,12 @@ test('the resident of a merged duplicate follows the primary without its complai
   }, 30_000);
   expect(shown(res)).toEqual(WITHHELD);
   expect((await resident2.get(`/api/v1/cases/${primary}${REVEAL}`)).statusCode).toBe(403);
-  for (const leak of ['张伟', '13800000001', DEMO.resident1HouseholdId, DEMO_USERS.resident1]) expect(res.body).not.toContain(leak);
+  for (const leak of ['张伟', '13800000001', DEMO.resident1HouseholdId, DEMO_USERS.resident1])
+    expect(res.body).not.toContain(leak);
   // Their own id in the event that made them a co-complainant stays readable to them.
-  expect(res.json().timeline.find((e: { type: string }) => e.type === 'complainant_joined')?.payload.residentUserId).toBe(DEMO_USERS.resident2);
+  expect(
+    res.json().timeline.find((e: { type: string }) => e.type === 'complainant_joined')?.payload.residentUserId,
+  ).toBe(DEMO_USERS.resident2);
   expect(await viewsOf(primary)).toEqual([]);
 });
 
@@ -286,15 +349,24 @@ test('every answer of the case routes is no-store, a case photo and a 404 includ
   const photo = await get('resident3', `/api/v1/cases/${id}/photos/${detail.json().photos[0]}`);
   expect(photo.statusCode).toBe(200);
   expect(photo.headers['cache-control']).toBe('private, no-store');
-  for (const res of [detail, await get('resident3', `/api/v1/cases/by-tracking-code/${trackingCode}`), await get('street1', `/api/v1/cases/${id}`), await get('resident1', `/api/v1/cases/${id}`)]) {
+  for (const res of [
+    detail,
+    await get('resident3', `/api/v1/cases/by-tracking-code/${trackingCode}`),
+    await get('street1', `/api/v1/cases/${id}`),
+    await get('resident1', `/api/v1/cases/${id}`),
+  ]) {
     expect(res.headers['cache-control']).toBe('no-store');
   }
 });
 
-test('every answer to a signed-in caller is no-store — /me, a sign-in\'s tokens, errors — while the disclosure routes keep their public caching', async () => {
+test("every answer to a signed-in caller is no-store — /me, a sign-in's tokens, errors — while the disclosure routes keep their public caching", async () => {
   const community = await as(s.app, 'community1');
   const anonymous = await as(s.app, null);
-  const login = await s.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'community1', password: DEMO_PASSWORD } });
+  const login = await s.app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/login',
+    payload: { username: 'community1', password: DEMO_PASSWORD },
+  });
   expect(login.statusCode).toBe(200);
   const answers = {
     login,
@@ -306,7 +378,9 @@ test('every answer to a signed-in caller is no-store — /me, a sign-in\'s token
     unknownRoute: await community.get('/api/v1/no-such-route'),
     apiKey: await anonymous.get('/api/v1/me', { 'x-api-key': 'rs_not-a-key' }),
   };
-  expect(Object.fromEntries(Object.entries(answers).map(([k, r]) => [k, [r.statusCode, r.headers['cache-control']]]))).toEqual({
+  expect(
+    Object.fromEntries(Object.entries(answers).map(([k, r]) => [k, [r.statusCode, r.headers['cache-control']]])),
+  ).toEqual({
     login: [200, 'no-store'],
     me: [200, 'no-store'],
     meUnsigned: [401, 'no-store'],
@@ -324,7 +398,7 @@ test('every answer to a signed-in caller is no-store — /me, a sign-in\'s token
   }
 });
 
-test('accountability records show the caller\'s own id as it is and other users\' as opaque handles', async () => {
+test("accountability records show the caller's own id as it is and other users' as opaque handles", async () => {
   const community = await as(s.app, 'community1');
   const handler = await as(s.app, 'handler2');
   const filed = await community.post('/api/v1/accountability', {
@@ -337,9 +411,16 @@ test('accountability records show the caller\'s own id as it is and other users\
   const id = filed.json().id as string;
   expect(filed.json().filedBy).toBe(DEMO_USERS.community1);
   const answered = await handler.post(`/api/v1/accountability/${id}/answer`, { answer: '已清理完毕，照片存档' });
-  expect(answered.json()).toMatchObject({ filedBy: expect.stringMatching(HANDLE), answer: { by: DEMO_USERS.handler2 } });
+  expect(answered.json()).toMatchObject({
+    filedBy: expect.stringMatching(HANDLE),
+    answer: { by: DEMO_USERS.handler2 },
+  });
   const closed = await community.post(`/api/v1/accountability/${id}/close`, { reason: '现场复核已整改' });
-  expect(closed.json()).toMatchObject({ filedBy: DEMO_USERS.community1, answer: { by: expect.stringMatching(HANDLE) }, closed: { by: DEMO_USERS.community1 } });
+  expect(closed.json()).toMatchObject({
+    filedBy: DEMO_USERS.community1,
+    answer: { by: expect.stringMatching(HANDLE) },
+    closed: { by: DEMO_USERS.community1 },
+  });
   // One user, one handle: the handler sees the same one for who filed and who closed.
   const seen = (await get('handler2', `/api/v1/accountability/${id}`)).json();
   expect(seen.closed.by).toBe(seen.filedBy);
@@ -359,7 +440,19 @@ test('assessments show who computed them and who signed an adjustment as opaque 
   await compute({ period: month, computationId: `privacy-${randomUUID()}`, computedBy: DEMO_USERS.orgdept1 });
   const url = `/api/v1/assessments?period=${month}&organization=pc-lakeview`;
   const [unit] = (await get('community1', url)).json().items;
-  await withTransaction(s.pool, (c) => signAdjustment(c, { assessmentId: unit.id, delta: -1, reason: '现场检查：楼道堆放杂物', userId: DEMO_USERS.community1, dedupeKey: null }, () => true));
+  await withTransaction(s.pool, (c) =>
+    signAdjustment(
+      c,
+      {
+        assessmentId: unit.id,
+        delta: -1,
+        reason: '现场检查：楼道堆放杂物',
+        userId: DEMO_USERS.community1,
+        dedupeKey: null,
+      },
+      () => true,
+    ),
+  );
   const by = async (user: DemoUsername) => {
     const res = await get(user, `/api/v1/assessments/${unit.id}`);
     expect(res.statusCode).toBe(200);
@@ -367,7 +460,10 @@ test('assessments show who computed them and who signed an adjustment as opaque 
     const { computedBy, adjustments } = res.json();
     return { computedBy, signedBy: adjustments.items[0].signedBy.userId };
   };
-  expect(await by('community1')).toEqual({ computedBy: expect.stringMatching(HANDLE), signedBy: DEMO_USERS.community1 });
+  expect(await by('community1')).toEqual({
+    computedBy: expect.stringMatching(HANDLE),
+    signedBy: DEMO_USERS.community1,
+  });
   expect(await by('orgdept1')).toEqual({ computedBy: DEMO_USERS.orgdept1, signedBy: expect.stringMatching(HANDLE) });
   const byHandler = await by('handler2');
   expect(byHandler).toEqual({ computedBy: (await by('admin')).computedBy, signedBy: expect.stringMatching(HANDLE) });

@@ -21,19 +21,29 @@ afterAll(async () => {
 });
 
 const me = async (app: FastifyInstance, username: 'resident2') =>
-  app.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: `Bearer ${await tokenOf(app, username)}` } });
+  app.inject({
+    method: 'GET',
+    url: '/api/v1/me',
+    headers: { authorization: `Bearer ${await tokenOf(app, username)}` },
+  });
 
 test('an account deactivated by plain SQL on another connection is refused by the next request, and let back in', async () => {
   expect((await me(s.app, 'resident2')).statusCode).toBe(200);
   await elsewhere.query('UPDATE users SET active = false WHERE id = $1', [DEMO_USERS.resident2]);
   try {
-    const refused = await seenWithin(() => me(s.app, 'resident2'), (r) => r.statusCode !== 200);
+    const refused = await seenWithin(
+      () => me(s.app, 'resident2'),
+      (r) => r.statusCode !== 200,
+    );
     expect(refused.statusCode).toBe(401);
     expect(refused.json().error.code).toBe('auth.unauthenticated');
   } finally {
     await elsewhere.query('UPDATE users SET active = true WHERE id = $1', [DEMO_USERS.resident2]);
   }
-  await seenWithin(() => me(s.app, 'resident2'), (r) => r.statusCode === 200);
+  await seenWithin(
+    () => me(s.app, 'resident2'),
+    (r) => r.statusCode === 200,
+  );
 });
 
 test('an organisation renamed by plain SQL carries its new name in the next read of a case', async () => {
@@ -43,19 +53,31 @@ test('an organisation renamed by plain SQL carries its new name in the next read
   const read = async () => (await resident.get(`/api/v1/cases/${filed.json().caseId}`)).json();
   const before = await read();
   expect(before.handler).toMatchObject({ id: DEMO.siblingPropertyCompanyOrgId, nameZh: '苏州湖景物业服务有限公司' });
-  await elsewhere.query(`UPDATE organizations SET name_zh = '苏州湖景物业（更名）' WHERE id = $1`, [DEMO.siblingPropertyCompanyOrgId]);
+  await elsewhere.query(`UPDATE organizations SET name_zh = '苏州湖景物业（更名）' WHERE id = $1`, [
+    DEMO.siblingPropertyCompanyOrgId,
+  ]);
   try {
     const after = await seenWithin(read, (c) => c.handler.nameZh !== before.handler.nameZh);
-    expect(after).toEqual({ ...before, handler: { ...before.handler, nameZh: '苏州湖景物业（更名）' }, deadlines: expect.any(Array) });
+    expect(after).toEqual({
+      ...before,
+      handler: { ...before.handler, nameZh: '苏州湖景物业（更名）' },
+      deadlines: expect.any(Array),
+    });
   } finally {
-    await elsewhere.query(`UPDATE organizations SET name_zh = '苏州湖景物业服务有限公司' WHERE id = $1`, [DEMO.siblingPropertyCompanyOrgId]);
+    await elsewhere.query(`UPDATE organizations SET name_zh = '苏州湖景物业服务有限公司' WHERE id = $1`, [
+      DEMO.siblingPropertyCompanyOrgId,
+    ]);
   }
 });
 
 test('an agreement revised through another API instance governs the next case filed through this one', async () => {
   const other = await s.buildApp();
   const resident = await as(s.app, 'resident1');
-  const file = () => resident.post('/api/v1/cases', intakeBody({ compoundCode: DEMO.compound, location: { building: '1', unit: '1', room: '101' } }));
+  const file = () =>
+    resident.post(
+      '/api/v1/cases',
+      intakeBody({ compoundCode: DEMO.compound, location: { building: '1', unit: '1', room: '101' } }),
+    );
   const responseWindow = (filed: Awaited<ReturnType<typeof file>>) => {
     const due = filed.json().deadlines.find((d: { kind: string }) => d.kind === 'response').dueAt as string;
     return Date.parse(due) - Date.now();
@@ -67,7 +89,10 @@ test('an agreement revised through another API instance governs the next case fi
     method: 'PATCH',
     url: `/api/v1/admin/agreements/${DEMO.agreementId}`,
     headers: { authorization: `Bearer ${await tokenOf(other, 'admin')}` },
-    payload: { terms: { deadlines: { emergency: phase, utilities: phase, general: phase, complex: phase } }, reason: '另一实例修订协议' },
+    payload: {
+      terms: { deadlines: { emergency: phase, utilities: phase, general: phase, complex: phase } },
+      reason: '另一实例修订协议',
+    },
   });
   expect(revised.statusCode).toBe(201);
   const filed = await seenWithin(file, (f) => responseWindow(f) > 60_000);

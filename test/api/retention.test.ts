@@ -27,7 +27,11 @@ const SECRETS = [NAME, PHONE, ROOM, UNIT, ADDRESS, 'u-resident3', 'p-resident3']
 const DAY = 86_400_000;
 
 const png = async (blue: number) =>
-  `data:image/png;base64,${(await sharp({ create: { width: 4, height: 4, channels: 3, background: { r: 0, g: 0, b: blue } } }).png().toBuffer()).toString('base64')}`;
+  `data:image/png;base64,${(
+    await sharp({ create: { width: 4, height: 4, channels: 3, background: { r: 0, g: 0, b: blue } } })
+      .png()
+      .toBuffer()
+  ).toString('base64')}`;
 const photoFiles = () => fs.readdirSync(path.join(s.dataDir, 'photos')).filter((f) => !f.startsWith('.'));
 
 async function file(photos: string[] = []): Promise<string> {
@@ -48,10 +52,19 @@ async function act(user: 'resident3' | 'handler2', caseId: string, action: strin
 }
 
 const closedAt = (caseId: string) =>
-  eventually(async () => (await s.pool.query<{ closed_at: Date | null }>('SELECT closed_at FROM cases WHERE id = $1', [caseId])).rows[0].closed_at?.getTime());
-const rowOf = async (caseId: string) => (await s.pool.query('SELECT to_jsonb(c) AS row FROM cases c WHERE id = $1', [caseId])).rows[0].row;
+  eventually(async () =>
+    (
+      await s.pool.query<{ closed_at: Date | null }>('SELECT closed_at FROM cases WHERE id = $1', [caseId])
+    ).rows[0].closed_at?.getTime(),
+  );
+const rowOf = async (caseId: string) =>
+  (await s.pool.query('SELECT to_jsonb(c) AS row FROM cases c WHERE id = $1', [caseId])).rows[0].row;
 const eventsOf = async (caseId: string) =>
-  (await s.pool.query('SELECT seq, type, at, actor, payload FROM case_events WHERE case_id = $1 ORDER BY seq', [caseId])).rows;
+  (
+    await s.pool.query('SELECT seq, type, at, actor, payload FROM case_events WHERE case_id = $1 ORDER BY seq', [
+      caseId,
+    ])
+  ).rows;
 
 /** Every measure a supervisor reads for this month, by the groupings that use what anonymising keeps. */
 async function rates() {
@@ -66,9 +79,25 @@ async function rates() {
   return out;
 }
 
-const PERSONAL_COLUMNS = ['resident_user_id', 'resident_name', 'resident_phone', 'household_id', 'contact_preference', 'intake_key', 'filed_by', 'co_complainants', 'location', 'description', 'photos', 'intake', 'anonymised_at', 'updated_at'];
+const PERSONAL_COLUMNS = [
+  'resident_user_id',
+  'resident_name',
+  'resident_phone',
+  'household_id',
+  'contact_preference',
+  'intake_key',
+  'filed_by',
+  'co_complainants',
+  'location',
+  'description',
+  'photos',
+  'intake',
+  'anonymised_at',
+  'updated_at',
+];
 const FREE_TEXT = ['note', 'summary', 'evidence', 'reason', 'message', 'comment', 'text', 'findings', 'residentUserId'];
-const without = (o: Record<string, unknown>, keys: string[]) => Object.fromEntries(Object.entries(o).filter(([k]) => !keys.includes(k)));
+const without = (o: Record<string, unknown>, keys: string[]) =>
+  Object.fromEntries(Object.entries(o).filter(([k]) => !keys.includes(k)));
 
 test('a case closed longer than the retention period loses its personal data and photos; the rates stay the same', async () => {
   const [ownPhoto, sharedPhoto] = [await png(200), await png(100)];
@@ -93,41 +122,83 @@ test('a case closed longer than the retention period loses its personal data and
     `INSERT INTO contact_codes (case_id, phone, code_hash, requested_by, expires_at) VALUES ($1, $2, 'h', 'u-resident3', now()) RETURNING id`,
     [old, PHONE],
   );
-  await s.pool.query(`INSERT INTO notification_outbox (dedupe_key, channel, recipient, template, payload) VALUES ($1, 'sms', $2, 'case.contact_code', '{}')`, [
-    `contact-code:${code.rows[0].id}`,
-    JSON.stringify({ phone: PHONE }),
-  ]);
+  await s.pool.query(
+    `INSERT INTO notification_outbox (dedupe_key, channel, recipient, template, payload) VALUES ($1, 'sms', $2, 'case.contact_code', '{}')`,
+    [`contact-code:${code.rows[0].id}`, JSON.stringify({ phone: PHONE })],
+  );
 
-  const [oldRow, oldEvents, recentRow, openRow] = [await rowOf(old), await eventsOf(old), await rowOf(recent), await rowOf(open)];
+  const [oldRow, oldEvents, recentRow, openRow] = [
+    await rowOf(old),
+    await eventsOf(old),
+    await rowOf(recent),
+    await rowOf(open),
+  ];
   expect(JSON.stringify([oldRow, oldEvents])).toEqual(expect.stringContaining(NAME)); // so the test can fail
   const ratesBefore = await rates();
   // The old cases are in them: one evaluated satisfied, in building 5 of lakeview.
-  const building = ratesBefore.building as { items: { id: string; rates: { cases: number; satisfactionRate: { numerator: number } } }[] };
-  expect(building.items.find((g) => g.id === 'lakeview/5')?.rates).toMatchObject({ satisfactionRate: { numerator: 1 } });
+  const building = ratesBefore.building as {
+    items: { id: string; rates: { cases: number; satisfactionRate: { numerator: number } } }[];
+  };
+  expect(building.items.find((g) => g.id === 'lakeview/5')?.rates).toMatchObject({
+    satisfactionRate: { numerator: 1 },
+  });
   const filesBefore = photoFiles();
   expect(filesBefore).toHaveLength(3);
 
   // Two workers at once, one case per batch: each case is taken once.
   const now = Math.floor((oldClosed + recentClosed) / 2) + 365 * DAY;
   const storage = folderPhotoStorage(path.join(s.dataDir, 'photos'));
-  const runs = await Promise.all([1, 2].map(() => anonymiseExpired(s.pool, storage, { retentionDays: 365, now, batchSize: 1 })));
+  const runs = await Promise.all(
+    [1, 2].map(() => anonymiseExpired(s.pool, storage, { retentionDays: 365, now, batchSize: 1 })),
+  );
   expect(runs.reduce((n, r) => n + r.cases, 0)).toBe(2);
   expect(runs.reduce((n, r) => n + r.photos, 0)).toBe(1);
 
   const [after, afterEvents] = [await rowOf(old), await eventsOf(old)];
   for (const secret of SECRETS) {
-    expect(JSON.stringify([after, afterEvents, await rowOf(withdrawn), await eventsOf(withdrawn)])).not.toContain(secret);
+    expect(JSON.stringify([after, afterEvents, await rowOf(withdrawn), await eventsOf(withdrawn)])).not.toContain(
+      secret,
+    );
   }
-  expect(after).toMatchObject({ resident_user_id: null, resident_name: null, resident_phone: null, household_id: null, description: '', photos: [], location: { building: '5' } });
+  expect(after).toMatchObject({
+    resident_user_id: null,
+    resident_name: null,
+    resident_phone: null,
+    household_id: null,
+    description: '',
+    photos: [],
+    location: { building: '5' },
+  });
   expect(new Date(after.anonymised_at).getTime()).toBe(now);
   // Everything else — status, outcome, satisfaction, dates, deadlines, counts, organisations — as it was.
   expect(without(after, PERSONAL_COLUMNS)).toEqual(without(oldRow, PERSONAL_COLUMNS));
-  expect(without(after.intake, ['residentUserId', 'householdId'])).toEqual(without(oldRow.intake, ['residentUserId', 'householdId']));
-  expect(afterEvents.map((e) => [e.seq, e.type, e.at, without(e.payload, FREE_TEXT), without(e.actor, ['userId', 'personId'])])).toEqual(
-    oldEvents.map((e) => [e.seq, e.type, e.at, without(e.payload, FREE_TEXT), without(e.actor, ['userId', 'personId'])]),
+  expect(without(after.intake, ['residentUserId', 'householdId'])).toEqual(
+    without(oldRow.intake, ['residentUserId', 'householdId']),
   );
-  expect((await s.pool.query('SELECT count(*)::int AS n FROM contact_codes WHERE case_id = $1', [old])).rows[0].n).toBe(0);
-  expect((await s.pool.query(`SELECT count(*)::int AS n FROM notification_outbox WHERE recipient->>'phone' = $1`, [PHONE])).rows[0].n).toBe(0);
+  expect(
+    afterEvents.map((e) => [
+      e.seq,
+      e.type,
+      e.at,
+      without(e.payload, FREE_TEXT),
+      without(e.actor, ['userId', 'personId']),
+    ]),
+  ).toEqual(
+    oldEvents.map((e) => [
+      e.seq,
+      e.type,
+      e.at,
+      without(e.payload, FREE_TEXT),
+      without(e.actor, ['userId', 'personId']),
+    ]),
+  );
+  expect((await s.pool.query('SELECT count(*)::int AS n FROM contact_codes WHERE case_id = $1', [old])).rows[0].n).toBe(
+    0,
+  );
+  expect(
+    (await s.pool.query(`SELECT count(*)::int AS n FROM notification_outbox WHERE recipient->>'phone' = $1`, [PHONE]))
+      .rows[0].n,
+  ).toBe(0);
   // The old case's own photo is gone; the one an open case still holds stays, as do the recent case's.
   expect(photoFiles().sort()).toEqual(filesBefore.filter((f) => f !== oldRow.photos[0]).sort());
   expect(photoFiles()).toEqual(expect.arrayContaining([oldRow.photos[1], ...openRow.photos, ...recentRow.photos]));
@@ -138,7 +209,12 @@ test('a case closed longer than the retention period loses its personal data and
   // The case still reads, timeline and all, with nothing personal in it.
   const detail = await (await as(s.app, 'community1')).get(`/api/v1/cases/${old}`);
   expect(detail.statusCode).toBe(200);
-  expect(detail.json()).toMatchObject({ status: 'closed', outcome: 'satisfied', description: '', resident: { name: null, phone: null } });
+  expect(detail.json()).toMatchObject({
+    status: 'closed',
+    outcome: 'satisfied',
+    description: '',
+    resident: { name: null, phone: null },
+  });
   expect(detail.json().timeline).toHaveLength(oldEvents.length);
 
   // Again, even much later for the old ones: nothing more changes.
@@ -174,8 +250,22 @@ test('case history stays append-only: only the retention job may remove personal
   expect(await attempt(strip, kept, true)).toBe('23001'); // a case not anonymised
   expect(await attempt(strip, anonymised, true)).toBe('allowed');
   // Even as the job: no other change, and no deletion.
-  expect(await attempt(`UPDATE case_events SET payload = payload || '{"outcome": "satisfied"}' WHERE case_id = $1`, anonymised, true)).toBe('23001');
-  expect(await attempt(`UPDATE case_events SET type = 'evaluated' WHERE case_id = $1 AND type = 'closed'`, anonymised, true)).toBe('23001');
-  expect(await attempt(`UPDATE case_events SET at = at - interval '1 day', payload = anonymised_event_payload(payload) WHERE case_id = $1`, anonymised, true)).toBe('23001');
+  expect(
+    await attempt(
+      `UPDATE case_events SET payload = payload || '{"outcome": "satisfied"}' WHERE case_id = $1`,
+      anonymised,
+      true,
+    ),
+  ).toBe('23001');
+  expect(
+    await attempt(`UPDATE case_events SET type = 'evaluated' WHERE case_id = $1 AND type = 'closed'`, anonymised, true),
+  ).toBe('23001');
+  expect(
+    await attempt(
+      `UPDATE case_events SET at = at - interval '1 day', payload = anonymised_event_payload(payload) WHERE case_id = $1`,
+      anonymised,
+      true,
+    ),
+  ).toBe('23001');
   expect(await attempt(`DELETE FROM case_events WHERE case_id = $1`, anonymised, true)).toBe('23001');
 });

@@ -30,13 +30,23 @@ function forge(secret: string, claims: object): string {
 }
 
 const post = (app: FastifyInstance, url: string, payload?: object, token?: string) =>
-  app.inject({ method: 'POST', url: `/api/v1${url}`, ...(payload ? { payload } : {}), headers: token ? { authorization: `Bearer ${token}` } : {} });
-const me = (app: FastifyInstance, token: string) => app.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: `Bearer ${token}` } });
-const login = (app: FastifyInstance, username: string, password = DEMO_PASSWORD) => post(app, '/auth/login', { username, password });
+  app.inject({
+    method: 'POST',
+    url: `/api/v1${url}`,
+    ...(payload ? { payload } : {}),
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+  });
+const me = (app: FastifyInstance, token: string) =>
+  app.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: `Bearer ${token}` } });
+const login = (app: FastifyInstance, username: string, password = DEMO_PASSWORD) =>
+  post(app, '/auth/login', { username, password });
 const refresh = (app: FastifyInstance, refreshToken: string) => post(app, '/auth/refresh', { refreshToken });
 const now = () => Math.floor(Date.now() / 1000);
 
-async function signIn(app: FastifyInstance, username: string): Promise<{ token: string; refreshToken: string; sid: string }> {
+async function signIn(
+  app: FastifyInstance,
+  username: string,
+): Promise<{ token: string; refreshToken: string; sid: string }> {
   const res = await login(app, username);
   expect(res.statusCode).toBe(200);
   const { token, refreshToken } = res.json();
@@ -52,7 +62,15 @@ describe('access tokens', () => {
       const dev = await s.buildApp({ config });
       const { token, sid } = await signIn(dev, 'street2');
       expect((await me(dev, token)).statusCode).toBe(200);
-      const admin = { userId: DEMO_USERS.admin, sid, role: 'admin', organizationId: null, personId: null, iat: now(), exp: now() + 600 };
+      const admin = {
+        userId: DEMO_USERS.admin,
+        sid,
+        role: 'admin',
+        organizationId: null,
+        personId: null,
+        iat: now(),
+        exp: now() + 600,
+      };
       expect((await me(dev, forge(OLD_DEVELOPMENT_SECRET, admin))).statusCode).toBe(401);
       // Nor does the secret of another deployment (here: the test configuration's) open this one.
       expect((await me(dev, forge(TEST_SECRET, admin))).statusCode).toBe(401);
@@ -63,16 +81,33 @@ describe('access tokens', () => {
 
   test('even with the right secret, a token without exp, issued longer ago than the access lifetime, or without a session is refused', async () => {
     const { sid } = await signIn(s.app, 'street1');
-    const claims = { userId: DEMO_USERS.street1, sid, role: 'supervisor', organizationId: 'street-huxi', personId: 'p-street1' };
+    const claims = {
+      userId: DEMO_USERS.street1,
+      sid,
+      role: 'supervisor',
+      organizationId: 'street-huxi',
+      personId: 'p-street1',
+    };
     // The forger works: the same claims with a proper expiry are accepted, so each refusal below is about its claim.
     expect((await me(s.app, forge(TEST_SECRET, { ...claims, iat: now(), exp: now() + 900 }))).statusCode).toBe(200);
     expect((await me(s.app, forge(TEST_SECRET, { ...claims, iat: now() }))).statusCode).toBe(401);
-    expect((await me(s.app, forge(TEST_SECRET, { ...claims, iat: now() - 901, exp: now() + 365 * 86_400 }))).statusCode).toBe(401);
+    expect(
+      (await me(s.app, forge(TEST_SECRET, { ...claims, iat: now() - 901, exp: now() + 365 * 86_400 }))).statusCode,
+    ).toBe(401);
     expect((await me(s.app, forge(TEST_SECRET, { ...claims, iat: now() - 60, exp: now() - 1 }))).statusCode).toBe(401);
     const withoutSession = { ...claims, sid: undefined }; // JSON leaves it out, as in the tokens signed before sessions
-    expect((await me(s.app, forge(TEST_SECRET, { ...withoutSession, iat: now(), exp: now() + 900 }))).statusCode).toBe(401);
+    expect((await me(s.app, forge(TEST_SECRET, { ...withoutSession, iat: now(), exp: now() + 900 }))).statusCode).toBe(
+      401,
+    );
     // A session of someone else does not carry this user.
-    expect((await me(s.app, forge(TEST_SECRET, { ...claims, userId: DEMO_USERS.admin, role: 'admin', iat: now(), exp: now() + 900 }))).statusCode).toBe(401);
+    expect(
+      (
+        await me(
+          s.app,
+          forge(TEST_SECRET, { ...claims, userId: DEMO_USERS.admin, role: 'admin', iat: now(), exp: now() + 900 }),
+        )
+      ).statusCode,
+    ).toBe(401);
   });
 });
 
@@ -81,7 +116,11 @@ describe('sessions', () => {
     const first = await signIn(s.app, 'orgdept1');
     const renewed = await refresh(s.app, first.refreshToken);
     expect(renewed.statusCode).toBe(200);
-    expect(renewed.json()).toMatchObject({ tokenType: 'Bearer', expiresIn: 900, user: { id: DEMO_USERS.orgdept1, username: 'orgdept1' } });
+    expect(renewed.json()).toMatchObject({
+      tokenType: 'Bearer',
+      expiresIn: 900,
+      user: { id: DEMO_USERS.orgdept1, username: 'orgdept1' },
+    });
     const second = renewed.json() as { token: string; refreshToken: string };
     expect(second.refreshToken).not.toBe(first.refreshToken);
     expect(second.refreshToken.split('.')[0]).toBe(first.sid);
@@ -93,7 +132,9 @@ describe('sessions', () => {
     expect(replay.json().error.code).toBe('auth.invalid_refresh_token');
     expect((await me(s.app, second.token)).statusCode).toBe(401);
     expect((await refresh(s.app, second.refreshToken)).statusCode).toBe(401);
-    expect((await s.pool.query('SELECT revoked_reason FROM sessions WHERE id = $1', [first.sid])).rows).toEqual([{ revoked_reason: 'refresh_reuse' }]);
+    expect((await s.pool.query('SELECT revoked_reason FROM sessions WHERE id = $1', [first.sid])).rows).toEqual([
+      { revoked_reason: 'refresh_reuse' },
+    ]);
   });
 
   test('a made-up or malformed refresh token is refused without touching any session', async () => {
@@ -103,7 +144,9 @@ describe('sessions', () => {
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.details[0].path).toBe('refreshToken');
     expect((await me(s.app, token)).statusCode).toBe(200);
-    expect((await s.pool.query('SELECT revoked_at FROM sessions WHERE id = $1', [sid])).rows).toEqual([{ revoked_at: null }]);
+    expect((await s.pool.query('SELECT revoked_at FROM sessions WHERE id = $1', [sid])).rows).toEqual([
+      { revoked_at: null },
+    ]);
   });
 
   test('sign-out on one API process is honoured at once by it and within moments by another on the same database', async () => {
@@ -128,7 +171,9 @@ describe('sessions', () => {
     const spy = jest.spyOn(s.pool, 'query');
     try {
       expect((await me(s.app, token)).statusCode).toBe(200);
-      const sessionReads = spy.mock.calls.filter(([q]) => String(typeof q === 'string' ? q : (q as { text?: string }).text).includes('FROM sessions'));
+      const sessionReads = spy.mock.calls.filter(([q]) =>
+        String(typeof q === 'string' ? q : (q as { text?: string }).text).includes('FROM sessions'),
+      );
       expect(sessionReads).toEqual([]);
     } finally {
       spy.mockRestore();
@@ -153,7 +198,9 @@ describe('the sign-in budget', () => {
     expect(unknown.map((r) => r.json())).toEqual(known.map((r) => r.json()));
     expect(known[5].json()).toEqual(locked);
     expect(Number(known[5].headers['retry-after'])).toBeGreaterThan(890);
-    expect(Math.abs(Number(known[5].headers['retry-after']) - Number(unknown[5].headers['retry-after']))).toBeLessThanOrEqual(2);
+    expect(
+      Math.abs(Number(known[5].headers['retry-after']) - Number(unknown[5].headers['retry-after'])),
+    ).toBeLessThanOrEqual(2);
     // community1's phone is the same account: no code may be asked for it either.
     const code = await post(s.app, '/auth/code', { phone: '13700000005' });
     expect(code.statusCode).toBe(429);
@@ -174,9 +221,11 @@ describe('the sign-in budget', () => {
 
   test('the budget is one across API processes, and a successful sign-in restores it', async () => {
     const other = await s.buildApp();
-    for (const app of [s.app, other, s.app, other]) expect((await login(app, 'department1', 'wrong')).statusCode).toBe(401);
+    for (const app of [s.app, other, s.app, other])
+      expect((await login(app, 'department1', 'wrong')).statusCode).toBe(401);
     expect((await login(s.app, 'department1')).statusCode).toBe(200); // the fifth attempt, and a right one
-    for (const app of [other, s.app, other, s.app, other]) expect((await login(app, 'department1', 'wrong')).statusCode).toBe(401);
+    for (const app of [other, s.app, other, s.app, other])
+      expect((await login(app, 'department1', 'wrong')).statusCode).toBe(401);
     expect((await login(s.app, 'department1')).statusCode).toBe(429);
     expect((await login(other, 'department1')).statusCode).toBe(429);
   });
@@ -188,7 +237,8 @@ describe('the sign-in budget', () => {
   });
 
   test('another spelling of a username (case, full-width letters) spends the same budget', async () => {
-    for (const variant of ['Member1', 'MEMBER1', 'ｍｅｍｂｅｒ１', ' member1 ', 'mEmber1']) expect((await login(s.app, variant, 'guess')).statusCode).toBe(401);
+    for (const variant of ['Member1', 'MEMBER1', 'ｍｅｍｂｅｒ１', ' member1 ', 'mEmber1'])
+      expect((await login(s.app, variant, 'guess')).statusCode).toBe(401);
     expect((await login(s.app, 'member1')).statusCode).toBe(429);
   });
 
@@ -197,7 +247,9 @@ describe('the sign-in budget', () => {
   });
 
   test('a lockout ends after SIGN_IN_LOCKOUT_SECONDS', async () => {
-    const quick = await s.buildApp({ config: { ...testConfig(s.dataDir), SIGN_IN_MAX_FAILURES: 2, SIGN_IN_LOCKOUT_SECONDS: 1 } });
+    const quick = await s.buildApp({
+      config: { ...testConfig(s.dataDir), SIGN_IN_MAX_FAILURES: 2, SIGN_IN_LOCKOUT_SECONDS: 1 },
+    });
     expect((await login(quick, 'owners1', 'wrong')).statusCode).toBe(401);
     expect((await login(quick, 'owners1', 'wrong')).statusCode).toBe(401);
     const refused = await login(quick, 'owners1');

@@ -22,8 +22,17 @@ const refusal = (path: string) => ({ path, issue: ISSUE });
 /** A JSON text whose `LONE` placeholder becomes the escape `\udXXX`, which JSON.parse turns into a lone surrogate. */
 const withEscape = (body: object, escape: string) => JSON.stringify(body).replace('LONE', escape);
 
-async function send(user: DemoUsername | null, method: 'GET' | 'POST' | 'PUT' | 'PATCH', url: string, payload?: string) {
-  const headers: Record<string, string> = { 'accept-language': 'en', 'content-type': 'application/json', 'idempotency-key': `text-${randomUUID()}` };
+async function send(
+  user: DemoUsername | null,
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH',
+  url: string,
+  payload?: string,
+) {
+  const headers: Record<string, string> = {
+    'accept-language': 'en',
+    'content-type': 'application/json',
+    'idempotency-key': `text-${randomUUID()}`,
+  };
   if (user) headers.authorization = `Bearer ${await tokenOf(s.app, user)}`;
   return s.app.inject({ method, url: `/api/v1${url}`, headers, ...(payload === undefined ? {} : { payload }) });
 }
@@ -61,7 +70,12 @@ test.each([
 
 test('a real surrogate pair (an emoji) is accepted and stored as sent', async () => {
   const description = '电梯又坏了😀，请尽快修理 🛗';
-  const res = await send('resident3', 'POST', '/cases', JSON.stringify(intakeBody({ description, location: { building: '1😀', unit: '1', room: '101' } })));
+  const res = await send(
+    'resident3',
+    'POST',
+    '/cases',
+    JSON.stringify(intakeBody({ description, location: { building: '1😀', unit: '1', room: '101' } })),
+  );
   expect(res.statusCode).toBe(201);
   const { rows } = await s.pool.query('SELECT description, location FROM cases WHERE id = $1', [res.json().caseId]);
   expect(rows[0]).toMatchObject({ description, location: { building: '1😀' } });
@@ -92,10 +106,22 @@ test.each([
   ['POST', `/accountability/${someId}/answer`, 'answer', 'handler2', { answer: '\u0000' }],
   ['POST', `/accountability/${someId}/close`, 'reason', 'community1', { reason: '已整改LONE' }],
   ['POST', `/assessments/${someId}/adjustments`, 'reason', 'admin', { delta: 1, reason: '现场检查\u0000' }],
-  ['POST', '/admin/api-keys', 'label', 'admin', { organizationId: PC, role: 'handler', label: '接口LONE', reason: '对接' }],
+  [
+    'POST',
+    '/admin/api-keys',
+    'label',
+    'admin',
+    { organizationId: PC, role: 'handler', label: '接口LONE', reason: '对接' },
+  ],
   ['PATCH', '/admin/categories/repairs', 'nameZh', 'admin', { nameZh: '维修\u0000', reason: '改名' }],
   ['PUT', '/admin/calendar-overrides/2027-01-04', 'note', 'admin', { kind: 'holiday', note: '\u0000', reason: '调休' }],
-  ['PUT', '/admin/calendar-years/2027', 'notice', 'admin', { holidays: FIXTURE_2027.holidays, workdays: FIXTURE_2027.workdays, notice: '国办发明电\u0000', reason: '导入' }],
+  [
+    'PUT',
+    '/admin/calendar-years/2027',
+    'notice',
+    'admin',
+    { holidays: FIXTURE_2027.holidays, workdays: FIXTURE_2027.workdays, notice: '国办发明电\u0000', reason: '导入' },
+  ],
   ['PATCH', '/admin/agreements/ag%00x', 'id', 'admin', { terms: {}, reason: '修订' }],
 ] as const)('%s %s refuses the bad text in %s (as %s)', async (method, url, field, user, body) => {
   const audits = async () => (await s.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_log')).rows[0].n;

@@ -8,7 +8,14 @@ import { cpuFloorMs } from '../../bench/cpu';
 test('baseline and subject alternate who goes first, round by round, each op index once per side', async () => {
   const log: string[] = [];
   const side = (name: string) => async (i: number) => void log.push(`${name}${i}`);
-  const c = await compare({ ops: 8, concurrency: 1, rounds: 4, baseline: side('B'), subject: side('S'), settle: async () => void log.push('|') });
+  const c = await compare({
+    ops: 8,
+    concurrency: 1,
+    rounds: 4,
+    baseline: side('B'),
+    subject: side('S'),
+    settle: async () => void log.push('|'),
+  });
   expect(log.join(' ')).toBe('B0 B1 | S0 S1 | S2 S3 | B2 B3 | B4 B5 | S4 S5 | S6 S7 | B6 B7 |');
   expect(c.baseline.ops).toBe(8);
   expect(c.subject.ops).toBe(8);
@@ -16,13 +23,26 @@ test('baseline and subject alternate who goes first, round by round, each op ind
 
 test('an uneven count leaves the last round short, on both sides alike', async () => {
   const seen = { B: 0, S: 0 };
-  await compare({ ops: 5, concurrency: 2, rounds: 2, baseline: async () => void seen.B++, subject: async () => void seen.S++ });
+  await compare({
+    ops: 5,
+    concurrency: 2,
+    rounds: 2,
+    baseline: async () => void seen.B++,
+    subject: async () => void seen.S++,
+  });
   expect(seen).toEqual({ B: 5, S: 5 });
 });
 
 test("each side keeps its rounds' throughputs in the order run, so one stalled round shows as such", async () => {
   // Measured parts as runOps returns them: 10 operations each, the second round stalled (1 s against 0.1 s).
-  const part = (wallMs: number, errors = 0): Measured => ({ ops: 10, concurrency: 1, wallMs, latencies: [], errors, firstError: null });
+  const part = (wallMs: number, errors = 0): Measured => ({
+    ops: 10,
+    concurrency: 1,
+    wallMs,
+    latencies: [],
+    errors,
+    firstError: null,
+  });
   const merged = merge([part(100), part(1000), part(125, 5)]);
   expect(merged.rounds).toEqual([100, 10, 40]);
   expect(throughputOf(merged)).toBeCloseTo(25 / 1.225);
@@ -41,20 +61,44 @@ test("a burst's CPU floor is all its processes' CPU spread over the cores", () =
   expect(cpuFloorMs({}, 2)).toBe(0);
 });
 
-test('a compared row carries the CPU ratio: the baseline\'s CPU per operation over its own', () => {
-  const m = (ops: number, wallMs: number): Measured => ({ ops, concurrency: 1, wallMs, latencies: [10, 20], errors: 0, firstError: null });
+test("a compared row carries the CPU ratio: the baseline's CPU per operation over its own", () => {
+  const m = (ops: number, wallMs: number): Measured => ({
+    ops,
+    concurrency: 1,
+    wallMs,
+    latencies: [10, 20],
+    errors: 0,
+    firstError: null,
+  });
   // The baseline: 100 ops for 4 s of CPU (40 ms each); ours: 100 ops for 8 s (80 ms each) → 0.5.
-  const c = { baseline: m(100, 1000), subject: m(100, 1500), cpu: { baseline: { worker: 3000, temporal: 1000 }, subject: { worker: 5000, temporal: 3000 } } };
+  const c = {
+    baseline: m(100, 1000),
+    subject: m(100, 1500),
+    cpu: { baseline: { worker: 3000, temporal: 1000 }, subject: { worker: 5000, temporal: 3000 } },
+  };
   const [base, subject] = judged('b', 's', c, { throughput: 0.6 });
   expect(subject.cpu_ratio).toBe(0.5);
   expect(subject.ratio).toBeCloseTo(0.67, 2);
   expect(base.cpu_ratio).toBeUndefined();
   // Without CPU figures (a configured server's processes are not ours to meter) there is none.
-  expect(judged('b', 's', { baseline: c.baseline, subject: c.subject }, { throughput: 0.6 })[1].cpu_ratio).toBeUndefined();
+  expect(
+    judged('b', 's', { baseline: c.baseline, subject: c.subject }, { throughput: 0.6 })[1].cpu_ratio,
+  ).toBeUndefined();
 });
 
 test("a burst row says whether the bare engine's burst of the same size met the same absolute target", () => {
-  const burst = (name: string, ops: number, p99: number | null): Result => ({ name, ops, concurrency: null, throughput: null, p50_ms: null, p99_ms: p99, baseline: null, ratio: null, target: null, met: null });
+  const burst = (name: string, ops: number, p99: number | null): Result => ({
+    name,
+    ops,
+    concurrency: null,
+    throughput: null,
+    p50_ms: null,
+    p99_ms: p99,
+    baseline: null,
+    ratio: null,
+    target: null,
+    met: null,
+  });
   const ours = { ...burst('timers', 100, 1200), met: false };
   // The bare engine in time: the miss is ours.
   const beside = withBaseline(ours, burst('bare', 100, 900), 100);

@@ -136,7 +136,10 @@ test('getMany asks only for the keys it does not hold, in one call, and keeps wh
   };
   await section.getMany(['a', 'b'], load);
   const found = await section.getMany(['a', 'b', 'c', 'missing', 'c'], load);
-  expect(asked).toEqual([['a', 'b'], ['c', 'missing']]);
+  expect(asked).toEqual([
+    ['a', 'b'],
+    ['c', 'missing'],
+  ]);
   expect([...found.entries()]).toEqual([
     ['a', { name: 'A' }],
     ['b', { name: 'B' }],

@@ -21,7 +21,8 @@ afterEach(() => {
   jest.useRealTimers();
 });
 
-const backendPid = async (pool: Pool): Promise<number> => (await pool.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid;
+const backendPid = async (pool: Pool): Promise<number> =>
+  (await pool.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid;
 
 test('an idle connection outlives a quiet minute and is closed after the idle timeout', async () => {
   jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
@@ -58,17 +59,30 @@ test('a server cutting every idle connection at once is logged as one event, not
   const lines: string[] = [];
   const pool = createPool(url, { max: 3 });
   pool.removeAllListeners('error');
-  pool.on('error', idleErrorLogger((l) => lines.push(l), 300));
+  pool.on(
+    'error',
+    idleErrorLogger((l) => lines.push(l), 300),
+  );
   try {
     // Three connections, all idle afterwards.
     const clients = await Promise.all([pool.connect(), pool.connect(), pool.connect()]);
-    const pids = await Promise.all(clients.map(async (c) => (await c.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid));
+    const pids = await Promise.all(
+      clients.map(async (c) => (await c.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid),
+    );
     clients.forEach((c) => c.release());
     expect(pool.idleCount).toBe(3);
     // As a restart does: the server ends each of them.
     await setupPool.query('SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) AS pid', [pids]);
-    await seenWithin(async () => pool.totalCount, (n) => n === 0, 5_000);
-    await seenWithin(async () => lines.length, (n) => n === 2, 5_000);
+    await seenWithin(
+      async () => pool.totalCount,
+      (n) => n === 0,
+      5_000,
+    );
+    await seenWithin(
+      async () => lines.length,
+      (n) => n === 2,
+      5_000,
+    );
     expect(lines[0]).toMatch(/^\[db\] idle client error /);
     expect(lines[1]).toMatch(/^\[db\] 2 more idle connections lost within 300 ms \(last: .+\)$/);
     // The pool carries on with a fresh connection.

@@ -21,7 +21,8 @@ const legacy: Record<string, string> = {};
 /** The migrations before 0031, in a folder of their own: the database as 0.2.0 left it. */
 function migrationsBefore(name: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rs-migrations-'));
-  for (const f of fs.readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql') && f < name)) fs.copyFileSync(path.join(MIGRATIONS_DIR, f), path.join(dir, f));
+  for (const f of fs.readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql') && f < name))
+    fs.copyFileSync(path.join(MIGRATIONS_DIR, f), path.join(dir, f));
   return dir;
 }
 
@@ -71,15 +72,22 @@ test('every kind of Party organisation has eighteen duties, three in each of the
   const areas = ['政治统领', '组织统联', '阵地统建', '队伍统管', '资源统筹', '治理统筹'];
   expect(rows).toEqual([...PARTY_KINDS].sort().flatMap((kind) => areas.map((area) => ({ kind, area, n: 3 }))));
   // Handlers keep their service duties, outside the areas.
-  const service = await pool.query(`SELECT count(*)::int AS n FROM responsibility_duties WHERE area IS NULL AND organization_kind <> ALL($1)`, [PARTY_KINDS]);
+  const service = await pool.query(
+    `SELECT count(*)::int AS n FROM responsibility_duties WHERE area IS NULL AND organization_kind <> ALL($1)`,
+    [PARTY_KINDS],
+  );
   expect(service.rows[0].n).toBeGreaterThanOrEqual(HANDLER_KINDS.length * 3);
 });
 
 test('everything the loop records names a duty the list holds, for every kind of organisation it charges', async () => {
   // domain/ladder.ts, case-machine.ts (breach, silence, dissatisfaction, callback) and domain/duty-watch.ts.
   const charged: [string, string][] = [
-    ...HANDLER_KINDS.flatMap((k) => ['respond_in_time', 'resolve_in_time', 'satisfy_residents'].map((d): [string, string] => [k, d])),
-    ...['community_committee', 'street_committee', 'organization_department', 'functional_department'].map((k): [string, string] => [k, 'decide_in_time']),
+    ...HANDLER_KINDS.flatMap((k) =>
+      ['respond_in_time', 'resolve_in_time', 'satisfy_residents'].map((d): [string, string] => [k, d]),
+    ),
+    ...['community_committee', 'street_committee', 'organization_department', 'functional_department'].map(
+      (k): [string, string] => [k, 'decide_in_time'],
+    ),
     ['community_committee', 'callback'],
     ...PARTY_KINDS.flatMap((k) => ['follow_up', 'forward'].map((d): [string, string] => [k, d])),
   ];
@@ -89,24 +97,39 @@ test('everything the loop records names a duty the list holds, for every kind of
 });
 
 test('records written before 0031 name the duty their source names, and renamed duties are followed', async () => {
-  const { rows } = await pool.query<{ id: string; duty: string }>('SELECT id, duty_code AS duty FROM accountability_records');
+  const { rows } = await pool.query<{ id: string; duty: string }>(
+    'SELECT id, duty_code AS duty FROM accountability_records',
+  );
   const duty = Object.fromEntries(rows.map((r) => [r.id, r.duty]));
   expect(duty[legacy.unsatisfied]).toBe('owners_committee.satisfy_residents');
   expect(duty[legacy.silence]).toBe('functional_department.decide_in_time');
   expect(duty[legacy.followUp]).toBe('community_committee.follow_up');
   expect(duty[legacy.report]).toBe('street_committee.forward');
   // The record itself still never changes.
-  await expect(pool.query(`UPDATE accountability_records SET reason = 'x' WHERE id = $1`, [legacy.followUp])).rejects.toThrow('immutable');
+  await expect(
+    pool.query(`UPDATE accountability_records SET reason = 'x' WHERE id = $1`, [legacy.followUp]),
+  ).rejects.toThrow('immutable');
 });
 
 test('a record must name exactly one duty, and a duty of its own organisation’s kind', async () => {
-  await expect(record('finding', DEMO.propertyCompanyOrgId, null, null)).rejects.toMatchObject({ code: NOT_NULL_VIOLATION });
-  await expect(record('finding', DEMO.propertyCompanyOrgId, 'owners_committee.respond_in_time', null)).rejects.toMatchObject({ code: CHECK_VIOLATION });
-  await expect(record('finding', DEMO.communityOrgId, 'street_committee.coordinate', null)).rejects.toMatchObject({ code: CHECK_VIOLATION });
-  await expect(record('finding', DEMO.communityOrgId, 'community_committee.disclose', null)).resolves.toEqual(expect.any(String));
+  await expect(record('finding', DEMO.propertyCompanyOrgId, null, null)).rejects.toMatchObject({
+    code: NOT_NULL_VIOLATION,
+  });
+  await expect(
+    record('finding', DEMO.propertyCompanyOrgId, 'owners_committee.respond_in_time', null),
+  ).rejects.toMatchObject({ code: CHECK_VIOLATION });
+  await expect(record('finding', DEMO.communityOrgId, 'street_committee.coordinate', null)).rejects.toMatchObject({
+    code: CHECK_VIOLATION,
+  });
+  await expect(record('finding', DEMO.communityOrgId, 'community_committee.disclose', null)).resolves.toEqual(
+    expect.any(String),
+  );
 });
 
 test('assessments computed before 0031 keep their score and are the agreement community committee’s', async () => {
-  const { rows } = await pool.query('SELECT score::float8 AS score, status, assessor_org_id AS assessor FROM assessments WHERE id = $1', [legacy.assessment]);
+  const { rows } = await pool.query(
+    'SELECT score::float8 AS score, status, assessor_org_id AS assessor FROM assessments WHERE id = $1',
+    [legacy.assessment],
+  );
   expect(rows[0]).toEqual({ score: 87.5, status: 'scored', assessor: DEMO.communityOrgId });
 });

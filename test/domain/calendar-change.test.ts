@@ -6,8 +6,15 @@ import { CALENDAR, CaseRun, SECOND, actors, fastIntake, sampleActions, workdayIn
 
 /** 2025-10-13 (Mon) .. the first week after the National Day holiday. */
 const cst = (date: string, hour: number) => Date.parse(`${date}T${String(hour).padStart(2, '0')}:00:00+08:00`);
-const withHoliday = (date: string): CalendarData => ({ holidays: [...CALENDAR.holidays, date].sort(), workdays: CALENDAR.workdays });
-const change = (calendar: CalendarData) => ({ changeId: 'c1', reason: '国务院通知 (the State Council notice)', calendar });
+const withHoliday = (date: string): CalendarData => ({
+  holidays: [...CALENDAR.holidays, date].sort(),
+  workdays: CALENDAR.workdays,
+});
+const change = (calendar: CalendarData) => ({
+  changeId: 'c1',
+  reason: '国务院通知 (the State Council notice)',
+  calendar,
+});
 
 test('a holiday added inside a running working-day deadline moves it one working day on, and says from when to when', () => {
   // Filed Mon 10-13 10:00: 1 working day to respond (Tue 18:00), 7 to resolve (Wed 10-22 18:00).
@@ -16,9 +23,7 @@ test('a holiday added inside a running working-day deadline moves it one working
   const e = recalculation(run.state, change(withHoliday('2025-10-16')), cst('2025-10-13', 11));
   expect(e).toMatchObject({
     type: 'deadline_recalculated',
-    moved: [
-      { kind: 'resolution', fromDueAt: cst('2025-10-22', 18), toDueAt: cst('2025-10-23', 18) },
-    ],
+    moved: [{ kind: 'resolution', fromDueAt: cst('2025-10-22', 18), toDueAt: cst('2025-10-23', 18) }],
   });
   run.commit([e!], actors.system, cst('2025-10-13', 11));
   expect(run.state.deadlines.resolution?.dueAt).toBe(cst('2025-10-23', 18));
@@ -33,7 +38,9 @@ test('a deadline already passed stays as it was, and none moves earlier than the
   const now = cst('2025-10-22', 17);
   run.walk(now);
   const e = recalculation(run.state, change(earlier), now);
-  const resolution = (e as { deadlines: { kind: string; dueAt: number }[] }).deadlines.find((d) => d.kind === 'resolution');
+  const resolution = (e as { deadlines: { kind: string; dueAt: number }[] }).deadlines.find(
+    (d) => d.kind === 'resolution',
+  );
   expect(resolution?.dueAt).toBe(now);
   // The response deadline breached on Tue 10-14 and stays breached where it was.
   expect((e as { deadlines: { kind: string }[] }).deadlines.map((d) => d.kind)).not.toContain('response');

@@ -201,7 +201,9 @@ describe('addDuration', () => {
     expect(() => addDuration(start, days(1.5), cal)).toThrow(RangeError);
     expect(() => addDuration(start, { unit: 'hours', amount: -1 }, cal)).toThrow(RangeError);
     expect(() => addDuration(start, { unit: 'seconds', amount: Number.NaN }, cal)).toThrow(RangeError);
-    expect(() => addDuration(start, days(1), { isWorkday: () => false, isWorkdayNumber: () => false })).toThrow(RangeError);
+    expect(() => addDuration(start, days(1), { isWorkday: () => false, isWorkdayNumber: () => false })).toThrow(
+      RangeError,
+    );
   });
 });
 

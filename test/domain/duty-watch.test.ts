@@ -1,7 +1,10 @@
 import { createCalendar } from '../../domain/calendar';
 import { dutyDueAt, dutyMissed, followUpParty, type DutyStart } from '../../domain/duty-watch';
 
-const cal = createCalendar({ holidays: ['2025-10-01', '2025-10-02', '2025-10-03', '2025-10-06', '2025-10-07', '2025-10-08'], workdays: ['2025-10-11'] });
+const cal = createCalendar({
+  holidays: ['2025-10-01', '2025-10-02', '2025-10-03', '2025-10-06', '2025-10-07', '2025-10-08'],
+  workdays: ['2025-10-11'],
+});
 const SECOND = 1000;
 // Thursday 2025-10-09 10:00 CST, the first working day after National Day.
 const T0 = Date.parse('2025-10-09T10:00:00+08:00');
@@ -41,8 +44,12 @@ describe('the Party organisations’ duties no case clock watches', () => {
 
   test('a missed follow-up is the grid branch’s, or the party member’s own branch’s, or else the community committee’s', () => {
     expect(followUpParty({ kind: 'grid_branch', id: 'grid-1' }, null, 'comm-1')).toBe('grid-1');
-    expect(followUpParty({ kind: 'party_member', id: 'pm-1' }, { id: 'grid-2', kind: 'grid_branch' }, 'comm-1')).toBe('grid-2');
+    expect(followUpParty({ kind: 'party_member', id: 'pm-1' }, { id: 'grid-2', kind: 'grid_branch' }, 'comm-1')).toBe(
+      'grid-2',
+    );
     expect(followUpParty({ kind: 'party_member', id: 'pm-1' }, null, 'comm-1')).toBe('comm-1');
-    expect(followUpParty({ kind: 'party_member', id: 'pm-1' }, { id: 'pc-1', kind: 'property_company' }, 'comm-1')).toBe('comm-1');
+    expect(
+      followUpParty({ kind: 'party_member', id: 'pm-1' }, { id: 'pc-1', kind: 'property_company' }, 'comm-1'),
+    ).toBe('comm-1');
   });
 });

@@ -334,7 +334,10 @@ describe('挂起: paused time does not count, but only an approved pause stops t
       reason: '改派业委会',
     });
     expect(typesOf(events)).toEqual(['resumed', 'dispatched']);
-    expect(run.state.parkedDeadlines[ids.handler]).toMatchObject({ deadlines: [{ kind: 'resolution', dueAt: s(80) }], byReturn: false });
+    expect(run.state.parkedDeadlines[ids.handler]).toMatchObject({
+      deadlines: [{ kind: 'resolution', dueAt: s(80) }],
+      byReturn: false,
+    });
     run.mustAt(s(31), actors.community, { type: 'reroute', handlerOrgId: ids.handler, reason: '仍属物业' });
     // Nor does the second it spent with the owners' committee: it did not return the case.
     expect(run.state.deadlines.resolution?.dueAt).toBe(s(81));

@@ -90,8 +90,18 @@ export const CALENDAR: CalendarData = calendarDataFor('2024-12-01', '2027-12-31'
 /** Routing input for a lift breakdown (utilities tier, owned by market regulation) in the demo compound. */
 export function liftRouting(agreement: AgreementTerms | null = FAST_AGREEMENT): RoutingInput {
   return {
-    category: { code: 'lift', tier: 'utilities', defaultHandlerKind: 'property_company', ownerDepartmentId: ids.market },
-    compound: { code: ids.compound, communityOrgId: ids.community, propertyCompanyOrgId: ids.handler, ownersCommitteeOrgId: ids.ownersCommittee },
+    category: {
+      code: 'lift',
+      tier: 'utilities',
+      defaultHandlerKind: 'property_company',
+      ownerDepartmentId: ids.market,
+    },
+    compound: {
+      code: ids.compound,
+      communityOrgId: ids.community,
+      propertyCompanyOrgId: ids.handler,
+      ownersCommitteeOrgId: ids.ownersCommittee,
+    },
     chain,
     agreement,
     regulatorDepartmentId: ids.housing,
@@ -133,14 +143,24 @@ export function staffFiledIntake(over: Partial<CaseIntake> = {}): CaseIntake {
 /** Illegal construction, the urban management bureau's from the start: at the top rung it supervises its own handling. */
 export function departmentIntake(over: Partial<CaseIntake> = {}): CaseIntake {
   const routing = liftRouting();
-  routing.category = { code: 'illegal_construction', tier: 'complex', defaultHandlerKind: 'functional_department', ownerDepartmentId: ids.urban };
+  routing.category = {
+    code: 'illegal_construction',
+    tier: 'complex',
+    defaultHandlerKind: 'functional_department',
+    ownerDepartmentId: ids.urban,
+  };
   return { ...routed(intakeBase({ categoryCode: 'illegal_construction' }), routing), ...over };
 }
 
 /** A repairs case (general tier, working days, owned by the housing bureau) filed at `submittedAt`. */
 export function workdayIntake(submittedAt = BEFORE_NATIONAL_DAY, over: Partial<CaseIntake> = {}): CaseIntake {
   const routing = liftRouting(WORKDAY_AGREEMENT);
-  routing.category = { code: 'repairs', tier: 'general', defaultHandlerKind: 'property_company', ownerDepartmentId: ids.housing };
+  routing.category = {
+    code: 'repairs',
+    tier: 'general',
+    defaultHandlerKind: 'property_company',
+    ownerDepartmentId: ids.housing,
+  };
   return { ...routed(intakeBase({ categoryCode: 'repairs', submittedAt }), routing), ...over };
 }
 
@@ -158,7 +178,12 @@ export const actors = {
   street: { userId: DEMO_USERS.street1, role: 'supervisor', organizationId: ids.street },
   otherStreet: { userId: DEMO_USERS.street2, role: 'supervisor', organizationId: ids.otherStreet },
   orgDept: { userId: DEMO_USERS.orgdept1, role: 'supervisor', organizationId: ids.orgDept },
-  member1: { userId: DEMO_USERS.member1, role: 'party_member', organizationId: ids.gridBranch, personId: ids.partyMember },
+  member1: {
+    userId: DEMO_USERS.member1,
+    role: 'party_member',
+    organizationId: ids.gridBranch,
+    personId: ids.partyMember,
+  },
   member2: { userId: DEMO_USERS.member2, role: 'party_member', organizationId: 'grid-jinji-2', personId: 'p-member2' },
   admin: { userId: DEMO_USERS.admin, role: 'admin', organizationId: null },
   system: SYSTEM_ACTOR,
@@ -167,14 +192,23 @@ export const actors = {
 export type ActorName = keyof typeof actors;
 
 /** The primary case a merge names: an open case of the same compound. */
-export const PRIMARY_CASE = { caseId: 'case-demo-0', trackingCode: '2510-PRIMARY', compoundCode: ids.compound } as const;
+export const PRIMARY_CASE = {
+  caseId: 'case-demo-0',
+  trackingCode: '2510-PRIMARY',
+  compoundCode: ids.compound,
+} as const;
 
 /** One plausible instance of every action. */
 export const sampleActions: { [T in ActionType]: Extract<CaseAction, { type: T }> } = {
   acknowledge: { type: 'acknowledge', note: '已联系业主' },
   progress: { type: 'progress', note: '维保单位已到场' },
   resolve: { type: 'resolve', summary: '已更换曳引机制动器', evidence: ['photo-1.jpg'] },
-  request_extension: { type: 'request_extension', deadline: 'resolution', extendBy: seconds(30), reason: '配件需从厂家调货' },
+  request_extension: {
+    type: 'request_extension',
+    deadline: 'resolution',
+    extendBy: seconds(30),
+    reason: '配件需从厂家调货',
+  },
   decide_extension: { type: 'decide_extension', approve: true, reason: '同意' },
   return: { type: 'return', reason: '属业委会职责' },
   decide_return: { type: 'decide_return', decision: 'refuse', reason: '属物业服务范围，退回原承办单位' },

@@ -55,18 +55,45 @@ function fact(overrides: Partial<CaseOutcomeFacts> = {}): CaseOutcomeFacts {
 
 /** Open: acknowledged, nothing resolved, evaluated or closed yet. */
 const open = (overrides: Partial<CaseOutcomeFacts> = {}) =>
-  fact({ resolvedAt: null, evaluated: false, satisfaction: null, solved: null, closedAt: null, outcome: null, ...overrides });
+  fact({
+    resolvedAt: null,
+    evaluated: false,
+    satisfaction: null,
+    solved: null,
+    closedAt: null,
+    outcome: null,
+    ...overrides,
+  });
 
-const rateOf = (numerator: number, denominator: number, pending = 0): Rate => ({ numerator, denominator, pending, value: numerator / denominator });
+const rateOf = (numerator: number, denominator: number, pending = 0): Rate => ({
+  numerator,
+  denominator,
+  pending,
+  value: numerator / denominator,
+});
 const noRate = (pending = 0): Rate => ({ numerator: 0, denominator: 0, pending, value: null });
 
 // Four cases dispatched to one property company, worked out by hand, all settled.
 const period: CaseOutcomeFacts[] = [
   fact({ caseId: 'a' }),
   // Acknowledged late, resolved late, basically satisfied but not solved.
-  fact({ caseId: 'b', acknowledgedAt: T0 + 3 * HOUR, resolvedAt: T0 + 30 * HOUR, closedAt: T0 + 31 * HOUR, satisfaction: 'basically_satisfied', solved: false }),
+  fact({
+    caseId: 'b',
+    acknowledgedAt: T0 + 3 * HOUR,
+    resolvedAt: T0 + 30 * HOUR,
+    closedAt: T0 + 31 * HOUR,
+    satisfaction: 'basically_satisfied',
+    solved: false,
+  }),
   // Reopened for 重办 once, escalated; the second evaluation (unsatisfied, not solved) is the one that counts.
-  fact({ caseId: 'c', satisfaction: 'unsatisfied', solved: false, reopenCount: 1, escalated: true, resolvedAt: T0 + 4 * HOUR }),
+  fact({
+    caseId: 'c',
+    satisfaction: 'unsatisfied',
+    solved: false,
+    reopenCount: 1,
+    escalated: true,
+    resolvedAt: T0 + 4 * HOUR,
+  }),
   // Never acknowledged, returned as not the company's duty, never resolved; open long past both deadlines.
   open({ caseId: 'd', acknowledgedAt: null, returned: true }),
 ];
@@ -92,7 +119,8 @@ describe('the 三率 and companion measures', () => {
   test('with no cases every rate has a zero denominator and no value', () => {
     const none = computeRates([], LATER);
     expect(none.cases).toBe(0);
-    for (const r of [none.responseRate, none.satisfactionRate, none.evaluationCoverage, none.onTimeResolutionRate]) expect(r).toEqual(noRate());
+    for (const r of [none.responseRate, none.satisfactionRate, none.evaluationCoverage, none.onTimeResolutionRate])
+      expect(r).toEqual(noRate());
   });
 
   test('a case counts against a measure only once its outcome is settled; until then it is pending', () => {
@@ -144,14 +172,30 @@ describe('the 三率 and companion measures', () => {
   test('withdrawn before the deadline, merged, duplicate and invalid cases leave every measure', () => {
     const left = [
       open({ acknowledgedAt: null, outcome: 'withdrawn', closedAt: T0 + HOUR }),
-      open({ acknowledgedAt: null, outcome: 'closed_by_supervisor', closeGround: 'resident_request', closedAt: T0 + HOUR }),
-      open({ acknowledgedAt: null, outcome: 'closed_by_supervisor', closeGround: 'duplicate', closedAt: T0 + 5 * HOUR }),
+      open({
+        acknowledgedAt: null,
+        outcome: 'closed_by_supervisor',
+        closeGround: 'resident_request',
+        closedAt: T0 + HOUR,
+      }),
+      open({
+        acknowledgedAt: null,
+        outcome: 'closed_by_supervisor',
+        closeGround: 'duplicate',
+        closedAt: T0 + 5 * HOUR,
+      }),
       open({ acknowledgedAt: null, outcome: 'closed_by_supervisor', closeGround: 'invalid', closedAt: T0 + 50 * HOUR }),
       open({ acknowledgedAt: null, outcome: 'merged', closedAt: T0 + 50 * HOUR }),
     ];
     expect(left.every(leavesEveryMeasure)).toBe(true);
     const rates = computeRates([...left, fact()], LATER);
-    expect(rates).toMatchObject({ cases: 1, excluded: 5, responseRate: rateOf(1, 1), onTimeResolutionRate: rateOf(1, 1), escalationRate: rateOf(0, 1) });
+    expect(rates).toMatchObject({
+      cases: 1,
+      excluded: 5,
+      responseRate: rateOf(1, 1),
+      onTimeResolutionRate: rateOf(1, 1),
+      escalationRate: rateOf(0, 1),
+    });
   });
 
   test('a case withdrawn after a missed deadline still counts that miss, and no evaluation measure', () => {
@@ -165,7 +209,12 @@ describe('the 三率 and companion measures', () => {
   });
 
   test('evaluation coverage (参评率) is evaluated over closed cases a resident could judge', () => {
-    const cases = [fact(), ...Array.from({ length: 9 }, () => fact({ evaluated: false, satisfaction: null, solved: null, outcome: 'not_evaluated' }))];
+    const cases = [
+      fact(),
+      ...Array.from({ length: 9 }, () =>
+        fact({ evaluated: false, satisfaction: null, solved: null, outcome: 'not_evaluated' }),
+      ),
+    ];
     const rates = computeRates(cases, LATER);
     expect(rates.satisfactionRate).toEqual(rateOf(1, 1));
     expect(rates.evaluationCoverage).toEqual(rateOf(1, 10));
@@ -203,7 +252,11 @@ describe('the 三率 and companion measures', () => {
 
 describe('grouping', () => {
   test('rates are computed per handler, in order of first appearance', () => {
-    const cases = [fact({ handlerOrgId: 'property-b', acknowledgedAt: null }), fact({ handlerOrgId: 'property-a' }), fact({ handlerOrgId: 'property-b' })];
+    const cases = [
+      fact({ handlerOrgId: 'property-b', acknowledgedAt: null }),
+      fact({ handlerOrgId: 'property-a' }),
+      fact({ handlerOrgId: 'property-b' }),
+    ];
     const byHandler = groupRates(cases, 'handlerOrgId', LATER);
     expect(Object.keys(byHandler)).toEqual(['property-b', 'property-a']);
     expect(byHandler['property-b'].responseRate).toEqual(rateOf(1, 2));
@@ -216,7 +269,8 @@ describe('grouping', () => {
       fact({ streetOrgId: 's1', communityOrgId: 'c2', compoundCode: 'y', categoryCode: 'lift', building: '1' }),
       fact({ streetOrgId: 's1', communityOrgId: 'c2', compoundCode: 'y', categoryCode: 'noise', building: null }),
     ];
-    const counts = (groups: Record<string, RateSet>) => Object.fromEntries(Object.entries(groups).map(([id, rates]) => [id, rates.cases]));
+    const counts = (groups: Record<string, RateSet>) =>
+      Object.fromEntries(Object.entries(groups).map(([id, rates]) => [id, rates.cases]));
     expect(counts(groupRates(cases, 'streetOrgId', LATER))).toEqual({ s1: 3 });
     expect(counts(groupRates(cases, 'communityOrgId', LATER))).toEqual({ c1: 1, c2: 2 });
     expect(counts(groupRates(cases, 'compoundCode', LATER))).toEqual({ x: 1, y: 2 });
@@ -226,7 +280,11 @@ describe('grouping', () => {
   });
 
   test('an organisation id that names an Object.prototype member is an ordinary group', () => {
-    const groups = groupRates([fact({ handlerOrgId: '__proto__' }), fact({ handlerOrgId: 'constructor' })], 'handlerOrgId', LATER);
+    const groups = groupRates(
+      [fact({ handlerOrgId: '__proto__' }), fact({ handlerOrgId: 'constructor' })],
+      'handlerOrgId',
+      LATER,
+    );
     expect(Object.keys(groups)).toEqual(['__proto__', 'constructor']);
     expect(groups['constructor'].cases).toBe(1);
   });
@@ -238,7 +296,12 @@ describe('assessment under the agreement', () => {
   test('the score is the weighted mean of the four rates times 100, rounded to two decimals', () => {
     // response 3/4, resolution 1/3, satisfaction 2/3, on time 4/4: 22.5 + 6.667 + 26.667 + 10 = 65.83.
     const rates = computeRates(
-      [fact(), fact({ solved: false }), fact({ acknowledgedAt: null, evaluated: false, satisfaction: null, solved: null, outcome: 'not_evaluated' }), fact({ satisfaction: 'unsatisfied', solved: false })],
+      [
+        fact(),
+        fact({ solved: false }),
+        fact({ acknowledgedAt: null, evaluated: false, satisfaction: null, solved: null, outcome: 'not_evaluated' }),
+        fact({ satisfaction: 'unsatisfied', solved: false }),
+      ],
       LATER,
     );
     expect(assessmentScore(rates, weights, 3)).toEqual({
@@ -257,7 +320,12 @@ describe('assessment under the agreement', () => {
 
   test('one evaluated case out of ten is insufficient data, not a satisfaction of 100', () => {
     // The fault of 0.2.0: one evaluation out of ten gave 100% and a score of 100, with nothing saying how few.
-    const cases = [fact(), ...Array.from({ length: 9 }, (_, i) => fact({ caseId: `n${i}`, evaluated: false, satisfaction: null, solved: null, outcome: 'not_evaluated' }))];
+    const cases = [
+      fact(),
+      ...Array.from({ length: 9 }, (_, i) =>
+        fact({ caseId: `n${i}`, evaluated: false, satisfaction: null, solved: null, outcome: 'not_evaluated' }),
+      ),
+    ];
     const rates = computeRates(cases, LATER);
     expect(rates.evaluationCoverage.value).toBeCloseTo(0.1);
     const a = assessmentScore(rates, weights, 5);
@@ -291,7 +359,10 @@ describe('assessment under the agreement', () => {
   test('no cases, or only zero weights on the rates that have a value, give no score', () => {
     expect(assessmentScore(computeRates([], LATER), weights)).toMatchObject({ status: 'no_cases', score: null });
     const rates = computeRates([open()], T0 + 5 * HOUR);
-    expect(assessmentScore(rates, { ...weights, response: 0 })).toMatchObject({ status: 'insufficient_data', score: null });
+    expect(assessmentScore(rates, { ...weights, response: 0 })).toMatchObject({
+      status: 'insufficient_data',
+      score: null,
+    });
   });
 
   test('a negative weight is refused', () => {
@@ -307,7 +378,10 @@ describe('assessment under the agreement', () => {
   });
 
   test('a month is ready to assess once every deadline of its open cases has passed, or at the cut-off', () => {
-    const cases = [fact(), open({ acknowledgedAt: null, responseDueAt: T0 + 2 * HOUR, resolutionDueAt: T0 + 40 * HOUR })];
+    const cases = [
+      fact(),
+      open({ acknowledgedAt: null, responseDueAt: T0 + 2 * HOUR, resolutionDueAt: T0 + 40 * HOUR }),
+    ];
     const settle = outcomesSettleAt(cases);
     expect(settle).toBe(T0 + 40 * HOUR);
     expect(readyToAssess(settle, T0 + 90 * HOUR, T0 + 40 * HOUR)).toBe(false);
@@ -344,8 +418,18 @@ describe('rate properties', () => {
         escalated: r.escalated,
         returned: r.returned,
         handlerOrgId: r.handler,
-        outcome: r.closed === null ? null : r.ending === 'withdrawn' || r.ending === 'merged' ? r.ending : r.ending ? 'closed_by_supervisor' : (r.satisfaction ?? 'not_evaluated'),
-        closeGround: r.closed !== null && (r.ending === 'duplicate' || r.ending === 'invalid' || r.ending === 'resident_request') ? r.ending : null,
+        outcome:
+          r.closed === null
+            ? null
+            : r.ending === 'withdrawn' || r.ending === 'merged'
+              ? r.ending
+              : r.ending
+                ? 'closed_by_supervisor'
+                : (r.satisfaction ?? 'not_evaluated'),
+        closeGround:
+          r.closed !== null && (r.ending === 'duplicate' || r.ending === 'invalid' || r.ending === 'resident_request')
+            ? r.ending
+            : null,
       }),
     );
   const moment = fc.integer({ min: 0, max: 700 }).map((h) => T0 + h * HOUR);
@@ -375,7 +459,9 @@ describe('rate properties', () => {
         const [early, late] = [computeRates(facts, Math.min(a, b)), computeRates(facts, Math.max(a, b))];
         for (const key of ['responseRate', 'onTimeResolutionRate'] as const) {
           expect(late[key].pending).toBeLessThanOrEqual(early[key].pending);
-          expect(late[key].denominator - late[key].numerator).toBeGreaterThanOrEqual(early[key].denominator - early[key].numerator);
+          expect(late[key].denominator - late[key].numerator).toBeGreaterThanOrEqual(
+            early[key].denominator - early[key].numerator,
+          );
         }
       }),
     );
@@ -385,7 +471,11 @@ describe('rate properties', () => {
     const weight = fc.double({ min: 0, max: 10, noNaN: true });
     fc.assert(
       fc.property(fc.array(arbitraryFact, { maxLength: 20 }), weight, weight, weight, weight, (facts, a, b, c, d) => {
-        const { score, status } = assessmentScore(computeRates(facts, LATER), { response: a, resolution: b, satisfaction: c, onTime: d }, 2);
+        const { score, status } = assessmentScore(
+          computeRates(facts, LATER),
+          { response: a, resolution: b, satisfaction: c, onTime: d },
+          2,
+        );
         if (score !== null) expect(score >= 0 && score <= 100).toBe(true);
         expect(score === null).toBe(status !== 'scored');
       }),

@@ -25,7 +25,9 @@ beforeAll(async () => {
   // Intake's own writes settle first, so the snapshot below moves only if a probe wrote something: intake writes
   // the first events with the row; the workflow's first task then ends with the timer for the first reminder
   // (started, task scheduled/started/completed, timer started) and nothing happens until it fires, days later.
-  await eventually(async () => (await s.pool.query('SELECT last_seq FROM cases WHERE id = $1', [caseId])).rows[0].last_seq === 2);
+  await eventually(
+    async () => (await s.pool.query('SELECT last_seq FROM cases WHERE id = $1', [caseId])).rows[0].last_seq === 2,
+  );
   await eventually(async () => (await s.t.client.workflow.getHandle(`case-${caseId}`).describe()).historyLength >= 5);
   routes = routesOf((await s.app.inject({ method: 'GET', url: '/docs/json' })).json());
 });
@@ -40,7 +42,9 @@ async function snapshot(): Promise<Record<string, unknown>> {
   );
   const out: Record<string, unknown> = {};
   for (const { name } of tables) {
-    const { rows } = await s.pool.query(`SELECT count(*)::int AS n, md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS h FROM "${name}" t`);
+    const { rows } = await s.pool.query(
+      `SELECT count(*)::int AS n, md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS h FROM "${name}" t`,
+    );
     out[name] = rows[0];
   }
   out.history = (await s.t.client.workflow.getHandle(`case-${caseId}`).describe()).historyLength;
@@ -50,12 +54,19 @@ async function snapshot(): Promise<Record<string, unknown>> {
 }
 
 async function send(p: Probe) {
-  return s.app.inject({ method: p.method as 'GET', url: p.url, headers: p.headers, ...(p.payload === undefined ? {} : { payload: p.payload }) });
+  return s.app.inject({
+    method: p.method as 'GET',
+    url: p.url,
+    headers: p.headers,
+    ...(p.payload === undefined ? {} : { payload: p.payload }),
+  });
 }
 
 test('every route published in the OpenAPI document is fuzzed, and each JSON body refuses unknown fields', () => {
   expect(routes.length).toBeGreaterThan(30);
-  const loose = routes.filter((r) => r.body && r.body.additionalProperties !== false).map((r) => `${r.method} ${r.path}`);
+  const loose = routes
+    .filter((r) => r.body && r.body.additionalProperties !== false)
+    .map((r) => `${r.method} ${r.path}`);
   expect(loose).toEqual([]);
 });
 
@@ -71,13 +82,25 @@ test('generated malformed requests to every route each get a 4xx in the error sh
       fc.asyncProperty(probesFor(route, { caseId, token }, n++, methods), async (p) => {
         const res = await send(p);
         kinds.add(p.kind.split(' ')[0]);
-        const shape = errorBodySchema.strict().safeParse(res.headers['content-type']?.toString().includes('json') ? res.json() : res.body);
-        const ok = res.statusCode >= 400 && res.statusCode < 500 && (p.status === undefined || res.statusCode === p.status) && shape.success;
-        if (!ok) throw new Error(`${p.kind}: ${p.method} ${p.url.slice(0, 120)} → ${res.statusCode} ${res.body.slice(0, 300)}`);
+        const shape = errorBodySchema
+          .strict()
+          .safeParse(res.headers['content-type']?.toString().includes('json') ? res.json() : res.body);
+        const ok =
+          res.statusCode >= 400 &&
+          res.statusCode < 500 &&
+          (p.status === undefined || res.statusCode === p.status) &&
+          shape.success;
+        if (!ok)
+          throw new Error(
+            `${p.kind}: ${p.method} ${p.url.slice(0, 120)} → ${res.statusCode} ${res.body.slice(0, 300)}`,
+          );
       }),
       { seed: SEED + n, numRuns: RUNS_PER_ROUTE },
     );
-    if (result.failed) failures.push(`${route.method} ${route.path}: ${(result.errorInstance as Error | undefined)?.message ?? String(result.errorInstance)}`);
+    if (result.failed)
+      failures.push(
+        `${route.method} ${route.path}: ${(result.errorInstance as Error | undefined)?.message ?? String(result.errorInstance)}`,
+      );
   }
   expect(failures).toEqual([]);
   // Every family of malformation was generated somewhere.
@@ -103,7 +126,16 @@ test('every period, date and range parameter refuses a year outside 2000–2100,
   }
   expect(failures).toEqual([]);
   // The eight routes a fuzzer once answered 500 with period=0000-01 are all among them.
-  for (const path of ['stats/rates', 'public/rankings', 'public/assessments', 'public/cases', 'assessments', 'accountability', 'exports/cases.csv', 'exports/rates.csv']) {
+  for (const path of [
+    'stats/rates',
+    'public/rankings',
+    'public/assessments',
+    'public/cases',
+    'assessments',
+    'accountability',
+    'exports/cases.csv',
+    'exports/rates.csv',
+  ]) {
     expect(fields).toContain(`GET /api/v1/${path} period`);
   }
   expect(fields).toContain('POST /api/v1/assessments/compute period');

@@ -16,7 +16,12 @@ export const actors = {
   owners1: { userId: DEMO_USERS.owners1, role: 'handler', organizationId: DEMO.ownersCommitteeOrgId },
   community1: { userId: DEMO_USERS.community1, role: 'supervisor', organizationId: DEMO.communityOrgId },
   community2: { userId: DEMO_USERS.community2, role: 'supervisor', organizationId: DEMO.siblingCommunityOrgId },
-  member1: { userId: DEMO_USERS.member1, role: 'party_member', organizationId: DEMO.gridBranchOrgId, personId: DEMO.partyMemberPersonId },
+  member1: {
+    userId: DEMO_USERS.member1,
+    role: 'party_member',
+    organizationId: DEMO.gridBranchOrgId,
+    personId: DEMO.partyMemberPersonId,
+  },
   street1: { userId: DEMO_USERS.street1, role: 'supervisor', organizationId: DEMO.streetOrgId },
   orgdept1: { userId: DEMO_USERS.orgdept1, role: 'supervisor', organizationId: DEMO.organizationDepartmentId },
   department1: { userId: DEMO_USERS.department1, role: 'handler', organizationId: DEMO.departments.urban },
@@ -59,7 +64,11 @@ export function loop(t: TestTemporal, pool: Pool) {
 }
 
 /** Polls until check() returns a value (not undefined/false) or the timeout passes. */
-export async function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs = 60_000, everyMs = 200): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined | false>,
+  timeoutMs = 60_000,
+  everyMs = 200,
+): Promise<T> {
   const until = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -69,7 +78,8 @@ export async function eventually<T>(check: () => Promise<T | undefined | false>,
     } catch (err) {
       last = err;
     }
-    if (Date.now() > until) throw new Error(`condition not met within ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
+    if (Date.now() > until)
+      throw new Error(`condition not met within ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }

@@ -25,7 +25,10 @@ export function useLoopSuite(fast?: FastTerms): () => LoopSuite {
     suite.pool = db.pool;
     suite.url = db.url;
     if (fast) {
-      const phase = { response: { unit: 'seconds', amount: fast.response }, resolution: { unit: 'seconds', amount: fast.resolution } };
+      const phase = {
+        response: { unit: 'seconds', amount: fast.response },
+        resolution: { unit: 'seconds', amount: fast.resolution },
+      };
       const deadlines = { emergency: phase, utilities: phase, general: phase, complex: phase };
       await suite.pool.query(
         `UPDATE agreements SET terms = terms || jsonb_build_object('deadlines', $1::jsonb, 'evaluationWindow', $2::jsonb)

@@ -10,7 +10,12 @@ const describe = (v: unknown): string => {
 };
 
 /** Reads until the answer passes `ok` and returns it; fails after `timeoutMs` (default 2 s) with the last answer. */
-export async function seenWithin<T>(read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 2_000, everyMs = 5): Promise<T> {
+export async function seenWithin<T>(
+  read: () => Promise<T>,
+  ok: (v: T) => boolean,
+  timeoutMs = 2_000,
+  everyMs = 5,
+): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const v = await read();

@@ -18,7 +18,12 @@ export interface Child {
  * `group`: the script leads a process group of its own, with everything it starts, as a command typed in a terminal
  * does; `stop` then signals the whole group, as the terminal's Ctrl-C does.
  */
-export function runScript(script: string, env: Record<string, string>, args: string[] = [], opts: { group?: boolean } = {}): Child {
+export function runScript(
+  script: string,
+  env: Record<string, string>,
+  args: string[] = [],
+  opts: { group?: boolean } = {},
+): Child {
   // `node --import tsx` rather than the tsx CLI: the CLI runs the script in a child process, so a SIGKILL sent to
   // it would leave the real process running.
   const proc = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, script), ...args], {

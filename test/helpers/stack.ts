@@ -55,7 +55,11 @@ export interface RunningWorker {
 }
 
 /** Starts a worker on the file's task queue; stop() shuts it down and waits for it. */
-export async function startWorker(t: TestTemporal, pool: Pool, opts: { maxCachedWorkflows?: number } = {}): Promise<RunningWorker> {
+export async function startWorker(
+  t: TestTemporal,
+  pool: Pool,
+  opts: { maxCachedWorkflows?: number } = {},
+): Promise<RunningWorker> {
   const connection = await NativeConnection.connect({ address: t.address });
   const worker = await createWorker({
     connection,

@@ -43,7 +43,8 @@ const resident3: Actor = { userId: DEMO_USERS.resident3, role: 'resident', organ
 
 (RECORD ? test : test.skip)('record one history per rule family from this release', async () => {
   const l = loop(suite().t, suite().pool);
-  const untilRow = (caseId: string, ok: (row: Record<string, unknown>) => boolean) => eventually(async () => ok(await l.row(caseId)), 60_000, 100);
+  const untilRow = (caseId: string, ok: (row: Record<string, unknown>) => boolean) =>
+    eventually(async () => ok(await l.row(caseId)), 60_000, 100);
   const runs: Record<string, () => Promise<{ caseId?: string; workflowId: string; runId?: string }>> = {
     'happy-path': async () => {
       const { caseId } = await l.file();
@@ -60,7 +61,12 @@ const resident3: Actor = { userId: DEMO_USERS.resident3, role: 'resident', organ
       await l.act(caseId, actors.handler1, { type: 'return', reason: '非物业职责' });
       // The community stays silent: its own breach, and the street decides.
       await untilRow(caseId, (r) => r.level === 'street_committee');
-      await l.act(caseId, actors.street1, { type: 'decide_return', decision: 'reroute', handlerOrgId: DEMO.ownersCommitteeOrgId, reason: '转业委会' });
+      await l.act(caseId, actors.street1, {
+        type: 'decide_return',
+        decision: 'reroute',
+        handlerOrgId: DEMO.ownersCommitteeOrgId,
+        reason: '转业委会',
+      });
       await l.act(caseId, actors.owners1, { type: 'acknowledge' });
       await l.act(caseId, actors.resident1, { type: 'withdraw', reason: '已解决' });
       return { workflowId: `case-${caseId}` };
@@ -68,7 +74,12 @@ const resident3: Actor = { userId: DEMO_USERS.resident3, role: 'resident', organ
     'extension-deemed-approved-and-pause': async () => {
       const { caseId } = await l.file();
       await l.act(caseId, actors.handler1, { type: 'acknowledge' });
-      await l.act(caseId, actors.handler1, { type: 'request_extension', deadline: 'resolution', extendBy: { unit: 'seconds', amount: 3 }, reason: '等配件' });
+      await l.act(caseId, actors.handler1, {
+        type: 'request_extension',
+        deadline: 'resolution',
+        extendBy: { unit: 'seconds', amount: 3 },
+        reason: '等配件',
+      });
       await untilRow(caseId, (r) => r.pending_extension === null);
       await l.act(caseId, actors.handler1, { type: 'request_pause', reason: '住户不在家' });
       await l.act(caseId, actors.community1, { type: 'decide_pause', approve: true });
@@ -92,7 +103,11 @@ const resident3: Actor = { userId: DEMO_USERS.resident3, role: 'resident', organ
       await l.act(caseId, actors.resident1, { type: 'evaluate', satisfaction: 'unsatisfied', solved: false });
       await l.act(caseId, actors.handler1, { type: 'resolve', summary: '第二次' });
       await l.act(caseId, actors.resident1, { type: 'evaluate', satisfaction: 'unsatisfied', solved: false });
-      await l.act(caseId, actors.street1, { type: 'close', ground: 'verified_unreasonable', reason: '经核实诉求超出物业服务范围' });
+      await l.act(caseId, actors.street1, {
+        type: 'close',
+        ground: 'verified_unreasonable',
+        reason: '经核实诉求超出物业服务范围',
+      });
       return { workflowId: `case-${caseId}` };
     },
     'take-over-and-callback': async () => {
@@ -100,14 +115,23 @@ const resident3: Actor = { userId: DEMO_USERS.resident3, role: 'resident', organ
       await l.act(caseId, actors.street1, { type: 'take_over', reason: '群众反映集中' });
       await l.act(caseId, actors.handler1, { type: 'acknowledge' });
       await l.act(caseId, actors.handler1, { type: 'resolve', summary: '已修复' });
-      await l.act(caseId, actors.community1, { type: 'record_callback', channel: 'phone', satisfaction: 'satisfied', solved: true });
+      await l.act(caseId, actors.community1, {
+        type: 'record_callback',
+        channel: 'phone',
+        satisfaction: 'satisfied',
+        solved: true,
+      });
       return { workflowId: `case-${caseId}` };
     },
     'merged-into-primary': async () => {
       const primary = await l.file();
       const duplicate = await l.file({ residentUserId: DEMO_USERS.resident2, householdId: DEMO.resident2HouseholdId });
       const { trackingCode } = primary;
-      await l.act(duplicate.caseId, actors.community1, { type: 'merge', primary: { caseId: primary.caseId, trackingCode, compoundCode: DEMO.compound }, reason: '同一部电梯' });
+      await l.act(duplicate.caseId, actors.community1, {
+        type: 'merge',
+        primary: { caseId: primary.caseId, trackingCode, compoundCode: DEMO.compound },
+        reason: '同一部电梯',
+      });
       await untilRow(primary.caseId, (r) => (r.co_complainants as string[]).length === 1);
       await l.act(primary.caseId, actors.handler1, { type: 'acknowledge' });
       await l.act(primary.caseId, actors.handler1, { type: 'resolve', summary: '已修复' });
@@ -119,7 +143,9 @@ const resident3: Actor = { userId: DEMO_USERS.resident3, role: 'resident', organ
       const { caseId } = await l.file();
       const handle = suite().t.client.workflow.getHandle(`case-${caseId}`);
       await l.act(caseId, actors.handler1, { type: 'acknowledge' });
-      await handle.executeUpdate(actionUpdates.progress, { args: [{ requestId: 'nul', actor: actors.handler1, action: { type: 'progress', note: 'a\u0000b' } }] });
+      await handle.executeUpdate(actionUpdates.progress, {
+        args: [{ requestId: 'nul', actor: actors.handler1, action: { type: 'progress', note: 'a\u0000b' } }],
+      });
       await l.act(caseId, actors.handler1, { type: 'resolve', summary: '已修复' });
       await l.act(caseId, actors.resident1, { type: 'evaluate', satisfaction: 'satisfied', solved: true });
       return { workflowId: `case-${caseId}` };
@@ -130,38 +156,71 @@ const resident3: Actor = { userId: DEMO_USERS.resident3, role: 'resident', organ
       const runId = (await handle.describe()).runId;
       await l.act(caseId, actors.handler1, { type: 'acknowledge' });
       for (let i = 0; (await handle.describe()).runId === runId; i++) {
-        await handle.executeUpdate(addInformationUpdate, { args: [{ requestId: `info-${i}`, actor: actors.resident1, action: { type: 'add_information', text: `补充 ${i}` } }] });
+        await handle.executeUpdate(addInformationUpdate, {
+          args: [
+            { requestId: `info-${i}`, actor: actors.resident1, action: { type: 'add_information', text: `补充 ${i}` } },
+          ],
+        });
       }
       await l.act(caseId, actors.resident1, { type: 'withdraw' });
       return { workflowId: `case-${caseId}`, runId };
     },
     'calendar-change-moves-a-deadline': async () => {
-      const { caseId } = await l.file({ compoundCode: DEMO.siblingCompound, householdId: 'hh-lakeview-1-1-101', residentUserId: DEMO_USERS.resident3, categoryCode: 'repairs' });
+      const { caseId } = await l.file({
+        compoundCode: DEMO.siblingCompound,
+        householdId: 'hh-lakeview-1-1-101',
+        residentUserId: DEMO_USERS.resident3,
+        categoryCode: 'repairs',
+      });
       const due = Date.parse((await l.row(caseId)).deadlines.resolution.dueAt);
       // A working day inside the resolution deadline becomes a holiday.
       const cal = createCalendar(calendarDataFor(cstDate(Date.now()), cstDate(due)));
       let day = cstDate(Date.now());
-      for (let found = 0; found < 3; ) if (cal.isWorkday((day = addCalendarDays(day, 1)))) found++;
-      await suite().pool.query(`INSERT INTO calendar_overrides (date, kind, note) VALUES ($1, 'holiday', 'replay')`, [day]);
-      await announceCalendarChange({ temporal: suite().t.client, taskQueue: suite().t.taskQueue }, { id: `replay-${caseId}`, reason: `override ${day}` });
-      await untilRow(caseId, (r) => Date.parse((r.deadlines as { resolution: { dueAt: string } }).resolution.dueAt) > due);
+      for (let found = 0; found < 3;) if (cal.isWorkday((day = addCalendarDays(day, 1)))) found++;
+      await suite().pool.query(`INSERT INTO calendar_overrides (date, kind, note) VALUES ($1, 'holiday', 'replay')`, [
+        day,
+      ]);
+      await announceCalendarChange(
+        { temporal: suite().t.client, taskQueue: suite().t.taskQueue },
+        { id: `replay-${caseId}`, reason: `override ${day}` },
+      );
+      await untilRow(
+        caseId,
+        (r) => Date.parse((r.deadlines as { resolution: { dueAt: string } }).resolution.dueAt) > due,
+      );
       await l.act(caseId, resident3, { type: 'withdraw' });
       return { workflowId: `case-${caseId}` };
     },
     'assessment-workflow': async () => {
       const workflowId = `assessment-replay-${Date.now()}`;
-      await suite().t.client.workflow.execute(assessmentWorkflow, { args: [{ period: '2026-10' }], workflowId, taskQueue: suite().t.taskQueue });
+      await suite().t.client.workflow.execute(assessmentWorkflow, {
+        args: [{ period: '2026-10' }],
+        workflowId,
+        taskQueue: suite().t.taskQueue,
+      });
       return { workflowId };
     },
   };
   const cli = findTemporalCli(() => {}).path!;
-  const started = Object.entries(runs).filter(([name]) => !ONLY || ONLY.includes(name)).map(async ([name, run]) => {
-    const { workflowId, runId } = await run();
-    const handle = suite().t.client.workflow.getHandle(workflowId);
-    if (!runId) await handle.result();
-    const json = execFileSync(cli, ['workflow', 'show', '--address', suite().t.address, '--workflow-id', workflowId, ...(runId ? ['--run-id', runId] : []), '--output', 'json']);
-    fs.writeFileSync(path.join(DIR, `${RELEASE}-${name}.json`), json);
-  });
+  const started = Object.entries(runs)
+    .filter(([name]) => !ONLY || ONLY.includes(name))
+    .map(async ([name, run]) => {
+      const { workflowId, runId } = await run();
+      const handle = suite().t.client.workflow.getHandle(workflowId);
+      if (!runId) await handle.result();
+      const json = execFileSync(cli, [
+        'workflow',
+        'show',
+        '--address',
+        suite().t.address,
+        '--workflow-id',
+        workflowId,
+        ...(runId ? ['--run-id', runId] : []),
+        '--output',
+        'json',
+      ]);
+      fs.writeFileSync(path.join(DIR, `${RELEASE}-${name}.json`), json);
+    });
   await Promise.all(started);
   await sleep(0);
 });
@@ -181,10 +240,14 @@ test('every committed history replays on the workflow bundle the build makes', a
 });
 
 test('a workflow changed without going through the versioning policy fails the replay with a nondeterminism error', async () => {
-  const child = runScript('scripts/replay-histories.ts', { LOG_LEVEL: 'error' }, ['--workflows', path.join(__dirname, 'changed', 'workflows.ts')]);
+  const child = runScript('scripts/replay-histories.ts', { LOG_LEVEL: 'error' }, [
+    '--workflows',
+    path.join(__dirname, 'changed', 'workflows.ts'),
+  ]);
   expect(await child.exited).toBe(1);
   const cases = corpus().filter((f) => !f.includes('assessment'));
-  for (const f of cases) expect(child.output()).toMatch(new RegExp(`FAIL ${f.replace(/\./g, '\\.')}: DeterminismViolationError`));
+  for (const f of cases)
+    expect(child.output()).toMatch(new RegExp(`FAIL ${f.replace(/\./g, '\\.')}: DeterminismViolationError`));
   // The assessment workflow did not change, and still replays: the check tells a changed workflow from the rest.
   expect(child.output()).toContain(`${corpus().length - cases.length} replayed, ${cases.length} failed`);
 });

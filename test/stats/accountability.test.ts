@@ -10,7 +10,14 @@ const ids: Record<string, string> = {};
 const today = cstDate(Date.now());
 const period = `from=${addCalendarDays(today, -1)}&to=${addCalendarDays(today, 2)}`;
 
-async function record(key: string, caseId: string, org: string, duty: string, level = 'community_committee', source = 'breach') {
+async function record(
+  key: string,
+  caseId: string,
+  org: string,
+  duty: string,
+  level = 'community_committee',
+  source = 'breach',
+) {
   const { rows } = await s.pool.query(
     `INSERT INTO accountability_records (case_id, organization_id, duty_code, reason, source, deadline_kind, level, dedupe_key)
      VALUES ($1, $2, $3, '超过响应时限 (missed the response deadline)', $4, 'response', $5, $6) RETURNING id`,
@@ -37,14 +44,23 @@ afterAll(async () => {
 const listIds = async (user: Parameters<typeof as>[1], query = period) => {
   const res = await (await as(s.app, user)).get(`/api/v1/accountability?${query}`);
   expect(res.statusCode).toBe(200);
-  return res.json().items.map((r: { id: string }) => r.id).sort();
+  return res
+    .json()
+    .items.map((r: { id: string }) => r.id)
+    .sort();
 };
 
 test('the responsibility list is public and filterable by organisation kind', async () => {
-  const res = await s.app.inject({ method: 'GET', url: '/api/v1/responsibility-duties?organizationKind=property_company' });
+  const res = await s.app.inject({
+    method: 'GET',
+    url: '/api/v1/responsibility-duties?organizationKind=property_company',
+  });
   expect(res.statusCode).toBe(200);
   expect(res.json().items.map((d: { code: string }) => d.code)).toEqual([
-    'property_company.respond_in_time', 'property_company.resolve_in_time', 'property_company.satisfy_residents', 'property_company.service_standard',
+    'property_company.respond_in_time',
+    'property_company.resolve_in_time',
+    'property_company.satisfy_residents',
+    'property_company.service_standard',
   ]);
 });
 
@@ -77,55 +93,106 @@ test('a record names the duty, the organisation, the case and what follows', asy
 
 test('the organisation answers once; only it may answer', async () => {
   const handler = await as(s.app, 'handler1');
-  expect((await (await as(s.app, 'community1')).post(`/api/v1/accountability/${ids.demo}/answer`, { answer: '代答' })).json().error.code).toBe('accountability.forbidden');
-  expect((await (await as(s.app, 'handler2')).post(`/api/v1/accountability/${ids.demo}/answer`, { answer: '代答' })).statusCode).toBe(404);
-  const answered = await handler.post(`/api/v1/accountability/${ids.demo}/answer`, { answer: '当晚值班人员请假，已调整排班' });
+  expect(
+    (await (await as(s.app, 'community1')).post(`/api/v1/accountability/${ids.demo}/answer`, { answer: '代答' })).json()
+      .error.code,
+  ).toBe('accountability.forbidden');
+  expect(
+    (await (await as(s.app, 'handler2')).post(`/api/v1/accountability/${ids.demo}/answer`, { answer: '代答' }))
+      .statusCode,
+  ).toBe(404);
+  const answered = await handler.post(`/api/v1/accountability/${ids.demo}/answer`, {
+    answer: '当晚值班人员请假，已调整排班',
+  });
   expect(answered.statusCode).toBe(200);
-  expect(answered.json()).toMatchObject({ status: 'answered', answer: { text: '当晚值班人员请假，已调整排班', by: 'u-handler1' } });
+  expect(answered.json()).toMatchObject({
+    status: 'answered',
+    answer: { text: '当晚值班人员请假，已调整排班', by: 'u-handler1' },
+  });
   const again = await handler.post(`/api/v1/accountability/${ids.demo}/answer`, { answer: '再说一次' });
   expect([again.statusCode, again.json().error.code]).toEqual([409, 'accountability.already_answered']);
   // The database holds the answer too: no route or script can overwrite it.
-  await expect(s.pool.query(`UPDATE accountability_records SET answer = 'x' WHERE id = $1`, [ids.demo])).rejects.toMatchObject({ code: RESTRICT_VIOLATION });
-  await expect(s.pool.query(`UPDATE accountability_records SET reason = 'x' WHERE id = $1`, [ids.demo2])).rejects.toMatchObject({ code: RESTRICT_VIOLATION });
+  await expect(
+    s.pool.query(`UPDATE accountability_records SET answer = 'x' WHERE id = $1`, [ids.demo]),
+  ).rejects.toMatchObject({ code: RESTRICT_VIOLATION });
+  await expect(
+    s.pool.query(`UPDATE accountability_records SET reason = 'x' WHERE id = $1`, [ids.demo2]),
+  ).rejects.toMatchObject({ code: RESTRICT_VIOLATION });
 });
 
 test('its supervisor closes it once; a closed record takes no answer', async () => {
-  expect((await (await as(s.app, 'handler1')).post(`/api/v1/accountability/${ids.demo}/close`, { reason: '自行关闭' })).statusCode).toBe(403);
+  expect(
+    (await (await as(s.app, 'handler1')).post(`/api/v1/accountability/${ids.demo}/close`, { reason: '自行关闭' }))
+      .statusCode,
+  ).toBe(403);
   const community = await as(s.app, 'community1');
   const closed = await community.post(`/api/v1/accountability/${ids.demo}/close`, { reason: '说明合理，已整改' });
   expect(closed.json()).toMatchObject({ status: 'closed', closed: { by: 'u-community1', reason: '说明合理，已整改' } });
-  expect((await community.post(`/api/v1/accountability/${ids.demo}/close`, { reason: '再关一次' })).statusCode).toBe(409);
+  expect((await community.post(`/api/v1/accountability/${ids.demo}/close`, { reason: '再关一次' })).statusCode).toBe(
+    409,
+  );
   await community.post(`/api/v1/accountability/${ids.demo2}/close`, { reason: '未说明，记入考核' });
-  const late = await (await as(s.app, 'handler1')).post(`/api/v1/accountability/${ids.demo2}/answer`, { answer: '迟到的说明' });
+  const late = await (
+    await as(s.app, 'handler1')
+  ).post(`/api/v1/accountability/${ids.demo2}/answer`, { answer: '迟到的说明' });
   expect([late.statusCode, late.json().error.code]).toEqual([409, 'accountability.closed']);
   expect(await listIds('community1', `${period}&status=closed`)).toEqual([ids.demo, ids.demo2].sort());
   // A department's breach on a community case: the community sees it, the organisation department closes it.
-  expect((await community.post(`/api/v1/accountability/${ids.dept}/close`, { reason: '越位' })).json().error.code).toBe('accountability.forbidden');
-  expect((await (await as(s.app, 'orgdept1')).post(`/api/v1/accountability/${ids.dept}/close`, { reason: '已督促整改' })).json().status).toBe('closed');
+  expect((await community.post(`/api/v1/accountability/${ids.dept}/close`, { reason: '越位' })).json().error.code).toBe(
+    'accountability.forbidden',
+  );
+  expect(
+    (
+      await (await as(s.app, 'orgdept1')).post(`/api/v1/accountability/${ids.dept}/close`, { reason: '已督促整改' })
+    ).json().status,
+  ).toBe('closed');
 });
 
 test('a supervisor files a finding against an organisation it supervises, naming a duty of that organisation', async () => {
   const community = await as(s.app, 'community1');
-  const body = { organizationId: 'pc-demo-fast', dutyCode: 'property_company.service_standard', reason: '现场检查：3 号楼消防通道堆放杂物', consequence: '7 日内清理并书面说明' };
+  const body = {
+    organizationId: 'pc-demo-fast',
+    dutyCode: 'property_company.service_standard',
+    reason: '现场检查：3 号楼消防通道堆放杂物',
+    consequence: '7 日内清理并书面说明',
+  };
   const filed = await community.post('/api/v1/accountability', body, { 'idempotency-key': 'finding-0001' });
   expect(filed.statusCode).toBe(201);
-  expect(filed.json()).toMatchObject({ source: 'finding', filedBy: 'u-community1', case: null, follows: { zh: '7 日内清理并书面说明' }, duty: { code: 'property_company.service_standard' } });
+  expect(filed.json()).toMatchObject({
+    source: 'finding',
+    filedBy: 'u-community1',
+    case: null,
+    follows: { zh: '7 日内清理并书面说明' },
+    duty: { code: 'property_company.service_standard' },
+  });
   const repeat = await community.post('/api/v1/accountability', body, { 'idempotency-key': 'finding-0001' });
   expect([repeat.statusCode, repeat.json().id]).toEqual([200, filed.json().id]);
-  expect((await community.post('/api/v1/accountability', { ...body, organizationId: 'pc-dushu-court' })).json().error.code).toBe('accountability.forbidden');
-  const wrongDuty = await community.post('/api/v1/accountability', { ...body, dutyCode: 'owners_committee.oversee_property_service' });
+  expect(
+    (await community.post('/api/v1/accountability', { ...body, organizationId: 'pc-dushu-court' })).json().error.code,
+  ).toBe('accountability.forbidden');
+  const wrongDuty = await community.post('/api/v1/accountability', {
+    ...body,
+    dutyCode: 'owners_committee.oversee_property_service',
+  });
   expect(wrongDuty.json().error.details[0].path).toBe('dutyCode');
   expect((await (await as(s.app, 'handler1')).post('/api/v1/accountability', body)).statusCode).toBe(403);
 });
 
 test('a street files against a community committee, which sees it but may not close it itself', async () => {
   const street = await as(s.app, 'street1');
-  const filed = await street.post('/api/v1/accountability', { organizationId: 'comm-jinji', dutyCode: 'community_committee.follow_up', reason: '两周未指派跟踪人', consequence: '本周内补派并报告' });
+  const filed = await street.post('/api/v1/accountability', {
+    organizationId: 'comm-jinji',
+    dutyCode: 'community_committee.follow_up',
+    reason: '两周未指派跟踪人',
+    consequence: '本周内补派并报告',
+  });
   expect(filed.json()).toMatchObject({ level: 'street_committee', organization: { id: 'comm-jinji' } });
   const id = filed.json().id as string;
   const community = await as(s.app, 'community1');
   expect(await listIds('community1')).toContain(id);
-  expect((await community.post(`/api/v1/accountability/${id}/answer`, { answer: '已补派党员跟踪' })).statusCode).toBe(200);
+  expect((await community.post(`/api/v1/accountability/${id}/answer`, { answer: '已补派党员跟踪' })).statusCode).toBe(
+    200,
+  );
   expect((await community.post(`/api/v1/accountability/${id}/close`, { reason: '自己关' })).statusCode).toBe(403);
   expect((await street.post(`/api/v1/accountability/${id}/close`, { reason: '已落实' })).json().status).toBe('closed');
 });

@@ -23,7 +23,12 @@ afterAll(async () => {
   await s?.close();
 });
 
-const parse = (csv: string) => csv.replace(/^\uFEFF/, '').trimEnd().split('\r\n').map((l) => l.split(','));
+const parse = (csv: string) =>
+  csv
+    .replace(/^\uFEFF/, '')
+    .trimEnd()
+    .split('\r\n')
+    .map((l) => l.split(','));
 
 async function exportAs(user: Parameters<typeof as>[1], url: string, headers: Record<string, string> = {}) {
   const res = await (await as(s.app, user)).get(url, headers);
@@ -32,7 +37,8 @@ async function exportAs(user: Parameters<typeof as>[1], url: string, headers: Re
 }
 
 async function listedCodes(user: Parameters<typeof as>[1]): Promise<string[]> {
-  const items = (await (await as(s.app, user)).get('/api/v1/cases?from=2026-03-01&to=2026-03-31&limit=100')).json().items;
+  const items = (await (await as(s.app, user)).get('/api/v1/cases?from=2026-03-01&to=2026-03-31&limit=100')).json()
+    .items;
   return items.map((c: { trackingCode: string }) => c.trackingCode).sort();
 }
 
@@ -56,7 +62,9 @@ test('no personal data leaves in an export', async () => {
 });
 
 test('headers follow Accept-Language; filters narrow the rows', async () => {
-  const res = await exportAs('admin', '/api/v1/exports/cases.csv?period=2026-03&compound=lakeview', { 'accept-language': 'en' });
+  const res = await exportAs('admin', '/api/v1/exports/cases.csv?period=2026-03&compound=lakeview', {
+    'accept-language': 'en',
+  });
   const [header, ...rows] = parse(res.body);
   expect(header.slice(0, 3)).toEqual(['tracking_code', 'category', 'compound']);
   expect(rows.map((r) => [r[2], r[6], r[9]])).toEqual([['Lakeview Residences', 'closed', 'satisfied']]);
@@ -67,16 +75,40 @@ test('the case stream reads page by page without skipping or repeating a case', 
   for await (const chunk of casesCsv(s.pool, { kind: 'all' }, {}, { batchSize: 2 })) chunks.push(chunk);
   // The header, then ceil(8 / 2) pages.
   expect(chunks).toHaveLength(1 + 4);
-  const codes = parse(chunks.join('')).slice(1).map((r) => r[0]);
+  const codes = parse(chunks.join(''))
+    .slice(1)
+    .map((r) => r[0]);
   expect(new Set(codes).size).toBe(CASES.length);
 });
 
 test('a rates export carries each rate with numerator and denominator, as GET /stats/rates', async () => {
-  const res = await exportAs('admin', '/api/v1/exports/rates.csv?period=2026-03&groupBy=compound', { 'accept-language': 'en' });
+  const res = await exportAs('admin', '/api/v1/exports/rates.csv?period=2026-03&groupBy=compound', {
+    'accept-language': 'en',
+  });
   const [header, ...rows] = parse(res.body);
-  expect(header.slice(0, 10)).toEqual(['from', 'to_exclusive', 'id', 'name', 'cases', 'excluded', 'response_numerator', 'response_denominator', 'response_pending', 'response_rate']);
+  expect(header.slice(0, 10)).toEqual([
+    'from',
+    'to_exclusive',
+    'id',
+    'name',
+    'cases',
+    'excluded',
+    'response_numerator',
+    'response_denominator',
+    'response_pending',
+    'response_rate',
+  ]);
   // 参评率 beside satisfaction, as everywhere.
-  expect(header.slice(14, 22)).toEqual(['satisfaction_numerator', 'satisfaction_denominator', 'satisfaction_pending', 'satisfaction_rate', 'evaluation_coverage_numerator', 'evaluation_coverage_denominator', 'evaluation_coverage_pending', 'evaluation_coverage_rate']);
+  expect(header.slice(14, 22)).toEqual([
+    'satisfaction_numerator',
+    'satisfaction_denominator',
+    'satisfaction_pending',
+    'satisfaction_rate',
+    'evaluation_coverage_numerator',
+    'evaluation_coverage_denominator',
+    'evaluation_coverage_pending',
+    'evaluation_coverage_rate',
+  ]);
   expect(header).toHaveLength(6 + 8 * 4 + 1);
   const byId = Object.fromEntries(rows.map((r) => [r[2], r]));
   expect(byId['demo-fast'].slice(4, 10)).toEqual(['5', '0', '5', '5', '0', '1']);

@@ -55,7 +55,13 @@ export async function insertCase(pool: Pool, s: CaseSpec): Promise<string> {
   const at = (h: number | undefined) => (h === undefined ? null : new Date(s.dispatchedAt + h * HOUR));
   const current = s.reroutedTo ?? first;
   const closed = s.closedH !== undefined;
-  const status = closed ? 'closed' : s.resolvedH !== undefined ? 'resolved' : s.ack || s.reroutedTo ? 'acknowledged' : 'dispatched';
+  const status = closed
+    ? 'closed'
+    : s.resolvedH !== undefined
+      ? 'resolved'
+      : s.ack || s.reroutedTo
+        ? 'acknowledged'
+        : 'dispatched';
   const chain = { communityOrgId: community, streetOrgId: street, organizationDepartmentId: 'org-dept' };
   counter += 1;
   await pool.query(
@@ -66,13 +72,34 @@ export async function insertCase(pool: Pool, s: CaseSpec): Promise<string> {
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'community_committee', $12, $13, $13, $14, $15, $16, $17, $18, $19,
         $20, $21, $22, $23, $24, $25, $26, $27, true, $28, $29)`,
     [
-      id, `2603-T${String(counter).padStart(5, '0')}`, `case-${id}`, s.category ?? 'repairs', s.compound, s.residentName ?? null,
-      s.residentPhone ?? null, JSON.stringify({ building: s.building ?? '1', unit: '1', room: s.room ?? '101' }), s.description ?? '测试用工单描述',
-      status, closed ? 'closed' : status === 'resolved' ? 'evaluate' : 'respond', current, community, street, s.reopen ?? 0,
-      s.escalations ?? 0, s.reroutedTo ? 1 : 0, s.outcome ?? null, s.satisfaction ?? null, s.solved ?? null,
-      s.notDispatched ? null : new Date(s.dispatchedAt), s.ack ? at(s.ack.h) : null, at(s.resolvedH), at(s.closedH),
-      s.notDispatched ? null : at(s.responseDueH ?? 2), s.notDispatched ? null : at(s.resolutionDueH ?? 24),
-      JSON.stringify({ caseId: id, handlerOrgId: first, chain }), new Date(s.dispatchedAt - 1000),
+      id,
+      `2603-T${String(counter).padStart(5, '0')}`,
+      `case-${id}`,
+      s.category ?? 'repairs',
+      s.compound,
+      s.residentName ?? null,
+      s.residentPhone ?? null,
+      JSON.stringify({ building: s.building ?? '1', unit: '1', room: s.room ?? '101' }),
+      s.description ?? '测试用工单描述',
+      status,
+      closed ? 'closed' : status === 'resolved' ? 'evaluate' : 'respond',
+      current,
+      community,
+      street,
+      s.reopen ?? 0,
+      s.escalations ?? 0,
+      s.reroutedTo ? 1 : 0,
+      s.outcome ?? null,
+      s.satisfaction ?? null,
+      s.solved ?? null,
+      s.notDispatched ? null : new Date(s.dispatchedAt),
+      s.ack ? at(s.ack.h) : null,
+      at(s.resolvedH),
+      at(s.closedH),
+      s.notDispatched ? null : at(s.responseDueH ?? 2),
+      s.notDispatched ? null : at(s.resolutionDueH ?? 24),
+      JSON.stringify({ caseId: id, handlerOrgId: first, chain }),
+      new Date(s.dispatchedAt - 1000),
       // Every handler it had: who sees the case (db/queries/case-list.ts scopeSql) reads this, not the history.
       s.notDispatched ? [] : s.reroutedTo ? [first, s.reroutedTo] : [first],
     ],
@@ -90,25 +117,51 @@ async function insertEvents(pool: Pool, id: string, s: CaseSpec, first: string):
   ];
   if (s.reroutedTo) {
     const h = s.rerouteH ?? 0.1;
-    events.push(['returned', { role: 'handler', organizationId: first }, h, { handlerOrgId: first, reason: '不属于本单位职责' }]);
-    events.push(['dispatched', { role: 'supervisor', organizationId: communityOf(s.compound) }, h + 0.1, { handlerOrgId: s.reroutedTo }]);
+    events.push([
+      'returned',
+      { role: 'handler', organizationId: first },
+      h,
+      { handlerOrgId: first, reason: '不属于本单位职责' },
+    ]);
+    events.push([
+      'dispatched',
+      { role: 'supervisor', organizationId: communityOf(s.compound) },
+      h + 0.1,
+      { handlerOrgId: s.reroutedTo },
+    ]);
   }
   if (s.ack) events.push(['acknowledged', { role: 'handler', organizationId: s.ack.by ?? first }, s.ack.h, {}]);
   for (const [approvedH, dueH] of s.extensions ?? []) {
-    events.push(['extension_decided', { role: 'supervisor', organizationId: communityOf(s.compound) }, approvedH, {
-      approve: true, deadline: 'resolution', newDueAt: s.dispatchedAt + dueH * HOUR,
-    }]);
+    events.push([
+      'extension_decided',
+      { role: 'supervisor', organizationId: communityOf(s.compound) },
+      approvedH,
+      {
+        approve: true,
+        deadline: 'resolution',
+        newDueAt: s.dispatchedAt + dueH * HOUR,
+      },
+    ]);
   }
   if (s.closedH !== undefined) {
-    const by = s.outcome === 'withdrawn' ? { role: 'resident', organizationId: null } : { role: 'supervisor', organizationId: communityOf(s.compound) };
+    const by =
+      s.outcome === 'withdrawn'
+        ? { role: 'resident', organizationId: null }
+        : { role: 'supervisor', organizationId: communityOf(s.compound) };
     events.push(['closed', by, s.closedH, { outcome: s.outcome, ...(s.ground ? { ground: s.ground } : {}) }]);
   }
   events.sort((a, b) => a[2] - b[2]);
   for (const [i, [type, actor, h, payload]] of events.entries()) {
-    await pool.query('INSERT INTO case_events (case_id, seq, type, actor, at, payload) VALUES ($1, $2, $3, $4, $5, $6)', [
-      id, i + 1, type, JSON.stringify(actor), new Date(s.dispatchedAt + h * HOUR), JSON.stringify(payload),
-    ]);
+    await pool.query(
+      'INSERT INTO case_events (case_id, seq, type, actor, at, payload) VALUES ($1, $2, $3, $4, $5, $6)',
+      [id, i + 1, type, JSON.stringify(actor), new Date(s.dispatchedAt + h * HOUR), JSON.stringify(payload)],
+    );
   }
 }
 
-export const rateOf = (numerator: number, denominator: number, pending = 0) => ({ numerator, denominator, pending, value: denominator === 0 ? null : numerator / denominator });
+export const rateOf = (numerator: number, denominator: number, pending = 0) => ({
+  numerator,
+  denominator,
+  pending,
+  value: denominator === 0 ? null : numerator / denominator,
+});

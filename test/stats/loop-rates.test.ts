@@ -16,14 +16,20 @@ import { rateOf } from './fixtures';
 const suite = useLoopSuite({ response: 15, resolution: 30, evaluation: 4 });
 const l = () => loop(suite().t, suite().pool);
 const resident3 = { userId: DEMO_USERS.resident3, role: 'resident' as const, organizationId: null };
-const lakeview = { compoundCode: DEMO.siblingCompound, householdId: 'hh-lakeview-1-1-101', residentUserId: DEMO_USERS.resident3, categoryCode: 'repairs' };
+const lakeview = {
+  compoundCode: DEMO.siblingCompound,
+  householdId: 'hh-lakeview-1-1-101',
+  residentUserId: DEMO_USERS.resident3,
+  categoryCode: 'repairs',
+};
 const ok = { type: 'evaluate' as const, satisfaction: 'satisfied' as const, solved: true };
 
 const ids: Record<string, string> = {};
 
 async function drive(): Promise<void> {
   const { act } = l();
-  const file = async (name: string, over: Parameters<ReturnType<typeof l>['file']>[0] = {}) => (ids[name] = (await l().file(over)).caseId);
+  const file = async (name: string, over: Parameters<ReturnType<typeof l>['file']>[0] = {}) =>
+    (ids[name] = (await l().file(over)).caseId);
   // E1 on time and satisfied.
   await file('E1');
   await act(ids.E1, actors.handler1, { type: 'acknowledge' });
@@ -45,7 +51,11 @@ async function drive(): Promise<void> {
   // E5 returned unacknowledged (回退), re-routed to the owners' committee, which handles it.
   await file('E5', { categoryCode: 'greenery' });
   await act(ids.E5, actors.handler1, { type: 'return', reason: '公共绿地属业委会自管' });
-  await act(ids.E5, actors.community1, { type: 'reroute', handlerOrgId: DEMO.ownersCommitteeOrgId, reason: '转业委会' });
+  await act(ids.E5, actors.community1, {
+    type: 'reroute',
+    handlerOrgId: DEMO.ownersCommitteeOrgId,
+    reason: '转业委会',
+  });
   await act(ids.E5, actors.owners1, { type: 'acknowledge' });
   await act(ids.E5, actors.owners1, { type: 'resolve', summary: '已修剪' });
   await act(ids.E5, actors.resident1, ok);
@@ -68,7 +78,11 @@ async function drive(): Promise<void> {
   await act(ids.E7, resident3, { type: 'evaluate', satisfaction: 'unsatisfied', solved: false });
   await act(ids.E7, actors.handler2, { type: 'resolve', summary: '二' });
   await act(ids.E7, resident3, { type: 'evaluate', satisfaction: 'unsatisfied', solved: false });
-  await act(ids.E7, actors.street1, { type: 'close', ground: 'verified_unreasonable', reason: '经核实，诉求超出物业服务范围' });
+  await act(ids.E7, actors.street1, {
+    type: 'close',
+    ground: 'verified_unreasonable',
+    reason: '经核实，诉求超出物业服务范围',
+  });
   // E8 on time and satisfied.
   await file('E8', lakeview);
   await act(ids.E8, actors.handler2, { type: 'acknowledge' });
@@ -90,17 +104,37 @@ beforeAll(async () => {
   await drive();
   // Wait for the clock's part: E3 closed unevaluated, E4 and E9 escalated after their breaches.
   await eventually(async () => {
-    const { rows } = await suite().pool.query('SELECT id, outcome, escalation_count FROM cases WHERE id = ANY($1::uuid[])', [[ids.E3, ids.E4, ids.E9]]);
+    const { rows } = await suite().pool.query(
+      'SELECT id, outcome, escalation_count FROM cases WHERE id = ANY($1::uuid[])',
+      [[ids.E3, ids.E4, ids.E9]],
+    );
     const by = new Map(rows.map((r) => [r.id, r]));
-    return by.get(ids.E3)?.outcome === 'not_evaluated' && by.get(ids.E4)?.escalation_count > 0 && by.get(ids.E9)?.escalation_count > 0;
+    return (
+      by.get(ids.E3)?.outcome === 'not_evaluated' &&
+      by.get(ids.E4)?.escalation_count > 0 &&
+      by.get(ids.E9)?.escalation_count > 0
+    );
   }, 90_000);
 }, 180_000);
 
 /** [numerator, denominator] or [numerator, denominator, pending]. */
 type R = [number, number] | [number, number, number];
-type E = [cases: number, response: R, resolution: R, satisfaction: R, coverage: R, onTime: R, rework: R, escalation: R, ret: R];
+type E = [
+  cases: number,
+  response: R,
+  resolution: R,
+  satisfaction: R,
+  coverage: R,
+  onTime: R,
+  rework: R,
+  escalation: R,
+  ret: R,
+];
 const r = ([n, d, pending = 0]: R) => rateOf(n, d, pending);
-const rates = ([cases, response, resolution, satisfaction, coverage, onTime, rework, escalation, ret]: E, excluded = 0) => ({
+const rates = (
+  [cases, response, resolution, satisfaction, coverage, onTime, rework, escalation, ret]: E,
+  excluded = 0,
+) => ({
   cases,
   excluded,
   responseRate: r(response),
@@ -145,7 +179,9 @@ const without = <T extends { medianHandlingMs: unknown; onTimeResolutionRate: { 
 
 test('per handler, every rate of the driven cases matches their outcomes', async () => {
   const { items } = await ratesByGroup(suite().pool, period, { kind: 'all' }, 'handler');
-  expect(Object.fromEntries(items.map((i) => [i.id, without(i.rates)]))).toEqual(Object.fromEntries(Object.entries(HANDLERS).map(([id, e]) => [id, rates(e, EXCLUDED[id])])));
+  expect(Object.fromEntries(items.map((i) => [i.id, without(i.rates)]))).toEqual(
+    Object.fromEntries(Object.entries(HANDLERS).map(([id, e]) => [id, rates(e, EXCLUDED[id])])),
+  );
 });
 
 test('per community and per street, seen by the community and the street committee', async () => {
@@ -167,15 +203,34 @@ test('the breaches left accountability records against the handler, naming the d
 });
 
 test('repeated dissatisfaction escalated instead of closing, and "not solved" brought rework whatever the satisfaction', async () => {
-  const { rows } = await suite().pool.query('SELECT id, status, level, outcome, reopen_count FROM cases WHERE id = ANY($1::uuid[])', [[ids.E7, ids.E10]]);
+  const { rows } = await suite().pool.query(
+    'SELECT id, status, level, outcome, reopen_count FROM cases WHERE id = ANY($1::uuid[])',
+    [[ids.E7, ids.E10]],
+  );
   const by = new Map(rows.map((r) => [r.id, r]));
-  expect(by.get(ids.E7)).toMatchObject({ status: 'closed', level: 'street_committee', outcome: 'unsatisfied_unreasonable', reopen_count: 2 });
+  expect(by.get(ids.E7)).toMatchObject({
+    status: 'closed',
+    level: 'street_committee',
+    outcome: 'unsatisfied_unreasonable',
+    reopen_count: 2,
+  });
   expect(by.get(ids.E10)).toMatchObject({ status: 'acknowledged', outcome: null, reopen_count: 1 });
-  const records = await suite().pool.query(`SELECT organization_id, duty_code FROM accountability_records WHERE case_id = $1 AND source = 'unsatisfied'`, [ids.E7]);
-  expect(records.rows).toEqual([{ organization_id: DEMO.siblingPropertyCompanyOrgId, duty_code: 'property_company.satisfy_residents' }]);
+  const records = await suite().pool.query(
+    `SELECT organization_id, duty_code FROM accountability_records WHERE case_id = $1 AND source = 'unsatisfied'`,
+    [ids.E7],
+  );
+  expect(records.rows).toEqual([
+    { organization_id: DEMO.siblingPropertyCompanyOrgId, duty_code: 'property_company.satisfy_residents' },
+  ]);
 });
 
-type Stored = { organization_id: string; status: string; score: number | null; min_evaluated: number; computed_by: string };
+type Stored = {
+  organization_id: string;
+  status: string;
+  score: number | null;
+  min_evaluated: number;
+  computed_by: string;
+};
 async function stored(computationId: string): Promise<Record<string, Stored>> {
   const { rows } = await suite().pool.query<Stored & { agreement_id: string | null }>(
     `SELECT organization_id, agreement_id, status, score::float8 AS score, min_evaluated, computed_by FROM assessments WHERE computation_id = $1`,
@@ -186,7 +241,11 @@ async function stored(computationId: string): Promise<Record<string, Stored>> {
 
 test('every handler kind is assessed under its own terms, and too few evaluations say "insufficient data"', async () => {
   const computationId = `loop-by-hand-${Date.now()}`;
-  await createAssessmentActivities({ pool: suite().pool }).computeAssessments({ period: today.slice(0, 7), computationId, computedBy: DEMO_USERS.admin });
+  await createAssessmentActivities({ pool: suite().pool }).computeAssessments({
+    period: today.slice(0, 7),
+    computationId,
+    computedBy: DEMO_USERS.admin,
+  });
   const units = await stored(computationId);
   // demo-fast's agreement asks for 3 evaluated cases: E1 E2 E5. Lakeview's 3 fall short of the reference 5.
   expect(units['pc-demo-fast']).toMatchObject({ status: 'scored', min_evaluated: 3 });
@@ -200,7 +259,11 @@ test('every handler kind is assessed under its own terms, and too few evaluation
 test('the Schedule assesses a unit once its outcomes are settled, and leaves the rest for a later day', async () => {
   const month = today.slice(0, 7);
   const computationId = `loop-schedule-${Date.now()}`;
-  await createAssessmentActivities({ pool: suite().pool }).computeAssessments({ period: month, computationId, computedBy: 'schedule' });
+  await createAssessmentActivities({ pool: suite().pool }).computeAssessments({
+    period: month,
+    computationId,
+    computedBy: 'schedule',
+  });
   const units = await stored(computationId);
   // demo-fast's deadlines have all passed (E4 and E9 are open, but late for good) and lakeview's cases are closed.
   expect(Object.keys(units)).toEqual(expect.arrayContaining(['pc-demo-fast', 'pc-lakeview', 'oc-demo-fast']));

@@ -9,7 +9,12 @@ import { insertCase, type CaseSpec } from './fixtures';
 
 let s: ApiStack;
 const T = Date.parse('2026-03-12T09:30:00+08:00');
-const pii = { residentName: '钱多多', residentPhone: '13955556666', room: '1201', description: 'SYNTH-描述：3号楼1201室楼上漏水' };
+const pii = {
+  residentName: '钱多多',
+  residentPhone: '13955556666',
+  room: '1201',
+  description: 'SYNTH-描述：3号楼1201室楼上漏水',
+};
 const sat = { satisfaction: 'satisfied', solved: true, outcome: 'satisfied', ...pii } as const;
 const unsat = { ...pii, satisfaction: 'unsatisfied', solved: false, outcome: 'unsatisfied' } as const;
 const times = (n: number, c: CaseSpec): CaseSpec[] => Array.from({ length: n }, () => c);
@@ -27,12 +32,37 @@ const MARCH: CaseSpec[] = [
 const SECRETS: string[] = [
   ...PEOPLE.filter((p) => p.kind === 'resident').flatMap((p) => [p.nameZh, p.nameEn, p.phone as string]),
   ...HOUSEHOLDS.map((h) => h.id),
-  pii.residentName, pii.residentPhone, pii.description,
-  'LIVE-描述：2号楼302室电梯困人', '赵小明', '13911112222', 'LIVE-补充：晚上十点后更严重', 'LIVE-评价：处理得还行',
+  pii.residentName,
+  pii.residentPhone,
+  pii.description,
+  'LIVE-描述：2号楼302室电梯困人',
+  '赵小明',
+  '13911112222',
+  'LIVE-补充：晚上十点后更严重',
+  'LIVE-评价：处理得还行',
   'ADJ-理由：3号楼1201室业主反映属实',
 ];
 const ROOMS = new Set(HOUSEHOLDS.map((h) => h.room));
-const FORBIDDEN_KEYS = new Set(['location', 'description', 'resident', 'residentName', 'phone', 'room', 'building', 'unit', 'householdId', 'comment', 'text', 'reason', 'answer', 'photos', 'timeline', 'payload', 'signedBy', 'trackingCode']);
+const FORBIDDEN_KEYS = new Set([
+  'location',
+  'description',
+  'resident',
+  'residentName',
+  'phone',
+  'room',
+  'building',
+  'unit',
+  'householdId',
+  'comment',
+  'text',
+  'reason',
+  'answer',
+  'photos',
+  'timeline',
+  'payload',
+  'signedBy',
+  'trackingCode',
+]);
 
 function scan(body: string): void {
   for (const secret of SECRETS) expect(body).not.toContain(secret);
@@ -59,18 +89,39 @@ beforeAll(async () => {
   for (const c of MARCH) await insertCase(s.pool, c);
   // A live case through the API and the workflow: the resident's own words at intake, later and in the evaluation.
   const resident = await as(s.app, 'resident3');
-  const filed = await resident.post('/api/v1/cases', intakeBody({ location: { building: '2', unit: '1', room: '302' }, description: 'LIVE-描述：2号楼302室电梯困人', contact: { name: '赵小明', phone: '13911112222' } }));
+  const filed = await resident.post(
+    '/api/v1/cases',
+    intakeBody({
+      location: { building: '2', unit: '1', room: '302' },
+      description: 'LIVE-描述：2号楼302室电梯困人',
+      contact: { name: '赵小明', phone: '13911112222' },
+    }),
+  );
   const id = filed.json().caseId as string;
   await resident.act(id, 'add-information', { text: 'LIVE-补充：晚上十点后更严重' });
   const handler = await as(s.app, 'handler2');
   await handler.act(id, 'acknowledge', {});
   await handler.act(id, 'resolve', { summary: '已更换灯具' });
-  expect((await resident.act(id, 'evaluate', { satisfaction: 'basically_satisfied', solved: true, comment: 'LIVE-评价：处理得还行' })).statusCode).toBe(200);
+  expect(
+    (
+      await resident.act(id, 'evaluate', {
+        satisfaction: 'basically_satisfied',
+        solved: true,
+        comment: 'LIVE-评价：处理得还行',
+      })
+    ).statusCode,
+  ).toBe(200);
   // March is assessed, and demo-fast's committee adjusts it with a reason naming a household.
-  const started = (await (await as(s.app, 'orgdept1')).post('/api/v1/assessments/compute', { period: '2026-03' })).json();
+  const started = (
+    await (await as(s.app, 'orgdept1')).post('/api/v1/assessments/compute', { period: '2026-03' })
+  ).json();
   await s.t.client.workflow.getHandle(started.workflowId).result();
-  const [demo] = (await (await as(s.app, 'admin')).get('/api/v1/assessments?period=2026-03&compound=demo-fast&kind=property_company')).json().items;
-  await (await as(s.app, 'community1')).post(`/api/v1/assessments/${demo.id}/adjustments`, { delta: -3, reason: 'ADJ-理由：3号楼1201室业主反映属实' });
+  const [demo] = (
+    await (await as(s.app, 'admin')).get('/api/v1/assessments?period=2026-03&compound=demo-fast&kind=property_company')
+  ).json().items;
+  await (
+    await as(s.app, 'community1')
+  ).post(`/api/v1/assessments/${demo.id}/adjustments`, { delta: -3, reason: 'ADJ-理由：3号楼1201室业主反映属实' });
 });
 afterAll(async () => {
   await s?.close();
@@ -79,7 +130,12 @@ afterAll(async () => {
 test('property companies are ranked by satisfaction; equal rates share a rank; too few cases or none: listed unranked', async () => {
   const res = await get('/api/v1/public/rankings?period=2026-03&kind=property_company');
   expect(res.statusCode).toBe(200);
-  const items = res.json().items as { rank: number | null; id: string; insufficientData: boolean; rates: { satisfactionRate: unknown; evaluationCoverage: unknown; cases: number } }[];
+  const items = res.json().items as {
+    rank: number | null;
+    id: string;
+    insufficientData: boolean;
+    rates: { satisfactionRate: unknown; evaluationCoverage: unknown; cases: number };
+  }[];
   expect(items.slice(0, 4).map((i) => [i.rank, i.id, i.insufficientData, i.rates.satisfactionRate])).toEqual([
     [1, 'pc-dushu-court', false, { numerator: 5, denominator: 5, pending: 0, value: 1 }],
     [1, 'pc-lakeview', false, { numerator: 5, denominator: 5, pending: 0, value: 1 }],
@@ -88,12 +144,22 @@ test('property companies are ranked by satisfaction; equal rates share a rank; t
     [null, 'pc-moonbay', true, { numerator: 0, denominator: 1, pending: 0, value: 0 }],
   ]);
   expect(items[0].rates.evaluationCoverage).toEqual({ numerator: 5, denominator: 5, pending: 0, value: 1 });
-  expect(items.slice(4).map((i) => [i.rank, i.rates.cases])).toEqual([[null, 0], [null, 0], [null, 0], [null, 0]]);
+  expect(items.slice(4).map((i) => [i.rank, i.rates.cases])).toEqual([
+    [null, 0],
+    [null, 0],
+    [null, 0],
+    [null, 0],
+  ]);
 });
 
 test('communities, and every other handler kind, are ranked the same way', async () => {
   const items = (await get('/api/v1/public/rankings?period=2026-03&kind=community&by=satisfaction')).json().items;
-  expect(items.map((i: { rank: number | null; id: string }) => [i.rank, i.id])).toEqual([[1, 'comm-dushu'], [2, 'comm-jinji'], [null, 'comm-xinghai'], [null, 'comm-lianhua']]);
+  expect(items.map((i: { rank: number | null; id: string }) => [i.rank, i.id])).toEqual([
+    [1, 'comm-dushu'],
+    [2, 'comm-jinji'],
+    [null, 'comm-xinghai'],
+    [null, 'comm-lianhua'],
+  ]);
   const departments = (await get('/api/v1/public/rankings?period=2026-03&kind=functional_department')).json().items;
   expect(departments.map((i: { id: string }) => i.id)).toEqual(['dept-housing', 'dept-market', 'dept-urban']);
 });
@@ -103,7 +169,12 @@ test('assessment results of every handler kind show the adjustment total beside 
   // 8 companies and 8 owners' committees under the agreements, 2 associations, 3 departments.
   expect(body.items).toHaveLength(21);
   const demo = body.items.find((i: { organization: { id: string } }) => i.organization.id === 'pc-demo-fast');
-  expect(demo).toMatchObject({ version: 1, status: 'scored', adjustments: { total: -3, count: 1 }, weights: { response: 0.3 } });
+  expect(demo).toMatchObject({
+    version: 1,
+    status: 'scored',
+    adjustments: { total: -3, count: 1 },
+    weights: { response: 0.3 },
+  });
   expect(typeof demo.score).toBe('number');
   const moonbay = body.items.find((i: { organization: { id: string } }) => i.organization.id === 'pc-moonbay');
   expect(moonbay).toMatchObject({ status: 'insufficient_data', score: null, evaluated: 1, minEvaluated: 5 });
@@ -125,9 +196,19 @@ test('the anonymised case list pages through every case of the period, one at a 
     category: { code: 'repairs', nameZh: '公共维修', nameEn: 'Repairs to common parts' },
     compound: expect.objectContaining({ code: expect.any(String) }),
     community: expect.objectContaining({ id: expect.any(String) }),
-    filedOn: '2026-03-12', acknowledgedOn: '2026-03-12', resolvedOn: expect.any(String), closedOn: expect.any(String),
-    stage: 'closed', status: 'closed', level: 'community_committee', outcome: expect.any(String),
-    respondedOnTime: expect.any(Boolean), resolvedOnTime: expect.any(Boolean), reworked: false, escalated: false, returned: false,
+    filedOn: '2026-03-12',
+    acknowledgedOn: '2026-03-12',
+    resolvedOn: expect.any(String),
+    closedOn: expect.any(String),
+    stage: 'closed',
+    status: 'closed',
+    level: 'community_committee',
+    outcome: expect.any(String),
+    respondedOnTime: expect.any(Boolean),
+    resolvedOnTime: expect.any(Boolean),
+    reworked: false,
+    escalated: false,
+    returned: false,
   });
 });
 
@@ -135,7 +216,15 @@ test('a case handled through the API today is listed with its days and outcome, 
   const res = await get(`/api/v1/public/cases?from=${addCalendarDays(today, -1)}&to=${addCalendarDays(today, 2)}`);
   scan(res.body);
   expect(res.json().items).toEqual([
-    expect.objectContaining({ compound: expect.objectContaining({ code: 'lakeview' }), filedOn: today, acknowledgedOn: today, resolvedOn: today, outcome: 'basically_satisfied', respondedOnTime: true, resolvedOnTime: true }),
+    expect.objectContaining({
+      compound: expect.objectContaining({ code: 'lakeview' }),
+      filedOn: today,
+      acknowledgedOn: today,
+      resolvedOn: today,
+      outcome: 'basically_satisfied',
+      respondedOnTime: true,
+      resolvedOnTime: true,
+    }),
   ]);
 });
 
@@ -151,7 +240,8 @@ test('answers are cached and say so; the order of the query parameters does not 
 test('the public routes have a tighter rate limit than the rest of the API', async () => {
   const app = await s.buildApp({ rateLimit: {}, public: { rateLimit: { max: 3, timeWindow: 60_000 } } });
   const codes = [];
-  for (let i = 0; i < 4; i++) codes.push((await app.inject({ method: 'GET', url: '/api/v1/public/assessments?period=2026-03' })).statusCode);
+  for (let i = 0; i < 4; i++)
+    codes.push((await app.inject({ method: 'GET', url: '/api/v1/public/assessments?period=2026-03' })).statusCode);
   expect(codes).toEqual([200, 200, 200, 429]);
   expect((await app.inject({ method: 'GET', url: '/api/v1/categories' })).statusCode).toBe(200);
 });
@@ -163,10 +253,14 @@ const period = fc.oneof(
     .tuple(fc.integer({ min: -300, max: 30 }), fc.integer({ min: 1, max: 120 }))
     .map(([start, days]) => ({ from: addCalendarDays(today, start), to: addCalendarDays(today, start + days) })),
 );
-const rankings = fc.record({ kind: fc.constantFrom('property_company', 'community', 'owners_committee', 'functional_department'), by: maybe(fc.constantFrom('satisfaction', 'resolution', 'response', 'onTime')) });
+const rankings = fc.record({
+  kind: fc.constantFrom('property_company', 'community', 'owners_committee', 'functional_department'),
+  by: maybe(fc.constantFrom('satisfaction', 'resolution', 'response', 'onTime')),
+});
 const assessments = fc.record({ period: fc.constantFrom('2026-03', thisMonth, '2026-02') });
 /** Present one time in `oneIn` (fc.option's freq is the other way round: how rarely the value is absent). */
-const sometimes = <T>(arb: fc.Arbitrary<T>, oneIn: number) => fc.oneof({ arbitrary: fc.constant(undefined), weight: oneIn - 1 }, { arbitrary: arb, weight: 1 });
+const sometimes = <T>(arb: fc.Arbitrary<T>, oneIn: number) =>
+  fc.oneof({ arbitrary: fc.constant(undefined), weight: oneIn - 1 }, { arbitrary: arb, weight: 1 });
 const rarely = <T>(arb: fc.Arbitrary<T>) => sometimes(arb, 4);
 const cases = fc.record({
   compound: rarely(fc.constantFrom('demo-fast', 'lakeview', 'moonbay', 'dushu-court')),
@@ -190,16 +284,18 @@ const junk = fc.record(
   },
   { requiredKeys: [] },
 );
-const query = fc.tuple(
-  fc.constantFrom('rankings', 'assessments', 'cases'),
-  period,
-  rankings,
-  assessments,
-  cases,
-  sometimes(junk, 5),
-).map(([route, p, r, a, c, bad]) => ({ route, params: { ...(route === 'assessments' ? a : p), ...(route === 'rankings' ? r : route === 'cases' ? c : {}), ...bad } }));
+const query = fc
+  .tuple(fc.constantFrom('rankings', 'assessments', 'cases'), period, rankings, assessments, cases, sometimes(junk, 5))
+  .map(([route, p, r, a, c, bad]) => ({
+    route,
+    params: {
+      ...(route === 'assessments' ? a : p),
+      ...(route === 'rankings' ? r : route === 'cases' ? c : {}),
+      ...bad,
+    },
+  }));
 
-test('no query, valid or not, gets personal data or a resident\'s words out of /public', async () => {
+test("no query, valid or not, gets personal data or a resident's words out of /public", async () => {
   const answered: Record<string, number> = { rankings: 0, assessments: 0, cases: 0 };
   let live = 0;
   await fc.assert(
@@ -210,7 +306,8 @@ test('no query, valid or not, gets personal data or a resident\'s words out of /
       expect([200, 400]).toContain(res.statusCode);
       scan(res.body);
       if (res.statusCode === 200) answered[route] += 1;
-      if (res.statusCode === 200 && route === 'cases') live += res.json().items.filter((i: { filedOn: string }) => i.filedOn >= addCalendarDays(today, -1)).length;
+      if (res.statusCode === 200 && route === 'cases')
+        live += res.json().items.filter((i: { filedOn: string }) => i.filedOn >= addCalendarDays(today, -1)).length;
     }),
     { seed: 20261126, numRuns: 300 },
   );
@@ -219,7 +316,9 @@ test('no query, valid or not, gets personal data or a resident\'s words out of /
   expect(live).toBeGreaterThan(0);
 });
 
-test('the sweep would notice a leak: the scan rejects a body with a resident\'s phone', () => {
-  expect(() => scan(JSON.stringify({ items: [{ note: `call ${PEOPLE.find((p) => p.kind === 'resident')?.phone}` }] }))).toThrow();
+test("the sweep would notice a leak: the scan rejects a body with a resident's phone", () => {
+  expect(() =>
+    scan(JSON.stringify({ items: [{ note: `call ${PEOPLE.find((p) => p.kind === 'resident')?.phone}` }] })),
+  ).toThrow();
   expect(() => scan(JSON.stringify({ items: [{ location: {} }] }))).toThrow();
 });

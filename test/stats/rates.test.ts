@@ -56,7 +56,16 @@ const CLOSINGS: CaseSpec[] = [
   // Withdrawn after the company let the response deadline pass: that miss stands, and nothing else is measured.
   { compound: 'moonbay', dispatchedAt: MAY, closedH: 5, outcome: 'withdrawn' },
   // One ordinary case, on time and satisfied, in building 2 (the others are in building 1), a lift case.
-  { compound: 'moonbay', category: 'lift', building: '2', dispatchedAt: MAY, ack: { h: 1 }, resolvedH: 10, closedH: 11, ...closedSat },
+  {
+    compound: 'moonbay',
+    category: 'lift',
+    building: '2',
+    dispatchedAt: MAY,
+    ack: { h: 1 },
+    resolvedH: 10,
+    closedH: 11,
+    ...closedSat,
+  },
 ];
 
 beforeAll(async () => {
@@ -69,11 +78,35 @@ afterAll(async () => {
 
 /** [numerator, denominator] or [numerator, denominator, pending]. */
 type R = [number, number] | [number, number, number];
-type Expected = [cases: number, excluded: number, response: R, resolution: R, satisfaction: R, coverage: R, onTime: R, rework: R, escalation: R, ret: R, medianH: number | null];
+type Expected = [
+  cases: number,
+  excluded: number,
+  response: R,
+  resolution: R,
+  satisfaction: R,
+  coverage: R,
+  onTime: R,
+  rework: R,
+  escalation: R,
+  ret: R,
+  medianH: number | null,
+];
 
 const r = ([n, d, pending = 0]: R) => rateOf(n, d, pending);
 
-function rates([cases, excluded, response, resolution, satisfaction, coverage, onTime, rework, escalation, ret, medianH]: Expected) {
+function rates([
+  cases,
+  excluded,
+  response,
+  resolution,
+  satisfaction,
+  coverage,
+  onTime,
+  rework,
+  escalation,
+  ret,
+  medianH,
+]: Expected) {
   return {
     cases,
     excluded,
@@ -119,7 +152,8 @@ const STREETS: Record<string, Expected> = {
 const DISTRICT: Expected = [15, 1, [10, 15], [8, 10, 4], [9, 10, 4], [10, 11, 4], [7, 15], [2, 10, 4], [3, 13, 2], [2, 12, 3], 10];
 
 const byId = (items: { id: string; rates: unknown }[]) => Object.fromEntries(items.map((i) => [i.id, i.rates]));
-const expectAll = (table: Record<string, Expected>) => Object.fromEntries(Object.entries(table).map(([id, e]) => [id, rates(e)]));
+const expectAll = (table: Record<string, Expected>) =>
+  Object.fromEntries(Object.entries(table).map(([id, e]) => [id, rates(e)]));
 
 async function get(query: string, user: Parameters<typeof as>[1] = 'admin') {
   const res = await (await as(s.app, user)).get(`/api/v1/stats/rates?${query}`);
@@ -137,7 +171,9 @@ test('every rate of every handler, with numerator and denominator, matches the h
 test('per community, per street and for the district', async () => {
   expect(byId((await get('period=2026-03&groupBy=community')).items)).toEqual(expectAll(COMMUNITIES));
   expect(byId((await get('period=2026-03&groupBy=street')).items)).toEqual(expectAll(STREETS));
-  expect((await get('period=2026-03&groupBy=district')).items).toEqual([{ id: 'district', kind: 'district', nameZh: '全区', nameEn: 'Whole district', rates: rates(DISTRICT) }]);
+  expect((await get('period=2026-03&groupBy=district')).items).toEqual([
+    { id: 'district', kind: 'district', nameZh: '全区', nameEn: 'Whole district', rates: rates(DISTRICT) },
+  ]);
 });
 
 test('a from/to period is half-open and equals the month', async () => {
@@ -149,10 +185,16 @@ test('a from/to period is half-open and equals the month', async () => {
 });
 
 test('each caller gets the figures of the cases it may see, as in GET /cases', async () => {
-  expect(byId((await get('period=2026-03&groupBy=street', 'street1')).items)).toEqual({ 'street-huxi': rates(STREETS['street-huxi']) });
-  expect(byId((await get('period=2026-03&groupBy=community', 'community1')).items)).toEqual({ 'comm-jinji': rates(COMMUNITIES['comm-jinji']) });
+  expect(byId((await get('period=2026-03&groupBy=street', 'street1')).items)).toEqual({
+    'street-huxi': rates(STREETS['street-huxi']),
+  });
+  expect(byId((await get('period=2026-03&groupBy=community', 'community1')).items)).toEqual({
+    'comm-jinji': rates(COMMUNITIES['comm-jinji']),
+  });
   // handler1 sees the cases dispatched to its company, including the one it returned to the owners' committee.
-  expect(byId((await get('period=2026-03&groupBy=handler', 'handler1')).items)).toEqual({ 'pc-demo-fast': rates(HANDLERS['pc-demo-fast']) });
+  expect(byId((await get('period=2026-03&groupBy=handler', 'handler1')).items)).toEqual({
+    'pc-demo-fast': rates(HANDLERS['pc-demo-fast']),
+  });
   const resident = await (await as(s.app, 'resident1')).get('/api/v1/stats/rates?period=2026-03');
   expect(resident.statusCode).toBe(403);
 });
@@ -162,7 +204,9 @@ test('filters narrow the cases before counting', async () => {
     'dept-urban': rates(HANDLERS['dept-urban']),
     'pc-xinghai-garden': rates(HANDLERS['pc-xinghai-garden']),
   });
-  expect((await get('period=2026-03&groupBy=district&handler=pc-lakeview')).overall).toEqual(rates(HANDLERS['pc-lakeview']));
+  expect((await get('period=2026-03&groupBy=district&handler=pc-lakeview')).overall).toEqual(
+    rates(HANDLERS['pc-lakeview']),
+  );
 });
 
 test.each([
@@ -199,12 +243,26 @@ test('withdrawn-early, duplicate and invalid cases leave every rate; a withdrawa
 
 test('rates are broken down by category, by building and by compound for the hotspot views', async () => {
   const byCategory = (await get('period=2026-05&groupBy=category')).items;
-  expect(byCategory.map((i: { id: string; kind: string; nameZh: string; rates: { cases: number } }) => [i.id, i.kind, i.nameZh, i.rates.cases])).toEqual([
+  expect(
+    byCategory.map((i: { id: string; kind: string; nameZh: string; rates: { cases: number } }) => [
+      i.id,
+      i.kind,
+      i.nameZh,
+      i.rates.cases,
+    ]),
+  ).toEqual([
     ['lift', 'category', '电梯故障', 1],
     ['repairs', 'category', '公共维修', 1],
   ]);
   const byBuilding = (await get('period=2026-05&groupBy=building')).items;
-  expect(byBuilding.map((i: { id: string; nameZh: string; rates: { cases: number; excluded: number } }) => [i.id, i.nameZh, i.rates.cases, i.rates.excluded])).toEqual([
+  expect(
+    byBuilding.map((i: { id: string; nameZh: string; rates: { cases: number; excluded: number } }) => [
+      i.id,
+      i.nameZh,
+      i.rates.cases,
+      i.rates.excluded,
+    ]),
+  ).toEqual([
     ['moonbay/1', '月亮湾公寓 1', 1, 4],
     ['moonbay/2', '月亮湾公寓 2', 1, 0],
   ]);
@@ -217,5 +275,10 @@ test('a case whose deadline still runs is pending in the rates, not a miss', asy
   await insertCase(s.pool, { compound: 'lotus-pond', dispatchedAt: now, responseDueH: 1, resolutionDueH: 2 });
   const month = cstDate(now).slice(0, 7);
   const { overall } = await get(`period=${month}&groupBy=district&compound=lotus-pond`);
-  expect(overall).toMatchObject({ cases: 1, responseRate: rateOf(0, 0, 1), onTimeResolutionRate: rateOf(0, 0, 1), satisfactionRate: rateOf(0, 0, 1) });
+  expect(overall).toMatchObject({
+    cases: 1,
+    responseRate: rateOf(0, 0, 1),
+    onTimeResolutionRate: rateOf(0, 0, 1),
+    satisfactionRate: rateOf(0, 0, 1),
+  });
 });

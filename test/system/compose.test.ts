@@ -8,14 +8,32 @@ import YAML from 'yaml';
 import { CONFIG_KEYS, loadConfig } from '../../config';
 import { SMS_KINDS } from '../../services/sms/texts';
 import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
-import { CLI_SEARCH_ATTRIBUTES, NAMESPACE, SCHEMA_STEPS, SERVER_ENV, SQL_PLUGIN, TEMPORAL_IMAGES, namespaceCommands } from '../../deploy/temporal/server';
+import {
+  CLI_SEARCH_ATTRIBUTES,
+  NAMESPACE,
+  SCHEMA_STEPS,
+  SERVER_ENV,
+  SQL_PLUGIN,
+  TEMPORAL_IMAGES,
+  namespaceCommands,
+} from '../../deploy/temporal/server';
 
 const ROOT = path.join(__dirname, '..', '..');
 const raw = fs.readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8');
 const compose = YAML.parse(raw, { merge: true });
 const services = compose.services as Record<
   string,
-  { environment?: Record<string, string>; ports?: string[]; healthcheck?: { test: string[] }; image?: string; build?: string; command?: unknown; init?: boolean; volumes?: string[]; depends_on?: Record<string, { condition: string }> }
+  {
+    environment?: Record<string, string>;
+    ports?: string[];
+    healthcheck?: { test: string[] };
+    image?: string;
+    build?: string;
+    command?: unknown;
+    init?: boolean;
+    volumes?: string[];
+    depends_on?: Record<string, { condition: string }>;
+  }
 >;
 // Compose substitutes ${VAR:-default} and ${VAR:?message}; give the required ones a value as an operator would.
 const OPERATOR: Record<string, string> = {
@@ -29,29 +47,44 @@ const OPERATOR: Record<string, string> = {
 };
 const interpolate = (v: string) =>
   v.replace(/\$\{(\w+)(?::-([^}]*)|:\?[^}]*)?\}/g, (_m, name: string, dflt?: string) => OPERATOR[name] ?? dflt ?? '');
-const envOf = (name: string) => Object.fromEntries(Object.entries(services[name].environment ?? {}).map(([k, v]) => [k, interpolate(String(v))]));
+const envOf = (name: string) =>
+  Object.fromEntries(Object.entries(services[name].environment ?? {}).map(([k, v]) => [k, interpolate(String(v))]));
 
 test('the production shape has postgres, the schema job, temporal, the namespace job, its UI, the api and the worker, each with a health check where it serves', () => {
-  expect(Object.keys(services)).toEqual(expect.arrayContaining(['postgres', 'temporal-schema', 'temporal', 'temporal-setup', 'temporal-ui', 'migrate', 'api', 'worker']));
+  expect(Object.keys(services)).toEqual(
+    expect.arrayContaining([
+      'postgres',
+      'temporal-schema',
+      'temporal',
+      'temporal-setup',
+      'temporal-ui',
+      'migrate',
+      'api',
+      'worker',
+    ]),
+  );
   for (const name of ['postgres', 'temporal', 'api', 'worker']) expect(services[name].healthcheck).toBeDefined();
   expect(services.api.build).toBe('.');
   expect(services.worker.build).toBe('.');
   expect(Object.keys(compose.volumes)).toEqual(expect.arrayContaining(['postgres-data', 'app-data']));
 });
 
-test.each(['api', 'worker'])('every variable the %s container gets is known to config.ts and parses in production', (name) => {
-  const env = envOf(name);
-  for (const key of Object.keys(env)) expect(CONFIG_KEYS).toContain(key);
-  const config = loadConfig(env);
-  expect(config.NODE_ENV).toBe('production');
-  const db = new URL(config.DATABASE_URL!);
-  expect(db.hostname).toBe('postgres');
-  expect(services.postgres.environment?.POSTGRES_DB).toBe(db.pathname.slice(1));
-  expect(config.TEMPORAL_ADDRESS).toBe('temporal:7233');
-  expect(config.TEMPORAL_NAMESPACE).toBe(NAMESPACE.name);
-});
+test.each(['api', 'worker'])(
+  'every variable the %s container gets is known to config.ts and parses in production',
+  (name) => {
+    const env = envOf(name);
+    for (const key of Object.keys(env)) expect(CONFIG_KEYS).toContain(key);
+    const config = loadConfig(env);
+    expect(config.NODE_ENV).toBe('production');
+    const db = new URL(config.DATABASE_URL!);
+    expect(db.hostname).toBe('postgres');
+    expect(services.postgres.environment?.POSTGRES_DB).toBe(db.pathname.slice(1));
+    expect(config.TEMPORAL_ADDRESS).toBe('temporal:7233');
+    expect(config.TEMPORAL_NAMESPACE).toBe(NAMESPACE.name);
+  },
+);
 
-test("the api publishes the port it listens on and its health check asks /readyz", () => {
+test('the api publishes the port it listens on and its health check asks /readyz', () => {
   const config = loadConfig(envOf('api'));
   expect(services.api.ports).toContain(`${config.PORT}:${config.PORT}`);
   expect(JSON.stringify(services.api.healthcheck)).toContain(`localhost:${config.PORT}/readyz`);
@@ -60,7 +93,8 @@ test("the api publishes the port it listens on and its health check asks /readyz
 test("nothing but the API is published beyond 127.0.0.1, PostgreSQL and Temporal's frontend not at all, and no password has a default", () => {
   for (const [name, service] of Object.entries(services)) {
     if (name === 'api') continue;
-    for (const port of service.ports ?? []) expect({ name, port }).toEqual({ name, port: expect.stringMatching(/^127\.0\.0\.1:/) });
+    for (const port of service.ports ?? [])
+      expect({ name, port }).toEqual({ name, port: expect.stringMatching(/^127\.0\.0\.1:/) });
   }
   expect(services.postgres.ports).toBeUndefined();
   expect(services.temporal.ports).toBeUndefined();
@@ -82,18 +116,33 @@ test('Temporal runs the version, images and settings npm run test:production run
   expect(services['temporal-schema'].image).toBe(TEMPORAL_IMAGES.adminTools);
   expect(services['temporal-setup'].image).toBe(TEMPORAL_IMAGES.adminTools);
   expect(raw).not.toMatch(/auto-setup/);
-  expect(envOf('temporal')).toEqual(expect.objectContaining({ ...SERVER_ENV, POSTGRES_SEEDS: 'postgres', POSTGRES_USER: services.postgres.environment?.POSTGRES_USER }));
+  expect(envOf('temporal')).toEqual(
+    expect.objectContaining({
+      ...SERVER_ENV,
+      POSTGRES_SEEDS: 'postgres',
+      POSTGRES_USER: services.postgres.environment?.POSTGRES_USER,
+    }),
+  );
   // The dynamic config mounted is the repository's own file.
   const [source, target] = services.temporal.volumes![0].split(':');
-  expect(path.join(target, path.basename(envOf('temporal').DYNAMIC_CONFIG_FILE_PATH))).toBe(`/etc/temporal/${envOf('temporal').DYNAMIC_CONFIG_FILE_PATH}`);
+  expect(path.join(target, path.basename(envOf('temporal').DYNAMIC_CONFIG_FILE_PATH))).toBe(
+    `/etc/temporal/${envOf('temporal').DYNAMIC_CONFIG_FILE_PATH}`,
+  );
   expect(fs.existsSync(path.join(ROOT, source, path.basename(envOf('temporal').DYNAMIC_CONFIG_FILE_PATH)))).toBe(true);
   // The server starts after the schemas are set up; the app after the namespace exists.
   expect(services.temporal.depends_on?.['temporal-schema']).toEqual({ condition: 'service_completed_successfully' });
-  for (const name of ['api', 'worker']) expect(services[name].depends_on?.['temporal-setup']).toEqual({ condition: 'service_completed_successfully' });
+  for (const name of ['api', 'worker'])
+    expect(services[name].depends_on?.['temporal-setup']).toEqual({ condition: 'service_completed_successfully' });
 });
 
 test('the schema job runs the same temporal-sql-tool steps, in the same order, as npm run test:production', () => {
-  expect(envOf('temporal-schema')).toEqual(expect.objectContaining({ SQL_PLUGIN, SQL_HOST: 'postgres', SQL_USER: services.postgres.environment?.POSTGRES_USER }));
+  expect(envOf('temporal-schema')).toEqual(
+    expect.objectContaining({
+      SQL_PLUGIN,
+      SQL_HOST: 'postgres',
+      SQL_USER: services.postgres.environment?.POSTGRES_USER,
+    }),
+  );
   const script = (services['temporal-schema'].command as string[]).join(' ');
   const run = script.split(';').map((step) => step.trim());
   expect(run).toEqual(SCHEMA_STEPS.flatMap((s) => s.commands.map((args) => ['temporal-sql-tool', ...args].join(' '))));
@@ -103,7 +152,9 @@ test('the namespace job creates the namespace and the search attributes npm run 
   const script = (services['temporal-setup'].command as string[]).join(' ');
   expect(script).toContain(`temporal ${namespaceCommands().namespace.join(' ')}`);
   expect(script).toContain(`for a in ${CLI_SEARCH_ATTRIBUTES.map((a) => `${a.name}:${a.type}`).join(' ')}; do`);
-  expect(script).toContain('temporal operator search-attribute create --namespace default --name "$${a%%:*}" --type "$${a##*:}"');
+  expect(script).toContain(
+    'temporal operator search-attribute create --namespace default --name "$${a%%:*}" --type "$${a##*:}"',
+  );
 });
 
 test('.env.example lists every variable config.ts reads', () => {
@@ -115,13 +166,18 @@ test.each([
   ['api', 'api'],
   ['worker', 'worker'],
   ['migrate', 'migrate'],
-])('the %s container runs the compiled entry of `npm run %s` as node itself under an init process, so SIGTERM reaches it', (name, script) => {
-  // npm does not pass a SIGTERM on to the script it runs: the container would stop only at its SIGKILL, undrained.
-  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-  const entry = pkg.scripts[script].replace(/^tsx /, '');
-  expect(services[name].command).toEqual(['node', `dist/${entry.replace(/\.ts$/, '.js')}`]);
-  expect(services[name].init).toBe(true);
-});
+])(
+  'the %s container runs the compiled entry of `npm run %s` as node itself under an init process, so SIGTERM reaches it',
+  (name, script) => {
+    // npm does not pass a SIGTERM on to the script it runs: the container would stop only at its SIGKILL, undrained.
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    };
+    const entry = pkg.scripts[script].replace(/^tsx /, '');
+    expect(services[name].command).toEqual(['node', `dist/${entry.replace(/\.ts$/, '.js')}`]);
+    expect(services[name].init).toBe(true);
+  },
+);
 
 test("the worker's health check runs a compiled module the build produces", () => {
   const check = services.worker.healthcheck!.test;
@@ -130,7 +186,7 @@ test("the worker's health check runs a compiled module the build produces", () =
   expect(fs.existsSync(path.join(ROOT, check[2].replace(/^dist\//, '').replace(/\.js$/, '.ts')))).toBe(true);
 });
 
-test("the image is built on a Node LTS newer than 20, and its own command is node on the compiled API, for a plain `docker run`", () => {
+test('the image is built on a Node LTS newer than 20, and its own command is node on the compiled API, for a plain `docker run`', () => {
   const dockerfile = fs.readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8');
   const bases = [...dockerfile.matchAll(/^FROM (\S+)/gm)].map((m) => m[1]);
   expect(bases.length).toBeGreaterThan(0);
@@ -142,6 +198,7 @@ test("the image is built on a Node LTS newer than 20, and its own command is nod
 });
 
 test('the api and the worker start after the migrations have been applied', () => {
-  for (const name of ['api', 'worker']) expect(services[name].depends_on?.migrate).toEqual({ condition: 'service_completed_successfully' });
+  for (const name of ['api', 'worker'])
+    expect(services[name].depends_on?.migrate).toEqual({ condition: 'service_completed_successfully' });
   expect(envOf('migrate')).toEqual(envOf('worker'));
 });

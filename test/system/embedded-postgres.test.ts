@@ -12,8 +12,14 @@ test('stop() returns when the server already stopped on its own, and removes a n
   const child = runScript('test/system/fixtures/postgres-gone.ts', {}, [dataDir]);
   let timer: NodeJS.Timeout | undefined;
   try {
-    const code = await Promise.race([child.exited, new Promise<string>((resolve) => (timer = setTimeout(() => resolve('still waiting after 45 s'), 45_000)))]);
-    expect({ code, output: child.output() }).toEqual({ code: 0, output: expect.stringContaining('{"stopped":true,"dataRemoved":true}') });
+    const code = await Promise.race([
+      child.exited,
+      new Promise<string>((resolve) => (timer = setTimeout(() => resolve('still waiting after 45 s'), 45_000))),
+    ]);
+    expect({ code, output: child.output() }).toEqual({
+      code: 0,
+      output: expect.stringContaining('{"stopped":true,"dataRemoved":true}'),
+    });
   } finally {
     clearTimeout(timer);
     await child.stop('SIGKILL');

@@ -27,7 +27,9 @@ function run(cmd: string, args: string[], cwd: string): Promise<string> {
     let out = '';
     proc.stdout.on('data', (d) => (out += d));
     proc.stderr.on('data', (d) => (out += d));
-    proc.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${cmd} ${args.join(' ')} exited ${code}:\n${out}`))));
+    proc.on('exit', (code) =>
+      code === 0 ? resolve(out) : reject(new Error(`${cmd} ${args.join(' ')} exited ${code}:\n${out}`)),
+    );
   });
 }
 
@@ -81,7 +83,8 @@ beforeAll(async () => {
   const build = runScript('scripts/build.ts', {}, ['--out', path.join(dir, 'dist')]);
   if ((await build.exited) !== 0) throw new Error(`npm run build failed:\n${build.output()}`);
   // The runtime stage: production dependencies only, from the same lock file.
-  for (const f of ['package.json', 'package-lock.json', '.npmrc']) fs.copyFileSync(path.join(ROOT, f), path.join(dir, f));
+  for (const f of ['package.json', 'package-lock.json', '.npmrc'])
+    fs.copyFileSync(path.join(ROOT, f), path.join(dir, f));
   await run('npm', ['ci', '--omit=dev', '--prefer-offline', '--no-audit', '--no-fund'], dir);
 }, 600_000);
 
@@ -97,7 +100,9 @@ test('the production install leaves out the development tooling, and the build h
     expect({ dev, installed: fs.existsSync(path.join(dir, 'node_modules', dev)) }).toEqual({ dev, installed: false });
   }
   const migrations = fs.readdirSync(path.join(ROOT, 'db', 'migrations')).filter((f) => f.endsWith('.sql'));
-  expect(fs.readdirSync(path.join(dir, 'dist', 'db', 'migrations')).filter((f) => f.endsWith('.sql'))).toEqual(migrations);
+  expect(fs.readdirSync(path.join(dir, 'dist', 'db', 'migrations')).filter((f) => f.endsWith('.sql'))).toEqual(
+    migrations,
+  );
   expect(fs.statSync(path.join(dir, 'dist', 'workflow-bundle.js')).size).toBeGreaterThan(100_000);
   expect(fs.existsSync(path.join(dir, 'dist', 'scripts'))).toBe(false);
 });
@@ -141,7 +146,10 @@ test('node dist/worker/main.js runs the prebuilt workflow bundle: a case it driv
   await l.actUntilAnswered(filed.caseId, actors.handler1, { type: 'acknowledge' }, `ack-${filed.caseId}`, 10);
   // The container's health check (docker-compose.yml): this host's worker polls; on a queue nobody polls, unhealthy.
   const healthy = runCompiled('worker/health.js', {});
-  expect({ code: await healthy.exited, out: healthy.output() }).toEqual({ code: 0, out: expect.stringContaining('worker: polling') });
+  expect({ code: await healthy.exited, out: healthy.output() }).toEqual({
+    code: 0,
+    out: expect.stringContaining('worker: polling'),
+  });
   const elsewhere = runCompiled('worker/health.js', { TEMPORAL_TASK_QUEUE: `${t.taskQueue}-nobody` });
   expect(await elsewhere.exited).toBe(1);
   expect(await worker.stop('SIGTERM')).toBe(0);

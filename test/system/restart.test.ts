@@ -40,18 +40,38 @@ test('a second npm start finds every case where the first one left it', async ()
     const connection2 = await Connection.connect({ address: `127.0.0.1:${temporalPort}` });
     const temporal2 = new Client({ connection: connection2 });
     // The first start filed the demo cases (real workflows); the second files none again.
-    const demo = await pool.query(`SELECT count(*)::int AS n, count(*) FILTER (WHERE status = 'closed')::int AS closed FROM cases WHERE intake_key LIKE 'seed:%'`);
+    const demo = await pool.query(
+      `SELECT count(*)::int AS n, count(*) FILTER (WHERE status = 'closed')::int AS closed FROM cases WHERE intake_key LIKE 'seed:%'`,
+    );
     expect(demo.rows[0]).toEqual({ n: 7, closed: 2 });
     const row = (await pool.query('SELECT status, last_seq FROM cases WHERE id = $1', [filed.caseId])).rows[0];
     expect(row).toEqual({ status: 'acknowledged', last_seq: 3 });
     const description = await temporal2.workflow.getHandle(`case-${filed.caseId}`).describe();
     expect(description.status.name).toBe('RUNNING');
     // npm start keeps the monthly assessment Schedule (issue 7); starting again found it rather than failing.
-    expect((await temporal2.schedule.getHandle('monthly-assessment').describe()).action).toMatchObject({ workflowType: 'assessmentWorkflow', taskQueue: 'red-steward' });
+    expect((await temporal2.schedule.getHandle('monthly-assessment').describe()).action).toMatchObject({
+      workflowType: 'assessmentWorkflow',
+      taskQueue: 'red-steward',
+    });
 
-    await performAction({ temporal: temporal2 }, filed.caseId, actors.handler1, { type: 'resolve', summary: '已修复' }, 'restart-resolve');
-    await performAction({ temporal: temporal2 }, filed.caseId, actors.resident1, { type: 'evaluate', satisfaction: 'satisfied', solved: true }, 'restart-eval');
-    await eventually(async () => (await pool.query('SELECT status FROM cases WHERE id = $1', [filed.caseId])).rows[0].status === 'closed');
+    await performAction(
+      { temporal: temporal2 },
+      filed.caseId,
+      actors.handler1,
+      { type: 'resolve', summary: '已修复' },
+      'restart-resolve',
+    );
+    await performAction(
+      { temporal: temporal2 },
+      filed.caseId,
+      actors.resident1,
+      { type: 'evaluate', satisfaction: 'satisfied', solved: true },
+      'restart-eval',
+    );
+    await eventually(
+      async () =>
+        (await pool.query('SELECT status FROM cases WHERE id = $1', [filed.caseId])).rows[0].status === 'closed',
+    );
     assertGapFree(await listCaseEvents(pool, filed.caseId));
     await connection2.close();
   } finally {

@@ -31,10 +31,19 @@ function hs256(claims: object, secret: string): string {
   return `${unsigned}.${createHmac('sha256', secret).update(unsigned).digest('base64url')}`;
 }
 
-async function call(method: string, url: string, token?: string, body?: unknown): Promise<{ status: number; json: () => Promise<Record<string, unknown>> }> {
+async function call(
+  method: string,
+  url: string,
+  token?: string,
+  body?: unknown,
+): Promise<{ status: number; json: () => Promise<Record<string, unknown>> }> {
   const res = await fetch(`${base}/api/v1${url}`, {
     method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }), 'idempotency-key': randomUUID() },
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      'idempotency-key': randomUUID(),
+    },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   return { status: res.status, json: async () => (await res.json()) as Record<string, unknown> };
@@ -47,7 +56,8 @@ async function signIn(username: string): Promise<string> {
 }
 
 const photosIn = (dir: string): string[] => (fs.existsSync(dir) ? fs.readdirSync(dir).sort() : []);
-const ONE_PIXEL_PNG = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
+const ONE_PIXEL_PNG =
+  'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
 
 test("handler2's on-behalf filing for resident1 in lakeview is refused, naming residentUserId", async () => {
   const handler2 = await signIn('handler2');
@@ -64,13 +74,18 @@ test("handler2's on-behalf filing for resident1 in lakeview is refused, naming r
 
 test('forged tokens are refused: the old constant development secret, and the right secret without exp', async () => {
   const claims = { userId: 'u-admin', role: 'admin', organizationId: 'org-dept', personId: null };
-  const forged = hs256({ ...claims, iat: Math.floor(Date.now() / 1000), exp: Math.floor(Date.now() / 1000) + 600 }, 'red-steward-development-secret-not-for-production');
+  const forged = hs256(
+    { ...claims, iat: Math.floor(Date.now() / 1000), exp: Math.floor(Date.now() / 1000) + 600 },
+    'red-steward-development-secret-not-for-production',
+  );
   expect((await call('GET', '/cases', forged)).status).toBe(401);
 
   const secret = fs.readFileSync(path.join(sys.env.DATA_DIR, 'jwt-secret'), 'utf8').trim();
   expect(secret.length).toBeGreaterThanOrEqual(32);
   // Even with this data folder's own secret, a token must carry exp (and a session).
-  expect((await call('GET', '/cases', hs256({ ...claims, iat: Math.floor(Date.now() / 1000) }, secret))).status).toBe(401);
+  expect((await call('GET', '/cases', hs256({ ...claims, iat: Math.floor(Date.now() / 1000) }, secret))).status).toBe(
+    401,
+  );
   // The same request with a real sign-in works, so the refusals above are about the tokens.
   expect((await call('GET', '/cases', await signIn('admin'))).status).toBe(200);
 });
@@ -147,7 +162,10 @@ test('a sign-in code for resident1 goes out by SMS (in development: a line of DA
   let code = '';
   await eventually(async () => {
     const lines = fs.existsSync(smsLog) ? fs.readFileSync(smsLog, 'utf8').split('\n').filter(Boolean) : [];
-    const line = lines.slice(linesBefore).map((l) => JSON.parse(l) as { to: string; params: Record<string, string> }).find((l) => l.to === '13800000001' && /^\d{6}$/.test(l.params.code ?? ''));
+    const line = lines
+      .slice(linesBefore)
+      .map((l) => JSON.parse(l) as { to: string; params: Record<string, string> })
+      .find((l) => l.to === '13800000001' && /^\d{6}$/.test(l.params.code ?? ''));
     code = line?.params.code ?? '';
     return code !== '';
   });

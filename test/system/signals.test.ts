@@ -25,7 +25,11 @@ afterAll(async () => {
 });
 
 test('npm run worker: SIGTERM drains the worker and exits 0', async () => {
-  const worker = runScript('worker/main.ts', { DATABASE_URL: url, TEMPORAL_ADDRESS: t.address, TEMPORAL_TASK_QUEUE: t.taskQueue });
+  const worker = runScript('worker/main.ts', {
+    DATABASE_URL: url,
+    TEMPORAL_ADDRESS: t.address,
+    TEMPORAL_TASK_QUEUE: t.taskQueue,
+  });
   children.push(worker);
   // An answered action proves the worker is polling (it may still be bundling on a busy machine).
   const l = loop(t, pool);
@@ -37,7 +41,14 @@ test('npm run worker: SIGTERM drains the worker and exits 0', async () => {
 
 test('npm run api: SIGTERM closes the server and exits 0', async () => {
   const [port] = await freePortFor(1);
-  const api = runScript('api/server.ts', { DATABASE_URL: url, TEMPORAL_ADDRESS: t.address, TEMPORAL_TASK_QUEUE: t.taskQueue, PORT: String(port), HOST: '127.0.0.1', METRICS_PORT: '0' });
+  const api = runScript('api/server.ts', {
+    DATABASE_URL: url,
+    TEMPORAL_ADDRESS: t.address,
+    TEMPORAL_TASK_QUEUE: t.taskQueue,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    METRICS_PORT: '0',
+  });
   children.push(api);
   await waitForReady(`http://127.0.0.1:${port}/readyz`, api);
   expect(await api.stop('SIGTERM')).toBe(0);

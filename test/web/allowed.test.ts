@@ -46,7 +46,12 @@ const actors = {
   street: { userId: DEMO_USERS.street1, role: 'supervisor', organizationId: ids.street },
   otherStreet: { userId: DEMO_USERS.street2, role: 'supervisor', organizationId: ids.otherStreet },
   orgDept: { userId: DEMO_USERS.orgdept1, role: 'supervisor', organizationId: ids.orgDept },
-  member1: { userId: DEMO_USERS.member1, role: 'party_member', organizationId: ids.gridBranch, personId: ids.partyMember },
+  member1: {
+    userId: DEMO_USERS.member1,
+    role: 'party_member',
+    organizationId: ids.gridBranch,
+    personId: ids.partyMember,
+  },
   admin: { userId: DEMO_USERS.admin, role: 'admin', organizationId: null },
 } satisfies Record<string, Actor>;
 
@@ -70,7 +75,11 @@ const sampleActions: { [T in ActionType]: Extract<CaseAction, { type: T }> } = {
   report: { type: 'report', reason: '涉及特种设备' },
   forward: { type: 'forward', departmentOrgId: ids.market, reason: '转市场监管局' },
   take_over: { type: 'take_over', reason: '提级督办' },
-  merge: { type: 'merge', primary: { caseId: 'case-primary', trackingCode: '2510-PRIMRY', compoundCode: ids.compound }, reason: '同一电梯故障' },
+  merge: {
+    type: 'merge',
+    primary: { caseId: 'case-primary', trackingCode: '2510-PRIMRY', compoundCode: ids.compound },
+    reason: '同一电梯故障',
+  },
   evaluate: { type: 'evaluate', satisfaction: 'satisfied', solved: true },
   record_callback: { type: 'record_callback', channel: 'phone', satisfaction: 'satisfied', solved: true },
   add_information: { type: 'add_information', text: '补充照片' },
@@ -82,10 +91,29 @@ const sampleActions: { [T in ActionType]: Extract<CaseAction, { type: T }> } = {
 function intake(over: { categoryCode?: string; department?: string; residentUserId?: string | null } = {}): CaseIntake {
   const terms = AGREEMENTS.find((a) => a.compoundCode === ids.compound)!.terms;
   const built = buildIntake(
-    { caseId: 'case-1', trackingCode: '2510-ABC123', categoryCode: over.categoryCode ?? 'lift', compoundCode: ids.compound, residentUserId: over.residentUserId === undefined ? DEMO_USERS.resident1 : over.residentUserId, householdId: null, submittedAt: T0, linkedPartyMemberId: ids.partyMember },
     {
-      category: { code: over.categoryCode ?? 'lift', tier: 'utilities', defaultHandlerKind: over.department ? 'functional_department' : 'property_company', ownerDepartmentId: over.department ?? ids.market },
-      compound: { code: ids.compound, communityOrgId: ids.community, propertyCompanyOrgId: ids.handler, ownersCommitteeOrgId: ids.ownersCommittee },
+      caseId: 'case-1',
+      trackingCode: '2510-ABC123',
+      categoryCode: over.categoryCode ?? 'lift',
+      compoundCode: ids.compound,
+      residentUserId: over.residentUserId === undefined ? DEMO_USERS.resident1 : over.residentUserId,
+      householdId: null,
+      submittedAt: T0,
+      linkedPartyMemberId: ids.partyMember,
+    },
+    {
+      category: {
+        code: over.categoryCode ?? 'lift',
+        tier: 'utilities',
+        defaultHandlerKind: over.department ? 'functional_department' : 'property_company',
+        ownerDepartmentId: over.department ?? ids.market,
+      },
+      compound: {
+        code: ids.compound,
+        communityOrgId: ids.community,
+        propertyCompanyOrgId: ids.handler,
+        ownersCommitteeOrgId: ids.ownersCommittee,
+      },
       chain: { communityOrgId: ids.community, streetOrgId: ids.street, organizationDepartmentId: ids.orgDept },
       agreement: { id: 'agr-demo-fast-v1', ...terms },
       regulatorDepartmentId: DEMO.departments.housing,
@@ -116,7 +144,12 @@ class CaseRun {
     this.tick(to);
   }
   tick(now: number): void {
-    for (let due = timerEvents(this.state, now), round = 0; due.length > 0 && round < 8; due = timerEvents(this.state, now), round++) this.commit(due, SYSTEM_ACTOR, now);
+    for (
+      let due = timerEvents(this.state, now), round = 0;
+      due.length > 0 && round < 8;
+      due = timerEvents(this.state, now), round++
+    )
+      this.commit(due, SYSTEM_ACTOR, now);
   }
   mustAt(at: number, actor: Actor, action: CaseAction): void {
     this.walk(at);
@@ -170,7 +203,8 @@ function meOf(a: Actor): Me {
 /** The case as GET /cases/:id shows it: the fields the web app decides from. */
 function viewOf(state: CaseState, log: CaseEvent[]): CaseDetail {
   const iso = (ms: number) => new Date(ms).toISOString();
-  const org = (id: string | null) => (id ? { id, kind: KINDS[id] ?? 'property_company', nameZh: id, nameEn: id } : null);
+  const org = (id: string | null) =>
+    id ? { id, kind: KINDS[id] ?? 'property_company', nameZh: id, nameEn: id } : null;
   const p = state.pendingRequest;
   return {
     status: state.status,
@@ -179,7 +213,11 @@ function viewOf(state: CaseState, log: CaseEvent[]): CaseDetail {
     handler: org(state.currentHandlerOrgId),
     supervisor: org(state.supervisorOrgId),
     followUpOwner: state.followUpOwner ? { ...state.followUpOwner, nameZh: '', nameEn: '' } : null,
-    deadlines: Object.values(state.deadlines).map((d) => ({ kind: d!.kind, dueAt: iso(d!.dueAt), breachedAt: d!.breachedAt === null ? null : iso(d!.breachedAt) })),
+    deadlines: Object.values(state.deadlines).map((d) => ({
+      kind: d!.kind,
+      dueAt: iso(d!.dueAt),
+      breachedAt: d!.breachedAt === null ? null : iso(d!.breachedAt),
+    })),
     pendingExtension: state.pendingExtension as unknown as Record<string, unknown> | null,
     pendingRequest: p ? { kind: p.kind, reason: p.reason, requestedAt: p.requestedAt } : null,
     pausedSince: state.pausedSince === null ? null : iso(state.pausedSince),
@@ -187,7 +225,13 @@ function viewOf(state: CaseState, log: CaseEvent[]): CaseDetail {
     counts: { reopen: state.reopenCount, escalation: state.escalationCount, returned: state.returnedCount },
     timeline: log.map((e) => {
       const { seq, type, at, actor, ...payload } = e;
-      return { seq, type, at: iso(at), actor: { userId: actor.userId, role: actor.role, organizationId: actor.organizationId }, payload };
+      return {
+        seq,
+        type,
+        at: iso(at),
+        actor: { userId: actor.userId, role: actor.role, organizationId: actor.organizationId },
+        payload,
+      };
     }),
   } as unknown as CaseDetail;
 }
@@ -199,11 +243,19 @@ function variants(type: ActionType): CaseAction[] {
     case 'reroute':
       return handlers.map((handlerOrgId) => ({ type, handlerOrgId, reason: '改派' }));
     case 'decide_return':
-      return [sampleActions.decide_return, ...handlers.map((handlerOrgId) => ({ type, decision: 'reroute' as const, handlerOrgId, reason: '改派' }))];
+      return [
+        sampleActions.decide_return,
+        ...handlers.map((handlerOrgId) => ({ type, decision: 'reroute' as const, handlerOrgId, reason: '改派' })),
+      ];
     case 'close':
       return CLOSE_GROUNDS.map((ground) => ({ type, ground, reason: '核实' }));
     case 'request_extension':
-      return (['response', 'resolution'] as const).map((deadline) => ({ type, deadline, extendBy: seconds(1), reason: '配件' }));
+      return (['response', 'resolution'] as const).map((deadline) => ({
+        type,
+        deadline,
+        extendBy: seconds(1),
+        reason: '配件',
+      }));
     case 'assign_follow_up':
       return [{ type, owner: { kind: 'grid_branch', id: ids.gridBranch } }];
     default:
@@ -223,72 +275,171 @@ function compare(run: CaseRun, at: number): string[] {
       const accepted = variants(type).some((a) => decide(run.state, a, actor, at).ok);
       // A pending return is decided in its own form, which holds the re-route: the plain re-route button waits.
       const expected = accepted && !(type === 'reroute' && run.state.pendingRequest?.kind === 'return');
-      if (offered.has(type.replace(/_/g, '-') as never) !== expected) mismatches.push(`${name} ${type}: offered ${!expected}, accepted ${accepted}`);
+      if (offered.has(type.replace(/_/g, '-') as never) !== expected)
+        mismatches.push(`${name} ${type}: offered ${!expected}, accepted ${accepted}`);
     }
     // The close form's grounds are those the loop accepts from whoever may close.
-    const grounds = CLOSE_GROUNDS.filter((ground) => decide(run.state, { type: 'close', ground, reason: '核实' }, actor, at).ok);
-    if (grounds.length > 0 && closeGrounds(view).join() !== grounds.join()) mismatches.push(`${name} close grounds: offered ${closeGrounds(view).join()}, accepted ${grounds.join()}`);
+    const grounds = CLOSE_GROUNDS.filter(
+      (ground) => decide(run.state, { type: 'close', ground, reason: '核实' }, actor, at).ok,
+    );
+    if (grounds.length > 0 && closeGrounds(view).join() !== grounds.join())
+      mismatches.push(`${name} close grounds: offered ${closeGrounds(view).join()}, accepted ${grounds.join()}`);
   }
   return mismatches;
 }
 
 /** The states the fairness rules create, each reached the way the loop reaches it, and what makes it that state. */
 const scenarios: Array<[string, () => { run: CaseRun; at: number }, Partial<Record<keyof CaseState, unknown>>]> = [
-  ['dispatched', () => ({ run: new CaseRun(intake()), at: s(1) }), { status: 'dispatched', level: 'community_committee' }],
+  [
+    'dispatched',
+    () => ({ run: new CaseRun(intake()), at: s(1) }),
+    { status: 'dispatched', level: 'community_committee' },
+  ],
   ['acknowledged', () => acked(), { status: 'acknowledged' }],
-  ['a return awaiting the community committee', () => withRun(acked(), (r) => r.mustAt(s(3), actors.handler, sampleActions.return), s(4)), { status: 'returned', pendingRequest: { kind: 'return' } }],
-  ['a return of a case not yet acknowledged', () => withRun({ run: new CaseRun(intake()) }, (r) => r.mustAt(s(1), actors.handler, sampleActions.return), s(2)), { status: 'returned', acknowledgedAt: null }],
+  [
+    'a return awaiting the community committee',
+    () => withRun(acked(), (r) => r.mustAt(s(3), actors.handler, sampleActions.return), s(4)),
+    { status: 'returned', pendingRequest: { kind: 'return' } },
+  ],
+  [
+    'a return of a case not yet acknowledged',
+    () => withRun({ run: new CaseRun(intake()) }, (r) => r.mustAt(s(1), actors.handler, sampleActions.return), s(2)),
+    { status: 'returned', acknowledgedAt: null },
+  ],
   [
     'returned again after a refused return',
     () =>
-      withRun(acked(), (r) => {
-        r.mustAt(s(3), actors.handler, sampleActions.return);
-        r.mustAt(s(4), actors.community, sampleActions.decide_return);
-        r.mustAt(s(5), actors.handler, sampleActions.return);
-      }, s(6)),
+      withRun(
+        acked(),
+        (r) => {
+          r.mustAt(s(3), actors.handler, sampleActions.return);
+          r.mustAt(s(4), actors.community, sampleActions.decide_return);
+          r.mustAt(s(5), actors.handler, sampleActions.return);
+        },
+        s(6),
+      ),
     { status: 'returned', returnedCount: 2, pendingRequest: { kind: 'return', statusBefore: 'acknowledged' } },
   ],
-  ['a pause awaiting the community committee', () => withRun(acked(), (r) => r.mustAt(s(3), actors.handler, sampleActions.request_pause), s(4)), { pendingRequest: { kind: 'pause' } }],
+  [
+    'a pause awaiting the community committee',
+    () => withRun(acked(), (r) => r.mustAt(s(3), actors.handler, sampleActions.request_pause), s(4)),
+    { pendingRequest: { kind: 'pause' } },
+  ],
   [
     'paused',
     () =>
-      withRun(acked(), (r) => {
-        r.mustAt(s(3), actors.handler, sampleActions.request_pause);
-        r.mustAt(s(4), actors.community, sampleActions.decide_pause);
-      }, s(5)),
+      withRun(
+        acked(),
+        (r) => {
+          r.mustAt(s(3), actors.handler, sampleActions.request_pause);
+          r.mustAt(s(4), actors.community, sampleActions.decide_pause);
+        },
+        s(5),
+      ),
     { pausedSince: s(4), pendingRequest: null },
   ],
-  ['an extension awaiting a decision', () => withRun(acked(), (r) => r.mustAt(s(3), actors.handler, sampleActions.request_extension), s(4)), { pendingExtension: { deadline: 'resolution' } }],
-  ['with a follow-up owner', () => withRun(acked(), (r) => r.mustAt(s(3), actors.community, sampleActions.assign_follow_up), s(4)), { followUpOwner: { kind: 'grid_branch', id: ids.gridBranch } }],
-  ['escalated to the street after a missed response', () => withRun({ run: new CaseRun(intake()) }, (r) => r.walk(s(16)), s(17)), { status: 'dispatched', level: 'street_committee' }],
-  ['taken over by the street', () => withRun(acked(), (r) => r.mustAt(s(3), actors.street, sampleActions.take_over), s(4)), { level: 'street_committee', supervisorOrgId: ids.street }],
-  ['taken over by the organisation department', () => withRun(acked(), (r) => r.mustAt(s(3), actors.orgDept, sampleActions.take_over), s(4)), { level: 'organization_department' }],
-  ['at the top rung', () => withRun(acked(), (r) => r.walk(s(200)), s(201)), { status: 'acknowledged', level: 'functional_department', supervisorOrgId: ids.market }],
+  [
+    'an extension awaiting a decision',
+    () => withRun(acked(), (r) => r.mustAt(s(3), actors.handler, sampleActions.request_extension), s(4)),
+    { pendingExtension: { deadline: 'resolution' } },
+  ],
+  [
+    'with a follow-up owner',
+    () => withRun(acked(), (r) => r.mustAt(s(3), actors.community, sampleActions.assign_follow_up), s(4)),
+    { followUpOwner: { kind: 'grid_branch', id: ids.gridBranch } },
+  ],
+  [
+    'escalated to the street after a missed response',
+    () => withRun({ run: new CaseRun(intake()) }, (r) => r.walk(s(16)), s(17)),
+    { status: 'dispatched', level: 'street_committee' },
+  ],
+  [
+    'taken over by the street',
+    () => withRun(acked(), (r) => r.mustAt(s(3), actors.street, sampleActions.take_over), s(4)),
+    { level: 'street_committee', supervisorOrgId: ids.street },
+  ],
+  [
+    'taken over by the organisation department',
+    () => withRun(acked(), (r) => r.mustAt(s(3), actors.orgDept, sampleActions.take_over), s(4)),
+    { level: 'organization_department' },
+  ],
+  [
+    'at the top rung',
+    () => withRun(acked(), (r) => r.walk(s(200)), s(201)),
+    { status: 'acknowledged', level: 'functional_department', supervisorOrgId: ids.market },
+  ],
   ['resolved', () => resolved(intake()), { status: 'resolved' }],
-  ['resolved, filed by staff for a resident without an account', () => resolved(intake({ residentUserId: null })), { status: 'resolved', residentUserId: null }],
-  ['reopened once', () => withRun(resolved(intake()), (r) => r.mustAt(s(6), actors.resident1, { type: 'evaluate', satisfaction: 'unsatisfied', solved: false }), s(7)), { status: 'acknowledged', reopenCount: 1 }],
+  [
+    'resolved, filed by staff for a resident without an account',
+    () => resolved(intake({ residentUserId: null })),
+    { status: 'resolved', residentUserId: null },
+  ],
+  [
+    'reopened once',
+    () =>
+      withRun(
+        resolved(intake()),
+        (r) => r.mustAt(s(6), actors.resident1, { type: 'evaluate', satisfaction: 'unsatisfied', solved: false }),
+        s(7),
+      ),
+    { status: 'acknowledged', reopenCount: 1 },
+  ],
   [
     'still unsatisfied after rework: awaiting verification',
     () =>
-      withRun(resolved(intake()), (r) => {
-        r.mustAt(s(6), actors.resident1, { type: 'evaluate', satisfaction: 'unsatisfied', solved: false });
-        r.mustAt(s(7), actors.handler, sampleActions.resolve);
-        r.mustAt(s(8), actors.resident1, { type: 'evaluate', satisfaction: 'unsatisfied', solved: false });
-      }, s(9)),
+      withRun(
+        resolved(intake()),
+        (r) => {
+          r.mustAt(s(6), actors.resident1, { type: 'evaluate', satisfaction: 'unsatisfied', solved: false });
+          r.mustAt(s(7), actors.handler, sampleActions.resolve);
+          r.mustAt(s(8), actors.resident1, { type: 'evaluate', satisfaction: 'unsatisfied', solved: false });
+        },
+        s(9),
+      ),
     { awaitingVerification: true, level: 'street_committee', status: 'acknowledged' },
   ],
   [
     'a primary case another complainant joined',
     () =>
-      withRun(acked(), (r) => r.commit([{ type: 'complainant_joined', fromCaseId: 'case-0', fromTrackingCode: '2510-JOINED', residentUserId: actors.resident2.userId }], SYSTEM_ACTOR, s(3)), s(4)),
+      withRun(
+        acked(),
+        (r) =>
+          r.commit(
+            [
+              {
+                type: 'complainant_joined',
+                fromCaseId: 'case-0',
+                fromTrackingCode: '2510-JOINED',
+                residentUserId: actors.resident2.userId,
+              },
+            ],
+            SYSTEM_ACTOR,
+            s(3),
+          ),
+        s(4),
+      ),
     { coComplainants: [actors.resident2.userId] },
   ],
   [
     'a department handling its own case at the top rung, decided by the organisation department',
-    () => withRun({ run: new CaseRun(intake({ categoryCode: 'illegal_construction', department: ids.urban })) }, (r) => r.walk(s(200)), s(201)),
+    () =>
+      withRun(
+        { run: new CaseRun(intake({ categoryCode: 'illegal_construction', department: ids.urban })) },
+        (r) => r.walk(s(200)),
+        s(201),
+      ),
     { level: 'functional_department', currentHandlerOrgId: ids.urban, supervisorOrgId: ids.urban },
   ],
-  ['re-routed to the owners committee', () => withRun(acked(), (r) => r.mustAt(s(3), actors.community, { type: 'reroute', handlerOrgId: ids.ownersCommittee, reason: '改派' }), s(4)), { currentHandlerOrgId: ids.ownersCommittee, status: 'dispatched' }],
+  [
+    're-routed to the owners committee',
+    () =>
+      withRun(
+        acked(),
+        (r) => r.mustAt(s(3), actors.community, { type: 'reroute', handlerOrgId: ids.ownersCommittee, reason: '改派' }),
+        s(4),
+      ),
+    { currentHandlerOrgId: ids.ownersCommittee, status: 'dispatched' },
+  ],
 ];
 
 function acked(): { run: CaseRun; at: number } {
@@ -309,8 +460,11 @@ function withRun(start: { run: CaseRun }, steps: (run: CaseRun) => unknown, at: 
   return { run: start.run, at };
 }
 
-test.each(scenarios)('the web app offers exactly the actions (and close grounds) the loop accepts: %s', (_name, make, state) => {
-  const { run, at } = make();
-  expect(run.state).toMatchObject(state);
-  expect(compare(run, at)).toEqual([]);
-});
+test.each(scenarios)(
+  'the web app offers exactly the actions (and close grounds) the loop accepts: %s',
+  (_name, make, state) => {
+    const { run, at } = make();
+    expect(run.state).toMatchObject(state);
+    expect(compare(run, at)).toEqual([]);
+  },
+);

@@ -21,10 +21,14 @@ export const DESKTOP = { width: 1280, height: 900 };
 /** Fails, never skips: a browser test that silently did not run would pass for the wrong reason. */
 export function assertPrerequisites(): void {
   if (!fs.existsSync(CHROMIUM)) {
-    throw new Error(`Chromium is missing at ${CHROMIUM}: install it with \`apt-get update && apt-get install -y chromium\` (.ci/run does this before npm test)`);
+    throw new Error(
+      `Chromium is missing at ${CHROMIUM}: install it with \`apt-get update && apt-get install -y chromium\` (.ci/run does this before npm test)`,
+    );
   }
   if (!fs.existsSync(path.join(DEFAULT_WEB_ROOT, 'index.html'))) {
-    throw new Error(`The web app is not built (${DEFAULT_WEB_ROOT}): run \`npm run build:web\` (npm test builds it before jest)`);
+    throw new Error(
+      `The web app is not built (${DEFAULT_WEB_ROOT}): run \`npm run build:web\` (npm test builds it before jest)`,
+    );
   }
 }
 
@@ -64,7 +68,13 @@ export function useWebStack(fast: FastTerms): () => WebStack {
     stack.baseUrl = `http://127.0.0.1:${(stack.app.server.address() as AddressInfo).port}`;
     stack.browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+      ],
     });
   });
   afterAll(async () => {
@@ -76,7 +86,10 @@ export function useWebStack(fast: FastTerms): () => WebStack {
 }
 
 /** A browser context for one person, in Chinese (the default) on China Standard Time. */
-export async function personAt(browser: Browser, size: { width: number; height: number } = DESKTOP): Promise<{ context: BrowserContext; page: Page }> {
+export async function personAt(
+  browser: Browser,
+  size: { width: number; height: number } = DESKTOP,
+): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport: size, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
   const page = await context.newPage();
   page.setDefaultTimeout(20_000);
@@ -92,7 +105,10 @@ export async function signInWithPassword(page: Page, baseUrl: string, username: 
   await page.getByRole('tab', { name: '账号密码登录' }).click();
   await page.getByLabel('用户名', { exact: true }).fill(username);
   await page.getByLabel('密码', { exact: true }).fill(DEMO_PASSWORD);
-  await page.getByRole('button', { name: /^登\s?录$/ }).last().click();
+  await page
+    .getByRole('button', { name: /^登\s?录$/ })
+    .last()
+    .click();
   await page.waitForURL((u) => !u.pathname.startsWith('/login'));
 }
 
@@ -113,13 +129,22 @@ export async function seriousViolations(page: Page): Promise<string[]> {
   await page.evaluate(AXE_SOURCE);
   const violations = await page.evaluate(async () => {
     // Runs in the page; the root tsconfig has no DOM types, hence globalThis.
-    const g = globalThis as unknown as { axe: { run(ctx: unknown, opts: object): Promise<{ violations: AxeViolation[] }> }; document: unknown };
+    const g = globalThis as unknown as {
+      axe: { run(ctx: unknown, opts: object): Promise<{ violations: AxeViolation[] }> };
+      document: unknown;
+    };
     const result = await g.axe.run(g.document, { resultTypes: ['violations'] });
     return result.violations;
   });
   return violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.impact} ${v.id} (${v.help}): ${v.nodes.slice(0, 3).map((n) => JSON.stringify(n.target)).join(', ')}`);
+    .map(
+      (v) =>
+        `${v.impact} ${v.id} (${v.help}): ${v.nodes
+          .slice(0, 3)
+          .map((n) => JSON.stringify(n.target))
+          .join(', ')}`,
+    );
 }
 
 /** A full-page screenshot at the page's current size: test/.artifacts/screenshots/<name>-<width>.png. */
@@ -150,5 +175,8 @@ export async function checkPage(page: Page, name: string): Promise<string[]> {
 
 /** A small valid PNG (a 24×24 red square), the photo a resident attaches. */
 export function redSquarePng(): Buffer {
-  return Buffer.from('iVBORw0KGgoAAAANSUhEUgAAABgAAAAYCAIAAABvFaqvAAAAH0lEQVR4nGM4ISZLFcQwatCoQaMGjRo0atCoQQNvEAB56jTfrhJH7gAAAABJRU5ErkJggg==', 'base64');
+  return Buffer.from(
+    'iVBORw0KGgoAAAANSUhEUgAAABgAAAAYCAIAAABvFaqvAAAAH0lEQVR4nGM4ISZLFcQwatCoQaMGjRo0atCoQQNvEAB56jTfrhJH7gAAAABJRU5ErkJggg==',
+    'base64',
+  );
 }

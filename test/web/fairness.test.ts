@@ -11,7 +11,12 @@ import { checkPage, DESKTOP, personAt, signInWithPassword, useWebStack } from '.
 
 // Deadlines long enough that no breach moves the case up the ladder while people click: these journeys are about
 // decisions, not the clock (loop.test.ts watches the clock).
-const stack = useWebStack({ response: 600, resolution: 900, evaluation: 900, fairness: { decisionTime: { unit: 'seconds', amount: 600 } } });
+const stack = useWebStack({
+  response: 600,
+  resolution: 900,
+  evaluation: 900,
+  fairness: { decisionTime: { unit: 'seconds', amount: 600 } },
+});
 
 const OK_BUTTON = /^确\s?定$/;
 
@@ -22,8 +27,10 @@ async function check(page: Page, name: string): Promise<void> {
   problems.push(...(await checkPage(page, name)));
 }
 
-const waitStatus = (page: Page, status: string, timeout = 30_000) => page.locator(`[data-testid="case-status"] [data-status="${status}"]`).first().waitFor({ timeout });
-const eventText = async (page: Page, type: string) => (await page.locator(`[data-event="${type}"]`).first().innerText()).replace(/\s+/g, ' ');
+const waitStatus = (page: Page, status: string, timeout = 30_000) =>
+  page.locator(`[data-testid="case-status"] [data-status="${status}"]`).first().waitFor({ timeout });
+const eventText = async (page: Page, type: string) =>
+  (await page.locator(`[data-event="${type}"]`).first().innerText()).replace(/\s+/g, ' ');
 
 /** Opens an action's form; the caller fills it, then confirm() sends it and waits for the dialog to go. */
 async function openForm(page: Page, action: string): Promise<Locator> {
@@ -58,7 +65,10 @@ async function returnCase(page: Page, caseUrl: string, reason: string): Promise<
 }
 
 async function orgName(id: string): Promise<string> {
-  const { rows } = await stack().suite.pool.query<{ name: string }>('SELECT name_zh AS name FROM organizations WHERE id = $1', [id]);
+  const { rows } = await stack().suite.pool.query<{ name: string }>(
+    'SELECT name_zh AS name FROM organizations WHERE id = $1',
+    [id],
+  );
   return rows[0].name;
 }
 
@@ -111,7 +121,9 @@ test("the community committee decides a handler's return: refused, the handler c
   await confirm(modal);
   await waitStatus(c, 'dispatched');
   await c.locator('[data-event="return_decided"]').waitFor();
-  expect(await eventText(c, 'return_decided')).toContain(`监督方驳回回退，仍由 ${handlerName} 办理，原时限不变：楼道及车库照明属物业服务合同约定的公共设施维护`);
+  expect(await eventText(c, 'return_decided')).toContain(
+    `监督方驳回回退，仍由 ${handlerName} 办理，原时限不变：楼道及车库照明属物业服务合同约定的公共设施维护`,
+  );
   expect(await c.getByTestId('pending-request-banner').count()).toBe(0);
   // …and the handler sees it back in its hands, to acknowledge.
   await h.goto(refusedUrl);
@@ -126,10 +138,15 @@ test("the community committee decides a handler's return: refused, the handler c
   await modal.getByLabel('理由').fill('健身器材更换由业委会决定并组织实施');
   await confirm(modal);
   await c.locator('[data-event="return_decided"]').waitFor();
-  expect(await eventText(c, 'return_decided')).toContain(`监督方同意回退，改派给 ${ownersName}：健身器材更换由业委会决定并组织实施`);
+  expect(await eventText(c, 'return_decided')).toContain(
+    `监督方同意回退，改派给 ${ownersName}：健身器材更换由业委会决定并组织实施`,
+  );
   await c.getByText(`健身器材更换由业委会决定并组织实施`).last().waitFor();
   await waitStatus(c, 'dispatched');
-  const { rows } = await suite.pool.query<{ handler: string }>('SELECT handler_org_id AS handler FROM cases WHERE id = $1', [rerouted.caseId]);
+  const { rows } = await suite.pool.query<{ handler: string }>(
+    'SELECT handler_org_id AS handler FROM cases WHERE id = $1',
+    [rerouted.caseId],
+  );
   expect(rows[0].handler).toBe('oc-demo-fast');
   await check(c, 'case-return-rerouted');
 
@@ -148,7 +165,11 @@ test("the community committee decides a handler's return: refused, the handler c
 test('a case filed by staff for a resident without an account is evaluated by the community committee’s follow-up call', async () => {
   const { baseUrl, browser, suite } = stack();
   const l = loop(suite.t, suite.pool);
-  const filed = await l.file({ residentUserId: null, householdId: null, description: '独居老人家中水管漏水，社区网格员代为登记' });
+  const filed = await l.file({
+    residentUserId: null,
+    householdId: null,
+    description: '独居老人家中水管漏水，社区网格员代为登记',
+  });
   const caseUrl = `${baseUrl}/cases/${filed.caseId}`;
 
   const handler = await personAt(browser, DESKTOP);
@@ -248,12 +269,24 @@ test('the community committee merges a second report of the same lift into the f
   await c.getByRole('button', { name: 'English' }).click();
   await c.getByText(`Case ${duplicate.trackingCode} was merged into this one`).waitFor();
   await c.goto(`${baseUrl}/cases/${duplicate.caseId}`);
-  await c.locator('[data-event="merged"]').getByText(`Merged into case ${primary.trackingCode}: 同一部电梯的同一故障，合并办理`).waitFor();
+  await c
+    .locator('[data-event="merged"]')
+    .getByText(`Merged into case ${primary.trackingCode}: 同一部电梯的同一故障，合并办理`)
+    .waitFor();
   await c.locator('[data-event="closed"]').getByText(`Closed: Merged (merged into ${primary.trackingCode})`).waitFor();
   await c.getByRole('button', { name: '中文' }).click();
 
   // resident2 follows the primary case now: it is on their list.
-  await eventually(async () => (await suite.pool.query('SELECT 1 FROM cases WHERE id = $1 AND $2 = ANY(co_complainants)', [primary.caseId, DEMO_USERS.resident2])).rowCount === 1, 20_000);
+  await eventually(
+    async () =>
+      (
+        await suite.pool.query('SELECT 1 FROM cases WHERE id = $1 AND $2 = ANY(co_complainants)', [
+          primary.caseId,
+          DEMO_USERS.resident2,
+        ])
+      ).rowCount === 1,
+    20_000,
+  );
 
   expect((c as Page & { problems?: string[] }).problems ?? []).toEqual([]);
   await community.context.close();

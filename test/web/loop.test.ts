@@ -21,7 +21,8 @@ async function check(page: Page, name: string): Promise<void> {
 }
 
 const statusOf = (page: Page) => page.locator('[data-testid="case-status"] [data-status]').first();
-const waitStatus = (page: Page, status: string, timeout = 30_000) => page.locator(`[data-testid="case-status"] [data-status="${status}"]`).first().waitFor({ timeout });
+const waitStatus = (page: Page, status: string, timeout = 30_000) =>
+  page.locator(`[data-testid="case-status"] [data-status="${status}"]`).first().waitFor({ timeout });
 
 async function actWithForm(page: Page, action: string, fill: (modal: Locator) => Promise<void>): Promise<void> {
   await page.locator(`[data-action="${action}"]`).click();
@@ -53,7 +54,7 @@ async function companyRate(page: Page, rate: 'responseRate' | 'resolutionRate' |
   return (await cell.innerText()).replace(/\s+/g, ' ').trim();
 }
 
-test('a case runs the whole loop on screen, from a resident\'s photo to the public rates', async () => {
+test("a case runs the whole loop on screen, from a resident's photo to the public rates", async () => {
   const { baseUrl, browser, suite } = stack();
 
   // The public page before: the demo-fast company has no case this month.
@@ -76,7 +77,10 @@ test('a case runs the whole loop on screen, from a resident\'s photo to the publ
     [RESIDENT_PHONE],
   );
   await r.getByLabel('验证码', { exact: true }).fill(rows[0].code);
-  await r.getByRole('button', { name: /^登\s?录$/ }).first().click();
+  await r
+    .getByRole('button', { name: /^登\s?录$/ })
+    .first()
+    .click();
   await r.waitForURL(`${baseUrl}/my`);
   await r.getByText('您还没有反映过问题').waitFor();
   await check(r, 'my-cases-empty');
@@ -93,7 +97,9 @@ test('a case runs the whole loop on screen, from a resident\'s photo to the publ
   expect(await r.getByTestId('error-summary').innerText()).toMatch(/请选择问题类别[\s\S]*请描述问题/);
   await r.getByRole('radio', { name: '电梯故障' }).click();
   await r.getByLabel('问题描述').fill('1号楼电梯停在三楼不动，老人上下楼困难');
-  await r.locator('input[type="file"]').setInputFiles({ name: 'lift.png', mimeType: 'image/png', buffer: redSquarePng() });
+  await r
+    .locator('input[type="file"]')
+    .setInputFiles({ name: 'lift.png', mimeType: 'image/png', buffer: redSquarePng() });
   await r.getByLabel('联系电话').fill('12345');
   await check(r, 'new-case');
   await r.getByRole('button', { name: '提交诉求' }).click();
@@ -130,7 +136,12 @@ test('a case runs the whole loop on screen, from a resident\'s photo to the publ
   expect(early.rows.map((e) => e.type)).not.toContain('breached');
   // The handler's page has polled the case all along without the resident's phone, and without a row in the log;
   // a click asks for it (a tel: link to call), and that one read is logged.
-  const views = async () => (await suite.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM personal_data_views WHERE case_id = $1', [caseId])).rows[0].n;
+  const views = async () =>
+    (
+      await suite.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM personal_data_views WHERE case_id = $1', [
+        caseId,
+      ])
+    ).rows[0].n;
   expect(await h.getByText(RESIDENT_PHONE).count()).toBe(0);
   expect(await views()).toBe(0);
   await h.getByRole('button', { name: '查看联系方式' }).click();
@@ -141,7 +152,10 @@ test('a case runs the whole loop on screen, from a resident\'s photo to the publ
   // The company asked for the resident's contact: the resident's page says so.
   const panel = r.getByTestId('contact-views');
   await panel.getByRole('button', { name: /刷\s*新/ }).click();
-  await panel.getByText(/金湖物业/).first().waitFor();
+  await panel
+    .getByText(/金湖物业/)
+    .first()
+    .waitFor();
   await check(r, 'case-resident');
   await h.goto(`${baseUrl}/queue`);
   await h.getByRole('link', { name: trackingCode }).first().waitFor();
@@ -153,7 +167,10 @@ test('a case runs the whole loop on screen, from a resident\'s photo to the publ
   await r.locator('[data-level="street_committee"]').waitFor({ timeout: (RESOLUTION_S + 40) * 1000 });
   await r.locator('[data-event="breached"]').first().waitFor();
   await r.locator('[data-event="escalated"]').first().waitFor();
-  await r.getByText(/升级到 街道党工委/).first().waitFor();
+  await r
+    .getByText(/升级到 街道党工委/)
+    .first()
+    .waitFor();
 
   // 跟踪督促: the street committee's dashboard lists it.
   const street = await personAt(browser, DESKTOP);
@@ -200,7 +217,10 @@ test('a case runs the whole loop on screen, from a resident\'s photo to the publ
   await c.getByRole('link', { name: trackingCode }).first().waitFor();
   await check(c, 'accountability');
   await c.goto(`${baseUrl}/assessment`);
-  await c.getByRole('cell', { name: /金湖物业/ }).first().waitFor();
+  await c
+    .getByRole('cell', { name: /金湖物业/ })
+    .first()
+    .waitFor();
   await check(c, 'assessment');
   await c.goto(caseUrl);
   await check(c, 'case-closed');

@@ -14,7 +14,10 @@ interface Stored {
 // The page's own storage (these functions run in the browser; the test's type library has no DOM).
 type PageGlobals = { localStorage: { getItem(key: string): string | null; setItem(key: string, value: string): void } };
 const stored = (page: Page) =>
-  page.evaluate(() => JSON.parse((globalThis as unknown as PageGlobals).localStorage.getItem('rs.session') ?? 'null') as Stored | null);
+  page.evaluate(
+    () =>
+      JSON.parse((globalThis as unknown as PageGlobals).localStorage.getItem('rs.session') ?? 'null') as Stored | null,
+  );
 const change = (page: Page, patch: Partial<Stored>) =>
   page.evaluate((p) => {
     const { localStorage } = globalThis as unknown as PageGlobals;
@@ -23,7 +26,8 @@ const change = (page: Page, patch: Partial<Stored>) =>
 
 test('the web app renews its token before it expires and after a refusal, and signing out ends the session on the server', async () => {
   const { baseUrl, browser, app } = stack();
-  const me = (token: string) => app.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: `Bearer ${token}` } });
+  const me = (token: string) =>
+    app.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: `Bearer ${token}` } });
   const { context, page } = await personAt(browser);
   await signInWithPassword(page, baseUrl, 'handler1');
   const user = page.getByRole('button', { name: '王强 · 退出登录' });
@@ -53,12 +57,23 @@ test('the web app renews its token before it expires and after a refusal, and si
   await page.waitForURL((u) => u.pathname === '/login');
   expect(await stored(page)).toBeNull();
   await eventually(async () => (await me(third.token)).statusCode === 401, 5_000, 50);
-  expect((await app.inject({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refreshToken: third.refreshToken } })).statusCode).toBe(401);
+  expect(
+    (await app.inject({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refreshToken: third.refreshToken } }))
+      .statusCode,
+  ).toBe(401);
 
   // A session ended elsewhere (another device signed it out): the next request signs this one out too.
   await signInWithPassword(page, baseUrl, 'handler1');
   const fourth = (await stored(page))!;
-  expect((await app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: { authorization: `Bearer ${fourth.token}` } })).statusCode).toBe(204);
+  expect(
+    (
+      await app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/logout',
+        headers: { authorization: `Bearer ${fourth.token}` },
+      })
+    ).statusCode,
+  ).toBe(204);
   await page.reload();
   await page.waitForURL((u) => u.pathname === '/login');
   expect(await stored(page)).toBeNull();

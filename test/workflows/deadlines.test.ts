@@ -22,18 +22,35 @@ test('a case nobody acknowledges gets reminders, escalates to the street committ
   expect(ladder.indexOf('forwarded')).toBe(ladder.indexOf('reported') + 1);
   expect(events.slice(2, 4).map((e) => e.type)).toEqual(['reminder_sent', 'reminder_sent']);
   const escalated = events.find((e) => e.type === 'escalated');
-  expect(escalated?.payload).toMatchObject({ fromLevel: 'community_committee', toLevel: 'street_committee', supervisorOrgId: 'street-huxi', automatic: true });
+  expect(escalated?.payload).toMatchObject({
+    fromLevel: 'community_committee',
+    toLevel: 'street_committee',
+    supervisorOrgId: 'street-huxi',
+    automatic: true,
+  });
   const forwarded = events.find((e) => e.type === 'forwarded');
   expect(forwarded?.payload.reason).toMatch(/组织部已转职能部门党组织督促办理，问题仍由原承办单位办理/);
-  const records = (await suite().pool.query(
-    'SELECT organization_id, duty_code, source, deadline_kind, level FROM accountability_records WHERE case_id = $1 ORDER BY created_at', [filed.caseId],
-  )).rows;
+  const records = (
+    await suite().pool.query(
+      'SELECT organization_id, duty_code, source, deadline_kind, level FROM accountability_records WHERE case_id = $1 ORDER BY created_at',
+      [filed.caseId],
+    )
+  ).rows;
   // Every record is against the company, whose duty each missed deadline was.
   expect(records.length).toBeGreaterThanOrEqual(2);
-  expect(records[0]).toEqual({ organization_id: 'pc-demo-fast', duty_code: 'property_company.respond_in_time', source: 'breach', deadline_kind: 'response', level: 'community_committee' });
+  expect(records[0]).toEqual({
+    organization_id: 'pc-demo-fast',
+    duty_code: 'property_company.respond_in_time',
+    source: 'breach',
+    deadline_kind: 'response',
+    level: 'community_committee',
+  });
   for (const r of records) expect(r).toMatchObject({ organization_id: 'pc-demo-fast', source: 'breach' });
   // Reminders (催办) reached the handler through the outbox.
-  const urged = await suite().pool.query(`SELECT count(*)::int AS n FROM notification_outbox WHERE template = 'case.urged' AND recipient->>'caseId' = $1`, [filed.caseId]);
+  const urged = await suite().pool.query(
+    `SELECT count(*)::int AS n FROM notification_outbox WHERE template = 'case.urged' AND recipient->>'caseId' = $1`,
+    [filed.caseId],
+  );
   expect(urged.rows[0].n).toBeGreaterThanOrEqual(4);
 });
 
@@ -52,7 +69,12 @@ test('an extension approved before expiry moves the deadline; once the case has 
   const filed = await l().file();
   await l().act(filed.caseId, actors.handler1, { type: 'acknowledge' });
   const before = (await l().row(filed.caseId)).deadlines.resolution.dueAt;
-  await l().act(filed.caseId, actors.handler1, { type: 'request_extension', deadline: 'resolution', extendBy: { unit: 'seconds', amount: 60 }, reason: '需要更换配件' });
+  await l().act(filed.caseId, actors.handler1, {
+    type: 'request_extension',
+    deadline: 'resolution',
+    extendBy: { unit: 'seconds', amount: 60 },
+    reason: '需要更换配件',
+  });
   await l().act(filed.caseId, actors.community1, { type: 'decide_extension', approve: true });
   const after = (await l().row(filed.caseId)).deadlines.resolution.dueAt;
   expect(Date.parse(after) - Date.parse(before)).toBe(60_000);
@@ -63,5 +85,7 @@ test('an extension approved before expiry moves the deadline; once the case has 
   const breached = (await l().row(late.caseId)).deadlines;
   expect(breached.response.breachedAt).toBeNull(); // the street's new 督办 deadline
   await l().act(late.caseId, actors.handler1, { type: 'acknowledge' });
-  await expect(l().act(late.caseId, actors.community1, { type: 'decide_extension', approve: true })).rejects.toMatchObject({ kind: 'forbidden' });
+  await expect(
+    l().act(late.caseId, actors.community1, { type: 'decide_extension', approve: true }),
+  ).rejects.toMatchObject({ kind: 'forbidden' });
 });

@@ -1,5 +1,11 @@
 import type { Pool } from 'pg';
-import { connectTemporal, createTestDatabase, startWorker, type RunningWorker, type TestTemporal } from '../helpers/stack';
+import {
+  connectTemporal,
+  createTestDatabase,
+  startWorker,
+  type RunningWorker,
+  type TestTemporal,
+} from '../helpers/stack';
 import { actors, assertGapFree, eventually, loop } from '../helpers/cases';
 
 let pool: Pool;
@@ -29,7 +35,11 @@ test('a case from intake to closed-satisfied leaves a complete, gap-free timelin
   await l.act(filed.caseId, actors.handler1, { type: 'progress', note: '维保单位已到场' });
   const resolved = await l.act(filed.caseId, actors.handler1, { type: 'resolve', summary: '更换控制板，电梯恢复运行' });
   expect(resolved.stage).toBe('evaluate');
-  const closed = await l.act(filed.caseId, actors.resident1, { type: 'evaluate', satisfaction: 'satisfied', solved: true });
+  const closed = await l.act(filed.caseId, actors.resident1, {
+    type: 'evaluate',
+    satisfaction: 'satisfied',
+    solved: true,
+  });
   expect(closed.status).toBe('closed');
 
   const result = await t.client.workflow.getHandle(`case-${filed.caseId}`).result();
@@ -37,13 +47,27 @@ test('a case from intake to closed-satisfied leaves a complete, gap-free timelin
   const events = await l.events(filed.caseId);
   assertGapFree(events);
   expect(events.map((e) => e.type)).toEqual([
-    'submitted', 'dispatched', 'acknowledged', 'follow_up_assigned', 'follow_up_recorded', 'progress_reported',
-    'resolved', 'evaluated', 'closed',
+    'submitted',
+    'dispatched',
+    'acknowledged',
+    'follow_up_assigned',
+    'follow_up_recorded',
+    'progress_reported',
+    'resolved',
+    'evaluated',
+    'closed',
   ]);
   // The follow-up owner defaults to the party member linked to the household (党员联户).
   expect(events[3].payload).toMatchObject({ owner: { kind: 'party_member', id: 'p-member1' }, suggested: true });
   const row = await l.row(filed.caseId);
-  expect(row).toMatchObject({ status: 'closed', stage: 'closed', outcome: 'satisfied', satisfaction: 'satisfied', solved: true, last_seq: 9 });
+  expect(row).toMatchObject({
+    status: 'closed',
+    stage: 'closed',
+    outcome: 'satisfied',
+    satisfaction: 'satisfied',
+    solved: true,
+    last_seq: 9,
+  });
 });
 
 test('a retried action with the same request id is applied once', async () => {
@@ -76,14 +100,18 @@ test('the Temporal UI can filter cases by level, community, handler and overdue;
   const find = (query: string) =>
     eventually(async () => {
       const ids: string[] = [];
-      for await (const wf of t.client.workflow.list({ query: `WorkflowId = 'case-${filed.caseId}' AND ${query}` })) ids.push(wf.workflowId);
+      for await (const wf of t.client.workflow.list({ query: `WorkflowId = 'case-${filed.caseId}' AND ${query}` }))
+        ids.push(wf.workflowId);
       return ids.length === 1 ? ids : undefined;
     }, 15_000);
-  expect(await find(`RsLevel = 'community_committee' AND RsCommunity = 'comm-jinji' AND RsHandler = 'pc-demo-fast' AND RsOverdue = false`)).toEqual([
-    `case-${filed.caseId}`,
-  ]);
+  expect(
+    await find(
+      `RsLevel = 'community_committee' AND RsCommunity = 'comm-jinji' AND RsHandler = 'pc-demo-fast' AND RsOverdue = false`,
+    ),
+  ).toEqual([`case-${filed.caseId}`]);
   const handle = t.client.workflow.getHandle(`case-${filed.caseId}`);
-  const upserts = async () => (await handle.fetchHistory()).events!.filter((e) => e.upsertWorkflowSearchAttributesEventAttributes).length;
+  const upserts = async () =>
+    (await handle.fetchHistory()).events!.filter((e) => e.upsertWorkflowSearchAttributesEventAttributes).length;
   // Revision 2: started with the triage attributes, which acknowledging and assigning a follow-up do not change.
   expect(await upserts()).toBe(0);
   // An escalation does change them: one upsert, and the UI finds the case at its new level.

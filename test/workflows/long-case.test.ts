@@ -15,7 +15,8 @@ test('a busy case continues as new, keeps its state and request ids, and still c
   // An action that leaves the deadlines where they were adds 6 history events (its workflow task, the Update's
   // acceptance and completion, the local activity's marker; the deadline timer is kept): 80 pass 400.
   const INFO = 80;
-  for (let i = 0; i < INFO; i++) await l.act(caseId, actors.resident1, { type: 'add_information', text: `补充说明 ${i}` }, `long-info-${i}`);
+  for (let i = 0; i < INFO; i++)
+    await l.act(caseId, actors.resident1, { type: 'add_information', text: `补充说明 ${i}` }, `long-info-${i}`);
   const described = await handle.describe();
   expect(described.runId).not.toBe(firstRun);
   // A retry of a request applied in an earlier run is answered, not applied again.
@@ -41,7 +42,11 @@ test('retried requests alone grow the history too: the case continues as new on 
   // The same request under new Update ids (Temporal itself answers a repeated Update id without a task): each adds 5
   // history events (its workflow task, the Update's acceptance and completion), and 90 pass 400.
   for (let i = 0; i < 90; i++) {
-    const args = { requestId: 'retried-info', actor: actors.resident1, action: { type: 'add_information' as const, text: '补充说明' } };
+    const args = {
+      requestId: 'retried-info',
+      actor: actors.resident1,
+      action: { type: 'add_information' as const, text: '补充说明' },
+    };
     const again = await handle.executeUpdate(addInformationUpdate, { args: [args], updateId: `retried-info-${i}` });
     expect(again.seq).toBe(first.seq);
   }

@@ -13,7 +13,15 @@ const suite = useLoopSuite();
 const sendUpdate = (caseId: string, actor: unknown) =>
   suite()
     .t.client.workflow.getHandle(workflowIdFor(caseId))
-    .executeUpdate(actionUpdates.close, { args: [{ requestId: randomUUID(), actor: actor as typeof SYSTEM_ACTOR, action: { type: 'close', reason: '直接关闭', ground: 'resident_withdrew' } as never }] });
+    .executeUpdate(actionUpdates.close, {
+      args: [
+        {
+          requestId: randomUUID(),
+          actor: actor as typeof SYSTEM_ACTOR,
+          action: { type: 'close', reason: '直接关闭', ground: 'resident_withdrew' } as never,
+        },
+      ],
+    });
 
 test('an Update claiming the system role is refused, and the case goes on as before', async () => {
   const l = loop(suite().t, suite().pool);
@@ -25,7 +33,9 @@ test('an Update claiming the system role is refused, and the case goes on as bef
   expect(refused).toBeInstanceOf(WorkflowUpdateFailedError);
   expect((refused as WorkflowUpdateFailedError).cause).toMatchObject({ type: 'actor.forbidden' });
   // A made-up role is refused the same way; so is an actor with no role at all.
-  await expect(sendUpdate(filed.caseId, { userId: 'x', role: 'root', organizationId: null })).rejects.toMatchObject({ cause: { type: 'actor.forbidden' } });
+  await expect(sendUpdate(filed.caseId, { userId: 'x', role: 'root', organizationId: null })).rejects.toMatchObject({
+    cause: { type: 'actor.forbidden' },
+  });
   await expect(sendUpdate(filed.caseId, {})).rejects.toMatchObject({ cause: { type: 'actor.forbidden' } });
 
   expect(await l.events(filed.caseId)).toEqual(before);

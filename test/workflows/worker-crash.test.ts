@@ -27,7 +27,11 @@ afterAll(async () => {
 });
 
 function startWorkerProcess(): Child {
-  return runScript('worker/main.ts', { DATABASE_URL: url, TEMPORAL_ADDRESS: t.address, TEMPORAL_TASK_QUEUE: t.taskQueue });
+  return runScript('worker/main.ts', {
+    DATABASE_URL: url,
+    TEMPORAL_ADDRESS: t.address,
+    TEMPORAL_TASK_QUEUE: t.taskQueue,
+  });
 }
 
 test('SIGKILL of the worker mid-case loses nothing and duplicates nothing', async () => {
@@ -45,13 +49,26 @@ test('SIGKILL of the worker mid-case loses nothing and duplicates nothing', asyn
   await new Promise((r) => setTimeout(r, 5_000));
 
   // With no worker the caller is told to retry (503 at the API) unless the answer came before the kill.
-  const first = await resolving.then((r) => r.status, (err: { kind?: string }) => err.kind);
+  const first = await resolving.then(
+    (r) => r.status,
+    (err: { kind?: string }) => err.kind,
+  );
   expect(['resolved', 'unavailable']).toContain(first);
   worker = startWorkerProcess();
   // Retrying the same request after the crash is applied once.
-  const resolved = await l.actUntilAnswered(a.caseId, actors.handler1, { type: 'resolve', summary: '已修复' }, `resolve-${a.caseId}`);
+  const resolved = await l.actUntilAnswered(
+    a.caseId,
+    actors.handler1,
+    { type: 'resolve', summary: '已修复' },
+    `resolve-${a.caseId}`,
+  );
   expect(resolved.status).toBe('resolved');
-  await l.actUntilAnswered(a.caseId, actors.resident1, { type: 'evaluate', satisfaction: 'satisfied', solved: true }, randomUUID());
+  await l.actUntilAnswered(
+    a.caseId,
+    actors.resident1,
+    { type: 'evaluate', satisfaction: 'satisfied', solved: true },
+    randomUUID(),
+  );
   await eventually(async () => (await l.row(a.caseId)).status === 'closed', 30_000);
   // Case b breached while no worker ran: on restart it is recorded once and escalated.
   await eventually(async () => (await l.row(b.caseId)).escalation_count >= 1, 30_000);
@@ -59,17 +76,20 @@ test('SIGKILL of the worker mid-case loses nothing and duplicates nothing', asyn
   for (const id of [a.caseId, b.caseId]) {
     const events = await l.events(id);
     assertGapFree(events);
-    const counts = events.reduce<Record<string, number>>((acc, e) => ({ ...acc, [e.type]: (acc[e.type] ?? 0) + 1 }), {});
+    const counts = events.reduce<Record<string, number>>(
+      (acc, e) => ({ ...acc, [e.type]: (acc[e.type] ?? 0) + 1 }),
+      {},
+    );
     expect(counts.acknowledged).toBe(1);
     if (id === a.caseId) expect(counts).toMatchObject({ resolved: 1, evaluated: 1, closed: 1 });
     else expect(counts.escalated).toBe(1);
   }
   // One accountability record per recorded breach, however often the activity was retried.
   const events = await l.events(b.caseId);
-  const records = await pool.query('SELECT count(*)::int AS n FROM accountability_records WHERE case_id = $1 AND dedupe_key = ANY($2)', [
-    b.caseId,
-    events.filter((e) => e.type === 'accountability_recorded').map((e) => `${b.caseId}:${e.seq}`),
-  ]);
+  const records = await pool.query(
+    'SELECT count(*)::int AS n FROM accountability_records WHERE case_id = $1 AND dedupe_key = ANY($2)',
+    [b.caseId, events.filter((e) => e.type === 'accountability_recorded').map((e) => `${b.caseId}:${e.seq}`)],
+  );
   expect(records.rows[0].n).toBe(events.filter((e) => e.type === 'accountability_recorded').length);
   expect(records.rows[0].n).toBeGreaterThanOrEqual(1);
 });

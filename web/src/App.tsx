@@ -53,8 +53,20 @@ function Home() {
 }
 
 // 长辈版: every size antd derives from these, so text, controls and tap targets grow together.
-const LARGE = { fontSize: 18, fontSizeSM: 16, fontSizeLG: 20, fontSizeIcon: 18, controlHeight: 48, controlHeightSM: 44, controlHeightLG: 52 };
-const LARGE_COMPONENTS = { Radio: { radioSize: 24, dotSize: 12 }, Checkbox: { controlInteractiveSize: 24 }, Switch: { trackHeight: 44, handleSize: 38, trackMinWidth: 72 } };
+const LARGE = {
+  fontSize: 18,
+  fontSizeSM: 16,
+  fontSizeLG: 20,
+  fontSizeIcon: 18,
+  controlHeight: 48,
+  controlHeightSM: 44,
+  controlHeightLG: 52,
+};
+const LARGE_COMPONENTS = {
+  Radio: { radioSize: 24, dotSize: 12 },
+  Checkbox: { controlInteractiveSize: 24 },
+  Switch: { trackHeight: 44, handleSize: 38, trackMinWidth: 72 },
+};
 
 function Themed({ children }: { children: ReactNode }) {
   const { lang } = useI18n();
@@ -88,9 +100,21 @@ function Themed({ children }: { children: ReactNode }) {
         },
         // Fields in focus are blue, so a focused field never looks like one in error (errors are red).
         components: {
-          Input: { activeBorderColor: '#2f54eb', hoverBorderColor: '#597ef7', activeShadow: '0 0 0 2px rgba(47,84,235,0.15)' },
-          InputNumber: { activeBorderColor: '#2f54eb', hoverBorderColor: '#597ef7', activeShadow: '0 0 0 2px rgba(47,84,235,0.15)' },
-          Select: { activeBorderColor: '#2f54eb', hoverBorderColor: '#597ef7', activeOutlineColor: 'rgba(47,84,235,0.15)' },
+          Input: {
+            activeBorderColor: '#2f54eb',
+            hoverBorderColor: '#597ef7',
+            activeShadow: '0 0 0 2px rgba(47,84,235,0.15)',
+          },
+          InputNumber: {
+            activeBorderColor: '#2f54eb',
+            hoverBorderColor: '#597ef7',
+            activeShadow: '0 0 0 2px rgba(47,84,235,0.15)',
+          },
+          Select: {
+            activeBorderColor: '#2f54eb',
+            hoverBorderColor: '#597ef7',
+            activeOutlineColor: 'rgba(47,84,235,0.15)',
+          },
           ...(large ? LARGE_COMPONENTS : {}),
         },
       }}
@@ -106,30 +130,114 @@ export function App() {
       <SessionProvider>
         <LargeTextProvider>
           <Themed>
-          <BrowserRouter>
-            <Shell>
-              <Suspense fallback={<Loading />}>
-                <Routes>
-                  <Route path="/" element={<Home />} />
-                  <Route path="/login" element={<Login />} />
-                  <Route path="/public" element={<Public />} />
-                  <Route path="/new" element={<Guard roles={['resident']}><NewCase /></Guard>} />
-                  <Route path="/my" element={<Guard roles={['resident']}><MyCases /></Guard>} />
-                  <Route path="/track" element={<Guard><Track /></Guard>} />
-                  <Route path="/cases/:id" element={<Guard><CasePage /></Guard>} />
-                  <Route path="/notifications" element={<Guard><Notifications /></Guard>} />
-                  <Route path="/queue" element={<Guard roles={['handler', 'party_member']}><Queue /></Guard>} />
-                  <Route path="/waiting" element={<Guard roles={['supervisor', 'admin']}><Waiting /></Guard>} />
-                  <Route path="/dashboard" element={<Guard roles={['supervisor', 'admin']}><Dashboard /></Guard>} />
-                  <Route path="/accountability" element={<Guard roles={['supervisor', 'admin', 'handler']}><Accountability /></Guard>} />
-                  <Route path="/assessment" element={<Guard roles={['supervisor', 'admin', 'handler']}><Assessment /></Guard>} />
-                  <Route path="/admin/agreements" element={<Guard roles={['admin']}><Agreements /></Guard>} />
-                  <Route path="/admin/calendar" element={<Guard roles={['admin']}><CalendarYears /></Guard>} />
-                  <Route path="*" element={<NotFound />} />
-                </Routes>
-              </Suspense>
-            </Shell>
-          </BrowserRouter>
+            <BrowserRouter>
+              <Shell>
+                <Suspense fallback={<Loading />}>
+                  <Routes>
+                    <Route path="/" element={<Home />} />
+                    <Route path="/login" element={<Login />} />
+                    <Route path="/public" element={<Public />} />
+                    <Route
+                      path="/new"
+                      element={
+                        <Guard roles={['resident']}>
+                          <NewCase />
+                        </Guard>
+                      }
+                    />
+                    <Route
+                      path="/my"
+                      element={
+                        <Guard roles={['resident']}>
+                          <MyCases />
+                        </Guard>
+                      }
+                    />
+                    <Route
+                      path="/track"
+                      element={
+                        <Guard>
+                          <Track />
+                        </Guard>
+                      }
+                    />
+                    <Route
+                      path="/cases/:id"
+                      element={
+                        <Guard>
+                          <CasePage />
+                        </Guard>
+                      }
+                    />
+                    <Route
+                      path="/notifications"
+                      element={
+                        <Guard>
+                          <Notifications />
+                        </Guard>
+                      }
+                    />
+                    <Route
+                      path="/queue"
+                      element={
+                        <Guard roles={['handler', 'party_member']}>
+                          <Queue />
+                        </Guard>
+                      }
+                    />
+                    <Route
+                      path="/waiting"
+                      element={
+                        <Guard roles={['supervisor', 'admin']}>
+                          <Waiting />
+                        </Guard>
+                      }
+                    />
+                    <Route
+                      path="/dashboard"
+                      element={
+                        <Guard roles={['supervisor', 'admin']}>
+                          <Dashboard />
+                        </Guard>
+                      }
+                    />
+                    <Route
+                      path="/accountability"
+                      element={
+                        <Guard roles={['supervisor', 'admin', 'handler']}>
+                          <Accountability />
+                        </Guard>
+                      }
+                    />
+                    <Route
+                      path="/assessment"
+                      element={
+                        <Guard roles={['supervisor', 'admin', 'handler']}>
+                          <Assessment />
+                        </Guard>
+                      }
+                    />
+                    <Route
+                      path="/admin/agreements"
+                      element={
+                        <Guard roles={['admin']}>
+                          <Agreements />
+                        </Guard>
+                      }
+                    />
+                    <Route
+                      path="/admin/calendar"
+                      element={
+                        <Guard roles={['admin']}>
+                          <CalendarYears />
+                        </Guard>
+                      }
+                    />
+                    <Route path="*" element={<NotFound />} />
+                  </Routes>
+                </Suspense>
+              </Shell>
+            </BrowserRouter>
           </Themed>
         </LargeTextProvider>
       </SessionProvider>

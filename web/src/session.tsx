@@ -1,7 +1,16 @@
 // Who is signed in: the session kept on this device (a short access token, renewed with the refresh token by
 // api/client.ts until the session ends or the user signs out) and the profile from GET /me.
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { api, endSession, loadSession, ok, saveSession, sessionOf, setOnUnauthenticated, type TokenAnswer } from './api/client';
+import {
+  api,
+  endSession,
+  loadSession,
+  ok,
+  saveSession,
+  sessionOf,
+  setOnUnauthenticated,
+  type TokenAnswer,
+} from './api/client';
 import type { Me } from './api/types';
 
 interface Session {

@@ -60,7 +60,11 @@ function readStored(): StoredSession | null {
     if (!raw) return null;
     const s = JSON.parse(raw) as Partial<StoredSession>;
     // A session stored before refresh tokens existed, or one that has ended, is no session.
-    const valid = typeof s.token === 'string' && typeof s.refreshToken === 'string' && typeof s.renewAt === 'number' && typeof s.refreshExpiresAt === 'number';
+    const valid =
+      typeof s.token === 'string' &&
+      typeof s.refreshToken === 'string' &&
+      typeof s.renewAt === 'number' &&
+      typeof s.refreshExpiresAt === 'number';
     return valid && s.refreshExpiresAt! > Date.now() ? (s as StoredSession) : null;
   } catch {
     return null;
@@ -209,7 +213,12 @@ export async function ok<T>(call: Promise<{ data?: T; error?: unknown; response:
   if (res.response.ok && res.data !== undefined) return res.data;
   const body = res.error as { error?: { code?: string; message?: string; details?: ErrorDetail[] } } | undefined;
   const e = body?.error;
-  throw new ApiError(res.response.status, e?.code ?? `http.${res.response.status}`, e?.message ?? res.response.statusText, e?.details ?? []);
+  throw new ApiError(
+    res.response.status,
+    e?.code ?? `http.${res.response.status}`,
+    e?.message ?? res.response.statusText,
+    e?.details ?? [],
+  );
 }
 
 /**
@@ -222,8 +231,15 @@ export function newIdempotencyKey(): string {
 }
 
 /** POST /cases/{id}/<action> with the given Idempotency-Key (one key per user intent, reused on retry). */
-export async function act<A extends ActionPath>(caseId: string, action: A, body: ActionBody<A> | null, key: string): Promise<ActionResult> {
+export async function act<A extends ActionPath>(
+  caseId: string,
+  action: A,
+  body: ActionBody<A> | null,
+  key: string,
+): Promise<ActionResult> {
   // One generic call for seventeen routes: the body type is still checked per action by ActionBody<A>.
   const path = `/api/v1/cases/{id}/${action}` as '/api/v1/cases/{id}/acknowledge';
-  return ok(api.POST(path, { params: { path: { id: caseId }, header: { 'idempotency-key': key } }, body: body as never }));
+  return ok(
+    api.POST(path, { params: { path: { id: caseId }, header: { 'idempotency-key': key } }, body: body as never }),
+  );
 }

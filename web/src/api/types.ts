@@ -2,7 +2,9 @@
 import type { paths } from './schema';
 
 type Json<T> = T extends { content: { 'application/json': infer B } } ? B : never;
-type Ok<P extends keyof paths, M extends 'get' | 'post'> = paths[P][M] extends { responses: { 200: infer R } } ? Json<R> : never;
+type Ok<P extends keyof paths, M extends 'get' | 'post'> = paths[P][M] extends { responses: { 200: infer R } }
+  ? Json<R>
+  : never;
 
 export type Me = Ok<'/api/v1/me', 'get'>;
 export type Household = NonNullable<Me['households']>[number];
@@ -27,7 +29,15 @@ export type OrgKind = OrgNode['kind'];
 
 /** Every loop action as its URL segment (POST /cases/{id}/<action>). */
 export type ActionPath = {
-  [P in keyof paths]: P extends `/api/v1/cases/{id}/${infer A}` ? (A extends `${string}/${string}` ? never : paths[P] extends { post: object } ? A : never) : never;
+  [P in keyof paths]: P extends `/api/v1/cases/{id}/${infer A}`
+    ? A extends `${string}/${string}`
+      ? never
+      : paths[P] extends { post: object }
+        ? A
+        : never
+    : never;
 }[keyof paths];
-export type ActionBody<A extends ActionPath> = NonNullable<Json<NonNullable<paths[`/api/v1/cases/{id}/${A}`]['post']['requestBody']>>>;
+export type ActionBody<A extends ActionPath> = NonNullable<
+  Json<NonNullable<paths[`/api/v1/cases/{id}/${A}`]['post']['requestBody']>>
+>;
 export type ActionResult = Ok<'/api/v1/cases/{id}/acknowledge', 'post'>;

@@ -6,7 +6,15 @@ import { useI18n } from '../i18n';
 import { deadlineLabel } from '../lib/labels';
 import { formatDateTime } from '../lib/time';
 import { orgsOfKind, type Reference } from '../lib/reference';
-import { CloseFields, DecidePauseFields, DecideReturnFields, HandlerPicker, HintedReason, MergeFields, ResumeFields } from './ControlFields';
+import {
+  CloseFields,
+  DecidePauseFields,
+  DecideReturnFields,
+  HandlerPicker,
+  HintedReason,
+  MergeFields,
+  ResumeFields,
+} from './ControlFields';
 import { ChannelField, EvaluateFields } from './EvaluateFields';
 import { Plain } from './Plain';
 
@@ -59,21 +67,32 @@ export function ActionFields({ action, c, me, reference }: Props) {
       const running = c.deadlines.filter((d) => d.kind === 'response' || d.kind === 'resolution');
       return (
         <>
-          <Form.Item name="deadline" label={t('action.deadline')} rules={[{ required: true, message: t('action.deadline') }]}>
+          <Form.Item
+            name="deadline"
+            label={t('action.deadline')}
+            rules={[{ required: true, message: t('action.deadline') }]}
+          >
             <Plain>
               <Radio.Group options={running.map((d) => ({ value: d.kind, label: deadlineLabel(t, d.kind) }))} />
             </Plain>
           </Form.Item>
           <Form.Item label={t('action.extendBy')} required>
             <Space.Compact>
-              <Form.Item name={['extendBy', 'amount']} noStyle rules={[{ required: true, message: t('action.extendBy') }]}>
+              <Form.Item
+                name={['extendBy', 'amount']}
+                noStyle
+                rules={[{ required: true, message: t('action.extendBy') }]}
+              >
                 <InputNumber min={1} aria-label={t('action.extendBy')} style={{ width: 120 }} />
               </Form.Item>
               <Form.Item name={['extendBy', 'unit']} noStyle>
                 <Select
                   aria-label={t('action.extendUnit')}
                   style={{ width: 140 }}
-                  options={(['hours', 'working_days', 'seconds'] as const).map((u) => ({ value: u, label: t(`action.unit.${u}`) }))}
+                  options={(['hours', 'working_days', 'seconds'] as const).map((u) => ({
+                    value: u,
+                    label: t(`action.unit.${u}`),
+                  }))}
                 />
               </Form.Item>
             </Space.Compact>
@@ -83,7 +102,12 @@ export function ActionFields({ action, c, me, reference }: Props) {
       );
     }
     case 'decide-extension': {
-      const p = c.pendingExtension as { deadline?: string; reason?: string; extendBy?: { unit: 'hours' | 'working_days' | 'seconds'; amount: number }; proposedDueAt?: string | number } | null;
+      const p = c.pendingExtension as {
+        deadline?: string;
+        reason?: string;
+        extendBy?: { unit: 'hours' | 'working_days' | 'seconds'; amount: number };
+        proposedDueAt?: string | number;
+      } | null;
       const current = c.deadlines.find((d) => d.kind === p?.deadline);
       const by = p?.extendBy;
       return (
@@ -92,15 +116,26 @@ export function ActionFields({ action, c, me, reference }: Props) {
             <div data-testid="extension-request">
               {by && (
                 <Typography.Paragraph strong>
-                  {t('action.extensionAsked', { deadline: deadlineLabel(t, p.deadline ?? ''), amount: by.amount, unit: t(`action.unit.${by.unit}`) })}
+                  {t('action.extensionAsked', {
+                    deadline: deadlineLabel(t, p.deadline ?? ''),
+                    amount: by.amount,
+                    unit: t(`action.unit.${by.unit}`),
+                  })}
                 </Typography.Paragraph>
               )}
               {current && by && (
                 <Typography.Paragraph data-testid="extension-new-due">
                   {/* The workflow computed the new due moment on the case's calendar when the request came in. */}
                   {p.proposedDueAt !== undefined
-                    ? t('action.extensionNewDue', { now: formatDateTime(current.dueAt, lang), at: formatDateTime(p.proposedDueAt, lang) })
-                    : t('action.extensionNewDueWorking', { now: formatDateTime(current.dueAt, lang), amount: by.amount, unit: t(`action.unit.${by.unit}`) })}
+                    ? t('action.extensionNewDue', {
+                        now: formatDateTime(current.dueAt, lang),
+                        at: formatDateTime(p.proposedDueAt, lang),
+                      })
+                    : t('action.extensionNewDueWorking', {
+                        now: formatDateTime(current.dueAt, lang),
+                        amount: by.amount,
+                        unit: t(`action.unit.${by.unit}`),
+                      })}
                 </Typography.Paragraph>
               )}
               <Typography.Paragraph>
@@ -108,7 +143,11 @@ export function ActionFields({ action, c, me, reference }: Props) {
               </Typography.Paragraph>
             </div>
           )}
-          <Form.Item name="approve" label={t('action.decide_extension')} rules={[{ required: true, message: t('action.decide_extension') }]}>
+          <Form.Item
+            name="approve"
+            label={t('action.decide_extension')}
+            rules={[{ required: true, message: t('action.decide_extension') }]}
+          >
             <Plain>
               <Radio.Group
                 options={[
@@ -159,7 +198,11 @@ export function ActionFields({ action, c, me, reference }: Props) {
     case 'forward':
       return (
         <>
-          <Form.Item name="departmentOrgId" label={t('action.department')} rules={[{ required: true, message: t('action.department') }]}>
+          <Form.Item
+            name="departmentOrgId"
+            label={t('action.department')}
+            rules={[{ required: true, message: t('action.department') }]}
+          >
             <Plain>
               <Select options={orgOptions(['functional_department'])} />
             </Plain>
@@ -171,7 +214,12 @@ export function ActionFields({ action, c, me, reference }: Props) {
       return (
         <>
           <Form.Item name="ownerChoice" label={t('action.owner')} initialValue={SUGGESTED}>
-            <Select options={[{ value: SUGGESTED, label: t('action.ownerSuggested') }, ...orgOptions(['grid_branch'], me.organizationId ?? undefined)]} />
+            <Select
+              options={[
+                { value: SUGGESTED, label: t('action.ownerSuggested') },
+                ...orgOptions(['grid_branch'], me.organizationId ?? undefined),
+              ]}
+            />
           </Form.Item>
           <Form.Item name="note" label={t('action.note')}>
             <Input.TextArea rows={2} maxLength={2000} />
@@ -218,7 +266,8 @@ export function ActionFields({ action, c, me, reference }: Props) {
 /** Form values → the action's body: drops empty optional texts, turns helper fields into API fields. */
 export function bodyOf(action: ActionPath, values: Record<string, unknown>): Record<string, unknown> | null {
   const v: Record<string, unknown> = {};
-  for (const [k, x] of Object.entries(values)) if (x !== undefined && x !== null && !(typeof x === 'string' && x.trim() === '')) v[k] = x;
+  for (const [k, x] of Object.entries(values))
+    if (x !== undefined && x !== null && !(typeof x === 'string' && x.trim() === '')) v[k] = x;
   switch (action) {
     case 'resolve': {
       const evidence = String(v.evidenceText ?? '')

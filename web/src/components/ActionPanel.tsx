@@ -15,7 +15,16 @@ import { serverNow } from '../lib/time';
 import { ActionFields, bodyOf } from './ActionFields';
 import { EvaluateFields } from './EvaluateFields';
 
-const PRIMARY = new Set<ActionPath>(['acknowledge', 'resolve', 'evaluate', 'decide-extension', 'decide-return', 'decide-pause', 'record-follow-up', 'record-callback']);
+const PRIMARY = new Set<ActionPath>([
+  'acknowledge',
+  'resolve',
+  'evaluate',
+  'decide-extension',
+  'decide-return',
+  'decide-pause',
+  'record-follow-up',
+  'record-callback',
+]);
 const DANGER = new Set<ActionPath>(['withdraw', 'close', 'return', 'merge']);
 
 interface Props {
@@ -49,13 +58,18 @@ export function useSubmit(c: Pick<CaseDetail, 'id'>, onDone: () => void) {
     try {
       const result = await act(c.id, action, bodyOf(action, values as Record<string, unknown>) as never, key.current);
       key.current = newIdempotencyKey();
-      void message.success(action === 'evaluate' ? await evaluatedText(c.id, result.status, t, lang) : t('action.done', { action: actionLabel(t, action) }));
+      void message.success(
+        action === 'evaluate'
+          ? await evaluatedText(c.id, result.status, t, lang)
+          : t('action.done', { action: actionLabel(t, action) }),
+      );
       form.resetFields();
       onDone();
       return true;
     } catch (err) {
       const rest = showFieldErrors(form, err);
-      if (err instanceof ApiError && (rest.length || !err.details.length)) setError([err.message, ...rest.map((d) => `${d.path}: ${d.issue}`)].join('；'));
+      if (err instanceof ApiError && (rest.length || !err.details.length))
+        setError([err.message, ...rest.map((d) => `${d.path}: ${d.issue}`)].join('；'));
       if (err instanceof ApiError && err.status !== 0 && err.status < 500) key.current = newIdempotencyKey();
       return false;
     } finally {
@@ -73,9 +87,22 @@ function EvaluateCard({ c, onDone }: Pick<Props, 'c' | 'onDone'>) {
   const { busy, error, submit } = useSubmit(c, onDone);
   return (
     <Card title={actionLabel(t, 'evaluate')} style={{ borderColor: '#c8161d' }} data-testid="evaluate-card">
-      <Form form={form} layout="vertical" onFinish={() => void submit('evaluate', form)} aria-label={actionLabel(t, 'evaluate')}>
+      <Form
+        form={form}
+        layout="vertical"
+        onFinish={() => void submit('evaluate', form)}
+        aria-label={actionLabel(t, 'evaluate')}
+      >
         {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 16 }} role="alert" />}
-        {due && <Alert type="info" showIcon data-testid="evaluation-due" message={t('case.evaluationDue', { at: shortMoment(due.dueAt, lang) })} style={{ marginBottom: 16 }} />}
+        {due && (
+          <Alert
+            type="info"
+            showIcon
+            data-testid="evaluation-due"
+            message={t('case.evaluationDue', { at: shortMoment(due.dueAt, lang) })}
+            style={{ marginBottom: 16 }}
+          />
+        )}
         <EvaluateFields />
         <Button type="primary" htmlType="submit" loading={busy}>
           {t('action.confirm')}
@@ -111,7 +138,14 @@ export function ActionPanel({ c, me, reference, onDone }: Props) {
         ) : (
           <Space wrap>
             {buttons.map((a) => (
-              <Button key={a} type={PRIMARY.has(a) ? 'primary' : 'default'} danger={DANGER.has(a)} loading={busy && a === 'acknowledge'} onClick={() => start(a)} data-action={a}>
+              <Button
+                key={a}
+                type={PRIMARY.has(a) ? 'primary' : 'default'}
+                danger={DANGER.has(a)}
+                loading={busy && a === 'acknowledge'}
+                onClick={() => start(a)}
+                data-action={a}
+              >
                 {actionLabel(t, a)}
               </Button>
             ))}
@@ -127,7 +161,14 @@ export function ActionPanel({ c, me, reference, onDone }: Props) {
  * One action's form in a dialog, for the case page and for a row of a list (待我处理, 待我审批): the same fields,
  * the same Idempotency-Key per intent, the same errors beside their fields.
  */
-export function ActionDialog({ c, me, reference, action, onClose, onDone }: Props & { action: ActionPath | null; onClose(): void }) {
+export function ActionDialog({
+  c,
+  me,
+  reference,
+  action,
+  onClose,
+  onDone,
+}: Props & { action: ActionPath | null; onClose(): void }) {
   const { t } = useI18n();
   const [form] = Form.useForm();
   const { busy, error, submit } = useSubmit(c, () => {
@@ -148,7 +189,13 @@ export function ActionDialog({ c, me, reference, action, onClose, onDone }: Prop
     >
       {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 16 }} role="alert" />}
       {action && (
-        <Form form={form} layout="vertical" preserve={false} initialValues={{ extendBy: { unit: 'hours' } }} onFinish={() => void submit(action, form)}>
+        <Form
+          form={form}
+          layout="vertical"
+          preserve={false}
+          initialValues={{ extendBy: { unit: 'hours' } }}
+          onFinish={() => void submit(action, form)}
+        >
           <ActionFields action={action} c={c} me={me} reference={reference} />
         </Form>
       )}

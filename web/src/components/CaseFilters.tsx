@@ -7,7 +7,15 @@ import { useReference } from '../lib/reference';
 
 export type Filters = Pick<ListQuery, 'status' | 'stage' | 'level' | 'category' | 'overdue' | 'q'>;
 
-export function CaseFilters({ value, onChange, levels = false }: { value: Filters; onChange(v: Filters): void; levels?: boolean }) {
+export function CaseFilters({
+  value,
+  onChange,
+  levels = false,
+}: {
+  value: Filters;
+  onChange(v: Filters): void;
+  levels?: boolean;
+}) {
   const { t, name } = useI18n();
   const ref = useReference();
   const set = (patch: Partial<Filters>) => onChange({ ...value, ...patch });
@@ -51,9 +59,20 @@ export function CaseFilters({ value, onChange, levels = false }: { value: Filter
         onChange={(category) => set({ category })}
         options={(ref.data?.categories ?? []).map((c) => ({ value: c.code, label: name(c) }))}
       />
-      <Input.Search aria-label={t('list.search')} placeholder={t('list.search')} allowClear style={{ width: 200 }} defaultValue={value.q} onSearch={(q) => set({ q: q.trim() || undefined })} />
+      <Input.Search
+        aria-label={t('list.search')}
+        placeholder={t('list.search')}
+        allowClear
+        style={{ width: 200 }}
+        defaultValue={value.q}
+        onSearch={(q) => set({ q: q.trim() || undefined })}
+      />
       <Space size={6}>
-        <Switch id="overdue-only" checked={value.overdue === 'true'} onChange={(on) => set({ overdue: on ? 'true' : undefined })} />
+        <Switch
+          id="overdue-only"
+          checked={value.overdue === 'true'}
+          onChange={(on) => set({ overdue: on ? 'true' : undefined })}
+        />
         <Typography.Text>
           <label htmlFor="overdue-only">{t('list.overdueOnly')}</label>
         </Typography.Text>

@@ -76,7 +76,12 @@ export function CaseCards({ cases, fetchedAt, loading, empty, actions }: Omit<Pr
         return (
           <List.Item style={{ padding: '6px 0', border: 'none', display: 'block' }} data-case={c.trackingCode}>
             <Link to={`/cases/${c.id}`} style={{ display: 'block', width: '100%', color: 'inherit' }}>
-              <Card size="small" hoverable styles={{ body: { padding: 12 } }} style={border ? { borderColor: border, borderWidth: 2 } : undefined}>
+              <Card
+                size="small"
+                hoverable
+                styles={{ body: { padding: 12 } }}
+                style={border ? { borderColor: border, borderWidth: 2 } : undefined}
+              >
                 <div style={{ display: 'flex', gap: 10, alignItems: 'flex-start' }}>
                   <span style={{ color: '#c8161d', paddingTop: 2 }}>
                     <CategoryIcon icon={iconOf(c.category.code)} size={24} />
@@ -92,7 +97,15 @@ export function CaseCards({ cases, fetchedAt, loading, empty, actions }: Omit<Pr
                       {c.description}
                     </Typography.Paragraph>
                     <Tags c={c} stage />
-                    <div style={{ display: 'flex', justifyContent: 'space-between', flexWrap: 'wrap', gap: 4, marginTop: 6 }}>
+                    <div
+                      style={{
+                        display: 'flex',
+                        justifyContent: 'space-between',
+                        flexWrap: 'wrap',
+                        gap: 4,
+                        marginTop: 6,
+                      }}
+                    >
                       <Typography.Text type="secondary" style={{ fontSize: 12 }}>
                         {name(c.compound)} · {formatDateTime(c.createdAt, lang)}
                       </Typography.Text>
@@ -149,7 +162,9 @@ export function CaseTable({ cases, fetchedAt, loading, empty, actions }: Omit<Pr
           key: 'left',
           render: (_, c) => <Left c={c} fetchedAt={fetchedAt} urgency={urgencyOf(c, now, fetchedAt)} />,
         },
-        ...(actions ? [{ title: t('queue.next'), key: 'next', render: (_: unknown, c: CaseSummary) => actions(c) }] : []),
+        ...(actions
+          ? [{ title: t('queue.next'), key: 'next', render: (_: unknown, c: CaseSummary) => actions(c) }]
+          : []),
         { title: t('list.column.handler'), key: 'handler', render: (_, c) => name(c.handler) },
         { title: t('list.column.created'), key: 'created', render: (_, c) => formatDateTime(c.createdAt, lang) },
       ]}

@@ -26,7 +26,14 @@ export function CasePhotos({ caseId, photoIds }: { caseId: string; photoIds: str
       <Space wrap size={8}>
         {photoIds.map((id, i) =>
           urls[id] ? (
-            <Image key={id} src={urls[id]} width={96} height={96} style={{ objectFit: 'cover', borderRadius: 6 }} alt={`${t('case.photos')} ${i + 1}`} />
+            <Image
+              key={id}
+              src={urls[id]}
+              width={96}
+              height={96}
+              style={{ objectFit: 'cover', borderRadius: 6 }}
+              alt={`${t('case.photos')} ${i + 1}`}
+            />
           ) : (
             <Skeleton.Image key={id} active style={{ width: 96, height: 96 }} />
           ),

@@ -7,16 +7,41 @@ import * as echarts from 'echarts/core';
 import type { EChartsOption } from 'echarts';
 import { CanvasRenderer } from 'echarts/renderers';
 
-echarts.use([BarChart, LineChart, PieChart, GridComponent, TooltipComponent, LegendComponent, AriaComponent, CanvasRenderer]);
+echarts.use([
+  BarChart,
+  LineChart,
+  PieChart,
+  GridComponent,
+  TooltipComponent,
+  LegendComponent,
+  AriaComponent,
+  CanvasRenderer,
+]);
 
 export const PALETTE = ['#c8161d', '#d46b08', '#1677ff', '#389e0d', '#722ed1', '#08979c', '#ad8b00', '#595959'];
 
-export function Chart({ title, description, option, height = 260 }: { title: string; description: string; option: EChartsOption; height?: number }) {
+export function Chart({
+  title,
+  description,
+  option,
+  height = 260,
+}: {
+  title: string;
+  description: string;
+  option: EChartsOption;
+  height?: number;
+}) {
   return (
     <figure style={{ margin: 0 }}>
       <figcaption style={{ fontWeight: 600, marginBottom: 8 }}>{title}</figcaption>
       <div role="img" aria-label={`${title}：${description}`}>
-        <ReactEChartsCore echarts={echarts} option={{ color: PALETTE, aria: { enabled: false }, ...option }} style={{ height, width: '100%' }} notMerge lazyUpdate />
+        <ReactEChartsCore
+          echarts={echarts}
+          option={{ color: PALETTE, aria: { enabled: false }, ...option }}
+          style={{ height, width: '100%' }}
+          notMerge
+          lazyUpdate
+        />
       </div>
     </figure>
   );

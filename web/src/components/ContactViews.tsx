@@ -11,7 +11,11 @@ type View = Views['items'][number];
 
 function ViewItem({ v }: { v: View }) {
   const { t, lang, name } = useI18n();
-  const who = [v.viewer.organization ? name(v.viewer.organization) : '', t(`role.${v.viewer.role}` as MessageKey), v.viewer.name ? name(v.viewer.name) : '']
+  const who = [
+    v.viewer.organization ? name(v.viewer.organization) : '',
+    t(`role.${v.viewer.role}` as MessageKey),
+    v.viewer.name ? name(v.viewer.name) : '',
+  ]
     .filter(Boolean)
     .join(' · ');
   return (

@@ -43,7 +43,11 @@ function Pending({ c }: { c: CaseDetail }) {
   const p = c.pendingRequest;
   if (!p) return null;
   const key = p.kind === 'return' ? 'action.pendingReturn' : 'action.pendingPause';
-  return <Typography.Paragraph data-testid="pending-request">{t(key, { handler: name(c.handler), reason: p.reason })}</Typography.Paragraph>;
+  return (
+    <Typography.Paragraph data-testid="pending-request">
+      {t(key, { handler: name(c.handler), reason: p.reason })}
+    </Typography.Paragraph>
+  );
 }
 
 export function DecideReturnFields({ c, reference }: { c: CaseDetail; reference: Reference | undefined }) {
@@ -63,7 +67,9 @@ export function DecideReturnFields({ c, reference }: { c: CaseDetail; reference:
         </Plain>
       </Form.Item>
       <Form.Item noStyle dependencies={['decision']}>
-        {({ getFieldValue }) => (getFieldValue('decision') === 'reroute' ? <HandlerPicker c={c} reference={reference} /> : null)}
+        {({ getFieldValue }) =>
+          getFieldValue('decision') === 'reroute' ? <HandlerPicker c={c} reference={reference} /> : null
+        }
       </Form.Item>
       <ReasonField />
     </>
@@ -125,7 +131,10 @@ function usePrimaryCandidates(c: CaseDetail, q: string) {
       setLoading(true);
       const query = { compound: c.compound.code, limit: 50, ...(q.trim() ? { q: q.trim() } : {}) };
       ok(api.GET('/api/v1/cases', { params: { query } }))
-        .then((page) => asked === latest.current && setItems(page.items.filter((x) => x.id !== c.id && x.status !== 'closed')))
+        .then(
+          (page) =>
+            asked === latest.current && setItems(page.items.filter((x) => x.id !== c.id && x.status !== 'closed')),
+        )
         .catch(() => asked === latest.current && setItems([]))
         .finally(() => asked === latest.current && setLoading(false));
     }, SEARCH_DELAY_MS);
@@ -167,7 +176,12 @@ export function CloseFields({ c }: { c: CaseDetail }) {
   return (
     <>
       <Typography.Paragraph type="secondary">{t('action.closeHint')}</Typography.Paragraph>
-      <Form.Item name="ground" label={t('action.ground')} rules={chosen(t('action.groundRequired'))} initialValue={grounds.length === 1 ? grounds[0] : undefined}>
+      <Form.Item
+        name="ground"
+        label={t('action.ground')}
+        rules={chosen(t('action.groundRequired'))}
+        initialValue={grounds.length === 1 ? grounds[0] : undefined}
+      >
         <Plain>
           <Radio.Group options={grounds.map((g) => ({ value: g, label: groundLabel(t, g) }))} />
         </Plain>

@@ -14,12 +14,19 @@ export function EvaluateFields({ callback = false }: { callback?: boolean }) {
   };
   return (
     <>
-      <Form.Item name="satisfaction" label={label.satisfaction} rules={[{ required: true, message: label.satisfaction }]}>
+      <Form.Item
+        name="satisfaction"
+        label={label.satisfaction}
+        rules={[{ required: true, message: label.satisfaction }]}
+      >
         <Plain>
           <Radio.Group
             optionType="button"
             buttonStyle="solid"
-            options={(['satisfied', 'basically_satisfied', 'unsatisfied'] as const).map((s) => ({ value: s, label: t(`satisfaction.${s}`) }))}
+            options={(['satisfied', 'basically_satisfied', 'unsatisfied'] as const).map((s) => ({
+              value: s,
+              label: t(`satisfaction.${s}`),
+            }))}
           />
         </Plain>
       </Form.Item>
@@ -36,7 +43,9 @@ export function EvaluateFields({ callback = false }: { callback?: boolean }) {
       <Form.Item name="comment" label={label.comment}>
         <Input.TextArea rows={2} maxLength={1000} />
       </Form.Item>
-      <Typography.Paragraph type="secondary">{t(callback ? 'action.callbackHint' : 'action.evaluateHint')}</Typography.Paragraph>
+      <Typography.Paragraph type="secondary">
+        {t(callback ? 'action.callbackHint' : 'action.evaluateHint')}
+      </Typography.Paragraph>
     </>
   );
 }
@@ -45,7 +54,11 @@ export function EvaluateFields({ callback = false }: { callback?: boolean }) {
 export function ChannelField() {
   const { t } = useI18n();
   return (
-    <Form.Item name="channel" label={t('action.channel')} rules={[{ required: true, message: t('action.channelRequired') }]}>
+    <Form.Item
+      name="channel"
+      label={t('action.channel')}
+      rules={[{ required: true, message: t('action.channelRequired') }]}
+    >
       <Plain>
         <Radio.Group
           optionType="button"

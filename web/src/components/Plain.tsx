@@ -4,7 +4,10 @@
 // next to the field still say the same.
 import { cloneElement, type ReactElement } from 'react';
 
-export function Plain({ children, ...injected }: { children: ReactElement<Record<string, unknown>> } & Record<string, unknown>) {
+export function Plain({
+  children,
+  ...injected
+}: { children: ReactElement<Record<string, unknown>> } & Record<string, unknown>) {
   const rest = { ...injected };
   delete rest['aria-required'];
   delete rest['aria-invalid'];

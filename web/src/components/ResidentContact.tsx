@@ -23,7 +23,8 @@ export function ResidentContact({ c, onReveal }: { c: CaseDetail; onReveal: () =
       setBusy(false);
     }
   };
-  if (!name && !phone && !revealable) return <Typography.Text type="secondary">{t('case.contactHidden')}</Typography.Text>;
+  if (!name && !phone && !revealable)
+    return <Typography.Text type="secondary">{t('case.contactHidden')}</Typography.Text>;
   return (
     <Space direction="vertical" size={4} data-testid="resident-contact">
       <span>

@@ -47,7 +47,11 @@ function navFor(me: Me | null): NavItem[] {
         publicItem,
       ];
     case 'handler':
-      return [{ to: '/queue', label: 'nav.queue', icon: <OrderedListOutlined /> }, { to: '/track', label: 'nav.track', icon: <FileSearchOutlined /> }, publicItem];
+      return [
+        { to: '/queue', label: 'nav.queue', icon: <OrderedListOutlined /> },
+        { to: '/track', label: 'nav.track', icon: <FileSearchOutlined /> },
+        publicItem,
+      ];
     case 'party_member':
       return [{ to: '/queue', label: 'nav.followUps', icon: <OrderedListOutlined /> }, publicItem];
     case 'supervisor':
@@ -121,7 +125,13 @@ function Frame({ children }: { children: ReactNode }) {
         </Link>
         {!phone && nav}
         <Space size={4} className="rs-header-tools">
-          <Button type="text" className="rs-header-button" onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')} title={t('app.languageLabel')} lang={lang === 'zh' ? 'en' : 'zh-CN'}>
+          <Button
+            type="text"
+            className="rs-header-button"
+            onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')}
+            title={t('app.languageLabel')}
+            lang={lang === 'zh' ? 'en' : 'zh-CN'}
+          >
             {t('app.language')}
           </Button>
           <LargeTextToggle />
@@ -131,7 +141,11 @@ function Frame({ children }: { children: ReactNode }) {
               trigger={['click']}
               menu={{
                 items: [
-                  { key: 'who', label: <span>{name(me.organization) || t(`role.${me.role}` as MessageKey)}</span>, disabled: true },
+                  {
+                    key: 'who',
+                    label: <span>{name(me.organization) || t(`role.${me.role}` as MessageKey)}</span>,
+                    disabled: true,
+                  },
                   { type: 'divider' },
                   { key: 'out', icon: <LogoutOutlined />, label: t('app.signOut') },
                 ],
@@ -143,14 +157,31 @@ function Frame({ children }: { children: ReactNode }) {
                 },
               }}
             >
-              <Button type="text" className="rs-header-button" icon={<UserOutlined />} aria-label={`${me.nameZh ?? me.username} · ${t('app.signOut')}`}>
-                {!phone && (lang === 'zh' ? me.nameZh : me.nameEn) ? (lang === 'zh' ? me.nameZh : me.nameEn) : phone ? null : me.username}
+              <Button
+                type="text"
+                className="rs-header-button"
+                icon={<UserOutlined />}
+                aria-label={`${me.nameZh ?? me.username} · ${t('app.signOut')}`}
+              >
+                {!phone && (lang === 'zh' ? me.nameZh : me.nameEn)
+                  ? lang === 'zh'
+                    ? me.nameZh
+                    : me.nameEn
+                  : phone
+                    ? null
+                    : me.username}
               </Button>
             </Dropdown>
           ) : (
             // While the stored session is being checked, a signed-in user must not be offered 登录.
-            !onLogin && !loading && (
-              <Button type="text" className="rs-header-button" icon={<AuditOutlined />} onClick={() => navigate('/login')}>
+            !onLogin &&
+            !loading && (
+              <Button
+                type="text"
+                className="rs-header-button"
+                icon={<AuditOutlined />}
+                onClick={() => navigate('/login')}
+              >
                 {t('app.signIn')}
               </Button>
             )
@@ -177,7 +208,16 @@ function LargeTextToggle() {
   const { t } = useI18n();
   const large = useLargeText();
   return (
-    <Button type="text" className="rs-header-button" icon={<FontSizeOutlined />} aria-pressed={large.on} aria-label={t('largeText.label')} title={t('largeText.toggle')} onClick={large.toggle} data-testid="large-text">
+    <Button
+      type="text"
+      className="rs-header-button"
+      icon={<FontSizeOutlined />}
+      aria-pressed={large.on}
+      aria-label={t('largeText.label')}
+      title={t('largeText.toggle')}
+      onClick={large.toggle}
+      data-testid="large-text"
+    >
       <span className="rs-large-text-label">{t('largeText.label')}</span>
     </Button>
   );

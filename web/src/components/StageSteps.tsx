@@ -12,11 +12,28 @@ type Steppable = Pick<CaseSummary, 'stage' | 'status' | 'overdue' | 'outcome' | 
 
 /** Each stage's state. `missed`: a response or resolution deadline of the current round was breached. */
 export function stepStates(c: Steppable, missed: boolean): Record<Stage, StepState> {
-  const resolved = c.status === 'resolved' || (c.status === 'closed' && c.stage === 'closed' && c.outcome !== 'withdrawn' && c.outcome !== 'merged' && c.outcome !== 'closed_by_supervisor');
-  const late = missed || c.overdue || c.deadlines.some((d) => (d.kind === 'response' || d.kind === 'resolution') && d.breachedAt !== null);
+  const resolved =
+    c.status === 'resolved' ||
+    (c.status === 'closed' &&
+      c.stage === 'closed' &&
+      c.outcome !== 'withdrawn' &&
+      c.outcome !== 'merged' &&
+      c.outcome !== 'closed_by_supervisor');
+  const late =
+    missed ||
+    c.overdue ||
+    c.deadlines.some((d) => (d.kind === 'response' || d.kind === 'resolution') && d.breachedAt !== null);
   const at = c.stage === 'closed' ? STAGES.length : STAGES.indexOf(c.stage);
   const past = (s: Stage) => STAGES.indexOf(s) < at;
-  const respond: StepState = resolved ? 'done' : late ? 'error' : c.stage === 'respond' || c.stage === 'follow_up' ? 'current' : past('respond') ? 'done' : 'todo';
+  const respond: StepState = resolved
+    ? 'done'
+    : late
+      ? 'error'
+      : c.stage === 'respond' || c.stage === 'follow_up'
+        ? 'current'
+        : past('respond')
+          ? 'done'
+          : 'todo';
   return {
     collect: c.stage === 'collect' ? 'current' : 'done',
     respond,
@@ -35,13 +52,21 @@ export function StageSteps({ c, missed = false }: { c: Steppable; missed?: boole
       {STAGES.map((s, i) => {
         const state = states[s];
         return (
-          <li key={s} className={`rs-step rs-step-${state}`} aria-current={i === current ? 'step' : undefined} data-step={s} data-state={state}>
+          <li
+            key={s}
+            className={`rs-step rs-step-${state}`}
+            aria-current={i === current ? 'step' : undefined}
+            data-step={s}
+            data-state={state}
+          >
             <span className="rs-step-dot" aria-hidden="true">
               {state === 'done' ? <CheckOutlined /> : state === 'error' ? <CloseOutlined /> : i + 1}
             </span>
             <span className="rs-step-label">{stageLabel(t, s)}</span>
             {state === 'error' && <span className="rs-step-note rs-step-note-missed">{t('stage.missed')}</span>}
-            {c.stage === 'closed' && i === STAGES.length - 1 && c.outcome && <span className="rs-step-note">{outcomeLabel(t, c.outcome)}</span>}
+            {c.stage === 'closed' && i === STAGES.length - 1 && c.outcome && (
+              <span className="rs-step-note">{outcomeLabel(t, c.outcome)}</span>
+            )}
           </li>
         );
       })}

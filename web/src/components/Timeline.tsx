@@ -36,7 +36,8 @@ function reasonText(reason: unknown, c: Ctx): string {
 }
 
 /** An optional reason as a trailing clause ("：理由"), or nothing. */
-const aside = (reason: unknown, c: Ctx): string => (reason ? `${c.lang === 'zh' ? '：' : ': '}${reasonText(reason, c)}` : '');
+const aside = (reason: unknown, c: Ctx): string =>
+  reason ? `${c.lang === 'zh' ? '：' : ': '}${reasonText(reason, c)}` : '';
 
 /** The due moment of a deadline an event carries (a return's or a pause's decision deadline). */
 function dueOf(d: unknown, c: Ctx): string {
@@ -49,45 +50,101 @@ const SENTENCES: Record<CaseEventType, (p: P, c: Ctx, e: TimelineEntry) => strin
   submitted: (_p, c) => c.t('event.submitted'),
   dispatched: (p, c) =>
     p.reason
-      ? c.t('event.rerouted', { supervisor: c.orgName(p.supervisorOrgId), handler: c.orgName(p.handlerOrgId), reason: reasonText(p.reason, c) })
+      ? c.t('event.rerouted', {
+          supervisor: c.orgName(p.supervisorOrgId),
+          handler: c.orgName(p.handlerOrgId),
+          reason: reasonText(p.reason, c),
+        })
       : c.t('event.dispatched', { handler: c.orgName(p.handlerOrgId), supervisor: c.orgName(p.supervisorOrgId) }),
-  acknowledged: (p, c, e) => c.t('event.acknowledged', { handler: c.orgName(e.actor.organizationId) }) + (p.note ? `：${str(p.note)}` : ''),
-  progress_reported: (p, c, e) => c.t('event.progress_reported', { handler: c.orgName(e.actor.organizationId), note: str(p.note) }),
+  acknowledged: (p, c, e) =>
+    c.t('event.acknowledged', { handler: c.orgName(e.actor.organizationId) }) + (p.note ? `：${str(p.note)}` : ''),
+  progress_reported: (p, c, e) =>
+    c.t('event.progress_reported', { handler: c.orgName(e.actor.organizationId), note: str(p.note) }),
   resolved: (p, c, e) => c.t('event.resolved', { handler: c.orgName(e.actor.organizationId), summary: str(p.summary) }),
-  extension_requested: (p, c) => c.t('event.extension_requested', { deadline: deadlineLabel(c.t, str(p.deadline)), by: durationText(p.extendBy, c.t), reason: str(p.reason) }),
+  extension_requested: (p, c) =>
+    c.t('event.extension_requested', {
+      deadline: deadlineLabel(c.t, str(p.deadline)),
+      by: durationText(p.extendBy, c.t),
+      reason: str(p.reason),
+    }),
   extension_decided: (p, c) =>
     p.approve
-      ? c.t(p.deemed ? 'event.extension_deemed' : 'event.extension_approved', { at: typeof p.newDueAt === 'number' ? formatDateTime(p.newDueAt, c.lang) : '' })
+      ? c.t(p.deemed ? 'event.extension_deemed' : 'event.extension_approved', {
+          at: typeof p.newDueAt === 'number' ? formatDateTime(p.newDueAt, c.lang) : '',
+        })
       : c.t('event.extension_refused', { reason: aside(p.reason, c) }),
-  extension_withdrawn: (p, c) => c.t('event.extension_withdrawn', { deadline: deadlineLabel(c.t, str(p.deadline)), reason: reasonText(p.reason, c) }),
-  returned: (p, c) => c.t('event.returned', { handler: c.orgName(p.handlerOrgId), reason: str(p.reason), at: dueOf(p.decisionDeadline, c) }),
+  extension_withdrawn: (p, c) =>
+    c.t('event.extension_withdrawn', {
+      deadline: deadlineLabel(c.t, str(p.deadline)),
+      reason: reasonText(p.reason, c),
+    }),
+  returned: (p, c) =>
+    c.t('event.returned', {
+      handler: c.orgName(p.handlerOrgId),
+      reason: str(p.reason),
+      at: dueOf(p.decisionDeadline, c),
+    }),
   return_decided: (p, c) =>
-    c.t(p.decision === 'refuse' ? 'event.return_refused' : 'event.return_rerouted', { handler: c.orgName(p.handlerOrgId), reason: str(p.reason) }),
+    c.t(p.decision === 'refuse' ? 'event.return_refused' : 'event.return_rerouted', {
+      handler: c.orgName(p.handlerOrgId),
+      reason: str(p.reason),
+    }),
   return_withdrawn: (_p, c, e) => c.t('event.return_withdrawn', { handler: c.orgName(e.actor.organizationId) }),
   pause_requested: (p, c) => c.t('event.pause_requested', { reason: str(p.reason), at: dueOf(p.decisionDeadline, c) }),
   pause_decided: (p, c) => {
     if (p.deemed) return c.t('event.pause_deemed');
     return c.t(p.approve ? 'event.pause_approved' : 'event.pause_refused', { reason: aside(p.reason, c) });
   },
-  resumed: (p, c) => c.t(`event.resumed.${str(p.cause) || 'handler'}` as MessageKey, { t: formatDuration(Number(p.pausedMs ?? 0), c.t) }),
+  resumed: (p, c) =>
+    c.t(`event.resumed.${str(p.cause) || 'handler'}` as MessageKey, {
+      t: formatDuration(Number(p.pausedMs ?? 0), c.t),
+    }),
   follow_up_assigned: (p, c) => {
     const owner = p.owner as { kind?: string; id?: string } | undefined;
     const name = owner?.kind === 'party_member' ? c.personName(owner.id) : c.orgName(owner?.id);
-    return c.t('event.follow_up_assigned', { owner: name, suggested: p.suggested ? c.t('event.follow_up_suggested') : '' });
+    return c.t('event.follow_up_assigned', {
+      owner: name,
+      suggested: p.suggested ? c.t('event.follow_up_suggested') : '',
+    });
   },
-  follow_up_recorded: (p, c) => c.t('event.follow_up_recorded', { findings: str(p.findings), onSite: p.onSite ? c.t('event.onSite') : '' }),
-  urged: (p, c, e) => c.t('event.urged', { who: p.automatic ? c.t('event.urgedAuto') : c.orgName(e.actor.organizationId), message: reasonText(p.message, c) }),
-  reminder_sent: (p, c) => c.t(p.index === 0 ? 'event.reminder_sent' : 'event.reminder_sent_late', { deadline: deadlineLabel(c.t, str(p.deadline)) }),
-  breached: (p, c) => c.t('event.breached', { org: c.orgName(p.organizationId), deadline: deadlineLabel(c.t, str(p.deadline)) }),
+  follow_up_recorded: (p, c) =>
+    c.t('event.follow_up_recorded', { findings: str(p.findings), onSite: p.onSite ? c.t('event.onSite') : '' }),
+  urged: (p, c, e) =>
+    c.t('event.urged', {
+      who: p.automatic ? c.t('event.urgedAuto') : c.orgName(e.actor.organizationId),
+      message: reasonText(p.message, c),
+    }),
+  reminder_sent: (p, c) =>
+    c.t(p.index === 0 ? 'event.reminder_sent' : 'event.reminder_sent_late', {
+      deadline: deadlineLabel(c.t, str(p.deadline)),
+    }),
+  breached: (p, c) =>
+    c.t('event.breached', { org: c.orgName(p.organizationId), deadline: deadlineLabel(c.t, str(p.deadline)) }),
   accountability_recorded: (p, c) => {
     // Silence is a supervisor's missed duty: not deciding in time, or no 回访 for a resident without an account.
-    const key = p.source !== 'silence' ? 'event.accountability_recorded' : p.dutyCode === 'callback' ? 'event.accountability_callback' : 'event.accountability_silence';
+    const key =
+      p.source !== 'silence'
+        ? 'event.accountability_recorded'
+        : p.dutyCode === 'callback'
+          ? 'event.accountability_callback'
+          : 'event.accountability_silence';
     return c.t(key, { org: c.orgName(p.organizationId), reason: reasonText(p.reason, c) });
   },
-  escalated: (p, c) => c.t('event.escalated', { level: levelLabel(c.t, p.toLevel as never), supervisor: c.orgName(p.supervisorOrgId), reason: reasonText(p.reason, c) }),
+  escalated: (p, c) =>
+    c.t('event.escalated', {
+      level: levelLabel(c.t, p.toLevel as never),
+      supervisor: c.orgName(p.supervisorOrgId),
+      reason: reasonText(p.reason, c),
+    }),
   reported: (p, c) => c.t('event.reported', { reason: reasonText(p.reason, c) }),
-  forwarded: (p, c) => c.t('event.forwarded', { department: c.orgName(p.departmentOrgId), reason: reasonText(p.reason, c) }),
-  taken_over: (p, c) => c.t('event.taken_over', { supervisor: c.orgName(p.supervisorOrgId), level: levelLabel(c.t, p.toLevel as never), reason: reasonText(p.reason, c) }),
+  forwarded: (p, c) =>
+    c.t('event.forwarded', { department: c.orgName(p.departmentOrgId), reason: reasonText(p.reason, c) }),
+  taken_over: (p, c) =>
+    c.t('event.taken_over', {
+      supervisor: c.orgName(p.supervisorOrgId),
+      level: levelLabel(c.t, p.toLevel as never),
+      reason: reasonText(p.reason, c),
+    }),
   publicly_noticed: (p, c) => c.t('event.publicly_noticed', { reason: reasonText(p.reason, c) }),
   merged: (p, c) => c.t('event.merged', { code: str(p.primaryTrackingCode), reason: str(p.reason) }),
   complainant_joined: (p, c) => c.t('event.complainant_joined', { code: str(p.fromTrackingCode) }),
@@ -99,13 +156,26 @@ const SENTENCES: Record<CaseEventType, (p: P, c: Ctx, e: TimelineEntry) => strin
       comment: p.comment ? `；${str(p.comment)}` : '',
     }),
   reopened: (p, c) =>
-    p.beyondLimit ? c.t('event.reopenedBeyondLimit', { reason: reasonText(p.reason, c), n: Number(p.reopenCount ?? 1) }) : c.t('event.reopened', { n: Number(p.reopenCount ?? 1) }),
+    p.beyondLimit
+      ? c.t('event.reopenedBeyondLimit', { reason: reasonText(p.reason, c), n: Number(p.reopenCount ?? 1) })
+      : c.t('event.reopened', { n: Number(p.reopenCount ?? 1) }),
   deadline_recalculated: (p, c) => c.t('event.deadline_recalculated', { reason: reasonText(p.reason, c) }),
   information_added: (p, c) => c.t('event.information_added', { text: str(p.text) }),
   closed: (p, c) =>
     p.ground
-      ? c.t('event.closedGround', { outcome: outcomeLabel(c.t, p.outcome as never), ground: groundLabel(c.t, str(p.ground)), reason: reasonText(p.reason, c) })
-      : c.t('event.closed', { outcome: outcomeLabel(c.t, p.outcome as never), reason: p.reason ? (c.lang === 'zh' ? `（${reasonText(p.reason, c)}）` : ` (${reasonText(p.reason, c)})`) : '' }),
+      ? c.t('event.closedGround', {
+          outcome: outcomeLabel(c.t, p.outcome as never),
+          ground: groundLabel(c.t, str(p.ground)),
+          reason: reasonText(p.reason, c),
+        })
+      : c.t('event.closed', {
+          outcome: outcomeLabel(c.t, p.outcome as never),
+          reason: p.reason
+            ? c.lang === 'zh'
+              ? `（${reasonText(p.reason, c)}）`
+              : ` (${reasonText(p.reason, c)})`
+            : '',
+        }),
 };
 
 const COLORS: Record<string, string> = {
@@ -185,7 +255,9 @@ export function CaseTimeline({
             <div>{folded > 1 ? t('timeline.reminders', { n: folded }) : describeEvent(e, ctx)}</div>
             <Typography.Text type="secondary" style={{ fontSize: 12 }}>
               {formatDateTime(e.at, lang)}
-              {e.actor.role && e.actor.role !== 'system' ? ` · ${t(`role.${e.actor.role}` as never)}` : ` · ${t('event.automatic')}`}
+              {e.actor.role && e.actor.role !== 'system'
+                ? ` · ${t(`role.${e.actor.role}` as never)}`
+                : ` · ${t('event.automatic')}`}
             </Typography.Text>
           </div>
         ),

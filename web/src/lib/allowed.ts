@@ -15,7 +15,19 @@ export interface ChainReference {
 }
 
 type Scope = Parameters<typeof participation>[1];
-type State = Pick<CaseDetail, 'status' | 'level' | 'deadlines' | 'pendingExtension' | 'pendingRequest' | 'pausedSince' | 'awaitingVerification' | 'counts' | 'followUpOwner' | 'timeline'>;
+type State = Pick<
+  CaseDetail,
+  | 'status'
+  | 'level'
+  | 'deadlines'
+  | 'pendingExtension'
+  | 'pendingRequest'
+  | 'pausedSince'
+  | 'awaitingVerification'
+  | 'counts'
+  | 'followUpOwner'
+  | 'timeline'
+>;
 
 const OPEN = new Set(['dispatched', 'acknowledged', 'returned']);
 const HANDLING = new Set(['dispatched', 'acknowledged']);
@@ -82,7 +94,12 @@ function stateAllows(a: ActionType, c: State, now: number): boolean {
     case 'resolve':
       return handlerStatus(c) === 'acknowledged';
     case 'request_extension':
-      return !c.pendingExtension && c.deadlines.some((d) => (d.kind === 'response' || d.kind === 'resolution') && Date.parse(d.dueAt) > now && !d.breachedAt);
+      return (
+        !c.pendingExtension &&
+        c.deadlines.some(
+          (d) => (d.kind === 'response' || d.kind === 'resolution') && Date.parse(d.dueAt) > now && !d.breachedAt,
+        )
+      );
     case 'return':
     case 'request_pause':
       return free;
@@ -124,7 +141,12 @@ function stateAllows(a: ActionType, c: State, now: number): boolean {
   }
 }
 
-export function allowedActions(me: Me | null, c: CaseDetail, now: number, ref: ChainReference | undefined): ActionPath[] {
+export function allowedActions(
+  me: Me | null,
+  c: CaseDetail,
+  now: number,
+  ref: ChainReference | undefined,
+): ActionPath[] {
   // Without the reference data the chain is unknown: nothing is offered until it has loaded (it is cached).
   if (!me || !ref || c.status === 'closed') return [];
   const actor: Actor = { userId: me.id, role: me.role, organizationId: me.organizationId, personId: me.personId };

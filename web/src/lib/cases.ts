@@ -27,11 +27,16 @@ export async function getContactViews(id: string): Promise<ContactViews> {
 }
 
 /** Up to `max` cases, newest first; `truncated` says there were more. */
-export async function listCases(query: Omit<ListQuery, 'limit' | 'cursor'>, max = 300): Promise<{ items: CaseSummary[]; truncated: boolean }> {
+export async function listCases(
+  query: Omit<ListQuery, 'limit' | 'cursor'>,
+  max = 300,
+): Promise<{ items: CaseSummary[]; truncated: boolean }> {
   const items: CaseSummary[] = [];
   let cursor: string | undefined;
   for (;;) {
-    const page = await ok(api.GET('/api/v1/cases', { params: { query: { ...query, limit: 100, cursor } as ListQuery } }));
+    const page = await ok(
+      api.GET('/api/v1/cases', { params: { query: { ...query, limit: 100, cursor } as ListQuery } }),
+    );
     items.push(...page.items);
     const withDeadline = page.items.find((c) => c.deadlines.length);
     if (withDeadline) learnServerClock(withDeadline.deadlines, Date.now());

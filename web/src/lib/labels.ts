@@ -5,7 +5,12 @@ import type { ActionPath, CaseSummary, Level, Outcome, Stage, Status } from '../
 
 export const STAGES: Stage[] = ['collect', 'respond', 'follow_up', 'evaluate'];
 export const ALL_STATUSES: Status[] = ['submitted', 'dispatched', 'acknowledged', 'returned', 'resolved', 'closed'];
-export const LEVELS: Level[] = ['community_committee', 'street_committee', 'organization_department', 'functional_department'];
+export const LEVELS: Level[] = [
+  'community_committee',
+  'street_committee',
+  'organization_department',
+  'functional_department',
+];
 
 export const stageLabel = (t: Translate, s: Stage) => t(`stage.${s}` as MessageKey);
 export const statusLabel = (t: Translate, s: Status) => t(`status.${s}` as MessageKey);

@@ -13,8 +13,17 @@ export interface Loaded<T> {
 }
 
 /** `keepPolling` is asked before each poll with the data so far (e.g. stop once a case is closed). */
-export function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[], pollMs?: number | false, keepPolling?: (data: T) => boolean): Loaded<T> {
-  const [state, setState] = useState<{ data?: T; error: ApiError | null; loading: boolean; at: number }>({ error: null, loading: true, at: 0 });
+export function useLoad<T>(
+  load: () => Promise<T>,
+  deps: readonly unknown[],
+  pollMs?: number | false,
+  keepPolling?: (data: T) => boolean,
+): Loaded<T> {
+  const [state, setState] = useState<{ data?: T; error: ApiError | null; loading: boolean; at: number }>({
+    error: null,
+    loading: true,
+    at: 0,
+  });
   const loadRef = useRef(load);
   loadRef.current = load;
   const keepRef = useRef(keepPolling);

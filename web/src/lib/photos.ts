@@ -38,7 +38,10 @@ export async function photoToDataUrl(file: File): Promise<string> {
 
 /** A photo of a case, fetched with the caller's token (an <img src> cannot send one) and shown as data: URL. */
 export async function fetchPhoto(caseId: string, photoId: string): Promise<string> {
-  const { data, response } = await api.GET('/api/v1/cases/{id}/photos/{photoId}', { params: { path: { id: caseId, photoId } }, parseAs: 'blob' });
+  const { data, response } = await api.GET('/api/v1/cases/{id}/photos/{photoId}', {
+    params: { path: { id: caseId, photoId } },
+    parseAs: 'blob',
+  });
   if (!response.ok || !data) throw new Error(`photo ${response.status}`);
   return readAsDataUrl(data);
 }

@@ -10,7 +10,20 @@ type Translate = (key: MessageKey, vars?: Record<string, string | number>) => st
 
 export type PlainCase = Pick<
   CaseDetail,
-  'status' | 'stage' | 'level' | 'outcome' | 'overdue' | 'handler' | 'supervisor' | 'pendingExtension' | 'pendingRequest' | 'pausedSince' | 'mergedInto' | 'awaitingVerification' | 'counts' | 'timeline'
+  | 'status'
+  | 'stage'
+  | 'level'
+  | 'outcome'
+  | 'overdue'
+  | 'handler'
+  | 'supervisor'
+  | 'pendingExtension'
+  | 'pendingRequest'
+  | 'pausedSince'
+  | 'mergedInto'
+  | 'awaitingVerification'
+  | 'counts'
+  | 'timeline'
 > & { deadlines: Pick<Deadline, 'kind' | 'dueAt' | 'breachedAt'>[] };
 
 export interface PlainStatus {
@@ -20,7 +33,12 @@ export interface PlainStatus {
 
 const CST_MS = 8 * 3600_000;
 /** The ladder a missed deadline climbs (domain/ladder.ts), the functional department last. */
-export const LADDER: Level[] = ['community_committee', 'street_committee', 'organization_department', 'functional_department'];
+export const LADDER: Level[] = [
+  'community_committee',
+  'street_committee',
+  'organization_department',
+  'functional_department',
+];
 
 /** A due moment as people say it: "12月8日 18:00" / "8 Dec 18:00", with seconds only when it has them (demo terms). */
 export function shortMoment(iso: string | number, lang: Lang): string {
@@ -60,9 +78,13 @@ function reasonWords(reason: string, t: Translate, lang: Lang): string {
  */
 function moveReason(move: TimelineEntry, timeline: PlainCase['timeline'], t: Translate, lang: Lang): string {
   if (move.payload.automatic === true) {
-    const breach = timeline.slice(0, timeline.indexOf(move)).reverse().find((e) => e.type === 'breached');
+    const breach = timeline
+      .slice(0, timeline.indexOf(move))
+      .reverse()
+      .find((e) => e.type === 'breached');
     const kind = breach?.payload.deadline;
-    if (kind === 'response' || kind === 'resolution' || kind === 'decision') return t('event.missedDeadline', { deadline: t(`deadline.${kind}`) });
+    if (kind === 'response' || kind === 'resolution' || kind === 'decision')
+      return t('event.missedDeadline', { deadline: t(`deadline.${kind}`) });
   }
   return reasonWords(String(move.payload.reason), t, lang);
 }
@@ -73,7 +95,12 @@ function nextLevel(level: Level): Level | null {
   return i >= 0 && i < LADDER.length - 1 ? LADDER[i + 1] : null;
 }
 
-export function plainStatus(c: PlainCase, t: Translate, lang: Lang, orgName: (id: string) => string = (id) => id): PlainStatus {
+export function plainStatus(
+  c: PlainCase,
+  t: Translate,
+  lang: Lang,
+  orgName: (id: string) => string = (id) => id,
+): PlainStatus {
   const line = sentence(c, t, lang, orgName);
   return { ...line, text: line.text.charAt(0).toUpperCase() + line.text.slice(1) };
 }
@@ -94,7 +121,8 @@ function sentence(c: PlainCase, t: Translate, lang: Lang, orgName: (id: string) 
     const key = c.pendingRequest.kind === 'return' ? 'plain.pendingReturn' : 'plain.pendingPause';
     return { tone: 'warning', text: t(key, { handler, supervisor, at: due('decision') || '—' }) };
   }
-  if (c.pausedSince) return { tone: 'info', text: t('plain.paused', { handler, at: shortMoment(c.pausedSince, lang) }) };
+  if (c.pausedSince)
+    return { tone: 'info', text: t('plain.paused', { handler, at: shortMoment(c.pausedSince, lang) }) };
   if (c.status === 'resolved') {
     const at = due('evaluation');
     return { tone: 'info', text: at ? t('plain.evaluate', { handler, at }) : t('plain.evaluateNoDue', { handler }) };
@@ -104,20 +132,31 @@ function sentence(c: PlainCase, t: Translate, lang: Lang, orgName: (id: string) 
   const move = lastMove(c.timeline);
   const reason = move ? moveReason(move, c.timeline, t, lang) : '';
   let why = '';
-  if (move?.type === 'escalated' || move?.type === 'taken_over') why = t('plain.escalated', { reason, level: t(`level.${c.level}` as MessageKey), supervisor });
-  else if (move?.type === 'forwarded') why = t('plain.forwarded', { reason, department: orgName(String(move.payload.departmentOrgId)) || handler });
+  if (move?.type === 'escalated' || move?.type === 'taken_over')
+    why = t('plain.escalated', { reason, level: t(`level.${c.level}` as MessageKey), supervisor });
+  else if (move?.type === 'forwarded')
+    why = t('plain.forwarded', { reason, department: orgName(String(move.payload.departmentOrgId)) || handler });
   else if (move?.type === 'dispatched') why = t('plain.rerouted', { reason, handler });
 
   const pendingAt = (c.pendingExtension as { deadline?: string } | null)?.deadline;
   const extension = pendingAt ? t('plain.extensionPending', { supervisor }) : '';
   const running = c.deadlines.find((d) => (d.kind === 'response' || d.kind === 'resolution') && d.breachedAt);
   if (c.overdue || running) {
-    const missed = t(`deadline.${running?.kind ?? (c.status === 'dispatched' ? 'response' : 'resolution')}` as MessageKey);
-    return { tone: 'error', text: why + t('plain.late', { handler, deadline: missed, next: next ? t(`level.${next}` as MessageKey) : supervisor }) + extension };
+    const missed = t(
+      `deadline.${running?.kind ?? (c.status === 'dispatched' ? 'response' : 'resolution')}` as MessageKey,
+    );
+    return {
+      tone: 'error',
+      text:
+        why +
+        t('plain.late', { handler, deadline: missed, next: next ? t(`level.${next}` as MessageKey) : supervisor }) +
+        extension,
+    };
   }
   let what: string;
   if (c.status === 'submitted') what = t('plain.submitted');
-  else if (c.status === 'dispatched') what = t('plain.dispatched', { handler, respond: due('response') || '—', resolve: due('resolution') || '—' });
+  else if (c.status === 'dispatched')
+    what = t('plain.dispatched', { handler, respond: due('response') || '—', resolve: due('resolution') || '—' });
   else if (c.counts.reopen > 0) what = t('plain.rework', { handler, resolve: due('resolution') || '—' });
   else what = t('plain.acknowledged', { handler, resolve: due('resolution') || '—' });
   const tone = why ? 'warning' : 'info';
@@ -140,6 +179,9 @@ function closedLine(c: PlainCase, t: Translate): PlainStatus {
     case 'closed_by_supervisor':
       return { tone: 'info', text: t('plain.closedBySupervisor') };
     default:
-      return { tone: 'info', text: t('plain.closed', { outcome: c.outcome ? t(`outcome.${c.outcome}` as MessageKey) : '' }) };
+      return {
+        tone: 'info',
+        text: t('plain.closed', { outcome: c.outcome ? t(`outcome.${c.outcome}` as MessageKey) : '' }),
+      };
   }
 }

@@ -18,7 +18,8 @@ export const RATE_LABEL = {
 } as const;
 
 export const pct = (r: Rate | undefined | null) => (r && r.value !== null ? `${(r.value * 100).toFixed(1)}%` : '—');
-export const pctValue = (r: Rate | undefined | null) => (r && r.value !== null ? Math.round(r.value * 1000) / 10 : null);
+export const pctValue = (r: Rate | undefined | null) =>
+  r && r.value !== null ? Math.round(r.value * 1000) / 10 : null;
 export const fraction = (r: Rate | undefined | null) => (r ? `${r.numerator}/${r.denominator}` : '');
 /** Cases not yet counted in the rate because their outcome is not settled; 0 for rates stored before there were any. */
 export const pendingOf = (r: Rate | undefined | null) => r?.pending ?? 0;
@@ -32,7 +33,10 @@ export function monthOf(at: number, back = 0): string {
 
 /** A CSV export (bearer-authenticated, so not a plain link) saved under the name the API gives it. */
 /** Saves the export as a file and answers its name (for the user's feedback); throws with the API's message. */
-export async function downloadCsv(path: '/api/v1/exports/rates.csv' | '/api/v1/exports/cases.csv', query: Record<string, string>): Promise<string> {
+export async function downloadCsv(
+  path: '/api/v1/exports/rates.csv' | '/api/v1/exports/cases.csv',
+  query: Record<string, string>,
+): Promise<string> {
   const { data, response } = await api.GET(path, { params: { query: query as never }, parseAs: 'blob' });
   if (!response.ok || !data) throw new Error(`HTTP ${response.status}`);
   const name = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? 'export.csv';

@@ -20,7 +20,11 @@ function flatten(nodes: OrgNode[], parentId: string | null, into: Reference['org
 }
 
 export function loadReference(): Promise<Reference> {
-  cached ??= Promise.all([ok(api.GET('/api/v1/categories')), ok(api.GET('/api/v1/compounds')), ok(api.GET('/api/v1/organizations'))]).then(
+  cached ??= Promise.all([
+    ok(api.GET('/api/v1/categories')),
+    ok(api.GET('/api/v1/compounds')),
+    ok(api.GET('/api/v1/organizations')),
+  ]).then(
     ([categories, compounds, orgs]) => {
       const map: Reference['orgs'] = new Map();
       flatten(orgs.items, null, map);
@@ -38,17 +42,29 @@ export function useReference() {
   return useLoad(loadReference, []);
 }
 
-export function orgsOfKind(ref: Reference, kinds: OrgKind[], under?: string): Array<OrgNode & { parentId: string | null }> {
-  return [...ref.orgs.values()].filter((o) => kinds.includes(o.kind) && (under === undefined || isUnder(ref, o.id, under)));
+export function orgsOfKind(
+  ref: Reference,
+  kinds: OrgKind[],
+  under?: string,
+): Array<OrgNode & { parentId: string | null }> {
+  return [...ref.orgs.values()].filter(
+    (o) => kinds.includes(o.kind) && (under === undefined || isUnder(ref, o.id, under)),
+  );
 }
 
 /** Is `id` the organisation `ancestor` or somewhere below it in the tree? */
 export function isUnder(ref: Reference, id: string, ancestor: string): boolean {
-  for (let cur: string | null | undefined = id; cur; cur = ref.orgs.get(cur)?.parentId) if (cur === ancestor) return true;
+  for (let cur: string | null | undefined = id; cur; cur = ref.orgs.get(cur)?.parentId)
+    if (cur === ancestor) return true;
   return false;
 }
 
-const HANDLER_KINDS: OrgKind[] = ['property_company', 'owners_committee', 'resident_association', 'functional_department'];
+const HANDLER_KINDS: OrgKind[] = [
+  'property_company',
+  'owners_committee',
+  'resident_association',
+  'functional_department',
+];
 
 /**
  * The handlers a case of this compound may be re-routed to (db/queries/jurisdiction.ts servesAsHandler): those of
@@ -57,6 +73,9 @@ const HANDLER_KINDS: OrgKind[] = ['property_company', 'owners_committee', 'resid
 export function handlersServing(ref: Reference, compoundCode: string): Array<OrgNode & { parentId: string | null }> {
   const community = ref.compounds.find((c) => c.code === compoundCode)?.communityOrgId;
   const ofCommunity = ref.compounds.filter((c) => c.code === compoundCode || c.communityOrgId === community);
-  const serves = (id: string) => ofCommunity.some((c) => c.propertyCompanyOrgId === id || c.ownersCommitteeOrgId === id);
-  return orgsOfKind(ref, HANDLER_KINDS).filter((o) => o.kind === 'functional_department' || o.parentId === community || serves(o.id));
+  const serves = (id: string) =>
+    ofCommunity.some((c) => c.propertyCompanyOrgId === id || c.ownersCommitteeOrgId === id);
+  return orgsOfKind(ref, HANDLER_KINDS).filter(
+    (o) => o.kind === 'functional_department' || o.parentId === community || serves(o.id),
+  );
 }

@@ -37,7 +37,8 @@ export function formatDuration(ms: number, t: Translate): string {
   if (hours) parts.push(t('time.hours', { n: hours }));
   if (minutes && parts.length < 2 && !days) parts.push(t('time.minutes', { n: minutes }));
   // Seconds only when they matter: below an hour, or when nothing larger is left.
-  if (!days && !hours && parts.length < 2 && (seconds || parts.length === 0)) parts.push(t('time.seconds', { n: seconds }));
+  if (!days && !hours && parts.length < 2 && (seconds || parts.length === 0))
+    parts.push(t('time.seconds', { n: seconds }));
   return parts.slice(0, 2).join(' ');
 }
 
@@ -57,7 +58,15 @@ export function formatDateTime(iso: string | number, lang: 'zh' | 'en'): string 
 }
 
 export function formatTime(iso: string | number, lang: 'zh' | 'en'): string {
-  return new Date(iso).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB', { timeZone: CST, month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
+  return new Date(iso).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB', {
+    timeZone: CST,
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hour12: false,
+  });
 }
 
 /** Is `at` inside working hours (09:00–18:00 CST, Monday to Friday)? Holidays are the server's business. */

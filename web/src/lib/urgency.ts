@@ -6,7 +6,9 @@ const HANDLING = new Set(['response', 'resolution']);
 
 /** Milliseconds to the nearest running handling deadline at `now`; negative once overdue; null if none. */
 export function timeLeft(c: CaseSummary, now: number): number | null {
-  const due = c.deadlines.filter((d) => HANDLING.has(d.kind)).map((d) => (d.breachedAt ? Math.min(Date.parse(d.dueAt), Date.parse(d.breachedAt)) : Date.parse(d.dueAt)) - now);
+  const due = c.deadlines
+    .filter((d) => HANDLING.has(d.kind))
+    .map((d) => (d.breachedAt ? Math.min(Date.parse(d.dueAt), Date.parse(d.breachedAt)) : Date.parse(d.dueAt)) - now);
   return due.length ? Math.min(...due) : null;
 }
 

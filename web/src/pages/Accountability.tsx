@@ -18,14 +18,23 @@ type Record_ = paths['/api/v1/accountability']['get']['responses'][200]['content
 
 // 'silence' (a supervisor who did not decide, or call back, in time) is recorded by the loop before the
 // accountability API's filter names it: the labels take any source.
-const SOURCE_COLOR: Record<string, string> = { breach: 'red', unsatisfied: 'orange', finding: 'blue', silence: 'volcano' };
+const SOURCE_COLOR: Record<string, string> = {
+  breach: 'red',
+  unsatisfied: 'orange',
+  finding: 'blue',
+  silence: 'volcano',
+};
 const SOURCE_LABEL: Record<string, { zh: string; en: string }> = {
   breach: { zh: '超时违约', en: 'Missed deadline' },
   unsatisfied: { zh: '居民不满意', en: 'Unsatisfied resident' },
   finding: { zh: '督查发现', en: 'Finding' },
   silence: { zh: '监督方未按时审批或回访', en: 'Supervisor silent (decision or call-back)' },
 };
-const STATUS_LABEL = { open: { zh: '待说明', en: 'Open' }, answered: { zh: '已说明', en: 'Answered' }, closed: { zh: '已关闭', en: 'Closed' } } as const;
+const STATUS_LABEL = {
+  open: { zh: '待说明', en: 'Open' },
+  answered: { zh: '已说明', en: 'Answered' },
+  closed: { zh: '已关闭', en: 'Closed' },
+} as const;
 
 type Step = 'answer' | 'close';
 
@@ -44,7 +53,8 @@ function RecordAction({ r, step, onDone }: { r: Record_; step: Step; onDone(): v
     setError(null);
     try {
       const params = { path: { id: r.id } };
-      if (step === 'answer') await ok(api.POST('/api/v1/accountability/{id}/answer', { params, body: { answer: values.text } }));
+      if (step === 'answer')
+        await ok(api.POST('/api/v1/accountability/{id}/answer', { params, body: { answer: values.text } }));
       else await ok(api.POST('/api/v1/accountability/{id}/close', { params, body: { reason: values.text } }));
       void message.success(t(step === 'answer' ? 'acc.answered' : 'acc.closed'));
       setOpen(false);
@@ -58,13 +68,31 @@ function RecordAction({ r, step, onDone }: { r: Record_; step: Step; onDone(): v
   const label = t(step === 'answer' ? 'acc.answer' : 'acc.close');
   return (
     <>
-      <Button size="small" type={step === 'answer' ? 'primary' : 'default'} onClick={() => setOpen(true)} data-record-action={step}>
+      <Button
+        size="small"
+        type={step === 'answer' ? 'primary' : 'default'}
+        onClick={() => setOpen(true)}
+        data-record-action={step}
+      >
         {label}
       </Button>
-      <Modal open={open} title={label} okText={t('action.confirm')} cancelText={t('action.cancel')} confirmLoading={busy} onOk={() => void send()} onCancel={() => setOpen(false)} destroyOnHidden>
+      <Modal
+        open={open}
+        title={label}
+        okText={t('action.confirm')}
+        cancelText={t('action.cancel')}
+        confirmLoading={busy}
+        onOk={() => void send()}
+        onCancel={() => setOpen(false)}
+        destroyOnHidden
+      >
         {error && <Alert type="error" showIcon message={error} role="alert" style={{ marginBottom: 12 }} />}
         <Form form={form} layout="vertical" preserve={false}>
-          <Form.Item name="text" label={t(step === 'answer' ? 'acc.answerLabel' : 'acc.closeReason')} rules={[{ required: true, whitespace: true, message: t('action.textRequired') }]}>
+          <Form.Item
+            name="text"
+            label={t(step === 'answer' ? 'acc.answerLabel' : 'acc.closeReason')}
+            rules={[{ required: true, whitespace: true, message: t('action.textRequired') }]}
+          >
             <Input.TextArea rows={4} maxLength={step === 'answer' ? 2000 : 1000} showCount />
           </Form.Item>
         </Form>
@@ -82,7 +110,9 @@ export default function Accountability() {
     const items: Record_[] = [];
     let cursor: string | undefined;
     do {
-      const page = await ok(api.GET('/api/v1/accountability', { params: { query: { ...query, limit: 100, cursor } as Query } }));
+      const page = await ok(
+        api.GET('/api/v1/accountability', { params: { query: { ...query, limit: 100, cursor } as Query } }),
+      );
       items.push(...page.items);
       cursor = page.nextCursor ?? undefined;
     } while (cursor && items.length < 500);
@@ -95,7 +125,13 @@ export default function Accountability() {
         {t('acc.title')}
       </Typography.Title>
       <Space wrap style={{ marginBottom: 12 }}>
-        <Select aria-label={t('assess.period')} style={{ width: 130 }} value={query.period} onChange={(period) => setQuery({ ...query, period })} options={months.map((m) => ({ value: m, label: m }))} />
+        <Select
+          aria-label={t('assess.period')}
+          style={{ width: 130 }}
+          value={query.period}
+          onChange={(period) => setQuery({ ...query, period })}
+          options={months.map((m) => ({ value: m, label: m }))}
+        />
         <Select
           aria-label={t('acc.source')}
           style={{ width: 150 }}
@@ -103,7 +139,10 @@ export default function Accountability() {
           placeholder={t('acc.source')}
           value={query.source}
           onChange={(source) => setQuery({ ...query, source })}
-          options={(['breach', 'unsatisfied', 'finding'] as const).map((s) => ({ value: s, label: SOURCE_LABEL[s][lang] }))}
+          options={(['breach', 'unsatisfied', 'finding'] as const).map((s) => ({
+            value: s,
+            label: SOURCE_LABEL[s][lang],
+          }))}
         />
         <Select
           aria-label={t('acc.status')}
@@ -136,13 +175,25 @@ export default function Accountability() {
           columns={[
             { title: t('acc.at'), key: 'at', render: (_, r) => formatDateTime(r.createdAt, lang), width: 170 },
             { title: t('acc.organization'), key: 'org', render: (_, r) => name(r.organization) },
-            { title: t('acc.duty'), key: 'duty', render: (_, r) => (r.duty ? (lang === 'zh' ? r.duty.titleZh : r.duty.titleEn) : '—') },
-            { title: t('acc.source'), key: 'source', render: (_, r) => <Tag color={SOURCE_COLOR[r.source]}>{SOURCE_LABEL[r.source]?.[lang] ?? r.source}</Tag> },
+            {
+              title: t('acc.duty'),
+              key: 'duty',
+              render: (_, r) => (r.duty ? (lang === 'zh' ? r.duty.titleZh : r.duty.titleEn) : '—'),
+            },
+            {
+              title: t('acc.source'),
+              key: 'source',
+              render: (_, r) => <Tag color={SOURCE_COLOR[r.source]}>{SOURCE_LABEL[r.source]?.[lang] ?? r.source}</Tag>,
+            },
             { title: t('acc.reason'), key: 'reason', render: (_, r) => pickLang(r.reason, lang) },
             { title: t('acc.follows'), key: 'follows', render: (_, r) => r.follows[lang] },
             { title: t('case.level'), key: 'level', render: (_, r) => (r.level ? levelLabel(t, r.level) : '—') },
             { title: t('acc.status'), key: 'status', render: (_, r) => STATUS_LABEL[r.status][lang] },
-            { title: t('acc.case'), key: 'case', render: (_, r) => (r.case ? <Link to={`/cases/${r.case.id}`}>{r.case.trackingCode}</Link> : '—') },
+            {
+              title: t('acc.case'),
+              key: 'case',
+              render: (_, r) => (r.case ? <Link to={`/cases/${r.case.id}`}>{r.case.trackingCode}</Link> : '—'),
+            },
             {
               title: t('acc.actions'),
               key: 'actions',
@@ -150,8 +201,12 @@ export default function Accountability() {
                 const own = r.organization.id === me?.organizationId;
                 return (
                   <Space wrap>
-                    {own && r.status === 'open' && <RecordAction r={r} step="answer" onDone={() => void list.reload()} />}
-                    {!own && me?.role === 'supervisor' && r.status !== 'closed' && <RecordAction r={r} step="close" onDone={() => void list.reload()} />}
+                    {own && r.status === 'open' && (
+                      <RecordAction r={r} step="answer" onDone={() => void list.reload()} />
+                    )}
+                    {!own && me?.role === 'supervisor' && r.status !== 'closed' && (
+                      <RecordAction r={r} step="close" onDone={() => void list.reload()} />
+                    )}
                   </Space>
                 );
               },

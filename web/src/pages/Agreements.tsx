@@ -1,7 +1,24 @@
 // 三方协议设置 (admins): a compound's current agreement terms — deadlines per tier, reminder points, evaluation
 // window, rework limit, assessment weights — revised as a new version from a date, with a reason that goes
 // into the audit log (PATCH /admin/agreements/{id}). Field names follow the API's, so its errors land on them.
-import { Alert, App as AntApp, Button, Card, Col, DatePicker, Descriptions, Divider, Form, Input, InputNumber, Row, Select, Space, Table, Typography } from 'antd';
+import {
+  Alert,
+  App as AntApp,
+  Button,
+  Card,
+  Col,
+  DatePicker,
+  Descriptions,
+  Divider,
+  Form,
+  Input,
+  InputNumber,
+  Row,
+  Select,
+  Space,
+  Table,
+  Typography,
+} from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useMemo, useState } from 'react';
 import { api, ApiError, ok } from '../api/client';
@@ -47,7 +64,15 @@ const L = {
   validTo: { zh: '失效日期', en: 'Valid to' },
 } as const;
 
-function DurationInput({ name, label, showLabel = true }: { name: (string | number)[]; label: string; showLabel?: boolean }) {
+function DurationInput({
+  name,
+  label,
+  showLabel = true,
+}: {
+  name: (string | number)[];
+  label: string;
+  showLabel?: boolean;
+}) {
   const { t } = useI18n();
   return (
     <Form.Item label={showLabel ? label : undefined} required={showLabel} style={{ marginBottom: showLabel ? 24 : 0 }}>
@@ -60,7 +85,10 @@ function DurationInput({ name, label, showLabel = true }: { name: (string | numb
             <Select
               aria-label={`${label} ${t('action.extendUnit')}`}
               style={{ width: 120 }}
-              options={(['seconds', 'hours', 'working_days'] as const).map((u) => ({ value: u, label: t(`action.unit.${u}`) }))}
+              options={(['seconds', 'hours', 'working_days'] as const).map((u) => ({
+                value: u,
+                label: t(`action.unit.${u}`),
+              }))}
             />
           </Plain>
         </Form.Item>
@@ -75,7 +103,10 @@ export default function Agreements() {
   const ref = useReference();
   const [compound, setCompound] = useState('demo-fast');
   const list = useLoad(() => ok(api.GET('/api/v1/agreements', { params: { query: { compound } } })), [compound]);
-  const current = useMemo(() => list.data?.items.find((a) => a.validTo === null) ?? list.data?.items.at(-1), [list.data]);
+  const current = useMemo(
+    () => list.data?.items.find((a) => a.validTo === null) ?? list.data?.items.at(-1),
+    [list.data],
+  );
   const [form] = Form.useForm();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -83,10 +114,18 @@ export default function Agreements() {
   const initial = useMemo(() => {
     if (!current) return undefined;
     const terms = current.terms as unknown as Terms;
-    return { terms: { ...terms, reminderPoints: terms.reminderPoints.map((p) => Math.round(p * 100)).join(', ') }, validFrom: dayjs(), reason: '' };
+    return {
+      terms: { ...terms, reminderPoints: terms.reminderPoints.map((p) => Math.round(p * 100)).join(', ') },
+      validFrom: dayjs(),
+      reason: '',
+    };
   }, [current]);
 
-  const save = async (v: { terms: Omit<Terms, 'reminderPoints'> & { reminderPoints: string }; validFrom?: Dayjs; reason: string }) => {
+  const save = async (v: {
+    terms: Omit<Terms, 'reminderPoints'> & { reminderPoints: string };
+    validFrom?: Dayjs;
+    reason: string;
+  }) => {
     if (!current) return;
     setBusy(true);
     setError(null);
@@ -98,14 +137,19 @@ export default function Agreements() {
       await ok(
         api.PATCH('/api/v1/admin/agreements/{id}', {
           params: { path: { id: current.id } },
-          body: { terms: { ...v.terms, reminderPoints }, validFrom: v.validFrom?.format('YYYY-MM-DD'), reason: v.reason },
+          body: {
+            terms: { ...v.terms, reminderPoints },
+            validFrom: v.validFrom?.format('YYYY-MM-DD'),
+            reason: v.reason,
+          },
         }),
       );
       void message.success(L.saved[lang]);
       await list.reload();
     } catch (err) {
       const rest = showFieldErrors(form, err);
-      if (err instanceof ApiError && (rest.length || !err.details.length)) setError([err.message, ...rest.map((d) => `${d.path}: ${d.issue}`)].join('；'));
+      if (err instanceof ApiError && (rest.length || !err.details.length))
+        setError([err.message, ...rest.map((d) => `${d.path}: ${d.issue}`)].join('；'));
     } finally {
       setBusy(false);
     }
@@ -117,7 +161,13 @@ export default function Agreements() {
         {L.title[lang]}
       </Typography.Title>
       <Space wrap style={{ marginBottom: 12 }}>
-        <Select aria-label={L.compound[lang]} style={{ width: 220 }} value={compound} onChange={setCompound} options={(ref.data?.compounds ?? []).map((c) => ({ value: c.code, label: name(c) }))} />
+        <Select
+          aria-label={L.compound[lang]}
+          style={{ width: 220 }}
+          value={compound}
+          onChange={setCompound}
+          options={(ref.data?.compounds ?? []).map((c) => ({ value: c.code, label: name(c) }))}
+        />
       </Space>
       {list.error && <Alert type="error" showIcon message={list.error.message} />}
       {current && initial && (
@@ -137,8 +187,28 @@ export default function Agreements() {
               scroll={{ x: 560 }}
               columns={[
                 { title: L.tier[lang], key: 'tier', render: (_, tier) => TIER_LABEL[tier][lang] },
-                { title: t('deadline.response'), key: 'response', render: (_, tier) => <DurationInput name={['terms', 'deadlines', tier, 'response']} label={`${TIER_LABEL[tier][lang]} ${t('deadline.response')}`} showLabel={false} /> },
-                { title: t('deadline.resolution'), key: 'resolution', render: (_, tier) => <DurationInput name={['terms', 'deadlines', tier, 'resolution']} label={`${TIER_LABEL[tier][lang]} ${t('deadline.resolution')}`} showLabel={false} /> },
+                {
+                  title: t('deadline.response'),
+                  key: 'response',
+                  render: (_, tier) => (
+                    <DurationInput
+                      name={['terms', 'deadlines', tier, 'response']}
+                      label={`${TIER_LABEL[tier][lang]} ${t('deadline.response')}`}
+                      showLabel={false}
+                    />
+                  ),
+                },
+                {
+                  title: t('deadline.resolution'),
+                  key: 'resolution',
+                  render: (_, tier) => (
+                    <DurationInput
+                      name={['terms', 'deadlines', tier, 'resolution']}
+                      label={`${TIER_LABEL[tier][lang]} ${t('deadline.resolution')}`}
+                      showLabel={false}
+                    />
+                  ),
+                },
               ]}
             />
             <Row gutter={16} style={{ marginTop: 16 }}>
@@ -146,7 +216,11 @@ export default function Agreements() {
                 <DurationInput name={['terms', 'evaluationWindow']} label={L.evaluationWindow[lang]} />
               </Col>
               <Col xs={12} sm={6} md={6}>
-                <Form.Item name={['terms', 'reworkLimit']} label={L.reworkLimit[lang]} rules={[{ required: true, message: L.reworkLimit[lang] }]}>
+                <Form.Item
+                  name={['terms', 'reworkLimit']}
+                  label={L.reworkLimit[lang]}
+                  rules={[{ required: true, message: L.reworkLimit[lang] }]}
+                >
                   <InputNumber min={0} max={5} style={{ width: '100%' }} />
                 </Form.Item>
               </Col>
@@ -157,7 +231,12 @@ export default function Agreements() {
                   rules={[
                     {
                       validator: (_, v: string | undefined) =>
-                        (v ?? '').split(/[,，\s]+/).filter(Boolean).every((p) => Number(p) > 0 && Number(p) < 100) ? Promise.resolve() : Promise.reject(new Error(L.remindersRange[lang])),
+                        (v ?? '')
+                          .split(/[,，\s]+/)
+                          .filter(Boolean)
+                          .every((p) => Number(p) > 0 && Number(p) < 100)
+                          ? Promise.resolve()
+                          : Promise.reject(new Error(L.remindersRange[lang])),
                     },
                   ]}
                 >
@@ -171,7 +250,11 @@ export default function Agreements() {
             <Row gutter={16}>
               {(['response', 'resolution', 'satisfaction', 'onTime'] as const).map((w) => (
                 <Col xs={12} sm={6} key={w}>
-                  <Form.Item name={['terms', 'weights', w]} label={t(`rate.${w}`)} rules={[{ required: true, message: t(`rate.${w}`) }]}>
+                  <Form.Item
+                    name={['terms', 'weights', w]}
+                    label={t(`rate.${w}`)}
+                    rules={[{ required: true, message: t(`rate.${w}`) }]}
+                  >
                     <InputNumber min={0} max={100} step={0.05} style={{ width: '100%' }} />
                   </Form.Item>
                 </Col>
@@ -181,11 +264,19 @@ export default function Agreements() {
             <Row gutter={16}>
               <Col xs={24} sm={8}>
                 <Form.Item name="validFrom" label={L.validFrom[lang]}>
-                  <DatePicker allowClear={false} disabledDate={(d) => d.isBefore(dayjs(), 'day')} style={{ width: '100%' }} />
+                  <DatePicker
+                    allowClear={false}
+                    disabledDate={(d) => d.isBefore(dayjs(), 'day')}
+                    style={{ width: '100%' }}
+                  />
                 </Form.Item>
               </Col>
               <Col xs={24} sm={16}>
-                <Form.Item name="reason" label={L.reason[lang]} rules={[{ required: true, whitespace: true, message: t('action.reasonRequired') }]}>
+                <Form.Item
+                  name="reason"
+                  label={L.reason[lang]}
+                  rules={[{ required: true, whitespace: true, message: t('action.reasonRequired') }]}
+                >
                   <Input.TextArea rows={2} maxLength={500} />
                 </Form.Item>
               </Col>

@@ -9,7 +9,17 @@ import type { paths } from '../api/schema';
 import { Chart } from '../components/Chart';
 import { useI18n } from '../i18n';
 import { useLoad } from '../lib/load';
-import { downloadCsv, fraction, monthOf, pct, pctValue, pendingOf, RATE_LABEL, THREE_RATES, type RateSet } from '../lib/rates';
+import {
+  downloadCsv,
+  fraction,
+  monthOf,
+  pct,
+  pctValue,
+  pendingOf,
+  RATE_LABEL,
+  THREE_RATES,
+  type RateSet,
+} from '../lib/rates';
 import { formatDuration, serverNow } from '../lib/time';
 
 type GroupBy = NonNullable<NonNullable<paths['/api/v1/stats/rates']['get']['parameters']['query']>['groupBy']>;
@@ -54,7 +64,8 @@ function ScoreCell({ a }: { a: Assessment }) {
       </Tooltip>
     );
   }
-  if (a.status === 'no_cases' || a.score === null) return <Typography.Text type="secondary">{t('assess.noCases')}</Typography.Text>;
+  if (a.status === 'no_cases' || a.score === null)
+    return <Typography.Text type="secondary">{t('assess.noCases')}</Typography.Text>;
   return <span>{a.score.toFixed(1)}</span>;
 }
 
@@ -64,7 +75,10 @@ export default function Assessment() {
   const months = Array.from({ length: 12 }, (_, i) => monthOf(serverNow(), i));
   const [period, setPeriod] = useState(months[0]);
   const [groupBy, setGroupBy] = useState<GroupBy>('handler');
-  const rates = useLoad(() => ok(api.GET('/api/v1/stats/rates', { params: { query: { period, groupBy } } })), [period, groupBy]);
+  const rates = useLoad(
+    () => ok(api.GET('/api/v1/stats/rates', { params: { query: { period, groupBy } } })),
+    [period, groupBy],
+  );
   const scores = useLoad(() => ok(api.GET('/api/v1/assessments', { params: { query: { period } } })), [period]);
   const items = rates.data?.items ?? [];
 
@@ -83,7 +97,13 @@ export default function Assessment() {
         {t('assess.title')}
       </Typography.Title>
       <Space wrap style={{ marginBottom: 12 }}>
-        <Select aria-label={t('assess.period')} style={{ width: 130 }} value={period} onChange={setPeriod} options={months.map((m) => ({ value: m, label: m }))} />
+        <Select
+          aria-label={t('assess.period')}
+          style={{ width: 130 }}
+          value={period}
+          onChange={setPeriod}
+          options={months.map((m) => ({ value: m, label: m }))}
+        />
         <Select
           aria-label={t('assess.organization')}
           style={{ width: 150 }}
@@ -95,19 +115,42 @@ export default function Assessment() {
           {t('assess.exportCsv')}
         </Button>
       </Space>
-      {rates.error && <Alert type={rates.error.status === 404 ? 'warning' : 'error'} showIcon message={rates.error.status === 404 ? t('assess.unavailable') : rates.error.message} style={{ marginBottom: 12 }} />}
+      {rates.error && (
+        <Alert
+          type={rates.error.status === 404 ? 'warning' : 'error'}
+          showIcon
+          message={rates.error.status === 404 ? t('assess.unavailable') : rates.error.message}
+          style={{ marginBottom: 12 }}
+        />
+      )}
       <Card size="small" loading={rates.loading && !rates.data}>
         <Chart
           title={`${t('assess.rates')} · ${period}`}
-          description={items.map((g) => `${name(g)}：${THREE_RATES.map((k) => `${t(RATE_LABEL[k])} ${pct(g.rates[k])}`).join('，')}`).join('；') || t('public.noData')}
+          description={
+            items
+              .map((g) => `${name(g)}：${THREE_RATES.map((k) => `${t(RATE_LABEL[k])} ${pct(g.rates[k])}`).join('，')}`)
+              .join('；') || t('public.noData')
+          }
           height={Math.max(240, items.length * 48 + 80)}
           option={{
-            tooltip: { trigger: 'axis', valueFormatter: (v) => (v === null || v === undefined ? '—' : `${String(v)}%`) },
+            tooltip: {
+              trigger: 'axis',
+              valueFormatter: (v) => (v === null || v === undefined ? '—' : `${String(v)}%`),
+            },
             legend: { top: 0 },
             grid: { left: 8, right: 24, top: 32, bottom: 8, containLabel: true },
             xAxis: { type: 'value', max: 100, axisLabel: { formatter: '{value}%' } },
-            yAxis: { type: 'category', data: items.map((g) => name(g)), axisLabel: { width: 140, overflow: 'truncate' } },
-            series: THREE_RATES.map((k) => ({ type: 'bar', name: t(RATE_LABEL[k]), data: items.map((g) => pctValue(g.rates[k])), barMaxWidth: 14 })),
+            yAxis: {
+              type: 'category',
+              data: items.map((g) => name(g)),
+              axisLabel: { width: 140, overflow: 'truncate' },
+            },
+            series: THREE_RATES.map((k) => ({
+              type: 'bar',
+              name: t(RATE_LABEL[k]),
+              data: items.map((g) => pctValue(g.rates[k])),
+              barMaxWidth: 14,
+            })),
           }}
         />
         <Table
@@ -121,8 +164,16 @@ export default function Assessment() {
           columns={[
             { title: t('assess.organization'), key: 'name', render: (_, g) => name(g) },
             { title: t('rate.cases'), key: 'cases', render: (_, g) => g.rates.cases },
-            ...TABLE_RATES.map((k) => ({ title: t(RATE_LABEL[k]), key: k, render: (_: unknown, g: (typeof items)[number]) => <RateCell r={g.rates[k]} /> })),
-            { title: t('rate.medianHandling'), key: 'median', render: (_, g) => (g.rates.medianHandlingMs === null ? '—' : formatDuration(g.rates.medianHandlingMs, t)) },
+            ...TABLE_RATES.map((k) => ({
+              title: t(RATE_LABEL[k]),
+              key: k,
+              render: (_: unknown, g: (typeof items)[number]) => <RateCell r={g.rates[k]} />,
+            })),
+            {
+              title: t('rate.medianHandling'),
+              key: 'median',
+              render: (_, g) => (g.rates.medianHandlingMs === null ? '—' : formatDuration(g.rates.medianHandlingMs, t)),
+            },
           ]}
         />
         {rates.data && rates.data.overall.excluded > 0 && (
@@ -132,7 +183,13 @@ export default function Assessment() {
         )}
       </Card>
       <Card size="small" title={`${t('assess.score')} · ${period}`} style={{ marginTop: 12 }}>
-        {scores.error && <Alert type="warning" showIcon message={scores.error.status === 404 ? t('assess.unavailable') : scores.error.message} />}
+        {scores.error && (
+          <Alert
+            type="warning"
+            showIcon
+            message={scores.error.status === 404 ? t('assess.unavailable') : scores.error.message}
+          />
+        )}
         <Table<Assessment>
           rowKey="id"
           size="small"
@@ -145,8 +202,17 @@ export default function Assessment() {
             { title: t('assess.organization'), key: 'org', render: (_, a) => name(a.organization) },
             { title: t('case.compound'), key: 'compound', render: (_, a) => (a.compound ? name(a.compound) : '—') },
             { title: t('assess.score'), key: 'score', render: (_, a) => <ScoreCell a={a} /> },
-            { title: '±', key: 'adj', render: (_, a) => (a.adjustments.count ? `${a.adjustments.total > 0 ? '+' : ''}${a.adjustments.total}` : '—') },
-            ...TABLE_RATES.map((k) => ({ title: t(RATE_LABEL[k]), key: k, render: (_: unknown, a: Assessment) => <RateCell r={a.rates[k]} /> })),
+            {
+              title: '±',
+              key: 'adj',
+              render: (_, a) =>
+                a.adjustments.count ? `${a.adjustments.total > 0 ? '+' : ''}${a.adjustments.total}` : '—',
+            },
+            ...TABLE_RATES.map((k) => ({
+              title: t(RATE_LABEL[k]),
+              key: k,
+              render: (_: unknown, a: Assessment) => <RateCell r={a.rates[k]} />,
+            })),
           ]}
         />
       </Card>

@@ -32,11 +32,29 @@ type Revealed = { caseId: string } & Pick<CaseDetail, 'resident' | 'householdId'
 
 function Banners({ c }: { c: CaseDetail }) {
   const { t } = useI18n();
-  const pending = c.pendingExtension as { deadline?: string; reason?: string; extendBy?: { unit: string; amount: number } } | null;
-  const by = pending?.extendBy ? (pending.extendBy.unit === 'working_days' ? `${pending.extendBy.amount} ${t('action.unit.working_days')}` : formatDuration(pending.extendBy.amount * (pending.extendBy.unit === 'hours' ? 3600_000 : 1000), t)) : '';
+  const pending = c.pendingExtension as {
+    deadline?: string;
+    reason?: string;
+    extendBy?: { unit: string; amount: number };
+  } | null;
+  const by = pending?.extendBy
+    ? pending.extendBy.unit === 'working_days'
+      ? `${pending.extendBy.amount} ${t('action.unit.working_days')}`
+      : formatDuration(pending.extendBy.amount * (pending.extendBy.unit === 'hours' ? 3600_000 : 1000), t)
+    : '';
   return (
     <>
-      {pending && <Alert type="info" showIcon message={t('case.pendingExtension', { deadline: deadlineLabel(t, pending.deadline ?? ''), by, reason: pending.reason ?? '' })} />}
+      {pending && (
+        <Alert
+          type="info"
+          showIcon
+          message={t('case.pendingExtension', {
+            deadline: deadlineLabel(t, pending.deadline ?? ''),
+            by,
+            reason: pending.reason ?? '',
+          })}
+        />
+      )}
       <FairnessBanners c={c} />
     </>
   );
@@ -60,7 +78,14 @@ function FairnessBanners({ c }: { c: CaseDetail }) {
           message={t(p.kind === 'return' ? 'case.pendingReturn' : 'case.pendingPause', { reason: p.reason }) + due}
         />
       )}
-      {c.pausedSince && <Alert type="info" showIcon data-testid="paused-banner" message={t('case.pausedSince', { at: formatDateTime(c.pausedSince, lang) })} />}
+      {c.pausedSince && (
+        <Alert
+          type="info"
+          showIcon
+          data-testid="paused-banner"
+          message={t('case.pausedSince', { at: formatDateTime(c.pausedSince, lang) })}
+        />
+      )}
       {c.mergedInto && (
         <Alert
           type="info"
@@ -71,7 +96,9 @@ function FairnessBanners({ c }: { c: CaseDetail }) {
         />
       )}
       {c.publiclyNoticed && <Alert type="error" showIcon message={t('case.publiclyNoticedHint')} />}
-      {c.awaitingVerification && c.status !== 'closed' && <Alert type="warning" showIcon message={t('case.awaitingVerification')} />}
+      {c.awaitingVerification && c.status !== 'closed' && (
+        <Alert type="warning" showIcon message={t('case.awaitingVerification')} />
+      )}
     </>
   );
 }
@@ -96,7 +123,11 @@ function Header({ c }: { c: CaseDetail }) {
       </Space>
       {/* One status, and one sentence saying who must do what by when (lib/plain-status.ts); the level, pause and
           public notice are carried as data for tests and said in the sentence and the banners below. */}
-      <div data-testid="case-status" data-paused={c.pausedSince ? 'true' : undefined} data-noticed={c.publiclyNoticed ? 'true' : undefined}>
+      <div
+        data-testid="case-status"
+        data-paused={c.pausedSince ? 'true' : undefined}
+        data-noticed={c.publiclyNoticed ? 'true' : undefined}
+      >
         <Alert
           type={plain.tone}
           showIcon
@@ -145,10 +176,16 @@ function Details({ c, onReveal }: { c: CaseDetail; onReveal: () => Promise<void>
           <ResidentContact c={c} onReveal={onReveal} />
         </Descriptions.Item>
       )}
-      {c.contactPreference && <Descriptions.Item label={t('case.contactPreference')}>{t(`new.contact.${c.contactPreference}` as never)}</Descriptions.Item>}
+      {c.contactPreference && (
+        <Descriptions.Item label={t('case.contactPreference')}>
+          {t(`new.contact.${c.contactPreference}` as never)}
+        </Descriptions.Item>
+      )}
       <Descriptions.Item label={t('case.handler')}>{name(c.handler) || '—'}</Descriptions.Item>
       <Descriptions.Item label={t('case.supervisor')}>{name(c.supervisor) || '—'}</Descriptions.Item>
-      {c.followUpOwner && <Descriptions.Item label={t('case.followUpOwner')}>{name(c.followUpOwner)}</Descriptions.Item>}
+      {c.followUpOwner && (
+        <Descriptions.Item label={t('case.followUpOwner')}>{name(c.followUpOwner)}</Descriptions.Item>
+      )}
       <Descriptions.Item label={t('case.created')}>{formatDateTime(c.createdAt, lang)}</Descriptions.Item>
     </Descriptions>
   );
@@ -157,10 +194,14 @@ function Details({ c, onReveal }: { c: CaseDetail; onReveal: () => Promise<void>
 /** The handler's 办结说明 and evidence for the resolution the resident is asked to rate. */
 function ResultCard({ c, entry }: { c: CaseDetail; entry: CaseDetail['timeline'][number] }) {
   const { t, lang, name } = useI18n();
-  const evidence = Array.isArray(entry.payload.evidence) ? entry.payload.evidence.filter((x): x is string => typeof x === 'string') : [];
+  const evidence = Array.isArray(entry.payload.evidence)
+    ? entry.payload.evidence.filter((x): x is string => typeof x === 'string')
+    : [];
   return (
     <Card title={t('case.result')} size="small" data-testid="result-card">
-      <Typography.Paragraph style={{ whiteSpace: 'pre-wrap', fontSize: 16 }}>{String(entry.payload.summary ?? '')}</Typography.Paragraph>
+      <Typography.Paragraph style={{ whiteSpace: 'pre-wrap', fontSize: 16 }}>
+        {String(entry.payload.summary ?? '')}
+      </Typography.Paragraph>
       {evidence.length > 0 && (
         <Typography.Paragraph>
           {t('case.resultEvidence')}：{evidence.join('、')}
@@ -180,7 +221,12 @@ export default function CasePage() {
   const ref = useReference();
   const online = useOnline();
   // Closed cases change no more; open ones are polled (timers move them without anyone acting).
-  const loaded = useLoad(() => getCase(id), [id], POLL_MS, (x) => x.status !== 'closed');
+  const loaded = useLoad(
+    () => getCase(id),
+    [id],
+    POLL_MS,
+    (x) => x.status !== 'closed',
+  );
   useNoticeEvents((n) => n.caseId === id && void loaded.reload());
   // What a click on 查看联系方式 brought, kept while this case's page is open; the polled case never carries it.
   const [revealed, setRevealed] = useState<Revealed | null>(null);
@@ -190,7 +236,9 @@ export default function CasePage() {
   const stale = polled !== undefined && (!online || loaded.error?.status === 0);
   // Shown over the polled case only while the caller may still have it (a handler loses it when the case closes).
   const showRevealed = polled && revealed?.caseId === polled.id && polled.resident.revealable && polled.resident.masked;
-  const c = showRevealed ? { ...polled, resident: revealed.resident, householdId: revealed.householdId, location: revealed.location } : polled;
+  const c = showRevealed
+    ? { ...polled, resident: revealed.resident, householdId: revealed.householdId, location: revealed.location }
+    : polled;
   const reveal = async () => {
     const r = await revealContact(id);
     setRevealed({ caseId: r.id, resident: r.resident, householdId: r.householdId, location: r.location });
@@ -203,13 +251,27 @@ export default function CasePage() {
       </Link>
     );
     return loaded.error.status === 404 || loaded.error.status === 400 ? (
-      <Result status="404" title={t('case.notFound')} extra={[back, <Link key="track" to="/track"><Button>{t('nav.track')}</Button></Link>]} />
+      <Result
+        status="404"
+        title={t('case.notFound')}
+        extra={[
+          back,
+          <Link key="track" to="/track">
+            <Button>{t('nav.track')}</Button>
+          </Link>,
+        ]}
+      />
     ) : (
       <Result
         status="error"
         title={t('app.error')}
         subTitle={loaded.error.status === 0 ? t('app.networkError') : loaded.error.message}
-        extra={[<Button key="retry" onClick={() => void loaded.reload()}>{t('app.retry')}</Button>, back]}
+        extra={[
+          <Button key="retry" onClick={() => void loaded.reload()}>
+            {t('app.retry')}
+          </Button>,
+          back,
+        ]}
       />
     );
   }
@@ -217,7 +279,9 @@ export default function CasePage() {
   const resident = me?.role === 'resident';
   // A response or resolution deadline missed since the case was last sent back for rework: 响应处理 gets a ✕.
   const round = c.timeline.slice(c.timeline.map((e) => e.type).lastIndexOf('reopened') + 1);
-  const missed = round.some((e) => e.type === 'breached' && (e.payload.deadline === 'response' || e.payload.deadline === 'resolution'));
+  const missed = round.some(
+    (e) => e.type === 'breached' && (e.payload.deadline === 'response' || e.payload.deadline === 'resolution'),
+  );
   const result = [...c.timeline].reverse().find((e) => e.type === 'resolved');
 
   return (
@@ -229,7 +293,15 @@ export default function CasePage() {
             <StageSteps c={c} missed={missed} />
           </div>
         </Card>
-        {stale && <Alert type="warning" showIcon role="alert" data-testid="stale-banner" message={t('case.staleBanner', { at: formatDateTime(loaded.at, lang) })} />}
+        {stale && (
+          <Alert
+            type="warning"
+            showIcon
+            role="alert"
+            data-testid="stale-banner"
+            message={t('case.staleBanner', { at: formatDateTime(loaded.at, lang) })}
+          />
+        )}
         {c.status !== 'closed' && (
           <Card
             title={t('case.deadlines')}
@@ -256,13 +328,21 @@ export default function CasePage() {
           <Details c={c} onReveal={reveal} />
         </Card>
         {/* A contact not proven the complainant's: they may put in their own, or a code proves the phone typed. */}
-        {me && !c.contactVerified && c.status !== 'closed' && (me.role === 'resident' ? !c.resident.masked : c.resident.phone !== null) && (
-          <ContactCheck c={c} complainant={me.role === 'resident'} onDone={() => void loaded.reload()} />
-        )}
+        {me &&
+          !c.contactVerified &&
+          c.status !== 'closed' &&
+          (me.role === 'resident' ? !c.resident.masked : c.resident.phone !== null) && (
+            <ContactCheck c={c} complainant={me.role === 'resident'} onDone={() => void loaded.reload()} />
+          )}
         {/* The complainant's own case: who was shown their name, phone or room. */}
         {me?.role === 'resident' && !c.resident.masked && <ContactViews caseId={c.id} />}
         <Card title={t('case.timeline')} size="small">
-          <CaseTimeline entries={c.timeline} reference={ref.data} people={c.followUpOwner ? [c.followUpOwner] : []} resident={resident} />
+          <CaseTimeline
+            entries={c.timeline}
+            reference={ref.data}
+            people={c.followUpOwner ? [c.followUpOwner] : []}
+            resident={resident}
+          />
         </Card>
       </Space>
     </div>

@@ -55,7 +55,13 @@ function matches(c: CaseSummary, f: DashFilters): boolean {
   return true;
 }
 
-const MONTH_RATES = ['responseRate', 'resolutionRate', 'satisfactionRate', 'evaluationCoverage', 'onTimeResolutionRate'] as const;
+const MONTH_RATES = [
+  'responseRate',
+  'resolutionRate',
+  'satisfactionRate',
+  'evaluationCoverage',
+  'onTimeResolutionRate',
+] as const;
 
 /** This month's rates over the cases in scope: each with its fraction and the cases whose outcome is still pending. */
 function MonthRates({ rates, period }: { rates: RateSet; period: string }) {
@@ -68,7 +74,9 @@ function MonthRates({ rates, period }: { rates: RateSet; period: string }) {
             <Statistic title={t(RATE_LABEL[k])} value={pct(rates[k])} />
             <Typography.Text type="secondary" style={{ fontSize: 12 }} data-rate={k}>
               {fraction(rates[k])}
-              {pendingOf(rates[k]) > 0 && <span title={t('rate.pendingHint')}> · {t('rate.pending', { n: pendingOf(rates[k]) })}</span>}
+              {pendingOf(rates[k]) > 0 && (
+                <span title={t('rate.pendingHint')}> · {t('rate.pending', { n: pendingOf(rates[k]) })}</span>
+              )}
             </Typography.Text>
           </Card>
         ))}
@@ -93,9 +101,15 @@ export default function Dashboard() {
   const list = useLoad(() => listCases({}, MAX), [], 5000);
   const waiting = useLoad(() => loadWaiting(['extension', 'return', 'pause']), [], 15_000);
   const month = monthOf(serverNow());
-  const rates = useLoad(() => ok(api.GET('/api/v1/stats/rates', { params: { query: { period: month, groupBy: 'district' } } })), [month], 30_000);
+  const rates = useLoad(
+    () => ok(api.GET('/api/v1/stats/rates', { params: { query: { period: month, groupBy: 'district' } } })),
+    [month],
+    30_000,
+  );
   const all = useMemo(() => list.data?.items ?? [], [list.data]);
-  const myLevel = (LEVELS as string[]).includes(me?.organization?.kind ?? '') ? (me?.organization?.kind as Level) : null;
+  const myLevel = (LEVELS as string[]).includes(me?.organization?.kind ?? '')
+    ? (me?.organization?.kind as Level)
+    : null;
   // A figure's link shows its cases: the filters are set from it and the list comes into view.
   useEffect(() => {
     if (!show) return;
@@ -108,10 +122,15 @@ export default function Dashboard() {
   const byLevel = count(open, (c) => c.level);
   const byCategory = count(all, (c) => c.category.code);
   const overdue = open.filter((c) => c.overdue).length;
-  const shown = byUrgency(all.filter((c) => matches(c, filters)), serverNow());
+  const shown = byUrgency(
+    all.filter((c) => matches(c, filters)),
+    serverNow(),
+  );
   const categoryNames = new Map(all.map((c) => [c.category.code, name(c.category)]));
 
-  const waitingCount = waiting.data ? waiting.data.extension.length + waiting.data.return.length + waiting.data.pause.length : 0;
+  const waitingCount = waiting.data
+    ? waiting.data.extension.length + waiting.data.return.length + waiting.data.pause.length
+    : 0;
   const kpis: Array<[string, number, string, string?]> = [
     [t('dash.waiting'), waitingCount, '/waiting', waitingCount ? '#ad4e00' : undefined],
     [t('dash.open'), open.length, '?show=open'],
@@ -138,8 +157,17 @@ export default function Dashboard() {
       <Typography.Paragraph type="secondary">
         {t('dash.scope', { org: name(me?.organization) || t('role.admin') })} · {t('dash.clickHint')}
       </Typography.Paragraph>
-      {list.error && <Alert type="error" showIcon message={list.error.message} action={<Button onClick={() => void list.reload()}>{t('app.retry')}</Button>} />}
-      {list.data?.truncated && <Alert type="info" message={t('dash.truncated', { n: MAX })} style={{ marginBottom: 12 }} />}
+      {list.error && (
+        <Alert
+          type="error"
+          showIcon
+          message={list.error.message}
+          action={<Button onClick={() => void list.reload()}>{t('app.retry')}</Button>}
+        />
+      )}
+      {list.data?.truncated && (
+        <Alert type="info" message={t('dash.truncated', { n: MAX })} style={{ marginBottom: 12 }} />
+      )}
       <div className="rs-kpis rs-kpi" data-testid="kpis">
         {kpis.map(([label, value, to, color]) => (
           <Link to={to} key={label} className="rs-kpi-link" data-kpi={to}>
@@ -159,7 +187,11 @@ export default function Dashboard() {
               option={{
                 tooltip: {},
                 grid: { left: 40, right: 16, top: 16, bottom: 32 },
-                xAxis: { type: 'category', data: stages.map((s) => stageLabel(t, s)), axisLabel: { interval: 0, fontSize: 11 } },
+                xAxis: {
+                  type: 'category',
+                  data: stages.map((s) => stageLabel(t, s)),
+                  axisLabel: { interval: 0, fontSize: 11 },
+                },
                 yAxis: { type: 'value', minInterval: 1 },
                 series: [{ type: 'bar', data: stages.map((s) => byStage.get(s) ?? 0), barMaxWidth: 36 }],
               }}
@@ -180,7 +212,9 @@ export default function Dashboard() {
                     radius: ['40%', '65%'],
                     center: ['50%', '45%'],
                     label: { formatter: '{b} {c}' },
-                    data: LEVELS.map((l) => ({ name: levelLabel(t, l), value: byLevel.get(l) ?? 0 })).filter((d) => d.value > 0),
+                    data: LEVELS.map((l) => ({ name: levelLabel(t, l), value: byLevel.get(l) ?? 0 })).filter(
+                      (d) => d.value > 0,
+                    ),
                   },
                 ],
               }}
@@ -240,7 +274,9 @@ export default function Dashboard() {
       >
         {show && (
           <Space style={{ marginBottom: 8 }} wrap>
-            <Typography.Text strong>{t('dash.showing', { what: kpis.find(([, , to]) => to === `?show=${show}`)?.[0] ?? '' })}</Typography.Text>
+            <Typography.Text strong>
+              {t('dash.showing', { what: kpis.find(([, , to]) => to === `?show=${show}`)?.[0] ?? '' })}
+            </Typography.Text>
             <Link to="/dashboard" onClick={() => setFilters({})}>
               {t('dash.showAll')}
             </Link>

@@ -54,10 +54,18 @@ function StaffForm() {
   return (
     <Form form={form} layout="vertical" onFinish={submit} requiredMark={false} name="staff-login">
       <ErrorLine error={error} />
-      <Form.Item name="username" label={t('login.username')} rules={[{ required: true, whitespace: true, message: t('login.required', { field: t('login.username') }) }]}>
+      <Form.Item
+        name="username"
+        label={t('login.username')}
+        rules={[{ required: true, whitespace: true, message: t('login.required', { field: t('login.username') }) }]}
+      >
         <Input prefix={<UserOutlined aria-hidden />} autoComplete="username" />
       </Form.Item>
-      <Form.Item name="password" label={t('login.password')} rules={[{ required: true, message: t('login.required', { field: t('login.password') }) }]}>
+      <Form.Item
+        name="password"
+        label={t('login.password')}
+        rules={[{ required: true, message: t('login.required', { field: t('login.password') }) }]}
+      >
         <Input.Password prefix={<LockOutlined aria-hidden />} autoComplete="current-password" />
       </Form.Item>
       <Button type="primary" htmlType="submit" block size="large" loading={busy}>
@@ -120,7 +128,13 @@ function ResidentForm() {
           { pattern: /^1[3-9]\d{9}$/, message: t('login.phonePlaceholder') },
         ]}
       >
-        <Input prefix={<MobileOutlined aria-hidden />} inputMode="numeric" autoComplete="tel" maxLength={11} placeholder={t('login.phonePlaceholder')} />
+        <Input
+          prefix={<MobileOutlined aria-hidden />}
+          inputMode="numeric"
+          autoComplete="tel"
+          maxLength={11}
+          placeholder={t('login.phonePlaceholder')}
+        />
       </Form.Item>
       <Form.Item label={t('login.code')} required>
         <Space.Compact style={{ width: '100%' }}>
@@ -132,7 +146,13 @@ function ResidentForm() {
               { pattern: /^\d{6}$/, message: t('login.codePlaceholder') },
             ]}
           >
-            <Input inputMode="numeric" autoComplete="one-time-code" maxLength={6} placeholder={t('login.codePlaceholder')} aria-label={t('login.code')} />
+            <Input
+              inputMode="numeric"
+              autoComplete="one-time-code"
+              maxLength={6}
+              placeholder={t('login.codePlaceholder')}
+              aria-label={t('login.code')}
+            />
           </Form.Item>
           <Button onClick={() => void sendCode()} disabled={wait > 0}>
             {wait > 0 ? t('login.resend', { s: wait }) : t('login.sendCode')}

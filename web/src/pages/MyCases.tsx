@@ -22,8 +22,21 @@ export default function MyCases() {
           </Button>
         </Link>
       </Space>
-      {list.error && <Alert type="error" showIcon message={list.error.message} action={<Button onClick={() => void list.reload()}>{t('app.retry')}</Button>} />}
-      <CaseList cards cases={list.data?.items ?? []} fetchedAt={list.at} loading={list.loading && !list.data} empty={t('list.emptyResident')} />
+      {list.error && (
+        <Alert
+          type="error"
+          showIcon
+          message={list.error.message}
+          action={<Button onClick={() => void list.reload()}>{t('app.retry')}</Button>}
+        />
+      )}
+      <CaseList
+        cards
+        cases={list.data?.items ?? []}
+        fetchedAt={list.at}
+        loading={list.loading && !list.data}
+        empty={t('list.emptyResident')}
+      />
     </>
   );
 }

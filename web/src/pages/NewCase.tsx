@@ -2,7 +2,21 @@
 // and room come from their household (GET /me), the category from a grid of icons; up to 9 photos are resized in the
 // browser and sent as data URLs with the form. A contact phone other than their own is verified after filing.
 import { PlusOutlined } from '@ant-design/icons';
-import { Alert, Button, Card, Col, Form, Input, Radio, Result, Row, Select, Typography, Upload, type UploadFile } from 'antd';
+import {
+  Alert,
+  Button,
+  Card,
+  Col,
+  Form,
+  Input,
+  Radio,
+  Result,
+  Row,
+  Select,
+  Typography,
+  Upload,
+  type UploadFile,
+} from 'antd';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import { api, ApiError, newIdempotencyKey, ok } from '../api/client';
@@ -18,19 +32,35 @@ import { useSession } from '../session';
 const MAX_PHOTOS = 9;
 
 // `id` is the one Form.Item gives its control ("new-case_categoryCode"): the form scrolls to it on an error.
-function CategoryPicker({ id, value, onChange, categories, label }: { id?: string; value?: string; onChange?: (v: string) => void; categories: Category[]; label: string }) {
+function CategoryPicker({
+  id,
+  value,
+  onChange,
+  categories,
+  label,
+}: {
+  id?: string;
+  value?: string;
+  onChange?: (v: string) => void;
+  categories: Category[];
+  label: string;
+}) {
   const { name } = useI18n();
   const refs = useRef<Array<HTMLButtonElement | null>>([]);
   // Arrow keys move within the group, as in any radio group.
   const onKey = (e: React.KeyboardEvent, i: number) => {
-    const step = e.key === 'ArrowRight' || e.key === 'ArrowDown' ? 1 : e.key === 'ArrowLeft' || e.key === 'ArrowUp' ? -1 : 0;
+    const step =
+      e.key === 'ArrowRight' || e.key === 'ArrowDown' ? 1 : e.key === 'ArrowLeft' || e.key === 'ArrowUp' ? -1 : 0;
     if (!step) return;
     e.preventDefault();
     const next = (i + step + categories.length) % categories.length;
     refs.current[next]?.focus();
     onChange?.(categories[next].code);
   };
-  const selected = Math.max(0, categories.findIndex((c) => c.code === value));
+  const selected = Math.max(
+    0,
+    categories.findIndex((c) => c.code === value),
+  );
   return (
     <div role="radiogroup" aria-label={label} className="rs-category-grid" id={id}>
       {categories.map((c, i) => (
@@ -68,7 +98,12 @@ interface Values {
   photos?: UploadFile[];
 }
 
-const trimmed = (o: Record<string, string | undefined>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v && v.trim()).map(([k, v]) => [k, v!.trim()]));
+const trimmed = (o: Record<string, string | undefined>) =>
+  Object.fromEntries(
+    Object.entries(o)
+      .filter(([, v]) => v && v.trim())
+      .map(([k, v]) => [k, v!.trim()]),
+  );
 
 export default function NewCase() {
   const { t, name } = useI18n();
@@ -128,7 +163,11 @@ export default function NewCase() {
       const rest = showFieldErrors(form, err, { location: ['location', 'building'] });
       summarise(form.getFieldsError());
       if (err instanceof ApiError) {
-        setError(rest.length || !err.details.length ? [err.message, ...rest.map((d) => d.issue)].join('；') : t('new.fixErrors'));
+        setError(
+          rest.length || !err.details.length
+            ? [err.message, ...rest.map((d) => d.issue)].join('；')
+            : t('new.fixErrors'),
+        );
         if (err.status < 500 && err.status !== 0) key.current = newIdempotencyKey();
       } else setError(String(err));
     } finally {
@@ -201,7 +240,11 @@ export default function NewCase() {
               <ul style={{ margin: 0, paddingLeft: 20 }}>
                 {invalid.map((f) => (
                   <li key={f.name.join('.')}>
-                    <Button type="link" style={{ padding: 0, height: 'auto', whiteSpace: 'normal', textAlign: 'left' }} onClick={() => form.scrollToField(f.name, { block: 'center', focus: true })}>
+                    <Button
+                      type="link"
+                      style={{ padding: 0, height: 'auto', whiteSpace: 'normal', textAlign: 'left' }}
+                      onClick={() => form.scrollToField(f.name, { block: 'center', focus: true })}
+                    >
                       {f.error}
                     </Button>
                   </li>
@@ -211,15 +254,25 @@ export default function NewCase() {
           />
         )}
         {error && <Alert type="error" showIcon message={error} role="alert" style={{ marginBottom: 16 }} />}
-        <Form.Item name="categoryCode" label={t('new.category')} rules={[{ required: true, message: t('new.categoryRequired') }]}>
+        <Form.Item
+          name="categoryCode"
+          label={t('new.category')}
+          rules={[{ required: true, message: t('new.categoryRequired') }]}
+        >
           <CategoryPicker categories={ref.data?.categories ?? []} label={t('new.category')} />
         </Form.Item>
-        <Form.Item name="compoundCode" label={t('new.compound')} rules={[{ required: true, message: t('new.compoundRequired') }]}>
+        <Form.Item
+          name="compoundCode"
+          label={t('new.compound')}
+          rules={[{ required: true, message: t('new.compoundRequired') }]}
+        >
           <Plain>
             <Select
               showSearch
               optionFilterProp="label"
-              options={(ref.data?.compounds ?? []).filter((c) => ownCompounds.has(c.code)).map((c) => ({ value: c.code, label: name(c) }))}
+              options={(ref.data?.compounds ?? [])
+                .filter((c) => ownCompounds.has(c.code))
+                .map((c) => ({ value: c.code, label: name(c) }))}
               loading={ref.loading}
             />
           </Plain>
@@ -261,8 +314,15 @@ export default function NewCase() {
           label={t('new.photos')}
           extra={t('new.photosHint')}
           valuePropName="fileList"
-          getValueFromEvent={(e: { fileList: UploadFile[] }) => e.fileList.slice(0, MAX_PHOTOS).map((f) => ({ ...f, status: 'done' as const }))}
-          rules={[{ validator: (_, v: UploadFile[] | undefined) => ((v?.length ?? 0) <= MAX_PHOTOS ? Promise.resolve() : Promise.reject(new Error(t('new.photoTooMany')))) }]}
+          getValueFromEvent={(e: { fileList: UploadFile[] }) =>
+            e.fileList.slice(0, MAX_PHOTOS).map((f) => ({ ...f, status: 'done' as const }))
+          }
+          rules={[
+            {
+              validator: (_, v: UploadFile[] | undefined) =>
+                (v?.length ?? 0) <= MAX_PHOTOS ? Promise.resolve() : Promise.reject(new Error(t('new.photoTooMany'))),
+            },
+          ]}
         >
           <Upload
             listType="picture-card"
@@ -285,7 +345,12 @@ export default function NewCase() {
           </Upload>
         </Form.Item>
         <Form.Item name="contactPreference" label={t('new.contactPreference')}>
-          <Radio.Group options={(['phone', 'sms', 'in_app', 'none'] as const).map((p) => ({ value: p, label: t(`new.contact.${p}`) }))} />
+          <Radio.Group
+            options={(['phone', 'sms', 'in_app', 'none'] as const).map((p) => ({
+              value: p,
+              label: t(`new.contact.${p}`),
+            }))}
+          />
         </Form.Item>
         <Row gutter={8}>
           <Col xs={24} sm={12}>

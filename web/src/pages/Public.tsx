@@ -65,7 +65,13 @@ function Ranking({ kind, period, by }: { kind: Kind; period: string; by: By }) {
         // Nobody ranked yet, but organisations listed below: one line, not an empty-box picture.
         <Typography.Paragraph data-testid="ranked">{t('public.noData')}</Typography.Paragraph>
       ) : (
-        <Groups items={ranked} by={by} loading={data.loading && !data.data} empty={t('public.noData')} testId="ranked" />
+        <Groups
+          items={ranked}
+          by={by}
+          loading={data.loading && !data.data}
+          empty={t('public.noData')}
+          testId="ranked"
+        />
       )}
       {few.length > 0 && (
         <section data-testid="insufficient">

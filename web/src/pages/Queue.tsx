@@ -35,7 +35,14 @@ export default function Queue() {
         </Typography.Text>
       </Typography.Title>
       <CaseFilters value={filters} onChange={setFilters} />
-      {list.error && <Alert type="error" showIcon message={list.error.message} action={<Button onClick={reload}>{t('app.retry')}</Button>} />}
+      {list.error && (
+        <Alert
+          type="error"
+          showIcon
+          message={list.error.message}
+          action={<Button onClick={reload}>{t('app.retry')}</Button>}
+        />
+      )}
       <Card
         size="small"
         data-testid="my-turn"
@@ -54,7 +61,11 @@ export default function Queue() {
           empty={t('list.emptyQueue')}
           actions={(c) => {
             const a = me && nextAction(me, c);
-            return a ? <RowAction c={c} action={a} onDone={reload} /> : <Typography.Text type="secondary">{t('queue.waitingDecision')}</Typography.Text>;
+            return a ? (
+              <RowAction c={c} action={a} onDone={reload} />
+            ) : (
+              <Typography.Text type="secondary">{t('queue.waitingDecision')}</Typography.Text>
+            );
           }}
         />
       </Card>

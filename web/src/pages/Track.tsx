@@ -20,7 +20,13 @@ export default function Track() {
       const c = await getCaseByTrackingCode(code.trim().toUpperCase());
       void navigate(`/cases/${c.id}`);
     } catch (err) {
-      setError(err instanceof ApiError && err.status === 404 ? t('track.notFound') : err instanceof ApiError ? err.message : String(err));
+      setError(
+        err instanceof ApiError && err.status === 404
+          ? t('track.notFound')
+          : err instanceof ApiError
+            ? err.message
+            : String(err),
+      );
     } finally {
       setBusy(false);
     }
@@ -38,7 +44,10 @@ export default function Track() {
           label={t('track.code')}
           rules={[
             { required: true, message: t('track.invalid') },
-            { validator: (_, v: string | undefined) => (!v || CODE.test(v.trim()) ? Promise.resolve() : Promise.reject(new Error(t('track.invalid')))) },
+            {
+              validator: (_, v: string | undefined) =>
+                !v || CODE.test(v.trim()) ? Promise.resolve() : Promise.reject(new Error(t('track.invalid'))),
+            },
           ]}
         >
           <Input placeholder="2611-7K3M9Q" autoComplete="off" style={{ textTransform: 'uppercase' }} />
