@@ -32,7 +32,8 @@ import { caseContactRoutes } from './routes/case-contact';
 import { caseRoutes } from './routes/cases';
 import { exportRoutes } from './routes/exports';
 import { notificationRoutes } from './routes/notifications';
-import { publicRoutes, type PublicOptions } from './routes/public';
+import { PUBLIC_RATE_LIMIT, publicRoutes, type PublicOptions } from './routes/public';
+import { publicTrackRoutes } from './routes/public-track';
 import { referenceRoutes } from './routes/reference';
 import { statsRoutes } from './routes/stats';
 import { webhookRoutes } from './routes/webhooks';
@@ -186,6 +187,7 @@ async function registerEverything(
       await api.register(accountabilityRoutes, { ctx });
       await api.register(exportRoutes, { ctx });
       await api.register(publicRoutes, { ctx, ...deps.public });
+      await api.register(publicTrackRoutes, { ctx, rateLimit: deps.public?.rateLimit ?? PUBLIC_RATE_LIMIT });
       await api.register(apiKeyRoutes, { ctx });
       await api.register(webhookRoutes, { ctx });
       await api.register(notificationRoutes, { ctx });

@@ -80,6 +80,7 @@ const EXPECTED: Array<[string, string, string[]]> = [
   ['get', '/api/v1/public/assessments', ['200', '400', '429', '500']],
   ['get', '/api/v1/public/cases', ['200', '400', '429', '500']],
   ['get', '/api/v1/public/notices', ['200', '400', '429', '500']],
+  ['get', '/api/v1/public/track/{code}', ['200', '400', '404', '429', '500']],
   // Webhooks for an organisation's own system (issue 26, docs/webhooks.md).
   ['post', '/api/v1/webhooks', ['201', '400', '401', '403', '409', '500']],
   ['get', '/api/v1/webhooks', ['200', '400', '401', '403', '500']],

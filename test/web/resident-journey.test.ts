@@ -190,3 +190,39 @@ test('a resident files, watches an escalation explained, reads the result and ev
       expect(fs.existsSync(path.join(SCREENSHOTS, `${name}-${width}.png`))).toBe(true);
   }
 }, 400_000);
+
+test('without signing in, a tracking code shows where the case stands, and nothing personal', async () => {
+  const { baseUrl, browser, app } = stack();
+  const login = await app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/login',
+    payload: { username: 'resident1', password: 'redsteward' },
+  });
+  const filed = await app.inject({
+    method: 'POST',
+    url: '/api/v1/cases',
+    headers: { authorization: `Bearer ${login.json().token}` },
+    payload: {
+      categoryCode: 'repairs',
+      compoundCode: 'demo-fast',
+      location: { building: '1', unit: '1', room: '101' },
+      description: '单元门禁坏了，外人随意进出',
+    },
+  });
+  expect(filed.statusCode).toBe(201);
+  const { context, page } = await personAt(browser, PHONE);
+  await page.goto(`${baseUrl}/track`);
+  await page.getByLabel('查询码').fill(filed.json().trackingCode);
+  await page.getByRole('button', { name: /^查\s?询$/ }).click();
+  const result = page.getByTestId('public-track');
+  await result.waitFor();
+  const text = await result.innerText();
+  expect(text).toContain('办理过程');
+  expect(text).toContain('诉求已提交');
+  for (const personal of ['张伟', '13800000001', '门禁坏了', '101'])
+    expect({ personal, shown: text.includes(personal) }).toEqual({ personal, shown: false });
+  problems.length = 0;
+  await check(page, 'track-signed-out');
+  expect(problems).toEqual([]);
+  await context.close();
+});

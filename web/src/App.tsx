@@ -153,14 +153,7 @@ export function App() {
                         </Guard>
                       }
                     />
-                    <Route
-                      path="/track"
-                      element={
-                        <Guard>
-                          <Track />
-                        </Guard>
-                      }
-                    />
+                    <Route path="/track" element={<Track />} />
                     <Route
                       path="/cases/:id"
                       element={

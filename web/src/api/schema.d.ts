@@ -9899,6 +9899,131 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/public/track/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 查询办理进度 Where a case stands, by its tracking code, without signing in
+         * @description Status, level, who handles and supervises it, its deadlines and its steps (type and time). No name, phone, household, room, description, photos or text of any kind.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            trackingCode: string;
+                            category: {
+                                code: string;
+                                nameZh: string;
+                                nameEn: string;
+                            };
+                            compound: {
+                                code: string;
+                                nameZh: string;
+                                nameEn: string;
+                            };
+                            /** @enum {string} */
+                            status: "submitted" | "dispatched" | "acknowledged" | "returned" | "resolved" | "closed";
+                            /** @enum {string} */
+                            stage: "collect" | "respond" | "follow_up" | "evaluate" | "closed";
+                            /** @enum {string} */
+                            level: "community_committee" | "street_committee" | "organization_department" | "functional_department";
+                            /** @enum {string|null} */
+                            outcome: "satisfied" | "basically_satisfied" | "unsatisfied" | "not_evaluated" | "withdrawn" | "closed_by_supervisor" | "unsatisfied_unreasonable" | "merged" | null;
+                            handler: {
+                                id: string;
+                                /** @enum {string} */
+                                kind: "organization_department" | "street_committee" | "community_committee" | "grid_branch" | "property_company" | "owners_committee" | "resident_association" | "functional_department";
+                                nameZh: string;
+                                nameEn: string;
+                            } | null;
+                            supervisor: {
+                                id: string;
+                                /** @enum {string} */
+                                kind: "organization_department" | "street_committee" | "community_committee" | "grid_branch" | "property_company" | "owners_committee" | "resident_association" | "functional_department";
+                                nameZh: string;
+                                nameEn: string;
+                            } | null;
+                            deadlines: {
+                                /** @enum {string} */
+                                kind: "response" | "resolution" | "evaluation";
+                                dueAt: string;
+                                overdue: boolean;
+                            }[];
+                            /** @description newest first */
+                            steps: {
+                                /** @enum {string} */
+                                type: "submitted" | "dispatched" | "acknowledged" | "resolved" | "escalated" | "reported" | "forwarded" | "rerouted" | "taken_over" | "extension_decided" | "reopened" | "evaluated" | "closed";
+                                at: string;
+                            }[];
+                            filedAt: string;
+                            closedAt: string | null;
+                        };
+                    };
+                };
+                /** @description Invalid request: details name each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not visible to you */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unexpected error (logged with the request id) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/api-keys": {
         parameters: {
             query?: never;

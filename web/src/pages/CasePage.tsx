@@ -307,7 +307,11 @@ export default function CasePage() {
             title={t('case.deadlines')}
             size="small"
             extra={
-              <Typography.Text type={stale ? 'warning' : 'secondary'} style={{ fontSize: 12 }} data-testid="live-state">
+              <Typography.Text
+                type="secondary"
+                style={{ fontSize: 12, ...(stale ? { color: '#874d00' } : {}) }}
+                data-testid="live-state"
+              >
                 {stale ? t('case.offline') : t('case.live')}
               </Typography.Text>
             }
