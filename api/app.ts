@@ -29,6 +29,7 @@ import { authRoutes } from './routes/auth';
 import { calendarRoutes } from './routes/calendar';
 import { caseActionRoutes } from './routes/case-actions';
 import { caseContactRoutes } from './routes/case-contact';
+import { caseFollowUpRoutes } from './routes/case-follow-up';
 import { caseRoutes } from './routes/cases';
 import { exportRoutes } from './routes/exports';
 import { notificationRoutes } from './routes/notifications';
@@ -179,6 +180,7 @@ async function registerEverything(
       await api.register(caseRoutes, { ctx });
       await api.register(caseActionRoutes, { ctx });
       await api.register(caseContactRoutes, { ctx });
+      await api.register(caseFollowUpRoutes, { ctx });
       await api.register(referenceRoutes, { ctx });
       await api.register(calendarRoutes, { ctx });
       await api.register(adminRoutes, { ctx });

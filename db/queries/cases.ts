@@ -183,3 +183,12 @@ export async function listOpenCaseIds(db: Queryable, after: string | null, limit
   );
   return rows.map((r) => r.id);
 }
+
+/** The party member linked to the complainant's household when the case was filed (党员联户), from its intake. */
+export async function linkedPartyMemberOf(db: Queryable, caseId: string): Promise<string | null> {
+  const { rows } = await db.query<{ id: string | null }>(
+    `SELECT intake->>'linkedPartyMemberId' AS id FROM cases WHERE id = $1`,
+    [caseId],
+  );
+  return rows[0]?.id ?? null;
+}

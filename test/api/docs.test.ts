@@ -36,6 +36,7 @@ const EXPECTED: Array<[string, string, string[]]> = [
   ['get', '/api/v1/cases/by-tracking-code/{code}', ['200', '400', '401', '404', '500']],
   ['get', '/api/v1/cases/{id}/photos/{photoId}', ['200', '400', '401', '404', '500']],
   ['get', '/api/v1/cases/{id}/contact-views', ['200', '400', '401', '403', '404', '500']],
+  ['get', '/api/v1/cases/{id}/follow-up-suggestion', ['200', '400', '401', '403', '404', '500']],
   ['post', '/api/v1/cases/{id}/contact/confirm', ['200', '400', '401', '403', '404', '500']],
   ['post', '/api/v1/cases/{id}/contact/verification', ['202', '400', '401', '403', '404', '409', '429', '500']],
   ['post', '/api/v1/cases/{id}/contact/verify', ['200', '400', '401', '403', '404', '429', '500']],

@@ -162,6 +162,17 @@ test('the community committee sees the pending extension on its waiting list and
     [state.caseId],
   );
   expect(rows.map((r) => r.type)).toContain('extension_decided');
+
+  // 待指派: the same case has no follow-up owner yet; the picker names whom "the suggested owner" means (党员联户).
+  const followUp = page.getByTestId('waiting-follow_up');
+  await followUp.getByRole('button', { name: `指派跟踪 ${state.trackingCode}` }).click();
+  const assign = page.locator('.ant-modal-content');
+  await assign.waitFor();
+  const member = (await suite.pool.query<{ name_zh: string }>(`SELECT name_zh FROM people WHERE id = 'p-member1'`))
+    .rows[0].name_zh;
+  await assign.getByText(`联户党员 ${member}（推荐）`).waitFor();
+  await assign.getByRole('button', { name: /^取\s?消$/ }).click();
+  await assign.waitFor({ state: 'detached' });
 });
 
 test('no serious accessibility finding on the staff pages', () => {

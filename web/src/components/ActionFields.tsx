@@ -1,6 +1,8 @@
 // The form fields of each action, named exactly as the API's body fields so an error's details[].path lands
 // on the right field (e.g. "extendBy.amount", "owner.id").
 import { Form, Input, InputNumber, Radio, Select, Space, Switch, Typography } from 'antd';
+import { useEffect, useState } from 'react';
+import { api, ok } from '../api/client';
 import type { ActionPath, CaseDetail, Me } from '../api/types';
 import { useI18n } from '../i18n';
 import { deadlineLabel } from '../lib/labels';
@@ -22,6 +24,23 @@ const required = (message: string) => [{ required: true, whitespace: true, messa
 
 export const SUGGESTED = '__suggested__';
 
+/** The party member "the suggested owner" means (党员联户), named in the picker; null until known or when none. */
+function useFollowUpSuggestion(caseId: string | null): { nameZh: string; nameEn: string } | null {
+  const [owner, setOwner] = useState<{ nameZh: string; nameEn: string } | null>(null);
+  useEffect(() => {
+    if (!caseId) return;
+    let live = true;
+    ok(api.GET('/api/v1/cases/{id}/follow-up-suggestion', { params: { path: { id: caseId } } })).then(
+      (s) => live && setOwner(s.owner),
+      () => undefined, // the picker still offers "the suggested owner" without a name
+    );
+    return () => {
+      live = false;
+    };
+  }, [caseId]);
+  return owner;
+}
+
 interface Props {
   action: ActionPath;
   c: CaseDetail;
@@ -31,6 +50,7 @@ interface Props {
 
 export function ActionFields({ action, c, me, reference }: Props) {
   const { t, lang, name } = useI18n();
+  const suggested = useFollowUpSuggestion(action === 'assign-follow-up' ? c.id : null);
   const reason = (
     <Form.Item name="reason" label={t('action.reason')} rules={required(t('action.reasonRequired'))}>
       <Input.TextArea rows={3} maxLength={500} showCount />
@@ -216,7 +236,12 @@ export function ActionFields({ action, c, me, reference }: Props) {
           <Form.Item name="ownerChoice" label={t('action.owner')} initialValue={SUGGESTED}>
             <Select
               options={[
-                { value: SUGGESTED, label: t('action.ownerSuggested') },
+                {
+                  value: SUGGESTED,
+                  label: suggested
+                    ? t('action.ownerSuggestedNamed', { name: name(suggested) })
+                    : t('action.ownerSuggested'),
+                },
                 ...orgOptions(['grid_branch'], me.organizationId ?? undefined),
               ]}
             />

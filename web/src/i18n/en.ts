@@ -264,7 +264,6 @@ export const en: Record<MessageKey, string> = {
   'action.department': 'Functional department',
   'action.owner': 'Follow-up owner',
   'action.ownerSuggested': 'Linked party member (suggested from the household)',
-  'action.ownerSuggestedName': 'Linked party member {name} (suggested)',
   'action.findings': 'Findings',
   'action.onSite': 'Checked on site',
   'action.message': 'Message',

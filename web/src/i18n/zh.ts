@@ -254,7 +254,6 @@ export const zh = {
   'action.department': '职能部门',
   'action.owner': '跟踪人',
   'action.ownerSuggested': '联户党员（按住户自动推荐）',
-  'action.ownerSuggestedName': '联户党员 {name}（推荐）',
   'action.findings': '跟踪发现',
   'action.onSite': '现场核查',
   'action.message': '催办内容',
