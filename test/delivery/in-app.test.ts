@@ -264,10 +264,14 @@ test("a resolved case texts resident1's verified phone to evaluate it, with no p
     .items.filter((n: { caseId: string }) => n.caseId === caseId)
     .map((n: { template: string }) => n.template);
   expect(templates).toEqual(expect.arrayContaining(['case.acknowledged', 'case.please_evaluate']));
-  const { rows } = await s.pool.query(
-    `SELECT recipient, provider_message_id FROM notification_outbox WHERE channel = 'sms' AND recipient->>'caseId' = $1`,
-    [caseId],
-  );
+  // The sink writes sms.log inside the dispatcher's transaction, which records the provider's id when it commits.
+  const rows = await eventually(async () => {
+    const { rows: sent } = await s.pool.query(
+      `SELECT recipient, provider_message_id, sent_at FROM notification_outbox WHERE channel = 'sms' AND recipient->>'caseId' = $1`,
+      [caseId],
+    );
+    return sent.length >= 2 && sent.every((r) => r.sent_at !== null) ? sent : undefined;
+  }, 30_000);
   for (const r of rows) {
     expect(r.recipient).toEqual({ caseResident: true, caseId });
     expect(r.provider_message_id).toMatch(/^console-/);
@@ -304,10 +308,14 @@ test('POST /auth/code over HTTP writes a 6-digit code to sms.log that signs resi
     expect(verified.statusCode).toBe(200);
     expect(verified.json().user).toMatchObject({ id: DEMO_USERS.resident1, role: 'resident' });
 
-    const { rows } = await s.pool.query(
-      `SELECT payload, sent_at, provider_message_id FROM notification_outbox WHERE template = 'auth.login_code' ORDER BY id DESC LIMIT 1`,
-    );
-    expect(rows[0]).toMatchObject({
+    // sms.log is written inside the dispatcher's transaction; the redaction is visible once it commits.
+    const row = await eventually(async () => {
+      const { rows } = await s.pool.query(
+        `SELECT payload, sent_at, provider_message_id FROM notification_outbox WHERE template = 'auth.login_code' ORDER BY id DESC LIMIT 1`,
+      );
+      return rows[0]?.sent_at ? rows[0] : undefined;
+    }, 10_000);
+    expect(row).toMatchObject({
       payload: { minutes: 5, expiresAt: expect.any(String), redacted: true },
       sent_at: expect.any(Date),
       provider_message_id: expect.stringMatching(/^console-/),
