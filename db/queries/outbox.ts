@@ -3,7 +3,7 @@
 import type { PoolClient } from 'pg';
 import type { Queryable } from '../pool';
 
-/** A claimed message (services/delivery/channel.ts `OutboxRow` has this shape). */
+/** A claimed message: what the dispatcher hands a channel (services/delivery/channel.ts `OutboxRow`). */
 export interface ClaimedMessage {
   id: string;
   dedupeKey: string;

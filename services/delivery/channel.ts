@@ -2,19 +2,10 @@
 // in_app (the inbox and live push), sms (services/sms/), webhook (an organisation's own system).
 import type { PoolClient } from 'pg';
 import type { OutboxEntry } from '../../db/queries/case-events';
+import type { ClaimedMessage } from '../../db/queries/outbox';
 
-/** A claimed row of notification_outbox. */
-export interface OutboxRow {
-  id: string;
-  dedupeKey: string;
-  channel: string;
-  recipient: Record<string, unknown>;
-  template: string;
-  payload: Record<string, unknown>;
-  /** Tries before this one. */
-  attempts: number;
-  createdAt: Date;
-}
+/** A claimed row of notification_outbox (its reads and writes: db/queries/outbox.ts). */
+export type OutboxRow = ClaimedMessage;
 
 export interface DeliveryResult {
   /** The provider's id of what it accepted (SMS message id, webhook response's request id), when it gives one. */
