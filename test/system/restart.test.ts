@@ -54,14 +54,25 @@ test('a second npm start finds every case where the first one left it', async ()
       taskQueue: 'red-steward',
     });
 
-    await performAction(
+    // /readyz says Postgres and Temporal answer, not that the fresh worker polls yet: a busy machine may answer
+    // "unavailable", and the client retries with the same request id, as the API's 503 + Retry-After asks.
+    const actUntilAnswered = async (...args: Parameters<typeof performAction>) => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await performAction(...args);
+        } catch (err) {
+          if ((err as { kind?: string }).kind !== 'unavailable' || attempt >= 6) throw err;
+        }
+      }
+    };
+    await actUntilAnswered(
       { temporal: temporal2 },
       filed.caseId,
       actors.handler1,
       { type: 'resolve', summary: '已修复' },
       'restart-resolve',
     );
-    await performAction(
+    await actUntilAnswered(
       { temporal: temporal2 },
       filed.caseId,
       actors.resident1,
