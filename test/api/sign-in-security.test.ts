@@ -1,7 +1,6 @@
 // Sign-in as an attacker tries it (issue 25, finding 4): tokens forged with the old development secret or without
 // an expiry, refresh tokens replayed, sessions signed out on one API process and used on another, passwords and
 // codes guessed one after another, in parallel, through two processes, under other spellings of the name.
-import { createHmac } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { configSchema, listenHost } from '../../config';
 import { DEMO_PASSWORD } from '../../db/seed-data';
 import { eventually } from '../helpers/cases';
+import { OLD_DEVELOPMENT_SECRET, signHs256 } from '../helpers/tokens';
 import { DEMO_USERS, startApiStack, testConfig, type ApiStack } from './helpers';
 
 let s: ApiStack;
@@ -19,15 +19,7 @@ afterAll(async () => {
   await s?.close();
 });
 
-const OLD_DEVELOPMENT_SECRET = 'red-steward-development-secret-not-for-production';
 const TEST_SECRET = testConfig('/unused').JWT_SECRET as string;
-
-const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
-/** An HS256 JWT made by hand, as anyone who knows (or guesses) the secret can. */
-function forge(secret: string, claims: object): string {
-  const unsigned = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64(claims)}`;
-  return `${unsigned}.${createHmac('sha256', secret).update(unsigned).digest('base64url')}`;
-}
 
 const post = (app: FastifyInstance, url: string, payload?: object, token?: string) =>
   app.inject({
@@ -71,9 +63,9 @@ describe('access tokens', () => {
         iat: now(),
         exp: now() + 600,
       };
-      expect((await me(dev, forge(OLD_DEVELOPMENT_SECRET, admin))).statusCode).toBe(401);
+      expect((await me(dev, signHs256(OLD_DEVELOPMENT_SECRET, admin))).statusCode).toBe(401);
       // Nor does the secret of another deployment (here: the test configuration's) open this one.
-      expect((await me(dev, forge(TEST_SECRET, admin))).statusCode).toBe(401);
+      expect((await me(dev, signHs256(TEST_SECRET, admin))).statusCode).toBe(401);
     } finally {
       fs.rmSync(dataDir, { recursive: true, force: true });
     }
@@ -89,22 +81,24 @@ describe('access tokens', () => {
       personId: 'p-street1',
     };
     // The forger works: the same claims with a proper expiry are accepted, so each refusal below is about its claim.
-    expect((await me(s.app, forge(TEST_SECRET, { ...claims, iat: now(), exp: now() + 900 }))).statusCode).toBe(200);
-    expect((await me(s.app, forge(TEST_SECRET, { ...claims, iat: now() }))).statusCode).toBe(401);
+    expect((await me(s.app, signHs256(TEST_SECRET, { ...claims, iat: now(), exp: now() + 900 }))).statusCode).toBe(200);
+    expect((await me(s.app, signHs256(TEST_SECRET, { ...claims, iat: now() }))).statusCode).toBe(401);
     expect(
-      (await me(s.app, forge(TEST_SECRET, { ...claims, iat: now() - 901, exp: now() + 365 * 86_400 }))).statusCode,
+      (await me(s.app, signHs256(TEST_SECRET, { ...claims, iat: now() - 901, exp: now() + 365 * 86_400 }))).statusCode,
     ).toBe(401);
-    expect((await me(s.app, forge(TEST_SECRET, { ...claims, iat: now() - 60, exp: now() - 1 }))).statusCode).toBe(401);
-    const withoutSession = { ...claims, sid: undefined }; // JSON leaves it out, as in the tokens signed before sessions
-    expect((await me(s.app, forge(TEST_SECRET, { ...withoutSession, iat: now(), exp: now() + 900 }))).statusCode).toBe(
+    expect((await me(s.app, signHs256(TEST_SECRET, { ...claims, iat: now() - 60, exp: now() - 1 }))).statusCode).toBe(
       401,
     );
+    const withoutSession = { ...claims, sid: undefined }; // JSON leaves it out, as in the tokens signed before sessions
+    expect(
+      (await me(s.app, signHs256(TEST_SECRET, { ...withoutSession, iat: now(), exp: now() + 900 }))).statusCode,
+    ).toBe(401);
     // A session of someone else does not carry this user.
     expect(
       (
         await me(
           s.app,
-          forge(TEST_SECRET, { ...claims, userId: DEMO_USERS.admin, role: 'admin', iat: now(), exp: now() + 900 }),
+          signHs256(TEST_SECRET, { ...claims, userId: DEMO_USERS.admin, role: 'admin', iat: now(), exp: now() + 900 }),
         )
       ).statusCode,
     ).toBe(401);

@@ -2,8 +2,8 @@
 // there, with its path, query and header parameters and its JSON body schema, so a route added tomorrow is fuzzed
 // without an edit here. Each probe is malformed by construction (a value its schema refuses, a broken or
 // mis-typed body, a bad token, a junk path), so the only right answer is a 4xx in the API's error shape.
-import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
+import { jwtPart, OLD_DEVELOPMENT_SECRET, signHs256 } from '../helpers/tokens';
 
 export interface JsonSchema {
   type?: string;
@@ -454,16 +454,6 @@ function queryProbes(route: Route, d: Defaults, n: number): fc.Arbitrary<Probe> 
   }));
 }
 
-const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
-
-/** A correctly signed HS256 token: what anyone who knows (or guesses) a secret can make. */
-function hs256(claims: object, secret: string): string {
-  const unsigned = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64(claims)}`;
-  return `${unsigned}.${createHmac('sha256', secret).update(unsigned).digest('base64url')}`;
-}
-
-// The constant development secret of earlier releases is public knowledge: a token signed with it is a forgery.
-const OLD_DEVELOPMENT_SECRET = 'red-steward-development-secret-not-for-production';
 const ADMIN_CLAIMS = { userId: 'u-admin', role: 'admin', organizationId: 'org-dept', personId: null };
 const BAD_CREDENTIALS: Record<string, string>[] = [
   { authorization: 'Bearer' },
@@ -472,15 +462,15 @@ const BAD_CREDENTIALS: Record<string, string>[] = [
   { authorization: `Bearer ${'x'.repeat(8000)}` },
   { authorization: 'Basic YWRtaW46cmVkc3Rld2FyZA==' },
   {
-    authorization: `Bearer ${b64({ alg: 'none', typ: 'JWT' })}.${b64({ userId: 'u-admin', role: 'admin', organizationId: null, personId: null })}.`,
+    authorization: `Bearer ${jwtPart({ alg: 'none', typ: 'JWT' })}.${jwtPart({ userId: 'u-admin', role: 'admin', organizationId: null, personId: null })}.`,
   },
   {
-    authorization: `Bearer ${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ userId: 'u-admin', role: 'admin' })}.${'A'.repeat(43)}`,
+    authorization: `Bearer ${jwtPart({ alg: 'HS256', typ: 'JWT' })}.${jwtPart({ userId: 'u-admin', role: 'admin' })}.${'A'.repeat(43)}`,
   },
   {
-    authorization: `Bearer ${hs256({ ...ADMIN_CLAIMS, iat: 1_790_000_000, exp: 4_102_444_800 }, OLD_DEVELOPMENT_SECRET)}`,
+    authorization: `Bearer ${signHs256(OLD_DEVELOPMENT_SECRET, { ...ADMIN_CLAIMS, iat: 1_790_000_000, exp: 4_102_444_800 })}`,
   },
-  { authorization: `Bearer ${hs256(ADMIN_CLAIMS, OLD_DEVELOPMENT_SECRET)}` },
+  { authorization: `Bearer ${signHs256(OLD_DEVELOPMENT_SECRET, ADMIN_CLAIMS)}` },
   { 'x-api-key': 'rsk_bad' },
   { 'x-api-key': `rsk_abcdefgh.${'x'.repeat(40)}` },
 ];

@@ -1,6 +1,6 @@
 // The privacy and security review's findings, checked over HTTP against a real `npm start` as a new user (or an
 // attacker on the network) would meet it: SECURITY.md says what each protection is.
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -8,6 +8,7 @@ import path from 'node:path';
 import { DEMO, DEMO_PASSWORD } from '../../db/seed-data';
 import { eventually } from '../helpers/cases';
 import { ownSystem, runScript, waitForReady, type Child, type OwnSystem } from '../helpers/processes';
+import { OLD_DEVELOPMENT_SECRET, signHs256 } from '../helpers/tokens';
 
 let child: Child | undefined;
 let sys: OwnSystem;
@@ -24,12 +25,6 @@ afterAll(async () => {
   await child?.stop('SIGINT');
   sys?.remove();
 });
-
-const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
-function hs256(claims: object, secret: string): string {
-  const unsigned = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64(claims)}`;
-  return `${unsigned}.${createHmac('sha256', secret).update(unsigned).digest('base64url')}`;
-}
 
 async function call(
   method: string,
@@ -74,18 +69,19 @@ test("handler2's on-behalf filing for resident1 in lakeview is refused, naming r
 
 test('forged tokens are refused: the old constant development secret, and the right secret without exp', async () => {
   const claims = { userId: 'u-admin', role: 'admin', organizationId: 'org-dept', personId: null };
-  const forged = hs256(
-    { ...claims, iat: Math.floor(Date.now() / 1000), exp: Math.floor(Date.now() / 1000) + 600 },
-    'red-steward-development-secret-not-for-production',
-  );
+  const forged = signHs256(OLD_DEVELOPMENT_SECRET, {
+    ...claims,
+    iat: Math.floor(Date.now() / 1000),
+    exp: Math.floor(Date.now() / 1000) + 600,
+  });
   expect((await call('GET', '/cases', forged)).status).toBe(401);
 
   const secret = fs.readFileSync(path.join(sys.env.DATA_DIR, 'jwt-secret'), 'utf8').trim();
   expect(secret.length).toBeGreaterThanOrEqual(32);
   // Even with this data folder's own secret, a token must carry exp (and a session).
-  expect((await call('GET', '/cases', hs256({ ...claims, iat: Math.floor(Date.now() / 1000) }, secret))).status).toBe(
-    401,
-  );
+  expect(
+    (await call('GET', '/cases', signHs256(secret, { ...claims, iat: Math.floor(Date.now() / 1000) }))).status,
+  ).toBe(401);
   // The same request with a real sign-in works, so the refusals above are about the tokens.
   expect((await call('GET', '/cases', await signIn('admin'))).status).toBe(200);
 });
