@@ -1,6 +1,7 @@
 // Shared steps of loop tests: file a demo case, act as a demo user, wait for the projection.
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
+import type { Client } from '@temporalio/client';
 import type { Actor, CaseAction } from '../../domain/actions';
 import { DEMO, DEMO_USERS } from '../../db/seed-data';
 import { fileCase, type IntakeRequest } from '../../services/intake';
@@ -41,6 +42,24 @@ export function demoIntake(over: Partial<IntakeRequest> = {}): IntakeRequest {
   };
 }
 
+/** What a client does with a 503 (no worker answering yet): the same request, same id, again, up to `retries` times. */
+export async function actUntilAnswered(
+  temporal: Client,
+  caseId: string,
+  actor: Actor,
+  action: CaseAction,
+  requestId: string,
+  retries = 5,
+) {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await performAction({ temporal }, caseId, actor, action, requestId);
+    } catch (err) {
+      if ((err as { kind?: string }).kind !== 'unavailable' || attempt >= retries) throw err;
+    }
+  }
+}
+
 export function loop(t: TestTemporal, pool: Pool) {
   const deps = { pool, temporal: t.client, taskQueue: t.taskQueue };
   const act = (caseId: string, actor: Actor, action: CaseAction, requestId: string = randomUUID()) =>
@@ -48,16 +67,8 @@ export function loop(t: TestTemporal, pool: Pool) {
   return {
     file: (over: Partial<IntakeRequest> = {}) => fileCase(deps, demoIntake(over)),
     act,
-    /** What a client does with a 503 (no worker answering yet): the same request, same id, again, up to `retries` times. */
-    actUntilAnswered: async (caseId: string, actor: Actor, action: CaseAction, requestId: string, retries = 5) => {
-      for (let attempt = 0; ; attempt++) {
-        try {
-          return await act(caseId, actor, action, requestId);
-        } catch (err) {
-          if ((err as { kind?: string }).kind !== 'unavailable' || attempt >= retries) throw err;
-        }
-      }
-    },
+    actUntilAnswered: (caseId: string, actor: Actor, action: CaseAction, requestId: string, retries = 5) =>
+      actUntilAnswered(t.client, caseId, actor, action, requestId, retries),
     events: (caseId: string) => listCaseEvents(pool, caseId),
     row: async (caseId: string) => (await pool.query('SELECT * FROM cases WHERE id = $1', [caseId])).rows[0],
   };

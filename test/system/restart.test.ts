@@ -2,7 +2,7 @@
 // and in Temporal, and completes.
 import { Client, Connection } from '@temporalio/client';
 import { createPool } from '../../db/pool';
-import { actors, assertGapFree, demoIntake, eventually } from '../helpers/cases';
+import { actUntilAnswered, actors, assertGapFree, demoIntake, eventually } from '../helpers/cases';
 import { fileCase } from '../../services/intake';
 import { performAction } from '../../services/case-actions';
 import { listCaseEvents } from '../../db/queries/cases';
@@ -56,24 +56,15 @@ test('a second npm start finds every case where the first one left it', async ()
 
     // /readyz says Postgres and Temporal answer, not that the fresh worker polls yet: a busy machine may answer
     // "unavailable", and the client retries with the same request id, as the API's 503 + Retry-After asks.
-    const actUntilAnswered = async (...args: Parameters<typeof performAction>) => {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          return await performAction(...args);
-        } catch (err) {
-          if ((err as { kind?: string }).kind !== 'unavailable' || attempt >= 6) throw err;
-        }
-      }
-    };
     await actUntilAnswered(
-      { temporal: temporal2 },
+      temporal2,
       filed.caseId,
       actors.handler1,
       { type: 'resolve', summary: '已修复' },
       'restart-resolve',
     );
     await actUntilAnswered(
-      { temporal: temporal2 },
+      temporal2,
       filed.caseId,
       actors.resident1,
       { type: 'evaluate', satisfaction: 'satisfied', solved: true },
