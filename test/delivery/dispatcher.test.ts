@@ -189,11 +189,10 @@ test('a sign-in code that expired while it could not be sent is dead, not sent l
 
 test('a dispatcher wakes on the insert (NOTIFY) long before its poll', async () => {
   const sent: string[] = [];
-  const d = start([smsChannel({ provider: countingProvider(sent) })], { intervalMs: 60_000 });
+  // Its poll comes an hour after the drain: a message sent within the wait below can only have come by NOTIFY.
+  const d = start([smsChannel({ provider: countingProvider(sent) })], { intervalMs: 3_600_000 });
   await d.drain();
   await new Promise((r) => setTimeout(r, 300)); // the LISTEN connection is up
-  const at = Date.now();
   await enqueue([codeEntry(1, 'wake')]);
-  await eventually(async () => sent.includes('wake:1'), 5_000, 10);
-  expect(Date.now() - at).toBeLessThan(2_000);
+  await eventually(async () => sent.includes('wake:1'), 30_000, 10);
 });
