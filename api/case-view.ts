@@ -113,6 +113,10 @@ const NO_OVERRIDES: CalendarData = { holidays: [], workdays: [] };
 /** A row's working calendar: built from the calendar data fixed at intake, once per data (createCalendar memoises). */
 const calendarOf = (row: Pick<CaseViewRow, 'calendar'>): WorkCalendar => createCalendar(row.calendar ?? NO_OVERRIDES);
 
+/** A row's deadlines as answers show them, on the case's own calendar, earliest first. */
+export const caseDeadlines = (row: Pick<CaseViewRow, 'deadlines' | 'calendar'>, now: number): Summary['deadlines'] =>
+  deadlinesOf(row, now, calendarOf(row));
+
 function deadlinesOf(row: Pick<CaseViewRow, 'deadlines'>, now: number, cal: WorkCalendar): Summary['deadlines'] {
   return Object.entries(row.deadlines)
     .filter(([kind]) => kind === 'response' || kind === 'resolution' || kind === 'evaluation' || kind === 'decision')
@@ -150,7 +154,8 @@ export async function loadNames(
   return { orgs, people };
 }
 
-const orgRef = (o: Organization | undefined) =>
+/** An organisation as answers name it, or null when unknown. */
+export const orgRef = (o: Organization | undefined) =>
   o ? { id: o.id, kind: o.kind as NonNullable<Summary['handler']>['kind'], nameZh: o.nameZh, nameEn: o.nameEn } : null;
 
 /** A case in a list. */

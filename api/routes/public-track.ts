@@ -10,7 +10,7 @@ import { getCaseDetail } from '../../db/queries/case-list';
 import type { ApiContext } from '../context';
 import { errorResponses, errors } from '../errors';
 import type { RateLimit } from '../hardening';
-import { loadNames } from '../case-view';
+import { caseDeadlines, loadNames, orgRef } from '../case-view';
 import { trackingCodeParams } from './case-schemas';
 
 /** The steps a member of the public may see, by type and time only. */
@@ -62,8 +62,6 @@ export const publicTrackSchema = z.object({
 });
 type PublicTrack = z.infer<typeof publicTrackSchema>;
 
-const DEADLINE_KINDS = new Set(['response', 'resolution', 'evaluation']);
-
 export const publicTrackRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext; rateLimit: RateLimit }> = async (
   app,
   { ctx, rateLimit },
@@ -78,24 +76,12 @@ export const publicTrackRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext; rateLim
       params: trackingCodeParams,
       response: { 200: publicTrackSchema, ...errorResponses(400, 404, 429) },
     },
-    handler: async (req, reply) => {
+    handler: async (req) => {
       const row = await getCaseDetail(ctx.pool, { trackingCode: req.params.code.toUpperCase() });
       if (!row) throw errors.caseNotFound();
       const names = await loadNames(ctx.reference, [row]);
-      const org = (id: string | null): PublicTrack['handler'] => {
-        const o = id ? names.orgs.get(id) : undefined;
-        return o
-          ? {
-              id: o.id,
-              kind: o.kind as NonNullable<PublicTrack['handler']>['kind'],
-              nameZh: o.nameZh,
-              nameEn: o.nameEn,
-            }
-          : null;
-      };
+      const org = (id: string | null) => orgRef(id ? names.orgs.get(id) : undefined);
       const now = Date.now();
-      // The case changes under the reader: never cached, here or on the way.
-      void reply.header('cache-control', 'no-store');
       return {
         trackingCode: row.trackingCode,
         category: { code: row.categoryCode, nameZh: row.categoryNameZh, nameEn: row.categoryNameEn },
@@ -106,14 +92,13 @@ export const publicTrackRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext; rateLim
         outcome: row.outcome as PublicTrack['outcome'],
         handler: org(row.handlerOrgId),
         supervisor: org(row.supervisorOrgId),
-        deadlines: Object.entries(row.deadlines)
-          .filter(([kind]) => DEADLINE_KINDS.has(kind))
-          .map(([kind, d]) => ({
-            kind: kind as PublicTrack['deadlines'][number]['kind'],
+        deadlines: caseDeadlines(row, now)
+          .filter((d) => d.kind !== 'decision')
+          .map((d) => ({
+            kind: d.kind as PublicTrack['deadlines'][number]['kind'],
             dueAt: d.dueAt,
-            overdue: row.status !== 'closed' && (Date.parse(d.dueAt) <= now || d.breachedAt !== null),
-          }))
-          .sort((a, b) => Date.parse(a.dueAt) - Date.parse(b.dueAt)),
+            overdue: row.status !== 'closed' && d.overdue,
+          })),
         steps: row.timeline
           .filter((e) => PUBLIC_STEP_SET.has(e.type))
           .map((e) => ({ type: e.type as PublicTrack['steps'][number]['type'], at: e.at }))
