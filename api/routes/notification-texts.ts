@@ -102,14 +102,34 @@ const TEXTS: Record<string, Texts> = {
     '{case}因居民不满意重新办理。',
     '{case} was reopened after the resident was dissatisfied.',
   ),
+  // Not about one case: the compound, building and category travel in the notice's params.
+  repeat_problem: t(
+    '重复问题',
+    'Repeat problem',
+    '{compound} {building} 号楼{category}诉求 {windowDays} 天内已有 {count} 件，建议作为治理专题处理。',
+    '{compound}, building {building}: {count} {category} cases within {windowDays} days; consider a governance topic.',
+  ),
 };
 
 const FALLBACK = t('通知', 'Notice', '{case}有新动态。', '{case} has news.');
 
+/** `{name}` from the params: `nameZh`/`nameEn` in the reader's language when given, else `name`; unknown ones stay. */
+function fillParams(text: string, lang: Lang, params: Record<string, unknown>): string {
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) => {
+    const v = params[`${name}${lang === 'zh' ? 'Zh' : 'En'}`] ?? params[name];
+    return typeof v === 'string' || typeof v === 'number' ? String(v) : whole;
+  });
+}
+
 export function renderNotice(
   template: string,
   lang: Lang,
-  c: { trackingCode: string | null; categoryNameZh: string | null; categoryNameEn: string | null },
+  c: {
+    trackingCode: string | null;
+    categoryNameZh: string | null;
+    categoryNameEn: string | null;
+    params?: Record<string, unknown>;
+  },
 ): { title: string; body: string } {
   const texts = Object.hasOwn(TEXTS, template) ? TEXTS[template] : FALLBACK;
   const category = lang === 'zh' ? c.categoryNameZh : c.categoryNameEn;
@@ -118,5 +138,6 @@ export function renderNotice(
     : lang === 'zh'
       ? `工单 ${c.trackingCode}${category ? `（${category}）` : ''}`
       : `Case ${c.trackingCode}${category ? ` (${category})` : ''}`;
-  return { title: texts.title[lang], body: texts.body[lang].replace('{case}', name) };
+  const body = fillParams(texts.body[lang].replace('{case}', name), lang, c.params ?? {});
+  return { title: texts.title[lang], body };
 }
