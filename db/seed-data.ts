@@ -337,6 +337,8 @@ export const AGREEMENTS: AgreementSeed[] = [
     },
     // A follow-up not recorded 30 s after it was assigned is its owner's missed duty; three evaluated cases give a score.
     assessment: { minEvaluated: 3, followUpTime: seconds(30) },
+    // Three cases of one category in one building within a day are a repeat problem (重复问题), so a demo shows one.
+    governance: { repeatCount: 3, repeatWindowDays: 1 },
   }),
   // Lakeview's residents are mostly elderly: lifts get a tighter deadline than the utilities tier.
   agreement(

@@ -143,6 +143,15 @@ export interface AgreementTerms {
   fairness?: Partial<FairnessTerms>;
   /** Read by the assessment and the duty watch, never by the case workflow. Absent: assessment.ts DEFAULT_ASSESSMENT_TERMS. */
   assessment?: Partial<AssessmentTerms>;
+  /** The repeat-problem rule (重复问题), read at intake, never by the case workflow. Absent: hotspots.ts DEFAULT_GOVERNANCE_TERMS. */
+  governance?: Partial<GovernanceTerms>;
+}
+
+/** 重复问题: the same category in the same building `repeatCount` times within `repeatWindowDays` days. */
+export interface GovernanceTerms {
+  repeatCount: number;
+  /** Days of 24 hours, counted back from the filing of the latest case. */
+  repeatWindowDays: number;
 }
 
 /** The agreement terms of the assessment (考核) and of the Party organisations' duties watched outside a case's clock. */

@@ -25,6 +25,7 @@ import { caseWorkflow } from '../workflows/case-workflow';
 import { workflowIdFor } from '../workflows/messages';
 import { caseSearchAttributes } from '../workflows/search-attributes';
 import { DomainError } from './errors';
+import { detectRepeatProblem } from './repeat-problems';
 import { confirmStartedSoon } from './started-marks';
 
 export interface IntakeDeps {
@@ -196,6 +197,7 @@ export async function fileCase(deps: IntakeDeps, req: IntakeRequest, now = Date.
       throw err;
     }
     await startCaseWorkflow(deps, intake, 'soon', state);
+    await detectRepeatProblem(deps.pool, caseId, deps.reference);
     return { caseId, trackingCode: intake.trackingCode, created: true, intake, dueAt: dueAtOf(state) };
   }
 }
@@ -212,6 +214,8 @@ async function replay(
 ): Promise<IntakeResult> {
   const opened = openCase(existing.intake).state;
   if (!existing.workflowStarted) await startCaseWorkflow(deps, existing.intake, 'soon', opened);
+  // A request that failed after its case was written is retried with the same key: the rule is idempotent.
+  await detectRepeatProblem(deps.pool, existing.intake.caseId, deps.reference);
   return {
     caseId: existing.intake.caseId,
     trackingCode: existing.intake.trackingCode,

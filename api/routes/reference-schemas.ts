@@ -100,6 +100,14 @@ export const agreementTermsSchema = z.strictObject({
     })
     .partial()
     .optional(),
+  /** The repeat-problem rule (重复问题); left out, the reference terms (domain/hotspots.ts). */
+  governance: z
+    .strictObject({
+      repeatCount: z.number().int().min(2).max(100),
+      repeatWindowDays: z.number().int().min(1).max(366),
+    })
+    .partial()
+    .optional(),
 });
 
 export const agreementSchema = z.object({
