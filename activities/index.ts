@@ -10,6 +10,7 @@ import { recordWriteFailure } from '../db/queries/write-failures';
 import { createAssessmentActivities } from './assessment';
 import { createCalendarChangeActivities } from './calendar-changes';
 import { notificationsFor } from './notifications';
+import { createTopicActivities } from './topics';
 
 export interface ActivityDeps {
   pool: Pool;
@@ -67,6 +68,8 @@ export function createActivities({ pool }: ActivityDeps) {
     // The monthly assessment's activities (activities/assessment.ts) run on the same worker and task queue.
     ...createAssessmentActivities({ pool }),
     ...createCalendarChangeActivities({ pool }),
+    // Governance topics' workflow (workflows/topic-workflow.ts) writes through its own activity.
+    ...createTopicActivities({ pool }),
   };
 }
 

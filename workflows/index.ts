@@ -2,3 +2,4 @@
 export { caseWorkflow } from './case-workflow';
 export { assessmentWorkflow } from './assessment-workflow';
 export { calendarChangeWorkflow } from './calendar-change-workflow';
+export { topicWorkflow } from './topic-workflow';

@@ -4,6 +4,7 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { ActionType, Actor, CalendarChanged, CaseAction, ComplainantJoined } from '../domain/actions';
 import type { CaseIntake, CaseState } from '../domain/case-state';
 import type { ActionResult } from '../domain/case-view';
+import type { TopicAction, TopicActionResult, TopicActionType, TopicOpening, TopicState } from '../domain/topic';
 
 export const DEFAULT_TASK_QUEUE = 'red-steward';
 
@@ -66,3 +67,35 @@ export const complainantJoinedSignal = defineSignal<[ComplainantJoined]>('compla
 export const calendarChangedSignal = defineSignal<[CalendarChanged]>('calendar_changed');
 
 export const statusQuery = defineQuery<CaseState>('status');
+
+// --- Governance topics (治理专题): workflows/topic-workflow.ts, one per topic ---
+
+/** One workflow per topic; the id derives from the topic id so a second start of the same topic is refused. */
+export const topicWorkflowIdFor = (topicId: string): string => `topic-${topicId}`;
+
+export interface TopicActionInput<A extends TopicAction = TopicAction> {
+  /** Chosen by the caller (the Idempotency-Key): a retried action is applied once. */
+  requestId: string;
+  actor: Actor;
+  action: A;
+}
+
+export interface TopicWorkflowInput {
+  /** What the API decided; it has already written the `opened` event (seq 1) with the topic row. */
+  opening: TopicOpening;
+  /** Carried over by continue-as-new; absent on the first run. */
+  state?: TopicState;
+  applied?: [string, TopicActionResult][];
+}
+
+const topicUpdate = <T extends TopicActionType>(name: string) =>
+  defineUpdate<TopicActionResult, [TopicActionInput<Extract<TopicAction, { type: T }>>]>(name);
+
+/** The Update for each topic action, for code that dispatches by name (the API's topic routes). */
+export const topicActionUpdates = {
+  complete_task: topicUpdate<'complete_task'>('topic_complete_task'),
+  add_progress: topicUpdate<'add_progress'>('topic_add_progress'),
+  close: topicUpdate<'close'>('topic_close'),
+} satisfies { [K in TopicActionType]: unknown };
+
+export const topicStatusQuery = defineQuery<TopicState>('topic_status');
