@@ -37,6 +37,7 @@ import { PUBLIC_RATE_LIMIT, publicRoutes, type PublicOptions } from './routes/pu
 import { publicTrackRoutes } from './routes/public-track';
 import { referenceRoutes } from './routes/reference';
 import { statsRoutes } from './routes/stats';
+import { topicRoutes } from './routes/topics';
 import { webhookRoutes } from './routes/webhooks';
 import { folderPhotoStorage, type PhotoStorage } from './storage';
 import { validatorCompiler } from './validation';
@@ -190,6 +191,7 @@ async function registerEverything(
       await api.register(exportRoutes, { ctx });
       await api.register(publicRoutes, { ctx, ...deps.public });
       await api.register(publicTrackRoutes, { ctx, rateLimit: deps.public?.rateLimit ?? PUBLIC_RATE_LIMIT });
+      await api.register(topicRoutes, { ctx, ...deps.public });
       await api.register(apiKeyRoutes, { ctx });
       await api.register(webhookRoutes, { ctx });
       await api.register(notificationRoutes, { ctx });

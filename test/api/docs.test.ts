@@ -65,6 +65,8 @@ const EXPECTED: Array<[string, string, string[]]> = [
   ['post', '/api/v1/admin/api-keys/{id}/revoke', ['204', '400', '401', '403', '404', '500']],
   // Assessment, accountability and disclosure (issue 7).
   ['get', '/api/v1/stats/rates', ['200', '400', '401', '403', '500']],
+  ['get', '/api/v1/stats/hotspots', ['200', '400', '401', '403', '500']],
+  ['get', '/api/v1/stats/repeat-problems', ['200', '400', '401', '403', '500']],
   ['get', '/api/v1/assessments', ['200', '400', '401', '403', '500']],
   ['get', '/api/v1/assessments/{id}', ['200', '400', '401', '403', '404', '500']],
   ['post', '/api/v1/assessments/{id}/adjustments', ['201', '400', '401', '403', '404', '500']],
