@@ -109,6 +109,31 @@ const TEXTS: Record<string, Texts> = {
     '{compound} {building} 号楼{category}诉求 {windowDays} 天内已有 {count} 件，建议作为治理专题处理。',
     '{compound}, building {building}: {count} {category} cases within {windowDays} days; consider a governance topic.',
   ),
+  // Governance topics (治理专题): not about one case; {title} is the topic's, {task} the task's (params).
+  topic_opened: t(
+    '新治理专题',
+    'New governance topic',
+    '治理专题「{title}」已开设，您的单位负责其中的工作。',
+    'Governance topic "{title}" was opened; your organisation has work in it.',
+  ),
+  topic_reminder: t(
+    '专题催办',
+    'Topic reminder',
+    '治理专题「{title}」{task}即将到期，请按时完成。',
+    'Governance topic "{title}" {task} is nearly due: please finish it in time.',
+  ),
+  topic_breach: t(
+    '专题逾期',
+    'Topic overdue',
+    '治理专题「{title}」{task}已逾期，已记入问责并告知上级。',
+    'Governance topic "{title}" {task} is overdue: recorded for accountability and reported one level up.',
+  ),
+  topic_closed: t(
+    '专题结束',
+    'Topic closed',
+    '治理专题「{title}」已结束，效果见专题页面。',
+    'Governance topic "{title}" is closed; its page shows the effect.',
+  ),
 };
 
 const FALLBACK = t('通知', 'Notice', '{case}有新动态。', '{case} has news.');

@@ -1,0 +1,139 @@
+// Governance topics over HTTP, as each party would try them: a community reaching into another community's
+// compound, a due date in the past, a handler closing, a task completed twice, a close with tasks undone, a
+// stranger reading the topic, and what the public list lets out.
+import { randomUUID } from 'node:crypto';
+import { as, DEMO, intakeBody, startApiStack, type ApiStack } from './helpers';
+
+let s: ApiStack;
+beforeAll(async () => {
+  s = await startApiStack({ app: { public: { cacheTtlMs: 0 } } });
+});
+afterAll(async () => {
+  await s?.close();
+});
+
+const inDays = (d: number) => new Date(Date.now() + d * 86_400_000).toISOString();
+/** Over lakeview, whose dues here run in days: no timer fires during the test. */
+const topicBody = (over: Record<string, unknown> = {}) => ({
+  title: '湖景华庭 1 号楼楼道照明',
+  scope: { compoundCodes: [DEMO.siblingCompound], categoryCode: 'repairs' },
+  ownerOrgId: DEMO.siblingPropertyCompanyOrgId,
+  dueAt: inDays(30),
+  tasks: [
+    { title: '更换全部灯具', ownerOrgId: DEMO.siblingPropertyCompanyOrgId, dueAt: inDays(10) },
+    { title: '社区验收', ownerOrgId: DEMO.communityOrgId, dueAt: inDays(20) },
+  ],
+  ...over,
+});
+const post = async (user: Parameters<typeof as>[1], url: string, body: unknown, key = randomUUID()) =>
+  (await as(s.app, user)).post(url, body, { 'idempotency-key': key });
+const paths = (res: { json(): { error: { details: { path: string }[] } } }) =>
+  res.json().error.details.map((d) => d.path);
+
+test('a community supervisor may not open a topic over another community’s compound, nor name its company', async () => {
+  const res = await post(
+    'community1',
+    '/api/v1/topics',
+    topicBody({
+      scope: { compoundCodes: [DEMO.siblingCompound, 'xinghai-garden'] },
+      ownerOrgId: 'pc-xinghai-garden',
+    }),
+  );
+  expect(res.statusCode).toBe(400);
+  expect(paths(res).sort()).toEqual(['ownerOrgId', 'scope.compoundCodes.1']);
+});
+
+test('a due date in the past, or a task due after its topic, is a 400 naming the field', async () => {
+  const res = await post(
+    'community1',
+    '/api/v1/topics',
+    topicBody({
+      dueAt: new Date(Date.now() - 60_000).toISOString(),
+    }),
+  );
+  expect(res.statusCode).toBe(400);
+  expect(paths(res)).toContain('dueAt');
+  const late = await post(
+    'community1',
+    '/api/v1/topics',
+    topicBody({
+      tasks: [{ title: 'x', ownerOrgId: DEMO.siblingPropertyCompanyOrgId, dueAt: inDays(40) }],
+    }),
+  );
+  expect(paths(late)).toEqual(['tasks.0.dueAt']);
+});
+
+test('a handler or a resident may not open a topic', async () => {
+  expect((await post('handler2', '/api/v1/topics', topicBody())).statusCode).toBe(403);
+  expect((await post('resident1', '/api/v1/topics', topicBody())).statusCode).toBe(403);
+});
+
+test('a topic runs from opening to closing: scoped reads, idempotent steps, a handler refused, the effect and the public list', async () => {
+  const resident3 = await as(s.app, 'resident3');
+  const filed = await resident3.post('/api/v1/cases', intakeBody(), { 'idempotency-key': randomUUID() });
+  expect(filed.statusCode).toBe(201);
+  const caseId = filed.json().caseId as string;
+
+  const key = randomUUID();
+  const opened = await post('community1', '/api/v1/topics', topicBody(), key);
+  expect(opened.statusCode).toBe(201);
+  const id = opened.json().id as string;
+  expect(opened.json()).toMatchObject({ status: 'open', tasks: { total: 2, done: 0 }, effect: null });
+  expect(opened.json().linkedCases.map((c: { id: string }) => c.id)).toEqual([caseId]);
+  // The same Idempotency-Key opens nothing new.
+  const again = await post('community1', '/api/v1/topics', topicBody(), key);
+  expect([again.statusCode, again.json().id]).toEqual([200, id]);
+
+  // Who sees it: the supervisor, the street above, the owner; not a handler or a community that takes no part.
+  for (const [user, code] of [
+    ['street1', 200],
+    ['handler2', 200],
+    ['handler1', 404],
+    ['community2', 404],
+  ] as const)
+    expect([user, (await (await as(s.app, user)).get(`/api/v1/topics/${id}`)).statusCode]).toEqual([user, code]);
+  const listed = await (await as(s.app, 'handler1')).get('/api/v1/topics?status=all');
+  expect(listed.json().items.map((t: { id: string }) => t.id)).not.toContain(id);
+  // The case's complainant sees the topic its case belongs to.
+  const ofCase = await resident3.get(`/api/v1/cases/${caseId}/topics`);
+  expect(ofCase.json().items.map((t: { id: string }) => t.id)).toEqual([id]);
+
+  // A task completed twice under two keys is one event; the owner of another task may not complete it.
+  const complete = (user: Parameters<typeof as>[1], task: string) =>
+    post(user, `/api/v1/topics/${id}/tasks/${task}/complete`, { note: '已完成' });
+  expect((await complete('handler2', 't1')).statusCode).toBe(200);
+  const twice = await complete('handler2', 't1');
+  expect([twice.statusCode, twice.json().events]).toEqual([200, []]);
+  expect((await complete('handler2', 't2')).statusCode).toBe(403);
+
+  // A handler never closes; the supervisor closes with a task undone only with a reason.
+  expect((await post('handler2', `/api/v1/topics/${id}/close`, { summary: '完成' })).statusCode).toBe(403);
+  const undone = await post('community1', `/api/v1/topics/${id}/close`, { summary: '完成' });
+  expect([undone.statusCode, undone.json().error.code]).toEqual([409, 'topic.tasks_undone']);
+  const closed = await post('community1', `/api/v1/topics/${id}/close`, {
+    summary: '灯具已全部更换，王阿姨家门口也亮了',
+    reason: '验收并入月度检查',
+  });
+  expect(closed.json()).toMatchObject({ status: 'closed' });
+  expect((await post('community1', `/api/v1/topics/${id}/progress`, { note: 'x' })).statusCode).toBe(409);
+
+  const detail = (await (await as(s.app, 'community1')).get(`/api/v1/topics/${id}`)).json();
+  expect(detail.timeline.map((e: { type: string }) => e.type)).toEqual(['opened', 'task_completed', 'closed']);
+  expect(detail.effect).toMatchObject({
+    windowDays: 90,
+    before: { cases: 1 },
+    after: { cases: 0 },
+    afterComplete: false,
+  });
+  expect(JSON.stringify(detail.timeline)).not.toMatch(/u-(community|handler|resident)/);
+
+  const pub = await s.app.inject({ method: 'GET', url: '/api/v1/public/topics' });
+  const item = pub.json().items.find((t: { id: string }) => t.id === id);
+  expect(item).toMatchObject({
+    title: '湖景华庭 1 号楼楼道照明',
+    category: { code: 'repairs' },
+    effect: { before: { cases: 1 } },
+  });
+  // The closing summary is staff's prose and may name a resident: it is not published.
+  expect(pub.body).not.toContain('王阿姨');
+});
