@@ -19,11 +19,12 @@ import { assessmentWorkflow } from '../../workflows/assessment-workflow';
 import { addCalendarDays, createCalendar, cstDate } from '../../domain/calendar';
 import { calendarDataFor } from '../../domain/holidays';
 import { announceCalendarChange } from '../../services/calendar-changes';
+import { openTopicFor, performTopicAction } from '../../services/topics';
 
 const DIR = path.join(__dirname, 'histories');
 const RECORD = process.env.RS_RECORD_HISTORIES === '1';
 /** The release whose histories a recording run writes; files of earlier releases stay beside them. */
-const RELEASE = '0.3.0';
+const RELEASE = '0.4.0';
 const ONLY = process.env.RS_RECORD_ONLY?.split(',');
 const suite = useLoopSuite({
   response: 2,
@@ -191,6 +192,35 @@ const resident3: Actor = { userId: DEMO_USERS.resident3, role: 'resident', organ
       await l.act(caseId, resident3, { type: 'withdraw' });
       return { workflowId: `case-${caseId}` };
     },
+    'topic-breach-and-close': async () => {
+      // 0.4.0: the governance topic workflow — a task and the topic breached, then a task done, progress, closed.
+      const deps = { pool: suite().pool, temporal: suite().t.client, taskQueue: suite().t.taskQueue };
+      const now = Date.now();
+      const { id } = await openTopicFor(
+        deps,
+        actors.community1,
+        {
+          title: '1 号楼电梯反复停运',
+          description: null,
+          scope: { compoundCodes: [DEMO.compound], buildings: [], categoryCode: 'lift' },
+          ownerOrgId: DEMO.propertyCompanyOrgId,
+          dueAt: now + 3_000,
+          tasks: [{ title: '更换控制柜', ownerOrgId: DEMO.propertyCompanyOrgId, dueAt: now + 2_000 }],
+          fromRepeatProblemId: null,
+        },
+        null,
+      );
+      await eventually(async () => {
+        const { rows } = await suite().pool.query('SELECT 1 FROM accountability_records WHERE topic_id = $1', [id]);
+        return rows.length === 2;
+      });
+      const act = (actor: Actor, action: Parameters<typeof performTopicAction>[3]) =>
+        performTopicAction(deps, id, actor, action, `${action.type}-${id}`);
+      await act(actors.handler1, { type: 'complete_task', taskId: 't1', note: '已更换' });
+      await act(actors.handler1, { type: 'add_progress', note: '运行一周正常' });
+      await act(actors.community1, { type: 'close', summary: '已解决' });
+      return { workflowId: `topic-${id}` };
+    },
     'assessment-workflow': async () => {
       const workflowId = `assessment-replay-${Date.now()}`;
       await suite().t.client.workflow.execute(assessmentWorkflow, {
@@ -245,9 +275,10 @@ test('a workflow changed without going through the versioning policy fails the r
     path.join(__dirname, 'changed', 'workflows.ts'),
   ]);
   expect(await child.exited).toBe(1);
-  const cases = corpus().filter((f) => !f.includes('assessment'));
+  // The changed copy is caseWorkflow's: the assessment and topic workflows are as recorded, and replay.
+  const cases = corpus().filter((f) => !f.includes('assessment') && !f.includes('topic'));
   for (const f of cases)
     expect(child.output()).toMatch(new RegExp(`FAIL ${f.replace(/\./g, '\\.')}: DeterminismViolationError`));
-  // The assessment workflow did not change, and still replays: the check tells a changed workflow from the rest.
+  // The other workflows did not change, and still replay: the check tells a changed workflow from the rest.
   expect(child.output()).toContain(`${corpus().length - cases.length} replayed, ${cases.length} failed`);
 });

@@ -8,6 +8,7 @@ import type { CaseWorkflowInput } from '../../../workflows/messages';
 
 export { assessmentWorkflow } from '../../../workflows/assessment-workflow';
 export { calendarChangeWorkflow } from '../../../workflows/calendar-change-workflow';
+export { topicWorkflow } from '../../../workflows/topic-workflow';
 
 const { periodToAssess } = proxyActivities<Activities>({ startToCloseTimeout: '1 minute' });
 
