@@ -31,6 +31,7 @@ import { caseActionRoutes } from './routes/case-actions';
 import { caseContactRoutes } from './routes/case-contact';
 import { caseFollowUpRoutes } from './routes/case-follow-up';
 import { caseRoutes } from './routes/cases';
+import { caseSimilarRoutes } from './routes/case-similar';
 import { exportRoutes } from './routes/exports';
 import { notificationRoutes } from './routes/notifications';
 import { PUBLIC_RATE_LIMIT, publicRoutes, type PublicOptions } from './routes/public';
@@ -182,6 +183,7 @@ async function registerEverything(
       await api.register(caseActionRoutes, { ctx });
       await api.register(caseContactRoutes, { ctx });
       await api.register(caseFollowUpRoutes, { ctx });
+      await api.register(caseSimilarRoutes, { ctx });
       await api.register(referenceRoutes, { ctx });
       await api.register(calendarRoutes, { ctx });
       await api.register(adminRoutes, { ctx });

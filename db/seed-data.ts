@@ -110,6 +110,8 @@ export interface CategorySeed {
   ownerDepartmentId: string;
   icon: string;
   sort: number;
+  /** Duplicate hints cover the whole compound, not one building (migration 0064). */
+  sharedFacility: boolean;
 }
 
 export interface UserSeed {
@@ -253,7 +255,24 @@ const cat = (
   icon: string,
   sort: number,
   defaultHandlerKind: HandlerKind = 'property_company',
-): CategorySeed => ({ code, nameZh, nameEn, tier, defaultHandlerKind, ownerDepartmentId, icon, sort });
+): CategorySeed => ({
+  code,
+  nameZh,
+  nameEn,
+  tier,
+  defaultHandlerKind,
+  ownerDepartmentId,
+  icon,
+  sort,
+  sharedFacility: SHARED_FACILITIES.has(code),
+});
+
+/**
+ * Categories about what the whole compound shares (one lift contract, the gate, the car park, the gardens, the common
+ * areas, the fire lanes): an open case anywhere in the compound is offered as a possible duplicate, not only one in the
+ * same building. Migration 0064 sets the same list on databases seeded before it.
+ */
+const SHARED_FACILITIES = new Set(['lift', 'security', 'parking', 'greenery', 'cleaning', 'fire_safety']);
 
 /**
  * ownerDepartmentId is where a case ends up at the top of the ladder: lifts are special equipment (市场监管),

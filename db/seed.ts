@@ -122,6 +122,7 @@ function demoTables(passwordHash: string): Array<[string, string[], Row[]]> {
         owner_department_id: c.ownerDepartmentId,
         icon: c.icon,
         sort: c.sort,
+        shared_facility: c.sharedFacility,
       })),
     ],
     [

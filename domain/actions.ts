@@ -188,7 +188,7 @@ export type CaseEventBody =
     }
   | { type: 'publicly_noticed'; missedCadences: number; reason: string }
   | { type: 'merged'; primaryCaseId: string; primaryTrackingCode: string; reason: string }
-  | { type: 'complainant_joined'; fromCaseId: string; fromTrackingCode: string; residentUserId: string }
+  | { type: 'complainant_joined'; fromCaseId: string | null; fromTrackingCode: string | null; residentUserId: string }
   | {
       type: 'evaluated';
       satisfaction: Satisfaction;
@@ -219,10 +219,13 @@ export interface CalendarChanged {
   calendar: CalendarData;
 }
 
-/** A resident of a merged case now follows this one (a signal from the merged case's workflow). */
+/**
+ * A resident now follows this case as a co-complainant: the complainant of a merged case (a signal from its workflow,
+ * naming it), or a resident who followed it instead of filing the same problem ("me too": both null).
+ */
 export interface ComplainantJoined {
-  fromCaseId: string;
-  fromTrackingCode: string;
+  fromCaseId: string | null;
+  fromTrackingCode: string | null;
   residentUserId: string;
 }
 
