@@ -43,6 +43,19 @@ const smsTemplates = z.string().transform((v, ctx) => {
   return Object.fromEntries(entries) as Partial<Record<(typeof SMS_KINDS)[number], string>>;
 });
 
+// Where residents reach the web app (a path is allowed): printed into intake's QR codes, so no query or fragment.
+const publicUrl = z
+  .string()
+  .refine((v) => {
+    try {
+      const u = new URL(v);
+      return (u.protocol === 'https:' || u.protocol === 'http:') && !u.search && !u.hash && !u.username;
+    } catch {
+      return false;
+    }
+  }, 'must be an http(s):// URL without query or fragment, e.g. https://redsteward.example.cn')
+  .transform((v) => v.replace(/\/+$/, ''));
+
 const hostPort = z.string().regex(/^[A-Za-z0-9.\-_[\]:]+:\d{1,5}$/, 'must be host:port, e.g. localhost:7233');
 
 // The project folder, run from source or compiled into dist/: a rebuild replaces dist/, never the data under it.
@@ -53,6 +66,9 @@ const baseSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   // Unset: 127.0.0.1 outside production (nobody else on the network reaches a development API), 0.0.0.0 in production.
   HOST: z.string().min(1).optional(),
+  // The web app's public address, printed into the QR codes on notice boards (api/routes/qr.ts). Unset: taken from the
+  // request outside production; production answers the QR routes 503 rather than print an address it guessed.
+  PUBLIC_URL: publicUrl.optional(),
   DATABASE_URL: postgresUrl.optional(),
   TEMPORAL_ADDRESS: hostPort.optional(),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
@@ -132,6 +148,9 @@ export const configSchema = baseSchema.superRefine((c, ctx) => {
     if (!c.DATABASE_URL) ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'is required in production' });
     if (!c.TEMPORAL_ADDRESS)
       ctx.addIssue({ code: 'custom', path: ['TEMPORAL_ADDRESS'], message: 'is required in production' });
+    // A code on a notice board sends residents to sign in there: never over plain http.
+    if (c.PUBLIC_URL?.startsWith('http://'))
+      ctx.addIssue({ code: 'custom', path: ['PUBLIC_URL'], message: 'must be https:// in production' });
   }
   // A client certificate without its key (or the reverse) is a half-configured mTLS: refuse it rather than fall back.
   if ((c.TEMPORAL_TLS_CERT === undefined) !== (c.TEMPORAL_TLS_KEY === undefined)) {

@@ -36,6 +36,7 @@ import { exportRoutes } from './routes/exports';
 import { notificationRoutes } from './routes/notifications';
 import { PUBLIC_RATE_LIMIT, publicRoutes, type PublicOptions } from './routes/public';
 import { publicTrackRoutes } from './routes/public-track';
+import { qrRoutes } from './routes/qr';
 import { referenceRoutes } from './routes/reference';
 import { statsRoutes } from './routes/stats';
 import { topicRoutes } from './routes/topics';
@@ -184,6 +185,7 @@ async function registerEverything(
       await api.register(caseContactRoutes, { ctx });
       await api.register(caseFollowUpRoutes, { ctx });
       await api.register(caseSimilarRoutes, { ctx });
+      await api.register(qrRoutes, { ctx });
       await api.register(referenceRoutes, { ctx });
       await api.register(calendarRoutes, { ctx });
       await api.register(adminRoutes, { ctx });
