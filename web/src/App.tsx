@@ -29,6 +29,12 @@ const CalendarYears = lazy(() => import('./pages/CalendarYears'));
 const NotFound = lazy(() => import('./pages/NotFound'));
 const Notifications = lazy(() => import('./pages/Notifications'));
 const Waiting = lazy(() => import('./pages/Waiting'));
+const Hotspots = lazy(() => import('./pages/Hotspots'));
+const HotspotCases = lazy(() => import('./pages/HotspotCases'));
+const Topics = lazy(() => import('./pages/Topics'));
+const TopicNew = lazy(() => import('./pages/TopicNew'));
+const TopicPage = lazy(() => import('./pages/TopicPage'));
+const QrCodes = lazy(() => import('./pages/QrCodes'));
 
 const Loading = () => (
   <div style={{ padding: 48, textAlign: 'center' }}>
@@ -191,6 +197,54 @@ export function App() {
                       element={
                         <Guard roles={['supervisor', 'admin']}>
                           <Dashboard />
+                        </Guard>
+                      }
+                    />
+                    <Route
+                      path="/hotspots"
+                      element={
+                        <Guard roles={['supervisor', 'admin']}>
+                          <Hotspots />
+                        </Guard>
+                      }
+                    />
+                    <Route
+                      path="/hotspots/cases"
+                      element={
+                        <Guard roles={['supervisor', 'admin']}>
+                          <HotspotCases />
+                        </Guard>
+                      }
+                    />
+                    <Route
+                      path="/topics"
+                      element={
+                        <Guard roles={['supervisor', 'admin', 'handler']}>
+                          <Topics />
+                        </Guard>
+                      }
+                    />
+                    <Route
+                      path="/topics/new"
+                      element={
+                        <Guard roles={['supervisor', 'admin']}>
+                          <TopicNew />
+                        </Guard>
+                      }
+                    />
+                    <Route
+                      path="/topics/:id"
+                      element={
+                        <Guard roles={['supervisor', 'admin', 'handler']}>
+                          <TopicPage />
+                        </Guard>
+                      }
+                    />
+                    <Route
+                      path="/qr"
+                      element={
+                        <Guard roles={['supervisor', 'admin', 'handler']}>
+                          <QrCodes />
                         </Guard>
                       }
                     />

@@ -5471,6 +5471,630 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/cases/similar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 相似诉求提示 Open cases like the one about to be filed ("me too")
+         * @description Open cases of the category in the building, or anywhere in the compound for a shared facility (lift, gate, parking…), the same building first, then newest; at most 5. A resident asks only about a compound where they have a household; staff see the cases within their scope. Nothing personal: no description, name or room.
+         */
+        get: {
+            parameters: {
+                query: {
+                    compound: string;
+                    category: string;
+                    building?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                trackingCode: string;
+                                categoryCode: string;
+                                /** @description in the language of Accept-Language */
+                                categoryName: string;
+                                building: string | null;
+                                /** @description in the building asked about; false: elsewhere in the compound (shared facility) */
+                                sameBuilding: boolean;
+                                /** @enum {string} */
+                                status: "submitted" | "dispatched" | "acknowledged" | "returned" | "resolved" | "closed";
+                                /** @enum {string} */
+                                stage: "collect" | "respond" | "follow_up" | "evaluate" | "closed";
+                                createdAt: string;
+                                /** @description the complainant and the co-complainants */
+                                followers: number;
+                                /** @description the caller is its complainant or a co-complainant already */
+                                following: boolean;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Invalid request: details name each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is invalid or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed for your role or organisation */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unexpected error (logged with the request id) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/follow": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 我也遇到 Follow an open case instead of filing the same problem
+         * @description The resident becomes a co-complainant: sees the case, is told what its complainant is told, and may evaluate it. Only a resident with a household in the case's compound (others: 404), only an open case (409), never its own complainant (409). Following again changes nothing (200). 202: Temporal has it, the case does not show it yet.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            caseId: string;
+                            trackingCode: string;
+                            /** @description false (202): accepted, not yet shown on the case; the same request again is harmless */
+                            following: boolean;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            caseId: string;
+                            trackingCode: string;
+                            /** @description false (202): accepted, not yet shown on the case; the same request again is harmless */
+                            following: boolean;
+                        };
+                    };
+                };
+                /** @description Invalid request: details name each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is invalid or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed for your role or organisation */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not visible to you */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Illegal in the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unexpected error (logged with the request id) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporarily unavailable: retry with the same Idempotency-Key after Retry-After seconds */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/duplicates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 疑似重复工单 Suggested duplicates of a case, for merging
+         * @description Other open cases of its category in its building, or anywhere in its compound for a shared facility, within your scope; the same building first, then newest; at most 20. Merge one with POST /cases/{id}/merge.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                trackingCode: string;
+                                categoryCode: string;
+                                /** @description in the language of Accept-Language */
+                                categoryName: string;
+                                building: string | null;
+                                /** @description in the building asked about; false: elsewhere in the compound (shared facility) */
+                                sameBuilding: boolean;
+                                /** @enum {string} */
+                                status: "submitted" | "dispatched" | "acknowledged" | "returned" | "resolved" | "closed";
+                                /** @enum {string} */
+                                stage: "collect" | "respond" | "follow_up" | "evaluate" | "closed";
+                                createdAt: string;
+                                /** @description the complainant and the co-complainants */
+                                followers: number;
+                                /** @description the caller is its complainant or a co-complainant already */
+                                following: boolean;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Invalid request: details name each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is invalid or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed for your role or organisation */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not visible to you */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unexpected error (logged with the request id) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/compounds/{code}/qr-codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 报事二维码 Printable QR codes of a compound and each of its buildings */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            compoundCode: string;
+                            /** @description in the language of Accept-Language */
+                            compoundName: string;
+                            items: {
+                                /** @description null: the whole compound (the gate, the car park) */
+                                building: string | null;
+                                /** @description what the code encodes: the filing page with the compound and building filled in */
+                                url: string;
+                                svgPath: string;
+                                pngPath: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Invalid request: details name each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is invalid or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed for your role or organisation */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not visible to you */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unexpected error (logged with the request id) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporarily unavailable: retry with the same Idempotency-Key after Retry-After seconds */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/compounds/{code}/qr.svg": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 报事二维码 A compound's or building's QR code as SVG */
+        get: {
+            parameters: {
+                query?: {
+                    building?: string;
+                };
+                header?: never;
+                path: {
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The QR code */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "image/svg+xml": string;
+                    };
+                };
+                /** @description Invalid request: details name each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is invalid or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed for your role or organisation */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not visible to you */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unexpected error (logged with the request id) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporarily unavailable: retry with the same Idempotency-Key after Retry-After seconds */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/compounds/{code}/qr.png": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 报事二维码 A compound's or building's QR code as PNG */
+        get: {
+            parameters: {
+                query?: {
+                    building?: string;
+                };
+                header?: never;
+                path: {
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The QR code */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "image/png": string;
+                    };
+                };
+                /** @description Invalid request: details name each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is invalid or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed for your role or organisation */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not visible to you */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unexpected error (logged with the request id) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporarily unavailable: retry with the same Idempotency-Key after Retry-After seconds */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/categories": {
         parameters: {
             query?: never;
@@ -6537,6 +7161,10 @@ export interface paths {
                                     onTime: number;
                                 };
                             };
+                            governance?: {
+                                repeatCount?: number;
+                                repeatWindowDays?: number;
+                            };
                         };
                         validFrom?: string;
                         reason: string;
@@ -7167,6 +7795,199 @@ export interface paths {
                                 rates: components["schemas"]["RateSet"];
                             }[];
                             overall: components["schemas"]["RateSet"];
+                        };
+                    };
+                };
+                /** @description Invalid request: details name each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is invalid or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed for your role or organisation */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unexpected error (logged with the request id) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stats/hotspots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 热点 Hotspots: cases per compound, building and/or category, ranked, with a 6-month trend
+         * @description Cases count in the period they were filed in (created), within the cases you may see (as GET /cases); merged cases and cases closed as duplicate or invalid do not count. `repeats` are those that belong to a repeat problem (重复问题). On-time and satisfaction rates are those of GET /stats/rates for the same group (cases first dispatched in the period, which intake does at filing). Ranked by cases, then repeats, then codes; at most 100 groups.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description a calendar month (China Standard Time); or give from and to */
+                    period?: string;
+                    /** @description first day, inclusive (China Standard Time) */
+                    from?: string;
+                    /** @description day after the last, exclusive (China Standard Time) */
+                    to?: string;
+                    /** @description a building is always named within its compound, so building groups carry the compound too */
+                    groupBy?: "compound" | "building" | "category" | "compound,category" | "building,category";
+                    community?: string;
+                    street?: string;
+                    compound?: string;
+                    category?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            period: {
+                                from: string;
+                                /** @description exclusive */
+                                to: string;
+                            };
+                            /** @description the month before a month; otherwise as many days just before `from` */
+                            previousPeriod: {
+                                from: string;
+                                /** @description exclusive */
+                                to: string;
+                            };
+                            /** @enum {string} */
+                            groupBy: "compound" | "building" | "category" | "compound,category" | "building,category";
+                            /** @description the 6 months ending with the period's last day, oldest first */
+                            months: string[];
+                            items: components["schemas"]["Hotspot"][];
+                            /** @description groups beyond the first 100, not listed */
+                            leftOut: number;
+                            /** @description over every group */
+                            total: {
+                                cases: number;
+                                repeats: number;
+                            };
+                        };
+                    };
+                };
+                /** @description Invalid request: details name each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is invalid or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed for your role or organisation */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unexpected error (logged with the request id) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stats/repeat-problems": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 重复问题 Repeat problems: one category in one building N times within D days
+         * @description Repeat problems of the compounds you supervise (community, street, organisation department) or serve as property company; an admin sees all. Newest last case first. Detected when a case is filed, under the compound's agreement terms (governance.repeatCount, governance.repeatWindowDays).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description open: not closed (by a governance topic or by hand) */
+                    status?: "open" | "all";
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["RepeatProblem"][];
                         };
                     };
                 };
@@ -10116,6 +10937,1255 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/topics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 治理专题列表 Topics you may see
+         * @description Supervisors: topics over compounds of their tree; handlers and others: topics their organisation owns or has a task in; admins: all.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    status?: "open" | "closed" | "all";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                title: string;
+                                /** @enum {string} */
+                                status: "open" | "closed";
+                                ownerOrg: {
+                                    id: string;
+                                    nameZh: string;
+                                    nameEn: string;
+                                };
+                                dueAt: string;
+                                /** @description the topic or an undone task is past its due */
+                                overdue: boolean;
+                                scope: {
+                                    compoundCodes: string[];
+                                    buildings: {
+                                        compoundCode: string;
+                                        building: string;
+                                    }[];
+                                    categoryCode: string | null;
+                                };
+                                tasks: {
+                                    total: number;
+                                    done: number;
+                                };
+                                openedAt: string;
+                                closedAt: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Invalid request: details name each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is invalid or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed for your role or organisation */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unexpected error (logged with the request id) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * 开设治理专题 Open a governance topic (street or community committee)
+         * @description Over compounds your organisation supervises, owned by an organisation it supervises; runs as a workflow with reminders and breach → accountability. A retry with the same Idempotency-Key answers the same topic (200).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "idempotency-key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description published with the effect once the topic closes (GET /public/topics): name the problem, never a household */
+                        title: string;
+                        description?: string;
+                        scope: {
+                            /** @description compounds your organisation supervises */
+                            compoundCodes: string[];
+                            /** @description narrow a compound to these buildings; a compound with none listed counts whole */
+                            buildings?: {
+                                compoundCode: string;
+                                building: string;
+                            }[];
+                            categoryCode?: string;
+                        };
+                        /** @description your organisation or one it supervises */
+                        ownerOrgId: string;
+                        /**
+                         * Format: date-time
+                         * @description in the future
+                         */
+                        dueAt: string;
+                        /** @description each due in the future and not after the topic's dueAt */
+                        tasks: {
+                            title: string;
+                            ownerOrgId: string;
+                            /**
+                             * Format: date-time
+                             * @description ISO 8601 date-time
+                             */
+                            dueAt: string;
+                        }[];
+                        /**
+                         * Format: uuid
+                         * @description the repeat problem this topic answers; it is linked to it
+                         */
+                        fromRepeatProblemId?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            title: string;
+                            /** @enum {string} */
+                            status: "open" | "closed";
+                            ownerOrg: {
+                                id: string;
+                                nameZh: string;
+                                nameEn: string;
+                            };
+                            dueAt: string;
+                            /** @description the topic or an undone task is past its due */
+                            overdue: boolean;
+                            scope: {
+                                compoundCodes: string[];
+                                buildings: {
+                                    compoundCode: string;
+                                    building: string;
+                                }[];
+                                categoryCode: string | null;
+                            };
+                            tasks: {
+                                total: number;
+                                done: number;
+                            };
+                            openedAt: string;
+                            closedAt: string | null;
+                            description: string | null;
+                            supervisorOrg: {
+                                id: string;
+                                nameZh: string;
+                                nameEn: string;
+                            };
+                            summary: string | null;
+                            closeReason: string | null;
+                            repeatProblemId: string | null;
+                            taskList: {
+                                id: string;
+                                title: string;
+                                ownerOrg: {
+                                    id: string;
+                                    nameZh: string;
+                                    nameEn: string;
+                                };
+                                dueAt: string;
+                                /** @enum {string} */
+                                status: "open" | "done";
+                                doneAt: string | null;
+                                overdue: boolean;
+                            }[];
+                            timeline: {
+                                seq: number;
+                                type: string;
+                                at: string;
+                                role: string;
+                                /** @description who acted; null for the clock */
+                                organization: {
+                                    id: string;
+                                    nameZh: string;
+                                    nameEn: string;
+                                } | null;
+                                /** @description a reminder or breach: the organisation it concerns */
+                                about: {
+                                    id: string;
+                                    nameZh: string;
+                                    nameEn: string;
+                                } | null;
+                                taskId: string | null;
+                                /** @description a note, or the closing summary */
+                                note: string | null;
+                                reason: string | null;
+                            }[];
+                            linkedCases: {
+                                /** Format: uuid */
+                                id: string;
+                                trackingCode: string;
+                                categoryCode: string;
+                                compoundCode: string;
+                                building: string | null;
+                                status: string;
+                                createdAt: string;
+                            }[];
+                            /** @description cases of the scope filed in the 90 days before opening and in the 90 days after closing (or as many as have passed); compare per30Days. Merged duplicates are not counted. null while open */
+                            effect: {
+                                windowDays: number;
+                                before: {
+                                    from: string;
+                                    to: string;
+                                    days: number;
+                                    cases: number;
+                                    /** @description cases per 30 days; null for a window under a day */
+                                    per30Days: number | null;
+                                };
+                                after: {
+                                    from: string;
+                                    to: string;
+                                    days: number;
+                                    cases: number;
+                                    /** @description cases per 30 days; null for a window under a day */
+                                    per30Days: number | null;
+                                };
+                                /** @description false until 90 days have passed since closing */
+                                afterComplete: boolean;
+                            } | null;
+                            accountability: {
+                                /** Format: uuid */
+                                id: string;
+                                organization: {
+                                    id: string;
+                                    nameZh: string;
+                                    nameEn: string;
+                                };
+                                dutyCode: string;
+                                dutyTitleZh: string;
+                                dutyTitleEn: string;
+                                reason: string;
+                                level: string | null;
+                                createdAt: string;
+                                answered: boolean;
+                                closed: boolean;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            title: string;
+                            /** @enum {string} */
+                            status: "open" | "closed";
+                            ownerOrg: {
+                                id: string;
+                                nameZh: string;
+                                nameEn: string;
+                            };
+                            dueAt: string;
+                            /** @description the topic or an undone task is past its due */
+                            overdue: boolean;
+                            scope: {
+                                compoundCodes: string[];
+                                buildings: {
+                                    compoundCode: string;
+                                    building: string;
+                                }[];
+                                categoryCode: string | null;
+                            };
+                            tasks: {
+                                total: number;
+                                done: number;
+                            };
+                            openedAt: string;
+                            closedAt: string | null;
+                            description: string | null;
+                            supervisorOrg: {
+                                id: string;
+                                nameZh: string;
+                                nameEn: string;
+                            };
+                            summary: string | null;
+                            closeReason: string | null;
+                            repeatProblemId: string | null;
+                            taskList: {
+                                id: string;
+                                title: string;
+                                ownerOrg: {
+                                    id: string;
+                                    nameZh: string;
+                                    nameEn: string;
+                                };
+                                dueAt: string;
+                                /** @enum {string} */
+                                status: "open" | "done";
+                                doneAt: string | null;
+                                overdue: boolean;
+                            }[];
+                            timeline: {
+                                seq: number;
+                                type: string;
+                                at: string;
+                                role: string;
+                                /** @description who acted; null for the clock */
+                                organization: {
+                                    id: string;
+                                    nameZh: string;
+                                    nameEn: string;
+                                } | null;
+                                /** @description a reminder or breach: the organisation it concerns */
+                                about: {
+                                    id: string;
+                                    nameZh: string;
+                                    nameEn: string;
+                                } | null;
+                                taskId: string | null;
+                                /** @description a note, or the closing summary */
+                                note: string | null;
+                                reason: string | null;
+                            }[];
+                            linkedCases: {
+                                /** Format: uuid */
+                                id: string;
+                                trackingCode: string;
+                                categoryCode: string;
+                                compoundCode: string;
+                                building: string | null;
+                                status: string;
+                                createdAt: string;
+                            }[];
+                            /** @description cases of the scope filed in the 90 days before opening and in the 90 days after closing (or as many as have passed); compare per30Days. Merged duplicates are not counted. null while open */
+                            effect: {
+                                windowDays: number;
+                                before: {
+                                    from: string;
+                                    to: string;
+                                    days: number;
+                                    cases: number;
+                                    /** @description cases per 30 days; null for a window under a day */
+                                    per30Days: number | null;
+                                };
+                                after: {
+                                    from: string;
+                                    to: string;
+                                    days: number;
+                                    cases: number;
+                                    /** @description cases per 30 days; null for a window under a day */
+                                    per30Days: number | null;
+                                };
+                                /** @description false until 90 days have passed since closing */
+                                afterComplete: boolean;
+                            } | null;
+                            accountability: {
+                                /** Format: uuid */
+                                id: string;
+                                organization: {
+                                    id: string;
+                                    nameZh: string;
+                                    nameEn: string;
+                                };
+                                dutyCode: string;
+                                dutyTitleZh: string;
+                                dutyTitleEn: string;
+                                reason: string;
+                                level: string | null;
+                                createdAt: string;
+                                answered: boolean;
+                                closed: boolean;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Invalid request: details name each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is invalid or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed for your role or organisation */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unexpected error (logged with the request id) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporarily unavailable: retry with the same Idempotency-Key after Retry-After seconds */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/topics/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 治理专题详情 A topic: tasks, timeline, linked cases, effect, accountability */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            title: string;
+                            /** @enum {string} */
+                            status: "open" | "closed";
+                            ownerOrg: {
+                                id: string;
+                                nameZh: string;
+                                nameEn: string;
+                            };
+                            dueAt: string;
+                            /** @description the topic or an undone task is past its due */
+                            overdue: boolean;
+                            scope: {
+                                compoundCodes: string[];
+                                buildings: {
+                                    compoundCode: string;
+                                    building: string;
+                                }[];
+                                categoryCode: string | null;
+                            };
+                            tasks: {
+                                total: number;
+                                done: number;
+                            };
+                            openedAt: string;
+                            closedAt: string | null;
+                            description: string | null;
+                            supervisorOrg: {
+                                id: string;
+                                nameZh: string;
+                                nameEn: string;
+                            };
+                            summary: string | null;
+                            closeReason: string | null;
+                            repeatProblemId: string | null;
+                            taskList: {
+                                id: string;
+                                title: string;
+                                ownerOrg: {
+                                    id: string;
+                                    nameZh: string;
+                                    nameEn: string;
+                                };
+                                dueAt: string;
+                                /** @enum {string} */
+                                status: "open" | "done";
+                                doneAt: string | null;
+                                overdue: boolean;
+                            }[];
+                            timeline: {
+                                seq: number;
+                                type: string;
+                                at: string;
+                                role: string;
+                                /** @description who acted; null for the clock */
+                                organization: {
+                                    id: string;
+                                    nameZh: string;
+                                    nameEn: string;
+                                } | null;
+                                /** @description a reminder or breach: the organisation it concerns */
+                                about: {
+                                    id: string;
+                                    nameZh: string;
+                                    nameEn: string;
+                                } | null;
+                                taskId: string | null;
+                                /** @description a note, or the closing summary */
+                                note: string | null;
+                                reason: string | null;
+                            }[];
+                            linkedCases: {
+                                /** Format: uuid */
+                                id: string;
+                                trackingCode: string;
+                                categoryCode: string;
+                                compoundCode: string;
+                                building: string | null;
+                                status: string;
+                                createdAt: string;
+                            }[];
+                            /** @description cases of the scope filed in the 90 days before opening and in the 90 days after closing (or as many as have passed); compare per30Days. Merged duplicates are not counted. null while open */
+                            effect: {
+                                windowDays: number;
+                                before: {
+                                    from: string;
+                                    to: string;
+                                    days: number;
+                                    cases: number;
+                                    /** @description cases per 30 days; null for a window under a day */
+                                    per30Days: number | null;
+                                };
+                                after: {
+                                    from: string;
+                                    to: string;
+                                    days: number;
+                                    cases: number;
+                                    /** @description cases per 30 days; null for a window under a day */
+                                    per30Days: number | null;
+                                };
+                                /** @description false until 90 days have passed since closing */
+                                afterComplete: boolean;
+                            } | null;
+                            accountability: {
+                                /** Format: uuid */
+                                id: string;
+                                organization: {
+                                    id: string;
+                                    nameZh: string;
+                                    nameEn: string;
+                                };
+                                dutyCode: string;
+                                dutyTitleZh: string;
+                                dutyTitleEn: string;
+                                reason: string;
+                                level: string | null;
+                                createdAt: string;
+                                answered: boolean;
+                                closed: boolean;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Invalid request: details name each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is invalid or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed for your role or organisation */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not visible to you */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unexpected error (logged with the request id) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/topics/{id}/tasks/{taskId}/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 完成任务 Complete a task (its owner or the supervisor)
+         * @description Idempotency-Key is required: a retry with the same key is applied once and answers the first result.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    "idempotency-key": string;
+                };
+                path: {
+                    id: string;
+                    taskId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        note: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            topicId: string;
+                            /** @enum {string} */
+                            status: "open" | "closed";
+                            seq: number;
+                            events: {
+                                seq: number;
+                                type: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Invalid request: details name each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is invalid or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed for your role or organisation */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not visible to you */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Illegal in the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unexpected error (logged with the request id) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporarily unavailable: retry with the same Idempotency-Key after Retry-After seconds */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/topics/{id}/progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 专题进展 Add a progress note (anyone taking part)
+         * @description Idempotency-Key is required: a retry with the same key is applied once and answers the first result.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    "idempotency-key": string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        note: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            topicId: string;
+                            /** @enum {string} */
+                            status: "open" | "closed";
+                            seq: number;
+                            events: {
+                                seq: number;
+                                type: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Invalid request: details name each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is invalid or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed for your role or organisation */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not visible to you */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Illegal in the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unexpected error (logged with the request id) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporarily unavailable: retry with the same Idempotency-Key after Retry-After seconds */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/topics/{id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 结束专题 Close: a summary, and a reason while tasks are undone (the opener or a level above)
+         * @description Idempotency-Key is required: a retry with the same key is applied once and answers the first result.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    "idempotency-key": string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        summary: string;
+                        /** @description required while any task is undone */
+                        reason?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            topicId: string;
+                            /** @enum {string} */
+                            status: "open" | "closed";
+                            seq: number;
+                            events: {
+                                seq: number;
+                                type: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Invalid request: details name each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is invalid or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed for your role or organisation */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not visible to you */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Illegal in the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unexpected error (logged with the request id) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporarily unavailable: retry with the same Idempotency-Key after Retry-After seconds */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/topics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 工单所属专题 The topics a case is linked to
+         * @description Topics whose scope covers the case and that were open when it was filed or opened while it was open; for whoever may see the case.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                title: string;
+                                /** @enum {string} */
+                                status: "open" | "closed";
+                                ownerOrg: {
+                                    id: string;
+                                    nameZh: string;
+                                    nameEn: string;
+                                };
+                                dueAt: string;
+                                /** @description the topic or an undone task is past its due */
+                                overdue: boolean;
+                                scope: {
+                                    compoundCodes: string[];
+                                    buildings: {
+                                        compoundCode: string;
+                                        building: string;
+                                    }[];
+                                    categoryCode: string | null;
+                                };
+                                tasks: {
+                                    total: number;
+                                    done: number;
+                                };
+                                openedAt: string;
+                                closedAt: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Invalid request: details name each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is invalid or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not visible to you */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unexpected error (logged with the request id) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/topics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 治理专题公示 Closed governance topics and their effect
+         * @description The 100 most recently closed topics: title, compounds, category, dates and the effect counts. No other free text (a closing summary may name a household), nothing personal.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                title: string;
+                                compounds: {
+                                    code: string;
+                                    nameZh: string;
+                                    nameEn: string;
+                                }[];
+                                category: {
+                                    code: string;
+                                    nameZh: string;
+                                    nameEn: string;
+                                } | null;
+                                /** @description day, China Standard Time */
+                                openedOn: string;
+                                closedOn: string;
+                                /** @description cases of the scope filed in the 90 days before opening and in the 90 days after closing (or as many as have passed); compare per30Days. Merged duplicates are not counted. null while open */
+                                effect: {
+                                    windowDays: number;
+                                    before: {
+                                        from: string;
+                                        to: string;
+                                        days: number;
+                                        cases: number;
+                                        /** @description cases per 30 days; null for a window under a day */
+                                        per30Days: number | null;
+                                    };
+                                    after: {
+                                        from: string;
+                                        to: string;
+                                        days: number;
+                                        cases: number;
+                                        /** @description cases per 30 days; null for a window under a day */
+                                        per30Days: number | null;
+                                    };
+                                    /** @description false until 90 days have passed since closing */
+                                    afterComplete: boolean;
+                                };
+                            }[];
+                        };
+                    };
+                };
+                /** @description Too many requests */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unexpected error (logged with the request id) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/api-keys": {
         parameters: {
             query?: never;
@@ -11515,6 +13585,79 @@ export interface components {
             notice: string | null;
             importedAt: string | null;
         };
+        HotspotInput: {
+            /** @description 1 for the most cases; ties by repeats, then by codes */
+            rank: number;
+            compoundCode?: string;
+            compoundNameZh?: string;
+            compoundNameEn?: string;
+            /** @description null: cases that gave no building */
+            building?: string | null;
+            categoryCode?: string;
+            categoryNameZh?: string;
+            categoryNameEn?: string;
+            /** @description cases filed in the period (merged, duplicate and invalid ones left out) */
+            cases: number;
+            /** @description of those, the cases that belong to a repeat problem (重复问题) */
+            repeats: number;
+            /** @description 按时办结率 of the cases first dispatched in the period, as GET /stats/rates */
+            onTime: {
+                numerator: number;
+                /** @description cases whose outcome for this measure is settled */
+                denominator: number;
+                /** @description cases that count once their outcome is settled (a deadline still running, an evaluation to come) */
+                pending: number;
+                /** @description numerator / denominator, unrounded; null when the denominator is 0 */
+                value: number | null;
+            };
+            /** @description 满意率, as GET /stats/rates */
+            satisfaction: {
+                numerator: number;
+                /** @description cases whose outcome for this measure is settled */
+                denominator: number;
+                /** @description cases that count once their outcome is settled (a deadline still running, an evaluation to come) */
+                pending: number;
+                /** @description numerator / denominator, unrounded; null when the denominator is 0 */
+                value: number | null;
+            };
+            /** @description 参评率: satisfaction travels with it */
+            evaluationCoverage: {
+                numerator: number;
+                /** @description cases whose outcome for this measure is settled */
+                denominator: number;
+                /** @description cases that count once their outcome is settled (a deadline still running, an evaluation to come) */
+                pending: number;
+                /** @description numerator / denominator, unrounded; null when the denominator is 0 */
+                value: number | null;
+            };
+            /** @description cases filed in the previous period */
+            previous: number;
+            /** @description cases − previous */
+            change: number;
+            /** @description cases filed in each of `months` */
+            trend: number[];
+        };
+        RepeatProblemInput: {
+            id: string;
+            compoundCode: string;
+            compoundNameZh: string;
+            compoundNameEn: string;
+            building: string;
+            categoryCode: string;
+            categoryNameZh: string;
+            categoryNameEn: string;
+            caseCount: number;
+            firstCaseAt: string;
+            lastCaseAt: string;
+            windowDays: number;
+            threshold: number;
+            /** @description its cases, oldest first */
+            trackingCodes: string[];
+            /** @description the governance topic opened from it */
+            topicId: string | null;
+            detectedAt: string;
+            closedAt: string | null;
+        };
         WebhookEndpointInput: {
             id: string;
             organizationId: string;
@@ -11676,6 +13819,79 @@ export interface components {
             statutoryDaysWorked: string[];
             notice: string | null;
             importedAt: string | null;
+        };
+        Hotspot: {
+            /** @description 1 for the most cases; ties by repeats, then by codes */
+            rank: number;
+            compoundCode?: string;
+            compoundNameZh?: string;
+            compoundNameEn?: string;
+            /** @description null: cases that gave no building */
+            building?: string | null;
+            categoryCode?: string;
+            categoryNameZh?: string;
+            categoryNameEn?: string;
+            /** @description cases filed in the period (merged, duplicate and invalid ones left out) */
+            cases: number;
+            /** @description of those, the cases that belong to a repeat problem (重复问题) */
+            repeats: number;
+            /** @description 按时办结率 of the cases first dispatched in the period, as GET /stats/rates */
+            onTime: {
+                numerator: number;
+                /** @description cases whose outcome for this measure is settled */
+                denominator: number;
+                /** @description cases that count once their outcome is settled (a deadline still running, an evaluation to come) */
+                pending: number;
+                /** @description numerator / denominator, unrounded; null when the denominator is 0 */
+                value: number | null;
+            };
+            /** @description 满意率, as GET /stats/rates */
+            satisfaction: {
+                numerator: number;
+                /** @description cases whose outcome for this measure is settled */
+                denominator: number;
+                /** @description cases that count once their outcome is settled (a deadline still running, an evaluation to come) */
+                pending: number;
+                /** @description numerator / denominator, unrounded; null when the denominator is 0 */
+                value: number | null;
+            };
+            /** @description 参评率: satisfaction travels with it */
+            evaluationCoverage: {
+                numerator: number;
+                /** @description cases whose outcome for this measure is settled */
+                denominator: number;
+                /** @description cases that count once their outcome is settled (a deadline still running, an evaluation to come) */
+                pending: number;
+                /** @description numerator / denominator, unrounded; null when the denominator is 0 */
+                value: number | null;
+            };
+            /** @description cases filed in the previous period */
+            previous: number;
+            /** @description cases − previous */
+            change: number;
+            /** @description cases filed in each of `months` */
+            trend: number[];
+        };
+        RepeatProblem: {
+            id: string;
+            compoundCode: string;
+            compoundNameZh: string;
+            compoundNameEn: string;
+            building: string;
+            categoryCode: string;
+            categoryNameZh: string;
+            categoryNameEn: string;
+            caseCount: number;
+            firstCaseAt: string;
+            lastCaseAt: string;
+            windowDays: number;
+            threshold: number;
+            /** @description its cases, oldest first */
+            trackingCodes: string[];
+            /** @description the governance topic opened from it */
+            topicId: string | null;
+            detectedAt: string;
+            closedAt: string | null;
         };
         WebhookEndpoint: {
             id: string;

@@ -159,7 +159,8 @@ export function ActionPanel({ c, me, reference, onDone }: Props) {
 
 /**
  * One action's form in a dialog, for the case page and for a row of a list (待我处理, 待我审批): the same fields,
- * the same Idempotency-Key per intent, the same errors beside their fields.
+ * the same Idempotency-Key per intent, the same errors beside their fields. `initial` fills fields in (the primary
+ * case of a merge offered from the suggested duplicates).
  */
 export function ActionDialog({
   c,
@@ -168,7 +169,8 @@ export function ActionDialog({
   action,
   onClose,
   onDone,
-}: Props & { action: ActionPath | null; onClose(): void }) {
+  initial,
+}: Props & { action: ActionPath | null; onClose(): void; initial?: Record<string, unknown> }) {
   const { t } = useI18n();
   const [form] = Form.useForm();
   const { busy, error, submit } = useSubmit(c, () => {
@@ -193,7 +195,7 @@ export function ActionDialog({
           form={form}
           layout="vertical"
           preserve={false}
-          initialValues={{ extendBy: { unit: 'hours' } }}
+          initialValues={{ extendBy: { unit: 'hours' }, ...initial }}
           onFinish={() => void submit(action, form)}
         >
           <ActionFields action={action} c={c} me={me} reference={reference} />

@@ -1,5 +1,6 @@
 // The bell in the header of every signed-in page: the unread count, live (lib/notifications.tsx), and on click the
-// latest notices, each opening its case and marked read on the way.
+// latest notices, each opening its case (or, for a repeat problem or a governance topic, where those are listed) and
+// marked read on the way.
 import { BellOutlined } from '@ant-design/icons';
 import { Badge, Button, Empty, List, Popover, Space, Spin, Typography } from 'antd';
 import { useState } from 'react';
@@ -30,20 +31,23 @@ export function useOpenNotice(): (n: Notice) => Promise<void> {
       );
       if (r) setUnreadCount(r.unreadCount);
     }
-    if (n.caseId) void navigate(`/cases/${n.caseId}`);
-    else void navigate('/notifications');
+    void navigate(noticeTarget(n));
   };
+}
+
+/** Where a notice leads: its case; a repeat problem to the dashboard's list of them; a topic's to the topics. */
+export function noticeTarget(n: Pick<Notice, 'caseId' | 'template'>): string {
+  if (n.caseId) return `/cases/${n.caseId}`;
+  if (n.template === 'repeat_problem') return '/dashboard#repeat-problems';
+  if (n.template.startsWith('topic_')) return '/topics';
+  return '/notifications';
 }
 
 export function NoticeItem({ n, onOpen }: { n: Notice; onOpen(n: Notice): void }) {
   const { lang } = useI18n();
   return (
     <List.Item className={n.readAt ? 'rs-notice' : 'rs-notice rs-notice-unread'}>
-      <a
-        href={n.caseId ? `/cases/${n.caseId}` : '/notifications'}
-        onClick={(e) => (e.preventDefault(), onOpen(n))}
-        data-notice={n.id}
-      >
+      <a href={noticeTarget(n)} onClick={(e) => (e.preventDefault(), onOpen(n))} data-notice={n.id}>
         <Typography.Text strong={!n.readAt}>{n.title}</Typography.Text>
         <br />
         <Typography.Text>{n.body}</Typography.Text>

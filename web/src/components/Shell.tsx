@@ -14,7 +14,10 @@ import {
   GlobalOutlined,
   LogoutOutlined,
   OrderedListOutlined,
+  FireOutlined,
+  FlagOutlined,
   ProfileOutlined,
+  QrcodeOutlined,
   SettingOutlined,
   UserOutlined,
 } from '@ant-design/icons';
@@ -50,6 +53,8 @@ function navFor(me: Me | null): NavItem[] {
       return [
         { to: '/queue', label: 'nav.queue', icon: <OrderedListOutlined /> },
         { to: '/track', label: 'nav.track', icon: <FileSearchOutlined /> },
+        { to: '/topics', label: 'nav.topics', icon: <FlagOutlined /> },
+        { to: '/qr', label: 'nav.qr', icon: <QrcodeOutlined /> },
         publicItem,
       ];
     case 'party_member':
@@ -59,6 +64,10 @@ function navFor(me: Me | null): NavItem[] {
       return [
         { to: '/dashboard', label: 'nav.dashboard', icon: <DashboardOutlined /> },
         { to: '/waiting', label: 'nav.waiting', icon: <CheckSquareOutlined /> },
+        { to: '/hotspots', label: 'nav.hotspots', icon: <FireOutlined /> },
+        // The QR page is reached from the hotspots and topics pages: one more tab would push the nav off a desk's
+        // header in 长辈版.
+        { to: '/topics', label: 'nav.topics', icon: <FlagOutlined /> },
         { to: '/accountability', label: 'nav.accountability', icon: <AlertOutlined /> },
         { to: '/assessment', label: 'nav.assessment', icon: <BarChartOutlined /> },
         ...(me.role === 'admin'

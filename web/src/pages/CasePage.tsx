@@ -1,6 +1,7 @@
 // One case, for everyone who may see it: the stage bar, every deadline counting down, the complaint, what
 // happened in plain words, and the actions this user may take. It refreshes itself while the case is open,
-// so a reminder, a breach or an escalation appears without a reload.
+// so a reminder, a breach or an escalation appears without a reload. Beside the actions: the governance topics that
+// cover the case, and for staff the open cases that look like the same problem.
 import { Alert, Button, Card, Descriptions, Result, Skeleton, Space, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
@@ -14,6 +15,7 @@ import { Deadlines } from '../components/Deadlines';
 import { ResidentContact } from '../components/ResidentContact';
 import { StageSteps } from '../components/StageSteps';
 import { CaseTimeline } from '../components/Timeline';
+import { CaseDuplicates, CaseTopics } from '../components/CaseGovernance';
 import { useI18n } from '../i18n';
 import { getCase, revealContact } from '../lib/cases';
 import { deadlineLabel, levelLabel, outcomeLabel, statusLabel } from '../lib/labels';
@@ -325,6 +327,10 @@ export default function CasePage() {
           {/* What the handler did, directly above the evaluation that rates it. */}
           {result && (c.status === 'resolved' || c.status === 'closed') && <ResultCard c={c} entry={result} />}
           {me && <ActionPanel c={c} me={me} reference={ref.data} onDone={() => void loaded.reload()} />}
+          {me && me.role !== 'resident' && (
+            <CaseDuplicates c={c} me={me} reference={ref.data} onDone={() => void loaded.reload()} />
+          )}
+          <CaseTopics caseId={c.id} />
         </Space>
       </div>
       <Space direction="vertical" size={16} className="rs-case-body" style={{ width: '100%' }}>

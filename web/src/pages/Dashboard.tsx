@@ -1,7 +1,8 @@
 // A supervisor's dashboard: the cases of the organisations it supervises (its level and below), counted by
 // stage, level and category, the overdue ones first in the list, and this month's rates with 参评率 beside
 // satisfaction and the cases still pending. Each figure is a link to the cases it counts (?show=…), and 待我审批
-// to the waiting list. Charts are ECharts, loaded with this page.
+// to the waiting list; 重复问题 (components/RepeatProblems) lists the repeat problems to open a topic from. Charts are
+// ECharts, loaded with this page.
 import { DownloadOutlined } from '@ant-design/icons';
 import { Alert, App as AntApp, Button, Card, Col, Row, Space, Statistic, Typography } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
@@ -11,6 +12,7 @@ import type { CaseSummary, Level } from '../api/types';
 import { CaseFilters, type Filters } from '../components/CaseFilters';
 import { CaseList } from '../components/CaseList';
 import { Chart } from '../components/Chart';
+import { RepeatProblems } from '../components/RepeatProblems';
 import { useI18n } from '../i18n';
 import { listCases } from '../lib/cases';
 import { LEVELS, levelLabel, STAGES, stageLabel } from '../lib/labels';
@@ -155,7 +157,8 @@ export default function Dashboard() {
         {t('dash.title')}
       </Typography.Title>
       <Typography.Paragraph type="secondary">
-        {t('dash.scope', { org: name(me?.organization) || t('role.admin') })} · {t('dash.clickHint')}
+        {t('dash.scope', { org: name(me?.organization) || t('role.admin') })} · {t('dash.clickHint')} ·{' '}
+        <Link to="/hotspots">{t('dash.hotspotsLink')}</Link>
       </Typography.Paragraph>
       {list.error && (
         <Alert
@@ -178,6 +181,7 @@ export default function Dashboard() {
         ))}
       </div>
       {rates.data && <MonthRates rates={rates.data.overall} period={month} />}
+      <RepeatProblems />
       <Row gutter={[12, 12]} style={{ marginTop: 12 }}>
         <Col xs={24} md={12}>
           <Card size="small">

@@ -1,6 +1,8 @@
 // 民意收集: a resident files a case, about a compound where they have a household (the API refuses others). Compound
 // and room come from their household (GET /me), the category from a grid of icons; up to 9 photos are resized in the
-// browser and sent as data URLs with the form. A contact phone other than their own is verified after filing.
+// browser and sent as data URLs with the form. A contact phone other than their own is verified after filing. A QR
+// code by the lift opens /new?compound=&building=, which fills those in; open cases of the same problem are offered
+// to follow first (DuplicateHint).
 import { PlusOutlined } from '@ant-design/icons';
 import {
   Alert,
@@ -18,10 +20,11 @@ import {
   type UploadFile,
 } from 'antd';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { Link } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { api, ApiError, newIdempotencyKey, ok } from '../api/client';
 import type { Category, IntakeBody, IntakeResult } from '../api/types';
 import { CategoryIcon } from '../components/CategoryIcon';
+import { DuplicateHint } from '../components/DuplicateHint';
 import { Plain } from '../components/Plain';
 import { useI18n } from '../i18n';
 import { showFieldErrors } from '../lib/forms';
@@ -119,20 +122,34 @@ export default function NewCase() {
     setInvalid(fields.filter((f) => f.errors.length).map((f) => ({ name: f.name, error: f.errors[0] })));
   const key = useRef(newIdempotencyKey());
   const households = useMemo(() => me?.households ?? [], [me]);
-  const household = households[0];
+  const [params] = useSearchParams();
+  const qr = { compound: params.get('compound'), building: params.get('building') };
+  // From a QR code: its compound if the resident lives there (the API takes no other), their household there first.
+  const household = households.find((h) => h.compoundCode === qr.compound) ?? households[0];
+  const fromQr = qr.compound !== null && household?.compoundCode === qr.compound;
   const photos = Form.useWatch('photos', form);
   const typedPhone = Form.useWatch(['contact', 'phone'], form);
+  const chosen = {
+    compound: Form.useWatch('compoundCode', form),
+    building: Form.useWatch(['location', 'building'], form),
+    category: Form.useWatch('categoryCode', form),
+  };
   const ownCompounds = new Set(households.map((h) => h.compoundCode));
 
   const initial = useMemo(
     () => ({
       compoundCode: household?.compoundCode,
-      location: household ? { building: household.building, unit: household.unit, room: household.room } : {},
+      location:
+        fromQr && qr.building && qr.building !== household.building
+          ? { building: qr.building }
+          : household
+            ? { building: household.building, unit: household.unit, room: household.room }
+            : {},
       contactPreference: 'phone' as const,
       photos: [] as UploadFile[],
       contact: { name: me?.nameZh ?? undefined, phone: me?.phone ?? undefined },
     }),
-    [household, me],
+    [household, me, fromQr, qr.building],
   );
   useEffect(() => form.setFieldsValue(initial), [form, initial]);
 
@@ -254,6 +271,9 @@ export default function NewCase() {
           />
         )}
         {error && <Alert type="error" showIcon message={error} role="alert" style={{ marginBottom: 16 }} />}
+        {qr.compound && !fromQr && households.length > 0 && (
+          <Alert type="info" showIcon message={t('new.qrNotYours')} style={{ marginBottom: 16 }} />
+        )}
         <Form.Item
           name="categoryCode"
           label={t('new.category')}
@@ -299,6 +319,7 @@ export default function NewCase() {
             <Input maxLength={200} placeholder={t('new.addressPlaceholder')} />
           </Form.Item>
         </fieldset>
+        <DuplicateHint compound={chosen.compound} building={chosen.building} category={chosen.category} />
         <Form.Item
           name="description"
           label={t('new.description')}

@@ -1,13 +1,15 @@
 // 信息公开: the rankings of property companies, communities and functional departments by the 三率 for a month, 参评率
 // beside satisfaction, cases still pending, and the district's trend over the last six months. An organisation with
 // too few settled cases is listed apart (样本不足), never ranked; one with no case in the month is behind a switch; a
-// trend needs two months with figures. How each rate is counted is said beside the figures, at reading size.
+// trend needs two months with figures. How each rate is counted is said beside the figures, at reading size. Closed
+// governance topics are listed with their effect.
 // Open to anyone without signing in; the API publishes no personal data.
 import { Alert, Card, Col, Empty, List, Progress, Row, Segmented, Select, Space, Switch, Typography } from 'antd';
 import { useState } from 'react';
 import { api, ok } from '../api/client';
 import type { paths } from '../api/schema';
 import { Chart } from '../components/Chart';
+import { PublicTopics } from '../components/PublicTopics';
 import { useI18n } from '../i18n';
 import { useLoad } from '../lib/load';
 import { fraction, monthOf, pct, pctValue, pendingOf, RATE_LABEL, THREE_RATES, type Rate } from '../lib/rates';
@@ -291,6 +293,9 @@ export default function Public() {
         </Col>
         <Col xs={24} lg={12}>
           <Ranking kind="functional_department" period={period} by={by} />
+        </Col>
+        <Col xs={24} lg={12}>
+          <PublicTopics />
         </Col>
       </Row>
     </>
