@@ -11,3 +11,8 @@ CREATE INDEX cases_hotspot_idx ON cases (compound_code, building, category_code,
 -- A supervisor's scope names the organisation department through the case's chain (db/queries/case-list.ts
 -- scopeSql); without an index that one arm of the OR turned every scoped count into a scan of the whole table.
 CREATE INDEX cases_org_department_created_idx ON cases ((intake->'chain'->>'organizationDepartmentId'), created_at);
+
+-- Cases closed as a duplicate or as invalid do not count (db/queries/repeat-problems.ts COUNTING_CASE_SQL): few, so
+-- a small index lets a count set them aside in one pass instead of probing every case's history.
+CREATE INDEX case_events_closed_not_counting_idx ON case_events (case_id)
+  WHERE type = 'closed' AND payload->>'ground' IN ('duplicate', 'invalid');

@@ -8,10 +8,9 @@ import type { ListScope } from './case-list';
  * A case that counts as a raising of its problem: not merged into another (合并), not closed as a duplicate or as
  * invalid (the grounds on which domain/rates.ts `leavesEveryMeasure` drops a case). Over `cases c`.
  */
-export const COUNTING_CASE_SQL = `(c.merged_into IS NULL AND c.outcome IS DISTINCT FROM 'merged'
-  AND NOT (c.closed_at IS NOT NULL AND EXISTS (
+export const COUNTING_CASE_SQL = `(c.merged_into IS NULL AND c.outcome IS DISTINCT FROM 'merged' AND NOT EXISTS (
     SELECT 1 FROM case_events e
-     WHERE e.case_id = c.id AND e.type = 'closed' AND e.payload->>'ground' IN ('duplicate', 'invalid'))))`;
+     WHERE e.case_id = c.id AND e.type = 'closed' AND e.payload->>'ground' IN ('duplicate', 'invalid')))`;
 
 export interface RepeatKey {
   compoundCode: string;

@@ -107,6 +107,16 @@ test('a merged case does not count towards a repeat', async () => {
   expect((await problemsOf('31'))[0].cases).not.toContain(duplicate.trackingCode);
 });
 
+test('a case closed as a duplicate does not count towards a repeat', async () => {
+  await fileIn('32');
+  const duplicate = await fileIn('32', { resident2: true });
+  await l().act(duplicate.caseId, actors.community1, { type: 'close', ground: 'duplicate', reason: '与前一件重复' });
+  await fileIn('32');
+  expect(await problemsOf('32')).toEqual([]);
+  await fileIn('32');
+  expect((await problemsOf('32')).map((p) => p.cases.includes(duplicate.trackingCode))).toEqual([false]);
+});
+
 test('intakes racing into the same building raise one repeat problem with every case, and one notice', async () => {
   await fileIn('41');
   const racing = await Promise.all([fileIn('41'), fileIn('41', { resident2: true }), fileIn('41'), fileIn('41')]);
