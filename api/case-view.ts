@@ -158,9 +158,29 @@ export async function loadNames(
 export const orgRef = (o: Organization | undefined) =>
   o ? { id: o.id, kind: o.kind as NonNullable<Summary['handler']>['kind'], nameZh: o.nameZh, nameEn: o.nameEn } : null;
 
+/**
+ * A resident who follows a case, or whose own case was merged into it, follows its progress and may evaluate it, but
+ * the complainant's own words and photos stay the complainant's: a neighbour who said "me too" reads neither.
+ */
+export const isCoComplainant = (actor: Actor, row: Pick<CaseViewRow, 'residentUserId' | 'coComplainants'>): boolean =>
+  actor.role === 'resident' && actor.userId !== row.residentUserId && (row.coComplainants ?? []).includes(actor.userId);
+
+/** What one resident wrote (a note, an evaluation's comment) is not shown to another resident. */
+const RESIDENT_TEXT = ['text', 'comment', 'reason'];
+function withoutOtherResidentsText(
+  payload: Record<string, unknown>,
+  by: { role?: string; userId?: string },
+  actor: Actor,
+): Record<string, unknown> {
+  if (actor.role !== 'resident' || by.role !== 'resident' || by.userId === actor.userId) return payload;
+  let out = payload;
+  for (const k of RESIDENT_TEXT) if (k in out) out = { ...out, [k]: null };
+  return out;
+}
+
 /** A case in a list. */
 export function presentSummary(row: CaseViewRow | CaseDetailRow, actor: Actor, names: Names, now: number): Summary {
-  return summaryOf(row, names, now, residentInList(row, personalDataAccess(actor, row)));
+  return summaryOf(row, names, now, residentInList(row, personalDataAccess(actor, row)), !isCoComplainant(actor, row));
 }
 
 function summaryOf(
@@ -168,6 +188,7 @@ function summaryOf(
   names: Names,
   now: number,
   resident: Summary['resident'],
+  ownWords: boolean,
 ): Summary {
   const cal = calendarOf(row);
   const deadlines = deadlinesOf(row, now, cal);
@@ -191,7 +212,7 @@ function summaryOf(
       ? { kind: owner.kind, id: owner.id, nameZh: ownerName?.nameZh ?? '', nameEn: ownerName?.nameEn ?? '' }
       : null,
     resident,
-    description: row.description,
+    description: ownWords ? row.description : null,
     overdue: row.status !== 'closed' && (row.overdue || deadlines.some((d) => d.overdue && OVERDUE_KINDS.has(d.kind))),
     deadlines,
     outcome: row.outcome as Summary['outcome'],
@@ -226,14 +247,15 @@ export function presentDetail(
 ): Detail {
   const access = personalDataAccess(actor, row);
   const personal = showsPersonalData(access, reveal);
+  const ownWords = !isCoComplainant(actor, row);
   // Object.assign onto the summary, not `{ ...summary, householdId, … }`: in Node 20's V8 each property added after
   // a spread costs about a microsecond (no cached map transition), 14 µs for these 13, on every read of a case
   // (test/api/case-view.test.ts holds the answer the same).
-  return Object.assign(summaryOf(row, names, now, residentInView(row, access, personal)), {
+  return Object.assign(summaryOf(row, names, now, residentInView(row, access, personal), ownWords), {
     householdId: personal ? row.householdId : null,
     location: personal ? row.location : buildingOnly(row.location),
     contactPreference: row.contactPreference,
-    photos: row.photos,
+    photos: ownWords ? row.photos : [],
     pendingExtension: row.pendingExtension,
     pendingRequest:
       row.pendingRequest === null
@@ -264,7 +286,7 @@ export function presentDetail(
         role: e.actor.role ?? null,
         organizationId: e.actor.organizationId ?? null,
       },
-      payload: payloadOf(e.payload, ids),
+      payload: payloadOf(withoutOtherResidentsText(e.payload, e.actor, actor), ids),
     })),
   });
 }

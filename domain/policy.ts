@@ -148,3 +148,20 @@ export function authorize(actor: Actor, action: ActionType, c: Scope): string | 
   if (who.size === 0) return "无权处理此工单 (this case is not within your organisation's scope)";
   return `当前角色不能执行此操作 (your role may not ${action.replace(/_/g, ' ')} this case)`;
 }
+
+/**
+ * A co-complainant (a resident following the case, or one whose case was merged into it) may say it is not solved,
+ * which reopens it as the complainant's word would, but may not settle it as solved while the case has its own
+ * complainant: otherwise anyone a handler asked to follow the case could close it for the resident who raised it.
+ * Applied by the workflow's Update validator only, so no recorded history changes (workflows/README.md).
+ */
+export function coComplainantSettles(
+  actor: Actor,
+  c: Pick<CaseState, 'residentUserId'>,
+  action: { type: string; satisfaction?: string; solved?: boolean },
+): string | null {
+  if (action.type !== 'evaluate' || actor.role !== 'resident') return null;
+  if (c.residentUserId === null || actor.userId === c.residentUserId) return null;
+  if (action.satisfaction === 'unsatisfied' || action.solved === false) return null;
+  return '本工单由提出问题的居民评价结案；您若仍未解决，可评价为“未解决”以退回重办 (the resident who raised this case settles it; if it is not solved for you, say so and it goes back for rework)';
+}

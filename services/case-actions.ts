@@ -19,6 +19,7 @@ const KIND: Record<string, DomainError['kind']> = {
   'case.forbidden': 'forbidden',
   'case.illegal_transition': 'conflict',
   'case.invalid': 'validation',
+  'case.co_complainant_settles': 'forbidden',
 };
 
 /** The case's workflow has completed: no action applies. The API tells whether the caller may even know (404 or 409). */

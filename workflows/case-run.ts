@@ -11,7 +11,7 @@ import type { CaseState } from '../domain/case-state';
 import { stageOf } from '../domain/case-state';
 import type { ActionResult } from '../domain/case-view';
 import { projectCase } from '../domain/case-view';
-import { maySee } from '../domain/policy';
+import { coComplainantSettles, maySee } from '../domain/policy';
 import { ROLES } from '../domain/types';
 import type { ActionInput, CaseWorkflowInput } from './messages';
 
@@ -67,6 +67,8 @@ export class CaseRun {
     if (req.action?.type !== type) reject('case.invalid', `action.type must be "${type}"`);
     const d = decide(this.state, req.action, req.actor, Date.now());
     if (!d.ok) reject(d.code, d.reason);
+    const settles = coComplainantSettles(req.actor, this.state, req.action);
+    if (settles) reject('case.co_complainant_settles', settles);
   }
 
   /** The Update handler: applies the action and answers once its events are in Postgres. */

@@ -82,7 +82,12 @@ export const caseSummarySchema = z.object({
     .describe(
       'The complainant sees their own. The current handler and follow-up owner while the case is open, and the community committee, see the family name only (张*) with revealable true, in lists and case views alike; a case view asked with contact=reveal gives them name and phone (each such read is logged: contact-views). Everyone else sees neither (null).',
     ),
-  description: z.string(),
+  description: z
+    .string()
+    .nullable()
+    .describe(
+      "the complainant's own words; null to a resident who follows the case or whose case was merged into it, who also gets no photos and no other resident's notes",
+    ),
   overdue: z.boolean(),
   deadlines: z.array(deadlineViewSchema),
   outcome: z.enum(OUTCOMES).nullable(),

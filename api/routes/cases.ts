@@ -17,6 +17,7 @@ import { listContactViews, recordPersonalDataView } from '../../db/queries/perso
 import { actorOf, authenticate, requireRole } from '../auth';
 import {
   disclosedFields,
+  isCoComplainant,
   loadNames,
   opaqueUserIds,
   presentDetail,
@@ -248,9 +249,11 @@ export const caseRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (app
       },
     },
     handler: async (req, reply) => {
-      const row = await visibleCase(actorOf(req), { id: req.params.id });
-      // A photo may show the resident, their door or their room: never kept by a browser or a proxy.
-      const photo = row.photos.includes(req.params.photoId) ? await ctx.storage.get(req.params.photoId) : null;
+      const actor = actorOf(req);
+      const row = await visibleCase(actor, { id: req.params.id });
+      // A photo may show the resident, their door or their room: never kept by a browser or a proxy, never a follower's.
+      const shown = row.photos.includes(req.params.photoId) && !isCoComplainant(actor, row);
+      const photo = shown ? await ctx.storage.get(req.params.photoId) : null;
       if (!photo) throw errors.notFound('photo.not_found', text('照片不存在', 'Photo not found'));
       // A Buffer is sent as it is (Fastify never serializes one); the schema's string type is for the document.
       return reply

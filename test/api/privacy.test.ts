@@ -320,7 +320,13 @@ test("the resident of a merged duplicate follows the primary without its complai
   const file = async (who: typeof resident1, householdId: string, location: object) => {
     const res = await who.post(
       '/api/v1/cases',
-      intakeBody({ compoundCode: DEMO.compound, householdId, location, description: '单元门禁坏了，外人随意进出' }),
+      intakeBody({
+        compoundCode: DEMO.compound,
+        householdId,
+        location,
+        description: '单元门禁坏了，外人随意进出',
+        photos: [PNG],
+      }),
     );
     expect(res.statusCode).toBe(201);
     return res.json().caseId as string;
@@ -341,6 +347,13 @@ test("the resident of a merged duplicate follows the primary without its complai
     res.json().timeline.find((e: { type: string }) => e.type === 'complainant_joined')?.payload.residentUserId,
   ).toBe(DEMO_USERS.resident2);
   expect(await viewsOf(primary)).toEqual([]);
+  // The complainant's own words and photos stay theirs: the co-complainant follows the progress without them.
+  expect(res.json().description).toBeNull();
+  expect(res.json().photos).toEqual([]);
+  const [photo] = (await get('resident1', `/api/v1/cases/${primary}`)).json().photos;
+  expect(photo).toEqual(expect.any(String));
+  expect((await resident2.get(`/api/v1/cases/${primary}/photos/${photo}`)).statusCode).toBe(404);
+  expect((await get('resident1', `/api/v1/cases/${primary}/photos/${photo}`)).statusCode).toBe(200);
 });
 
 test('every answer of the case routes is no-store, a case photo and a 404 included', async () => {

@@ -171,6 +171,9 @@ describe('following a case instead of filing', () => {
     expect(page.statusCode).toBe(200);
     expect(page.json().resident).toEqual({ name: null, phone: null, masked: true, revealable: false });
     expect(page.json().location).toEqual({ building: '1' });
+    // Nor the complainant's own words, which here name a neighbour and a phone.
+    expect(page.json().description).toBeNull();
+    for (const leak of ['张伟', '13800000001']) expect(page.body).not.toContain(leak);
     const joined = page.json().timeline.filter((e: { type: string }) => e.type === 'complainant_joined');
     expect(joined).toEqual([
       expect.objectContaining({

@@ -7,7 +7,14 @@ import type { ActionType, Actor } from '../../domain/actions';
 import { ACTION_TYPES } from '../../domain/actions';
 import { decide } from '../../domain/case-machine';
 import type { CaseState } from '../../domain/case-state';
-import { ACTION_POLICY, authorize, controllerOf, maySee, participation } from '../../domain/policy';
+import {
+  ACTION_POLICY,
+  authorize,
+  coComplainantSettles,
+  controllerOf,
+  maySee,
+  participation,
+} from '../../domain/policy';
 import { LEVELS, ROLES } from '../../domain/types';
 import { CaseRun, SECOND, T0, actors, chain, fastIntake, ids, sampleActions, type ActorName } from './fixtures';
 
@@ -426,5 +433,35 @@ describe('properties', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('a co-complainant may reopen a case but not settle it for its complainant', () => {
+  const follower: Actor = { userId: 'u-follower', role: 'resident', organizationId: null };
+  const complainant: Actor = { userId: 'u-complainant', role: 'resident', organizationId: null };
+  const c = { residentUserId: 'u-complainant' };
+  const evaluate = (satisfaction: string, solved: boolean) => ({ type: 'evaluate', satisfaction, solved });
+
+  test('what a follower would try in order to close the case as solved is refused', () => {
+    expect(coComplainantSettles(follower, c, evaluate('satisfied', true))).toMatch(/settles it/);
+    expect(coComplainantSettles(follower, c, evaluate('basically_satisfied', true))).toMatch(/settles it/);
+  });
+
+  test('not solved or unsatisfied from a follower reopens as the complainant’s would', () => {
+    expect(coComplainantSettles(follower, c, evaluate('unsatisfied', true))).toBeNull();
+    expect(coComplainantSettles(follower, c, evaluate('satisfied', false))).toBeNull();
+  });
+
+  test('the complainant settles; a case filed for nobody (no complainant account) is settled by whoever follows it', () => {
+    expect(coComplainantSettles(complainant, c, evaluate('satisfied', true))).toBeNull();
+    expect(coComplainantSettles(follower, { residentUserId: null }, evaluate('satisfied', true))).toBeNull();
+  });
+
+  test('only evaluations by residents are concerned: a supervisor’s 回访 is its own rule', () => {
+    const community: Actor = { userId: 'u-c', role: 'supervisor', organizationId: 'comm' };
+    expect(
+      coComplainantSettles(community, c, { type: 'record_callback', satisfaction: 'satisfied', solved: true }),
+    ).toBeNull();
+    expect(coComplainantSettles(follower, c, { type: 'add_information' })).toBeNull();
   });
 });

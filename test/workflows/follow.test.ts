@@ -1,6 +1,7 @@
 // "Me too" on the real stack (Postgres, Temporal, a worker, the API, the outbox dispatcher): three lift cases in one
 // building of demo-fast; a resident about to file a fourth is offered them, follows one instead, and from then on is
-// told what its complainant is told — the handler's resolution reaches their inbox — and evaluates it themselves.
+// told what its complainant is told — the handler's resolution reaches their inbox — and may say it is not solved, which
+// sends it back for rework; settling it as solved stays with its complainant.
 import { startDispatcher, type Dispatcher } from '../../services/delivery/dispatcher';
 import { inAppChannel } from '../../services/delivery/in-app-channel';
 import { eventually } from '../helpers/cases';
@@ -36,7 +37,7 @@ afterAll(async () => {
 
 type Notice = { caseId: string; template: string };
 
-test('a resident offered the open lift cases follows one, hears of its resolution and evaluates it', async () => {
+test('a resident offered the open lift cases follows one, hears of its resolution and may reopen it, not settle it', async () => {
   const resident1 = await as(s.app, 'resident1');
   const resident2 = await as(s.app, 'resident2');
   const filed: string[] = [];
@@ -74,14 +75,26 @@ test('a resident offered the open lift cases follows one, hears of its resolutio
   await eventually(() => noticeOf(resident2), 30_000);
   expect(await noticeOf(resident1)).toBeDefined();
 
-  // The follower evaluates; their evaluation closes the case as the complainant's would.
-  const evaluated = await resident2.act(followed, 'evaluate', { satisfaction: 'satisfied', solved: true });
-  expect(evaluated.statusCode).toBe(200);
-  expect(evaluated.json().status).toBe('closed');
+  // The follower may not settle the case for its complainant (one the handler asked to follow would)…
+  const settled = await resident2.act(followed, 'evaluate', { satisfaction: 'satisfied', solved: true });
+  expect(settled.statusCode).toBe(403);
+  expect(settled.json().error.code).toBe('case.co_complainant_settles');
+  // …but saying it is not solved sends it back for rework, as the complainant's word would.
+  const unsolved = await resident2.act(followed, 'evaluate', { satisfaction: 'basically_satisfied', solved: false });
+  expect(unsolved.statusCode).toBe(200);
+  expect(unsolved.json().status).toBe('acknowledged');
+  expect((await handler1.act(followed, 'resolve', { summary: '门机板再次调试，连续运行一周无故障' })).statusCode).toBe(
+    200,
+  );
+  const closed = await resident1.act(followed, 'evaluate', { satisfaction: 'satisfied', solved: true });
+  expect(closed.json().status).toBe('closed');
   const page = (await resident2.get(`/api/v1/cases/${followed}`)).json();
   expect(page.outcome).toBe('satisfied');
-  const evaluation = page.timeline.find((e: { type: string }) => e.type === 'evaluated');
-  expect(evaluation.actor.userId).toBe(DEMO_USERS.resident2);
+  const evaluations = page.timeline.filter((e: { type: string }) => e.type === 'evaluated');
+  expect(evaluations.map((e: { actor: { userId: string } }) => e.actor.userId)).toEqual([
+    DEMO_USERS.resident2,
+    expect.any(String),
+  ]);
 
   // The other two stay open and still offered; the closed one no longer is.
   const after = await resident2.get(`/api/v1/cases/similar?compound=${DEMO.compound}&category=lift&building=1`);
