@@ -7,7 +7,7 @@ import { startDispatcher, type Dispatcher } from '../../services/delivery/dispat
 import { inAppChannel } from '../../services/delivery/in-app-channel';
 import { fileCase } from '../../services/intake';
 import { eventually } from '../helpers/cases';
-import { as, DEMO, intakeBody, startApiStack, testConfig, type ApiStack } from './helpers';
+import { as, DEMO, intakeBody, startApiStack, testConfig, tokenOf, type ApiStack } from './helpers';
 
 let s: ApiStack;
 let dispatcher: Dispatcher;
@@ -223,4 +223,44 @@ test('bad input is a 400 naming the field; residents and strangers are refused',
   const status = await community1.get('/api/v1/stats/repeat-problems?status=closed');
   expect(status.statusCode).toBe(400);
   expect(JSON.stringify(status.json())).toContain('status');
+});
+
+test("an admin sets a compound's repeat terms through the agreement route, and the next cases are judged by them", async () => {
+  const token = await tokenOf(s.app, 'admin');
+  const patch = (governance: Record<string, unknown>) =>
+    s.app.inject({
+      method: 'PATCH',
+      url: '/api/v1/admin/agreements/agr-lakeview-v1',
+      headers: { authorization: `Bearer ${token}` },
+      payload: { terms: { governance }, reason: '电梯投诉多发，收紧重复问题标准' },
+    });
+  const bad = await patch({ repeatCount: 1, repeatWindowDays: 7 });
+  expect(bad.statusCode).toBe(400);
+  expect(JSON.stringify(bad.json())).toContain('repeatCount');
+  const ok = await patch({ repeatCount: 2, repeatWindowDays: 7 });
+  expect(ok.statusCode).toBe(201);
+  expect(ok.json().terms.governance).toEqual({ repeatCount: 2, repeatWindowDays: 7 });
+
+  const resident3 = await as(s.app, 'resident3');
+  for (let i = 0; i < 2; i++) {
+    const res = await resident3.post(
+      '/api/v1/cases',
+      intakeBody({ compoundCode: DEMO.siblingCompound, categoryCode: 'lift', location: { building: '9' } }),
+      { 'idempotency-key': `k-${Math.random()}` },
+    );
+    expect(res.statusCode).toBe(201);
+  }
+  const items = (await (await as(s.app, 'community1')).get('/api/v1/stats/repeat-problems')).json().items as {
+    compoundCode: string;
+    building: string;
+    caseCount: number;
+    threshold: number;
+    windowDays: number;
+  }[];
+  expect(items.find((p) => p.compoundCode === DEMO.siblingCompound)).toMatchObject({
+    building: '9',
+    caseCount: 2,
+    threshold: 2,
+    windowDays: 7,
+  });
 });
