@@ -185,6 +185,8 @@ describe('reference queries', () => {
         noticeAfter: 2,
       },
       assessment: { minEvaluated: 3, followUpTime: { unit: 'seconds', amount: 30 } },
+      // Three lift cases in one building within a day make a repeat problem (重复问题) a demo can show.
+      governance: { repeatCount: 3, repeatWindowDays: 1 },
     });
   });
 
