@@ -746,7 +746,8 @@ export interface paths {
                                     /** @description true when the caller may have the resident's name, phone, household and room by asking the case view for them (contact=reveal); each such read is logged */
                                     revealable: boolean;
                                 };
-                                description: string;
+                                /** @description the complainant's own words; null to a resident who follows the case or whose case was merged into it, who also gets no photos and no other resident's notes */
+                                description: string | null;
                                 overdue: boolean;
                                 deadlines: {
                                     /** @enum {string} */
@@ -1067,7 +1068,8 @@ export interface paths {
                                 /** @description true when the caller may have the resident's name, phone, household and room by asking the case view for them (contact=reveal); each such read is logged */
                                 revealable: boolean;
                             };
-                            description: string;
+                            /** @description the complainant's own words; null to a resident who follows the case or whose case was merged into it, who also gets no photos and no other resident's notes */
+                            description: string | null;
                             overdue: boolean;
                             deadlines: {
                                 /** @enum {string} */
@@ -1270,7 +1272,8 @@ export interface paths {
                                 /** @description true when the caller may have the resident's name, phone, household and room by asking the case view for them (contact=reveal); each such read is logged */
                                 revealable: boolean;
                             };
-                            description: string;
+                            /** @description the complainant's own words; null to a resident who follows the case or whose case was merged into it, who also gets no photos and no other resident's notes */
+                            description: string | null;
                             overdue: boolean;
                             deadlines: {
                                 /** @enum {string} */

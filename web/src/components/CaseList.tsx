@@ -61,7 +61,7 @@ interface Props {
 const BORDER: Record<Urgency, string | undefined> = { overdue: '#ffa39e', near: '#d48806', ok: undefined };
 
 export function CaseCards({ cases, fetchedAt, loading, empty, actions }: Omit<Props, 'cards'>) {
-  const { lang, name } = useI18n();
+  const { t, lang, name } = useI18n();
   const iconOf = useIcons();
   const now = useNow();
   return (
@@ -94,7 +94,7 @@ export function CaseCards({ cases, fetchedAt, loading, empty, actions }: Omit<Pr
                       </Typography.Text>
                     </div>
                     <Typography.Paragraph ellipsis={{ rows: 2 }} style={{ margin: '4px 0 6px' }}>
-                      {c.description}
+                      {c.description ?? t('case.descriptionHidden')}
                     </Typography.Paragraph>
                     <Tags c={c} stage />
                     <div

@@ -160,7 +160,7 @@ export function MergeFields({ c }: { c: CaseDetail }) {
             loading={loading}
             placeholder={t('action.primaryCaseSearch')}
             notFoundContent={loading ? t('app.loading') : t('action.primaryCaseNone')}
-            options={items.map((x) => ({ value: x.id, label: `${x.trackingCode} · ${short(x.description)}` }))}
+            options={items.map((x) => ({ value: x.id, label: `${x.trackingCode} · ${short(x.description ?? '')}` }))}
             data-testid="primary-case"
           />
         </Plain>

@@ -707,6 +707,7 @@ export const en: Record<MessageKey, string> = {
   'topic.ofCase': 'Governance topics covering this case',
   'topic.publicTitle': 'Governance topics and their effect',
   'topic.publicNone': 'No closed governance topics yet',
+  'case.descriptionHidden': "The complainant's own words are theirs alone to see",
   'dup.title': 'Similar reports',
   'dup.question': 'This looks like case {code}: follow it instead?',
   'dup.follow': 'Follow',

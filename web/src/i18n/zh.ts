@@ -677,6 +677,7 @@ export const zh = {
   'topic.ofCase': '所属治理专题',
   'topic.publicTitle': '治理专题成效',
   'topic.publicNone': '暂无已结题的治理专题',
+  'case.descriptionHidden': '反映人的原话仅本人可见',
   'dup.title': '相似诉求',
   'dup.question': '这看起来和工单 {code} 是同一个问题 — 改为关注它？',
   'dup.follow': '关注',

@@ -164,7 +164,10 @@ function Details({ c, onReveal }: { c: CaseDetail; onReveal: () => Promise<void>
   return (
     <Descriptions column={1} size="small" labelStyle={{ width: 110 }}>
       <Descriptions.Item label={t('case.description')}>
-        <Typography.Paragraph style={{ margin: 0, whiteSpace: 'pre-wrap' }}>{c.description}</Typography.Paragraph>
+        <Typography.Paragraph style={{ margin: 0, whiteSpace: 'pre-wrap' }}>
+          {/* A follower (or a resident merged in) is not shown the complainant's own words. */}
+          {c.description ?? t('case.descriptionHidden')}
+        </Typography.Paragraph>
       </Descriptions.Item>
       <Descriptions.Item label={t('case.compound')}>{name(c.compound)}</Descriptions.Item>
       <Descriptions.Item label={t('case.location')}>{place || '—'}</Descriptions.Item>

@@ -53,7 +53,7 @@ function matches(c: CaseSummary, f: DashFilters): boolean {
   if (f.level && c.level !== f.level) return false;
   if (f.category && c.category.code !== f.category) return false;
   if (f.overdue === 'true' && !c.overdue) return false;
-  if (f.q && !`${c.trackingCode} ${c.description}`.toLowerCase().includes(f.q.toLowerCase())) return false;
+  if (f.q && !`${c.trackingCode} ${c.description ?? ''}`.toLowerCase().includes(f.q.toLowerCase())) return false;
   return true;
 }
 
