@@ -2,7 +2,9 @@
 // compound, a due date in the past, a handler closing, a task completed twice, a close with tasks undone, a
 // stranger reading the topic, and what the public list lets out.
 import { randomUUID } from 'node:crypto';
-import { as, DEMO, intakeBody, startApiStack, type ApiStack } from './helpers';
+import { startDispatcher } from '../../services/delivery/dispatcher';
+import { inAppChannel } from '../../services/delivery/in-app-channel';
+import { as, DEMO, intakeBody, startApiStack, testConfig, type ApiStack } from './helpers';
 
 let s: ApiStack;
 beforeAll(async () => {
@@ -136,4 +138,28 @@ test('a topic runs from opening to closing: scoped reads, idempotent steps, a ha
   });
   // The closing summary is staff's prose and may name a resident: it is not published.
   expect(pub.body).not.toContain('王阿姨');
+});
+
+test('a topic notice reaches its owner’s inbox naming the topic, so the bell opens the topic itself', async () => {
+  const opened = await post('community1', '/api/v1/topics', topicBody({ title: '湖景华庭 2 号楼外墙渗水' }));
+  expect(opened.statusCode).toBe(201);
+  const topicId = opened.json().id as string;
+  const dispatcher = startDispatcher({
+    pool: s.pool,
+    config: testConfig(s.dataDir),
+    channels: [inAppChannel()],
+    log: () => undefined,
+    listen: false,
+  });
+  try {
+    await dispatcher.drain();
+  } finally {
+    await dispatcher.stop();
+  }
+  const inbox = await (await as(s.app, 'handler2')).get('/api/v1/notifications?limit=50');
+  const notice = (inbox.json().items as { template: string; topicId: string | null; body: string }[]).find(
+    (n) => n.topicId === topicId,
+  );
+  expect(notice).toMatchObject({ template: 'topic_opened', topicId });
+  expect(notice?.body).toContain('湖景华庭 2 号楼外墙渗水');
 });

@@ -13034,6 +13034,8 @@ export interface paths {
                                 id: string;
                                 caseId: string | null;
                                 trackingCode: string | null;
+                                /** @description the governance topic a topic_* notice is about */
+                                topicId: string | null;
                                 /** @description what happened, e.g. case.dispatched, case.breached, case.please_evaluate */
                                 template: string;
                                 /** @description in the request's language (Accept-Language; Chinese by default) */

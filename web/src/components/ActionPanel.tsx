@@ -7,7 +7,7 @@ import type { ActionPath, CaseDetail, Me } from '../api/types';
 import { useI18n, type Lang, type Translate } from '../i18n';
 import { getCase } from '../lib/cases';
 import { shortMoment } from '../lib/plain-status';
-import { allowedActions } from '../lib/allowed';
+import { allowedActions, isFollower } from '../lib/allowed';
 import { showFieldErrors } from '../lib/forms';
 import { actionLabel } from '../lib/labels';
 import type { Reference } from '../lib/reference';
@@ -80,7 +80,7 @@ export function useSubmit(c: Pick<CaseDetail, 'id'>, onDone: () => void) {
 }
 
 /** The resident's evaluation, in the page rather than a dialog: it is what the case is waiting for. */
-function EvaluateCard({ c, onDone }: Pick<Props, 'c' | 'onDone'>) {
+function EvaluateCard({ c, me, onDone }: Pick<Props, 'c' | 'me' | 'onDone'>) {
   const { t, lang } = useI18n();
   const due = c.deadlines.find((d) => d.kind === 'evaluation');
   const [form] = Form.useForm();
@@ -103,7 +103,7 @@ function EvaluateCard({ c, onDone }: Pick<Props, 'c' | 'onDone'>) {
             style={{ marginBottom: 16 }}
           />
         )}
-        <EvaluateFields />
+        <EvaluateFields follower={isFollower(me, c)} />
         <Button type="primary" htmlType="submit" loading={busy}>
           {t('action.confirm')}
         </Button>
@@ -130,7 +130,7 @@ export function ActionPanel({ c, me, reference, onDone }: Props) {
 
   return (
     <Space direction="vertical" size="middle" style={{ width: '100%' }}>
-      {evaluate && <EvaluateCard c={c} onDone={onDone} />}
+      {evaluate && <EvaluateCard c={c} me={me} onDone={onDone} />}
       <Card title={t('case.actions')} size="small">
         {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} role="alert" />}
         {buttons.length === 0 ? (

@@ -1,5 +1,5 @@
 // The bell in the header of every signed-in page: the unread count, live (lib/notifications.tsx), and on click the
-// latest notices, each opening its case (or, for a repeat problem or a governance topic, where those are listed) and
+// latest notices, each opening its case or governance topic (a repeat problem: where those are listed) and
 // marked read on the way.
 import { BellOutlined } from '@ant-design/icons';
 import { Badge, Button, Empty, List, Popover, Space, Spin, Typography } from 'antd';
@@ -13,6 +13,8 @@ import { useNotifications, type NoticeEvent } from '../lib/notifications';
 export type Notice = {
   id: string;
   caseId: string | null;
+  /** A topic_* notice's governance topic. */
+  topicId?: string | null;
   template: string;
   title: string;
   body: string;
@@ -35,11 +37,11 @@ export function useOpenNotice(): (n: Notice) => Promise<void> {
   };
 }
 
-/** Where a notice leads: its case; a repeat problem to the dashboard's list of them; a topic's to the topics. */
-export function noticeTarget(n: Pick<Notice, 'caseId' | 'template'>): string {
+/** Where a notice leads: its case; a topic's to its topic; a repeat problem to the dashboard's list of them. */
+export function noticeTarget(n: Pick<Notice, 'caseId' | 'topicId' | 'template'>): string {
   if (n.caseId) return `/cases/${n.caseId}`;
+  if (n.topicId) return `/topics/${n.topicId}`;
   if (n.template === 'repeat_problem') return '/dashboard#repeat-problems';
-  if (n.template.startsWith('topic_')) return '/topics';
   return '/notifications';
 }
 

@@ -5,7 +5,8 @@ import { useI18n } from '../i18n';
 import { Plain } from './Plain';
 
 /** The resident's evaluation; `callback`: the same, recorded by the supervising committee from a 回访. */
-export function EvaluateFields({ callback = false }: { callback?: boolean }) {
+/** `follower`: a co-complainant, who may say the case is not solved but leaves settling it to its complainant. */
+export function EvaluateFields({ callback = false, follower = false }: { callback?: boolean; follower?: boolean }) {
   const { t } = useI18n();
   const label = {
     satisfaction: t(callback ? 'action.callbackSatisfaction' : 'action.satisfaction'),
@@ -44,7 +45,7 @@ export function EvaluateFields({ callback = false }: { callback?: boolean }) {
         <Input.TextArea rows={2} maxLength={1000} />
       </Form.Item>
       <Typography.Paragraph type="secondary">
-        {t(callback ? 'action.callbackHint' : 'action.evaluateHint')}
+        {t(callback ? 'action.callbackHint' : follower ? 'action.followerEvaluateHint' : 'action.evaluateHint')}
       </Typography.Paragraph>
     </>
   );

@@ -147,7 +147,10 @@ const SENTENCES: Record<CaseEventType, (p: P, c: Ctx, e: TimelineEntry) => strin
     }),
   publicly_noticed: (p, c) => c.t('event.publicly_noticed', { reason: reasonText(p.reason, c) }),
   merged: (p, c) => c.t('event.merged', { code: str(p.primaryTrackingCode), reason: str(p.reason) }),
-  complainant_joined: (p, c) => c.t('event.complainant_joined', { code: str(p.fromTrackingCode) }),
+  complainant_joined: (p, c) =>
+    p.fromTrackingCode
+      ? c.t('event.complainant_joined', { code: str(p.fromTrackingCode) })
+      : c.t('event.complainant_followed'),
   evaluated: (p, c) =>
     c.t('event.evaluated', {
       channel: c.t(`event.channel.${str(p.channel) || 'app'}` as MessageKey),

@@ -274,6 +274,8 @@ export const en: Record<MessageKey, string> = {
   'action.solvedNo': 'Not solved',
   'action.comment': 'Comment (optional)',
   'action.evaluateHint': '"Unsatisfied" sends the case back to the handler for rework.',
+  'action.followerEvaluateHint':
+    'You follow this case: if it is not solved for you, choose "Unsatisfied" or "Not solved" and it goes back for rework; closing it as solved is for the resident who raised it.',
   'action.withdrawConfirm': 'Withdraw this case? It will be closed.',
   'action.pendingReturn': '{handler} asks to return the case: {reason}',
   'action.pendingPause': '{handler} asks to pause the case: {reason}',
@@ -494,6 +496,8 @@ export const en: Record<MessageKey, string> = {
   'event.publicly_noticed': 'Publicly noticed: {reason}',
   'event.merged': 'Merged into case {code}: {reason}',
   'event.complainant_joined': 'Case {code} was merged into this one: its resident follows and evaluates this case',
+  'event.complainant_followed':
+    'A resident with the same problem follows this case, and may send it back for rework if it is not solved for them',
   'event.accountability_silence':
     'Accountability recorded against {org} (the supervisor did not decide in time): {reason}',
   'event.accountability_callback': 'Accountability recorded against {org} (no follow-up call in time): {reason}',

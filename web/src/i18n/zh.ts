@@ -264,6 +264,8 @@ export const zh = {
   'action.solvedNo': '未解决',
   'action.comment': '意见建议（选填）',
   'action.evaluateHint': '选择“不满意”将退回承办单位重新办理。',
+  'action.followerEvaluateHint':
+    '您关注了这个工单：如果问题对您仍未解决，请选择“不满意”或“未解决”，工单将退回重办；评价满意结案由提出问题的居民作出。',
   'action.withdrawConfirm': '确定撤回这个诉求吗？撤回后工单将关闭。',
   'action.pendingReturn': '{handler} 申请回退：{reason}',
   'action.pendingPause': '{handler} 申请挂起：{reason}',
@@ -476,6 +478,7 @@ export const zh = {
   'event.publicly_noticed': '予以通报：{reason}',
   'event.merged': '合并到工单 {code}：{reason}',
   'event.complainant_joined': '工单 {code} 合并到本工单，其居民一并跟进进度并参与评价',
+  'event.complainant_followed': '一位遇到同样问题的居民关注了本工单，一并跟进进度，如仍未解决可评价退回重办',
   'event.accountability_silence': '对 {org} 记录问责（监督方未按时审批）：{reason}',
   'event.accountability_callback': '对 {org} 记录问责（未按时回访）：{reason}',
   'event.reopenedBeyondLimit': '{reason}（第 {n} 次）',

@@ -47,6 +47,14 @@ function chainOf(c: CaseDetail, ref: ChainReference): Scope['chain'] {
   return { communityOrgId, streetOrgId, organizationDepartmentId };
 }
 
+/** A co-complainant: a resident who follows the case or whose case was merged into it (domain/policy.ts coComplainantSettles). */
+export function isFollower(me: Me, c: Pick<CaseDetail, 'timeline'>): boolean {
+  return (
+    me.role === 'resident' &&
+    c.timeline.some((e) => e.type === 'complainant_joined' && String(e.payload.residentUserId) === me.id)
+  );
+}
+
 /** The case's scope as domain/policy.ts reads it, from the view: its timeline names every handler and co-complainant. */
 export function scopeOf(me: Me, c: CaseDetail, ref: ChainReference): Scope {
   const payloads = (type: string) => c.timeline.filter((e) => e.type === type).map((e) => e.payload);
