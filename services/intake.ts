@@ -25,7 +25,7 @@ import { caseWorkflow } from '../workflows/case-workflow';
 import { workflowIdFor } from '../workflows/messages';
 import { caseSearchAttributes } from '../workflows/search-attributes';
 import { DomainError } from './errors';
-import { detectRepeatProblem } from './repeat-problems';
+import { detectRepeatProblem, justFiled } from './repeat-problems';
 import { confirmStartedSoon } from './started-marks';
 
 export interface IntakeDeps {
@@ -197,7 +197,7 @@ export async function fileCase(deps: IntakeDeps, req: IntakeRequest, now = Date.
       throw err;
     }
     await startCaseWorkflow(deps, intake, 'soon', state);
-    await detectRepeatProblem(deps.pool, caseId, deps.reference);
+    await detectRepeatProblem(deps.pool, caseId, deps.reference, justFiled(intake, req.location));
     return { caseId, trackingCode: intake.trackingCode, created: true, intake, dueAt: dueAtOf(state) };
   }
 }

@@ -12,9 +12,11 @@ import { cstDate } from '../domain/calendar';
 import { governanceTermsOf, repeatDecision, windowStart } from '../domain/hotspots';
 import { enqueueNotifications } from '../db/queries/case-events';
 import * as ref from '../db/queries/reference';
+import type { CaseIntake } from '../domain/case-state';
 import {
   extendRepeatProblem,
   filedCaseOf,
+  type FiledCase,
   lockRepeatKey,
   raiseRepeatProblem,
   repeatState,
@@ -28,19 +30,38 @@ export type RepeatOutcome =
 
 export const REPEAT_PROBLEM_TEMPLATE = 'repeat_problem';
 
+/** The case as intake just wrote it (it cannot be merged or closed yet); null without a building. */
+export function justFiled(intake: CaseIntake, location: { building?: string }): FiledCase | null {
+  // Spaces only, as btrim() reads cases.building (migration 0060): the two must name the same building.
+  const building = location.building?.replace(/^ +| +$/g, '');
+  if (!building) return null;
+  return {
+    caseId: intake.caseId,
+    compoundCode: intake.compoundCode,
+    building,
+    categoryCode: intake.categoryCode,
+    filedAt: new Date(intake.submittedAt),
+    communityOrgId: intake.chain.communityOrgId,
+    streetOrgId: intake.chain.streetOrgId,
+    organizationDepartmentId: intake.chain.organizationDepartmentId,
+  };
+}
+
+/** `known`: the case as intake wrote it, saving a read; otherwise read (a retried request, or null without a building). */
 export async function detectRepeatProblem(
   pool: Pool,
   caseId: string,
   reads: ref.ReferenceReads = ref.readThrough(pool),
+  known?: FiledCase | null,
 ): Promise<RepeatOutcome> {
-  const filed = await filedCaseOf(pool, caseId);
+  const filed = known === undefined ? await filedCaseOf(pool, caseId) : known;
   if (!filed) return { kind: 'none' };
   const agreement = await reads.activeAgreement(filed.compoundCode, cstDate(filed.filedAt.getTime()));
   const terms = governanceTermsOf(agreement?.governance);
   const since = new Date(windowStart(filed.filedAt.getTime(), terms));
   return withTransaction(pool, async (client) => {
     await lockRepeatKey(client, filed);
-    const state = await repeatState(client, filed, since);
+    const state = await repeatState(client, filed, since, terms.repeatCount);
     if (state.linkedTo) return { kind: 'extended', repeatProblemId: state.linkedTo };
     const decision = repeatDecision(
       { activeProblem: state.activeId !== null, casesInWindow: state.casesInWindow },

@@ -1,6 +1,7 @@
 // Repeat problems (重复问题, migration 0061): the SQL of the rule services/repeat-problems.ts applies at intake, and
-// the list the supervisors' dashboard reads. Which cases count is COUNTING_CASE_SQL, shared with the hotspots.
-import type { PoolClient } from 'pg';
+// the list the supervisors' dashboard reads. Intake's statements are named: planned once per connection, not on
+// every filing. Which cases count is COUNTING_CASE_SQL, shared with the hotspots.
+import type { Pool, PoolClient } from 'pg';
 import type { Queryable } from '../pool';
 import type { ListScope } from './case-list';
 
@@ -20,9 +21,11 @@ export interface RepeatKey {
 
 /** Serialises detection per compound + building + category for the rest of the transaction. */
 export async function lockRepeatKey(client: PoolClient, k: RepeatKey): Promise<void> {
-  await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [
-    `repeat-problem:${JSON.stringify([k.compoundCode, k.building, k.categoryCode])}`,
-  ]);
+  await client.query({
+    name: 'rs-repeat-lock',
+    text: 'SELECT pg_advisory_xact_lock(hashtext($1))',
+    values: [`repeat-problem:${JSON.stringify([k.compoundCode, k.building, k.categoryCode])}`],
+  });
 }
 
 /** One filed case as the rule sees it; null when it has no building or does not count. */
@@ -34,14 +37,15 @@ export interface FiledCase extends RepeatKey {
   organizationDepartmentId: string | null;
 }
 
-export async function filedCaseOf(db: Queryable, caseId: string): Promise<FiledCase | null> {
-  const { rows } = await db.query<FiledCase>(
-    `SELECT c.id AS "caseId", c.compound_code AS "compoundCode", c.building, c.category_code AS "categoryCode",
+export async function filedCaseOf(db: Pool | PoolClient, caseId: string): Promise<FiledCase | null> {
+  const { rows } = await db.query<FiledCase>({
+    name: 'rs-repeat-filed-case',
+    text: `SELECT c.id AS "caseId", c.compound_code AS "compoundCode", c.building, c.category_code AS "categoryCode",
             c.created_at AS "filedAt", c.community_org_id AS "communityOrgId", c.street_org_id AS "streetOrgId",
             c.intake->'chain'->>'organizationDepartmentId' AS "organizationDepartmentId"
        FROM cases c WHERE c.id = $1 AND c.building IS NOT NULL AND ${COUNTING_CASE_SQL}`,
-    [caseId],
-  );
+    values: [caseId],
+  });
   return rows[0] ?? null;
 }
 
@@ -53,33 +57,44 @@ export interface RepeatState {
   linkedTo: string | null;
   /** The open repeat problem of the key whose last case is within the window before the filing. */
   activeId: string | null;
-  /** Counting cases of the key filed in (windowStart, filedAt] that belong to no repeat problem. */
+  /**
+   * Counting cases of the key filed in (windowStart, filedAt] that belong to no repeat problem, counted up to
+   * `upTo` only (the threshold is all the rule asks about), and not at all when the case has a repeat problem to join.
+   */
   casesInWindow: number;
 }
 
-export async function repeatState(db: Queryable, c: FiledCase, windowStart: Date): Promise<RepeatState> {
-  const { rows } = await db.query<RepeatState>(
-    `SELECT (SELECT repeat_problem_id FROM repeat_problem_cases WHERE case_id = $4) AS "linkedTo",
-            (SELECT rp.id FROM repeat_problems rp
-              WHERE ${KEY_WHERE('rp')} AND rp.closed_at IS NULL AND rp.last_case_at > $5
-              ORDER BY rp.last_case_at DESC LIMIT 1) AS "activeId",
-            (SELECT count(*)::int FROM cases c LEFT JOIN repeat_problem_cases l ON l.case_id = c.id
-              WHERE ${KEY_WHERE('c')} AND c.created_at > $5 AND c.created_at <= $6 AND l.case_id IS NULL
-                AND ${COUNTING_CASE_SQL}) AS "casesInWindow"`,
-    [c.compoundCode, c.building, c.categoryCode, c.caseId, windowStart, c.filedAt],
-  );
+export async function repeatState(db: PoolClient, c: FiledCase, windowStart: Date, upTo: number): Promise<RepeatState> {
+  // CASE evaluates its branch's subquery only when reached: an intake that extends a repeat problem counts nothing.
+  const { rows } = await db.query<RepeatState>({
+    name: 'rs-repeat-state',
+    text: `SELECT s."linkedTo", s."activeId",
+            CASE WHEN s."linkedTo" IS NULL AND s."activeId" IS NULL THEN (
+              SELECT count(*)::int FROM (
+                SELECT 1 FROM cases c LEFT JOIN repeat_problem_cases l ON l.case_id = c.id
+                 WHERE ${KEY_WHERE('c')} AND c.created_at > $5 AND c.created_at <= $6 AND l.case_id IS NULL
+                   AND ${COUNTING_CASE_SQL}
+                 LIMIT $7) n)
+            ELSE 0 END AS "casesInWindow"
+       FROM (SELECT (SELECT repeat_problem_id FROM repeat_problem_cases WHERE case_id = $4) AS "linkedTo",
+                    (SELECT rp.id FROM repeat_problems rp
+                      WHERE ${KEY_WHERE('rp')} AND rp.closed_at IS NULL AND rp.last_case_at > $5
+                      ORDER BY rp.last_case_at DESC LIMIT 1) AS "activeId" OFFSET 0) s`,
+    values: [c.compoundCode, c.building, c.categoryCode, c.caseId, windowStart, c.filedAt, upTo],
+  });
   return rows[0];
 }
 
 /** Adds the case to the repeat problem and moves its last case forward; idempotent. */
 export async function extendRepeatProblem(client: PoolClient, problemId: string, c: FiledCase): Promise<void> {
-  await client.query(
-    `WITH l AS (
+  await client.query({
+    name: 'rs-repeat-extend',
+    text: `WITH l AS (
        INSERT INTO repeat_problem_cases (case_id, repeat_problem_id) VALUES ($1, $2) ON CONFLICT (case_id) DO NOTHING
      )
      UPDATE repeat_problems SET last_case_at = greatest(last_case_at, $3) WHERE id = $2`,
-    [c.caseId, problemId, c.filedAt],
-  );
+    values: [c.caseId, problemId, c.filedAt],
+  });
 }
 
 export interface RaisedProblem {
