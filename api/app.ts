@@ -33,6 +33,7 @@ import { caseFollowUpRoutes } from './routes/case-follow-up';
 import { caseRoutes } from './routes/cases';
 import { caseSimilarRoutes } from './routes/case-similar';
 import { exportRoutes } from './routes/exports';
+import { hotspotRoutes } from './routes/hotspots';
 import { notificationRoutes } from './routes/notifications';
 import { PUBLIC_RATE_LIMIT, publicRoutes, type PublicOptions } from './routes/public';
 import { publicTrackRoutes } from './routes/public-track';
@@ -190,6 +191,7 @@ async function registerEverything(
       await api.register(calendarRoutes, { ctx });
       await api.register(adminRoutes, { ctx });
       await api.register(statsRoutes, { ctx });
+      await api.register(hotspotRoutes, { ctx });
       await api.register(assessmentRoutes, { ctx });
       await api.register(accountabilityRoutes, { ctx });
       await api.register(exportRoutes, { ctx });
