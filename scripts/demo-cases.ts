@@ -1,7 +1,8 @@
 // A few cases filed on the first `npm start`, so a new user's dashboards, queues and public page are not empty:
-// closed ones with evaluations, one reopened for 重办, one awaiting evaluation, open ones, and one in demo-fast
-// left unanswered so its reminders, breach and escalation happen while the user watches. Filed through the same
-// services as the API (real workflows), with Idempotency-Keys, so running it twice files nothing twice.
+// closed ones with evaluations, one reopened for 重办, one awaiting evaluation, open ones, three lift breakdowns in
+// one building (a repeat problem), and one in demo-fast left unanswered so its reminders, breach and escalation
+// happen while the user watches. Filed through the same services as the API (real workflows), with
+// Idempotency-Keys, so running it twice files nothing twice.
 import type { Actor, CaseAction } from '../domain/actions';
 import { DEMO, DEMO_USERS } from '../db/seed-data';
 import { performAction } from '../services/case-actions';
@@ -80,6 +81,43 @@ const CASES: DemoCase[] = [
       [h2, { type: 'acknowledge' }],
       [h2, { type: 'resolve', summary: '已修剪' }],
     ],
+  },
+  // Three lift breakdowns in lakeview's building 1 within days: a repeat problem (重复问题) for community1 to open a
+  // governance topic from, on the dashboard and in 热点分析. One resident with an account, two by phone.
+  {
+    key: 'demo-lakeview-lift-1',
+    intake: {
+      ...lakeview,
+      categoryCode: 'lift',
+      description: '1号楼电梯门关不上，来回开合',
+      contact: { name: '王芳', phone: '13800000003' },
+      residentUserId: DEMO_USERS.resident3,
+    },
+    steps: [[h2, { type: 'acknowledge', note: '已通知电梯维保单位' }]],
+  },
+  {
+    key: 'demo-lakeview-lift-2',
+    intake: {
+      compoundCode: DEMO.siblingCompound,
+      location: { building: '1', unit: '2', room: '502' },
+      categoryCode: 'lift',
+      description: '1号楼电梯又困人了，十分钟才打开',
+      contact: { name: '住户', phone: '13900000103' },
+      residentUserId: null,
+    },
+    steps: [[h2, { type: 'acknowledge' }]],
+  },
+  {
+    key: 'demo-lakeview-lift-3',
+    intake: {
+      compoundCode: DEMO.siblingCompound,
+      location: { building: '1', unit: '1', room: '801' },
+      categoryCode: 'lift',
+      description: '1号楼电梯运行时异响很大',
+      contact: { name: '住户', phone: '13900000104' },
+      residentUserId: null,
+    },
+    steps: [],
   },
   {
     key: 'demo-dushu-parking',
