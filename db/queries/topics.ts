@@ -135,6 +135,9 @@ const RECORD_TOPIC_EVENTS = `
     SELECT r.dedupe_key, r.channel, r.recipient, r.template, r.payload
       FROM jsonb_to_recordset($4::jsonb) AS r(dedupe_key text, channel text, recipient jsonb, template text, payload jsonb)
     ON CONFLICT (dedupe_key) DO NOTHING
+  ), rp AS (
+    -- The repeat problem a topic answered ends with it: the same problem filed again later is a new repeat problem.
+    UPDATE repeat_problems SET closed_at = $8 WHERE topic_id = $1 AND closed_at IS NULL AND $8::timestamptz IS NOT NULL
   )
   UPDATE topics SET status = $5, overdue = $6, breached_at = $7, closed_at = $8, tasks = $9, last_seq = $10,
          summary = COALESCE($11, summary), close_reason = COALESCE($12, close_reason), updated_at = now()

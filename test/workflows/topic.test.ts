@@ -131,6 +131,9 @@ test('a topic opened from a repeat problem breaches on the real workflow, once a
   const row = (await suite().pool.query('SELECT status, opened_at, closed_at, summary FROM topics WHERE id = $1', [id]))
     .rows[0];
   expect(row).toMatchObject({ status: 'closed', summary: '控制柜已更换，运行正常' });
+  // The repeat problem it answered ends with it: a fourth breakdown now would start a new one.
+  const answered = await suite().pool.query('SELECT closed_at FROM repeat_problems WHERE id = $1', [repeat]);
+  expect(answered.rows[0].closed_at).toEqual(row.closed_at);
   const effect = await effectCounts(
     suite().pool,
     id,
