@@ -150,6 +150,12 @@ export const listQuerySchema = z
     level: z.enum(LEVELS).optional(),
     community: codeSchema.optional(),
     compound: codeSchema.optional(),
+    building: storableString()
+      .trim()
+      .min(1)
+      .max(50)
+      .optional()
+      .describe('the building within the compound, as a hotspot groups it (give compound with it)'),
     handler: codeSchema.optional(),
     category: codeSchema.optional(),
     overdue: z.enum(['true', 'false']).optional(),
@@ -164,6 +170,10 @@ export const listQuerySchema = z
       ),
     limit: z.coerce.number().int().min(1).max(100).default(20),
     cursor: storableString().max(200).optional().describe('nextCursor of the previous page'),
+  })
+  .refine((q) => q.building === undefined || q.compound !== undefined, {
+    message: '按楼栋筛选时请同时给出小区 (give compound with building)',
+    path: ['building'],
   })
   .refine((q) => !q.from || !q.to || q.from <= q.to, {
     message: '结束日期不能早于开始日期 (to must not be before from)',

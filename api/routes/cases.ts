@@ -176,6 +176,7 @@ export const caseRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (app
           level: q.level,
           communityOrgId: q.community,
           compoundCode: q.compound,
+          building: q.building,
           handlerOrgId: q.handler,
           categoryCode: q.category,
           overdue: q.overdue === undefined ? undefined : q.overdue === 'true',

@@ -236,6 +236,8 @@ export interface CaseListFilter {
   level?: string;
   communityOrgId?: string;
   compoundCode?: string;
+  /** The generated `building` column (migration 0060), as hotspots group by it. */
+  building?: string;
   handlerOrgId?: string;
   categoryCode?: string;
   overdue?: boolean;
@@ -287,6 +289,7 @@ export async function listCases(
   eq('c.level', f.level);
   eq('c.community_org_id', f.communityOrgId);
   eq('c.compound_code', f.compoundCode);
+  eq('c.building', f.building);
   eq('c.handler_org_id', f.handlerOrgId);
   eq('c.category_code', f.categoryCode);
   if (f.overdue !== undefined) where.push(f.overdue ? OVERDUE_SQL : `NOT ${OVERDUE_SQL}`);

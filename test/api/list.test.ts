@@ -8,6 +8,7 @@ import { as, DEMO_USERS, startApiStack, type ApiStack } from './helpers';
 
 interface Row {
   id: string;
+  building: string;
   tracking_code: string;
   category_code: string;
   compound_code: string;
@@ -124,6 +125,7 @@ function generate(n: number): Row[] {
       overdue: rnd() < 0.1,
       created_at: createdAt,
       handler_history: history,
+      building: pick(['1', '2', '3']),
     });
   }
   return rows;
@@ -133,7 +135,7 @@ async function insert(s: ApiStack, rows: Row[]): Promise<void> {
   const records = rows.map((r) => ({
     ...r,
     workflow_id: `case-${r.id}`,
-    location: { address: '测试地址' },
+    location: { building: r.building, address: '测试地址' },
     resident_name: '测试',
     resident_phone: '13800009999',
     intake: {
@@ -211,6 +213,7 @@ const FILTERS: Array<[string, (r: Row) => boolean]> = [
   ['level=street_committee', (r) => r.level === 'street_committee'],
   ['community=comm-xinghai', (r) => r.community_org_id === 'comm-xinghai'],
   ['compound=lakeview', (r) => r.compound_code === 'lakeview'],
+  ['compound=lakeview&building=2', (r) => r.compound_code === 'lakeview' && r.building === '2'],
   ['handler=dept-housing', (r) => r.handler_org_id === 'dept-housing'],
   ['category=lift', (r) => r.category_code === 'lift'],
   ['overdue=true', isOverdue],
@@ -235,7 +238,7 @@ test.each(FILTERS)('filter %s returns exactly the matching cases in order', asyn
 });
 
 test('the filters are not vacuous: each keeps some cases and drops others', () => {
-  for (const [, f] of FILTERS.slice(0, 12)) {
+  for (const [, f] of FILTERS.slice(0, 13)) {
     const n = rows.filter(f).length;
     expect(n).toBeGreaterThan(0);
     expect(n).toBeLessThan(rows.length);
@@ -305,6 +308,8 @@ test.each([
   [{ sort: 'oldest' }, 'sort'],
   [{ pending: 'everything' }, 'pending'],
   [{ q: '长'.repeat(101) }, 'q'],
+  [{ building: '2' }, 'building'],
+  [{ compound: 'lakeview', building: '楼'.repeat(51) }, 'building'],
 ])('GET /cases?%j is a 400 naming %s', async (query, field) => {
   const res = await (
     await as(s.app, 'admin')

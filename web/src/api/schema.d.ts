@@ -668,6 +668,8 @@ export interface paths {
                     level?: "community_committee" | "street_committee" | "organization_department" | "functional_department";
                     community?: string;
                     compound?: string;
+                    /** @description the building within the compound, as a hotspot groups it (give compound with it) */
+                    building?: string;
                     handler?: string;
                     category?: string;
                     overdue?: "true" | "false";

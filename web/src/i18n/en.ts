@@ -627,8 +627,6 @@ export const en: Record<MessageKey, string> = {
   'hot.change': 'vs last month',
   'hot.previous': '{n} last month',
   'hot.back': '← Back to hotspots',
-  'hot.buildingNote':
-    "The case list cannot filter by building yet: these are the compound's cases of the category, building {building}'s among them.",
   'repeat.title': 'Repeat problems',
   'repeat.none': 'No repeat problems',
   'repeat.count': '{n} cases within {days} days ({threshold} make a repeat problem)',

@@ -599,7 +599,6 @@ export const zh = {
   'hot.change': '较上月',
   'hot.previous': '上月 {n} 件',
   'hot.back': '← 返回热点分析',
-  'hot.buildingNote': '工单列表暂不能按楼栋筛选：下列为整个小区该类别的工单，{building} 号楼的工单在其中。',
   'repeat.title': '重复问题',
   'repeat.none': '暂无重复问题',
   'repeat.count': '{days} 天内 {n} 件（达到 {threshold} 件即为重复问题）',

@@ -1,6 +1,5 @@
-// The cases behind a hotspot cell: GET /cases of that compound and category, filed in the month (China Standard
-// Time days). The case list has no building filter, so for a building's cell the compound's cases are listed and
-// the page says so.
+// The cases behind a hotspot cell: GET /cases of that compound (and building) and category, filed in the month
+// (China Standard Time days).
 import { Alert, Card, Space, Typography } from 'antd';
 import { Link, useSearchParams } from 'react-router';
 import type { ListQuery } from '../api/types';
@@ -30,6 +29,7 @@ export default function HotspotCases() {
   const query: Omit<ListQuery, 'limit' | 'cursor'> = {
     ...(period ? daysOf(period) : {}),
     ...(compoundCode ? { compound: compoundCode } : {}),
+    ...(compoundCode && building ? { building } : {}),
     ...(categoryCode ? { category: categoryCode } : {}),
   };
   const list = useLoad(() => listCases(query, MAX), [JSON.stringify(query)]);
@@ -42,7 +42,6 @@ export default function HotspotCases() {
       </Typography.Title>
       <Space direction="vertical" style={{ width: '100%' }}>
         <Link to={back}>{t('hot.back')}</Link>
-        {building && <Alert type="info" showIcon message={t('hot.buildingNote', { building })} />}
         {list.error && <Alert type="error" showIcon message={list.error.message} />}
         <Card size="small">
           <CaseList
