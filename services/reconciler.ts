@@ -1,13 +1,17 @@
-// Starts the workflow of every case row whose start was never confirmed (the process died between the INSERT
-// and the start). Safe to run anywhere and concurrently: the workflow id derives from the case id, so a
-// second start is refused by Temporal and treated as done.
+// Starts the workflow of every case and governance topic row whose start was never confirmed (the process died
+// between the INSERT and the start). Safe to run anywhere and concurrently: each workflow id derives from its row's
+// id, so a second start is refused by Temporal and treated as done.
 import { listUnstartedCases } from '../db/queries/cases';
+import { listUnstartedTopics } from '../db/queries/topics';
 import { startCaseWorkflow, type IntakeDeps } from './intake';
+import { startTopicWorkflow } from './topics';
 
 export async function reconcileOnce(deps: IntakeDeps, graceMs = 5_000): Promise<number> {
   const pending = await listUnstartedCases(deps.pool, graceMs);
   for (const c of pending) await startCaseWorkflow(deps, c.intake, 'now');
-  return pending.length;
+  const topics = await listUnstartedTopics(deps.pool, graceMs);
+  for (const opening of topics) await startTopicWorkflow(deps, opening);
+  return pending.length + topics.length;
 }
 
 /** Runs reconcileOnce every `everyMs` until stop() is called; errors are logged and retried next round. */

@@ -19,7 +19,14 @@ import { topicNotices } from '../activities/topics';
 import { supervises } from '../db/queries/accountability';
 import { withTransaction } from '../db/pool';
 import { getActiveAgreement, getCategory } from '../db/queries/reference';
-import { compoundsOutside, insertTopic, linkRepeatProblem, supervisorChain, topicOpening } from '../db/queries/topics';
+import {
+  compoundsOutside,
+  insertTopic,
+  linkRepeatProblem,
+  markTopicStarted,
+  supervisorChain,
+  topicOpening,
+} from '../db/queries/topics';
 import { topicWorkflow } from '../workflows/topic-workflow';
 import { topicActionUpdates, topicWorkflowIdFor } from '../workflows/messages';
 import { DomainError } from './errors';
@@ -92,7 +99,11 @@ async function problemsOf(pool: Pool, orgId: string, r: OpenTopicRequest, now: n
   return out;
 }
 
-async function startTopicWorkflow(deps: TopicDeps, opening: TopicOpening): Promise<void> {
+/** Starts the topic's workflow once (the id derives from the topic's), then marks the row so the reconciler skips it. */
+export async function startTopicWorkflow(
+  deps: Pick<TopicDeps, 'pool' | 'temporal' | 'taskQueue'>,
+  opening: TopicOpening,
+): Promise<void> {
   try {
     await deps.temporal.workflow.start(topicWorkflow, {
       workflowId: topicWorkflowIdFor(opening.topicId),
@@ -103,6 +114,7 @@ async function startTopicWorkflow(deps: TopicDeps, opening: TopicOpening): Promi
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
   }
+  await markTopicStarted(deps.pool, opening.topicId);
 }
 
 /** Opens the topic (or finds the one this key opened) and starts its workflow. Only a supervisor opens one. */
@@ -112,6 +124,30 @@ export async function openTopicFor(
   r: OpenTopicRequest,
   openKey: string | null,
 ): Promise<{ id: string; created: boolean }> {
+  const { result, opening } = await recordTopicOpening(deps, actor, r, openKey);
+  try {
+    await startTopicWorkflow(deps, opening);
+  } catch {
+    // The topic is written: the reconciler starts its workflow, and a retry with the same key answers it.
+    throw new DomainError(
+      'unavailable',
+      'topic.unavailable',
+      '专题已记录，流程稍后启动，请稍后用同一 Idempotency-Key 重试 (the topic is recorded and starts shortly: retry with the same Idempotency-Key)',
+    );
+  }
+  return result;
+}
+
+/**
+ * Checks and writes the topic with its `opened` event and notices, without starting its workflow: what a process
+ * that dies right after leaves for the reconciler (services/reconciler.ts) to start.
+ */
+export async function recordTopicOpening(
+  deps: Pick<TopicDeps, 'pool'>,
+  actor: Actor,
+  r: OpenTopicRequest,
+  openKey: string | null,
+): Promise<{ result: { id: string; created: boolean }; opening: TopicOpening }> {
   const orgId = actor.organizationId;
   if (actor.role !== 'supervisor' || !orgId)
     throw new DomainError(
@@ -152,8 +188,7 @@ export async function openTopicFor(
     return row;
   });
   const started = result.created ? opening : await topicOpening(deps.pool, result.id);
-  await startTopicWorkflow(deps, started!);
-  return result;
+  return { result, opening: started! };
 }
 
 const KIND: Record<string, DomainError['kind']> = {

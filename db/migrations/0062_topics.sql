@@ -34,11 +34,14 @@ CREATE TABLE topics (
   opened_at timestamptz NOT NULL,
   closed_at timestamptz NULL,
   last_seq int NOT NULL DEFAULT 1 CHECK (last_seq >= 1),
+  -- false between the INSERT and a confirmed workflow start; the reconciler starts what a dead process left.
+  workflow_started boolean NOT NULL DEFAULT false,
   updated_at timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX topics_compound_codes_idx ON topics USING gin (compound_codes);
 CREATE INDEX topics_participants_idx ON topics USING gin (participant_org_ids);
 CREATE INDEX topics_status_opened_idx ON topics (status, opened_at DESC);
+CREATE INDEX topics_workflow_pending_idx ON topics (opened_at) WHERE NOT workflow_started;
 CREATE INDEX topics_repeat_problem_idx ON topics (repeat_problem_id) WHERE repeat_problem_id IS NOT NULL;
 COMMENT ON TABLE topics IS '治理专题 / Governance topics: the projection of each topic workflow';
 

@@ -200,3 +200,19 @@ export async function linkRepeatProblem(
   ]);
   return rowCount === 1;
 }
+
+/** The workflow of this topic is running (or ran): the reconciler leaves it be. */
+export async function markTopicStarted(db: Queryable, id: string): Promise<void> {
+  await db.query('UPDATE topics SET workflow_started = true WHERE id = $1 AND NOT workflow_started', [id]);
+}
+
+/** Topics written more than `olderThanMs` ago whose workflow start was never confirmed (the opener died in between). */
+export async function listUnstartedTopics(db: Queryable, olderThanMs: number, limit = 100): Promise<TopicOpening[]> {
+  const { rows } = await db.query<{ opening: TopicOpening }>(
+    `SELECT opening FROM topics
+      WHERE NOT workflow_started AND opened_at < now() - make_interval(secs => $1::float8 / 1000)
+      ORDER BY opened_at LIMIT $2`,
+    [olderThanMs, limit],
+  );
+  return rows.map((r) => r.opening);
+}

@@ -2,6 +2,8 @@
 // compound, a due date in the past, a handler closing, a task completed twice, a close with tasks undone, a
 // stranger reading the topic, and what the public list lets out.
 import { randomUUID } from 'node:crypto';
+import { Client } from '@temporalio/client';
+import { reconcileOnce } from '../../services/reconciler';
 import { startDispatcher } from '../../services/delivery/dispatcher';
 import { inAppChannel } from '../../services/delivery/in-app-channel';
 import { as, DEMO, intakeBody, startApiStack, testConfig, type ApiStack } from './helpers';
@@ -162,4 +164,35 @@ test('a topic notice reaches its owner’s inbox naming the topic, so the bell o
   );
   expect(notice).toMatchObject({ template: 'topic_opened', topicId });
   expect(notice?.body).toContain('湖景华庭 2 号楼外墙渗水');
+});
+
+test('a topic whose workflow start failed after its row was written is started by the reconciler, and runs', async () => {
+  // As if the process died between the two: a namespace Temporal does not know fails the start at once.
+  const failing = new Client({ connection: s.t.connection, namespace: `missing-${randomUUID()}` });
+  const broken = await s.buildApp({ temporal: failing });
+  const key = randomUUID();
+  const res = await (
+    await as(broken, 'community1')
+  ).post('/api/v1/topics', topicBody({ title: '湖景华庭 3 号楼楼顶防水' }), { 'idempotency-key': key });
+  expect(res.statusCode).toBe(503);
+  expect(res.json().error.code).toBe('topic.unavailable');
+  const { rows } = await s.pool.query('SELECT id, workflow_started FROM topics WHERE title = $1', [
+    '湖景华庭 3 号楼楼顶防水',
+  ]);
+  expect(rows).toEqual([{ id: expect.any(String), workflow_started: false }]);
+  const id = rows[0].id as string;
+
+  const deps = { pool: s.pool, temporal: s.t.client, taskQueue: s.t.taskQueue };
+  expect(await reconcileOnce(deps, 0)).toBeGreaterThanOrEqual(1);
+  expect((await s.t.client.workflow.getHandle(`topic-${id}`).describe()).status.name).toBe('RUNNING');
+  expect((await s.pool.query('SELECT workflow_started FROM topics WHERE id = $1', [id])).rows[0]).toEqual({
+    workflow_started: true,
+  });
+  // The retry with the same key answers the same topic; its actions now reach the workflow.
+  const retry = await post('community1', '/api/v1/topics', topicBody({ title: '湖景华庭 3 号楼楼顶防水' }), key);
+  expect(retry.statusCode).toBe(200);
+  expect(retry.json().id).toBe(id);
+  const progress = await post('community1', `/api/v1/topics/${id}/progress`, { note: '已联系防水施工单位' });
+  expect(progress.statusCode).toBe(200);
+  await broken.close();
 });
