@@ -143,11 +143,18 @@ function demoTables(passwordHash: string): Array<[string, string[], Row[]]> {
 
 /**
  * One multi-row INSERT per table. Table and column names come from the code above, never from input, so
- * interpolating them is safe; every value is a parameter. Returns how many rows were new.
+ * interpolating them is safe; every value is a parameter. Returns how many rows were new. Only the columns the
+ * table has: a database migrated part-way (an upgrade's tests seed an older schema) gets a later column from the
+ * migration that adds it, which sets it for the seeded rows (0064's shared facilities).
  */
 async function insertMissing(client: PoolClient, table: string, key: string[], rows: Row[]): Promise<number> {
   if (rows.length === 0) return 0;
-  const columns = Object.keys(rows[0]);
+  const { rows: existing } = await client.query<{ name: string }>(
+    `SELECT column_name AS name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1`,
+    [table],
+  );
+  const has = new Set(existing.map((c) => c.name));
+  const columns = Object.keys(rows[0]).filter((c) => has.has(c));
   const values: unknown[] = [];
   const tuples = rows.map((row) => {
     const placeholders = columns.map((column) => {

@@ -80,7 +80,7 @@ test('every kind of Party organisation has eighteen duties, three in each of the
 });
 
 test('everything the loop records names a duty the list holds, for every kind of organisation it charges', async () => {
-  // domain/ladder.ts, case-machine.ts (breach, silence, dissatisfaction, callback) and domain/duty-watch.ts.
+  // domain/ladder.ts, case-machine.ts (breach, silence, dissatisfaction, callback), domain/duty-watch.ts and topics.
   const charged: [string, string][] = [
     ...HANDLER_KINDS.flatMap((k) =>
       ['respond_in_time', 'resolve_in_time', 'satisfy_residents'].map((d): [string, string] => [k, d]),
@@ -90,6 +90,9 @@ test('everything the loop records names a duty the list holds, for every kind of
     ),
     ['community_committee', 'callback'],
     ...PARTY_KINDS.flatMap((k) => ['follow_up', 'forward'].map((d): [string, string] => [k, d])),
+    // A governance topic's breach (db/queries/topics.ts): a handler's task, a Party organisation's supervision.
+    ...HANDLER_KINDS.map((k): [string, string] => [k, 'topic_task_in_time']),
+    ...PARTY_KINDS.map((k): [string, string] => [k, 'supervise']),
   ];
   const { rows } = await pool.query<{ code: string }>('SELECT code FROM responsibility_duties');
   const codes = new Set(rows.map((r) => r.code));
