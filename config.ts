@@ -4,7 +4,16 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { SMS_KINDS } from './services/sms/texts';
+
+/** The messages sent by SMS, each with one provider template code in SMS_TEMPLATES (services/sms/texts.ts says them). */
+export const SMS_KINDS = [
+  'sign_in_code',
+  'contact_verification_code',
+  'case_acknowledged',
+  'evaluation_requested',
+  'case_paused',
+  'case_closed',
+] as const;
 
 const postgresUrl = z.string().refine((v) => {
   try {

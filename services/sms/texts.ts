@@ -2,16 +2,9 @@
 // per kind in SMS_TEMPLATES); the console sink renders them. A text carries nothing beyond what its receiver may see:
 // a code they asked for, a tracking code, a category name, a deadline. `params` is the order of the variables, which
 // Tencent Cloud takes as an ordered list (TemplateParamSet); Aliyun takes them by name (${name} in its template).
-// No imports: config.ts reads SMS_KINDS from here.
+import { SMS_KINDS } from '../../config';
 
-export const SMS_KINDS = [
-  'sign_in_code',
-  'contact_verification_code',
-  'case_acknowledged',
-  'evaluation_requested',
-  'case_paused',
-  'case_closed',
-] as const;
+export { SMS_KINDS };
 export type SmsKind = (typeof SMS_KINDS)[number];
 
 type SmsText = {
