@@ -13,6 +13,7 @@ import type { ActionResult } from '../domain/case-view';
 import { projectCase } from '../domain/case-view';
 import { coComplainantSettles, maySee } from '../domain/policy';
 import { ROLES } from '../domain/types';
+import { EventWriter } from './event-writer';
 import type { ActionInput, CaseWorkflowInput } from './messages';
 
 // A local activity: the worker runs the write inside the workflow task that produced the events, so an Update is
@@ -34,16 +35,13 @@ export class CaseRun {
   state: CaseState;
   /** Request ids already applied, with their results: a retried action answers its first result. */
   readonly applied: Map<string, ActionResult>;
-  private unwritten: CaseEvent[] = [];
-  private writtenSeq: number;
-  private writing = false;
-  private waiting: { seq: number; done: () => void }[] = [];
+  private readonly writer: EventWriter<CaseEvent>;
 
   constructor(input: CaseWorkflowInput) {
     // Intake wrote the opening events with the case row; the workflow derives the same state from the same intake.
     this.state = input.state ?? openCase(input.intake).state;
     this.applied = new Map(input.applied ?? []);
-    this.writtenSeq = this.state.seq;
+    this.writer = new EventWriter(this.state.seq, (batch) => this.record(batch));
   }
 
   isOpen(): boolean {
@@ -52,7 +50,7 @@ export class CaseRun {
 
   /** Nothing is waiting to be written: the run may end or continue as new. */
   get idle(): boolean {
-    return !this.writing && this.unwritten.length === 0;
+    return this.writer.idle;
   }
 
   /** The Update validator: refuses before anything reaches history. Validators do not run on replay. */
@@ -88,7 +86,7 @@ export class CaseRun {
       events: events.map((e) => ({ seq: e.seq, type: e.type })),
     };
     this.applied.set(req.requestId, result);
-    await this.written(s.seq);
+    await this.writer.written(s.seq);
     return result;
   }
 
@@ -116,41 +114,23 @@ export class CaseRun {
   private commit(bodies: CaseEventBody[], actor: CaseEvent['actor'], requestId?: string): CaseEvent[] {
     const stamped = stamp(this.state, bodies, actor, Date.now(), requestId);
     this.state = stamped.state;
-    this.unwritten.push(...stamped.events);
-    // Queued, so the commits of one activation reach Postgres as one batch.
-    if (!this.writing) {
-      this.writing = true;
-      void Promise.resolve().then(() => this.drain());
-    }
+    this.writer.push(stamped.events);
     return stamped.events;
   }
 
-  private written(seq: number): Promise<void> {
-    if (seq <= this.writtenSeq) return Promise.resolve();
-    return new Promise((done) => this.waiting.push({ seq, done }));
-  }
-
-  /** One writer: events reach Postgres in seq order, each batch with the projection as of its last event. */
-  private async drain(): Promise<void> {
-    while (this.unwritten.length > 0) {
-      const batch = this.unwritten;
-      this.unwritten = [];
-      const last = batch[batch.length - 1].seq;
-      try {
-        await recordEvents({ caseId: this.state.caseId, events: batch, projection: projectCase(this.state) });
-      } catch (err) {
-        // A write that can never succeed is reported by the activity (log line, metric); the case keeps its clock.
-        if (!(err instanceof ActivityFailure)) throw err;
-        log.error('case events could not be written', {
-          caseId: this.state.caseId,
-          fromSeq: batch[0].seq,
-          toSeq: last,
-          error: err.cause?.message,
-        });
-      }
-      this.writtenSeq = last;
-      while (this.waiting.length > 0 && this.waiting[0].seq <= last) this.waiting.shift()!.done();
+  /** One batch, with the projection as of the state now (its last event's, or later in the same activation). */
+  private async record(batch: CaseEvent[]): Promise<void> {
+    try {
+      await recordEvents({ caseId: this.state.caseId, events: batch, projection: projectCase(this.state) });
+    } catch (err) {
+      // A write that can never succeed is reported by the activity (log line, metric); the case keeps its clock.
+      if (!(err instanceof ActivityFailure)) throw err;
+      log.error('case events could not be written', {
+        caseId: this.state.caseId,
+        fromSeq: batch[0].seq,
+        toSeq: batch[batch.length - 1].seq,
+        error: err.cause?.message,
+      });
     }
-    this.writing = false;
   }
 }

@@ -5,6 +5,7 @@ import type { Activities } from '../activities';
 import { SYSTEM_ACTOR, type Actor } from '../domain/actions';
 import type { TopicActionResult, TopicActionType, TopicEvent, TopicEventBody, TopicState } from '../domain/topic';
 import { decideTopic, openTopic, stampTopic, topicTimerEvents } from '../domain/topic';
+import { EventWriter } from './event-writer';
 import type { TopicActionInput, TopicWorkflowInput } from './messages';
 
 // A local activity, as the case's: an Update is answered in one workflow task, once its events are in Postgres.
@@ -20,19 +21,16 @@ const reject = (type: string, message: string): never => {
 export class TopicRun {
   state: TopicState;
   readonly applied: Map<string, TopicActionResult>;
-  private unwritten: TopicEvent[] = [];
-  private writing = false;
-  private waiting: { seq: number; done: () => void }[] = [];
-  private writtenSeq: number;
+  private readonly writer: EventWriter<TopicEvent>;
 
   constructor(input: TopicWorkflowInput) {
     this.state = input.state ?? openTopic(input.opening);
     this.applied = new Map(input.applied ?? []);
-    this.writtenSeq = this.state.seq;
+    this.writer = new EventWriter(this.state.seq, (events) => recordTopicEvents({ events, state: this.state }));
   }
 
   get idle(): boolean {
-    return !this.writing && this.unwritten.length === 0;
+    return this.writer.idle;
   }
 
   /** Refuses before anything reaches history; the clock alone acts as `system`. */
@@ -58,7 +56,7 @@ export class TopicRun {
       events: events.map((e) => ({ seq: e.seq, type: e.type })),
     };
     this.applied.set(req.requestId, result);
-    await this.written(this.state.seq);
+    await this.writer.written(this.state.seq);
     return result;
   }
 
@@ -74,28 +72,7 @@ export class TopicRun {
   private commit(bodies: TopicEventBody[], actor: Actor, requestId?: string): TopicEvent[] {
     const stamped = stampTopic(this.state, bodies, actor, Date.now(), requestId);
     this.state = stamped.state;
-    this.unwritten.push(...stamped.events);
-    if (!this.writing && stamped.events.length > 0) {
-      this.writing = true;
-      void Promise.resolve().then(() => this.drain());
-    }
+    this.writer.push(stamped.events);
     return stamped.events;
-  }
-
-  private written(seq: number): Promise<void> {
-    if (seq <= this.writtenSeq) return Promise.resolve();
-    return new Promise((done) => this.waiting.push({ seq, done }));
-  }
-
-  private async drain(): Promise<void> {
-    while (this.unwritten.length > 0) {
-      const batch = this.unwritten;
-      this.unwritten = [];
-      const last = batch[batch.length - 1].seq;
-      await recordTopicEvents({ events: batch, state: this.state });
-      this.writtenSeq = last;
-      while (this.waiting.length > 0 && this.waiting[0].seq <= last) this.waiting.shift()!.done();
-    }
-    this.writing = false;
   }
 }
