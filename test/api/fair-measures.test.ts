@@ -160,5 +160,6 @@ test('the responsibility list gives each Party organisation eighteen duties in s
     ['property_company.resolve_in_time', null],
     ['property_company.satisfy_residents', null],
     ['property_company.service_standard', null],
+    ['property_company.topic_task_in_time', null],
   ]);
 });

@@ -362,7 +362,7 @@ test('the street takes a case over with a reason; the community may still urge i
   });
 });
 
-test('a duplicate merged into a primary of the same compound closes as merged; its resident follows the primary and evaluates it', async () => {
+test('a duplicate merged into a primary of the same compound closes as merged; its resident follows the primary and may reopen it', async () => {
   const primary = await file('resident3');
   // A neighbour reports the same broken light in lakeview: resident2, given a household there for this test (residents
   // file only about a compound where they live).
@@ -399,8 +399,18 @@ test('a duplicate merged into a primary of the same compound closes as merged; i
   const handler = await as(s.app, 'handler2');
   expect((await handler.act(primary.id, 'acknowledge')).statusCode).toBe(200);
   expect((await handler.act(primary.id, 'resolve', { summary: '已更换楼道灯' })).statusCode).toBe(200);
+  // Settling it stays with the primary's complainant; the merged one may say it is not solved.
+  const settles = await resident2.act(primary.id, 'evaluate', { satisfaction: 'satisfied', solved: true });
+  expect(settles.statusCode).toBe(403);
+  expect(settles.json().error.code).toBe('case.co_complainant_settles');
   expect(
-    (await resident2.act(primary.id, 'evaluate', { satisfaction: 'satisfied', solved: true })).json(),
+    (await resident2.act(primary.id, 'evaluate', { satisfaction: 'unsatisfied', solved: false })).json(),
+  ).toMatchObject({ status: 'acknowledged' });
+  expect((await handler.act(primary.id, 'resolve', { summary: '已更换整条线路' })).statusCode).toBe(200);
+  expect(
+    (
+      await (await as(s.app, 'resident3')).act(primary.id, 'evaluate', { satisfaction: 'satisfied', solved: true })
+    ).json(),
   ).toMatchObject({ status: 'closed' });
   expect(await detail(primary.id, 'resident3')).toMatchObject({ outcome: 'satisfied' });
 });

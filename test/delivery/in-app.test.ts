@@ -148,6 +148,7 @@ test("a filed demo-fast case is in handler1's inbox, and an SSE client signed in
     id: pushed.data.id,
     caseId,
     trackingCode,
+    topicId: null,
     template: 'case.dispatched',
     title: '新工单',
     body: `工单 ${trackingCode}（电梯故障）已派给您的单位，请及时响应。`,

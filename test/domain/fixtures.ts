@@ -69,6 +69,7 @@ export const FAST_AGREEMENT: AgreementTerms = {
     noticeAfter: 2,
   },
   assessment: { minEvaluated: 3, followUpTime: seconds(30) },
+  governance: { repeatCount: 3, repeatWindowDays: 1 },
 };
 
 /** The same compound under reference-style working-day terms (general tier: 1 and 7 working days), reference fairness. */

@@ -61,6 +61,7 @@ test('the responsibility list is public and filterable by organisation kind', as
     'property_company.resolve_in_time',
     'property_company.satisfy_residents',
     'property_company.service_standard',
+    'property_company.topic_task_in_time',
   ]);
 });
 

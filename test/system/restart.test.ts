@@ -43,7 +43,7 @@ test('a second npm start finds every case where the first one left it', async ()
     const demo = await pool.query(
       `SELECT count(*)::int AS n, count(*) FILTER (WHERE status = 'closed')::int AS closed FROM cases WHERE intake_key LIKE 'seed:%'`,
     );
-    expect(demo.rows[0]).toEqual({ n: 7, closed: 2 });
+    expect(demo.rows[0]).toEqual({ n: 10, closed: 2 });
     const row = (await pool.query('SELECT status, last_seq FROM cases WHERE id = $1', [filed.caseId])).rows[0];
     expect(row).toEqual({ status: 'acknowledged', last_seq: 3 });
     const description = await temporal2.workflow.getHandle(`case-${filed.caseId}`).describe();

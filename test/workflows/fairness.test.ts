@@ -255,7 +255,7 @@ test('a street take-over moves control up: the community may still urge but no l
   await l().act(caseId, actors.resident1, { type: 'withdraw' });
 });
 
-test('a merged case closes as merged, and its complainant follows and may evaluate the primary', async () => {
+test('a merged case closes as merged, and its complainant follows the primary and may reopen it; its own complainant settles it', async () => {
   const primary = await l().file();
   const duplicate = await l().file({ residentUserId: DEMO_USERS.resident2, householdId: DEMO.resident2HouseholdId });
   const target = { caseId: primary.caseId, trackingCode: primary.trackingCode, compoundCode: DEMO.compound };
@@ -268,7 +268,14 @@ test('a merged case closes as merged, and its complainant follows and may evalua
   await until(primary.caseId, (r) => r.co_complainants.includes(DEMO_USERS.resident2));
   await l().act(primary.caseId, actors.handler1, { type: 'acknowledge' });
   await l().act(primary.caseId, actors.handler1, { type: 'resolve', summary: '已修复' });
-  await l().act(primary.caseId, actors.resident2, { type: 'evaluate', satisfaction: 'satisfied', solved: true });
+  // The merged complainant cannot settle the primary for its own complainant, but can send it back.
+  await expect(
+    l().act(primary.caseId, actors.resident2, { type: 'evaluate', satisfaction: 'satisfied', solved: true }),
+  ).rejects.toMatchObject({ kind: 'forbidden', field: 'case.co_complainant_settles' });
+  await l().act(primary.caseId, actors.resident2, { type: 'evaluate', satisfaction: 'unsatisfied', solved: false });
+  expect(await row(primary.caseId)).toMatchObject({ status: 'acknowledged', reopen_count: 1 });
+  await l().act(primary.caseId, actors.handler1, { type: 'resolve', summary: '更换了门机板' });
+  await l().act(primary.caseId, actors.resident1, { type: 'evaluate', satisfaction: 'satisfied', solved: true });
   expect(await row(primary.caseId)).toMatchObject({ status: 'closed', outcome: 'satisfied' });
 });
 

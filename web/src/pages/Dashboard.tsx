@@ -158,7 +158,9 @@ export default function Dashboard() {
       </Typography.Title>
       <Typography.Paragraph type="secondary">
         {t('dash.scope', { org: name(me?.organization) || t('role.admin') })} · {t('dash.clickHint')} ·{' '}
-        <Link to="/hotspots">{t('dash.hotspotsLink')}</Link>
+        <Link to="/hotspots" style={{ textDecoration: 'underline' }}>
+          {t('dash.hotspotsLink')}
+        </Link>
       </Typography.Paragraph>
       {list.error && (
         <Alert
