@@ -78,5 +78,9 @@ export const repeatProblemSchema = z
     topicId: z.string().nullable().describe('the governance topic opened from it'),
     detectedAt: z.string(),
     closedAt: z.string().nullable(),
+    closeReason: z
+      .string()
+      .nullable()
+      .describe('why a supervisor closed it without a topic; null while open or when it closed with its topic'),
   })
   .meta({ id: 'RepeatProblem' });

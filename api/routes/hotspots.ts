@@ -13,12 +13,13 @@ import {
   type HotspotGroupBy,
 } from '../../domain/hotspots';
 import { hotspotCounts } from '../../db/queries/hotspots';
-import { listRepeatProblems } from '../../db/queries/repeat-problems';
+import { closeRepeatProblem, listRepeatProblems, type RepeatProblemRow } from '../../db/queries/repeat-problems';
 import { groupNames, loadOutcomeFacts } from '../../db/queries/stats';
 import { authenticate, actorOf, requireRole } from '../auth';
 import type { ApiContext } from '../context';
-import { errorResponses } from '../errors';
-import { bearer } from '../schemas';
+import { errorResponses, errors } from '../errors';
+import { text } from '../i18n';
+import { bearer, caseIdParams, shortText } from '../schemas';
 import { listScopeFor } from '../visibility';
 import {
   HOTSPOT_LIMIT,
@@ -144,15 +145,46 @@ export const hotspotRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (
         openOnly: req.query.status === 'open',
         limit: req.query.limit,
       });
-      return {
-        items: rows.map((r) => ({
-          ...r,
-          firstCaseAt: r.firstCaseAt.toISOString(),
-          lastCaseAt: r.lastCaseAt.toISOString(),
-          detectedAt: r.detectedAt.toISOString(),
-          closedAt: r.closedAt?.toISOString() ?? null,
-        })),
-      };
+      return { items: rows.map(presentRepeatProblem) };
+    },
+  });
+
+  app.post('/stats/repeat-problems/:id/close', {
+    schema: {
+      tags: ['stats'],
+      summary: '关闭重复问题 Close a repeat problem that needs no governance topic',
+      description:
+        'A supervisor of its community, street or organisation department (or an admin) closes an open repeat problem no topic answers, with the reason, on the record: a coincidence, or fixed already. One answered by a topic closes with its topic. The same problem filed again later raises a new repeat problem.',
+      security: bearer,
+      params: caseIdParams,
+      body: z.strictObject({ reason: shortText(500).describe('why no governance topic is needed') }),
+      response: { 200: repeatProblemSchema, ...errorResponses(400, 401, 403, 404, 409) },
+    },
+    handler: async (req) => {
+      const actor = actorOf(req);
+      if (actor.role !== 'supervisor' && actor.role !== 'admin') throw errors.roleForbidden();
+      const visible = async () =>
+        (await listRepeatProblems(ctx.pool, listScopeFor(actor), { openOnly: false, limit: 1, id: req.params.id }))[0];
+      const problem = await visible();
+      if (!problem) throw errors.notFound('repeat_problem.not_found', text('重复问题不存在', 'No such repeat problem'));
+      if (!(await closeRepeatProblem(ctx.pool, problem.id, { userId: actor.userId, reason: req.body.reason })))
+        throw errors.conflict(
+          'repeat_problem.closed',
+          problem.topicId
+            ? text('该问题已立为治理专题，随专题结题', 'A governance topic answers it: it closes with the topic')
+            : text('该重复问题已关闭', 'The repeat problem is closed already'),
+        );
+      return presentRepeatProblem((await visible())!);
     },
   });
 };
+
+function presentRepeatProblem(r: RepeatProblemRow) {
+  return {
+    ...r,
+    firstCaseAt: r.firstCaseAt.toISOString(),
+    lastCaseAt: r.lastCaseAt.toISOString(),
+    detectedAt: r.detectedAt.toISOString(),
+    closedAt: r.closedAt?.toISOString() ?? null,
+  };
+}

@@ -163,6 +163,7 @@ export interface RepeatProblemRow {
   topicId: string | null;
   detectedAt: Date;
   closedAt: Date | null;
+  closeReason: string | null;
 }
 
 /**
@@ -187,10 +188,14 @@ function scopeWhere(scope: ListScope, values: unknown[]): string {
 export async function listRepeatProblems(
   db: Queryable,
   scope: ListScope,
-  opts: { openOnly: boolean; limit: number },
+  opts: { openOnly: boolean; limit: number; id?: string },
 ): Promise<RepeatProblemRow[]> {
   const values: unknown[] = [];
   const where = [scopeWhere(scope, values)];
+  if (opts.id !== undefined) {
+    values.push(opts.id);
+    where.push(`rp.id = $${values.length}`);
+  }
   if (opts.openOnly) where.push('rp.closed_at IS NULL');
   values.push(opts.limit);
   const { rows } = await db.query<RepeatProblemRow>(
@@ -198,7 +203,7 @@ export async function listRepeatProblems(
             rp.building, rp.category_code AS "categoryCode", k.name_zh AS "categoryNameZh", k.name_en AS "categoryNameEn",
             m."caseCount", rp.first_case_at AS "firstCaseAt", rp.last_case_at AS "lastCaseAt",
             rp.window_days AS "windowDays", rp.threshold, m."trackingCodes", rp.topic_id AS "topicId",
-            rp.detected_at AS "detectedAt", rp.closed_at AS "closedAt"
+            rp.detected_at AS "detectedAt", rp.closed_at AS "closedAt", rp.close_reason AS "closeReason"
        FROM repeat_problems rp
        JOIN compounds cp ON cp.code = rp.compound_code
        JOIN categories k ON k.code = rp.category_code
@@ -212,4 +217,21 @@ export async function listRepeatProblems(
     values,
   );
   return rows;
+}
+
+/**
+ * Closes an open repeat problem no topic answers, by hand, with the reason; false when it is closed already or a
+ * topic answers it (it then closes with the topic). Who may is the route's to check.
+ */
+export async function closeRepeatProblem(
+  db: Queryable,
+  id: string,
+  by: { userId: string; reason: string },
+): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `UPDATE repeat_problems SET closed_at = now(), close_reason = $2, closed_by = $3
+      WHERE id = $1 AND closed_at IS NULL AND topic_id IS NULL`,
+    [id, by.reason, by.userId],
+  );
+  return rowCount === 1;
 }

@@ -73,6 +73,7 @@ const EXPECTED: Array<[string, string, string[]]> = [
   ['get', '/api/v1/stats/rates', ['200', '400', '401', '403', '500']],
   ['get', '/api/v1/stats/hotspots', ['200', '400', '401', '403', '500']],
   ['get', '/api/v1/stats/repeat-problems', ['200', '400', '401', '403', '500']],
+  ['post', '/api/v1/stats/repeat-problems/{id}/close', ['200', '400', '401', '403', '404', '409', '500']],
   ['get', '/api/v1/assessments', ['200', '400', '401', '403', '500']],
   ['get', '/api/v1/assessments/{id}', ['200', '400', '401', '403', '404', '500']],
   ['post', '/api/v1/assessments/{id}/adjustments', ['201', '400', '401', '403', '404', '500']],

@@ -112,6 +112,7 @@ test("three demo-fast lift cases in one building raise exactly one repeat-proble
       topicId: null,
       detectedAt: expect.any(String),
       closedAt: null,
+      closeReason: null,
     },
   ]);
   // xinghai-garden's two lift cases are under the reference terms (3 in 30 days): no repeat, and none of jinji's.
@@ -264,4 +265,48 @@ test("an admin sets a compound's repeat terms through the agreement route, and t
     threshold: 2,
     windowDays: 7,
   });
+});
+
+test('a supervisor closes a repeat problem that needs no topic, with the reason; nobody else can, and not twice', async () => {
+  const community1 = await as(s.app, 'community1');
+  const open = (await community1.get('/api/v1/stats/repeat-problems')).json().items as {
+    id: string;
+    compoundCode: string;
+    building: string;
+  }[];
+  const problem = open.find((p) => p.compoundCode === DEMO.siblingCompound && p.building === '9')!;
+  const close = (user: Parameters<typeof as>[1], body: unknown) =>
+    as(s.app, user).then((c) => c.post(`/api/v1/stats/repeat-problems/${problem.id}/close`, body));
+
+  expect((await close('handler2', { reason: '巧合' })).statusCode).toBe(403);
+  expect((await close('community2', { reason: '巧合' })).statusCode).toBe(404);
+  const empty = await close('community1', { reason: '  ' });
+  expect(empty.statusCode).toBe(400);
+  expect(empty.json().error.details.map((d: { path: string }) => d.path)).toEqual(['reason']);
+
+  const closed = await close('community1', { reason: '两次均为停电所致，已与供电部门核实' });
+  expect(closed.statusCode).toBe(200);
+  expect(closed.json()).toMatchObject({
+    id: problem.id,
+    closedAt: expect.any(String),
+    closeReason: '两次均为停电所致，已与供电部门核实',
+  });
+  const stillOpen = (await community1.get('/api/v1/stats/repeat-problems')).json().items as { id: string }[];
+  expect(stillOpen.map((p) => p.id)).not.toContain(problem.id);
+  expect((await close('street1', { reason: '再次关闭' })).statusCode).toBe(409);
+
+  // Its cases stay its own: one more lift case in that building is not yet a new repeat problem.
+  const res = await (
+    await as(s.app, 'resident3')
+  ).post(
+    '/api/v1/cases',
+    intakeBody({ compoundCode: DEMO.siblingCompound, categoryCode: 'lift', location: { building: '9' } }),
+    { 'idempotency-key': `k-${Math.random()}` },
+  );
+  expect(res.statusCode).toBe(201);
+  const all = (await community1.get('/api/v1/stats/repeat-problems?status=all')).json().items as {
+    compoundCode: string;
+    building: string;
+  }[];
+  expect(all.filter((p) => p.compoundCode === DEMO.siblingCompound && p.building === '9')).toHaveLength(1);
 });

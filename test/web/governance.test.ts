@@ -178,6 +178,39 @@ test('the QR page shows a code for demo-fast and each of its buildings', async (
   problems.push(...(await checkPage(page, 'qr')));
 });
 
+test('community1 closes a repeat problem that needs no topic from the dashboard, with the reason on the record', async () => {
+  const { baseUrl, browser, app, suite } = stack();
+  const resident = await tokenOf(app, 'resident1');
+  for (const text of ['2号楼楼顶漏水', '2号楼楼道渗水', '2号楼墙面漏水']) {
+    await call(app, resident, 'POST', '/api/v1/cases', {
+      categoryCode: 'leak',
+      compoundCode: 'demo-fast',
+      location: { building: '2', unit: '1', room: '302' },
+      description: text,
+    });
+  }
+  const community = await tokenOf(app, 'community1');
+  const leak = (await eventually(async () => {
+    const r = (await call(app, community, 'GET', '/api/v1/stats/repeat-problems?status=open')) as {
+      items: { id: string; categoryCode: string }[];
+    };
+    return r.items.find((i) => i.categoryCode === 'leak');
+  }, 30_000)) as { id: string };
+
+  const { page } = await personAt(browser, DESKTOP);
+  await signInWithPassword(page, baseUrl, 'community1');
+  const item = page.getByTestId('repeat-problems').locator(`[data-repeat="${leak.id}"]`);
+  await item.getByRole('button', { name: '无需立项' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByLabel(/为什么不需要立为专题/).fill('同一次暴雨所致，屋面已整体翻修');
+  await dialog.getByRole('button', { name: /确\s*定/ }).click();
+  await item.waitFor({ state: 'detached' });
+  const { rows } = await suite.pool.query('SELECT close_reason, closed_by FROM repeat_problems WHERE id = $1', [
+    leak.id,
+  ]);
+  expect(rows).toEqual([{ close_reason: '同一次暴雨所致，屋面已整体翻修', closed_by: 'u-community1' }]);
+});
+
 test('no serious accessibility finding on the governance pages', () => {
   expect(problems).toEqual([]);
 });

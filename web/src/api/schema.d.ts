@@ -8042,6 +8042,108 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/stats/repeat-problems/{id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 关闭重复问题 Close a repeat problem that needs no governance topic
+         * @description A supervisor of its community, street or organisation department (or an admin) closes an open repeat problem no topic answers, with the reason, on the record: a coincidence, or fixed already. One answered by a topic closes with its topic. The same problem filed again later raises a new repeat problem.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description why no governance topic is needed */
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RepeatProblem"];
+                    };
+                };
+                /** @description Invalid request: details name each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in, or the token is invalid or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed for your role or organisation */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not visible to you */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Illegal in the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unexpected error (logged with the request id) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/assessments": {
         parameters: {
             query?: never;
@@ -13664,6 +13766,8 @@ export interface components {
             topicId: string | null;
             detectedAt: string;
             closedAt: string | null;
+            /** @description why a supervisor closed it without a topic; null while open or when it closed with its topic */
+            closeReason: string | null;
         };
         WebhookEndpointInput: {
             id: string;
@@ -13899,6 +14003,8 @@ export interface components {
             topicId: string | null;
             detectedAt: string;
             closedAt: string | null;
+            /** @description why a supervisor closed it without a topic; null while open or when it closed with its topic */
+            closeReason: string | null;
         };
         WebhookEndpoint: {
             id: string;

@@ -633,6 +633,8 @@ export const en: Record<MessageKey, string> = {
   'repeat.last': 'latest: {at}',
   'repeat.openTopic': 'Open a governance topic',
   'repeat.topicOpened': 'Topic opened: view',
+  'repeat.close': 'No topic needed',
+  'repeat.closeReason': 'Why no governance topic is needed (a coincidence, fixed for good…); kept on the record',
   'topic.listTitle': 'Governance topics',
   'topic.intro':
     'A problem that keeps coming back is worked as a topic: an owner, tasks and due dates, done one by one, and the cases before and after compared.',

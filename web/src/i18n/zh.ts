@@ -605,6 +605,8 @@ export const zh = {
   'repeat.last': '最近一件：{at}',
   'repeat.openTopic': '立为治理专题',
   'repeat.topicOpened': '已立专题，查看',
+  'repeat.close': '无需立项',
+  'repeat.closeReason': '为什么不需要立为专题（例如：偶发巧合、已彻底解决），将记录在案',
   'topic.listTitle': '治理专题',
   'topic.intro': '把反复出现的问题作为专题，明确责任单位、任务和时限，逐项办结，并对比治理前后的诉求数量。',
   'topic.statusFilter': '专题状态',

@@ -31,6 +31,9 @@ export const hotspots = (period: string, groupBy: HotspotGroupBy) =>
 export const repeatProblems = (status: 'open' | 'all') =>
   ok(api.GET('/api/v1/stats/repeat-problems', { params: { query: { status } } }));
 
+export const closeRepeatProblem = (id: string, reason: string) =>
+  ok(api.POST('/api/v1/stats/repeat-problems/{id}/close', { params: { path: { id } }, body: { reason } }));
+
 export const listTopics = (status: 'open' | 'closed' | 'all') =>
   ok(api.GET('/api/v1/topics', { params: { query: { status } } }));
 
