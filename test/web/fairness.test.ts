@@ -51,9 +51,27 @@ async function choose(modal: Locator, name: string): Promise<void> {
   expect(await radio.isChecked()).toBe(true);
 }
 
+/** Confirms the form; if it stays open, says what it shows (a field left empty, or the API's answer). */
 async function confirm(modal: Locator): Promise<void> {
   await modal.getByRole('button', { name: OK_BUTTON }).click();
-  await modal.waitFor({ state: 'detached' });
+  try {
+    await modal.waitFor({ state: 'detached' });
+  } catch (err) {
+    const shown = await modal.innerText().catch(() => '');
+    throw new Error(`the form did not close; it shows: ${shown.replace(/\s+/g, ' ').slice(0, 600)}`, { cause: err });
+  }
+}
+
+/** Picks an option of a select by its text and makes sure it took (a click under CI load can be lost, as in choose). */
+async function pickOption(modal: Locator, label: string, option: string): Promise<void> {
+  const page = modal.page();
+  const select = modal.getByLabel(label);
+  const field = modal.locator('.ant-form-item').filter({ has: page.getByLabel(label) });
+  for (let i = 0; i < 10 && !(await field.innerText()).includes(option); i++) {
+    await select.click();
+    await page.locator('.ant-select-item-option').filter({ hasText: option }).click();
+  }
+  expect(await field.innerText()).toContain(option);
 }
 
 async function returnCase(page: Page, caseUrl: string, reason: string): Promise<void> {
@@ -133,8 +151,7 @@ test("the community committee decides a handler's return: refused, the handler c
   await c.goto(reroutedUrl);
   modal = await openForm(c, 'decide-return');
   await choose(modal, '同意，改派给其他单位');
-  await modal.getByLabel('新的承办单位').click();
-  await c.locator('.ant-select-item-option').filter({ hasText: ownersName }).click();
+  await pickOption(modal, '新的承办单位', ownersName);
   await modal.getByLabel('理由').fill('健身器材更换由业委会决定并组织实施');
   await confirm(modal);
   await c.locator('[data-event="return_decided"]').waitFor();
