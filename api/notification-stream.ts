@@ -14,7 +14,7 @@ export const NOTIFICATION_CHANNEL = 'rs_notification';
 export const STREAM_TICKET_SECONDS = 60;
 
 export type Announcement =
-  | { kind: 'new'; userId: string; id: string; caseId: string | null; template: string }
+  | { kind: 'new'; userId: string; id: string; caseId: string | null; topicId?: string | null; template: string }
   | { kind: 'read'; userId: string };
 
 type Listener = (a: Announcement) => void;

@@ -208,7 +208,7 @@ export const notificationRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = as
       tags,
       summary: '实时通知 Live notifications (Server-Sent Events)',
       description:
-        'text/event-stream. `event: notification` with `{id, caseId, template, unreadCount}` for each new notice; `event: unread` with ' +
+        'text/event-stream. `event: notification` with `{id, caseId, topicId, template, unreadCount}` for each new notice; `event: unread` with ' +
         '`{unreadCount}` when notices were marked read (in any tab); `event: end` when the session ended (sign-out), then the stream closes; ' +
         `a comment line every ${HEARTBEAT_MS / 1000} s. Authenticated by a ticket from POST /notifications/stream-ticket (EventSource sends no headers).`,
       querystring: z.strictObject({ ticket: z.string().min(1).max(600) }),
@@ -244,7 +244,13 @@ export const notificationRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = as
         void count().then(
           (unreadCount) =>
             a.kind === 'new'
-              ? send('notification', { id: a.id, caseId: a.caseId, template: a.template, unreadCount })
+              ? send('notification', {
+                  id: a.id,
+                  caseId: a.caseId,
+                  topicId: a.topicId ?? null,
+                  template: a.template,
+                  unreadCount,
+                })
               : send('unread', { unreadCount }),
           () => undefined,
         );

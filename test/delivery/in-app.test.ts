@@ -137,6 +137,7 @@ test("a filed demo-fast case is in handler1's inbox, and an SSE client signed in
   expect(pushed.data).toEqual({
     id: expect.any(String),
     caseId,
+    topicId: null,
     template: 'case.dispatched',
     unreadCount: expect.any(Number),
   });
@@ -180,6 +181,34 @@ test("a filed demo-fast case is in handler1's inbox, and an SSE client signed in
   expect((await handler.post('/api/v1/notifications/read-all')).json()).toEqual({ unreadCount: 0 });
   const unread = (await handler.get('/api/v1/notifications?unread=true')).json();
   expect(unread).toEqual({ items: [], nextCursor: null, unreadCount: 0 });
+  stream.close();
+});
+
+test('a governance topic’s notice is pushed with its topic id, so an open topic page and the bell act on it at once', async () => {
+  const stream = await openStream(await ticketFor(await tokenOf(s.app, 'handler2')));
+  await eventually(async () => stream.events.some((e) => e.event === 'unread'), 5_000, 20);
+  const inDays = (d: number) => new Date(Date.now() + d * 86_400_000).toISOString();
+  const opened = await (
+    await as(s.app, 'community1')
+  ).post(
+    '/api/v1/topics',
+    {
+      title: '湖景华庭楼道照明',
+      scope: { compoundCodes: [DEMO.siblingCompound], categoryCode: 'repairs' },
+      ownerOrgId: DEMO.siblingPropertyCompanyOrgId,
+      dueAt: inDays(30),
+      tasks: [],
+    },
+    { 'idempotency-key': `topic-push-${Date.now()}` },
+  );
+  expect(opened.statusCode).toBe(201);
+  const topicId = opened.json().id as string;
+  const pushed = await eventually(
+    async () => stream.events.find((e) => e.event === 'notification' && e.data.topicId === topicId),
+    20_000,
+    20,
+  );
+  expect(pushed.data).toMatchObject({ caseId: null, topicId, template: 'topic_opened' });
   stream.close();
 });
 

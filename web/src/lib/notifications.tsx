@@ -8,6 +8,7 @@ import { useSession } from '../session';
 export interface NoticeEvent {
   id: string;
   caseId: string | null;
+  topicId: string | null;
   template: string;
   unreadCount: number;
 }
