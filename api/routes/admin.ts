@@ -38,12 +38,16 @@ const categoryFields = {
   icon: storableString().trim().min(1).max(50).nullable(),
   active: z.boolean(),
   sort: z.number().int().min(0).max(100_000),
+  sharedFacility: z
+    .boolean()
+    .describe('the whole compound shares it (lift, gate…): duplicate hints look compound-wide'),
 };
 const putCategoryBody = z.strictObject({
   ...categoryFields,
   icon: categoryFields.icon.optional(),
   active: categoryFields.active.optional(),
   sort: categoryFields.sort.optional(),
+  sharedFacility: categoryFields.sharedFacility.optional(),
   reason: reasonSchema,
 });
 const patchCategoryBody = z
@@ -89,7 +93,13 @@ export const adminRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (ap
     },
     handler: async (req, reply) => {
       const { reason, ...b } = req.body;
-      const fields: admin.CategoryFields = { ...b, icon: b.icon ?? null, active: b.active ?? true, sort: b.sort ?? 0 };
+      const fields: admin.CategoryFields = {
+        ...b,
+        icon: b.icon ?? null,
+        active: b.active ?? true,
+        sort: b.sort ?? 0,
+        sharedFacility: b.sharedFacility ?? false,
+      };
       const { before, after } = await changing('categories', async (client) => {
         await checkCategory(client, fields);
         const before = await admin.lockCategory(client, req.params.code);

@@ -13,6 +13,7 @@ export const categorySchema = z.object({
   icon: z.string().nullable(),
   active: z.boolean(),
   sort: z.number().int(),
+  sharedFacility: z.boolean().describe('the whole compound shares it: duplicate hints look compound-wide'),
 });
 
 export interface OrganizationNode {

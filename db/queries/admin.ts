@@ -38,7 +38,7 @@ export async function insertAudit(client: PoolClient, e: AuditEntry): Promise<vo
 export type CategoryFields = Omit<Category, 'code'>;
 
 const CATEGORY_RETURNING = `code, name_zh AS "nameZh", name_en AS "nameEn", tier, default_handler_kind AS "defaultHandlerKind",
-  owner_department_id AS "ownerDepartmentId", icon, active, sort`;
+  owner_department_id AS "ownerDepartmentId", icon, active, sort, shared_facility AS "sharedFacility"`;
 
 /** Locks the row, so two admins editing one category are applied one after the other, each audited. */
 export async function lockCategory(client: PoolClient, code: string): Promise<Category | null> {
@@ -51,13 +51,25 @@ export async function lockCategory(client: PoolClient, code: string): Promise<Ca
 
 export async function writeCategory(client: PoolClient, code: string, f: CategoryFields): Promise<Category> {
   const { rows } = await client.query<Category>(
-    `INSERT INTO categories (code, name_zh, name_en, tier, default_handler_kind, owner_department_id, icon, active, sort)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+    `INSERT INTO categories (code, name_zh, name_en, tier, default_handler_kind, owner_department_id, icon, active, sort,
+       shared_facility)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
      ON CONFLICT (code) DO UPDATE SET name_zh = EXCLUDED.name_zh, name_en = EXCLUDED.name_en, tier = EXCLUDED.tier,
        default_handler_kind = EXCLUDED.default_handler_kind, owner_department_id = EXCLUDED.owner_department_id,
-       icon = EXCLUDED.icon, active = EXCLUDED.active, sort = EXCLUDED.sort
+       icon = EXCLUDED.icon, active = EXCLUDED.active, sort = EXCLUDED.sort, shared_facility = EXCLUDED.shared_facility
      RETURNING ${CATEGORY_RETURNING}`,
-    [code, f.nameZh, f.nameEn, f.tier, f.defaultHandlerKind, f.ownerDepartmentId, f.icon, f.active, f.sort],
+    [
+      code,
+      f.nameZh,
+      f.nameEn,
+      f.tier,
+      f.defaultHandlerKind,
+      f.ownerDepartmentId,
+      f.icon,
+      f.active,
+      f.sort,
+      f.sharedFacility,
+    ],
   );
   return rows[0];
 }

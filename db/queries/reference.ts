@@ -26,6 +26,8 @@ export interface Category {
   icon: string | null;
   active: boolean;
   sort: number;
+  /** A facility the whole compound shares (lift, gate…): duplicate hints look compound-wide (migration 0064). */
+  sharedFacility: boolean;
 }
 
 export interface Compound {
@@ -84,7 +86,8 @@ export interface User {
 const ORGANIZATION_COLUMNS = `id, kind, parent_id AS "parentId", supervised_by AS "supervisedBy",
   name_zh AS "nameZh", name_en AS "nameEn"`;
 const CATEGORY_COLUMNS = `code, name_zh AS "nameZh", name_en AS "nameEn", tier,
-  default_handler_kind AS "defaultHandlerKind", owner_department_id AS "ownerDepartmentId", icon, active, sort`;
+  default_handler_kind AS "defaultHandlerKind", owner_department_id AS "ownerDepartmentId", icon, active, sort,
+  shared_facility AS "sharedFacility"`;
 const COMPOUND_COLUMNS = `code, name_zh AS "nameZh", name_en AS "nameEn", community_org_id AS "communityOrgId",
   property_company_org_id AS "propertyCompanyOrgId", owners_committee_org_id AS "ownersCommitteeOrgId", address`;
 const ACCOUNT_COLUMNS = `id, username, role, organization_id AS "organizationId", person_id AS "personId", phone, active`;

@@ -56,6 +56,7 @@ describe('reference data, readable without signing in', () => {
       icon: 'hammer',
       active: true,
       sort: 110,
+      sharedFacility: false,
     });
   });
 

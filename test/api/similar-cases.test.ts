@@ -4,7 +4,7 @@
 // complainant following their own case, a closed case followed, another community's staff reading the suggestions.
 import { randomUUID } from 'node:crypto';
 import { eventually } from '../helpers/cases';
-import { as, DEMO, DEMO_USERS, intakeBody, startApiStack, type ApiStack } from './helpers';
+import { as, DEMO, DEMO_USERS, intakeBody, startApiStack, tokenOf, type ApiStack } from './helpers';
 import { HINT_LIMIT } from '../../api/routes/case-similar';
 
 let s: ApiStack;
@@ -134,6 +134,31 @@ describe('hints at intake', () => {
     expect(ids((await hints('community1', q)).items)).toEqual([liftB1b.id, liftB1a.id, liftB2.id]);
     expect(ids((await hints('handler1', q)).items)).toEqual([liftB1b.id, liftB1a.id, liftB2.id]);
     for (const user of ['community2', 'handler2', 'street2'] as const) expect((await hints(user, q)).items).toEqual([]);
+  });
+
+  test('an admin who marks the lift as not shared narrows its hints to the building, on the audit record', async () => {
+    const q = `compound=${DEMO.compound}&category=lift&building=1`;
+    const token = await tokenOf(s.app, 'admin');
+    const mark = (sharedFacility: boolean) =>
+      s.app.inject({
+        method: 'PATCH',
+        url: '/api/v1/admin/categories/lift',
+        headers: { authorization: `Bearer ${token}` },
+        payload: { sharedFacility, reason: '每栋楼电梯各自独立' },
+      });
+    const off = await mark(false);
+    expect([off.statusCode, off.json().sharedFacility]).toEqual([200, false]);
+    try {
+      expect(ids((await hints('community1', q)).items)).toEqual([liftB1b.id, liftB1a.id]);
+      const { rows } = await s.pool.query(
+        `SELECT before->>'sharedFacility' AS b, after->>'sharedFacility' AS a FROM audit_log
+          WHERE entity = 'category' AND entity_id = 'lift' ORDER BY id DESC LIMIT 1`,
+      );
+      expect(rows[0]).toEqual({ b: 'true', a: 'false' });
+    } finally {
+      expect((await mark(true)).statusCode).toBe(200);
+    }
+    expect(ids((await hints('community1', q)).items)).toEqual([liftB1b.id, liftB1a.id, liftB2.id]);
   });
 
   test.each([
