@@ -15,6 +15,13 @@ export interface RecordTopicEventsInput {
 
 const taskOf = (s: TopicState, taskId: string | null) => s.tasks.find((t) => t.id === taskId) ?? null;
 
+/** A breach after the span's own due: a missed 督办 due of a supervised span. */
+const missedSupervision = (s: TopicState, e: Extract<TopicEvent, { type: 'breached' }>): boolean =>
+  e.dueAt !== (taskOf(s, e.taskId) ?? s).dueAt;
+
+/** 2026-12-08 18:00, China Standard Time: when the next 督办 is due, as the notice's reader counts. */
+const cstMinute = (ms: number): string => new Date(ms + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
+
 /** The organisations told of an event, and the notice template. */
 function recipientsOf(s: TopicState, e: TopicEvent): [string[], string] {
   switch (e.type) {
@@ -26,7 +33,7 @@ function recipientsOf(s: TopicState, e: TopicEvent): [string[], string] {
       // Known along the chain, as a case's breach: who missed it, the supervisor, and the rung above it.
       return [
         [e.organizationId, s.supervisorChain[0], ...(e.escalatedToOrgId ? [e.escalatedToOrgId] : [])],
-        'topic_breach',
+        missedSupervision(s, e) ? 'topic_supervision_missed' : 'topic_breach',
       ];
     case 'closed':
       return [[s.ownerOrgId, ...s.tasks.map((t) => t.ownerOrgId), s.supervisorChain[0]], 'topic_closed'];
@@ -52,6 +59,7 @@ export function topicNotices(s: TopicState, events: TopicEvent[]): OutboxEntry[]
         title: s.title,
         taskZh: task ? `的任务「${task.title}」` : '',
         taskEn: task ? `task "${task.title}"` : '',
+        ...(e.type === 'breached' && e.superviseDueAt !== undefined ? { next: cstMinute(e.superviseDueAt) } : {}),
       },
     }));
   });
@@ -61,9 +69,12 @@ export function topicAccountability(s: TopicState, events: TopicEvent[]): Accoun
   return events.flatMap((e) => {
     if (e.type !== 'breached') return [];
     const task = taskOf(s, e.taskId);
-    const reason = task
-      ? `治理专题「${s.title}」的任务「${task.title}」逾期未完成 (topic task not done by its due date)`
-      : `治理专题「${s.title}」逾期未结束 (topic not closed by its due date)`;
+    const what = task ? `治理专题「${s.title}」的任务「${task.title}」` : `治理专题「${s.title}」`;
+    const reason = missedSupervision(s, e)
+      ? `${what}督办期限已过仍未${task ? '完成' : '结束'} (not done by the 督办 due after its breach)`
+      : task
+        ? `${what}逾期未完成 (topic task not done by its due date)`
+        : `${what}逾期未结束 (topic not closed by its due date)`;
     // The level is the rung the breach was told to: the street above a community's topic, as a case climbs.
     const levelOrgId = e.escalatedToOrgId ?? s.supervisorChain[0];
     return [{ organizationId: e.organizationId, reason, levelOrgId, dedupeKey: `topic:${s.topicId}:${e.seq}` }];

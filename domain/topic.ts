@@ -2,10 +2,14 @@
 // organisation, a due date, tasks with owners and due dates — under the same clock as a case: 催办 reminders at the
 // agreement's reminder points of each span, and a task or the topic past its due without being done is a breach,
 // recorded for accountability and told one rung up the ladder (community → street → organisation department).
+// Under supervision (督办, the `topic-supervision` patch) a breach is not the end of it: the span gets a 督办 due one
+// cadence of the agreement later, and each missed one is another breach told a rung higher, up to the top of the
+// chain, where it repeats until the work is done or the topic closes.
 // `decideTopic` answers an action with events or a rejection; `evolveTopic` folds an event in; the clock is
 // `topicWakeUp` and `topicTimerEvents`. Pure, so the topic workflow can run it in validators and handlers alike.
 import type { Actor } from './actions';
-import { reminderTimes } from './calendar';
+import { addDuration, createCalendar, nextWorkingMoment, reminderTimes } from './calendar';
+import type { CalendarData, Duration } from './types';
 
 export interface TopicScope {
   compoundCodes: string[];
@@ -21,6 +25,12 @@ export interface TopicTaskOpening {
   dueAt: number;
 }
 
+/** How a breached span is supervised: the agreement's 督办 cadence, counted on the working-day calendar. */
+export interface TopicSupervision {
+  cadence: Duration;
+  calendar: CalendarData;
+}
+
 /** What the API decided when the topic was opened; it wrote the `opened` event (seq 1) with the topic row. */
 export interface TopicOpening {
   topicId: string;
@@ -33,16 +43,26 @@ export interface TopicOpening {
   /** The agreement's 催办 points (fractions of each span), or the reference points. */
   reminderPoints: number[];
   tasks: TopicTaskOpening[];
+  /** Absent in openings made before 0.5.0: such a topic's breach stays its last word. */
+  supervision?: TopicSupervision;
 }
 
-export interface TopicTask extends TopicTaskOpening {
+/** A span's 督办 after its first breach; absent in states carried over from before 0.5.0 (read as none). */
+export interface Supervised {
+  /** When the running 督办 is due, or null while not (yet) supervised. */
+  superviseDueAt?: number | null;
+  /** Breaches so far: the first at the due, then one per missed 督办. */
+  misses?: number;
+}
+
+export interface TopicTask extends TopicTaskOpening, Supervised {
   reminderAt: number[];
   remindersSent: number;
   doneAt: number | null;
   breachedAt: number | null;
 }
 
-export interface TopicState {
+export interface TopicState extends Supervised {
   topicId: string;
   title: string;
   ownerOrgId: string;
@@ -56,6 +76,7 @@ export interface TopicState {
   status: 'open' | 'closed';
   closedAt: number | null;
   seq: number;
+  supervision?: TopicSupervision | null;
 }
 
 export type TopicAction =
@@ -71,7 +92,14 @@ export type TopicTarget = { target: 'topic'; taskId: null } | { target: 'task'; 
 export type TopicEventBody =
   | { type: 'opened' }
   | ({ type: 'reminder_sent'; organizationId: string; index: number } & TopicTarget)
-  | ({ type: 'breached'; organizationId: string; dueAt: number; escalatedToOrgId: string | null } & TopicTarget)
+  | ({
+      type: 'breached';
+      organizationId: string;
+      dueAt: number;
+      escalatedToOrgId: string | null;
+      /** Under supervision: the next 督办 due, set by this breach. */
+      superviseDueAt?: number;
+    } & TopicTarget)
   | { type: 'task_completed'; taskId: string; note: string; late: boolean }
   | { type: 'progress_added'; note: string }
   | { type: 'closed'; summary: string; reason: string | null; undoneTaskIds: string[] };
@@ -106,9 +134,25 @@ export function openingProblems(o: { dueAt: number; tasks: { dueAt: number }[] }
   return problems;
 }
 
+/**
+ * 催办 moments of a span, as a case's (ladder.ts `remindersFor`): one that would fall out of working hours waits for
+ * the office to open, and is dropped if that is past the due. Clock time for an agreement counted in seconds (the
+ * demo's) and for openings made before 0.5.0, which carry no calendar.
+ */
+export function topicReminders(
+  o: Pick<TopicOpening, 'openedAt' | 'reminderPoints' | 'supervision'>,
+  dueAt: number,
+): number[] {
+  const raw = reminderTimes(o.openedAt, dueAt, o.reminderPoints);
+  const supervision = o.supervision;
+  if (!supervision || supervision.cadence.unit === 'seconds') return raw;
+  const cal = createCalendar(supervision.calendar);
+  return [...new Set(raw.map((t) => nextWorkingMoment(t, cal)))].filter((t) => t < dueAt);
+}
+
 /** The state right after opening: seq 1 is the `opened` event the API wrote with the row. */
 export function openTopic(o: TopicOpening): TopicState {
-  const remind = (dueAt: number) => reminderTimes(o.openedAt, dueAt, o.reminderPoints);
+  const remind = (dueAt: number) => topicReminders(o, dueAt);
   return {
     topicId: o.topicId,
     title: o.title,
@@ -119,16 +163,21 @@ export function openTopic(o: TopicOpening): TopicState {
     reminderAt: remind(o.dueAt),
     remindersSent: 0,
     breachedAt: null,
+    superviseDueAt: null,
+    misses: 0,
     tasks: o.tasks.map((t) => ({
       ...t,
       reminderAt: remind(t.dueAt),
       remindersSent: 0,
       doneAt: null,
       breachedAt: null,
+      superviseDueAt: null,
+      misses: 0,
     })),
     status: 'open',
     closedAt: null,
     seq: 1,
+    supervision: o.supervision ?? null,
   };
 }
 
@@ -177,42 +226,74 @@ export function decideTopic(s: TopicState, action: TopicAction, actor: Actor, at
   }
 }
 
-/** The spans the clock still watches: the topic until it closes, each task until done; a breach is once. */
-function watched(
-  s: TopicState,
-): ({ dueAt: number; reminderAt: number[]; remindersSent: number; orgId: string } & TopicTarget)[] {
+interface Span extends Supervised {
+  dueAt: number;
+  reminderAt: number[];
+  remindersSent: number;
+  breachedAt: number | null;
+}
+type Watched = { due: number; remindAt: number | null; index: number; orgId: string; misses: number } & TopicTarget;
+
+/**
+ * The spans the clock still watches: the topic until it closes, each task until done. Before its first breach a span
+ * reminds and falls due; after it, only a running 督办 (under supervision) is watched; without one a breach is once.
+ */
+function watched(s: TopicState, supervised: boolean): Watched[] {
   if (s.status === 'closed') return [];
-  const tasks = s.tasks
-    .filter((t) => t.doneAt === null && t.breachedAt === null)
-    .map((t) => ({ ...t, orgId: t.ownerOrgId, target: 'task' as const, taskId: t.id }));
-  const topic = s.breachedAt === null ? [{ ...s, orgId: s.ownerOrgId, target: 'topic' as const, taskId: null }] : [];
-  return [...topic, ...tasks];
+  const watch = (x: Span, orgId: string, target: TopicTarget): Watched[] => {
+    if (x.breachedAt === null)
+      return [
+        {
+          due: x.dueAt,
+          remindAt: x.reminderAt[x.remindersSent] ?? null,
+          index: x.remindersSent,
+          orgId,
+          misses: 0,
+          ...target,
+        },
+      ];
+    if (supervised && x.superviseDueAt != null)
+      return [{ due: x.superviseDueAt, remindAt: null, index: 0, orgId, misses: x.misses ?? 1, ...target }];
+    return [];
+  };
+  return [
+    ...watch(s, s.ownerOrgId, { target: 'topic', taskId: null }),
+    ...s.tasks.flatMap((t) => (t.doneAt === null ? watch(t, t.ownerOrgId, { target: 'task', taskId: t.id }) : [])),
+  ];
 }
 
-export function topicWakeUp(s: TopicState): number | null {
-  const next = Math.min(...watched(s).map((w) => Math.min(w.reminderAt[w.remindersSent] ?? Infinity, w.dueAt)));
+/** `supervised`: the workflow runs the `topic-supervision` patch (workflows/patches.ts). */
+export function topicWakeUp(s: TopicState, supervised = false): number | null {
+  const next = Math.min(...watched(s, supervised).map((w) => Math.min(w.remindAt ?? Infinity, w.due)));
   return Number.isFinite(next) ? next : null;
 }
 
-/** What the clock does at `now`: a due reminder for each span, and a breach for each span past its due. */
-export function topicTimerEvents(s: TopicState, now: number): TopicEventBody[] {
-  const escalatedToOrgId = s.supervisorChain[1] ?? null;
-  return watched(s).flatMap((w): TopicEventBody[] => {
+/**
+ * What the clock does at `now`: a due reminder for each span, and a breach for each span past its due. Unsupervised,
+ * every breach is told to the rung above the opener; supervised, the k-th is told k rungs up (the top of the chain at
+ * most) and sets the next 督办 due one cadence later.
+ */
+export function topicTimerEvents(s: TopicState, now: number, supervised = false): TopicEventBody[] {
+  const chain = s.supervisorChain;
+  const supervision = supervised ? (s.supervision ?? null) : null;
+  return watched(s, supervised).flatMap((w): TopicEventBody[] => {
     const target = { target: w.target, taskId: w.taskId } as TopicTarget;
-    if (now >= w.dueAt)
-      return [{ type: 'breached', ...target, organizationId: w.orgId, dueAt: w.dueAt, escalatedToOrgId }];
-    const due = w.reminderAt[w.remindersSent];
-    if (due !== undefined && now >= due)
-      return [{ type: 'reminder_sent', ...target, organizationId: w.orgId, index: w.remindersSent }];
+    if (now >= w.due) {
+      const escalatedToOrgId = supervised
+        ? (chain[Math.min(w.misses + 1, chain.length - 1)] ?? null)
+        : (chain[1] ?? null);
+      const next = supervision
+        ? { superviseDueAt: addDuration(now, supervision.cadence, createCalendar(supervision.calendar)) }
+        : {};
+      return [{ type: 'breached', ...target, organizationId: w.orgId, dueAt: w.due, escalatedToOrgId, ...next }];
+    }
+    if (w.remindAt !== null && now >= w.remindAt)
+      return [{ type: 'reminder_sent', ...target, organizationId: w.orgId, index: w.index }];
     return [];
   });
 }
 
-const onTarget = (
-  s: TopicState,
-  e: TopicTarget,
-  f: (x: { remindersSent: number; breachedAt: number | null }) => object,
-): TopicState =>
+const onTarget = (s: TopicState, e: TopicTarget, f: (x: Span) => object): TopicState =>
   e.target === 'topic'
     ? { ...s, ...f(s) }
     : { ...s, tasks: s.tasks.map((t) => (t.id === e.taskId ? { ...t, ...f(t) } : t)) };
@@ -223,7 +304,12 @@ export function evolveTopic(s: TopicState, e: TopicEvent): TopicState {
     case 'reminder_sent':
       return onTarget(next, e, (x) => ({ remindersSent: x.remindersSent + 1 }));
     case 'breached':
-      return onTarget(next, e, () => ({ breachedAt: e.at }));
+      // The first breach is the span's; later ones are missed 督办 dues, counted, each setting the next.
+      return onTarget(next, e, (x) => ({
+        breachedAt: x.breachedAt ?? e.at,
+        misses: (x.misses ?? 0) + 1,
+        superviseDueAt: e.superviseDueAt ?? null,
+      }));
     case 'task_completed':
       return { ...next, tasks: next.tasks.map((t) => (t.id === e.taskId ? { ...t, doneAt: e.at } : t)) };
     case 'closed':
@@ -255,6 +341,10 @@ export interface TopicProjection {
   status: TopicState['status'];
   overdue: boolean;
   breachedAt: number | null;
+  /** The running 督办 due of the topic, while it is supervised and open. */
+  superviseDueAt: number | null;
+  /** How many times the topic missed its due or a 督办 due. */
+  misses: number;
   closedAt: number | null;
   tasks: {
     id: string;
@@ -263,6 +353,8 @@ export interface TopicProjection {
     dueAt: number;
     doneAt: number | null;
     breachedAt: number | null;
+    superviseDueAt: number | null;
+    misses: number;
   }[];
   lastSeq: number;
 }
@@ -272,14 +364,18 @@ export function projectTopic(s: TopicState): TopicProjection {
     status: s.status,
     overdue: s.breachedAt !== null || s.tasks.some((t) => t.breachedAt !== null && t.doneAt === null),
     breachedAt: s.breachedAt,
+    superviseDueAt: s.status === 'open' ? (s.superviseDueAt ?? null) : null,
+    misses: s.misses ?? (s.breachedAt === null ? 0 : 1),
     closedAt: s.closedAt,
-    tasks: s.tasks.map(({ id, title, ownerOrgId, dueAt, doneAt, breachedAt }) => ({
+    tasks: s.tasks.map(({ id, title, ownerOrgId, dueAt, doneAt, breachedAt, superviseDueAt, misses }) => ({
       id,
       title,
       ownerOrgId,
       dueAt,
       doneAt,
       breachedAt,
+      superviseDueAt: doneAt === null && s.status === 'open' ? (superviseDueAt ?? null) : null,
+      misses: misses ?? (breachedAt === null ? 0 : 1),
     })),
     lastSeq: s.seq,
   };

@@ -12,13 +12,14 @@ import {
 import { ApplicationFailure } from '@temporalio/common';
 import type { Pool } from 'pg';
 import type { Actor } from '../domain/actions';
-import { DEFAULT_REMINDER_POINTS } from '../domain/calendar';
+import { addCalendarDays, cstDate, DEFAULT_FAIRNESS, DEFAULT_REMINDER_POINTS } from '../domain/calendar';
 import type { OpeningProblem, TopicAction, TopicActionResult, TopicOpening, TopicScope } from '../domain/topic';
 import { openingProblems, openTopic, stampTopic } from '../domain/topic';
 import { topicNotices } from '../activities/topics';
 import { supervises } from '../db/queries/accountability';
 import { withTransaction } from '../db/pool';
 import { getActiveAgreement, getCategory } from '../db/queries/reference';
+import { loadCalendarData } from '../db/queries/calendar';
 import {
   compoundsOutside,
   insertTopic,
@@ -158,7 +159,12 @@ export async function recordTopicOpening(
   const now = Date.now();
   const problems = await problemsOf(deps.pool, orgId, r, now);
   if (problems.length > 0) throw new TopicInputError(problems);
-  const agreement = await getActiveAgreement(deps.pool, r.scope.compoundCodes[0], new Date(now));
+  const today = cstDate(now);
+  const [agreement, calendar] = await Promise.all([
+    getActiveAgreement(deps.pool, r.scope.compoundCodes[0], new Date(now)),
+    // As a case's intake: past the end, the Monday–Friday rule counts.
+    loadCalendarData(deps.pool, addCalendarDays(today, -1), addCalendarDays(today, 400)),
+  ]);
   const opening: TopicOpening = {
     topicId: randomUUID(),
     title: r.title,
@@ -168,6 +174,7 @@ export async function recordTopicOpening(
     dueAt: r.dueAt,
     reminderPoints: agreement?.reminderPoints ?? [...DEFAULT_REMINDER_POINTS],
     tasks: r.tasks.map((t, i) => ({ id: `t${i + 1}`, ...t })),
+    supervision: { cadence: agreement?.fairness?.topRungCadence ?? DEFAULT_FAIRNESS.topRungCadence, calendar },
   };
   const state = openTopic(opening);
   // The `opened` event is seq 1 of the state openTopic derives: stamped from the state before it.
@@ -188,7 +195,20 @@ export async function recordTopicOpening(
     return row;
   });
   const started = result.created ? opening : await topicOpening(deps.pool, result.id);
+  if (!result.created && started && !sameOpening(started, opening))
+    throw new DomainError(
+      'conflict',
+      'idempotency.key_reused',
+      '该 Idempotency-Key 已用于另一个治理专题 (this Idempotency-Key already opened a different topic)',
+    );
   return { result, opening: started! };
+}
+
+/** A retry names the same topic: title, owner, due and tasks as the first request (ids and times aside). */
+function sameOpening(a: TopicOpening, b: TopicOpening): boolean {
+  const key = (o: TopicOpening) =>
+    JSON.stringify([o.title, o.ownerOrgId, o.dueAt, o.tasks.map((t) => [t.title, t.ownerOrgId, t.dueAt])]);
+  return key(a) === key(b);
 }
 
 const KIND: Record<string, DomainError['kind']> = {

@@ -1,12 +1,13 @@
 // One governance topic's state inside its workflow, and its event writer, as CaseRun is the case's: decisions come
 // from domain/topic.ts, this class orders them, applies them and writes what happened, in seq order.
-import { ApplicationFailure, proxyLocalActivities } from '@temporalio/workflow';
+import { ApplicationFailure, patched, proxyLocalActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { SYSTEM_ACTOR, type Actor } from '../domain/actions';
 import type { TopicActionResult, TopicActionType, TopicEvent, TopicEventBody, TopicState } from '../domain/topic';
-import { decideTopic, openTopic, stampTopic, topicTimerEvents } from '../domain/topic';
+import { decideTopic, openTopic, stampTopic, topicTimerEvents, topicWakeUp } from '../domain/topic';
 import { EventWriter } from './event-writer';
 import type { TopicActionInput, TopicWorkflowInput } from './messages';
+import { PATCHES } from './patches';
 
 // A local activity, as the case's: an Update is answered in one workflow task, once its events are in Postgres.
 const { recordTopicEvents } = proxyLocalActivities<Activities>({
@@ -31,6 +32,16 @@ export class TopicRun {
 
   get idle(): boolean {
     return this.writer.idle;
+  }
+
+  /** Whether a breach is followed by 督办 (the `topic-supervision` patch): histories from before it replay without. */
+  private get supervised(): boolean {
+    return patched(PATCHES.topicSupervision.id);
+  }
+
+  /** When the clock next has something to do, or null. */
+  wakeUp(): number | null {
+    return topicWakeUp(this.state, this.supervised);
   }
 
   /** Refuses before anything reaches history; the clock alone acts as `system`. */
@@ -63,7 +74,7 @@ export class TopicRun {
   /** Applies what the clock decided at `now`: each span reminds, then breaches, at most once per step. */
   tick(now: number): void {
     for (let i = 0; i < 8; i++) {
-      const due = topicTimerEvents(this.state, now);
+      const due = topicTimerEvents(this.state, now, this.supervised);
       if (due.length === 0) return;
       this.commit(due, SYSTEM_ACTOR);
     }

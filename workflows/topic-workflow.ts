@@ -3,7 +3,7 @@
 // reminder or due, lets the clock act, and ends once the topic is closed and its events are written.
 // The rules are domain/topic.ts; TopicRun (topic-run.ts) holds the state and writes its events in seq order.
 import { allHandlersFinished, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
-import { TOPIC_ACTION_TYPES, topicWakeUp } from '../domain/topic';
+import { TOPIC_ACTION_TYPES } from '../domain/topic';
 import { DeadlineTimer } from './deadline-timer';
 import type { TopicActionInput, TopicWorkflowInput } from './messages';
 import { topicActionUpdates, topicStatusQuery } from './messages';
@@ -21,7 +21,7 @@ export async function topicWorkflow(input: TopicWorkflowInput): Promise<{ topicI
 
   const timer = new DeadlineTimer();
   while (run.state.status === 'open') {
-    timer.set(topicWakeUp(run.state));
+    timer.set(run.wakeUp());
     const seen = run.state.seq;
     await condition(() => run.state.seq !== seen || timer.fired || workflowInfo().continueAsNewSuggested);
     timer.fired = false;

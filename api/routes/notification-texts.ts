@@ -128,6 +128,13 @@ const TEXTS: Record<string, Texts> = {
     '治理专题「{title}」{task}已逾期，已记入问责并告知上级。',
     'Governance topic "{title}" {task} is overdue: recorded for accountability and reported one level up.',
   ),
+  // A supervised span missed its 督办 due as well: {next} is the next one, in China Standard Time.
+  topic_supervision_missed: t(
+    '专题督办逾期',
+    'Topic supervision missed',
+    '治理专题「{title}」{task}督办期限已过仍未完成，已再次记入问责并报告上一级；下一督办期限 {next}。',
+    'Governance topic "{title}" {task} missed its supervision due as well: recorded again and reported one more level up; next due {next} (CST).',
+  ),
   topic_closed: t(
     '专题结束',
     'Topic closed',

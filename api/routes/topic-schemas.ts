@@ -80,7 +80,16 @@ export const effectSchema = z
     `cases of the scope filed in the ${EFFECT_WINDOW_DAYS} days before opening and in the ${EFFECT_WINDOW_DAYS} days after closing (or as many as have passed); compare per30Days. Merged duplicates are not counted. null while open`,
   );
 
+const supervisionSchema = z
+  .object({
+    dueAt: z.string().describe('the running 督办 due: missing it is another breach, told one rung higher'),
+    misses: z.number().int().describe('dues missed so far: the own due, then each 督办'),
+  })
+  .nullable()
+  .describe('督办 after a breach, while open and not done; null otherwise');
+
 export const topicDetailSchema = topicSummarySchema.extend({
+  supervision: supervisionSchema,
   description: z.string().nullable(),
   supervisorOrg: org,
   summary: z.string().nullable(),
@@ -95,6 +104,7 @@ export const topicDetailSchema = topicSummarySchema.extend({
       status: z.enum(['open', 'done']),
       doneAt: z.string().nullable(),
       overdue: z.boolean(),
+      supervision: supervisionSchema,
     }),
   ),
   timeline: z.array(
@@ -105,6 +115,8 @@ export const topicDetailSchema = topicSummarySchema.extend({
       role: z.string(),
       organization: org.nullable().describe('who acted; null for the clock'),
       about: org.nullable().describe('a reminder or breach: the organisation it concerns'),
+      escalatedTo: org.nullable().describe('a breach: the rung it was reported to'),
+      superviseDueAt: z.string().nullable().describe('a breach under 督办: the next due it set'),
       taskId: z.string().nullable(),
       note: z.string().nullable().describe('a note, or the closing summary'),
       reason: z.string().nullable(),

@@ -76,6 +76,10 @@ export async function effectOf(
 }
 
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+const num = (v: unknown): number | null => (typeof v === 'number' ? v : null);
+
+const supervision = (dueAt: Date | number | null | undefined, misses: number | undefined) =>
+  dueAt == null ? null : { dueAt: iso(dueAt)!, misses: misses ?? 1 };
 
 export async function presentDetail(
   db: Queryable,
@@ -91,7 +95,11 @@ export async function presentDetail(
   ]);
   const ids = [
     ...orgIdsOf([r]),
-    ...events.flatMap((e) => [e.organizationId, str(e.payload.organizationId)].filter((x): x is string => x !== null)),
+    ...events.flatMap((e) =>
+      [e.organizationId, str(e.payload.organizationId), str(e.payload.escalatedToOrgId)].filter(
+        (x): x is string => x !== null,
+      ),
+    ),
     ...records.map((x) => x.organizationId),
   ];
   const names = await namesOf(reference, ids);
@@ -99,6 +107,7 @@ export async function presentDetail(
     ...presentSummary(r, names, now),
     description: r.description,
     supervisorOrg: names(r.supervisorOrgId),
+    supervision: r.status === 'open' ? supervision(r.superviseDueAt, r.misses) : null,
     summary: r.summary,
     closeReason: r.closeReason,
     repeatProblemId: r.repeatProblemId,
@@ -110,10 +119,13 @@ export async function presentDetail(
       status: t.doneAt === null ? ('open' as const) : ('done' as const),
       doneAt: iso(t.doneAt),
       overdue: t.doneAt === null ? t.dueAt <= now : t.doneAt > t.dueAt,
+      supervision: r.status === 'open' && t.doneAt === null ? supervision(t.superviseDueAt, t.misses) : null,
     })),
     // Roles and organisations, never who: a user id or a person's name is not part of a topic's record.
     timeline: events.map((e) => {
       const about = str(e.payload.organizationId);
+      const escalatedTo = str(e.payload.escalatedToOrgId);
+      const superviseDueAt = num(e.payload.superviseDueAt);
       return {
         seq: e.seq,
         type: e.type,
@@ -121,6 +133,8 @@ export async function presentDetail(
         role: e.role,
         organization: e.organizationId ? names(e.organizationId) : null,
         about: about ? names(about) : null,
+        escalatedTo: escalatedTo ? names(escalatedTo) : null,
+        superviseDueAt: iso(superviseDueAt),
         taskId: str(e.payload.taskId),
         note: str(e.payload.note) ?? str(e.payload.summary),
         reason: str(e.payload.reason),

@@ -71,11 +71,11 @@ export const topicRoutes: FastifyPluginAsyncZod<TopicRouteOptions> = async (app,
       tags,
       summary: '开设治理专题 Open a governance topic (street or community committee)',
       description:
-        'Over compounds your organisation supervises, owned by an organisation it supervises; runs as a workflow with reminders and breach → accountability. A retry with the same Idempotency-Key answers the same topic (200).',
+        'Over compounds your organisation supervises, owned by an organisation it supervises; runs as a workflow with reminders and breach → accountability. A retry with the same Idempotency-Key answers the same topic (200); the key reused for a different topic is a 409 (`idempotency.key_reused`).',
       security: bearer,
       headers: z.looseObject({ 'idempotency-key': idempotencyKeySchema.optional() }),
       body: s.openTopicBodySchema,
-      response: { 201: s.topicDetailSchema, 200: s.topicDetailSchema, ...errorResponses(400, 401, 403, 503) },
+      response: { 201: s.topicDetailSchema, 200: s.topicDetailSchema, ...errorResponses(400, 401, 403, 409, 503) },
     },
     handler: async (req, reply) => {
       const actor = actorOf(req);

@@ -35,6 +35,8 @@ export interface TopicRow {
   dueAt: Date;
   overdue: boolean;
   breachedAt: Date | null;
+  superviseDueAt: Date | null;
+  misses: number;
   tasks: {
     id: string;
     title: string;
@@ -42,6 +44,9 @@ export interface TopicRow {
     dueAt: number;
     doneAt: number | null;
     breachedAt: number | null;
+    /** Absent in tasks projected before 0.5.0. */
+    superviseDueAt?: number | null;
+    misses?: number;
   }[];
   summary: string | null;
   closeReason: string | null;
@@ -53,7 +58,7 @@ export interface TopicRow {
 const SELECT = `SELECT t.id, t.title, t.description, t.status, t.owner_org_id AS "ownerOrgId",
     t.supervisor_org_id AS "supervisorOrgId", t.supervisor_chain AS "supervisorChain",
     t.participant_org_ids AS "participantOrgIds", t.scope, t.due_at AS "dueAt", t.overdue, t.breached_at AS "breachedAt",
-    t.tasks, t.summary, t.close_reason AS "closeReason", t.repeat_problem_id AS "repeatProblemId",
+    t.supervise_due_at AS "superviseDueAt", t.misses, t.tasks, t.summary, t.close_reason AS "closeReason", t.repeat_problem_id AS "repeatProblemId",
     t.opened_at AS "openedAt", t.closed_at AS "closedAt"
   FROM topics t`;
 

@@ -140,7 +140,8 @@ const RECORD_TOPIC_EVENTS = `
     UPDATE repeat_problems SET closed_at = $8 WHERE topic_id = $1 AND closed_at IS NULL AND $8::timestamptz IS NOT NULL
   )
   UPDATE topics SET status = $5, overdue = $6, breached_at = $7, closed_at = $8, tasks = $9, last_seq = $10,
-         summary = COALESCE($11, summary), close_reason = COALESCE($12, close_reason), updated_at = now()
+         summary = COALESCE($11, summary), close_reason = COALESCE($12, close_reason),
+         supervise_due_at = $13, misses = $14, updated_at = now()
    WHERE id = $1 AND last_seq < $10`;
 
 export interface RecordedTopicEvents {
@@ -185,6 +186,8 @@ export async function recordTopicEvents(db: Queryable, r: RecordedTopicEvents): 
     p.lastSeq,
     closed?.type === 'closed' ? closed.summary : null,
     closed?.type === 'closed' ? closed.reason : null,
+    ts(p.superviseDueAt),
+    p.misses,
   ]);
 }
 

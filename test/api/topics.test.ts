@@ -79,14 +79,19 @@ test('a topic runs from opening to closing: scoped reads, idempotent steps, a ha
   const caseId = filed.json().caseId as string;
 
   const key = randomUUID();
-  const opened = await post('community1', '/api/v1/topics', topicBody(), key);
+  const body = topicBody();
+  const opened = await post('community1', '/api/v1/topics', body, key);
   expect(opened.statusCode).toBe(201);
   const id = opened.json().id as string;
   expect(opened.json()).toMatchObject({ status: 'open', tasks: { total: 2, done: 0 }, effect: null });
   expect(opened.json().linkedCases.map((c: { id: string }) => c.id)).toEqual([caseId]);
-  // The same Idempotency-Key opens nothing new.
-  const again = await post('community1', '/api/v1/topics', topicBody(), key);
+  // The same Idempotency-Key opens nothing new; used again for another topic, it is a client's mistake to hear of.
+  const again = await post('community1', '/api/v1/topics', body, key);
   expect([again.statusCode, again.json().id]).toEqual([200, id]);
+  const other = await post('community1', '/api/v1/topics', { ...body, title: '湖景华庭 1 号楼门禁' }, key);
+  expect([other.statusCode, other.json().error.code]).toEqual([409, 'idempotency.key_reused']);
+  const same = await s.pool.query('SELECT count(*)::int AS n FROM topics WHERE open_key LIKE $1', [`%:${key}`]);
+  expect(same.rows[0].n).toBe(1);
 
   // Who sees it: the supervisor, the street above, the owner; not a handler or a community that takes no part.
   for (const [user, code] of [
@@ -171,9 +176,8 @@ test('a topic whose workflow start failed after its row was written is started b
   const failing = new Client({ connection: s.t.connection, namespace: `missing-${randomUUID()}` });
   const broken = await s.buildApp({ temporal: failing });
   const key = randomUUID();
-  const res = await (
-    await as(broken, 'community1')
-  ).post('/api/v1/topics', topicBody({ title: '湖景华庭 3 号楼楼顶防水' }), { 'idempotency-key': key });
+  const body = topicBody({ title: '湖景华庭 3 号楼楼顶防水' });
+  const res = await (await as(broken, 'community1')).post('/api/v1/topics', body, { 'idempotency-key': key });
   expect(res.statusCode).toBe(503);
   expect(res.json().error.code).toBe('topic.unavailable');
   const { rows } = await s.pool.query('SELECT id, workflow_started FROM topics WHERE title = $1', [
@@ -189,10 +193,67 @@ test('a topic whose workflow start failed after its row was written is started b
     workflow_started: true,
   });
   // The retry with the same key answers the same topic; its actions now reach the workflow.
-  const retry = await post('community1', '/api/v1/topics', topicBody({ title: '湖景华庭 3 号楼楼顶防水' }), key);
+  const retry = await post('community1', '/api/v1/topics', body, key);
   expect(retry.statusCode).toBe(200);
   expect(retry.json().id).toBe(id);
   const progress = await post('community1', `/api/v1/topics/${id}/progress`, { note: '已联系防水施工单位' });
   expect(progress.statusCode).toBe(200);
   await broken.close();
+});
+
+test('a task left undone past its 督办 due: the topic page shows the running due and the rung, and the organisation department is told', async () => {
+  // Over demo-fast, whose agreement counts in seconds: the task's due at 2 s, the 督办 cadence 15 s.
+  const now = Date.now();
+  const opened = await post('community1', '/api/v1/topics', {
+    title: '2 号楼屋面渗漏专项',
+    scope: { compoundCodes: [DEMO.compound], categoryCode: 'leak' },
+    ownerOrgId: DEMO.propertyCompanyOrgId,
+    dueAt: new Date(now + 10 * 60_000).toISOString(),
+    tasks: [
+      { title: '屋面防水修补', ownerOrgId: DEMO.propertyCompanyOrgId, dueAt: new Date(now + 2_000).toISOString() },
+    ],
+  });
+  expect(opened.statusCode).toBe(201);
+  const id = opened.json().id as string;
+  const community1 = await as(s.app, 'community1');
+  const page = async () => (await community1.get(`/api/v1/topics/${id}`)).json();
+  const deadline = Date.now() + 60_000;
+  let topic = await page();
+  while (topic.taskList[0].supervision?.misses !== 2 && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 300));
+    topic = await page();
+  }
+  const task = topic.taskList[0];
+  expect(task.supervision).toMatchObject({ misses: 2 });
+  expect(Date.parse(task.supervision.dueAt)).toBeGreaterThan(Date.now() - 2_000);
+  const breaches = (
+    topic.timeline as { type: string; escalatedTo: { id: string } | null; superviseDueAt: string | null }[]
+  ).filter((e) => e.type === 'breached');
+  expect(breaches.map((e) => e.escalatedTo?.id)).toEqual([DEMO.streetOrgId, DEMO.organizationDepartmentId]);
+  for (const e of breaches) expect(e.superviseDueAt).not.toBeNull();
+  // The topic itself is not yet due: no supervision of its own.
+  expect(topic.supervision).toBeNull();
+
+  const dispatcher = startDispatcher({
+    pool: s.pool,
+    config: testConfig(s.dataDir),
+    channels: [inAppChannel()],
+    log: () => undefined,
+    listen: false,
+  });
+  try {
+    await dispatcher.drain();
+  } finally {
+    await dispatcher.stop();
+  }
+  const inbox = await (await as(s.app, 'orgdept1')).get('/api/v1/notifications?limit=50');
+  const notice = (inbox.json().items as { template: string; topicId: string | null; body: string }[]).find(
+    (n) => n.topicId === id && n.template === 'topic_supervision_missed',
+  );
+  expect(notice?.body).toContain('2 号楼屋面渗漏专项');
+  expect(notice?.body).toMatch(/下一督办期限 \d{4}-\d{2}-\d{2} \d{2}:\d{2}/);
+
+  const done = await post('handler1', `/api/v1/topics/${id}/tasks/t1/complete`, { note: '已修补' });
+  expect(done.statusCode).toBeLessThan(300);
+  expect((await page()).taskList[0].supervision).toBeNull();
 });

@@ -6,8 +6,10 @@ import {
   openingProblems,
   openTopic,
   stampTopic,
+  topicReminders,
   topicTimerEvents,
   topicWakeUp,
+  type TopicEventBody,
   type TopicOpening,
   type TopicState,
 } from '../../domain/topic';
@@ -51,10 +53,10 @@ function apply(s: TopicState, actor: Actor, ...actions: Parameters<typeof decide
   return s;
 }
 
-function runClock(s: TopicState, until: number): { state: TopicState; types: string[] } {
+function runClock(s: TopicState, until: number, supervised = false): { state: TopicState; types: string[] } {
   const types: string[] = [];
-  for (let now = topicWakeUp(s); now !== null && now <= until; now = topicWakeUp(s)) {
-    const events = topicTimerEvents(s, now);
+  for (let now = topicWakeUp(s, supervised); now !== null && now <= until; now = topicWakeUp(s, supervised)) {
+    const events = topicTimerEvents(s, now, supervised);
     types.push(...events.map((e) => `${e.type}:${'taskId' in e ? (e.taskId ?? 'topic') : ''}`));
     s = stampTopic(s, events, SYSTEM_ACTOR, now).state;
   }
@@ -171,6 +173,124 @@ describe('a governance topic', () => {
           expect(new Set(breaches.map((b) => b.key)).size).toBe(breaches.length);
           expect(breaches.length).toBe(taskMinutes.length + 1);
           for (const b of breaches) expect(b.at).toBeGreaterThanOrEqual(b.due);
+        },
+      ),
+    );
+  });
+});
+
+describe('a breached topic under 督办 (the topic-supervision patch)', () => {
+  const HOUR = 60 * MIN;
+  const supervisedOpening: TopicOpening = {
+    ...opening,
+    supervision: { cadence: { unit: 'hours', amount: 1 }, calendar: { holidays: [], workdays: [] } },
+  };
+  const breaches = (s: TopicState, from: number, until: number) => {
+    const out: { key: string; at: number; up: string | null; next?: number }[] = [];
+    for (let now = topicWakeUp(s, true); now !== null && now <= until; now = topicWakeUp(s, true)) {
+      const events = topicTimerEvents(s, now, true);
+      for (const e of events)
+        if (e.type === 'breached' && now >= from)
+          out.push({ key: e.taskId ?? 'topic', at: now, up: e.escalatedToOrgId, next: e.superviseDueAt });
+      s = stampTopic(s, events, SYSTEM_ACTOR, now).state;
+    }
+    return { out, state: s };
+  };
+
+  // The escape: once the one breach is on record, an owner who ignores the topic heard nothing more. Now every missed
+  // 督办 due is a breach of its own, reported a rung higher each time, and the top of the chain keeps urging.
+  test('an owner that ignores a breached task is breached again each cadence, a rung higher, until the top', () => {
+    const { out } = breaches(openTopic(supervisedOpening), 0, T0 + 40 * MIN + 3 * HOUR);
+    const t1 = out.filter((b) => b.key === 't1');
+    expect(t1.map((b) => b.at - T0)).toEqual([40 * MIN, 40 * MIN + HOUR, 40 * MIN + 2 * HOUR, 40 * MIN + 3 * HOUR]);
+    expect(t1.map((b) => b.up)).toEqual(['street-huxi', 'org-dept', 'org-dept', 'org-dept']);
+    for (const b of t1) expect(b.next).toBe(b.at + HOUR);
+  });
+
+  test('doing the task ends its 督办; closing the topic ends every one', () => {
+    const late = runClock(openTopic(supervisedOpening), T0 + 40 * MIN, true).state;
+    expect(late.tasks[0]).toMatchObject({ misses: 1, superviseDueAt: T0 + 40 * MIN + HOUR });
+    const done = apply(late, handler, { type: 'complete_task', taskId: 't1', note: '已更换' });
+    expect(breaches(done, 0, T0 + 10 * HOUR).out.filter((b) => b.key === 't1')).toEqual([]);
+    const closed = apply(late, community, { type: 'close', summary: '完成', reason: '改由街道统筹' });
+    expect(topicWakeUp(closed, true)).toBeNull();
+  });
+
+  test('reminders stop at the breach: a late clock sends no reminder past the due, only the breach', () => {
+    const s = openTopic(supervisedOpening);
+    const ofT1 = (events: TopicEventBody[]) => events.filter((e) => 'taskId' in e && e.taskId === 't1');
+    const events = topicTimerEvents(s, T0 + 45 * MIN, true);
+    expect(ofT1(events).map((e) => e.type)).toEqual(['breached']);
+    const after = stampTopic(s, events, SYSTEM_ACTOR, T0 + 45 * MIN).state;
+    expect(ofT1(topicTimerEvents(after, T0 + 50 * MIN, true))).toEqual([]);
+  });
+
+  test('the 督办 due counts working days on the topic’s calendar: a Friday breach is due on the next working day, past a Monday holiday', () => {
+    const friday = Date.parse('2026-06-05T18:00:00+08:00');
+    const o: TopicOpening = {
+      ...opening,
+      openedAt: friday - DAY,
+      dueAt: friday,
+      tasks: [],
+      supervision: {
+        cadence: { unit: 'working_days', amount: 1 },
+        calendar: { holidays: ['2026-06-08'], workdays: [] },
+      },
+    };
+    const [breach] = topicTimerEvents(openTopic(o), friday, true);
+    expect(breach).toMatchObject({ type: 'breached', superviseDueAt: Date.parse('2026-06-09T18:00:00+08:00') });
+  });
+
+  test('a reminder that would fall on a weekend waits for Monday’s office hours, as a case’s does; the demo’s seconds do not wait', () => {
+    const friday = Date.parse('2026-06-05T17:00:00+08:00');
+    const monday = Date.parse('2026-06-08T18:00:00+08:00');
+    const o: TopicOpening = { ...supervisedOpening, openedAt: friday, dueAt: monday, tasks: [] };
+    expect(topicReminders(o, monday)).toEqual([Date.parse('2026-06-08T09:00:00+08:00')]);
+    expect(openTopic(o).reminderAt).toEqual([Date.parse('2026-06-08T09:00:00+08:00')]);
+    const demo: TopicOpening = {
+      ...o,
+      supervision: { cadence: { unit: 'seconds', amount: 15 }, calendar: { holidays: [], workdays: [] } },
+    };
+    expect(topicReminders(demo, monday)).toEqual(topicReminders({ ...o, supervision: undefined }, monday));
+    expect(topicReminders(demo, monday)[0]).toBe(friday + (monday - friday) / 2);
+  });
+
+  test('a topic opened before 0.5.0 (no supervision in its opening) still breaches once, as it started', () => {
+    const { out, state } = breaches(openTopic(opening), 0, T0 + 100 * HOUR);
+    expect(out.map((b) => b.key).sort()).toEqual(['t1', 't2', 'topic']);
+    expect(topicWakeUp(state, true)).toBeNull();
+  });
+
+  test('without the patch a breach of a supervised opening is its last word, as in 0.4.0: the replayed histories keep their commands', () => {
+    const plain = runClock(openTopic(opening), T0 + 100 * HOUR);
+    const unpatched = runClock(openTopic(supervisedOpening), T0 + 100 * HOUR);
+    expect(unpatched.types).toEqual(plain.types);
+  });
+
+  test('whatever the dues, every span breaches and then exactly once per cadence, never twice at once', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 1, max: 500 }), { minLength: 0, maxLength: 4 }),
+        fc.integer({ min: 1, max: 500 }),
+        fc.integer({ min: 1, max: 6 }),
+        (taskMinutes, topicMinutes, hours) => {
+          const o: TopicOpening = {
+            ...supervisedOpening,
+            dueAt: T0 + topicMinutes * MIN,
+            tasks: taskMinutes.map((m, i) => ({
+              id: `t${i + 1}`,
+              title: 'x',
+              ownerOrgId: 'pc-demo-fast',
+              dueAt: T0 + m * MIN,
+            })),
+          };
+          const until = T0 + 600 * MIN + hours * HOUR;
+          const { out } = breaches(openTopic(o), 0, until);
+          const byKey = new Map<string, number[]>();
+          for (const b of out) byKey.set(b.key, [...(byKey.get(b.key) ?? []), b.at]);
+          expect(byKey.size).toBe(taskMinutes.length + 1);
+          for (const times of byKey.values())
+            for (let i = 1; i < times.length; i++) expect(times[i] - times[i - 1]).toBe(HOUR);
         },
       ),
     );

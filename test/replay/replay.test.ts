@@ -24,7 +24,7 @@ import { openTopicFor, performTopicAction } from '../../services/topics';
 const DIR = path.join(__dirname, 'histories');
 const RECORD = process.env.RS_RECORD_HISTORIES === '1';
 /** The release whose histories a recording run writes; files of earlier releases stay beside them. */
-const RELEASE = '0.4.0';
+const RELEASE = '0.5.0';
 const ONLY = process.env.RS_RECORD_ONLY?.split(',');
 const suite = useLoopSuite({
   response: 2,
@@ -219,6 +219,34 @@ const resident3: Actor = { userId: DEMO_USERS.resident3, role: 'resident', organ
       await act(actors.handler1, { type: 'complete_task', taskId: 't1', note: '已更换' });
       await act(actors.handler1, { type: 'add_progress', note: '运行一周正常' });
       await act(actors.community1, { type: 'close', summary: '已解决' });
+      return { workflowId: `topic-${id}` };
+    },
+    'topic-supervised-after-breach': async () => {
+      // 0.5.0: the topic-supervision patch — the task and the topic breach, then each misses its 督办 due as well.
+      const deps = { pool: suite().pool, temporal: suite().t.client, taskQueue: suite().t.taskQueue };
+      const now = Date.now();
+      const { id } = await openTopicFor(
+        deps,
+        actors.community1,
+        {
+          title: '2 号楼屋面渗漏',
+          description: null,
+          scope: { compoundCodes: [DEMO.compound], buildings: [], categoryCode: 'leak' },
+          ownerOrgId: DEMO.propertyCompanyOrgId,
+          dueAt: now + 3_000,
+          tasks: [{ title: '屋面防水修补', ownerOrgId: DEMO.propertyCompanyOrgId, dueAt: now + 2_000 }],
+          fromRepeatProblemId: null,
+        },
+        null,
+      );
+      await eventually(async () => {
+        const { rows } = await suite().pool.query('SELECT 1 FROM accountability_records WHERE topic_id = $1', [id]);
+        return rows.length === 4;
+      }, 60_000);
+      const act = (actor: Actor, action: Parameters<typeof performTopicAction>[3]) =>
+        performTopicAction(deps, id, actor, action, `${action.type}-${id}`);
+      await act(actors.handler1, { type: 'complete_task', taskId: 't1', note: '已修补' });
+      await act(actors.community1, { type: 'close', summary: '已修补完毕' });
       return { workflowId: `topic-${id}` };
     },
     'assessment-workflow': async () => {

@@ -1,10 +1,12 @@
 // A governance topic on the real stack: opened from the repeat problem three lift cases raise, its task and the
 // topic itself run past their seconds-long dues on the real workflow, the breaches become accountability records
 // and notices, a worker restart (the history replayed from scratch) writes none of them twice, and closing ends it.
+// Under 督办 a task left undone after its breach is breached again at each cadence, reported a rung higher.
 import { randomUUID } from 'node:crypto';
 import { DEMO, DEMO_USERS } from '../../db/seed-data';
 import type { Actor } from '../../domain/actions';
 import { createTopicActivities } from '../../activities/topics';
+import { topicWakeUp } from '../../domain/topic';
 import { effectCounts, linkedCases } from '../../db/queries/topic-reads';
 import { openTopicFor, performTopicAction } from '../../services/topics';
 import { topicStatusQuery, topicWorkflowIdFor } from '../../workflows/messages';
@@ -110,8 +112,9 @@ test('a topic opened from a repeat problem breaches on the real workflow, once a
   const breaches = written.rows
     .filter((e) => e.type === 'breached')
     .map((e) => ({ ...e.payload, seq: e.seq, type: e.type, actor: e.actor, at: Date.parse(e.at) }));
+  const before = (await records(id)).length;
   await createTopicActivities({ pool: suite().pool }).recordTopicEvents({ events: breaches, state });
-  expect((await records(id)).length).toBe(2);
+  expect((await records(id)).length).toBe(before);
 
   const closed = await performTopicAction(
     deps,
@@ -127,7 +130,8 @@ test('a topic opened from a repeat problem breaches on the real workflow, once a
     [id],
   );
   assertGapFree(events.rows);
-  expect(events.rows.filter((e) => e.type === 'breached').length).toBe(2);
+  // Each breach, the two at the dues and any 督办 due missed under a slow machine, is one record.
+  expect(events.rows.filter((e) => e.type === 'breached').length).toBe((await records(id)).length);
   const row = (await suite().pool.query('SELECT status, opened_at, closed_at, summary FROM topics WHERE id = $1', [id]))
     .rows[0];
   expect(row).toMatchObject({ status: 'closed', summary: '控制柜已更换，运行正常' });
@@ -141,4 +145,63 @@ test('a topic opened from a repeat problem breaches on the real workflow, once a
     { from: row.closed_at.getTime(), to: Date.now() },
   );
   expect(effect).toEqual({ before: 3, after: 0 });
+  // Back to a worker with a cache: one that evicts after every activation loses local activities in flight.
+  await suite().w.stop();
+  suite().w = await startWorker(suite().t, suite().pool);
+});
+
+test('a task left undone after its breach misses its 督办 due too: breached again, reported to the organisation department, until it is done', async () => {
+  const deps = { pool: suite().pool, temporal: suite().t.client, taskQueue: suite().t.taskQueue };
+  const now = Date.now();
+  const { id } = await openTopicFor(
+    deps,
+    community1,
+    {
+      title: '2 号楼屋面渗漏',
+      description: null,
+      scope: {
+        compoundCodes: [DEMO.compound],
+        buildings: [{ compoundCode: DEMO.compound, building: '2' }],
+        categoryCode: 'leak',
+      },
+      ownerOrgId: DEMO.propertyCompanyOrgId,
+      dueAt: now + 10 * 60_000,
+      tasks: [{ title: '屋面防水修补', ownerOrgId: DEMO.propertyCompanyOrgId, dueAt: now + 2_000 }],
+      fromRepeatProblemId: null,
+    },
+    `${DEMO_USERS.community1}:${randomUUID()}`,
+  );
+  // The demo agreement's 督办 cadence is 15 s: the task's due, then its first 督办 due, pass with nothing done.
+  await eventually(async () => (await records(id)).length >= 2, 60_000, 200);
+  const [first, second] = await records(id);
+  expect(first).toMatchObject({ organization_id: DEMO.propertyCompanyOrgId, level: 'street_committee' });
+  expect(second).toMatchObject({ organization_id: DEMO.propertyCompanyOrgId, level: 'organization_department' });
+  const told = await suite().pool.query<{ org: string; template: string }>(
+    `SELECT recipient->>'organizationId' AS org, template FROM notification_outbox
+      WHERE payload->>'topicId' = $1 AND template IN ('topic_breach', 'topic_supervision_missed') ORDER BY id`,
+    [id],
+  );
+  expect(
+    told.rows
+      .filter((r) => r.template === 'topic_breach')
+      .map((r) => r.org)
+      .sort(),
+  ).toEqual([DEMO.propertyCompanyOrgId, DEMO.communityOrgId, DEMO.streetOrgId].sort());
+  expect(told.rows.filter((r) => r.template === 'topic_supervision_missed').map((r) => r.org)).toContain(
+    DEMO.organizationDepartmentId,
+  );
+  const row = (await suite().pool.query('SELECT tasks FROM topics WHERE id = $1', [id])).rows[0];
+  expect(row.tasks[0]).toMatchObject({ misses: expect.any(Number), superviseDueAt: expect.any(Number) });
+  expect(row.tasks[0].misses).toBeGreaterThanOrEqual(2);
+
+  // Done, the task's 督办 ends: the clock now waits only for the topic's own due.
+  await performTopicAction(deps, id, handler1, { type: 'complete_task', taskId: 't1', note: '已修补' }, `done-${id}`);
+  const handle = suite().t.client.workflow.getHandle(topicWorkflowIdFor(id));
+  const state = await handle.query(topicStatusQuery);
+  expect(topicWakeUp(state, true)).toBeLessThanOrEqual(state.dueAt);
+  expect(state.tasks[0].doneAt).not.toBeNull();
+  const after = (await suite().pool.query('SELECT tasks FROM topics WHERE id = $1', [id])).rows[0];
+  expect(after.tasks[0].superviseDueAt).toBeNull();
+  await performTopicAction(deps, id, community1, { type: 'close', summary: '已修补完毕' }, `close-${id}`);
+  await handle.result();
 });

@@ -11233,6 +11233,13 @@ export interface paths {
                             };
                             openedAt: string;
                             closedAt: string | null;
+                            /** @description 督办 after a breach, while open and not done; null otherwise */
+                            supervision: {
+                                /** @description the running 督办 due: missing it is another breach, told one rung higher */
+                                dueAt: string;
+                                /** @description dues missed so far: the own due, then each 督办 */
+                                misses: number;
+                            } | null;
                             description: string | null;
                             supervisorOrg: {
                                 id: string;
@@ -11255,6 +11262,13 @@ export interface paths {
                                 status: "open" | "done";
                                 doneAt: string | null;
                                 overdue: boolean;
+                                /** @description 督办 after a breach, while open and not done; null otherwise */
+                                supervision: {
+                                    /** @description the running 督办 due: missing it is another breach, told one rung higher */
+                                    dueAt: string;
+                                    /** @description dues missed so far: the own due, then each 督办 */
+                                    misses: number;
+                                } | null;
                             }[];
                             timeline: {
                                 seq: number;
@@ -11273,6 +11287,14 @@ export interface paths {
                                     nameZh: string;
                                     nameEn: string;
                                 } | null;
+                                /** @description a breach: the rung it was reported to */
+                                escalatedTo: {
+                                    id: string;
+                                    nameZh: string;
+                                    nameEn: string;
+                                } | null;
+                                /** @description a breach under 督办: the next due it set */
+                                superviseDueAt: string | null;
                                 taskId: string | null;
                                 /** @description a note, or the closing summary */
                                 note: string | null;
@@ -11364,6 +11386,13 @@ export interface paths {
                             };
                             openedAt: string;
                             closedAt: string | null;
+                            /** @description 督办 after a breach, while open and not done; null otherwise */
+                            supervision: {
+                                /** @description the running 督办 due: missing it is another breach, told one rung higher */
+                                dueAt: string;
+                                /** @description dues missed so far: the own due, then each 督办 */
+                                misses: number;
+                            } | null;
                             description: string | null;
                             supervisorOrg: {
                                 id: string;
@@ -11386,6 +11415,13 @@ export interface paths {
                                 status: "open" | "done";
                                 doneAt: string | null;
                                 overdue: boolean;
+                                /** @description 督办 after a breach, while open and not done; null otherwise */
+                                supervision: {
+                                    /** @description the running 督办 due: missing it is another breach, told one rung higher */
+                                    dueAt: string;
+                                    /** @description dues missed so far: the own due, then each 督办 */
+                                    misses: number;
+                                } | null;
                             }[];
                             timeline: {
                                 seq: number;
@@ -11404,6 +11440,14 @@ export interface paths {
                                     nameZh: string;
                                     nameEn: string;
                                 } | null;
+                                /** @description a breach: the rung it was reported to */
+                                escalatedTo: {
+                                    id: string;
+                                    nameZh: string;
+                                    nameEn: string;
+                                } | null;
+                                /** @description a breach under 督办: the next due it set */
+                                superviseDueAt: string | null;
                                 taskId: string | null;
                                 /** @description a note, or the closing summary */
                                 note: string | null;
@@ -11567,6 +11611,13 @@ export interface paths {
                             };
                             openedAt: string;
                             closedAt: string | null;
+                            /** @description 督办 after a breach, while open and not done; null otherwise */
+                            supervision: {
+                                /** @description the running 督办 due: missing it is another breach, told one rung higher */
+                                dueAt: string;
+                                /** @description dues missed so far: the own due, then each 督办 */
+                                misses: number;
+                            } | null;
                             description: string | null;
                             supervisorOrg: {
                                 id: string;
@@ -11589,6 +11640,13 @@ export interface paths {
                                 status: "open" | "done";
                                 doneAt: string | null;
                                 overdue: boolean;
+                                /** @description 督办 after a breach, while open and not done; null otherwise */
+                                supervision: {
+                                    /** @description the running 督办 due: missing it is another breach, told one rung higher */
+                                    dueAt: string;
+                                    /** @description dues missed so far: the own due, then each 督办 */
+                                    misses: number;
+                                } | null;
                             }[];
                             timeline: {
                                 seq: number;
@@ -11607,6 +11665,14 @@ export interface paths {
                                     nameZh: string;
                                     nameEn: string;
                                 } | null;
+                                /** @description a breach: the rung it was reported to */
+                                escalatedTo: {
+                                    id: string;
+                                    nameZh: string;
+                                    nameEn: string;
+                                } | null;
+                                /** @description a breach under 督办: the next due it set */
+                                superviseDueAt: string | null;
                                 taskId: string | null;
                                 /** @description a note, or the closing summary */
                                 note: string | null;

@@ -1,5 +1,6 @@
-// What happened to a governance topic, in order, in plain words: opened, reminders, breaches (and to whom they were
-// missed), tasks done, progress notes, closed. Organisations by name and role; nothing personal.
+// What happened to a governance topic, in order, in plain words: opened, reminders, breaches (who missed them, who
+// they were reported to and, under 督办, the next due), tasks done, progress notes, closed. Organisations by name
+// and role; nothing personal.
 import { Timeline, Typography } from 'antd';
 import { useI18n } from '../i18n';
 import type { Topic } from '../lib/governance';
@@ -10,6 +11,9 @@ type Entry = Topic['timeline'][number];
 export function TopicTimeline({ topic }: { topic: Topic }) {
   const { t, lang, name } = useI18n();
   const taskTitle = (id: string | null) => topic.taskList.find((x) => x.id === id)?.title ?? '';
+  // A breach after an earlier one of the same span is a missed 督办 due.
+  const missedBefore = (e: Entry) =>
+    topic.timeline.some((b) => b.type === 'breached' && b.seq < e.seq && b.taskId === e.taskId);
   const line = (e: Entry): string => {
     const who = name(e.organization);
     const about = name(e.about);
@@ -18,8 +22,17 @@ export function TopicTimeline({ topic }: { topic: Topic }) {
     switch (e.type) {
       case 'reminder_sent':
         return t('topic.ev.reminder_sent', { org: about, target });
-      case 'breached':
-        return t('topic.ev.breached', { org: about, target });
+      case 'breached': {
+        const up = e.escalatedTo ? name(e.escalatedTo) : t('topic.upOneLevel');
+        if (!e.superviseDueAt) return t('topic.ev.breached', { org: about, target, up });
+        const next = formatDateTime(e.superviseDueAt, lang);
+        return t(missedBefore(e) ? 'topic.ev.supervisionMissed' : 'topic.ev.breachedSupervised', {
+          org: about,
+          target,
+          up,
+          next,
+        });
+      }
       case 'task_completed':
         return t('topic.ev.task_completed', { org: who, task: taskTitle(e.taskId), note });
       case 'progress_added':

@@ -695,7 +695,15 @@ export const en: Record<MessageKey, string> = {
   'topic.ofTopic': 'the topic',
   'topic.ev.opened': '{org} opened the topic',
   'topic.ev.reminder_sent': '{org} reminded ({target})',
-  'topic.ev.breached': '{org} missed the due date of {target}: recorded for accountability and reported one level up',
+  'topic.ev.breached': '{org} missed the due date of {target}: recorded for accountability and reported to {up}',
+  'topic.ev.breachedSupervised':
+    '{org} missed the due date of {target}: recorded for accountability; {up} supervises it, due {next}',
+  'topic.ev.supervisionMissed':
+    '{org} missed the supervision due of {target} as well: recorded again and reported to {up}; next due {next}',
+  'topic.upOneLevel': 'the level above',
+  'topic.supervision': 'Supervised until',
+  'topic.supervisionValue': '{at} (missed {n} times; each miss is recorded and reported one level higher)',
+  'topic.supervisionTask': 'supervised until {at} (missed {n} times)',
   'topic.ev.task_completed': '{org} completed "{task}": {note}',
   'topic.ev.progress_added': '{org} added progress: {note}',
   'topic.ev.closed': '{org} closed the topic: {summary}',

@@ -12,6 +12,7 @@ import { useI18n } from '../i18n';
 import { getTopic, type Topic } from '../lib/governance';
 import { statusLabel } from '../lib/labels';
 import { useLoad } from '../lib/load';
+import { useNoticeEvents } from '../lib/notifications';
 import { isUnder, useReference, type Reference } from '../lib/reference';
 import { formatDateTime } from '../lib/time';
 import { useSession } from '../session';
@@ -45,6 +46,8 @@ export default function TopicPage() {
     5000,
     (x) => x.status !== 'closed',
   );
+  // A reminder or a breach reaches an open page at once by its notice; the poll covers a missed push.
+  useNoticeEvents((n) => n.topicId === id && void loaded.reload());
   const [dialog, setDialog] = useState<Dialog>(null);
   const { me } = useSession();
   const topic = loaded.data;
@@ -90,6 +93,16 @@ export default function TopicPage() {
           <Descriptions.Item label={t('topic.category')}>{category}</Descriptions.Item>
           <Descriptions.Item label={t('topic.owner')}>{org(topic.ownerOrg.id)}</Descriptions.Item>
           <Descriptions.Item label={t('topic.dueAt')}>{formatDateTime(topic.dueAt, lang)}</Descriptions.Item>
+          {topic.supervision && (
+            <Descriptions.Item label={t('topic.supervision')}>
+              <Typography.Text type="danger" data-testid="topic-supervision">
+                {t('topic.supervisionValue', {
+                  at: formatDateTime(topic.supervision.dueAt, lang),
+                  n: topic.supervision.misses,
+                })}
+              </Typography.Text>
+            </Descriptions.Item>
+          )}
           <Descriptions.Item label={t('topic.openedAt')}>{formatDateTime(topic.openedAt, lang)}</Descriptions.Item>
           {topic.closedAt && (
             <Descriptions.Item label={t('topic.closedAt')}>{formatDateTime(topic.closedAt, lang)}</Descriptions.Item>
@@ -144,7 +157,18 @@ export default function TopicPage() {
                     )}
                   </Space>
                 }
-                description={`${org(x.ownerOrg.id)} · ${t('topic.due', { at: formatDateTime(x.dueAt, lang) })}${x.doneAt ? ` · ${t('topic.doneAt', { at: formatDateTime(x.doneAt, lang) })}` : ''}`}
+                description={[
+                  org(x.ownerOrg.id),
+                  t('topic.due', { at: formatDateTime(x.dueAt, lang) }),
+                  x.doneAt && t('topic.doneAt', { at: formatDateTime(x.doneAt, lang) }),
+                  x.supervision &&
+                    t('topic.supervisionTask', {
+                      at: formatDateTime(x.supervision.dueAt, lang),
+                      n: x.supervision.misses,
+                    }),
+                ]
+                  .filter(Boolean)
+                  .join(' · ')}
               />
             </List.Item>
           )}
