@@ -2,6 +2,7 @@
 // idempotent by topic id + seq (a breach's record is keyed `topic:<id>:<seq>`, so a retry or a replay after a worker
 // restart writes it once). Who hears of what is decided here, as activities/notifications.ts does for cases.
 import type { Pool } from 'pg';
+import { cstDateTime } from '../domain/calendar';
 import type { TopicEvent, TopicState } from '../domain/topic';
 import { projectTopic } from '../domain/topic';
 import type { OutboxEntry } from '../db/queries/case-events';
@@ -18,9 +19,6 @@ const taskOf = (s: TopicState, taskId: string | null) => s.tasks.find((t) => t.i
 /** A breach after the span's own due: a missed 督办 due of a supervised span. */
 const missedSupervision = (s: TopicState, e: Extract<TopicEvent, { type: 'breached' }>): boolean =>
   e.dueAt !== (taskOf(s, e.taskId) ?? s).dueAt;
-
-/** 2026-12-08 18:00, China Standard Time: when the next 督办 is due, as the notice's reader counts. */
-const cstMinute = (ms: number): string => new Date(ms + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
 
 /** The organisations told of an event, and the notice template. */
 function recipientsOf(s: TopicState, e: TopicEvent): [string[], string] {
@@ -59,7 +57,9 @@ export function topicNotices(s: TopicState, events: TopicEvent[]): OutboxEntry[]
         title: s.title,
         taskZh: task ? `的任务「${task.title}」` : '',
         taskEn: task ? `task "${task.title}"` : '',
-        ...(e.type === 'breached' && e.superviseDueAt !== undefined ? { next: cstMinute(e.superviseDueAt) } : {}),
+        ...(e.type === 'breached' && e.superviseDueAt !== undefined
+          ? { next: cstDateTime(e.superviseDueAt).slice(0, 16) }
+          : {}),
       },
     }));
   });

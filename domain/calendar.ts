@@ -59,6 +59,11 @@ export function cstDate(ms: number): string {
   return dateOfDayNumber(cstDayNumber(ms));
 }
 
+/** An instant as a reader in the district writes it: `2026-11-03 14:05:00`, China Standard Time. */
+export function cstDateTime(ms: number): string {
+  return new Date(ms + CST_OFFSET_MS).toISOString().slice(0, 19).replace('T', ' ');
+}
+
 /** Day of the week of a CST date: 0 = Sunday … 6 = Saturday. */
 export function cstDayOfWeek(date: string): number {
   return weekday(dayNumber(date));
@@ -230,6 +235,22 @@ export function reminderTimes(startMs: number, dueMs: number, points: readonly n
     .map((p) => startMs + Math.round(p * (dueMs - startMs)))
     .filter((t) => t > startMs && t < dueMs);
   return [...new Set(moments)].sort((a, b) => a - b);
+}
+
+/**
+ * The 催办 moments of a span as a case's or a topic's clock keeps them: on a working calendar a reminder that would
+ * fall out of working hours waits for the office to open, and is dropped if that is past the due (where the breach
+ * speaks instead); without one (`cal` null: emergencies, demo seconds) they keep clock time.
+ */
+export function workingReminderTimes(
+  startMs: number,
+  dueMs: number,
+  points: readonly number[],
+  cal: WorkCalendar | null,
+): number[] {
+  const raw = reminderTimes(startMs, dueMs, points);
+  if (cal === null) return raw;
+  return [...new Set(raw.map((t) => nextWorkingMoment(t, cal)))].filter((t) => t < dueMs);
 }
 
 // --- reference terms ---

@@ -2,14 +2,7 @@
 // community committee → street committee → (reported to) organisation department → (forwarded to) the
 // functional department's Party organisation, whose 督办 cadence is the top rung (DOMAIN.md "Fairness rules").
 import type { CaseEventBody, DeadlineState } from './actions';
-import {
-  addDuration,
-  addWorkingMs,
-  createCalendar,
-  nextWorkingMoment,
-  reminderTimes,
-  workingMsBetween,
-} from './calendar';
+import { addDuration, addWorkingMs, createCalendar, workingReminderTimes, workingMsBetween } from './calendar';
 import type { CaseState } from './case-state';
 import { controllerOf } from './policy';
 import type { DeadlineKind, Duration, HandlerDeadlineKind, Level } from './types';
@@ -25,10 +18,8 @@ export function remindersFor(
   at: number,
   dueAt: number,
 ): number[] {
-  const raw = reminderTimes(at, dueAt, s.terms.reminderPoints);
-  if (duration.unit === 'seconds' || s.tier === 'emergency') return raw;
-  const cal = createCalendar(s.calendar);
-  return [...new Set(raw.map((t) => nextWorkingMoment(t, cal)))].filter((t) => t < dueAt);
+  const clockTime = duration.unit === 'seconds' || s.tier === 'emergency';
+  return workingReminderTimes(at, dueAt, s.terms.reminderPoints, clockTime ? null : createCalendar(s.calendar));
 }
 
 export function makeDeadline(

@@ -8,7 +8,7 @@
 // `decideTopic` answers an action with events or a rejection; `evolveTopic` folds an event in; the clock is
 // `topicWakeUp` and `topicTimerEvents`. Pure, so the topic workflow can run it in validators and handlers alike.
 import type { Actor } from './actions';
-import { addDuration, createCalendar, nextWorkingMoment, reminderTimes } from './calendar';
+import { addDuration, createCalendar, workingReminderTimes } from './calendar';
 import type { CalendarData, Duration } from './types';
 
 export interface TopicScope {
@@ -135,19 +135,16 @@ export function openingProblems(o: { dueAt: number; tasks: { dueAt: number }[] }
 }
 
 /**
- * 催办 moments of a span, as a case's (ladder.ts `remindersFor`): one that would fall out of working hours waits for
- * the office to open, and is dropped if that is past the due. Clock time for an agreement counted in seconds (the
- * demo's) and for openings made before 0.5.0, which carry no calendar.
+ * 催办 moments of a span, as a case's (ladder.ts `remindersFor`): held to working hours, except for an agreement
+ * counted in seconds (the demo's) and for openings made before 0.5.0, which carry no calendar.
  */
 export function topicReminders(
   o: Pick<TopicOpening, 'openedAt' | 'reminderPoints' | 'supervision'>,
   dueAt: number,
 ): number[] {
-  const raw = reminderTimes(o.openedAt, dueAt, o.reminderPoints);
-  const supervision = o.supervision;
-  if (!supervision || supervision.cadence.unit === 'seconds') return raw;
-  const cal = createCalendar(supervision.calendar);
-  return [...new Set(raw.map((t) => nextWorkingMoment(t, cal)))].filter((t) => t < dueAt);
+  const s = o.supervision;
+  const cal = s && s.cadence.unit !== 'seconds' ? createCalendar(s.calendar) : null;
+  return workingReminderTimes(o.openedAt, dueAt, o.reminderPoints, cal);
 }
 
 /** The state right after opening: seq 1 is the `opened` event the API wrote with the row. */

@@ -3,6 +3,7 @@
 // holds one page at a time however many cases there are (bench/ measures it over 100,000). An export carries no
 // personal data: no name, phone, location or description; whoever must contact a resident does it in the app.
 import { Readable } from 'node:stream';
+import { cstDateTime } from '../../domain/calendar';
 import type { RateSet } from '../../domain/rates';
 import type { Queryable } from '../../db/pool';
 import {
@@ -34,10 +35,7 @@ export const csvLine = (fields: (string | number | boolean | null)[]): string =>
   `${fields.map(csvField).join(',')}\r\n`;
 
 /** 2026-11-03 14:05:00 in China Standard Time: what a reader in the district expects, and Excel parses. */
-function cstDateTime(d: Date | null): string | null {
-  if (d === null) return null;
-  return new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ');
-}
+const cstText = (d: Date | null): string | null => (d === null ? null : cstDateTime(d.getTime()));
 
 const CASE_COLUMNS: [string, string][] = [
   ['查询码', 'tracking_code'],
@@ -115,11 +113,11 @@ function caseFields(r: CaseViewRow, lang: Lang, name: (id: string | null) => str
     r.escalationCount,
     r.returnedCount,
     overdue,
-    cstDateTime(r.createdAt),
-    cstDateTime(r.dispatchedAt),
-    cstDateTime(r.acknowledgedAt),
-    cstDateTime(r.resolvedAt),
-    cstDateTime(r.closedAt),
+    cstText(r.createdAt),
+    cstText(r.dispatchedAt),
+    cstText(r.acknowledgedAt),
+    cstText(r.resolvedAt),
+    cstText(r.closedAt),
   ];
 }
 
