@@ -53,6 +53,13 @@ function apply(s: TopicState, actor: Actor, ...actions: Parameters<typeof decide
   return s;
 }
 
+/** The opening with the topic and one task per entry due that many minutes after T0 (the property tests' input). */
+const withDues = (base: TopicOpening, topicMinutes: number, taskMinutes: number[]): TopicOpening => ({
+  ...base,
+  dueAt: T0 + topicMinutes * MIN,
+  tasks: taskMinutes.map((m, i) => ({ id: `t${i + 1}`, title: 'x', ownerOrgId: 'pc-demo-fast', dueAt: T0 + m * MIN })),
+});
+
 function runClock(s: TopicState, until: number, supervised = false): { state: TopicState; types: string[] } {
   const types: string[] = [];
   for (let now = topicWakeUp(s, supervised); now !== null && now <= until; now = topicWakeUp(s, supervised)) {
@@ -151,16 +158,7 @@ describe('a governance topic', () => {
         fc.array(fc.integer({ min: 1, max: 500 }), { minLength: 0, maxLength: 5 }),
         fc.integer({ min: 1, max: 500 }),
         (taskMinutes, topicMinutes) => {
-          const o: TopicOpening = {
-            ...opening,
-            dueAt: T0 + topicMinutes * MIN,
-            tasks: taskMinutes.map((m, i) => ({
-              id: `t${i + 1}`,
-              title: 'x',
-              ownerOrgId: 'pc-demo-fast',
-              dueAt: T0 + m * MIN,
-            })),
-          };
+          const o = withDues(opening, topicMinutes, taskMinutes);
           let s = openTopic(o);
           const breaches: { key: string; at: number; due: number }[] = [];
           for (let now = topicWakeUp(s); now !== null; now = topicWakeUp(s)) {
@@ -274,16 +272,7 @@ describe('a breached topic under 督办 (the topic-supervision patch)', () => {
         fc.integer({ min: 1, max: 500 }),
         fc.integer({ min: 1, max: 6 }),
         (taskMinutes, topicMinutes, hours) => {
-          const o: TopicOpening = {
-            ...supervisedOpening,
-            dueAt: T0 + topicMinutes * MIN,
-            tasks: taskMinutes.map((m, i) => ({
-              id: `t${i + 1}`,
-              title: 'x',
-              ownerOrgId: 'pc-demo-fast',
-              dueAt: T0 + m * MIN,
-            })),
-          };
+          const o = withDues(supervisedOpening, topicMinutes, taskMinutes);
           const until = T0 + 600 * MIN + hours * HOUR;
           const { out } = breaches(openTopic(o), 0, until);
           const byKey = new Map<string, number[]>();
